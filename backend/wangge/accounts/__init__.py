@@ -1,0 +1,1 @@
+"""Accounts, sessions, roles and the scopes that limit what each user sees."""

@@ -1,0 +1,70 @@
+"""Login (OAuth2 password flow), refresh, logout, the caller's own account, and user administration."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request, Response, status
+
+from wangge.accounts import schemas, service
+from wangge.accounts.dependencies import CurrentSubject
+from wangge.deps import Limit, Offset, SessionDep, SettingsDep
+
+router = APIRouter()
+
+
+@router.post("/auth/token", response_model=schemas.TokenOut, tags=["Auth"])
+async def token(request: Request, db: SessionDep, settings: SettingsDep,
+                username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=256)],
+                grant_type: Annotated[str | None, Form(pattern="^password$")] = None) -> dict[str, Any]:
+    """Sign in with username and password (OAuth2 password flow, form-encoded)."""
+    return await service.login(db, settings, request.app.state.passwords, username, password)
+
+
+@router.post("/auth/refresh", response_model=schemas.TokenOut, tags=["Auth"])
+async def refresh(db: SessionDep, settings: SettingsDep, data: schemas.RefreshIn) -> dict[str, Any]:
+    return await service.refresh(db, settings, data.refresh_token)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, tags=["Auth"])
+async def logout(db: SessionDep, subject: CurrentSubject) -> Response:
+    await service.logout(db, subject)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/auth/me", response_model=schemas.UserOut, tags=["Auth"])
+async def me(db: SessionDep, subject: CurrentSubject) -> dict[str, Any]:
+    return await service.user_out(db, await service.get_user(db, subject, subject.user_id), subject)
+
+
+@router.get("/users", response_model=schemas.Page[schemas.UserOut], tags=["Users"])
+async def list_users(db: SessionDep, subject: CurrentSubject, limit: Limit = 100, offset: Offset = 0,
+                     role: Annotated[schemas.Role | None, Query()] = None) -> dict[str, Any]:
+    rows, total = await service.list_users(db, subject, limit=limit, offset=offset,
+                                           role=role.value if role else None)
+    return {"items": [await service.user_out(db, u, subject) for u in rows], "total": total, "limit": limit,
+            "offset": offset}
+
+
+@router.post("/users", response_model=schemas.UserOut, status_code=201, tags=["Users"])
+async def create_user(request: Request, db: SessionDep, subject: CurrentSubject,
+                      data: schemas.UserCreate) -> dict[str, Any]:
+    user = await service.create_user(db, subject, request.app.state.passwords, data)
+    return await service.user_out(db, user, subject)
+
+
+@router.get("/users/{user_id}", response_model=schemas.UserOut, tags=["Users"])
+async def get_user(db: SessionDep, subject: CurrentSubject, user_id: int) -> dict[str, Any]:
+    return await service.user_out(db, await service.get_user(db, subject, user_id), subject)
+
+
+@router.patch("/users/{user_id}", response_model=schemas.UserOut, tags=["Users"])
+async def update_user(request: Request, db: SessionDep, subject: CurrentSubject, user_id: int,
+                      data: schemas.UserUpdate) -> dict[str, Any]:
+    user = await service.update_user(db, subject, request.app.state.passwords, user_id, data)
+    return await service.user_out(db, user, subject)
+
+
+@router.post("/users/{user_id}/deactivate", response_model=schemas.UserOut, tags=["Users"])
+async def deactivate_user(db: SessionDep, subject: CurrentSubject, user_id: int) -> dict[str, Any]:
+    return await service.user_out(db, await service.deactivate_user(db, subject, user_id), subject)

@@ -1,0 +1,62 @@
+"""API shapes of accounts and login."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from wangge.accounts.models import Role, ScopeLevel
+from wangge.schemas_common import Input, Output, Page  # noqa: F401 - routers use schemas.Page
+
+Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,64}$")]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=256, strip_whitespace=False)]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9-]{5,20}$")]
+
+
+class TokenOut(Output):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class RefreshIn(Input):
+    refresh_token: Annotated[str, StringConstraints(min_length=10, max_length=200)]
+
+
+class ScopeOut(Output):
+    level: ScopeLevel
+    id: int | None
+    name: str
+    code: str | None
+
+
+class UserOut(Output):
+    id: int
+    username: str
+    display_name: str
+    phone: str | None
+    role: Role
+    scope: ScopeOut
+    is_active: bool
+    permissions: list[str] = Field(default_factory=list)
+
+
+class UserCreate(Input):
+    username: Username
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    phone: Phone | None = None
+    password: Password
+    role: Role
+    scope_level: ScopeLevel
+    scope_id: int | None = Field(None, description="Id of the scope object; empty only for the system scope")
+
+
+class UserUpdate(Input):
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    phone: Phone | None = None
+    password: Password | None = None
+    role: Role | None = None
+    scope_level: ScopeLevel | None = None
+    scope_id: int | None = None

@@ -1,0 +1,200 @@
+"""The `wangge` command: migrate, load the demo, import and export grids, create users, serve."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from wangge.config import get_settings
+
+
+def _sync_session():  # noqa: ANN202
+    from sqlalchemy.orm import Session
+
+    from wangge.database import create_sync_db_engine
+
+    settings = get_settings()
+    engine = create_sync_db_engine(settings.database_url, spatialite_library=settings.spatialite_library)
+    return engine, Session(engine)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from wangge import migrate
+
+    migrate.upgrade(get_settings().database_url, args.revision)
+    print(f"Database at revision {args.revision}.")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from wangge.accounts.security import Passwords
+    from wangge.demo import load
+
+    engine, session = _sync_session()
+    with session:
+        accounts = load.load(session, Passwords(get_settings()))
+    engine.dispose()
+    print("Demo data loaded. Demo accounts (password for all: %s):" % load.DEMO_PASSWORD)
+    for a in accounts:
+        print(f"  {a.username:<10} {a.role:<19} {a.display_name:<8} {a.scope}")
+    return 0
+
+
+def _system_subject():  # noqa: ANN202
+    from wangge.accounts.scope import Subject
+
+    return Subject(user_id=0, username="cli", role="administrator", scope_level="system")
+
+
+async def _with_db(fn):  # noqa: ANN001, ANN202
+    from wangge.database import Database
+
+    settings = get_settings()
+    db = Database(settings.database_url, spatialite_library=settings.spatialite_library)
+    try:
+        async with db.sessionmaker() as session:
+            return await fn(session)
+    finally:
+        await db.dispose()
+
+
+async def _community_id(session, code: str) -> int:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from wangge.errors import NotFound
+    from wangge.hierarchy.models import Community
+
+    found = (await session.execute(select(Community.id).where(Community.code == code))).scalar()
+    if found is None:
+        raise NotFound(f"No community with code {code}")
+    return found
+
+
+def cmd_import_grids(args: argparse.Namespace) -> int:
+    from wangge.errors import DomainError
+    from wangge.hierarchy import service
+
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+
+    async def run(session):  # noqa: ANN001, ANN202
+        return await service.import_grids(session, _system_subject(), await _community_id(session, args.community),
+                                          data)
+
+    try:
+        result = asyncio.run(_with_db(run))
+    except DomainError as exc:
+        print(f"Import rejected: {exc.detail}", file=sys.stderr)
+        for err in exc.extra.get("errors", []):
+            print(f"  - {err['msg']}", file=sys.stderr)
+        return 1
+    print(f"Imported into community {args.community}: {len(result['created'])} created, "
+          f"{len(result['updated'])} updated.")
+    return 0
+
+
+def cmd_export_grids(args: argparse.Namespace) -> int:
+    from wangge.errors import DomainError
+    from wangge.hierarchy import service
+
+    async def run(session):  # noqa: ANN001, ANN202
+        community_id = await _community_id(session, args.community) if args.community else None
+        return await service.export_grids(session, _system_subject(), community_id=community_id)
+
+    try:
+        collection = asyncio.run(_with_db(run))
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 1
+    text = json.dumps(collection, ensure_ascii=False, indent=1)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {len(collection['features'])} grids to {args.output}.")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from wangge.accounts.models import Role, ScopeLevel, User
+    from wangge.accounts.security import Passwords
+
+    password = args.password or getpass.getpass("Password: ")
+    if len(password) < 8:
+        print("The password must have at least 8 characters.", file=sys.stderr)
+        return 2
+    engine, session = _sync_session()
+    with session:
+        if session.execute(select(User.id).where(User.username == args.username)).first():
+            print(f"The username {args.username} is taken.", file=sys.stderr)
+            return 1
+        session.add(User(username=args.username, display_name=args.display_name or args.username,
+                         role=Role.administrator.value, scope_level=ScopeLevel.system.value,
+                         password_hash=Passwords(get_settings()).hash(password)))
+        session.commit()
+    engine.dispose()
+    print(f"Created the system administrator {args.username}.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from wangge.logs import UVICORN_LOG_CONFIG
+
+    settings = get_settings()
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"Serving Wangge on http://{host}:{port} (API docs at /docs)", flush=True)
+    uvicorn.run("wangge.main:create_app", factory=True, host=host, port=port, workers=args.workers,
+                log_config=UVICORN_LOG_CONFIG, proxy_headers=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wangge", description="Wangge (网格) grid management")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="apply database migrations")
+    p.add_argument("revision", nargs="?", default="head")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("seed-demo", help="load the demo street office and accounts (idempotent)")
+    p.set_defaults(func=cmd_seed_demo)
+
+    p = sub.add_parser("import-grids", help="import a community's grids from a GeoJSON FeatureCollection")
+    p.add_argument("community", help="the community's 12-digit code")
+    p.add_argument("file", help="a GeoJSON file")
+    p.set_defaults(func=cmd_import_grids)
+
+    p = sub.add_parser("export-grids", help="export grids as GeoJSON")
+    p.add_argument("community", nargs="?", help="the community's 12-digit code (all grids when omitted)")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_export_grids)
+
+    p = sub.add_parser("create-admin", help="create a system administrator")
+    p.add_argument("username")
+    p.add_argument("--display-name")
+    p.add_argument("--password", help="prompted for when omitted")
+    p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("serve", help="serve the API and the app")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_serve)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

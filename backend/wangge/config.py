@@ -1,0 +1,57 @@
+"""Settings, read from the environment (prefix WANGGE_) or a `.env` file in the working directory."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-development-only"  # noqa: S105 - the guard below refuses it outside development
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WANGGE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'wangge.db'}"
+    secret_key: str = DEFAULT_SECRET
+    cors_origins: list[str] = Field(default_factory=list)
+    upload_dir: Path = PROJECT_ROOT / "var" / "uploads"
+    tile_url: str = ""
+    tile_attribution: str = ""
+    map_center: tuple[float, float] = (28.1105, 113.0215)
+    map_zoom: int = 15
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 5 * 1024 * 1024
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    log_level: str = "INFO"
+    frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
+    spatialite_library: str = "mod_spatialite"
+    # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment != "development" and (self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32):
+            raise ValueError(
+                "WANGGE_SECRET_KEY must be set to a random value of at least 32 characters outside development "
+                f"(for example: {secrets.token_urlsafe(48)})"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,124 @@
+"""Loads the demo street office (demo/geography.py) and one account for every role. Running it again changes
+nothing: rows are found by code or username before anything is added."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wangge import geo
+from wangge.accounts.models import Role, ScopeLevel, User
+from wangge.accounts.security import Passwords
+from wangge.demo.geography import demo_world
+from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
+
+DEMO_PASSWORD = "wangge2026"  # noqa: S105 - printed by `make run` for the demo accounts only
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    display_name: str
+    role: str
+    scope: str
+
+
+def _area(data: dict[str, Any]) -> Any:
+    geometry = data.get("geometry")
+    return geo.to_db(geo.area_from_geojson(geometry)) if geometry else None
+
+
+def _get_or_add(session: Session, model: Any, code: str, **values: Any) -> tuple[Any, bool]:
+    obj = session.execute(select(model).where(model.code == code)).scalar()
+    if obj is not None:
+        return obj, False
+    obj = model(code=code, **values)
+    session.add(obj)
+    session.flush()
+    return obj, True
+
+
+def _point(lonlat: list[float] | None) -> Any:
+    return geo.to_db(geo.point_from_lonlat(*lonlat)) if lonlat else None
+
+
+def load_hierarchy(session: Session) -> dict[str, Any]:
+    world = demo_world()
+    d = world["district"]
+    district, _ = _get_or_add(session, District, d["code"], name=d["name"], geom=_area(d))
+    s = world["street"]
+    street, _ = _get_or_add(session, Street, s["code"], name=s["name"], district_id=district.id, geom=_area(s))
+    departments = {}
+    for dep in world["departments"]:
+        departments[dep["code"]], _ = _get_or_add(
+            session, Department, dep["code"], name=dep["name"], level=dep["level"], district_id=district.id,
+            street_id=street.id if dep["level"] == "street" else None, categories=dep["categories"])
+    communities, grids = [], []
+    for c in world["communities"]:
+        community, _ = _get_or_add(session, Community, c["code"], name=c["name"], district_id=district.id,
+                                   street_id=street.id, geom=_area(c))
+        communities.append(community)
+        for g in c["grids"]:
+            poly = geo.polygon_from_geojson(g["geometry"], f"grid {g['code']}")
+            grid, created = _get_or_add(
+                session, Grid, g["code"], name=g["name"], kind=g["kind"], households=g["households"],
+                registered_population=g["registered_population"], floating_population=g["floating_population"],
+                district_id=district.id, street_id=street.id, community_id=community.id,
+                area_m2=geo.geodesic_area_m2(poly), geom=geo.to_db(poly))
+            grids.append((grid, g, community))
+            if not created:
+                continue
+            for b in g["buildings"]:
+                session.add(Building(grid_id=grid.id, name=b["name"], floors=b.get("floors"),
+                                     households=b.get("households", 0), head_name=b.get("head_name"),
+                                     head_phone=b.get("head_phone"), geom=_point(b.get("point"))))
+            for category, key in (("institution", "institutions"), ("business", "businesses")):
+                for p in g[key]:
+                    session.add(Place(grid_id=grid.id, category=category, kind=p.get("kind", "other"),
+                                      name=p["name"], address=p.get("address"), geom=_point(p.get("point"))))
+    return {"district": district, "street": street, "departments": departments, "communities": communities,
+            "grids": grids}
+
+
+def load(session: Session, passwords: Passwords) -> list[DemoAccount]:
+    """Load the demo data; returns the demo accounts (all with DEMO_PASSWORD)."""
+    h = load_hierarchy(session)
+    district, street = h["district"], h["street"]
+    main, second = h["communities"][0], h["communities"][1]
+    first_dept = next(iter(h["departments"].values()))
+    password_hash: list[str] = []
+
+    def user(username: str, display_name: str, role: Role, level: ScopeLevel, scope_name: str,
+             phone: str | None = None, **path: int | None) -> DemoAccount:
+        if session.execute(select(User.id).where(User.username == username)).first() is None:
+            if not password_hash:
+                password_hash.append(passwords.hash(DEMO_PASSWORD))
+            session.add(User(username=username, display_name=display_name, role=role.value,
+                             scope_level=level.value, password_hash=password_hash[0], phone=phone, **path))
+        return DemoAccount(username, display_name, role.value, scope_name)
+
+    area = {"district_id": district.id, "street_id": street.id}
+    accounts = [
+        user("admin", "系统管理员", Role.administrator, ScopeLevel.system, "全部"),
+        user("street", "周建华", Role.street_officer, ScopeLevel.street, street.name, **area),
+        user("dept", "刘志强", Role.department_officer, ScopeLevel.department, first_dept.name,
+             district_id=district.id, street_id=first_dept.street_id, department_id=first_dept.id),
+        user("chief", "陈秀英", Role.station_chief, ScopeLevel.community, main.name, **area, community_id=main.id),
+        user("chief2", "王丽华", Role.station_chief, ScopeLevel.community, second.name, **area,
+             community_id=second.id),
+    ]
+    for index, (grid, data, community) in enumerate(h["grids"], start=1):
+        leader = data.get("leader") or {}
+        accounts.append(user(f"leader{index}", leader.get("name", f"网格长{index}"), Role.grid_leader,
+                             ScopeLevel.grid, f"{community.name} {grid.name}", phone=leader.get("phone"), **area,
+                             community_id=community.id, grid_id=grid.id))
+    first_grid = h["grids"][0][0]
+    accounts.append(user("member1", "黄志明", Role.grid_member, ScopeLevel.grid, first_grid.name, **area,
+                         community_id=main.id, grid_id=first_grid.id))
+    accounts.append(user("resident", "居民李阿姨", Role.resident, ScopeLevel.community, main.name, **area,
+                         community_id=main.id))
+    session.commit()
+    return accounts

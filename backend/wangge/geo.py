@@ -1,0 +1,181 @@
+"""Geometry: reading and checking GeoJSON (RFC 7946), geodesic areas, and the few spatial queries whose SQL
+differs between SpatiaLite and PostGIS.
+
+Areas and overlaps are computed with shapely on the client side of the database and measured on the WGS 84
+ellipsoid with pyproj, so both engines give the same figures; only point location runs in the database,
+through each engine's spatial index.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+from geoalchemy2.shape import from_shape, to_shape
+from pyproj import Geod
+from shapely.geometry import MultiPolygon, Point, Polygon, mapping
+from shapely.geometry.polygon import orient
+from shapely.validation import explain_validity
+from sqlalchemy import ColumnElement, func, literal_column, select, text
+
+_GEOD = Geod(ellps="WGS84")
+# Below this an intersection is rounding noise along a shared edge, not an overlap.
+AREA_TOLERANCE_M2 = 1.0
+COORD_DECIMALS = 7
+
+
+class GeometryError(ValueError):
+    """A geometry that cannot be accepted; the message says why in terms a person drawing grids understands."""
+
+
+def geodesic_area_m2(geom: Any) -> float:
+    if geom is None or geom.is_empty:
+        return 0.0
+    area, _ = _GEOD.geometry_area_perimeter(geom)
+    return abs(area)
+
+
+def _check_position(pos: Any, where: str) -> tuple[float, float]:
+    if not isinstance(pos, (list, tuple)) or len(pos) < 2:
+        raise GeometryError(f"{where}: a position must be [longitude, latitude]")
+    lon, lat = pos[0], pos[1]
+    for value in (lon, lat):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise GeometryError(f"{where}: coordinates must be finite numbers, got {pos!r}")
+    if not -180 <= lon <= 180:
+        raise GeometryError(f"{where}: longitude {lon} is out of range [-180, 180]")
+    if not -90 <= lat <= 90:
+        raise GeometryError(f"{where}: latitude {lat} is out of range [-90, 90]")
+    return float(lon), float(lat)
+
+
+def _check_rings(rings: Any, where: str) -> list[list[tuple[float, float]]]:
+    if not isinstance(rings, (list, tuple)) or not rings:
+        raise GeometryError(f"{where}: a polygon needs at least one ring of positions")
+    out = []
+    for r, ring in enumerate(rings):
+        label = f"{where}, ring {r}"
+        if not isinstance(ring, (list, tuple)):
+            raise GeometryError(f"{label}: a ring must be a list of positions")
+        points = [_check_position(p, f"{label}, position {i}") for i, p in enumerate(ring)]
+        if len(points) < 4:
+            raise GeometryError(f"{label}: a ring needs at least 4 positions (3 corners and the closing one), got "
+                                f"{len(points)}")
+        if points[0] != points[-1]:
+            raise GeometryError(f"{label}: the ring is not closed (the first and last positions differ)")
+        out.append(points)
+    return out
+
+
+def _check_valid(geom: Any, where: str) -> None:
+    if not geom.is_valid:
+        reason = explain_validity(geom)
+        if reason.startswith("Self-intersection"):
+            raise GeometryError(f"{where}: the boundary crosses itself ({reason})")
+        raise GeometryError(f"{where}: the polygon is not valid ({reason})")
+    if geodesic_area_m2(geom) <= 0:
+        raise GeometryError(f"{where}: the polygon has no area")
+
+
+def polygon_from_geojson(data: Any, where: str = "geometry") -> Polygon:
+    """A single polygon, as a grid must be."""
+    if not isinstance(data, dict):
+        raise GeometryError(f"{where}: a GeoJSON geometry object is required")
+    if data.get("type") != "Polygon":
+        raise GeometryError(f"{where}: a grid must be one Polygon, got {data.get('type')!r}")
+    rings = _check_rings(data.get("coordinates"), where)
+    geom = Polygon(rings[0], rings[1:])
+    _check_valid(geom, where)
+    return orient(geom, 1.0)  # counter-clockwise exterior, as RFC 7946 asks
+
+
+def area_from_geojson(data: Any, where: str = "geometry") -> MultiPolygon:
+    """A Polygon or MultiPolygon boundary of a community, street or district, stored as a MultiPolygon."""
+    if not isinstance(data, dict):
+        raise GeometryError(f"{where}: a GeoJSON geometry object is required")
+    kind = data.get("type")
+    if kind == "Polygon":
+        return MultiPolygon([polygon_from_geojson(data, where)])
+    if kind == "MultiPolygon":
+        parts = data.get("coordinates")
+        if not isinstance(parts, (list, tuple)) or not parts:
+            raise GeometryError(f"{where}: a MultiPolygon needs at least one polygon")
+        polys = []
+        for i, rings in enumerate(parts):
+            checked = _check_rings(rings, f"{where}, polygon {i}")
+            polys.append(Polygon(checked[0], checked[1:]))
+        geom = MultiPolygon(polys)
+        _check_valid(geom, where)
+        return geom
+    raise GeometryError(f"{where}: expected a Polygon or MultiPolygon, got {kind!r}")
+
+
+def point_from_lonlat(lon: float, lat: float, where: str = "point") -> Point:
+    _check_position([lon, lat], where)
+    return Point(lon, lat)
+
+
+def to_geojson(geom: Any) -> dict[str, Any] | None:
+    if geom is None:
+        return None
+    return mapping(geom)
+
+
+def to_db(geom: Any) -> Any:
+    return None if geom is None else from_shape(geom, srid=4326)
+
+
+def from_db(value: Any) -> Any:
+    return None if value is None else to_shape(value)
+
+
+def empty_geojson() -> dict[str, Any]:
+    return {"type": "MultiPolygon", "coordinates": []}
+
+
+@dataclass(frozen=True)
+class Overlap:
+    other_code: str
+    area_m2: float
+
+
+def overlaps(geom: Any, others: dict[str, Any]) -> list[Overlap]:
+    """Every other polygon that overlaps `geom` by more than the tolerance, with the overlap's area."""
+    found = []
+    for code, other in others.items():
+        if other is None or not geom.intersects(other):
+            continue
+        area = geodesic_area_m2(geom.intersection(other))
+        if area > AREA_TOLERANCE_M2:
+            found.append(Overlap(code, area))
+    return found
+
+
+def area_outside(geom: Any, container: Any) -> float:
+    return geodesic_area_m2(geom.difference(container))
+
+
+def uncovered(container: Any, parts: list[Any]) -> Any:
+    """The part of `container` that none of `parts` covers, without slivers below the tolerance."""
+    rest = container.difference(shapely.union_all(parts)) if parts else container
+    polys = [p for p in getattr(rest, "geoms", [rest]) if isinstance(p, Polygon)
+             and geodesic_area_m2(p) > AREA_TOLERANCE_M2]
+    return MultiPolygon(polys)
+
+
+def point_in_polygon_condition(geom_column: Any, table: str, lon: float, lat: float, *, sqlite: bool
+                               ) -> ColumnElement[bool]:
+    """A WHERE condition: `geom_column` covers the point. Uses the spatial index on both engines: PostGIS uses its
+    GiST index for ST_Intersects by itself; SpatiaLite only through its SpatialIndex virtual table."""
+    if sqlite:
+        point = func.MakePoint(lon, lat, 4326)
+        candidates = select(literal_column("ROWID")).select_from(text("SpatialIndex")).where(
+            literal_column("f_table_name") == table,
+            literal_column("f_geometry_column") == geom_column.key,
+            literal_column("search_frame") == point,
+        )
+        return geom_column.table.c.id.in_(candidates) & (func.ST_Intersects(geom_column, point) == 1)
+    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    return func.ST_Intersects(geom_column, point)

@@ -1,0 +1,1 @@
+"""The administrative hierarchy (district → street → community → grid), departments, and what grids hold."""

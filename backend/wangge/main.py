@@ -1,0 +1,112 @@
+"""The application factory: API under /api/v1, health checks, and the built front end on the same origin."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from wangge import __version__, errors, logs
+from wangge.accounts.router import router as accounts_router
+from wangge.accounts.security import Passwords
+from wangge.config import Settings, get_settings
+from wangge.database import Database
+from wangge.hierarchy.router import router as hierarchy_router
+from wangge.middleware import BodySizeLimit, RequestContext
+from wangge.migrate import current_revision, head_revision
+
+log = logging.getLogger("wangge")
+NOT_SPA = ("api/", "docs", "redoc", "openapi.json", "healthz", "readyz", "open311/")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logs.configure(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        app.state.db = Database(settings.database_url, spatialite_library=settings.spatialite_library)
+        log.info("started", extra={"database": app.state.db.engine.url.get_backend_name(),
+                                   "environment": settings.environment})
+        yield
+        await app.state.db.dispose()
+
+    app = FastAPI(
+        title="Wangge 网格 API",
+        version=__version__,
+        description="Grid management (网格化管理) for street offices and communities. Errors are RFC 9457 "
+                    "problem details.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.passwords = Passwords(settings)
+    errors.install(app)
+
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(accounts_router)
+    api.include_router(hierarchy_router)
+
+    @api.get("/meta", tags=["Meta"])
+    async def meta() -> dict[str, Any]:
+        """What the app needs before sign-in: name, version and map settings."""
+        return {"app_name": "网格", "version": __version__, "tile_url": settings.tile_url,
+                "tile_attribution": settings.tile_attribution, "default_center": list(settings.map_center),
+                "default_zoom": settings.map_zoom}
+
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["Operations"])
+    async def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["Operations"])
+    async def readyz(request: Request) -> JSONResponse:
+        """The database answers and its schema is at the newest migration."""
+        db: Database = request.app.state.db
+        try:
+            async with db.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+                current = await conn.run_sync(current_revision)
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            log.warning("not ready", extra={"error": str(exc)})
+            return errors.problem(503, "The database is not reachable", code="not-ready")
+        head = head_revision()
+        if current != head:
+            return errors.problem(503, f"The database schema is at {current}, not at {head}: run the migrations",
+                                  code="not-ready", current=current, head=head)
+        return JSONResponse({"status": "ready", "database": db.engine.url.get_backend_name(), "revision": current})
+
+    _mount_frontend(app, settings.frontend_dist)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
+                           allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Request-ID", "ETag"])
+    app.add_middleware(RequestContext)
+    return app
+
+
+def _mount_frontend(app: FastAPI, dist: Path) -> None:
+    """Serve the built single-page app; any other path that is not the API falls back to index.html."""
+    index = dist / "index.html"
+    if (dist / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> Any:
+        if path.startswith(NOT_SPA):
+            return errors.problem(404, f"Nothing at /{path}")
+        candidate = (dist / path).resolve()
+        if path and candidate.is_file() and dist.resolve() in candidate.parents:
+            headers = {"Cache-Control": "no-cache"} if path in ("sw.js", "registerSW.js") else None
+            return FileResponse(candidate, headers=headers)
+        if index.is_file():
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return errors.problem(404, "The front end has not been built: run `make build`")

@@ -1,0 +1,110 @@
+"""ASGI middleware: a request id on every request and log line, an access log, and the body size limit."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from wangge.errors import problem
+from wangge.logs import request_id_var
+
+access_log = logging.getLogger("wangge.access")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+
+
+class RequestContext:
+    """Takes a safe X-Request-ID from the client or makes one, echoes it, and logs each request once."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status_holder = {"status": 500}
+
+        async def send_with_id(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            access_log.info("request", extra={
+                "method": scope.get("method"), "path": scope.get("path"), "status": status_holder["status"],
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            })
+            request_id_var.reset(token)
+
+
+class BodySizeLimit:
+    """Refuses a body larger than the limit with 413, whether it says its length up front or not."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.max_bytes
+            except ValueError:
+                too_big = False
+            if too_big:
+                await self._reject(scope, receive, send)
+                return
+        received = 0
+        rejected = False
+
+        async def limited_receive() -> dict:
+            nonlocal received, rejected
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    rejected = True
+                    raise _TooLarge
+            return message
+
+        response_started = False
+
+        async def tracking_send(message: dict) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not response_started:
+                await self._reject(scope, receive, send)
+        except Exception:
+            if rejected and not response_started:
+                await self._reject(scope, receive, send)
+            else:
+                raise
+
+    async def _reject(self, scope: dict, receive: Any, send: Any) -> None:
+        response = problem(413, f"The request body is larger than {self.max_bytes:,} bytes",
+                           code="payload-too-large", instance=scope.get("path"))
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

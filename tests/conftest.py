@@ -1,0 +1,99 @@
+"""Test fixtures. Every API test runs twice: on SQLite + SpatiaLite and on PostgreSQL + PostGIS (a throwaway
+cluster the tests start and stop), each against a real uvicorn server over HTTP."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy.orm import Session
+
+from support import world as world_mod
+from support.pgcluster import PostgresCluster
+from support.server import LiveServer
+from wangge import migrate
+from wangge.config import Settings
+from wangge.database import create_sync_db_engine
+
+ENGINES = [e for e in os.environ.get("WANGGE_TEST_ENGINES", "sqlite,postgres").split(",") if e]
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+def make_settings(database_url: str, **overrides: Any) -> Settings:
+    values: dict[str, Any] = dict(
+        database_url=database_url, environment="test", secret_key=TEST_SECRET, argon2_time_cost=1,
+        argon2_memory_kib=1024, log_level="WARNING", max_body_bytes=256 * 1024,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+def new_database(engine_name: str, name: str, tmp_root: Path, request: pytest.FixtureRequest) -> str:
+    if engine_name == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_root / (name + '.db')}"
+    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+    return cluster.create_database(name)
+
+
+@dataclass
+class Live:
+    engine_name: str
+    settings: Settings
+    server: LiveServer
+    sync_engine: Any
+    password_hash: str
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def session(self) -> Session:
+        return Session(self.sync_engine)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    engine_name = request.param
+    url = new_database(engine_name, "wangge_api", tmp_path_factory.mktemp(engine_name), request)
+    migrate.upgrade(url)
+    settings = make_settings(url)
+    server = LiveServer(settings).start()
+    engine = create_sync_db_engine(url)
+    hasher = PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+    yield Live(engine_name, settings, server, engine, hasher.hash(world_mod.PASSWORD))
+    server.stop()
+    engine.dispose()
+
+
+@pytest.fixture
+def world(live: Live) -> world_mod.World:
+    world_mod.reset(live.sync_engine)
+    with live.session() as session:
+        return world_mod.build(session, live.settings, live.password_hash)
+
+
+@pytest.fixture
+def client(live: Live) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live.base_url, timeout=30) as c:
+        yield c
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    assert body["status"] == status and body["title"] and body["type"].startswith("https://")
+    return body

@@ -1,0 +1,159 @@
+"""A small world for scope tests, built straight into the database through the ORM:
+
+    D1 ─ S1 ─ C1 ─ G1a, G1b          D2 ─ S3 ─ C4 ─ G4
+         │    └ C2 ─ G2
+         └ S2 ─ C3 ─ G3
+
+Each community is a 0.01° square; its grids are squares inside it, leaving free room in C1's north half for
+new grids. Departments: DS1 (street S1), DD1 (district D1), DS2 (street S2), DD2 (district D2). One user per role
+scoped inside D1/S1/C1/G1a, plus a system administrator. Tokens are minted through the real login-session code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from shapely.geometry import Point, Polygon
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from wangge import geo
+from wangge.accounts.models import LoginSession, User
+from wangge.accounts.security import make_access_token, new_session_id, refresh_expiry, token_digest
+from wangge.config import Settings
+from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
+from wangge.models_common import utcnow
+
+PASSWORD = "pass-1234"
+TABLES = ("login_sessions", "users", "places", "buildings", "departments", "grids", "communities", "streets",
+          "districts")
+
+
+def square(lon: float, lat: float, size: float) -> Polygon:
+    return Polygon([(lon, lat), (lon + size, lat), (lon + size, lat + size), (lon, lat + size), (lon, lat)])
+
+
+def square_geojson(lon: float, lat: float, size: float) -> dict[str, Any]:
+    return geo.to_geojson(square(lon, lat, size))
+
+
+def reset(engine: Any) -> None:
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in TABLES:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+# Community origins (lon, lat) and size; grids sit in the south half of each community.
+C_SIZE = 0.01
+ORIGINS = {"C1": (113.00, 28.10), "C2": (113.02, 28.10), "C3": (113.04, 28.10), "C4": (113.10, 28.20)}
+GRIDS = {"G1a": ("C1", 0.000), "G1b": ("C1", 0.003), "G2": ("C2", 0.0), "G3": ("C3", 0.0), "G4": ("C4", 0.0)}
+G_SIZE = 0.003
+ROLES = ("administrator", "street_officer", "department_officer", "station_chief", "grid_leader", "grid_member",
+         "resident")
+
+
+def grid_point(name: str) -> tuple[float, float]:
+    """(lon, lat) of a point well inside grid `name`."""
+    community, dx = GRIDS[name]
+    lon, lat = ORIGINS[community]
+    return lon + dx + G_SIZE / 2, lat + G_SIZE / 2
+
+
+def free_square_in_c1(offset: float = 0.0) -> dict[str, Any]:
+    lon, lat = ORIGINS["C1"]
+    return square_geojson(lon + 0.001 + offset, lat + 0.006, 0.002)
+
+
+@dataclass
+class World:
+    ids: dict[str, int] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+    users: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+def build(session: Session, settings: Settings, password_hash: str) -> World:
+    w = World()
+
+    def add(obj: Any, name: str) -> Any:
+        session.add(obj)
+        session.flush()
+        w.ids[name] = obj.id
+        if hasattr(obj, "code"):
+            w.codes[name] = obj.code
+        return obj
+
+    d1 = add(District(code="430111", name="一区"), "D1")
+    d2 = add(District(code="430112", name="二区"), "D2")
+    s1 = add(Street(code="430111001", name="一街道", district_id=d1.id), "S1")
+    s2 = add(Street(code="430111002", name="二街道", district_id=d1.id), "S2")
+    s3 = add(Street(code="430112001", name="三街道", district_id=d2.id), "S3")
+    communities = {"C1": (s1, "430111001001"), "C2": (s1, "430111001002"), "C3": (s2, "430111002001"),
+                   "C4": (s3, "430112001001")}
+    for name, (street, code) in communities.items():
+        lon, lat = ORIGINS[name]
+        add(Community(code=code, name=f"{name}社区", district_id=street.district_id, street_id=street.id,
+                      geom=geo.to_db(geo.area_from_geojson(square_geojson(lon, lat, C_SIZE)))), name)
+    for i, (name, (community, dx)) in enumerate(GRIDS.items(), start=1):
+        c_id = w.ids[community]
+        lon, lat = ORIGINS[community]
+        poly = square(lon + dx, lat, G_SIZE)
+        street = communities[community][0]
+        add(Grid(code=communities[community][1] + f"{i:03d}", name=f"{name}网格", kind="property_managed",
+                 households=100 + i, registered_population=300 + i, floating_population=20 + i,
+                 district_id=street.district_id, street_id=street.id, community_id=c_id,
+                 area_m2=geo.geodesic_area_m2(poly), geom=geo.to_db(poly)), name)
+        plon, plat = grid_point(name)
+        add(Building(grid_id=w.ids[name], name=f"{name}-1栋", households=40, head_name="楼长",
+                     head_phone="13812345678", geom=geo.to_db(Point(plon, plat))), f"B_{name}")
+        add(Place(grid_id=w.ids[name], category="business", kind="retail", name=f"{name}小卖部",
+                  geom=geo.to_db(Point(plon, plat))), f"P_{name}")
+    add(Department(code="DS1", name="一街道城管", level="street", district_id=d1.id, street_id=s1.id,
+                   categories=["sanitation"]), "DS1")
+    add(Department(code="DD1", name="一区应急局", level="district", district_id=d1.id, street_id=None,
+                   categories=["fire_safety"]), "DD1")
+    add(Department(code="DS2", name="二街道城管", level="street", district_id=d1.id, street_id=s2.id,
+                   categories=["sanitation"]), "DS2")
+    add(Department(code="DD2", name="二区应急局", level="district", district_id=d2.id, street_id=None,
+                   categories=["fire_safety"]), "DD2")
+
+    path_s1 = {"district_id": d1.id, "street_id": s1.id}
+    path_c1 = {**path_s1, "community_id": w.ids["C1"]}
+    path_g1a = {**path_c1, "grid_id": w.ids["G1a"]}
+    scopes = {
+        "system_admin": ("administrator", "system", {}),
+        "administrator": ("administrator", "street", path_s1),
+        "street_officer": ("street_officer", "street", path_s1),
+        "department_officer": ("department_officer", "department", {**path_s1, "department_id": w.ids["DS1"]}),
+        "station_chief": ("station_chief", "community", path_c1),
+        "grid_leader": ("grid_leader", "grid", path_g1a),
+        "grid_member": ("grid_member", "grid", path_g1a),
+        "resident": ("resident", "community", path_c1),
+        # Users elsewhere, as targets of the users endpoints.
+        "leader_g1b": ("grid_leader", "grid", {**path_c1, "grid_id": w.ids["G1b"]}),
+        "leader_g2": ("grid_leader", "grid", {**path_s1, "community_id": w.ids["C2"], "grid_id": w.ids["G2"]}),
+        "chief_c3": ("station_chief", "community", {"district_id": d1.id, "street_id": s2.id,
+                                                    "community_id": w.ids["C3"]}),
+        "chief_c4": ("station_chief", "community", {"district_id": d2.id, "street_id": s3.id,
+                                                    "community_id": w.ids["C4"]}),
+    }
+    now = utcnow()
+    for username, (role, level, path) in scopes.items():
+        user = User(username=username, display_name=f"{username}的名字", role=role, scope_level=level,
+                    password_hash=password_hash, phone="13900001111", **path)
+        session.add(user)
+        session.flush()
+        w.users[username] = user.id
+        sid = new_session_id()
+        session.add(LoginSession(id=sid, user_id=user.id, refresh_hash=token_digest(sid), created_at=now,
+                                 expires_at=refresh_expiry(settings)))
+        w.tokens[username], _ = make_access_token(settings, user_id=user.id, session_id=sid)
+    session.commit()
+    return w
