@@ -85,6 +85,16 @@ def visible(subject: Subject, model: Any, level: str) -> ColumnElement[bool]:
     return model.id == getattr(subject, f"{level}_id")
 
 
+def sees_path(subject: Subject, level: str, path: dict[str, int | None]) -> bool:
+    """The same rule as `visible`, for an object already loaded: `path` holds its own and its ancestors' ids."""
+    area = subject.area_level
+    if area is None:
+        return subject.scope_level == ScopeLevel.system
+    if AREA_LEVELS.index(level) >= AREA_LEVELS.index(area):
+        return path.get(f"{area}_id") == getattr(subject, f"{area}_id")
+    return path.get(f"{level}_id") == getattr(subject, f"{level}_id")
+
+
 def within_area(subject: Subject, level: str, path: dict[str, int | None]) -> bool:
     """Is the object at `level` whose ancestor ids (and own id, as `<level>_id`) are `path` at or below the
     subject's area? Administrators change only such objects, and create children only under them."""

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts import schemas
 from wangge.accounts.models import LoginSession, Role, ScopeLevel, User
-from wangge.accounts.scope import AREA_LEVELS, PERMISSIONS, ROLE_SCOPES, Subject, mask_phone, within_area
+from wangge.accounts.scope import AREA_LEVELS, PERMISSIONS, ROLE_SCOPES, Subject, mask_phone, sees_path, within_area
 from wangge.accounts.security import (
     Passwords,
     make_access_token,
@@ -195,8 +195,11 @@ async def get_user(db: AsyncSession, subject: Subject, user_id: int) -> User:
 
 
 async def create_user(db: AsyncSession, subject: Subject, passwords: Passwords, data: schemas.UserCreate) -> User:
-    _require_admin(subject)
     path = await resolve_scope(db, data.scope_level.value, data.scope_id)
+    target_area = _scope_subject(data.scope_level.value, path).area_level
+    if target_area is not None and not sees_path(subject, target_area, path):
+        raise NotFound(f"No {data.scope_level.value} with id {data.scope_id} in your scope")
+    _require_admin(subject)
     _check_assignable(subject, data.role.value, data.scope_level.value, path)
     if (await db.execute(select(User.id).where(User.username == data.username))).first():
         raise Conflict(f"The username {data.username} is taken", errors=[

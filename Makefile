@@ -1,0 +1,97 @@
+# Wangge: `make run` sets everything up and serves the demo; `make test` sets up and runs every test.
+# Each step installs only what is missing, so running either again is quick.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV := .venv
+PY := $(VENV)/bin/python
+export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
+
+APT_RUN := libsqlite3-mod-spatialite python3 python3-venv nodejs npm
+APT_TEST := postgresql postgresql-postgis chromium
+
+.PHONY: help run serve deps deps-system deps-test build migrate demo test test-python test-frontend lint bench clean
+
+help:
+	@echo "make run    install what is missing, build, migrate, load the demo data and serve on http://127.0.0.1:8000"
+	@echo "make test   install what is missing and run every test (SQLite + SpatiaLite and PostgreSQL + PostGIS,"
+	@echo "            front-end unit tests, browser tests in headless Chromium)"
+	@echo "make lint   ruff"
+	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
+
+# --- system packages (Debian) ------------------------------------------------------------------------------------
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+deps-system:
+	$(call apt_ensure,$(APT_RUN))
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node.js "+process.versions.node+" is too old: the front end needs Node.js 20.19 or newer (https://nodejs.org or NodeSource packages)."); process.exit(1) }'
+
+deps-test: deps-system
+	$(call apt_ensure,$(APT_TEST))
+
+# --- Python: a virtual environment from a Python whose sqlite3 can load extensions (SpatiaLite) ---------------------
+$(VENV)/.installed: pyproject.toml
+	@py=""; for c in /usr/bin/python3.11 /usr/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3 python3.11 python3; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys,sqlite3,venv; assert sys.version_info >= (3,11); sqlite3.connect(":memory:").enable_load_extension(True)' 2>/dev/null; then py=$$c; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then echo "No Python 3.11+ with loadable SQLite extensions was found: install Debian's python3 and python3-venv (apt-get install python3 python3-venv)."; exit 1; fi; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sqlite3; sqlite3.connect(":memory:").enable_load_extension(True)' 2>/dev/null; then \
+	  echo "Creating $(VENV) with $$py"; rm -rf $(VENV) && $$py -m venv $(VENV) || exit 1; \
+	fi; \
+	$(VENV)/bin/pip install -q --disable-pip-version-check --upgrade pip && \
+	$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]' && \
+	$(PY) -c 'import wangge, fastapi, geoalchemy2, playwright' && touch $@
+
+# --- front end --------------------------------------------------------------------------------------------------
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/package.json
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build --silent
+	@touch $@
+
+deps: deps-system $(VENV)/.installed frontend/node_modules/.package-lock.json
+build: deps frontend/dist/index.html
+
+# --- run --------------------------------------------------------------------------------------------------------
+migrate: deps
+	$(VENV)/bin/wangge migrate
+
+demo: migrate
+	$(VENV)/bin/wangge seed-demo
+
+run: build demo
+	$(VENV)/bin/wangge serve
+
+serve:
+	$(VENV)/bin/wangge serve
+
+# --- tests ------------------------------------------------------------------------------------------------------
+test: deps-test build
+	cd frontend && npm test --silent
+	$(PY) -m pytest
+
+test-python: deps-test build
+	$(PY) -m pytest
+
+test-frontend: deps
+	cd frontend && npm test --silent
+
+lint: deps
+	$(VENV)/bin/ruff check backend tests bench migrations
+	$(VENV)/bin/ruff format --check backend tests bench migrations
+
+bench: deps-test build
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist
