@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { defineComponent } from 'vue'
+import { i18n, setLocale } from '@/i18n'
+import { useAuthStore } from '@/stores/auth'
+import { layoutForWidth } from '@/composables/useViewport'
+import AppLayout from './AppLayout.vue'
+
+const Blank = defineComponent({ template: '<div />' })
+
+async function mountAt(width: number) {
+  Object.defineProperty(window, 'innerWidth', { configurable: true, writable: true, value: width })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/map', component: Blank },
+      { path: '/me', component: Blank },
+    ],
+  })
+  await router.push('/map')
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  useAuthStore().user = {
+    id: 1,
+    username: 'leader1',
+    display_name: '张丽',
+    role: 'grid_leader',
+    scope: { level: 'grid', id: 3, name: '一网格', code: '110101001001001' },
+    is_active: true,
+  }
+  const wrapper = mount(AppLayout, {
+    global: { plugins: [router, pinia, i18n] },
+    slots: { default: '<p class="page">page</p>' },
+    attachTo: document.body,
+  })
+  await flushPromises()
+  return wrapper
+}
+
+describe('layout by width', () => {
+  const realWidth = window.innerWidth
+  beforeEach(() => setLocale('zh-CN'))
+  afterEach(() => {
+    Object.defineProperty(window, 'innerWidth', { configurable: true, writable: true, value: realWidth })
+    document.body.innerHTML = ''
+  })
+
+  it('breaks at 768 px', () => {
+    expect(layoutForWidth(360)).toBe('phone')
+    expect(layoutForWidth(767)).toBe('phone')
+    expect(layoutForWidth(768)).toBe('desk')
+    expect(layoutForWidth(1440)).toBe('desk')
+  })
+
+  it('uses a bottom tab bar with 地图 and 我的 on a phone', async () => {
+    const wrapper = await mountAt(360)
+    expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="sidenav"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="lang-switch"]').exists()).toBe(false)
+    const labels = wrapper.findAll('.van-tabbar-item').map((item) => item.text())
+    expect(labels).toEqual(['地图', '我的'])
+    expect(wrapper.find('.page').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it('uses a side navigation and a header with the user and the language switch on a desk', async () => {
+    const wrapper = await mountAt(1280)
+    expect(wrapper.find('[data-testid="sidenav"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="header-user"]').text()).toContain('张丽')
+    expect(wrapper.find('[data-testid="header-user"]').text()).toContain('网格长')
+    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['地图', '我的'])
+    expect(wrapper.find('[data-testid="nav-map"]').classes()).toContain('sidenav__item--active')
+
+    await wrapper.find('[data-testid="lang-switch"]').trigger('click')
+    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Me'])
+    expect(wrapper.find('[data-testid="header-user"]').text()).toContain('Grid leader')
+    wrapper.unmount()
+  })
+
+  it('switches layout when the window is resized', async () => {
+    const wrapper = await mountAt(1024)
+    expect(wrapper.attributes('data-layout')).toBe('desk')
+    Object.defineProperty(window, 'innerWidth', { configurable: true, writable: true, value: 400 })
+    window.dispatchEvent(new Event('resize'))
+    await flushPromises()
+    expect(wrapper.attributes('data-layout')).toBe('phone')
+    expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+})

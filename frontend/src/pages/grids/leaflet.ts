@@ -1,0 +1,13 @@
+// Leaflet with its stylesheet and default marker images bundled by Vite (no CDN).
+// Leaflet guesses the marker image path from its CSS, which fails once Vite hashes the file names,
+// so the image URLs are handed over explicitly.
+import L from 'leaflet'
+import 'leaflet/dist/leaflet.css'
+import iconUrl from 'leaflet/dist/images/marker-icon.png'
+import iconRetinaUrl from 'leaflet/dist/images/marker-icon-2x.png'
+import shadowUrl from 'leaflet/dist/images/marker-shadow.png'
+
+delete (L.Icon.Default.prototype as unknown as { _getIconUrl?: unknown })._getIconUrl
+L.Icon.Default.mergeOptions({ iconUrl, iconRetinaUrl, shadowUrl })
+
+export default L

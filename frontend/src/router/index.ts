@@ -1,0 +1,59 @@
+// Routes and the guard that keeps signed-out visitors on the login page.
+import { createRouter, createWebHistory, type RouteLocationNormalized, type Router, type RouterHistory } from 'vue-router'
+import { useAuthStore } from '@/stores/auth'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session. */
+    public?: boolean
+    /** i18n key of the page title. */
+    titleKey?: string
+    /** Pages drawn without the tab bar / side navigation. */
+    bare?: boolean
+  }
+}
+
+export const routes = [
+  { path: '/', redirect: '/map' },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/pages/auth/LoginPage.vue'),
+    meta: { public: true, bare: true, titleKey: 'auth.title' },
+  },
+  { path: '/map', name: 'map', component: () => import('@/pages/grids/MapPage.vue'), meta: { titleKey: 'nav.map' } },
+  { path: '/me', name: 'me', component: () => import('@/pages/me/MePage.vue'), meta: { titleKey: 'nav.me' } },
+  { path: '/:pathMatch(.*)*', redirect: '/map' },
+]
+
+/** Where a visitor may go; exported for the unit test. */
+export async function guard(to: RouteLocationNormalized) {
+  const auth = useAuthStore()
+  if (to.meta.public) {
+    if (to.name === 'login' && auth.isAuthenticated) return safeRedirect(to.query.redirect)
+    return true
+  }
+  if (!auth.isAuthenticated) {
+    return { name: 'login', query: to.fullPath !== '/' && to.fullPath !== '/map' ? { redirect: to.fullPath } : {} }
+  }
+  if (!auth.user) {
+    try {
+      await auth.loadUser()
+    } catch {
+      // A dead session has been cleared by the API client; offline, the page still opens.
+      if (!auth.isAuthenticated) return { name: 'login' }
+    }
+  }
+  return true
+}
+
+/** Only same-app paths are followed after login, never another origin. */
+export function safeRedirect(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && value !== '/login' ? value : '/map'
+}
+
+export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)): Router {
+  const router = createRouter({ history, routes })
+  router.beforeEach(guard)
+  return router
+}

@@ -1,0 +1,49 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory } from 'vue-router'
+import { createAppRouter, safeRedirect } from './index'
+import { useAuthStore } from '@/stores/auth'
+
+const leader = {
+  id: 1,
+  username: 'leader1',
+  display_name: '张丽',
+  role: 'grid_leader' as const,
+  scope: { level: 'grid' as const, id: 3, name: '一网格', code: '110101001001001' },
+  is_active: true,
+}
+
+describe('route guard', () => {
+  beforeEach(() => {
+    localStorage.clear()
+    setActivePinia(createPinia())
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(leader), { headers: { 'Content-Type': 'application/json' } })))
+  })
+
+  it('sends a signed-out visitor to /login, remembering where they were going', async () => {
+    const router = createAppRouter(createMemoryHistory())
+    await router.push('/me')
+    expect(router.currentRoute.value.name).toBe('login')
+    expect(router.currentRoute.value.query.redirect).toBe('/me')
+    await router.push('/map')
+    expect(router.currentRoute.value.name).toBe('login')
+  })
+
+  it('lets a signed-in user in and loads who they are', async () => {
+    const auth = useAuthStore()
+    auth.setTokens({ access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 900 })
+    const router = createAppRouter(createMemoryHistory())
+    await router.push('/')
+    expect(router.currentRoute.value.path).toBe('/map')
+    expect(auth.user?.display_name).toBe('张丽')
+    await router.push('/login')
+    expect(router.currentRoute.value.path).toBe('/map')
+  })
+
+  it('follows only same-app redirects', () => {
+    expect(safeRedirect('/me')).toBe('/me')
+    expect(safeRedirect('//evil.example')).toBe('/map')
+    expect(safeRedirect('https://evil.example')).toBe('/map')
+    expect(safeRedirect(undefined)).toBe('/map')
+  })
+})

@@ -1,0 +1,72 @@
+/// <reference types="vitest/config" />
+// Build, dev-server and unit-test configuration of the Wangge front end.
+import { fileURLToPath, URL } from 'node:url'
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import { VitePWA } from 'vite-plugin-pwa'
+import { navigateFallbackDenylist } from './src/pwa.ts'
+
+// The backend (FastAPI, uvicorn) listens here during development.
+const backend = 'http://127.0.0.1:8000'
+
+export default defineConfig({
+  base: '/',
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+  },
+  plugins: [
+    vue(),
+    VitePWA({
+      strategies: 'generateSW',
+      registerType: 'autoUpdate',
+      injectRegister: 'auto',
+      // public/ is precached through globPatterns; listing the icons again would precache them twice.
+      includeManifestIcons: false,
+      manifest: {
+        name: '网格 Wangge',
+        short_name: '网格',
+        description: '网格化管理 — grid management for street offices and communities',
+        lang: 'zh-CN',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'any',
+        theme_color: '#1677ff',
+        background_color: '#ffffff',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        // Only the app shell is precached; API responses never are (no runtimeCaching either).
+        globPatterns: ['**/*.{js,css,html,svg,png}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist,
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+  server: {
+    proxy: {
+      '/api': backend,
+      '/healthz': backend,
+      '/readyz': backend,
+      '/docs': backend,
+      '/openapi.json': backend,
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 800,
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.spec.ts'],
+    restoreMocks: true,
+    unstubGlobals: true,
+  },
+})
