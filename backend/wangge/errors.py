@@ -70,7 +70,7 @@ def problem(status: int, detail: str | None = None, *, code: str | None = None, 
     }
     if detail:
         body["detail"] = detail
-    body.update({k: v for k, v in extra.items() if v is not None})
+    body.update({k: v for k, v in extra.items() if not (k == "instance" and v is None)})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

@@ -8,6 +8,8 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from wangge.errors import problem
 from wangge.logs import request_id_var
 
@@ -78,7 +80,9 @@ class BodySizeLimit:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     rejected = True
-                    raise _TooLarge
+                    # An HTTPException passes through FastAPI's body parsing (other errors become a 400) and is
+                    # rendered as a problem by the app's handler.
+                    raise HTTPException(413, f"The request body is larger than {self.max_bytes:,} bytes")
             return message
 
         response_started = False
@@ -91,9 +95,6 @@ class BodySizeLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not response_started:
-                await self._reject(scope, receive, send)
         except Exception:
             if rejected and not response_started:
                 await self._reject(scope, receive, send)
@@ -105,6 +106,3 @@ class BodySizeLimit:
                            code="payload-too-large", instance=scope.get("path"))
         await response(scope, receive, send)
 
-
-class _TooLarge(Exception):
-    pass
