@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 
-APT_RUN := libsqlite3-mod-spatialite python3 python3-venv nodejs npm
+APT_RUN := libsqlite3-mod-spatialite python3 python3-venv
 APT_TEST := postgresql postgresql-postgis chromium
 
 .PHONY: help run serve deps deps-system deps-test build migrate demo test test-python test-frontend lint bench clean
@@ -31,6 +31,8 @@ endef
 
 deps-system:
 	$(call apt_ensure,$(APT_RUN))
+	@# Node.js may come from Debian or from elsewhere (NodeSource bundles npm in its nodejs package).
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
 	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node.js "+process.versions.node+" is too old: the front end needs Node.js 20.19 or newer (https://nodejs.org or NodeSource packages)."); process.exit(1) }'
 
 deps-test: deps-system

@@ -1,0 +1,157 @@
+"""Benchmarks, reported in docs/benchmarks.md as ratios against a baseline measured in the same run.
+
+locate: `GET /api/v1/grids/locate` over real HTTP with a small city (100 grids) as the baseline and a large one
+(10,000 grids by default) on each engine. Through the spatial index the large city should cost about the same
+per request: the ratio of medians is the figure that matters, not the milliseconds (these machines are noisy).
+
+    .venv/bin/python bench/run.py [--grids 10000] [--requests 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "backend")]
+
+import httpx  # noqa: E402
+from shapely.geometry import Polygon  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from support.pgcluster import PostgresCluster  # noqa: E402
+from support.server import LiveServer  # noqa: E402
+from wangge import geo, migrate  # noqa: E402
+from wangge.accounts.models import User  # noqa: E402
+from wangge.accounts.security import Passwords  # noqa: E402
+from wangge.config import Settings  # noqa: E402
+from wangge.database import create_sync_db_engine  # noqa: E402
+from wangge.hierarchy.models import Community, District, Grid, Street  # noqa: E402
+
+CELL = 0.0005  # degrees, about 50 m
+SECRET = "benchmark-secret-key-that-is-long-enough-0123456789"
+
+
+def build_city(url: str, n_grids: int) -> int:
+    """One community holding an n×n lattice of square grids; returns the lattice side."""
+    side = int(n_grids**0.5)
+    engine = create_sync_db_engine(url)
+    lon0, lat0 = 113.0, 28.0
+    with Session(engine) as s:
+        d = District(code="430111", name="区")
+        s.add(d)
+        s.flush()
+        st = Street(code="430111001", name="街道", district_id=d.id)
+        s.add(st)
+        s.flush()
+        outline = Polygon([(lon0, lat0), (lon0 + side * CELL, lat0), (lon0 + side * CELL, lat0 + side * CELL),
+                           (lon0, lat0 + side * CELL)])
+        c = Community(code="430111001001", name="社区", district_id=d.id, street_id=st.id,
+                      geom=geo.to_db(geo.area_from_geojson(geo.to_geojson(outline))))
+        s.add(c)
+        s.flush()
+        rows = []
+        for i in range(side):
+            for j in range(side):
+                x, y = lon0 + i * CELL, lat0 + j * CELL
+                poly = Polygon([(x, y), (x + CELL, y), (x + CELL, y + CELL), (x, y + CELL)])
+                rows.append({"code": f"430111001{len(rows):06d}", "name": f"网格{len(rows)}", "kind": "other",
+                             "district_id": d.id, "street_id": st.id, "community_id": c.id,
+                             "area_m2": geo.geodesic_area_m2(poly), "geom": geo.to_db(poly)})
+        for start in range(0, len(rows), 2000):
+            s.execute(insert(Grid), rows[start:start + 2000])
+        s.add(User(username="bench", display_name="bench", role="administrator", scope_level="system",
+                   password_hash=Passwords(Settings(argon2_time_cost=1, argon2_memory_kib=1024)).hash("bench-pass")))
+        s.commit()
+    engine.dispose()
+    return side
+
+
+def measure(url: str, side: int, requests: int) -> list[float]:
+    settings = Settings(database_url=url, environment="test", secret_key=SECRET, log_level="WARNING",
+                        argon2_time_cost=1, argon2_memory_kib=1024)
+    server = LiveServer(settings).start()
+    rng = random.Random(7)
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=30) as client:
+            token = client.post("/api/v1/auth/token", data={"username": "bench", "password": "bench-pass"}).json()
+            headers = {"Authorization": f"Bearer {token['access_token']}"}
+            times = []
+            for k in range(requests + 20):
+                lon = 113.0 + (rng.randrange(side) + 0.5) * CELL
+                lat = 28.0 + (rng.randrange(side) + 0.5) * CELL
+                started = time.perf_counter()
+                r = client.get(f"/api/v1/grids/locate?lat={lat}&lon={lon}", headers=headers)
+                elapsed = time.perf_counter() - started
+                assert r.status_code == 200, r.text
+                if k >= 20:  # warm-up
+                    times.append(elapsed * 1000)
+            return times
+    finally:
+        server.stop()
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[int(q) - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--grids", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+    results = []
+    with PostgresCluster() as cluster, tempfile.TemporaryDirectory() as tmp:
+        for engine in ("sqlite", "postgres"):
+            row = {"engine": engine}
+            for label, n in (("small", 100), ("large", args.grids)):
+                if engine == "sqlite":
+                    url = f"sqlite+aiosqlite:///{tmp}/{label}.db"
+                else:
+                    url = cluster.create_database(f"bench_{label}")
+                migrate.upgrade(url)
+                side = build_city(url, n)
+                times = measure(url, side, args.requests)
+                row[label] = {"grids": side * side, "p50": statistics.median(times), "p99": pct(times, 99)}
+                print(f"{engine:8} {side * side:>7} grids  p50 {row[label]['p50']:.2f} ms  "
+                      f"p99 {row[label]['p99']:.2f} ms", flush=True)
+            row["ratio"] = row["large"]["p50"] / row["small"]["p50"]
+            results.append(row)
+    write_report(Path(args.output), results, args.requests)
+    return 0
+
+
+def write_report(path: Path, results: list[dict], requests: int) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Made by `make bench` (`bench/run.py`). Figures are ratios against a baseline measured in the same run,",
+        "because these machines are noisy; the milliseconds are shown for context only.",
+        "",
+        "## Locating a point in its grid",
+        "",
+        f"`GET /api/v1/grids/locate` over real HTTP to a uvicorn server, {requests} requests at random points",
+        "after 20 warm-up requests, one client. Baseline: the same request against a city of 100 grids.",
+        "",
+        "| engine | baseline grids | p50 ms | p99 ms | grids | p50 ms | p99 ms | ratio of p50 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        s, big = r["small"], r["large"]
+        lines.append(f"| {r['engine']} | {s['grids']:,} | {s['p50']:.2f} | {s['p99']:.2f} | {big['grids']:,} | "
+                     f"{big['p50']:.2f} | {big['p99']:.2f} | **{r['ratio']:.2f}** |")
+    lines += ["", f"Run on {datetime.now(UTC):%Y-%m-%d} on a 2-core machine.", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
