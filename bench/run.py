@@ -51,10 +51,21 @@ def build_city(url: str, n_grids: int) -> int:
         st = Street(code="430111001", name="街道", district_id=d.id)
         s.add(st)
         s.flush()
-        outline = Polygon([(lon0, lat0), (lon0 + side * CELL, lat0), (lon0 + side * CELL, lat0 + side * CELL),
-                           (lon0, lat0 + side * CELL)])
-        c = Community(code="430111001001", name="社区", district_id=d.id, street_id=st.id,
-                      geom=geo.to_db(geo.area_from_geojson(geo.to_geojson(outline))))
+        outline = Polygon(
+            [
+                (lon0, lat0),
+                (lon0 + side * CELL, lat0),
+                (lon0 + side * CELL, lat0 + side * CELL),
+                (lon0, lat0 + side * CELL),
+            ]
+        )
+        c = Community(
+            code="430111001001",
+            name="社区",
+            district_id=d.id,
+            street_id=st.id,
+            geom=geo.to_db(geo.area_from_geojson(geo.to_geojson(outline))),
+        )
         s.add(c)
         s.flush()
         rows = []
@@ -62,21 +73,43 @@ def build_city(url: str, n_grids: int) -> int:
             for j in range(side):
                 x, y = lon0 + i * CELL, lat0 + j * CELL
                 poly = Polygon([(x, y), (x + CELL, y), (x + CELL, y + CELL), (x, y + CELL)])
-                rows.append({"code": f"430111001{len(rows):06d}", "name": f"网格{len(rows)}", "kind": "other",
-                             "district_id": d.id, "street_id": st.id, "community_id": c.id,
-                             "area_m2": geo.geodesic_area_m2(poly), "geom": geo.to_db(poly)})
+                rows.append(
+                    {
+                        "code": f"430111001{len(rows):06d}",
+                        "name": f"网格{len(rows)}",
+                        "kind": "other",
+                        "district_id": d.id,
+                        "street_id": st.id,
+                        "community_id": c.id,
+                        "area_m2": geo.geodesic_area_m2(poly),
+                        "geom": geo.to_db(poly),
+                    }
+                )
         for start in range(0, len(rows), 2000):
-            s.execute(insert(Grid), rows[start:start + 2000])
-        s.add(User(username="bench", display_name="bench", role="administrator", scope_level="system",
-                   password_hash=Passwords(Settings(argon2_time_cost=1, argon2_memory_kib=1024)).hash("bench-pass")))
+            s.execute(insert(Grid), rows[start : start + 2000])
+        s.add(
+            User(
+                username="bench",
+                display_name="bench",
+                role="administrator",
+                scope_level="system",
+                password_hash=Passwords(Settings(argon2_time_cost=1, argon2_memory_kib=1024)).hash("bench-pass"),
+            )
+        )
         s.commit()
     engine.dispose()
     return side
 
 
 def measure(url: str, side: int, requests: int) -> list[float]:
-    settings = Settings(database_url=url, environment="test", secret_key=SECRET, log_level="WARNING",
-                        argon2_time_cost=1, argon2_memory_kib=1024)
+    settings = Settings(
+        database_url=url,
+        environment="test",
+        secret_key=SECRET,
+        log_level="WARNING",
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+    )
     server = LiveServer(settings).start()
     rng = random.Random(7)
     try:
@@ -121,8 +154,11 @@ def main() -> int:
                 side = build_city(url, n)
                 times = measure(url, side, args.requests)
                 row[label] = {"grids": side * side, "p50": statistics.median(times), "p99": pct(times, 99)}
-                print(f"{engine:8} {side * side:>7} grids  p50 {row[label]['p50']:.2f} ms  "
-                      f"p99 {row[label]['p99']:.2f} ms", flush=True)
+                print(
+                    f"{engine:8} {side * side:>7} grids  p50 {row[label]['p50']:.2f} ms  "
+                    f"p99 {row[label]['p99']:.2f} ms",
+                    flush=True,
+                )
             row["ratio"] = row["large"]["p50"] / row["small"]["p50"]
             results.append(row)
     write_report(Path(args.output), results, args.requests)
@@ -146,8 +182,10 @@ def write_report(path: Path, results: list[dict], requests: int) -> None:
     ]
     for r in results:
         s, big = r["small"], r["large"]
-        lines.append(f"| {r['engine']} | {s['grids']:,} | {s['p50']:.2f} | {s['p99']:.2f} | {big['grids']:,} | "
-                     f"{big['p50']:.2f} | {big['p99']:.2f} | **{r['ratio']:.2f}** |")
+        lines.append(
+            f"| {r['engine']} | {s['grids']:,} | {s['p50']:.2f} | {s['p99']:.2f} | {big['grids']:,} | "
+            f"{big['p50']:.2f} | {big['p99']:.2f} | **{r['ratio']:.2f}** |"
+        )
     lines += ["", f"Run on {datetime.now(UTC):%Y-%m-%d} on a 2-core machine.", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {path}")

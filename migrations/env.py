@@ -4,22 +4,43 @@ from __future__ import annotations
 
 from alembic import context
 
+from wangge.accounts import models as _accounts  # noqa: F401 - register tables on Base.metadata
 from wangge.config import get_settings
 from wangge.database import Base, create_sync_db_engine
-from wangge.accounts import models as _accounts  # noqa: F401 - register tables on Base.metadata
 from wangge.hierarchy import models as _hierarchy  # noqa: F401
 
 # SpatiaLite's own tables must never be proposed for dropping by autogenerate.
-SPATIALITE_TABLES = {"spatial_ref_sys", "spatial_ref_sys_aux", "geometry_columns", "geometry_columns_auth",
-                     "geometry_columns_statistics", "geometry_columns_field_infos", "geometry_columns_time",
-                     "spatialite_history", "sql_statements_log", "views_geometry_columns",
-                     "views_geometry_columns_auth", "views_geometry_columns_field_infos",
-                     "views_geometry_columns_statistics", "virts_geometry_columns",
-                     "virts_geometry_columns_auth", "virts_geometry_columns_field_infos",
-                     "virts_geometry_columns_statistics", "SpatialIndex", "ElementaryGeometries", "KNN", "KNN2",
-                     "data_licenses", "spatial_ref_sys_all", "vector_layers", "vector_layers_auth",
-                     "vector_layers_statistics", "vector_layers_field_infos", "spatial_ref_sys_aux",
-                     "geom_cols_ref_sys", "sqlite_sequence", "spatial_ref_sys_all"}
+SPATIALITE_TABLES = {
+    "spatial_ref_sys",
+    "spatial_ref_sys_aux",
+    "geometry_columns",
+    "geometry_columns_auth",
+    "geometry_columns_statistics",
+    "geometry_columns_field_infos",
+    "geometry_columns_time",
+    "spatialite_history",
+    "sql_statements_log",
+    "views_geometry_columns",
+    "views_geometry_columns_auth",
+    "views_geometry_columns_field_infos",
+    "views_geometry_columns_statistics",
+    "virts_geometry_columns",
+    "virts_geometry_columns_auth",
+    "virts_geometry_columns_field_infos",
+    "virts_geometry_columns_statistics",
+    "SpatialIndex",
+    "ElementaryGeometries",
+    "KNN",
+    "KNN2",
+    "data_licenses",
+    "spatial_ref_sys_all",
+    "vector_layers",
+    "vector_layers_auth",
+    "vector_layers_statistics",
+    "vector_layers_field_infos",
+    "geom_cols_ref_sys",
+    "sqlite_sequence",
+}
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN201

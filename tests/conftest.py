@@ -34,8 +34,13 @@ def pg_cluster() -> Iterator[PostgresCluster]:
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
-        database_url=database_url, environment="test", secret_key=TEST_SECRET, argon2_time_cost=1,
-        argon2_memory_kib=1024, log_level="WARNING", max_body_bytes=256 * 1024,
+        database_url=database_url,
+        environment="test",
+        secret_key=TEST_SECRET,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        log_level="WARNING",
+        max_body_bytes=256 * 1024,
     )
     values.update(overrides)
     return Settings(**values)

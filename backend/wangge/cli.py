@@ -38,7 +38,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     with session:
         accounts = load.load(session, Passwords(get_settings()))
     engine.dispose()
-    print("Demo data loaded. Demo accounts (password for all: %s):" % load.DEMO_PASSWORD)
+    print(f"Demo data loaded. Demo accounts (password for all: {load.DEMO_PASSWORD}):")
     for a in accounts:
         print(f"  {a.username:<10} {a.role:<19} {a.display_name:<8} {a.scope}")
     return 0
@@ -85,8 +85,9 @@ def cmd_import_grids(args: argparse.Namespace) -> int:
         return 2
 
     async def run(session):  # noqa: ANN001, ANN202
-        return await service.import_grids(session, _system_subject(), await _community_id(session, args.community),
-                                          data)
+        return await service.import_grids(
+            session, _system_subject(), await _community_id(session, args.community), data
+        )
 
     try:
         result = asyncio.run(_with_db(run))
@@ -95,8 +96,9 @@ def cmd_import_grids(args: argparse.Namespace) -> int:
         for err in exc.extra.get("errors", []):
             print(f"  - {err['msg']}", file=sys.stderr)
         return 1
-    print(f"Imported into community {args.community}: {len(result['created'])} created, "
-          f"{len(result['updated'])} updated.")
+    print(
+        f"Imported into community {args.community}: {len(result['created'])} created, {len(result['updated'])} updated."
+    )
     return 0
 
 
@@ -137,9 +139,15 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         if session.execute(select(User.id).where(User.username == args.username)).first():
             print(f"The username {args.username} is taken.", file=sys.stderr)
             return 1
-        session.add(User(username=args.username, display_name=args.display_name or args.username,
-                         role=Role.administrator.value, scope_level=ScopeLevel.system.value,
-                         password_hash=Passwords(get_settings()).hash(password)))
+        session.add(
+            User(
+                username=args.username,
+                display_name=args.display_name or args.username,
+                role=Role.administrator.value,
+                scope_level=ScopeLevel.system.value,
+                password_hash=Passwords(get_settings()).hash(password),
+            )
+        )
         session.commit()
     engine.dispose()
     print(f"Created the system administrator {args.username}.")
@@ -154,8 +162,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Serving Wangge on http://{host}:{port} (API docs at /docs)", flush=True)
-    uvicorn.run("wangge.main:create_app", factory=True, host=host, port=port, workers=args.workers,
-                log_config=UVICORN_LOG_CONFIG, proxy_headers=True)
+    uvicorn.run(
+        "wangge.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        log_config=UVICORN_LOG_CONFIG,
+        proxy_headers=True,
+    )
     return 0
 
 

@@ -60,8 +60,15 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
-def problem(status: int, detail: str | None = None, *, code: str | None = None, title: str | None = None,
-            headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
+def problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    code: str | None = None,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + (code or phrase.lower().replace(" ", "-")),
@@ -89,15 +96,19 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         headers = exc.extra.pop("headers", None)
-        return problem(exc.status, exc.detail, code=exc.code, instance=request.url.path, headers=headers,
-                       **exc.extra)
+        return problem(exc.status, exc.detail, code=exc.code, instance=request.url.path, headers=headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = validation_errors(exc)
         fields = ", ".join(".".join(e["loc"][1:] or e["loc"]) for e in errors)
-        return problem(422, f"The request is not valid: {fields}", code="validation-error",
-                       instance=request.url.path, errors=errors)
+        return problem(
+            422,
+            f"The request is not valid: {fields}",
+            code="validation-error",
+            instance=request.url.path,
+            errors=errors,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

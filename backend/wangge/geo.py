@@ -61,8 +61,9 @@ def _check_rings(rings: Any, where: str) -> list[list[tuple[float, float]]]:
             raise GeometryError(f"{label}: a ring must be a list of positions")
         points = [_check_position(p, f"{label}, position {i}") for i, p in enumerate(ring)]
         if len(points) < 4:
-            raise GeometryError(f"{label}: a ring needs at least 4 positions (3 corners and the closing one), got "
-                                f"{len(points)}")
+            raise GeometryError(
+                f"{label}: a ring needs at least 4 positions (3 corners and the closing one), got {len(points)}"
+            )
         if points[0] != points[-1]:
             raise GeometryError(f"{label}: the ring is not closed (the first and last positions differ)")
         out.append(points)
@@ -160,21 +161,27 @@ def area_outside(geom: Any, container: Any) -> float:
 def uncovered(container: Any, parts: list[Any]) -> Any:
     """The part of `container` that none of `parts` covers, without slivers below the tolerance."""
     rest = container.difference(shapely.union_all(parts)) if parts else container
-    polys = [p for p in getattr(rest, "geoms", [rest]) if isinstance(p, Polygon)
-             and geodesic_area_m2(p) > AREA_TOLERANCE_M2]
+    polys = [
+        p for p in getattr(rest, "geoms", [rest]) if isinstance(p, Polygon) and geodesic_area_m2(p) > AREA_TOLERANCE_M2
+    ]
     return MultiPolygon(polys)
 
 
-def point_in_polygon_condition(geom_column: Any, table: str, lon: float, lat: float, *, sqlite: bool
-                               ) -> ColumnElement[bool]:
+def point_in_polygon_condition(
+    geom_column: Any, table: str, lon: float, lat: float, *, sqlite: bool
+) -> ColumnElement[bool]:
     """A WHERE condition: `geom_column` covers the point. Uses the spatial index on both engines: PostGIS uses its
     GiST index for ST_Intersects by itself; SpatiaLite only through its SpatialIndex virtual table."""
     if sqlite:
         point = func.MakePoint(lon, lat, 4326)
-        candidates = select(literal_column("ROWID")).select_from(text("SpatialIndex")).where(
-            literal_column("f_table_name") == table,
-            literal_column("f_geometry_column") == geom_column.key,
-            literal_column("search_frame") == point,
+        candidates = (
+            select(literal_column("ROWID"))
+            .select_from(text("SpatialIndex"))
+            .where(
+                literal_column("f_table_name") == table,
+                literal_column("f_geometry_column") == geom_column.key,
+                literal_column("search_frame") == point,
+            )
         )
         return geom_column.table.c.id.in_(candidates) & (func.ST_Intersects(geom_column, point) == 1)
     point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)

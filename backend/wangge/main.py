@@ -33,8 +33,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
         app.state.db = Database(settings.database_url, spatialite_library=settings.spatialite_library)
-        log.info("started", extra={"database": app.state.db.engine.url.get_backend_name(),
-                                   "environment": settings.environment})
+        log.info(
+            "started",
+            extra={"database": app.state.db.engine.url.get_backend_name(), "environment": settings.environment},
+        )
         yield
         await app.state.db.dispose()
 
@@ -42,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Wangge 网格 API",
         version=__version__,
         description="Grid management (网格化管理) for street offices and communities. Errors are RFC 9457 "
-                    "problem details.",
+        "problem details.",
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -56,9 +58,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:
         """What the app needs before sign-in: name, version and map settings."""
-        return {"app_name": "网格", "version": __version__, "tile_url": settings.tile_url,
-                "tile_attribution": settings.tile_attribution, "default_center": list(settings.map_center),
-                "default_zoom": settings.map_zoom}
+        return {
+            "app_name": "网格",
+            "version": __version__,
+            "tile_url": settings.tile_url,
+            "tile_attribution": settings.tile_attribution,
+            "default_center": list(settings.map_center),
+            "default_zoom": settings.map_zoom,
+        }
 
     app.include_router(api)
 
@@ -80,15 +87,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return errors.problem(503, "The database is not reachable", code="not-ready")
         head = head_revision()
         if current != head:
-            return errors.problem(503, f"The database schema is at {current}, not at {head}: run the migrations",
-                                  code="not-ready", current=current, head=head)
+            return errors.problem(
+                503,
+                f"The database schema is at {current}, not at {head}: run the migrations",
+                code="not-ready",
+                current=current,
+                head=head,
+            )
         return JSONResponse({"status": "ready", "database": db.engine.url.get_backend_name(), "revision": current})
 
     _mount_frontend(app, settings.frontend_dist)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
-                           allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Request-ID", "ETag"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID", "ETag"],
+        )
     app.add_middleware(RequestContext)
     return app
 
@@ -100,7 +118,7 @@ def _mount_frontend(app: FastAPI, dist: Path) -> None:
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def spa(path: str) -> Any:
+    def spa(path: str) -> Any:  # sync: FastAPI runs it in a thread, so the file checks do not block
         if path.startswith(NOT_SPA):
             return errors.problem(404, f"Nothing at /{path}")
         candidate = (dist / path).resolve()

@@ -43,10 +43,15 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            access_log.info("request", extra={
-                "method": scope.get("method"), "path": scope.get("path"), "status": status_holder["status"],
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            })
+            access_log.info(
+                "request",
+                extra={
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status_holder["status"],
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
             request_id_var.reset(token)
 
 
@@ -102,7 +107,10 @@ class BodySizeLimit:
                 raise
 
     async def _reject(self, scope: dict, receive: Any, send: Any) -> None:
-        response = problem(413, f"The request body is larger than {self.max_bytes:,} bytes",
-                           code="payload-too-large", instance=scope.get("path"))
+        response = problem(
+            413,
+            f"The request body is larger than {self.max_bytes:,} bytes",
+            code="payload-too-large",
+            instance=scope.get("path"),
+        )
         await response(scope, receive, send)
-

@@ -19,8 +19,7 @@ def add_geometry(table: str, column: str, geometry_type: str, *, nullable: bool 
         if index:
             op.execute(sa.text(f"SELECT CreateSpatialIndex('{table}', '{column}')"))
         return
-    op.add_column(table, sa.Column(column, Geometry(geometry_type, srid=4326, spatial_index=False),
-                                   nullable=nullable))
+    op.add_column(table, sa.Column(column, Geometry(geometry_type, srid=4326, spatial_index=False), nullable=nullable))
     if index:
         op.create_index(f"idx_{table}_{column}", table, [column], postgresql_using="gist")
 

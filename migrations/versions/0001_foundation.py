@@ -24,8 +24,7 @@ def _timestamps() -> list[sa.Column]:
 
 
 def _fk(column: str, target: str, nullable: bool = False) -> sa.Column:
-    return sa.Column(column, sa.Integer, sa.ForeignKey(f"{target}.id", name=f"fk_{column}_{target}"),
-                     nullable=nullable)
+    return sa.Column(column, sa.Integer, sa.ForeignKey(f"{target}.id", name=f"fk_{column}_{target}"), nullable=nullable)
 
 
 def upgrade() -> None:
@@ -80,8 +79,10 @@ def upgrade() -> None:
         sa.Column("area_m2", sa.Float, nullable=False, server_default="0"),
         sa.Column("is_active", sa.Boolean, nullable=False, server_default=sa.true()),
         *_timestamps(),
-        sa.CheckConstraint("households >= 0 AND registered_population >= 0 AND floating_population >= 0",
-                           name="ck_grids_figures_not_negative"),
+        sa.CheckConstraint(
+            "households >= 0 AND registered_population >= 0 AND floating_population >= 0",
+            name="ck_grids_figures_not_negative",
+        ),
     )
     for column in ("district_id", "street_id", "community_id"):
         op.create_index(f"ix_grids_{column}", "grids", [column])
@@ -155,8 +156,9 @@ def upgrade() -> None:
     op.create_table(
         "login_sessions",
         sa.Column("id", sa.String(32), primary_key=True),
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id", name="fk_login_sessions_user_id_users"),
-                  nullable=False),
+        sa.Column(
+            "user_id", sa.Integer, sa.ForeignKey("users.id", name="fk_login_sessions_user_id_users"), nullable=False
+        ),
         sa.Column("refresh_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),

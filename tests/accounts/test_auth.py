@@ -55,8 +55,11 @@ def test_a_forged_or_garbage_token_is_401(world, client):
     assert_problem(client.get("/api/v1/auth/me", headers={"Authorization": "Bearer not-a-jwt"}), 401)
     import jwt
 
-    forged = jwt.encode({"sub": str(world.users["system_admin"]), "sid": "x", "exp": 9999999999, "typ": "access"},
-                        "some-other-secret-that-is-long-enough", algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": str(world.users["system_admin"]), "sid": "x", "exp": 9999999999, "typ": "access"},
+        "some-other-secret-that-is-long-enough",
+        algorithm="HS256",
+    )
     assert_problem(client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {forged}"}), 401)
 
 
@@ -70,9 +73,19 @@ def test_deactivating_a_user_ends_their_sessions_and_login(world, client):
 
 
 def test_passwords_are_stored_as_argon2id(world, client, live):
-    r = client.post("/api/v1/users", headers=world.headers("administrator"), json={
-        "username": "newleader", "display_name": "新网格长", "password": "a-good-password", "role": "grid_leader",
-        "scope_level": "grid", "scope_id": world.ids["G1b"], "phone": "13700001234"})
+    r = client.post(
+        "/api/v1/users",
+        headers=world.headers("administrator"),
+        json={
+            "username": "newleader",
+            "display_name": "新网格长",
+            "password": "a-good-password",
+            "role": "grid_leader",
+            "scope_level": "grid",
+            "scope_id": world.ids["G1b"],
+            "phone": "13700001234",
+        },
+    )
     assert r.status_code == 201, r.text
     with live.session() as session:
         stored = session.execute(select(User.password_hash).where(User.username == "newleader")).scalar_one()
@@ -84,20 +97,51 @@ def test_user_creation_rules(world, client):
     headers = world.headers("administrator")
     base = {"username": "user1", "display_name": "n", "password": "long-enough-1"}
     # A grid leader is bound to a grid, not a community.
-    problem = assert_problem(client.post("/api/v1/users", headers=headers, json={
-        **base, "role": "grid_leader", "scope_level": "community", "scope_id": world.ids["C1"]}), 422)
+    problem = assert_problem(
+        client.post(
+            "/api/v1/users",
+            headers=headers,
+            json={**base, "role": "grid_leader", "scope_level": "community", "scope_id": world.ids["C1"]},
+        ),
+        422,
+    )
     assert "grid" in problem["detail"]
     # A street administrator cannot make a system administrator.
-    assert_problem(client.post("/api/v1/users", headers=headers, json={
-        **base, "role": "administrator", "scope_level": "system"}), 403)
+    assert_problem(
+        client.post("/api/v1/users", headers=headers, json={**base, "role": "administrator", "scope_level": "system"}),
+        403,
+    )
     # Username taken.
-    assert_problem(client.post("/api/v1/users", headers=headers, json={
-        **base, "username": "grid_leader", "role": "grid_member", "scope_level": "grid",
-        "scope_id": world.ids["G1a"]}), 409)
+    assert_problem(
+        client.post(
+            "/api/v1/users",
+            headers=headers,
+            json={
+                **base,
+                "username": "grid_leader",
+                "role": "grid_member",
+                "scope_level": "grid",
+                "scope_id": world.ids["G1a"],
+            },
+        ),
+        409,
+    )
     # Short password, unknown field.
-    problem = assert_problem(client.post("/api/v1/users", headers=headers, json={
-        **base, "password": "short", "role": "grid_member", "scope_level": "grid", "scope_id": world.ids["G1a"],
-        "is_superuser": True}), 422)
+    problem = assert_problem(
+        client.post(
+            "/api/v1/users",
+            headers=headers,
+            json={
+                **base,
+                "password": "short",
+                "role": "grid_member",
+                "scope_level": "grid",
+                "scope_id": world.ids["G1a"],
+                "is_superuser": True,
+            },
+        ),
+        422,
+    )
     fields = {tuple(e["loc"]) for e in problem["errors"]}
     assert ("body", "password") in fields and ("body", "is_superuser") in fields
 

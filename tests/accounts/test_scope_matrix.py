@@ -8,16 +8,24 @@ and writing is allowed for the administrator only (403 for the others).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
 from conftest import assert_problem
 from support.world import ROLES, World, free_square_in_c1, grid_point
 
-AREA = {"administrator": "street", "street_officer": "street", "department_officer": "street",
-        "station_chief": "community", "resident": "community", "grid_leader": "grid", "grid_member": "grid"}
+AREA = {
+    "administrator": "street",
+    "street_officer": "street",
+    "department_officer": "street",
+    "station_chief": "community",
+    "resident": "community",
+    "grid_leader": "grid",
+    "grid_member": "grid",
+}
 OUT_GRID = {"street": "G3", "community": "G2", "grid": "G1b"}
 OUT_COMMUNITY = {"street": "C3", "community": "C2", "grid": "C2"}
 IN_USER = {"street": "leader_g2", "community": "leader_g1b", "grid": "grid_member"}
@@ -76,57 +84,185 @@ CASES = [
     Case("get place", "GET", lambda w, t: f"/api/v1/places/{w.ids[t['place']]}"),
     Case("get department", "GET", lambda w, t: f"/api/v1/departments/{w.ids[t['department']]}"),
     Case("get user", "GET", lambda w, t: f"/api/v1/users/{_user_id(w, t)}", write=True),
-    Case("update district", "PATCH", lambda w, t: f"/api/v1/districts/{w.ids[t['district']]}",
-         lambda w, t: {"name": "新名"}, write=True, admin_inside=403),
-    Case("deactivate district", "POST", lambda w, t: f"/api/v1/districts/{w.ids[t['district']]}/deactivate",
-         write=True, admin_inside=403),
-    Case("create street", "POST", lambda w, t: "/api/v1/streets",
-         lambda w, t: {"district_id": w.ids[t["district"]], "code": w.codes[t["district"]] + "009", "name": "新街道"},
-         write=True, admin_inside=403),
-    Case("update street", "PATCH", lambda w, t: f"/api/v1/streets/{w.ids[t['street']]}",
-         lambda w, t: {"name": "新名"}, write=True),
-    Case("deactivate street", "POST", lambda w, t: f"/api/v1/streets/{w.ids[t['street']]}/deactivate",
-         write=True, admin_inside=403),
-    Case("create community", "POST", lambda w, t: "/api/v1/communities",
-         lambda w, t: {"street_id": w.ids[t["street"]], "code": w.codes[t["street"]] + "009", "name": "新社区"},
-         write=True, ok=201),
-    Case("update community", "PATCH", lambda w, t: f"/api/v1/communities/{w.ids[t['community']]}",
-         lambda w, t: {"name": "新名"}, write=True),
-    Case("deactivate community", "POST", lambda w, t: f"/api/v1/communities/{w.ids[t['community']]}/deactivate",
-         write=True, admin_inside=409),
-    Case("create grid", "POST", lambda w, t: "/api/v1/grids",
-         lambda w, t: {"community_id": w.ids[t["community"]], "code": w.codes[t["community"]] + "099",
-                       "name": "新网格", "geometry": free_square_in_c1()}, write=True, ok=201),
-    Case("update grid", "PATCH", lambda w, t: f"/api/v1/grids/{w.ids[t['grid']]}",
-         lambda w, t: {"households": 321}, write=True),
+    Case(
+        "update district",
+        "PATCH",
+        lambda w, t: f"/api/v1/districts/{w.ids[t['district']]}",
+        lambda w, t: {"name": "新名"},
+        write=True,
+        admin_inside=403,
+    ),
+    Case(
+        "deactivate district",
+        "POST",
+        lambda w, t: f"/api/v1/districts/{w.ids[t['district']]}/deactivate",
+        write=True,
+        admin_inside=403,
+    ),
+    Case(
+        "create street",
+        "POST",
+        lambda w, t: "/api/v1/streets",
+        lambda w, t: {"district_id": w.ids[t["district"]], "code": w.codes[t["district"]] + "009", "name": "新街道"},
+        write=True,
+        admin_inside=403,
+    ),
+    Case(
+        "update street",
+        "PATCH",
+        lambda w, t: f"/api/v1/streets/{w.ids[t['street']]}",
+        lambda w, t: {"name": "新名"},
+        write=True,
+    ),
+    Case(
+        "deactivate street",
+        "POST",
+        lambda w, t: f"/api/v1/streets/{w.ids[t['street']]}/deactivate",
+        write=True,
+        admin_inside=403,
+    ),
+    Case(
+        "create community",
+        "POST",
+        lambda w, t: "/api/v1/communities",
+        lambda w, t: {"street_id": w.ids[t["street"]], "code": w.codes[t["street"]] + "009", "name": "新社区"},
+        write=True,
+        ok=201,
+    ),
+    Case(
+        "update community",
+        "PATCH",
+        lambda w, t: f"/api/v1/communities/{w.ids[t['community']]}",
+        lambda w, t: {"name": "新名"},
+        write=True,
+    ),
+    Case(
+        "deactivate community",
+        "POST",
+        lambda w, t: f"/api/v1/communities/{w.ids[t['community']]}/deactivate",
+        write=True,
+        admin_inside=409,
+    ),
+    Case(
+        "create grid",
+        "POST",
+        lambda w, t: "/api/v1/grids",
+        lambda w, t: {
+            "community_id": w.ids[t["community"]],
+            "code": w.codes[t["community"]] + "099",
+            "name": "新网格",
+            "geometry": free_square_in_c1(),
+        },
+        write=True,
+        ok=201,
+    ),
+    Case(
+        "update grid",
+        "PATCH",
+        lambda w, t: f"/api/v1/grids/{w.ids[t['grid']]}",
+        lambda w, t: {"households": 321},
+        write=True,
+    ),
     Case("deactivate grid", "POST", lambda w, t: f"/api/v1/grids/{w.ids[t['grid']]}/deactivate", write=True),
-    Case("import grids", "POST", lambda w, t: f"/api/v1/communities/{w.ids[t['community']]}/grids/import",
-         lambda w, t: {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": free_square_in_c1(),
-                       "properties": {"code": w.codes[t["community"]] + "098", "name": "导入网格"}}]}, write=True),
-    Case("create building", "POST", lambda w, t: f"/api/v1/grids/{w.ids[t['grid']]}/buildings",
-         lambda w, t: {"name": "9栋"}, write=True, ok=201),
-    Case("update building", "PATCH", lambda w, t: f"/api/v1/buildings/{w.ids[t['building']]}",
-         lambda w, t: {"floors": 7}, write=True),
-    Case("deactivate building", "POST", lambda w, t: f"/api/v1/buildings/{w.ids[t['building']]}/deactivate",
-         write=True),
-    Case("create place", "POST", lambda w, t: f"/api/v1/grids/{w.ids[t['grid']]}/places",
-         lambda w, t: {"name": "新店", "category": "business"}, write=True, ok=201),
-    Case("update place", "PATCH", lambda w, t: f"/api/v1/places/{w.ids[t['place']]}",
-         lambda w, t: {"name": "改名"}, write=True),
+    Case(
+        "import grids",
+        "POST",
+        lambda w, t: f"/api/v1/communities/{w.ids[t['community']]}/grids/import",
+        lambda w, t: {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": free_square_in_c1(),
+                    "properties": {"code": w.codes[t["community"]] + "098", "name": "导入网格"},
+                }
+            ],
+        },
+        write=True,
+    ),
+    Case(
+        "create building",
+        "POST",
+        lambda w, t: f"/api/v1/grids/{w.ids[t['grid']]}/buildings",
+        lambda w, t: {"name": "9栋"},
+        write=True,
+        ok=201,
+    ),
+    Case(
+        "update building",
+        "PATCH",
+        lambda w, t: f"/api/v1/buildings/{w.ids[t['building']]}",
+        lambda w, t: {"floors": 7},
+        write=True,
+    ),
+    Case(
+        "deactivate building", "POST", lambda w, t: f"/api/v1/buildings/{w.ids[t['building']]}/deactivate", write=True
+    ),
+    Case(
+        "create place",
+        "POST",
+        lambda w, t: f"/api/v1/grids/{w.ids[t['grid']]}/places",
+        lambda w, t: {"name": "新店", "category": "business"},
+        write=True,
+        ok=201,
+    ),
+    Case(
+        "update place",
+        "PATCH",
+        lambda w, t: f"/api/v1/places/{w.ids[t['place']]}",
+        lambda w, t: {"name": "改名"},
+        write=True,
+    ),
     Case("deactivate place", "POST", lambda w, t: f"/api/v1/places/{w.ids[t['place']]}/deactivate", write=True),
-    Case("create department", "POST", lambda w, t: "/api/v1/departments",
-         lambda w, t: {"code": "NEW1", "name": "新部门", "level": "street", "district_id": w.ids["D1"],
-                       "street_id": w.ids[t["street"]]}, write=True, ok=201),
-    Case("update department", "PATCH", lambda w, t: f"/api/v1/departments/{w.ids[t['department']]}",
-         lambda w, t: {"name": "新名"}, write=True),
-    Case("deactivate department", "POST", lambda w, t: f"/api/v1/departments/{w.ids[t['department']]}/deactivate",
-         write=True),
-    Case("create user", "POST", lambda w, t: "/api/v1/users",
-         lambda w, t: {"username": "newuser", "display_name": "新人", "password": "long-enough-1",
-                       "role": "grid_member", "scope_level": "grid", "scope_id": w.ids[t["grid"]]},
-         write=True, ok=201),
-    Case("update user", "PATCH", lambda w, t: f"/api/v1/users/{_user_id(w, t)}",
-         lambda w, t: {"display_name": "改名"}, write=True),
+    Case(
+        "create department",
+        "POST",
+        lambda w, t: "/api/v1/departments",
+        lambda w, t: {
+            "code": "NEW1",
+            "name": "新部门",
+            "level": "street",
+            "district_id": w.ids["D1"],
+            "street_id": w.ids[t["street"]],
+        },
+        write=True,
+        ok=201,
+    ),
+    Case(
+        "update department",
+        "PATCH",
+        lambda w, t: f"/api/v1/departments/{w.ids[t['department']]}",
+        lambda w, t: {"name": "新名"},
+        write=True,
+    ),
+    Case(
+        "deactivate department",
+        "POST",
+        lambda w, t: f"/api/v1/departments/{w.ids[t['department']]}/deactivate",
+        write=True,
+    ),
+    Case(
+        "create user",
+        "POST",
+        lambda w, t: "/api/v1/users",
+        lambda w, t: {
+            "username": "newuser",
+            "display_name": "新人",
+            "password": "long-enough-1",
+            "role": "grid_member",
+            "scope_level": "grid",
+            "scope_id": w.ids[t["grid"]],
+        },
+        write=True,
+        ok=201,
+    ),
+    Case(
+        "update user",
+        "PATCH",
+        lambda w, t: f"/api/v1/users/{_user_id(w, t)}",
+        lambda w, t: {"display_name": "改名"},
+        write=True,
+    ),
     Case("deactivate user", "POST", lambda w, t: f"/api/v1/users/{_user_id(w, t)}/deactivate", write=True),
 ]
 
@@ -164,15 +300,21 @@ LIST_EXPECTATIONS = {
     "resident": ({"G1a", "G1b"}, {"C1"}, {"S1"}, {"D1"}, {"DS1", "DD1"}),
     "grid_leader": ({"G1a"}, {"C1"}, {"S1"}, {"D1"}, {"DS1", "DD1"}),
     "grid_member": ({"G1a"}, {"C1"}, {"S1"}, {"D1"}, {"DS1", "DD1"}),
-    "system_admin": ({"G1a", "G1b", "G2", "G3", "G4"}, {"C1", "C2", "C3", "C4"}, {"S1", "S2", "S3"},
-                     {"D1", "D2"}, {"DS1", "DD1", "DS2", "DD2"}),
+    "system_admin": (
+        {"G1a", "G1b", "G2", "G3", "G4"},
+        {"C1", "C2", "C3", "C4"},
+        {"S1", "S2", "S3"},
+        {"D1", "D2"},
+        {"DS1", "DD1", "DS2", "DD2"},
+    ),
 }
 
 
 @pytest.mark.parametrize("role", list(LIST_EXPECTATIONS))
 def test_lists_hold_only_the_scope(world: World, client, role: str) -> None:
     by_code = {code: name for name, code in world.codes.items()}
-    for path, want in zip(("grids", "communities", "streets", "districts", "departments"), LIST_EXPECTATIONS[role]):
+    kinds = ("grids", "communities", "streets", "districts", "departments")
+    for path, want in zip(kinds, LIST_EXPECTATIONS[role], strict=True):
         r = client.get(f"/api/v1/{path}", headers=world.headers(role))
         assert r.status_code == 200, r.text
         got = {by_code[item["code"]] for item in r.json()["items"]}

@@ -14,8 +14,15 @@ from conftest import make_settings
 from support.server import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 800}
@@ -34,15 +41,17 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def app_server(live) -> Iterator[LiveServer]:
     """The app on the test database, with a tile server that cannot be reached: grids must be drawn anyway."""
-    settings = make_settings(live.settings.database_url, tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png",
-                             frontend_dist=DIST)
+    settings = make_settings(
+        live.settings.database_url, tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png", frontend_dist=DIST
+    )
     server = LiveServer(settings).start()
     yield server
     server.stop()
 
 
 def new_page(browser: Browser, viewport: dict[str, int], locale: str = "zh-CN") -> Page:
-    context = browser.new_context(viewport=viewport, locale=locale, is_mobile=viewport["width"] < 768,
-                                  has_touch=viewport["width"] < 768)
+    context = browser.new_context(
+        viewport=viewport, locale=locale, is_mobile=viewport["width"] < 768, has_touch=viewport["width"] < 768
+    )
     context.set_default_timeout(15_000)
     return context.new_page()

@@ -21,9 +21,24 @@ from wangge.demo.geography import demo_world, feature_collection
 
 GEOD = Geod(ellps="WGS84")
 CATEGORIES = {
-    "sanitation", "civil_affairs", "family_planning", "employment", "social_security", "urban_construction",
-    "public_order", "party_building", "party_integrity", "culture", "livelihood", "illegal_construction",
-    "fire_safety", "gas_safety", "public_health", "road_safety", "production_safety", "environment",
+    "sanitation",
+    "civil_affairs",
+    "family_planning",
+    "employment",
+    "social_security",
+    "urban_construction",
+    "public_order",
+    "party_building",
+    "party_integrity",
+    "culture",
+    "livelihood",
+    "illegal_construction",
+    "fire_safety",
+    "gas_safety",
+    "public_health",
+    "road_safety",
+    "production_safety",
+    "environment",
 }
 GRID_KINDS = {"self_managed", "property_managed", "work_unit", "other"}
 PHONE = re.compile(r"^1\d{10}$")
@@ -178,8 +193,10 @@ def test_feature_collection_round_trips(world):
         for feature, grid in zip(fc["features"], c["grids"], strict=True):
             assert feature["type"] == "Feature"
             assert shape(feature["geometry"]).equals_exact(shape(grid["geometry"]), 0)
-            assert feature["properties"] == {k: grid[k] for k in (
-                "code", "name", "kind", "households", "registered_population", "floating_population")}
+            assert feature["properties"] == {
+                k: grid[k]
+                for k in ("code", "name", "kind", "households", "registered_population", "floating_population")
+            }
 
 
 def test_fresh_and_deterministic():
@@ -192,15 +209,19 @@ def test_fresh_and_deterministic():
 
 def test_same_output_in_other_processes():
     # Different hash seeds: nothing may depend on set or dict-of-str iteration order.
-    script = ("import hashlib, json; from wangge.demo.geography import demo_world; "
-              "print(hashlib.sha256(json.dumps(demo_world(), sort_keys=True).encode()).hexdigest())")
+    script = (
+        "import hashlib, json; from wangge.demo.geography import demo_world; "
+        "print(hashlib.sha256(json.dumps(demo_world(), sort_keys=True).encode()).hexdigest())"
+    )
     here = hashlib.sha256(json.dumps(demo_world(), sort_keys=True).encode()).hexdigest()
     backend = str(Path(__file__).resolve().parents[2] / "backend")
     for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed,
-               "PYTHONPATH": os.pathsep.join(filter(None, [backend, os.environ.get("PYTHONPATH")]))}
-        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
-                             check=True)
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "PYTHONPATH": os.pathsep.join(filter(None, [backend, os.environ.get("PYTHONPATH")])),
+        }
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
         assert out.stdout.strip() == here
 
 

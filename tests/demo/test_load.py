@@ -20,8 +20,10 @@ from wangge.hierarchy.models import Building, Community, Grid, Place
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one()
-                for m in (Community, Grid, Building, Place, User)}
+        return {
+            m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one()
+            for m in (Community, Grid, Building, Place, User)
+        }
 
 
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgres"])
@@ -29,26 +31,37 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
     url = new_database(engine_name, "wangge_demo", tmp_path, request)
     migrate.upgrade(url)
     env = {"WANGGE_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    first = subprocess.run([sys.executable, "-m", "wangge.cli", "seed-demo"], env=env, capture_output=True,
-                           text=True, check=True)
+    first = subprocess.run(
+        [sys.executable, "-m", "wangge.cli", "seed-demo"], env=env, capture_output=True, text=True, check=True
+    )
     assert f"password for all: {DEMO_PASSWORD}" in first.stdout
     for username in ("admin", "street", "dept", "chief", "leader1", "member1", "resident"):
         assert f"  {username} " in first.stdout
     engine = create_sync_db_engine(url)
     try:
         counts = _counts(engine)
-        second = subprocess.run([sys.executable, "-m", "wangge.cli", "seed-demo"], env=env, capture_output=True,
-                                text=True, check=True)
+        second = subprocess.run(
+            [sys.executable, "-m", "wangge.cli", "seed-demo"], env=env, capture_output=True, text=True, check=True
+        )
         assert second.stdout == first.stdout
         assert _counts(engine) == counts
         assert counts["communities"] == 3 and counts["users"] >= 7
         with engine.connect() as conn:
             main_id = conn.execute(select(Community.id).order_by(Community.code)).scalars().first()
             households = conn.execute(select(func.sum(Grid.households)).where(Grid.community_id == main_id)).scalar()
-            people = conn.execute(select(func.sum(Grid.registered_population + Grid.floating_population))
-                                  .where(Grid.community_id == main_id)).scalar()
-            kinds = dict(conn.execute(select(Place.category, func.count()).join(Grid, Grid.id == Place.grid_id)
-                                      .where(Grid.community_id == main_id).group_by(Place.category)).all())
+            people = conn.execute(
+                select(func.sum(Grid.registered_population + Grid.floating_population)).where(
+                    Grid.community_id == main_id
+                )
+            ).scalar()
+            kinds = dict(
+                conn.execute(
+                    select(Place.category, func.count())
+                    .join(Grid, Grid.id == Place.grid_id)
+                    .where(Grid.community_id == main_id)
+                    .group_by(Place.category)
+                ).all()
+            )
         assert households == 3654 and 11_800 <= people <= 12_200
         assert kinds == {"institution": 15, "business": 98}
     finally:

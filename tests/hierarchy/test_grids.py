@@ -38,8 +38,10 @@ def grid_count(client, world) -> int:
 
 def test_import_creates_then_updates_by_code_and_computes_area(world, client):
     code_a, code_b = world.codes["C1"] + "101", world.codes["C1"] + "102"
-    body = collection(feature(code_a, free(0.0), households=120, kind="self_managed"),
-                      feature(code_b, free(0.004), registered_population=55))
+    body = collection(
+        feature(code_a, free(0.0), households=120, kind="self_managed"),
+        feature(code_b, free(0.004), registered_population=55),
+    )
     r = import_c1(client, world, body)
     assert r.status_code == 200, r.text
     assert r.json() == {"community_id": world.ids["C1"], "created": [code_a, code_b], "updated": []}
@@ -55,28 +57,62 @@ def test_import_creates_then_updates_by_code_and_computes_area(world, client):
 
 
 def test_area_cannot_be_typed_in(world, client):
-    body = {"community_id": world.ids["C1"], "code": world.codes["C1"] + "103", "name": "x", "area_m2": 5,
-            "geometry": free(0.0)}
+    body = {
+        "community_id": world.ids["C1"],
+        "code": world.codes["C1"] + "103",
+        "name": "x",
+        "area_m2": 5,
+        "geometry": free(0.0),
+    }
     problem = assert_problem(client.post("/api/v1/grids", json=body, headers=world.headers("administrator")), 422)
     assert any(e["loc"][-1] == "area_m2" for e in problem["errors"])
 
 
 BAD_GEOMETRIES = {
-    "self-intersecting": ({"type": "Polygon", "coordinates": [[[C1_LON + 0.001, C1_LAT + 0.006],
-                                                               [C1_LON + 0.003, C1_LAT + 0.008],
-                                                               [C1_LON + 0.003, C1_LAT + 0.006],
-                                                               [C1_LON + 0.001, C1_LAT + 0.008],
-                                                               [C1_LON + 0.001, C1_LAT + 0.006]]]}, "crosses itself"),
-    "unclosed": ({"type": "Polygon", "coordinates": [[[C1_LON + 0.001, C1_LAT + 0.006],
-                                                      [C1_LON + 0.003, C1_LAT + 0.006],
-                                                      [C1_LON + 0.003, C1_LAT + 0.008],
-                                                      [C1_LON + 0.001, C1_LAT + 0.008]]]}, "not closed"),
-    "too few points": ({"type": "Polygon", "coordinates": [[[C1_LON, C1_LAT + 0.006], [C1_LON + 0.001, C1_LAT + 0.007],
-                                                            [C1_LON, C1_LAT + 0.006]]]}, "at least 4 positions"),
-    "longitude out of range": ({"type": "Polygon", "coordinates": [[[190, 28], [191, 28], [191, 29], [190, 28]]]},
-                               "out of range"),
-    "latitude out of range": ({"type": "Polygon", "coordinates": [[[113, 95], [114, 95], [114, 96], [113, 95]]]},
-                              "out of range"),
+    "self-intersecting": (
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [C1_LON + 0.001, C1_LAT + 0.006],
+                    [C1_LON + 0.003, C1_LAT + 0.008],
+                    [C1_LON + 0.003, C1_LAT + 0.006],
+                    [C1_LON + 0.001, C1_LAT + 0.008],
+                    [C1_LON + 0.001, C1_LAT + 0.006],
+                ]
+            ],
+        },
+        "crosses itself",
+    ),
+    "unclosed": (
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [C1_LON + 0.001, C1_LAT + 0.006],
+                    [C1_LON + 0.003, C1_LAT + 0.006],
+                    [C1_LON + 0.003, C1_LAT + 0.008],
+                    [C1_LON + 0.001, C1_LAT + 0.008],
+                ]
+            ],
+        },
+        "not closed",
+    ),
+    "too few points": (
+        {
+            "type": "Polygon",
+            "coordinates": [[[C1_LON, C1_LAT + 0.006], [C1_LON + 0.001, C1_LAT + 0.007], [C1_LON, C1_LAT + 0.006]]],
+        },
+        "at least 4 positions",
+    ),
+    "longitude out of range": (
+        {"type": "Polygon", "coordinates": [[[190, 28], [191, 28], [191, 29], [190, 28]]]},
+        "out of range",
+    ),
+    "latitude out of range": (
+        {"type": "Polygon", "coordinates": [[[113, 95], [114, 95], [114, 96], [113, 95]]]},
+        "out of range",
+    ),
     "not a polygon": ({"type": "Point", "coordinates": [113, 28]}, "one Polygon"),
     "no coordinates": ({"type": "Polygon"}, "at least one ring"),
 }
@@ -108,8 +144,11 @@ def test_import_rejects_overlaps_with_existing_and_within_the_file_saying_by_how
     # G1a is the 0.003° square at C1's origin; this one overlaps it by 0.001° × 0.001° (~10,900 m²).
     over_existing = square_geojson(C1_LON + 0.002, C1_LAT + 0.002, 0.002)
     a, b = free(0.0), free(0.001)  # overlap each other by half
-    body = collection(feature(world.codes["C1"] + "101", over_existing), feature(world.codes["C1"] + "102", a),
-                      feature(world.codes["C1"] + "103", b))
+    body = collection(
+        feature(world.codes["C1"] + "101", over_existing),
+        feature(world.codes["C1"] + "102", a),
+        feature(world.codes["C1"] + "103", b),
+    )
     problem = assert_problem(import_c1(client, world, body), 422)
     messages = [e["msg"] for e in problem["errors"]]
     first = next(m for m in messages if m.startswith("feature 0"))
@@ -180,10 +219,14 @@ def test_locate_returns_the_whole_path_and_404_outside_any_grid(world, client):
         body = r.json()
         assert body["grid"]["code"] == world.codes[name]
         assert (body["community"]["code"], body["street"]["code"], body["district"]["code"]) == (
-            world.codes[community], world.codes[street], world.codes[district])
+            world.codes[community],
+            world.codes[street],
+            world.codes[district],
+        )
     # In C1 but in no grid (its north half is free).
-    problem = assert_problem(client.get(f"/api/v1/grids/locate?lat={C1_LAT + 0.008}&lon={C1_LON + 0.005}",
-                                        headers=headers), 404)
+    problem = assert_problem(
+        client.get(f"/api/v1/grids/locate?lat={C1_LAT + 0.008}&lon={C1_LON + 0.005}", headers=headers), 404
+    )
     assert "No grid" in problem["detail"] and "contains the point" in problem["detail"]
     # On the shared edge of G1a and G1b the lower id wins, deterministically.
     r = client.get(f"/api/v1/grids/locate?lat={C1_LAT + 0.001}&lon={C1_LON + 0.003}", headers=headers)
@@ -214,16 +257,18 @@ def test_coverage_reports_the_uncovered_part(world, client):
 
 
 def test_a_community_with_active_grids_cannot_be_deactivated(world, client):
-    problem = assert_problem(client.post(f"/api/v1/communities/{world.ids['C2']}/deactivate",
-                                         headers=world.headers("administrator")), 409)
+    problem = assert_problem(
+        client.post(f"/api/v1/communities/{world.ids['C2']}/deactivate", headers=world.headers("administrator")), 409
+    )
     assert "1 active grid" in problem["detail"]
 
 
 def test_grid_geometry_update_is_checked_like_an_import(world, client):
     headers = world.headers("administrator")
     overlapping = square_geojson(C1_LON + 0.002, C1_LAT, 0.002)  # G1a stretched into G1b
-    problem = assert_problem(client.patch(f"/api/v1/grids/{world.ids['G1a']}", json={"geometry": overlapping},
-                                          headers=headers), 422)
+    problem = assert_problem(
+        client.patch(f"/api/v1/grids/{world.ids['G1a']}", json={"geometry": overlapping}, headers=headers), 422
+    )
     assert world.codes["G1b"] in problem["detail"]
     smaller = square_geojson(C1_LON, C1_LAT, 0.002)
     r = client.patch(f"/api/v1/grids/{world.ids['G1a']}", json={"geometry": smaller}, headers=headers)
@@ -233,9 +278,14 @@ def test_grid_geometry_update_is_checked_like_an_import(world, client):
 
 def test_building_points_must_lie_in_their_grid_and_phones_are_masked(world, client):
     lon, lat = grid_point("G1b")
-    problem = assert_problem(client.post(f"/api/v1/grids/{world.ids['G1a']}/buildings",
-                                         json={"name": "5栋", "lon": lon, "lat": lat},
-                                         headers=world.headers("administrator")), 422)
+    problem = assert_problem(
+        client.post(
+            f"/api/v1/grids/{world.ids['G1a']}/buildings",
+            json={"name": "5栋", "lon": lon, "lat": lat},
+            headers=world.headers("administrator"),
+        ),
+        422,
+    )
     assert "outside the grid" in problem["detail"]
     building = f"/api/v1/buildings/{world.ids['B_G1a']}"
     assert client.get(building, headers=world.headers("grid_leader")).json()["head_phone"] == "13812345678"
@@ -248,16 +298,19 @@ def test_cli_import_and_export(world, live, tmp_path):
     path = tmp_path / "grids.geojson"
     path.write_text(json.dumps(collection(feature(world.codes["C1"] + "101", free(0.0)))), encoding="utf-8")
     run = [sys.executable, "-m", "wangge.cli"]
-    done = subprocess.run([*run, "import-grids", world.codes["C1"], str(path)], env=env, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [*run, "import-grids", world.codes["C1"], str(path)], env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "1 created, 0 updated" in done.stdout
     path.write_text(json.dumps(collection(feature(world.codes["C1"] + "102", free(0.0)))), encoding="utf-8")
-    done = subprocess.run([*run, "import-grids", world.codes["C1"], str(path)], env=env, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [*run, "import-grids", world.codes["C1"], str(path)], env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 1 and "overlaps grid" in done.stderr
     out = tmp_path / "out.geojson"
-    done = subprocess.run([*run, "export-grids", world.codes["C1"], "-o", str(out)], env=env, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [*run, "export-grids", world.codes["C1"], "-o", str(out)], env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == 3

@@ -12,8 +12,9 @@ from wangge.hierarchy.models import Grid
 def _plan(live, world) -> str:
     lon, lat = grid_point("G1a")
     sqlite = live.engine_name == "sqlite"
-    stmt = select(Grid.id).where(geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat,
-                                                                sqlite=sqlite))
+    stmt = select(Grid.id).where(
+        geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat, sqlite=sqlite)
+    )
     with live.sync_engine.connect() as conn:
         compiled = stmt.compile(conn, compile_kwargs={"literal_binds": True})
         if sqlite:

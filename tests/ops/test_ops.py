@@ -17,8 +17,11 @@ def test_healthz_and_readyz(live, client):
     assert client.get("/healthz").json() == {"status": "ok"}
     r = client.get("/readyz")
     assert r.status_code == 200
-    assert r.json() == {"status": "ready", "database": "sqlite" if live.engine_name == "sqlite" else "postgresql",
-                        "revision": "0001"}
+    assert r.json() == {
+        "status": "ready",
+        "database": "sqlite" if live.engine_name == "sqlite" else "postgresql",
+        "revision": "0001",
+    }
 
 
 def test_readyz_is_503_when_migrations_are_missing(live, request, tmp_path):
@@ -43,22 +46,32 @@ def test_unknown_paths_and_methods_are_problems(world, client):
 
 
 def test_validation_errors_list_the_fields(world, client):
-    r = client.post("/api/v1/grids", headers=world.headers("administrator"),
-                    json={"community_id": "x", "code": 5, "unknown": 1})
+    r = client.post(
+        "/api/v1/grids", headers=world.headers("administrator"), json={"community_id": "x", "code": 5, "unknown": 1}
+    )
     problem = assert_problem(r, 422)
     fields = {tuple(e["loc"]) for e in problem["errors"]}
-    assert {("body", "community_id"), ("body", "code"), ("body", "name"), ("body", "geometry"),
-            ("body", "unknown")} <= fields
+    assert {
+        ("body", "community_id"),
+        ("body", "code"),
+        ("body", "name"),
+        ("body", "geometry"),
+        ("body", "unknown"),
+    } <= fields
     assert "community_id" in problem["detail"]
-    malformed = client.post("/api/v1/grids", headers={**world.headers("administrator"),
-                                                      "content-type": "application/json"}, content=b"{not json")
+    malformed = client.post(
+        "/api/v1/grids",
+        headers={**world.headers("administrator"), "content-type": "application/json"},
+        content=b"{not json",
+    )
     assert_problem(malformed, 422)
 
 
 def test_a_body_over_the_limit_is_413_and_nothing_is_written(world, client, live):
     big = {"type": "FeatureCollection", "features": [], "padding": "x" * (live.settings.max_body_bytes + 10)}
-    r = client.post(f"/api/v1/communities/{world.ids['C1']}/grids/import", json=big,
-                    headers=world.headers("administrator"))
+    r = client.post(
+        f"/api/v1/communities/{world.ids['C1']}/grids/import", json=big, headers=world.headers("administrator")
+    )
     problem = assert_problem(r, 413)
     assert "larger than" in problem["detail"]
 
@@ -66,8 +79,11 @@ def test_a_body_over_the_limit_is_413_and_nothing_is_written(world, client, live
         for _ in range(live.settings.max_body_bytes // 1000 + 2):
             yield b" " * 1000
 
-    streamed = client.post("/api/v1/grids", content=chunks(), headers={**world.headers("administrator"),
-                                                                      "content-type": "application/json"})
+    streamed = client.post(
+        "/api/v1/grids",
+        content=chunks(),
+        headers={**world.headers("administrator"), "content-type": "application/json"},
+    )
     assert_problem(streamed, 413)
 
 
@@ -93,8 +109,12 @@ def test_openapi_and_docs(client):
     spec = client.get("/openapi.json").json()
     assert spec["info"]["title"].startswith("Wangge")
     paths = spec["paths"]
-    for path in ("/api/v1/auth/token", "/api/v1/grids/locate", "/api/v1/communities/{community_id}/grids/import",
-                 "/api/v1/users/{user_id}"):
+    for path in (
+        "/api/v1/auth/token",
+        "/api/v1/grids/locate",
+        "/api/v1/communities/{community_id}/grids/import",
+        "/api/v1/users/{user_id}",
+    ):
         assert path in paths
     assert all(p.startswith(("/api/v1/", "/healthz", "/readyz")) for p in paths)
     assert "swagger" in client.get("/docs").text.lower()

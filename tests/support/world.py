@@ -26,8 +26,17 @@ from wangge.hierarchy.models import Building, Community, Department, District, G
 from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
-TABLES = ("login_sessions", "users", "places", "buildings", "departments", "grids", "communities", "streets",
-          "districts")
+TABLES = (
+    "login_sessions",
+    "users",
+    "places",
+    "buildings",
+    "departments",
+    "grids",
+    "communities",
+    "streets",
+    "districts",
+)
 
 
 def square(lon: float, lat: float, size: float) -> Polygon:
@@ -41,10 +50,10 @@ def square_geojson(lon: float, lat: float, size: float) -> dict[str, Any]:
 def reset(engine: Any) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+            conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))  # noqa: S608 - fixed table names
         else:
             for table in TABLES:
-                conn.execute(text(f"DELETE FROM {table}"))
+                conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed table names
 
 
 # Community origins (lon, lat) and size; grids sit in the south half of each community.
@@ -52,8 +61,15 @@ C_SIZE = 0.01
 ORIGINS = {"C1": (113.00, 28.10), "C2": (113.02, 28.10), "C3": (113.04, 28.10), "C4": (113.10, 28.20)}
 GRIDS = {"G1a": ("C1", 0.000), "G1b": ("C1", 0.003), "G2": ("C2", 0.0), "G3": ("C3", 0.0), "G4": ("C4", 0.0)}
 G_SIZE = 0.003
-ROLES = ("administrator", "street_officer", "department_officer", "station_chief", "grid_leader", "grid_member",
-         "resident")
+ROLES = (
+    "administrator",
+    "street_officer",
+    "department_officer",
+    "station_chief",
+    "grid_leader",
+    "grid_member",
+    "resident",
+)
 
 
 def grid_point(name: str) -> tuple[float, float]:
@@ -95,34 +111,101 @@ def build(session: Session, settings: Settings, password_hash: str) -> World:
     s1 = add(Street(code="430111001", name="一街道", district_id=d1.id), "S1")
     s2 = add(Street(code="430111002", name="二街道", district_id=d1.id), "S2")
     s3 = add(Street(code="430112001", name="三街道", district_id=d2.id), "S3")
-    communities = {"C1": (s1, "430111001001"), "C2": (s1, "430111001002"), "C3": (s2, "430111002001"),
-                   "C4": (s3, "430112001001")}
+    communities = {
+        "C1": (s1, "430111001001"),
+        "C2": (s1, "430111001002"),
+        "C3": (s2, "430111002001"),
+        "C4": (s3, "430112001001"),
+    }
     for name, (street, code) in communities.items():
         lon, lat = ORIGINS[name]
-        add(Community(code=code, name=f"{name}社区", district_id=street.district_id, street_id=street.id,
-                      geom=geo.to_db(geo.area_from_geojson(square_geojson(lon, lat, C_SIZE)))), name)
+        add(
+            Community(
+                code=code,
+                name=f"{name}社区",
+                district_id=street.district_id,
+                street_id=street.id,
+                geom=geo.to_db(geo.area_from_geojson(square_geojson(lon, lat, C_SIZE))),
+            ),
+            name,
+        )
     for i, (name, (community, dx)) in enumerate(GRIDS.items(), start=1):
         c_id = w.ids[community]
         lon, lat = ORIGINS[community]
         poly = square(lon + dx, lat, G_SIZE)
         street = communities[community][0]
-        add(Grid(code=communities[community][1] + f"{i:03d}", name=f"{name}网格", kind="property_managed",
-                 households=100 + i, registered_population=300 + i, floating_population=20 + i,
-                 district_id=street.district_id, street_id=street.id, community_id=c_id,
-                 area_m2=geo.geodesic_area_m2(poly), geom=geo.to_db(poly)), name)
+        add(
+            Grid(
+                code=communities[community][1] + f"{i:03d}",
+                name=f"{name}网格",
+                kind="property_managed",
+                households=100 + i,
+                registered_population=300 + i,
+                floating_population=20 + i,
+                district_id=street.district_id,
+                street_id=street.id,
+                community_id=c_id,
+                area_m2=geo.geodesic_area_m2(poly),
+                geom=geo.to_db(poly),
+            ),
+            name,
+        )
         plon, plat = grid_point(name)
-        add(Building(grid_id=w.ids[name], name=f"{name}-1栋", households=40, head_name="楼长",
-                     head_phone="13812345678", geom=geo.to_db(Point(plon, plat))), f"B_{name}")
-        add(Place(grid_id=w.ids[name], category="business", kind="retail", name=f"{name}小卖部",
-                  geom=geo.to_db(Point(plon, plat))), f"P_{name}")
-    add(Department(code="DS1", name="一街道城管", level="street", district_id=d1.id, street_id=s1.id,
-                   categories=["sanitation"]), "DS1")
-    add(Department(code="DD1", name="一区应急局", level="district", district_id=d1.id, street_id=None,
-                   categories=["fire_safety"]), "DD1")
-    add(Department(code="DS2", name="二街道城管", level="street", district_id=d1.id, street_id=s2.id,
-                   categories=["sanitation"]), "DS2")
-    add(Department(code="DD2", name="二区应急局", level="district", district_id=d2.id, street_id=None,
-                   categories=["fire_safety"]), "DD2")
+        add(
+            Building(
+                grid_id=w.ids[name],
+                name=f"{name}-1栋",
+                households=40,
+                head_name="楼长",
+                head_phone="13812345678",
+                geom=geo.to_db(Point(plon, plat)),
+            ),
+            f"B_{name}",
+        )
+        add(
+            Place(
+                grid_id=w.ids[name],
+                category="business",
+                kind="retail",
+                name=f"{name}小卖部",
+                geom=geo.to_db(Point(plon, plat)),
+            ),
+            f"P_{name}",
+        )
+    add(
+        Department(
+            code="DS1", name="一街道城管", level="street", district_id=d1.id, street_id=s1.id, categories=["sanitation"]
+        ),
+        "DS1",
+    )
+    add(
+        Department(
+            code="DD1",
+            name="一区应急局",
+            level="district",
+            district_id=d1.id,
+            street_id=None,
+            categories=["fire_safety"],
+        ),
+        "DD1",
+    )
+    add(
+        Department(
+            code="DS2", name="二街道城管", level="street", district_id=d1.id, street_id=s2.id, categories=["sanitation"]
+        ),
+        "DS2",
+    )
+    add(
+        Department(
+            code="DD2",
+            name="二区应急局",
+            level="district",
+            district_id=d2.id,
+            street_id=None,
+            categories=["fire_safety"],
+        ),
+        "DD2",
+    )
 
     path_s1 = {"district_id": d1.id, "street_id": s1.id}
     path_c1 = {**path_s1, "community_id": w.ids["C1"]}
@@ -139,21 +222,41 @@ def build(session: Session, settings: Settings, password_hash: str) -> World:
         # Users elsewhere, as targets of the users endpoints.
         "leader_g1b": ("grid_leader", "grid", {**path_c1, "grid_id": w.ids["G1b"]}),
         "leader_g2": ("grid_leader", "grid", {**path_s1, "community_id": w.ids["C2"], "grid_id": w.ids["G2"]}),
-        "chief_c3": ("station_chief", "community", {"district_id": d1.id, "street_id": s2.id,
-                                                    "community_id": w.ids["C3"]}),
-        "chief_c4": ("station_chief", "community", {"district_id": d2.id, "street_id": s3.id,
-                                                    "community_id": w.ids["C4"]}),
+        "chief_c3": (
+            "station_chief",
+            "community",
+            {"district_id": d1.id, "street_id": s2.id, "community_id": w.ids["C3"]},
+        ),
+        "chief_c4": (
+            "station_chief",
+            "community",
+            {"district_id": d2.id, "street_id": s3.id, "community_id": w.ids["C4"]},
+        ),
     }
     now = utcnow()
     for username, (role, level, path) in scopes.items():
-        user = User(username=username, display_name=f"{username}的名字", role=role, scope_level=level,
-                    password_hash=password_hash, phone="13900001111", **path)
+        user = User(
+            username=username,
+            display_name=f"{username}的名字",
+            role=role,
+            scope_level=level,
+            password_hash=password_hash,
+            phone="13900001111",
+            **path,
+        )
         session.add(user)
         session.flush()
         w.users[username] = user.id
         sid = new_session_id()
-        session.add(LoginSession(id=sid, user_id=user.id, refresh_hash=token_digest(sid), created_at=now,
-                                 expires_at=refresh_expiry(settings)))
+        session.add(
+            LoginSession(
+                id=sid,
+                user_id=user.id,
+                refresh_hash=token_digest(sid),
+                created_at=now,
+                expires_at=refresh_expiry(settings),
+            )
+        )
         w.tokens[username], _ = make_access_token(settings, user_id=user.id, session_id=sid)
     session.commit()
     return w

@@ -19,8 +19,9 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
-async def current_subject(db: SessionDep, settings: SettingsDep,
-                          token: Annotated[str | None, Depends(oauth2_scheme)]) -> Subject:
+async def current_subject(
+    db: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Subject:
     if not token:
         raise Unauthorized("Sign in first: this needs a Bearer access token", headers=CHALLENGE)
     claims = read_access_token(settings, token)
@@ -30,12 +31,19 @@ async def current_subject(db: SessionDep, settings: SettingsDep,
         user_id = int(claims["sub"])
     except (TypeError, ValueError):
         raise Unauthorized("The access token is invalid", headers=CHALLENGE) from None
-    row = (await db.execute(
-        select(User).join(LoginSession, LoginSession.user_id == User.id).where(
-            User.id == user_id, User.is_active.is_(True), LoginSession.id == claims["sid"],
-            LoginSession.revoked_at.is_(None), LoginSession.expires_at > utcnow(),
+    row = (
+        await db.execute(
+            select(User)
+            .join(LoginSession, LoginSession.user_id == User.id)
+            .where(
+                User.id == user_id,
+                User.is_active.is_(True),
+                LoginSession.id == claims["sid"],
+                LoginSession.revoked_at.is_(None),
+                LoginSession.expires_at > utcnow(),
+            )
         )
-    )).scalar()
+    ).scalar()
     if row is None:
         raise Unauthorized("The session has ended; sign in again", headers=CHALLENGE)
     return Subject.of(row, session_id=claims["sid"])

@@ -14,9 +14,14 @@ router = APIRouter()
 
 
 @router.post("/auth/token", response_model=schemas.TokenOut, tags=["Auth"])
-async def token(request: Request, db: SessionDep, settings: SettingsDep,
-                username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=256)],
-                grant_type: Annotated[str | None, Form(pattern="^password$")] = None) -> dict[str, Any]:
+async def token(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+) -> dict[str, Any]:
     """Sign in with username and password (OAuth2 password flow, form-encoded)."""
     return await service.login(db, settings, request.app.state.passwords, username, password)
 
@@ -38,17 +43,26 @@ async def me(db: SessionDep, subject: CurrentSubject) -> dict[str, Any]:
 
 
 @router.get("/users", response_model=schemas.Page[schemas.UserOut], tags=["Users"])
-async def list_users(db: SessionDep, subject: CurrentSubject, limit: Limit = 100, offset: Offset = 0,
-                     role: Annotated[schemas.Role | None, Query()] = None) -> dict[str, Any]:
-    rows, total = await service.list_users(db, subject, limit=limit, offset=offset,
-                                           role=role.value if role else None)
-    return {"items": [await service.user_out(db, u, subject) for u in rows], "total": total, "limit": limit,
-            "offset": offset}
+async def list_users(
+    db: SessionDep,
+    subject: CurrentSubject,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    role: Annotated[schemas.Role | None, Query()] = None,
+) -> dict[str, Any]:
+    rows, total = await service.list_users(db, subject, limit=limit, offset=offset, role=role.value if role else None)
+    return {
+        "items": [await service.user_out(db, u, subject) for u in rows],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 @router.post("/users", response_model=schemas.UserOut, status_code=201, tags=["Users"])
-async def create_user(request: Request, db: SessionDep, subject: CurrentSubject,
-                      data: schemas.UserCreate) -> dict[str, Any]:
+async def create_user(
+    request: Request, db: SessionDep, subject: CurrentSubject, data: schemas.UserCreate
+) -> dict[str, Any]:
     user = await service.create_user(db, subject, request.app.state.passwords, data)
     return await service.user_out(db, user, subject)
 
@@ -59,8 +73,9 @@ async def get_user(db: SessionDep, subject: CurrentSubject, user_id: int) -> dic
 
 
 @router.patch("/users/{user_id}", response_model=schemas.UserOut, tags=["Users"])
-async def update_user(request: Request, db: SessionDep, subject: CurrentSubject, user_id: int,
-                      data: schemas.UserUpdate) -> dict[str, Any]:
+async def update_user(
+    request: Request, db: SessionDep, subject: CurrentSubject, user_id: int, data: schemas.UserUpdate
+) -> dict[str, Any]:
     user = await service.update_user(db, subject, request.app.state.passwords, user_id, data)
     return await service.user_out(db, user, subject)
 

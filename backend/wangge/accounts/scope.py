@@ -67,9 +67,16 @@ class Subject:
     @classmethod
     def of(cls, user: Any, session_id: str | None = None) -> Subject:
         return cls(
-            user_id=user.id, username=user.username, role=user.role, scope_level=user.scope_level,
-            district_id=user.district_id, street_id=user.street_id, community_id=user.community_id,
-            grid_id=user.grid_id, department_id=user.department_id, session_id=session_id,
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            scope_level=user.scope_level,
+            district_id=user.district_id,
+            street_id=user.street_id,
+            community_id=user.community_id,
+            grid_id=user.grid_id,
+            department_id=user.department_id,
+            session_id=session_id,
         )
 
 
@@ -112,8 +119,9 @@ def departments_visible(subject: Subject, model: Any) -> ColumnElement[bool]:
         return true() if subject.scope_level == ScopeLevel.system else false()
     if area == "district":
         return model.district_id == subject.district_id
-    return and_(model.district_id == subject.district_id,
-                or_(model.street_id.is_(None), model.street_id == subject.street_id))
+    return and_(
+        model.district_id == subject.district_id, or_(model.street_id.is_(None), model.street_id == subject.street_id)
+    )
 
 
 def departments_writable(subject: Subject, model: Any) -> ColumnElement[bool]:

@@ -24,25 +24,37 @@ from wangge.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from wangge.hierarchy.models import Community, Department, District, Grid, Street
 from wangge.models_common import as_utc, utcnow
 
-SCOPE_MODELS: dict[str, Any] = {"district": District, "street": Street, "community": Community, "grid": Grid,
-                                "department": Department}
+SCOPE_MODELS: dict[str, Any] = {
+    "district": District,
+    "street": Street,
+    "community": Community,
+    "grid": Grid,
+    "department": Department,
+}
 _DUMMY_HASH: dict[int, str] = {}
 
 
 # --- login ---------------------------------------------------------------------------------------------------
 
+
 async def _open_session(db: AsyncSession, settings: Settings, user: User) -> dict[str, Any]:
     refresh = new_refresh_token()
-    session = LoginSession(id=new_session_id(), user_id=user.id, refresh_hash=token_digest(refresh),
-                           created_at=utcnow(), expires_at=refresh_expiry(settings))
+    session = LoginSession(
+        id=new_session_id(),
+        user_id=user.id,
+        refresh_hash=token_digest(refresh),
+        created_at=utcnow(),
+        expires_at=refresh_expiry(settings),
+    )
     db.add(session)
     await db.commit()
     access, expires_in = make_access_token(settings, user_id=user.id, session_id=session.id)
     return {"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": expires_in}
 
 
-async def login(db: AsyncSession, settings: Settings, passwords: Passwords, username: str, password: str
-                ) -> dict[str, Any]:
+async def login(
+    db: AsyncSession, settings: Settings, passwords: Passwords, username: str, password: str
+) -> dict[str, Any]:
     user = (await db.execute(select(User).where(User.username == username))).scalar()
     if user is None:
         # Spend the same time as a real check, so response times do not reveal which usernames exist.
@@ -62,10 +74,13 @@ async def login(db: AsyncSession, settings: Settings, passwords: Passwords, user
 
 async def refresh(db: AsyncSession, settings: Settings, token: str) -> dict[str, Any]:
     """Rotate: the old refresh token stops working and a new one is issued for the same session."""
-    row = (await db.execute(
-        select(LoginSession, User).join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.refresh_hash == token_digest(token))
-    )).first()
+    row = (
+        await db.execute(
+            select(LoginSession, User)
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.refresh_hash == token_digest(token))
+        )
+    ).first()
     if row is None:
         raise Unauthorized("The refresh token is not valid", code="invalid-refresh-token")
     session, user = row
@@ -82,12 +97,16 @@ async def refresh(db: AsyncSession, settings: Settings, token: str) -> dict[str,
 
 
 async def logout(db: AsyncSession, subject: Subject) -> None:
-    await db.execute(update(LoginSession).where(LoginSession.id == subject.session_id,
-                                                LoginSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    await db.execute(
+        update(LoginSession)
+        .where(LoginSession.id == subject.session_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     await db.commit()
 
 
 # --- scope of a user -----------------------------------------------------------------------------------------
+
 
 async def scope_ref(db: AsyncSession, user: User) -> dict[str, Any]:
     level = user.scope_level
@@ -95,16 +114,24 @@ async def scope_ref(db: AsyncSession, user: User) -> dict[str, Any]:
         return {"level": level, "id": None, "name": "全部", "code": None}
     model = SCOPE_MODELS[level]
     obj = await db.get(model, getattr(user, f"{level}_id"))
-    return {"level": level, "id": obj.id if obj else None, "name": obj.name if obj else "", "code":
-            obj.code if obj else None}
+    return {
+        "level": level,
+        "id": obj.id if obj else None,
+        "name": obj.name if obj else "",
+        "code": obj.code if obj else None,
+    }
 
 
 async def user_out(db: AsyncSession, user: User, viewer: Subject | None = None) -> dict[str, Any]:
     show_phone = viewer is None or viewer.user_id == user.id or viewer.can("personal_data:read")
     return {
-        "id": user.id, "username": user.username, "display_name": user.display_name,
-        "phone": user.phone if show_phone else mask_phone(user.phone), "role": user.role,
-        "scope": await scope_ref(db, user), "is_active": user.is_active,
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "phone": user.phone if show_phone else mask_phone(user.phone),
+        "role": user.role,
+        "scope": await scope_ref(db, user),
+        "is_active": user.is_active,
         "permissions": sorted(PERMISSIONS.get(user.role, frozenset())),
     }
 
@@ -114,12 +141,18 @@ async def resolve_scope(db: AsyncSession, level: str, scope_id: int | None) -> d
     path: dict[str, int | None] = {f"{lv}_id": None for lv in (*AREA_LEVELS, "department")}
     if level == ScopeLevel.system:
         if scope_id is not None:
-            raise Invalid("The system scope has no scope_id", errors=[
-                {"loc": ["body", "scope_id"], "msg": "must be empty for the system scope", "type": "value_error"}])
+            raise Invalid(
+                "The system scope has no scope_id",
+                errors=[
+                    {"loc": ["body", "scope_id"], "msg": "must be empty for the system scope", "type": "value_error"}
+                ],
+            )
         return path
     if scope_id is None:
-        raise Invalid(f"A {level} scope needs scope_id", errors=[
-            {"loc": ["body", "scope_id"], "msg": "required", "type": "missing"}])
+        raise Invalid(
+            f"A {level} scope needs scope_id",
+            errors=[{"loc": ["body", "scope_id"], "msg": "required", "type": "missing"}],
+        )
     obj = await db.get(SCOPE_MODELS[level], scope_id)
     if obj is None or not obj.is_active:
         raise NotFound(f"No active {level} with id {scope_id}")
@@ -137,8 +170,12 @@ def _scope_subject(level: str, path: dict[str, int | None]) -> Subject:
 def _check_assignable(admin: Subject, role: str, level: str, path: dict[str, int | None]) -> None:
     if level not in ROLE_SCOPES[role]:
         allowed = ", ".join(sorted(ROLE_SCOPES[role]))
-        raise Invalid(f"A {role} is bound to one of: {allowed}", errors=[
-            {"loc": ["body", "scope_level"], "msg": f"must be one of {allowed} for {role}", "type": "value_error"}])
+        raise Invalid(
+            f"A {role} is bound to one of: {allowed}",
+            errors=[
+                {"loc": ["body", "scope_level"], "msg": f"must be one of {allowed} for {role}", "type": "value_error"}
+            ],
+        )
     target = _scope_subject(level, path)
     target_area = target.area_level
     if target_area is None:
@@ -147,8 +184,11 @@ def _check_assignable(admin: Subject, role: str, level: str, path: dict[str, int
         return
     if not within_area(admin, target_area, path):
         raise NotFound(f"No {level} with id {path.get(f'{level}_id')} in your scope")
-    if role == Role.administrator and admin.area_level is not None and \
-            AREA_LEVELS.index(target_area) < AREA_LEVELS.index(admin.area_level):
+    if (
+        role == Role.administrator
+        and admin.area_level is not None
+        and AREA_LEVELS.index(target_area) < AREA_LEVELS.index(admin.area_level)
+    ):
         raise Forbidden("You may not create an administrator above your own scope")
 
 
@@ -164,15 +204,19 @@ def _require_admin(subject: Subject) -> None:
         raise Forbidden(f"Your role ({subject.role}) may not manage users")
 
 
-async def list_users(db: AsyncSession, subject: Subject, *, limit: int, offset: int, role: str | None
-                     ) -> tuple[list[User], int]:
+async def list_users(
+    db: AsyncSession, subject: Subject, *, limit: int, offset: int, role: str | None
+) -> tuple[list[User], int]:
     _require_admin(subject)
     conditions = [_users_visible(subject)]
     if role:
         conditions.append(User.role == role)
     total = (await db.execute(select(func.count()).select_from(User).where(*conditions))).scalar_one()
-    rows = (await db.execute(select(User).where(*conditions).order_by(User.username).limit(limit)
-                             .offset(offset))).scalars().all()
+    rows = (
+        (await db.execute(select(User).where(*conditions).order_by(User.username).limit(limit).offset(offset)))
+        .scalars()
+        .all()
+    )
     return list(rows), total
 
 
@@ -202,11 +246,19 @@ async def create_user(db: AsyncSession, subject: Subject, passwords: Passwords, 
     _require_admin(subject)
     _check_assignable(subject, data.role.value, data.scope_level.value, path)
     if (await db.execute(select(User.id).where(User.username == data.username))).first():
-        raise Conflict(f"The username {data.username} is taken", errors=[
-            {"loc": ["body", "username"], "msg": "already taken", "type": "value_error"}])
-    user = User(username=data.username, display_name=data.display_name, phone=data.phone,
-                password_hash=passwords.hash(data.password), role=data.role.value,
-                scope_level=data.scope_level.value, **path)
+        raise Conflict(
+            f"The username {data.username} is taken",
+            errors=[{"loc": ["body", "username"], "msg": "already taken", "type": "value_error"}],
+        )
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        phone=data.phone,
+        password_hash=passwords.hash(data.password),
+        role=data.role.value,
+        scope_level=data.scope_level.value,
+        **path,
+    )
     db.add(user)
     try:
         await db.commit()
@@ -216,8 +268,9 @@ async def create_user(db: AsyncSession, subject: Subject, passwords: Passwords, 
     return user
 
 
-async def update_user(db: AsyncSession, subject: Subject, passwords: Passwords, user_id: int,
-                      data: schemas.UserUpdate) -> User:
+async def update_user(
+    db: AsyncSession, subject: Subject, passwords: Passwords, user_id: int, data: schemas.UserUpdate
+) -> User:
     user = await _load_user(db, subject, user_id)
     _require_admin(subject)
     fields = data.model_fields_set
@@ -249,8 +302,11 @@ async def deactivate_user(db: AsyncSession, subject: Subject, user_id: int) -> U
     if user.id == subject.user_id:
         raise Forbidden("You may not deactivate yourself")
     user.is_active = False
-    await db.execute(update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-                     .values(revoked_at=utcnow()))
+    await db.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     await db.commit()
     await db.refresh(user)
     return user

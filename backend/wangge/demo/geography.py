@@ -34,8 +34,7 @@ COORD_DECIMALS = 7
 # Local frame: origin at the south-west corner of the main community (枫溪社区), a district of ordinary city
 # blocks in 雨花区; the main community's centre is about (113.0300, 28.1150).
 ORIGIN_LON, ORIGIN_LAT = 113.0260, 28.1125
-_LOCAL_CRS = (f"+proj=tmerc +lat_0={ORIGIN_LAT} +lon_0={ORIGIN_LON} +k=1 +x_0=0 +y_0=0 "
-              "+ellps=WGS84 +units=m +no_defs")
+_LOCAL_CRS = f"+proj=tmerc +lat_0={ORIGIN_LAT} +lon_0={ORIGIN_LON} +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
 
 DISTRICT = {"code": "430111", "name": "雨花区"}
 # 9 digits: district + 3-digit street sequence. 050 is a made-up sequence in the 0xx range used for 街道.
@@ -105,46 +104,215 @@ COMMUNITIES: tuple[CommunitySpec, ...] = (
     # The seed community: a resettlement area 留地安置 (self-managed phases), newer property-managed
     # estates, an old factory compound and a market street.
     # 3,654 households, 12,000 residents, 15 institutions, 98 shops.
-    CommunitySpec("枫溪社区", (
-        G((130, 70), "枫溪商业街", "other", 94, 180, 150, 3, (12,), (
-            ("枫溪农贸市场管理处", "other"), ("国网长沙供电公司枫溪供电营业厅", "enterprise")), 30),
-        G((135, 199), "枫溪家园一期", "self_managed", 468, 1310, 210, 12, (9, 9, 11), (
-            ("枫溪社区卫生服务站", "public_institution"),), 8),
-        G((130, 370), "榆林巷片区", "self_managed", 276, 705, 230, 11, (5, 6, 4), (
-            ("中国邮政枫溪营业所", "enterprise"),), 10),
-        G((125, 500), "锦湖苑", "property_managed", 398, 1060, 245, 6, (18, 22), (
-            ("长沙银行枫溪支行", "enterprise"),), 8),
-        G((387, 81), "枫溪家园三期", "property_managed", 512, 1420, 310, 9, (18, 18, 26), (
-            ("长沙市雨花区枫溪小学", "school"), ("枫溪街道综合文化站", "public_institution")), 10),
-        G((389, 420), "樟林雅居", "property_managed", 424, 1125, 260, 7, (26, 18), (
-            ("长沙市雨花区樟林幼儿园", "school"), ("湖南新樟物业服务有限公司", "enterprise")), 7),
-        G((585, 136), "枫溪家园二期", "self_managed", 436, 1235, 180, 12, (9, 11), (
-            ("雨花区老年大学枫溪教学点", "school"),), 8),
-        G((716, 88), "湘华机械厂宿舍", "work_unit", 288, 790, 95, 9, (7, 7, 5), (
-            ("湖南湘华机械有限公司", "enterprise"), ("雨花区消防救援大队枫溪消防站", "government")), 4),
-        G((587, 451), "桂苑小区", "property_managed", 356, 960, 215, 6, (18, 24), (
-            ("长沙市公安局雨花分局枫溪派出所", "government"), ("雨花区税务局枫溪税务所", "government")), 7),
-        G((727, 480), "楚润花园", "property_managed", 402, 1080, 240, 5, (28, 32), (
-            ("雨花区图书馆枫溪分馆", "public_institution"),), 6),
-    )),
-    CommunitySpec("樟湾社区", (
-        G((880, 85), "樟湾新村", "self_managed", 620, 1650, 420, 14, (7, 8), (
-            ("樟湾社区卫生服务站", "public_institution"),), 12),
-        G((1074, 106), "湘建七公司宿舍", "work_unit", 340, 930, 85, 8, (6, 7), (
-            ("湖南湘建第七工程有限公司", "enterprise"),), 6),
-        G((895, 470), "樟湾嘉园", "property_managed", 530, 1420, 330, 6, (26, 30), (
-            ("长沙市雨花区樟湾小学", "school"),), 14),
-        G((1084, 420), "新屯公寓", "property_managed", 410, 1050, 310, 4, (30, 33), (), 8),
-    )),
-    CommunitySpec("荷映社区", (
-        G((256, -120), "荷映小区", "property_managed", 720, 1890, 520, 10, (18, 24, 26), (
-            ("长沙市雨花区荷映中学", "school"), ("荷映社区卫生服务中心", "public_institution")), 10),
-        G((250, -331), "香荷苑", "property_managed", 650, 1760, 380, 8, (26, 30), (
-            ("中国建设银行长沙香荷支行", "enterprise"),), 9),
-        G((646, -112), "莲湖安置小区", "self_managed", 560, 1580, 210, 13, (8, 9), (), 8),
-        G((648, -347), "第四网格", "other", 180, 420, 260, 4, (6, 12), (
-            ("香荷农贸市场", "other"), ("荷映物流园管理处", "enterprise")), 11),
-    )),
+    CommunitySpec(
+        "枫溪社区",
+        (
+            G(
+                (130, 70),
+                "枫溪商业街",
+                "other",
+                94,
+                180,
+                150,
+                3,
+                (12,),
+                (("枫溪农贸市场管理处", "other"), ("国网长沙供电公司枫溪供电营业厅", "enterprise")),
+                30,
+            ),
+            G(
+                (135, 199),
+                "枫溪家园一期",
+                "self_managed",
+                468,
+                1310,
+                210,
+                12,
+                (9, 9, 11),
+                (("枫溪社区卫生服务站", "public_institution"),),
+                8,
+            ),
+            G(
+                (130, 370),
+                "榆林巷片区",
+                "self_managed",
+                276,
+                705,
+                230,
+                11,
+                (5, 6, 4),
+                (("中国邮政枫溪营业所", "enterprise"),),
+                10,
+            ),
+            G(
+                (125, 500),
+                "锦湖苑",
+                "property_managed",
+                398,
+                1060,
+                245,
+                6,
+                (18, 22),
+                (("长沙银行枫溪支行", "enterprise"),),
+                8,
+            ),
+            G(
+                (387, 81),
+                "枫溪家园三期",
+                "property_managed",
+                512,
+                1420,
+                310,
+                9,
+                (18, 18, 26),
+                (("长沙市雨花区枫溪小学", "school"), ("枫溪街道综合文化站", "public_institution")),
+                10,
+            ),
+            G(
+                (389, 420),
+                "樟林雅居",
+                "property_managed",
+                424,
+                1125,
+                260,
+                7,
+                (26, 18),
+                (("长沙市雨花区樟林幼儿园", "school"), ("湖南新樟物业服务有限公司", "enterprise")),
+                7,
+            ),
+            G(
+                (585, 136),
+                "枫溪家园二期",
+                "self_managed",
+                436,
+                1235,
+                180,
+                12,
+                (9, 11),
+                (("雨花区老年大学枫溪教学点", "school"),),
+                8,
+            ),
+            G(
+                (716, 88),
+                "湘华机械厂宿舍",
+                "work_unit",
+                288,
+                790,
+                95,
+                9,
+                (7, 7, 5),
+                (("湖南湘华机械有限公司", "enterprise"), ("雨花区消防救援大队枫溪消防站", "government")),
+                4,
+            ),
+            G(
+                (587, 451),
+                "桂苑小区",
+                "property_managed",
+                356,
+                960,
+                215,
+                6,
+                (18, 24),
+                (("长沙市公安局雨花分局枫溪派出所", "government"), ("雨花区税务局枫溪税务所", "government")),
+                7,
+            ),
+            G(
+                (727, 480),
+                "楚润花园",
+                "property_managed",
+                402,
+                1080,
+                240,
+                5,
+                (28, 32),
+                (("雨花区图书馆枫溪分馆", "public_institution"),),
+                6,
+            ),
+        ),
+    ),
+    CommunitySpec(
+        "樟湾社区",
+        (
+            G(
+                (880, 85),
+                "樟湾新村",
+                "self_managed",
+                620,
+                1650,
+                420,
+                14,
+                (7, 8),
+                (("樟湾社区卫生服务站", "public_institution"),),
+                12,
+            ),
+            G(
+                (1074, 106),
+                "湘建七公司宿舍",
+                "work_unit",
+                340,
+                930,
+                85,
+                8,
+                (6, 7),
+                (("湖南湘建第七工程有限公司", "enterprise"),),
+                6,
+            ),
+            G(
+                (895, 470),
+                "樟湾嘉园",
+                "property_managed",
+                530,
+                1420,
+                330,
+                6,
+                (26, 30),
+                (("长沙市雨花区樟湾小学", "school"),),
+                14,
+            ),
+            G((1084, 420), "新屯公寓", "property_managed", 410, 1050, 310, 4, (30, 33), (), 8),
+        ),
+    ),
+    CommunitySpec(
+        "荷映社区",
+        (
+            G(
+                (256, -120),
+                "荷映小区",
+                "property_managed",
+                720,
+                1890,
+                520,
+                10,
+                (18, 24, 26),
+                (("长沙市雨花区荷映中学", "school"), ("荷映社区卫生服务中心", "public_institution")),
+                10,
+            ),
+            G(
+                (250, -331),
+                "香荷苑",
+                "property_managed",
+                650,
+                1760,
+                380,
+                8,
+                (26, 30),
+                (("中国建设银行长沙香荷支行", "enterprise"),),
+                9,
+            ),
+            G((646, -112), "莲湖安置小区", "self_managed", 560, 1580, 210, 13, (8, 9), (), 8),
+            G(
+                (648, -347),
+                "第四网格",
+                "other",
+                180,
+                420,
+                260,
+                4,
+                (6, 12),
+                (("香荷农贸市场", "other"), ("荷映物流园管理处", "enterprise")),
+                11,
+            ),
+        ),
+    ),
 )
 del G
 
@@ -165,21 +333,24 @@ DEPARTMENTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 # ----------------------------------------------------------------------------------------------------
 _SEED = 430111050
 # Common Hunan surnames; the most common ones twice, so they come up more often.
-_SURNAMES = ("刘 李 王 张 陈 杨 周 黄 彭 罗 谭 邓 唐 曾 胡 易 龙 肖 赵 吴 "
-             "何 许 贺 蒋 文 廖 欧阳 刘 李 王 陈").split()
-_GIVEN = ("建 国 华 明 丽 红 军 平 芳 勇 志 伟 娟 敏 静 强 涛 霞 辉 波 燕 艳 "
-          "斌 玲 杰 林 婷 鑫 思 雨 晨 佳 浩 宇 涵 慧 兰 春 桂 秋 英 德 福 海 云 湘 沅").split()
-_MOBILE_PREFIXES = ("130 131 132 133 135 136 137 138 139 150 151 152 155 157 158 159 173 177 180 181 182 "
-                    "185 186 187 188 189 191 199").split()
-_SHOP_WORDS = ("好邻居 老街坊 湘味 红星 万家 鑫源 福满 春和 德顺 金桥 阿妹 兴旺 永利 "
-               "和兴 百佳 乐购 雅琪 鸿运 一品 四季 盛世 家和 新民 佳佳 顺发").split()
+_SURNAMES = ("刘 李 王 张 陈 杨 周 黄 彭 罗 谭 邓 唐 曾 胡 易 龙 肖 赵 吴 何 许 贺 蒋 文 廖 欧阳 刘 李 王 陈").split()
+_GIVEN = (
+    "建 国 华 明 丽 红 军 平 芳 勇 志 伟 娟 敏 静 强 涛 霞 辉 波 燕 艳 "
+    "斌 玲 杰 林 婷 鑫 思 雨 晨 佳 浩 宇 涵 慧 兰 春 桂 秋 英 德 福 海 云 湘 沅"
+).split()
+_MOBILE_PREFIXES = (
+    "130 131 132 133 135 136 137 138 139 150 151 152 155 157 158 159 173 177 180 181 182 185 186 187 188 189 191 199"
+).split()
+_SHOP_WORDS = (
+    "好邻居 老街坊 湘味 红星 万家 鑫源 福满 春和 德顺 金桥 阿妹 兴旺 永利 "
+    "和兴 百佳 乐购 雅琪 鸿运 一品 四季 盛世 家和 新民 佳佳 顺发"
+).split()
 _SHOP_TYPES = {
-    "retail": ("便利店 超市 水果店 烟酒店 五金店 服装店 药房 母婴店 "
-               "文具店 粮油店 茶叶店 手机店 花店 眼镜店 鞋店").split(),
-    "catering": ("米粉店 面馆 小炒 口味虾 烧烤 早餐店 奶茶店 "
-                 "饺子馆 蒸菜馆 卤味店 快餐店 麻辣烫 臭豆腐").split(),
-    "services": ("理发店 洗衣店 图文打印 家政服务部 美甲店 "
-                 "快递驿站 托管中心 摄影工作室 房屋中介 茶馆").split(),
+    "retail": (
+        "便利店 超市 水果店 烟酒店 五金店 服装店 药房 母婴店 文具店 粮油店 茶叶店 手机店 花店 眼镜店 鞋店"
+    ).split(),
+    "catering": ("米粉店 面馆 小炒 口味虾 烧烤 早餐店 奶茶店 饺子馆 蒸菜馆 卤味店 快餐店 麻辣烫 臭豆腐").split(),
+    "services": ("理发店 洗衣店 图文打印 家政服务部 美甲店 快递驿站 托管中心 摄影工作室 房屋中介 茶馆").split(),
     "repair": "家电维修 电动车维修 开锁修鞋 手机维修 汽车美容 管道疏通".split(),
     "other": "废品回收站 宠物店 彩票店".split(),
 }
@@ -204,9 +375,7 @@ class _Namer:
     def person(self) -> str:
         rng = self.rng
         # Two-character given names are the more common.
-        return self._unique(
-            lambda: rng.choice(_SURNAMES) + "".join(rng.choices(_GIVEN, k=rng.choice((1, 2, 2))))
-        )
+        return self._unique(lambda: rng.choice(_SURNAMES) + "".join(rng.choices(_GIVEN, k=rng.choice((1, 2, 2)))))
 
     def phone(self) -> str:
         rng = self.rng
@@ -255,9 +424,10 @@ def _to_lonlat_polygon(face: Polygon) -> Polygon:
 def _geojson(poly: Polygon) -> dict[str, Any]:
     poly = orient(poly, sign=1.0)  # RFC 7946: exterior counter-clockwise
     rings = [poly.exterior, *poly.interiors]
-    return {"type": "Polygon",
-            "coordinates": [[[round(x, COORD_DECIMALS), round(y, COORD_DECIMALS)] for x, y in r.coords]
-                            for r in rings]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[round(x, COORD_DECIMALS), round(y, COORD_DECIMALS)] for x, y in r.coords] for r in rings],
+    }
 
 
 def _interior_sites(face: Polygon, count: int) -> list[Point]:
@@ -266,9 +436,11 @@ def _interior_sites(face: Polygon, count: int) -> list[Point]:
     minx, miny, maxx, maxy = inner.bounds
     spacing = 40.0
     while True:  # tighten the lattice until enough sites fit
-        sites = [Point(minx + spacing / 2 + i * spacing, maxy - spacing / 2 - j * spacing)
-                 for j in range(int((maxy - miny) // spacing) + 1)
-                 for i in range(int((maxx - minx) // spacing) + 1)]
+        sites = [
+            Point(minx + spacing / 2 + i * spacing, maxy - spacing / 2 - j * spacing)
+            for j in range(int((maxy - miny) // spacing) + 1)
+            for i in range(int((maxx - minx) // spacing) + 1)
+        ]
         sites = [p for p in sites if inner.contains(p)]
         if len(sites) >= count:
             return _spread(sites, count)
@@ -365,11 +537,17 @@ def _build_world() -> dict[str, Any]:
             institution_sites = [p for i, p in enumerate(sites) if i in taken]
             building_sites = [p for i, p in enumerate(sites) if i not in taken]
             buildings = [
-                {"name": f"{i}栋", "point": _point(p), "floors": f, "households": hh,
-                 "head_name": namer.person(), "head_phone": namer.phone()}
+                {
+                    "name": f"{i}栋",
+                    "point": _point(p),
+                    "floors": f,
+                    "households": hh,
+                    "head_name": namer.person(),
+                    "head_phone": namer.phone(),
+                }
                 for i, (p, f, hh) in enumerate(
-                    zip(building_sites, floors, _split_households(g.households, floors), strict=True),
-                    start=1)
+                    zip(building_sites, floors, _split_households(g.households, floors), strict=True), start=1
+                )
             ]
             institutions = [
                 {"name": name, "kind": kind, "point": _point(p), "address": address(p)}
@@ -379,21 +557,33 @@ def _build_world() -> dict[str, Any]:
             for p in _frontage_sites(face, g.businesses):
                 name, kind = namer.shop()
                 businesses.append({"name": name, "kind": kind, "point": _point(p), "address": address(p)})
-            grids.append({
-                "code": f"{c_code}{g_index:03d}", "name": g.name, "kind": g.kind,
-                "households": g.households, "registered_population": g.registered,
-                "floating_population": g.floating,
-                "geometry": _geojson(poly),
-                "buildings": buildings, "institutions": institutions, "businesses": businesses,
-                "leader": {"name": namer.person(), "phone": namer.phone()},
-            })
+            grids.append(
+                {
+                    "code": f"{c_code}{g_index:03d}",
+                    "name": g.name,
+                    "kind": g.kind,
+                    "households": g.households,
+                    "registered_population": g.registered,
+                    "floating_population": g.floating,
+                    "geometry": _geojson(poly),
+                    "buildings": buildings,
+                    "institutions": institutions,
+                    "businesses": businesses,
+                    "leader": {"name": namer.person(), "phone": namer.phone()},
+                }
+            )
         all_grids += grid_polys
         # The union of polygons that share exact vertices only re-uses those vertices: nothing new to round.
-        communities.append({"code": c_code, "name": spec.name,
-                            "geometry": _geojson(shapely.unary_union(grid_polys)), "grids": grids})
+        communities.append(
+            {"code": c_code, "name": spec.name, "geometry": _geojson(shapely.unary_union(grid_polys)), "grids": grids}
+        )
     departments = [
-        {"code": f"{(STREET if level == 'street' else DISTRICT)['code']}D{i:02d}", "name": name,
-         "level": level, "categories": list(categories)}
+        {
+            "code": f"{(STREET if level == 'street' else DISTRICT)['code']}D{i:02d}",
+            "name": name,
+            "level": level,
+            "categories": list(categories),
+        }
         for i, (level, name, categories) in enumerate(DEPARTMENTS, start=1)
     ]
     return {
@@ -417,10 +607,15 @@ def feature_collection(community: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": g["code"],
-             "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring]
-                                                            for ring in g["geometry"]["coordinates"]]},
-             "properties": {k: g[k] for k in scalar}}
+            {
+                "type": "Feature",
+                "id": g["code"],
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[list(p) for p in ring] for ring in g["geometry"]["coordinates"]],
+                },
+                "properties": {k: g[k] for k in scalar},
+            }
             for g in community["grids"]
         ],
     }

@@ -54,33 +54,72 @@ def load_hierarchy(session: Session) -> dict[str, Any]:
     departments = {}
     for dep in world["departments"]:
         departments[dep["code"]], _ = _get_or_add(
-            session, Department, dep["code"], name=dep["name"], level=dep["level"], district_id=district.id,
-            street_id=street.id if dep["level"] == "street" else None, categories=dep["categories"])
+            session,
+            Department,
+            dep["code"],
+            name=dep["name"],
+            level=dep["level"],
+            district_id=district.id,
+            street_id=street.id if dep["level"] == "street" else None,
+            categories=dep["categories"],
+        )
     communities, grids = [], []
     for c in world["communities"]:
-        community, _ = _get_or_add(session, Community, c["code"], name=c["name"], district_id=district.id,
-                                   street_id=street.id, geom=_area(c))
+        community, _ = _get_or_add(
+            session, Community, c["code"], name=c["name"], district_id=district.id, street_id=street.id, geom=_area(c)
+        )
         communities.append(community)
         for g in c["grids"]:
             poly = geo.polygon_from_geojson(g["geometry"], f"grid {g['code']}")
             grid, created = _get_or_add(
-                session, Grid, g["code"], name=g["name"], kind=g["kind"], households=g["households"],
-                registered_population=g["registered_population"], floating_population=g["floating_population"],
-                district_id=district.id, street_id=street.id, community_id=community.id,
-                area_m2=geo.geodesic_area_m2(poly), geom=geo.to_db(poly))
+                session,
+                Grid,
+                g["code"],
+                name=g["name"],
+                kind=g["kind"],
+                households=g["households"],
+                registered_population=g["registered_population"],
+                floating_population=g["floating_population"],
+                district_id=district.id,
+                street_id=street.id,
+                community_id=community.id,
+                area_m2=geo.geodesic_area_m2(poly),
+                geom=geo.to_db(poly),
+            )
             grids.append((grid, g, community))
             if not created:
                 continue
             for b in g["buildings"]:
-                session.add(Building(grid_id=grid.id, name=b["name"], floors=b.get("floors"),
-                                     households=b.get("households", 0), head_name=b.get("head_name"),
-                                     head_phone=b.get("head_phone"), geom=_point(b.get("point"))))
+                session.add(
+                    Building(
+                        grid_id=grid.id,
+                        name=b["name"],
+                        floors=b.get("floors"),
+                        households=b.get("households", 0),
+                        head_name=b.get("head_name"),
+                        head_phone=b.get("head_phone"),
+                        geom=_point(b.get("point")),
+                    )
+                )
             for category, key in (("institution", "institutions"), ("business", "businesses")):
                 for p in g[key]:
-                    session.add(Place(grid_id=grid.id, category=category, kind=p.get("kind", "other"),
-                                      name=p["name"], address=p.get("address"), geom=_point(p.get("point"))))
-    return {"district": district, "street": street, "departments": departments, "communities": communities,
-            "grids": grids}
+                    session.add(
+                        Place(
+                            grid_id=grid.id,
+                            category=category,
+                            kind=p.get("kind", "other"),
+                            name=p["name"],
+                            address=p.get("address"),
+                            geom=_point(p.get("point")),
+                        )
+                    )
+    return {
+        "district": district,
+        "street": street,
+        "departments": departments,
+        "communities": communities,
+        "grids": grids,
+    }
 
 
 def load(session: Session, passwords: Passwords) -> list[DemoAccount]:
@@ -91,34 +130,78 @@ def load(session: Session, passwords: Passwords) -> list[DemoAccount]:
     first_dept = next(iter(h["departments"].values()))
     password_hash: list[str] = []
 
-    def user(username: str, display_name: str, role: Role, level: ScopeLevel, scope_name: str,
-             phone: str | None = None, **path: int | None) -> DemoAccount:
+    def user(
+        username: str,
+        display_name: str,
+        role: Role,
+        level: ScopeLevel,
+        scope_name: str,
+        phone: str | None = None,
+        **path: int | None,
+    ) -> DemoAccount:
         if session.execute(select(User.id).where(User.username == username)).first() is None:
             if not password_hash:
                 password_hash.append(passwords.hash(DEMO_PASSWORD))
-            session.add(User(username=username, display_name=display_name, role=role.value,
-                             scope_level=level.value, password_hash=password_hash[0], phone=phone, **path))
+            session.add(
+                User(
+                    username=username,
+                    display_name=display_name,
+                    role=role.value,
+                    scope_level=level.value,
+                    password_hash=password_hash[0],
+                    phone=phone,
+                    **path,
+                )
+            )
         return DemoAccount(username, display_name, role.value, scope_name)
 
     area = {"district_id": district.id, "street_id": street.id}
     accounts = [
         user("admin", "系统管理员", Role.administrator, ScopeLevel.system, "全部"),
         user("street", "周建华", Role.street_officer, ScopeLevel.street, street.name, **area),
-        user("dept", "刘志强", Role.department_officer, ScopeLevel.department, first_dept.name,
-             district_id=district.id, street_id=first_dept.street_id, department_id=first_dept.id),
+        user(
+            "dept",
+            "刘志强",
+            Role.department_officer,
+            ScopeLevel.department,
+            first_dept.name,
+            district_id=district.id,
+            street_id=first_dept.street_id,
+            department_id=first_dept.id,
+        ),
         user("chief", "陈秀英", Role.station_chief, ScopeLevel.community, main.name, **area, community_id=main.id),
-        user("chief2", "王丽华", Role.station_chief, ScopeLevel.community, second.name, **area,
-             community_id=second.id),
+        user("chief2", "王丽华", Role.station_chief, ScopeLevel.community, second.name, **area, community_id=second.id),
     ]
     for index, (grid, data, community) in enumerate(h["grids"], start=1):
         leader = data.get("leader") or {}
-        accounts.append(user(f"leader{index}", leader.get("name", f"网格长{index}"), Role.grid_leader,
-                             ScopeLevel.grid, f"{community.name} {grid.name}", phone=leader.get("phone"), **area,
-                             community_id=community.id, grid_id=grid.id))
+        accounts.append(
+            user(
+                f"leader{index}",
+                leader.get("name", f"网格长{index}"),
+                Role.grid_leader,
+                ScopeLevel.grid,
+                f"{community.name} {grid.name}",
+                phone=leader.get("phone"),
+                **area,
+                community_id=community.id,
+                grid_id=grid.id,
+            )
+        )
     first_grid = h["grids"][0][0]
-    accounts.append(user("member1", "黄志明", Role.grid_member, ScopeLevel.grid, first_grid.name, **area,
-                         community_id=main.id, grid_id=first_grid.id))
-    accounts.append(user("resident", "居民李阿姨", Role.resident, ScopeLevel.community, main.name, **area,
-                         community_id=main.id))
+    accounts.append(
+        user(
+            "member1",
+            "黄志明",
+            Role.grid_member,
+            ScopeLevel.grid,
+            first_grid.name,
+            **area,
+            community_id=main.id,
+            grid_id=first_grid.id,
+        )
+    )
+    accounts.append(
+        user("resident", "居民李阿姨", Role.resident, ScopeLevel.community, main.name, **area, community_id=main.id)
+    )
     session.commit()
     return accounts

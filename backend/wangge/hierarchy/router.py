@@ -1,6 +1,5 @@
 """HTTP routes of the hierarchy: thin functions that hand the work to hierarchy.service."""
 
-
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, status
@@ -23,19 +22,32 @@ def _area_routes(level: str, plural: str, create_schema: type, parent: str | Non
     tag = plural.capitalize()
 
     @router.get(f"/{plural}", response_model=schemas.Page[schemas.AreaOut], tags=[tag], name=f"list_{plural}")
-    async def list_areas(db: SessionDep, subject: CurrentSubject, limit: Limit = 100, offset: Offset = 0,
-                         active: ActiveFilter = None, parent_id: Annotated[int | None, Query(
-                             alias=f"{parent}_id" if parent else "parent_id",
-                             include_in_schema=parent is not None)] = None,
-                         with_geometry: WithGeometry = False) -> dict[str, Any]:
-        rows, total = await service.list_visible(db, subject, level, parent_id=parent_id, active=active,
-                                                 limit=limit, offset=offset)
+    async def list_areas(
+        db: SessionDep,
+        subject: CurrentSubject,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        active: ActiveFilter = None,
+        parent_id: Annotated[
+            int | None, Query(alias=f"{parent}_id" if parent else "parent_id", include_in_schema=parent is not None)
+        ] = None,
+        with_geometry: WithGeometry = False,
+    ) -> dict[str, Any]:
+        rows, total = await service.list_visible(
+            db, subject, level, parent_id=parent_id, active=active, limit=limit, offset=offset
+        )
         return _page([service.area_out(r, with_geometry=with_geometry) for r in rows], total, limit, offset)
 
-    @router.post(f"/{plural}", response_model=schemas.AreaOut, status_code=status.HTTP_201_CREATED, tags=[tag],
-                 name=f"create_{level}")
-    async def create_area(db: SessionDep, subject: CurrentSubject,
-                          data: Annotated[create_schema, Body()]) -> dict[str, Any]:  # type: ignore[valid-type]
+    @router.post(
+        f"/{plural}",
+        response_model=schemas.AreaOut,
+        status_code=status.HTTP_201_CREATED,
+        tags=[tag],
+        name=f"create_{level}",
+    )
+    async def create_area(
+        db: SessionDep, subject: CurrentSubject, data: Annotated[create_schema, Body()]
+    ) -> dict[str, Any]:  # type: ignore[valid-type]
         return service.area_out(await service.create_area(db, subject, level, data))
 
     @router.get(f"/{plural}/{{obj_id}}", response_model=schemas.AreaOut, tags=[tag], name=f"get_{level}")
@@ -43,12 +55,14 @@ def _area_routes(level: str, plural: str, create_schema: type, parent: str | Non
         return service.area_out(await service.get_visible(db, subject, level, obj_id))
 
     @router.patch(f"/{plural}/{{obj_id}}", response_model=schemas.AreaOut, tags=[tag], name=f"update_{level}")
-    async def update_area(db: SessionDep, subject: CurrentSubject, obj_id: int,
-                          data: schemas.AreaUpdate) -> dict[str, Any]:
+    async def update_area(
+        db: SessionDep, subject: CurrentSubject, obj_id: int, data: schemas.AreaUpdate
+    ) -> dict[str, Any]:
         return service.area_out(await service.update_area(db, subject, level, obj_id, data))
 
-    @router.post(f"/{plural}/{{obj_id}}/deactivate", response_model=schemas.AreaOut, tags=[tag],
-                 name=f"deactivate_{level}")
+    @router.post(
+        f"/{plural}/{{obj_id}}/deactivate", response_model=schemas.AreaOut, tags=[tag], name=f"deactivate_{level}"
+    )
     async def deactivate_area(db: SessionDep, subject: CurrentSubject, obj_id: int) -> dict[str, Any]:
         return service.area_out(await service.deactivate(db, subject, level, obj_id))
 
@@ -65,37 +79,53 @@ async def community_coverage(db: SessionDep, subject: CurrentSubject, community_
 
 
 @router.post("/communities/{community_id}/grids/import", response_model=schemas.ImportResult, tags=["Grids"])
-async def import_grids(db: SessionDep, subject: CurrentSubject, community_id: int,
-                       data: Annotated[dict[str, Any], Body(description="GeoJSON FeatureCollection (RFC 7946)")]
-                       ) -> dict[str, Any]:
+async def import_grids(
+    db: SessionDep,
+    subject: CurrentSubject,
+    community_id: int,
+    data: Annotated[dict[str, Any], Body(description="GeoJSON FeatureCollection (RFC 7946)")],
+) -> dict[str, Any]:
     """Create or update the community's grids by code from a GeoJSON FeatureCollection; all or nothing."""
     return await service.import_grids(db, subject, community_id, data)
 
 
 @router.get("/grids/locate", response_model=schemas.LocateOut, tags=["Grids"])
-async def locate_grid(request: Request, db: SessionDep, subject: CurrentSubject,
-                      lat: Annotated[float, Query(ge=-90, le=90)],
-                      lon: Annotated[float, Query(ge=-180, le=180)]) -> dict[str, Any]:
+async def locate_grid(
+    request: Request,
+    db: SessionDep,
+    subject: CurrentSubject,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+) -> dict[str, Any]:
     """The grid that contains a point, with its community, street and district."""
     return await service.locate(db, subject, lat=lat, lon=lon, sqlite=request.app.state.db.is_sqlite)
 
 
 @router.get("/grids/export", tags=["Grids"], responses={200: {"content": {"application/geo+json": {}}}})
-async def export_grids(db: SessionDep, subject: CurrentSubject,
-                       community_id: Annotated[int | None, Query()] = None) -> Any:
+async def export_grids(
+    db: SessionDep, subject: CurrentSubject, community_id: Annotated[int | None, Query()] = None
+) -> Any:
     """The grids in your scope as a GeoJSON FeatureCollection (the import format, with figures)."""
     from fastapi.responses import JSONResponse
 
-    return JSONResponse(await service.export_grids(db, subject, community_id=community_id),
-                        media_type="application/geo+json")
+    return JSONResponse(
+        await service.export_grids(db, subject, community_id=community_id), media_type="application/geo+json"
+    )
 
 
 @router.get("/grids", response_model=schemas.Page[schemas.GridOut], tags=["Grids"])
-async def list_grids(db: SessionDep, subject: CurrentSubject, limit: Limit = 100, offset: Offset = 0,
-                     active: ActiveFilter = None, community_id: Annotated[int | None, Query()] = None,
-                     with_geometry: WithGeometry = False) -> dict[str, Any]:
-    rows, total = await service.list_visible(db, subject, "grid", parent_id=community_id, active=active,
-                                             limit=limit, offset=offset)
+async def list_grids(
+    db: SessionDep,
+    subject: CurrentSubject,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    active: ActiveFilter = None,
+    community_id: Annotated[int | None, Query()] = None,
+    with_geometry: WithGeometry = False,
+) -> dict[str, Any]:
+    rows, total = await service.list_visible(
+        db, subject, "grid", parent_id=community_id, active=active, limit=limit, offset=offset
+    )
     return _page([service.grid_out(r, with_geometry=with_geometry) for r in rows], total, limit, offset)
 
 
@@ -110,8 +140,9 @@ async def get_grid(db: SessionDep, subject: CurrentSubject, grid_id: int) -> dic
 
 
 @router.patch("/grids/{grid_id}", response_model=schemas.GridOut, tags=["Grids"])
-async def update_grid(db: SessionDep, subject: CurrentSubject, grid_id: int,
-                      data: schemas.GridUpdate) -> dict[str, Any]:
+async def update_grid(
+    db: SessionDep, subject: CurrentSubject, grid_id: int, data: schemas.GridUpdate
+) -> dict[str, Any]:
     return service.grid_out(await service.update_grid(db, subject, grid_id, data))
 
 
@@ -122,16 +153,19 @@ async def deactivate_grid(db: SessionDep, subject: CurrentSubject, grid_id: int)
 
 # --- buildings and places -------------------------------------------------------------------------------------
 
+
 @router.get("/grids/{grid_id}/buildings", response_model=schemas.Page[schemas.BuildingOut], tags=["Buildings"])
-async def list_buildings(db: SessionDep, subject: CurrentSubject, grid_id: int, limit: Limit = 100,
-                         offset: Offset = 0) -> dict[str, Any]:
+async def list_buildings(
+    db: SessionDep, subject: CurrentSubject, grid_id: int, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
     rows, total = await service.list_in_grid(db, subject, Building, grid_id, limit=limit, offset=offset)
     return _page([service.building_out(r, subject) for r in rows], total, limit, offset)
 
 
 @router.post("/grids/{grid_id}/buildings", response_model=schemas.BuildingOut, status_code=201, tags=["Buildings"])
-async def create_building(db: SessionDep, subject: CurrentSubject, grid_id: int,
-                          data: schemas.BuildingCreate) -> dict[str, Any]:
+async def create_building(
+    db: SessionDep, subject: CurrentSubject, grid_id: int, data: schemas.BuildingCreate
+) -> dict[str, Any]:
     return service.building_out(await service.create_in_grid(db, subject, Building, grid_id, data), subject)
 
 
@@ -141,8 +175,9 @@ async def get_building(db: SessionDep, subject: CurrentSubject, building_id: int
 
 
 @router.patch("/buildings/{building_id}", response_model=schemas.BuildingOut, tags=["Buildings"])
-async def update_building(db: SessionDep, subject: CurrentSubject, building_id: int,
-                          data: schemas.BuildingUpdate) -> dict[str, Any]:
+async def update_building(
+    db: SessionDep, subject: CurrentSubject, building_id: int, data: schemas.BuildingUpdate
+) -> dict[str, Any]:
     obj = await service.update_in_grid(db, subject, Building, building_id, data, "building")
     return service.building_out(obj, subject)
 
@@ -154,17 +189,24 @@ async def deactivate_building(db: SessionDep, subject: CurrentSubject, building_
 
 
 @router.get("/grids/{grid_id}/places", response_model=schemas.Page[schemas.PlaceOut], tags=["Places"])
-async def list_places(db: SessionDep, subject: CurrentSubject, grid_id: int, limit: Limit = 100,
-                      offset: Offset = 0, category: Annotated[PlaceCategory | None, Query()] = None
-                      ) -> dict[str, Any]:
-    rows, total = await service.list_in_grid(db, subject, Place, grid_id, limit=limit, offset=offset,
-                                             category=category.value if category else None)
+async def list_places(
+    db: SessionDep,
+    subject: CurrentSubject,
+    grid_id: int,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    category: Annotated[PlaceCategory | None, Query()] = None,
+) -> dict[str, Any]:
+    rows, total = await service.list_in_grid(
+        db, subject, Place, grid_id, limit=limit, offset=offset, category=category.value if category else None
+    )
     return _page([service.place_out(r) for r in rows], total, limit, offset)
 
 
 @router.post("/grids/{grid_id}/places", response_model=schemas.PlaceOut, status_code=201, tags=["Places"])
-async def create_place(db: SessionDep, subject: CurrentSubject, grid_id: int,
-                       data: schemas.PlaceCreate) -> dict[str, Any]:
+async def create_place(
+    db: SessionDep, subject: CurrentSubject, grid_id: int, data: schemas.PlaceCreate
+) -> dict[str, Any]:
     return service.place_out(await service.create_in_grid(db, subject, Place, grid_id, data))
 
 
@@ -174,8 +216,9 @@ async def get_place(db: SessionDep, subject: CurrentSubject, place_id: int) -> d
 
 
 @router.patch("/places/{place_id}", response_model=schemas.PlaceOut, tags=["Places"])
-async def update_place(db: SessionDep, subject: CurrentSubject, place_id: int,
-                       data: schemas.PlaceUpdate) -> dict[str, Any]:
+async def update_place(
+    db: SessionDep, subject: CurrentSubject, place_id: int, data: schemas.PlaceUpdate
+) -> dict[str, Any]:
     return service.place_out(await service.update_in_grid(db, subject, Place, place_id, data, "place"))
 
 
@@ -186,9 +229,11 @@ async def deactivate_place(db: SessionDep, subject: CurrentSubject, place_id: in
 
 # --- departments ----------------------------------------------------------------------------------------------
 
+
 @router.get("/departments", response_model=schemas.Page[schemas.DepartmentOut], tags=["Departments"])
-async def list_departments(db: SessionDep, subject: CurrentSubject, limit: Limit = 100,
-                           offset: Offset = 0) -> dict[str, Any]:
+async def list_departments(
+    db: SessionDep, subject: CurrentSubject, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
     rows, total = await service.list_departments(db, subject, limit=limit, offset=offset)
     return _page(rows, total, limit, offset)
 
@@ -204,8 +249,9 @@ async def get_department(db: SessionDep, subject: CurrentSubject, dept_id: int) 
 
 
 @router.patch("/departments/{dept_id}", response_model=schemas.DepartmentOut, tags=["Departments"])
-async def update_department(db: SessionDep, subject: CurrentSubject, dept_id: int,
-                            data: schemas.DepartmentUpdate) -> Any:
+async def update_department(
+    db: SessionDep, subject: CurrentSubject, dept_id: int, data: schemas.DepartmentUpdate
+) -> Any:
     return await service.update_department(db, subject, dept_id, data)
 
 

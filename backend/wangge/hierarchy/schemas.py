@@ -21,8 +21,11 @@ CODE_LENGTH = {"district": 6, "street": 9, "community": 12, "grid": 15}
 
 def code_field(level: str) -> Any:
     n = CODE_LENGTH[level]
-    return Annotated[str, StringConstraints(pattern=rf"^\d{{{n}}}$"),
-                     Field(description=f"{n}-digit code (DB11/T 2157-2023)", examples=["4301110050010010"[:n]])]
+    return Annotated[
+        str,
+        StringConstraints(pattern=rf"^\d{{{n}}}$"),
+        Field(description=f"{n}-digit code (DB11/T 2157-2023)", examples=["4301110050010010"[:n]]),
+    ]
 
 
 class Ref(Output):

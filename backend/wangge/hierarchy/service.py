@@ -63,8 +63,16 @@ async def get_visible(db: AsyncSession, subject: Subject, level: str, obj_id: in
     return obj
 
 
-async def list_visible(db: AsyncSession, subject: Subject, level: str, *, parent_id: int | None = None,
-                       active: bool | None = None, limit: int = 100, offset: int = 0) -> tuple[list[Any], int]:
+async def list_visible(
+    db: AsyncSession,
+    subject: Subject,
+    level: str,
+    *,
+    parent_id: int | None = None,
+    active: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Any], int]:
     model = LEVEL_MODELS[level]
     conditions = [visible(subject, model, level)]
     if parent_id is not None and level in PARENT:
@@ -72,9 +80,15 @@ async def list_visible(db: AsyncSession, subject: Subject, level: str, *, parent
     if active is not None:
         conditions.append(model.is_active.is_(active))
     total = (await db.execute(select(func.count()).select_from(model).where(*conditions))).scalar_one()
-    rows = (await db.execute(
-        select(model).where(*conditions).order_by(model.code).limit(min(limit, MAX_LIMIT)).offset(offset)
-    )).scalars().all()
+    rows = (
+        (
+            await db.execute(
+                select(model).where(*conditions).order_by(model.code).limit(min(limit, MAX_LIMIT)).offset(offset)
+            )
+        )
+        .scalars()
+        .all()
+    )
     return list(rows), total
 
 
@@ -85,8 +99,9 @@ async def _check_code_free(db: AsyncSession, model: Any, code: str) -> None:
 
 def _check_code_under(code: str, parent: Any, parent_level: str) -> None:
     if not code.startswith(parent.code):
-        msg = (f"The code {code} does not match its {LABEL[parent_level]} {parent.code}: "
-               f"it must start with {parent.code}")
+        msg = (
+            f"The code {code} does not match its {LABEL[parent_level]} {parent.code}: it must start with {parent.code}"
+        )
         raise Invalid(msg, errors=[_field_error("code", msg)])
 
 
@@ -100,12 +115,18 @@ async def _commit(db: AsyncSession, what: str) -> None:
 
 # --- districts, streets, communities -------------------------------------------------------------------------
 
+
 def area_out(obj: Any, *, with_geometry: bool = True) -> dict[str, Any]:
     return {
-        "id": obj.id, "code": obj.code, "name": obj.name, "is_active": obj.is_active,
-        "district_id": getattr(obj, "district_id", None), "street_id": getattr(obj, "street_id", None),
+        "id": obj.id,
+        "code": obj.code,
+        "name": obj.name,
+        "is_active": obj.is_active,
+        "district_id": getattr(obj, "district_id", None),
+        "street_id": getattr(obj, "street_id", None),
         "geometry": geo.to_geojson(geo.from_db(obj.geom)) if with_geometry else None,
-        "created_at": obj.created_at, "updated_at": obj.updated_at,
+        "created_at": obj.created_at,
+        "updated_at": obj.updated_at,
     }
 
 
@@ -167,8 +188,13 @@ async def deactivate(db: AsyncSession, subject: Subject, level: str, obj_id: int
         raise Forbidden("You may not deactivate your own scope")
     if level in CHILD:
         child = LEVEL_MODELS[CHILD[level]]
-        n = (await db.execute(select(func.count()).select_from(child).where(
-            getattr(child, f"{level}_id") == obj.id, child.is_active.is_(True)))).scalar_one()
+        n = (
+            await db.execute(
+                select(func.count())
+                .select_from(child)
+                .where(getattr(child, f"{level}_id") == obj.id, child.is_active.is_(True))
+            )
+        ).scalar_one()
         if n:
             raise Conflict(f"{obj.name} still has {n} active {LABEL[CHILD[level]]}(s); deactivate them first")
     obj.is_active = False
@@ -179,26 +205,39 @@ async def deactivate(db: AsyncSession, subject: Subject, level: str, obj_id: int
 
 # --- grids ---------------------------------------------------------------------------------------------------
 
+
 def grid_out(grid: Grid, *, with_geometry: bool = True) -> dict[str, Any]:
     return {
-        "id": grid.id, "code": grid.code, "name": grid.name, "kind": grid.kind,
-        "district_id": grid.district_id, "street_id": grid.street_id, "community_id": grid.community_id,
-        "households": grid.households, "registered_population": grid.registered_population,
-        "floating_population": grid.floating_population, "area_m2": round(grid.area_m2, 1),
+        "id": grid.id,
+        "code": grid.code,
+        "name": grid.name,
+        "kind": grid.kind,
+        "district_id": grid.district_id,
+        "street_id": grid.street_id,
+        "community_id": grid.community_id,
+        "households": grid.households,
+        "registered_population": grid.registered_population,
+        "floating_population": grid.floating_population,
+        "area_m2": round(grid.area_m2, 1),
         "is_active": grid.is_active,
         "geometry": geo.to_geojson(geo.from_db(grid.geom)) if with_geometry else None,
-        "created_at": grid.created_at, "updated_at": grid.updated_at,
+        "created_at": grid.created_at,
+        "updated_at": grid.updated_at,
     }
 
 
 async def _community_grid_shapes(db: AsyncSession, community_id: int, *, exclude: set[str]) -> dict[str, Any]:
-    rows = (await db.execute(select(Grid.code, Grid.geom).where(
-        Grid.community_id == community_id, Grid.is_active.is_(True)))).all()
+    rows = (
+        await db.execute(
+            select(Grid.code, Grid.geom).where(Grid.community_id == community_id, Grid.is_active.is_(True))
+        )
+    ).all()
     return {code: geo.from_db(g) for code, g in rows if code not in exclude}
 
 
-async def check_grid_shapes(db: AsyncSession, community: Community, candidates: list[tuple[str, str, Any]]
-                            ) -> list[str]:
+async def check_grid_shapes(
+    db: AsyncSession, community: Community, candidates: list[tuple[str, str, Any]]
+) -> list[str]:
     """Problems with placing `candidates` ((label, code, polygon)) in `community`: outside its boundary, or
     overlapping one another or the community's other active grids. Each message names the feature."""
     if community.geom is None:
@@ -206,12 +245,12 @@ async def check_grid_shapes(db: AsyncSession, community: Community, candidates: 
     boundary = geo.from_db(community.geom)
     existing = await _community_grid_shapes(db, community.id, exclude={code for _, code, _ in candidates})
     problems = []
-    for i, (label, code, poly) in enumerate(candidates):
+    for i, (label, _code, poly) in enumerate(candidates):
         outside = geo.area_outside(poly, boundary)
         if outside > geo.AREA_TOLERANCE_M2:
             problems.append(f"{label}: lies {outside:,.1f} m² outside the boundary of the community {community.name}")
         others = dict(existing)
-        others.update({c: p for _, c, p in candidates[i + 1:]})
+        others.update({c: p for _, c, p in candidates[i + 1 :]})
         for overlap in geo.overlaps(poly, others):
             problems.append(f"{label}: overlaps grid {overlap.other_code} by {overlap.area_m2:,.1f} m²")
     return problems
@@ -235,10 +274,17 @@ async def create_grid(db: AsyncSession, subject: Subject, data: schemas.GridCrea
     if problems:
         raise Invalid("; ".join(problems), errors=[_field_error("geometry", p) for p in problems])
     grid = Grid(
-        district_id=community.district_id, street_id=community.street_id, community_id=community.id,
-        code=data.code, name=data.name, kind=data.kind.value, households=data.households,
-        registered_population=data.registered_population, floating_population=data.floating_population,
-        area_m2=geo.geodesic_area_m2(poly), geom=geo.to_db(poly),
+        district_id=community.district_id,
+        street_id=community.street_id,
+        community_id=community.id,
+        code=data.code,
+        name=data.name,
+        kind=data.kind.value,
+        households=data.households,
+        registered_population=data.registered_population,
+        floating_population=data.floating_population,
+        area_m2=geo.geodesic_area_m2(poly),
+        geom=geo.to_db(poly),
     )
     db.add(grid)
     await _commit(db, f"The grid {data.code}")
@@ -277,8 +323,11 @@ def _feature_label(index: int, feature: Any) -> str:
 
 def parse_feature_collection(community: Community, data: Any) -> tuple[list[dict[str, Any]], list[str]]:
     """Read an import file into grid values, collecting every problem rather than stopping at the first."""
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(
-            data.get("features"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
         return [], ["The import must be a GeoJSON FeatureCollection with a list of features"]
     if not data["features"]:
         return [], ["The FeatureCollection has no features"]
@@ -295,7 +344,9 @@ def parse_feature_collection(community: Community, data: Any) -> tuple[list[dict
                 {k: props[k] for k in ("households", "registered_population", "floating_population") if k in props}
             ).model_dump()
         except ValueError as exc:
-            problems.append(f"{label}: figures are not valid ({exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc})")
+            problems.append(
+                f"{label}: figures are not valid ({exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc})"
+            )
         code, name, kind = props.get("code"), props.get("name"), props.get("kind", "other")
         if not isinstance(code, str) or len(code) != 15 or not code.isdigit():
             problems.append(f"{label}: properties.code must be a 15-digit grid code")
@@ -307,15 +358,22 @@ def parse_feature_collection(community: Community, data: Any) -> tuple[list[dict
         if not isinstance(name, str) or not name.strip() or len(name) > 100:
             problems.append(f"{label}: properties.name must be a text of 1 to 100 characters")
         if kind not in {k.value for k in schemas.GridKind}:
-            problems.append(f"{label}: properties.kind must be one of "
-                            f"{', '.join(k.value for k in schemas.GridKind)}")
+            problems.append(f"{label}: properties.kind must be one of {', '.join(k.value for k in schemas.GridKind)}")
         try:
             poly = geo.polygon_from_geojson(feature.get("geometry"), label)
         except geo.GeometryError as exc:
             problems.append(str(exc))
             poly = None
-        grids.append({"label": label, "code": code, "name": name.strip() if isinstance(name, str) else name,
-                      "kind": kind, "poly": poly, **values})
+        grids.append(
+            {
+                "label": label,
+                "code": code,
+                "name": name.strip() if isinstance(name, str) else name,
+                "kind": kind,
+                "poly": poly,
+                **values,
+            }
+        )
     return grids, problems
 
 
@@ -335,17 +393,27 @@ async def import_grids(db: AsyncSession, subject: Subject, community_id: int, da
         if other is not None and other.community_id != community.id:
             problems.append(f"{g['label']}: the code {g['code']} belongs to a grid of another community")
     if problems:
-        raise Invalid(f"The import was rejected with {len(problems)} problem(s); nothing was changed: "
-                      + "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else ""),
-                      errors=[{"loc": ["body"], "msg": p, "type": "value_error"} for p in problems])
+        raise Invalid(
+            f"The import was rejected with {len(problems)} problem(s); nothing was changed: "
+            + "; ".join(problems[:5])
+            + ("; …" if len(problems) > 5 else ""),
+            errors=[{"loc": ["body"], "msg": p, "type": "value_error"} for p in problems],
+        )
     created, updated = [], []
     for g in grids:
         values = {k: g[k] for k in ("name", "kind", "households", "registered_population", "floating_population")}
         values.update(geom=geo.to_db(g["poly"]), area_m2=geo.geodesic_area_m2(g["poly"]), is_active=True)
         grid = existing.get(g["code"])
         if grid is None:
-            db.add(Grid(code=g["code"], community_id=community.id, street_id=community.street_id,
-                        district_id=community.district_id, **values))
+            db.add(
+                Grid(
+                    code=g["code"],
+                    community_id=community.id,
+                    street_id=community.street_id,
+                    district_id=community.district_id,
+                    **values,
+                )
+            )
             created.append(g["code"])
         else:
             for key, value in values.items():
@@ -362,27 +430,38 @@ async def export_grids(db: AsyncSession, subject: Subject, *, community_id: int 
     if community_id is not None:
         await get_visible(db, subject, "community", community_id)
         conditions.append(Grid.community_id == community_id)
-    building_count = (select(Building.grid_id, func.count().label("n")).where(Building.is_active.is_(True))
-                      .group_by(Building.grid_id).subquery())
-    place_count = (select(Place.grid_id, Place.category, func.count().label("n")).where(Place.is_active.is_(True))
-                   .group_by(Place.grid_id, Place.category).subquery())
-    rows = (await db.execute(
-        select(Grid, Community.code, Community.name, func.coalesce(building_count.c.n, 0))
-        .join(Community, Community.id == Grid.community_id)
-        .outerjoin(building_count, building_count.c.grid_id == Grid.id)
-        .where(*conditions).order_by(Grid.code)
-    )).all()
+    building_count = (
+        select(Building.grid_id, func.count().label("n"))
+        .where(Building.is_active.is_(True))
+        .group_by(Building.grid_id)
+        .subquery()
+    )
+    place_count = (
+        select(Place.grid_id, Place.category, func.count().label("n"))
+        .where(Place.is_active.is_(True))
+        .group_by(Place.grid_id, Place.category)
+        .subquery()
+    )
+    rows = (
+        await db.execute(
+            select(Grid, Community.code, Community.name, func.coalesce(building_count.c.n, 0))
+            .join(Community, Community.id == Grid.community_id)
+            .outerjoin(building_count, building_count.c.grid_id == Grid.id)
+            .where(*conditions)
+            .order_by(Grid.code)
+        )
+    ).all()
     grid_ids = [row[0].id for row in rows]
     places: dict[tuple[int, str], int] = {}
     leaders: dict[int, str] = {}
     if grid_ids:
-        for gid, category, n in (await db.execute(select(place_count).where(place_count.c.grid_id.in_(grid_ids)))):
+        for gid, category, n in await db.execute(select(place_count).where(place_count.c.grid_id.in_(grid_ids))):
             places[(gid, category)] = n
-        for gid, name in (await db.execute(
-            select(User.grid_id, User.display_name).where(
-                User.grid_id.in_(grid_ids), User.role == Role.grid_leader, User.is_active.is_(True)
-            ).order_by(User.id.desc())
-        )):
+        for gid, name in await db.execute(
+            select(User.grid_id, User.display_name)
+            .where(User.grid_id.in_(grid_ids), User.role == Role.grid_leader, User.is_active.is_(True))
+            .order_by(User.id.desc())
+        ):
             leaders[gid] = name
     features = []
     for grid, community_code, community_name, n_buildings in rows:
@@ -391,27 +470,50 @@ async def export_grids(db: AsyncSession, subject: Subject, *, community_id: int 
         props.pop("created_at")
         props.pop("updated_at")
         props.update(
-            community_code=community_code, community_name=community_name, building_count=n_buildings,
+            community_code=community_code,
+            community_name=community_name,
+            building_count=n_buildings,
             institution_count=places.get((grid.id, PlaceCategory.institution.value), 0),
             business_count=places.get((grid.id, PlaceCategory.business.value), 0),
             leader_name=leaders.get(grid.id),
         )
-        features.append({"type": "Feature", "id": grid.code, "geometry": geo.to_geojson(geo.from_db(grid.geom)),
-                         "properties": props})
+        features.append(
+            {
+                "type": "Feature",
+                "id": grid.code,
+                "geometry": geo.to_geojson(geo.from_db(grid.geom)),
+                "properties": props,
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 async def locate(db: AsyncSession, subject: Subject, *, lat: float, lon: float, sqlite: bool) -> dict[str, Any]:
     condition = geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat, sqlite=sqlite)
-    row = (await db.execute(
-        select(Grid.id, Grid.code, Grid.name, Community.id, Community.code, Community.name,
-               Street.id, Street.code, Street.name, District.id, District.code, District.name)
-        .join(Community, Community.id == Grid.community_id)
-        .join(Street, Street.id == Grid.street_id)
-        .join(District, District.id == Grid.district_id)
-        .where(condition, Grid.is_active.is_(True), visible(subject, Grid, "grid"))
-        .order_by(Grid.id).limit(1)
-    )).first()
+    row = (
+        await db.execute(
+            select(
+                Grid.id,
+                Grid.code,
+                Grid.name,
+                Community.id,
+                Community.code,
+                Community.name,
+                Street.id,
+                Street.code,
+                Street.name,
+                District.id,
+                District.code,
+                District.name,
+            )
+            .join(Community, Community.id == Grid.community_id)
+            .join(Street, Street.id == Grid.street_id)
+            .join(District, District.id == Grid.district_id)
+            .where(condition, Grid.is_active.is_(True), visible(subject, Grid, "grid"))
+            .order_by(Grid.id)
+            .limit(1)
+        )
+    ).first()
     if row is None:
         raise NotFound(f"No grid in your scope contains the point ({lat}, {lon})")
     keys = ("grid", "community", "street", "district")
@@ -428,28 +530,41 @@ async def coverage(db: AsyncSession, subject: Subject, community_id: int) -> dic
     total = geo.geodesic_area_m2(boundary)
     missing = geo.geodesic_area_m2(gap)
     return {
-        "community_id": community.id, "community_area_m2": round(total, 1),
-        "covered_area_m2": round(total - missing, 1), "uncovered_area_m2": round(missing, 1),
-        "grid_count": len(shapes), "uncovered": geo.to_geojson(gap),
+        "community_id": community.id,
+        "community_area_m2": round(total, 1),
+        "covered_area_m2": round(total - missing, 1),
+        "uncovered_area_m2": round(missing, 1),
+        "grid_count": len(shapes),
+        "uncovered": geo.to_geojson(gap),
     }
 
 
 # --- departments ---------------------------------------------------------------------------------------------
 
+
 async def get_department(db: AsyncSession, subject: Subject, dept_id: int) -> Department:
-    dept = (await db.execute(select(Department).where(
-        Department.id == dept_id, departments_visible(subject, Department)))).scalar()
+    dept = (
+        await db.execute(select(Department).where(Department.id == dept_id, departments_visible(subject, Department)))
+    ).scalar()
     if dept is None:
         raise NotFound(f"No department with id {dept_id} in your scope")
     return dept
 
 
-async def list_departments(db: AsyncSession, subject: Subject, *, limit: int, offset: int
-                           ) -> tuple[list[Department], int]:
+async def list_departments(
+    db: AsyncSession, subject: Subject, *, limit: int, offset: int
+) -> tuple[list[Department], int]:
     cond = departments_visible(subject, Department)
     total = (await db.execute(select(func.count()).select_from(Department).where(cond))).scalar_one()
-    rows = (await db.execute(select(Department).where(cond).order_by(Department.code)
-                             .limit(min(limit, MAX_LIMIT)).offset(offset))).scalars().all()
+    rows = (
+        (
+            await db.execute(
+                select(Department).where(cond).order_by(Department.code).limit(min(limit, MAX_LIMIT)).offset(offset)
+            )
+        )
+        .scalars()
+        .all()
+    )
     return list(rows), total
 
 
@@ -460,25 +575,36 @@ def _department_level(dept_level: str) -> str:
 async def create_department(db: AsyncSession, subject: Subject, data: schemas.DepartmentCreate) -> Department:
     if data.level == schemas.DepartmentLevel.street:
         if data.street_id is None:
-            raise Invalid("A street-level department needs street_id",
-                          errors=[_field_error("street_id", "required for a street-level department")])
+            raise Invalid(
+                "A street-level department needs street_id",
+                errors=[_field_error("street_id", "required for a street-level department")],
+            )
         parent = await get_visible(db, subject, "street", data.street_id)
         if parent.district_id != data.district_id:
-            raise Invalid("The street is not in that district",
-                          errors=[_field_error("district_id", "does not match the street")])
+            raise Invalid(
+                "The street is not in that district", errors=[_field_error("district_id", "does not match the street")]
+            )
         parent_level = "street"
     else:
         if data.street_id is not None:
-            raise Invalid("A district-level department has no street_id",
-                          errors=[_field_error("street_id", "must be empty for a district-level department")])
+            raise Invalid(
+                "A district-level department has no street_id",
+                errors=[_field_error("street_id", "must be empty for a district-level department")],
+            )
         parent = await get_visible(db, subject, "district", data.district_id)
         parent_level = "district"
     require_permission(subject, "hierarchy:write")
     if not within_area(subject, parent_level, path_ids(parent, parent_level)):
         raise Forbidden(f"You may not add departments to {parent.name}")
     await _check_code_free(db, Department, data.code)
-    dept = Department(code=data.code, name=data.name, level=data.level.value, district_id=data.district_id,
-                      street_id=data.street_id, categories=list(data.categories))
+    dept = Department(
+        code=data.code,
+        name=data.name,
+        level=data.level.value,
+        district_id=data.district_id,
+        street_id=data.street_id,
+        categories=list(data.categories),
+    )
     db.add(dept)
     await _commit(db, f"The department {data.code}")
     return dept
@@ -494,8 +620,9 @@ async def _department_for_write(db: AsyncSession, subject: Subject, dept_id: int
     return dept
 
 
-async def update_department(db: AsyncSession, subject: Subject, dept_id: int, data: schemas.DepartmentUpdate
-                            ) -> Department:
+async def update_department(
+    db: AsyncSession, subject: Subject, dept_id: int, data: schemas.DepartmentUpdate
+) -> Department:
     dept = await _department_for_write(db, subject, dept_id)
     if data.name is not None:
         dept.name = data.name
@@ -516,6 +643,7 @@ async def deactivate_department(db: AsyncSession, subject: Subject, dept_id: int
 
 # --- buildings and places ------------------------------------------------------------------------------------
 
+
 def _point_fields(obj: Any) -> dict[str, float | None]:
     point = geo.from_db(obj.geom)
     return {"lon": point.x if point is not None else None, "lat": point.y if point is not None else None}
@@ -523,14 +651,30 @@ def _point_fields(obj: Any) -> dict[str, float | None]:
 
 def building_out(building: Building, subject: Subject) -> dict[str, Any]:
     phone = building.head_phone if subject.can("personal_data:read") else mask_phone(building.head_phone)
-    return {"id": building.id, "grid_id": building.grid_id, "name": building.name, "floors": building.floors,
-            "households": building.households, "head_name": building.head_name, "head_phone": phone,
-            "is_active": building.is_active, **_point_fields(building)}
+    return {
+        "id": building.id,
+        "grid_id": building.grid_id,
+        "name": building.name,
+        "floors": building.floors,
+        "households": building.households,
+        "head_name": building.head_name,
+        "head_phone": phone,
+        "is_active": building.is_active,
+        **_point_fields(building),
+    }
 
 
 def place_out(place: Place) -> dict[str, Any]:
-    return {"id": place.id, "grid_id": place.grid_id, "category": place.category, "kind": place.kind,
-            "name": place.name, "address": place.address, "is_active": place.is_active, **_point_fields(place)}
+    return {
+        "id": place.id,
+        "grid_id": place.grid_id,
+        "category": place.category,
+        "kind": place.kind,
+        "name": place.name,
+        "address": place.address,
+        "is_active": place.is_active,
+        **_point_fields(place),
+    }
 
 
 def _visible_grid_ids(subject: Subject) -> Any:
@@ -549,21 +693,37 @@ def _point_in_grid(grid: Grid, lon: float | None, lat: float | None) -> Any:
     return geo.to_db(point)
 
 
-async def list_in_grid(db: AsyncSession, subject: Subject, model: Any, grid_id: int, *, category: str | None = None,
-                       limit: int = 100, offset: int = 0) -> tuple[list[Any], int]:
+async def list_in_grid(
+    db: AsyncSession,
+    subject: Subject,
+    model: Any,
+    grid_id: int,
+    *,
+    category: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[Any], int]:
     await get_visible(db, subject, "grid", grid_id)
     conditions = [model.grid_id == grid_id]
     if category is not None:
         conditions.append(model.category == category)
     total = (await db.execute(select(func.count()).select_from(model).where(*conditions))).scalar_one()
-    rows = (await db.execute(select(model).where(*conditions).order_by(model.name)
-                             .limit(min(limit, MAX_LIMIT)).offset(offset))).scalars().all()
+    rows = (
+        (
+            await db.execute(
+                select(model).where(*conditions).order_by(model.name).limit(min(limit, MAX_LIMIT)).offset(offset)
+            )
+        )
+        .scalars()
+        .all()
+    )
     return list(rows), total
 
 
 async def get_in_grid(db: AsyncSession, subject: Subject, model: Any, obj_id: int, label: str) -> Any:
-    obj = (await db.execute(select(model).where(model.id == obj_id,
-                                                model.grid_id.in_(_visible_grid_ids(subject))))).scalar()
+    obj = (
+        await db.execute(select(model).where(model.id == obj_id, model.grid_id.in_(_visible_grid_ids(subject))))
+    ).scalar()
     if obj is None:
         raise NotFound(f"No {label} with id {obj_id} in your scope")
     return obj
