@@ -124,17 +124,6 @@ def departments_visible(subject: Subject, model: Any) -> ColumnElement[bool]:
     )
 
 
-def departments_writable(subject: Subject, model: Any) -> ColumnElement[bool]:
-    area = subject.area_level
-    if area is None:
-        return true() if subject.scope_level == ScopeLevel.system else false()
-    if area == "district":
-        return model.district_id == subject.district_id
-    if area == "street":
-        return model.street_id == subject.street_id
-    return false()
-
-
 def mask_phone(phone: str | None) -> str | None:
     """138****5678: enough for a person to recognise a number, not to call it."""
     if not phone:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ class Passwords:
         self._hasher = PasswordHasher(
             time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib, type=Type.ID
         )
+        self._dummy: str | None = None
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -31,6 +33,23 @@ class Passwords:
             return self._hasher.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def verify_nothing(self, password: str) -> None:
+        """Spend the time of a real check when there is no user, so response times do not reveal usernames."""
+        if self._dummy is None:
+            self._dummy = self.hash("not-a-real-password")
+        self.verify(self._dummy, password)
+
+    # Argon2 takes tens of milliseconds of CPU by design: the async variants run it in a worker thread so the
+    # event loop keeps serving other requests meanwhile.
+    async def hash_async(self, password: str) -> str:
+        return await asyncio.to_thread(self.hash, password)
+
+    async def verify_async(self, password_hash: str, password: str) -> bool:
+        return await asyncio.to_thread(self.verify, password_hash, password)
+
+    async def verify_nothing_async(self, password: str) -> None:
+        await asyncio.to_thread(self.verify_nothing, password)
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)

@@ -31,7 +31,6 @@ SCOPE_MODELS: dict[str, Any] = {
     "grid": Grid,
     "department": Department,
 }
-_DUMMY_HASH: dict[int, str] = {}
 
 
 # --- login ---------------------------------------------------------------------------------------------------
@@ -57,18 +56,14 @@ async def login(
 ) -> dict[str, Any]:
     user = (await db.execute(select(User).where(User.username == username))).scalar()
     if user is None:
-        # Spend the same time as a real check, so response times do not reveal which usernames exist.
-        key = id(passwords)
-        if key not in _DUMMY_HASH:
-            _DUMMY_HASH[key] = passwords.hash("not-a-real-password")
-        passwords.verify(_DUMMY_HASH[key], password)
+        await passwords.verify_nothing_async(password)
         raise Unauthorized("Wrong username or password", code="invalid-credentials")
-    if not passwords.verify(user.password_hash, password):
+    if not await passwords.verify_async(user.password_hash, password):
         raise Unauthorized("Wrong username or password", code="invalid-credentials")
     if not user.is_active:
         raise Unauthorized("This account has been deactivated", code="account-deactivated")
     if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash(password)
+        user.password_hash = await passwords.hash_async(password)
     return await _open_session(db, settings, user)
 
 
@@ -254,7 +249,7 @@ async def create_user(db: AsyncSession, subject: Subject, passwords: Passwords, 
         username=data.username,
         display_name=data.display_name,
         phone=data.phone,
-        password_hash=passwords.hash(data.password),
+        password_hash=await passwords.hash_async(data.password),
         role=data.role.value,
         scope_level=data.scope_level.value,
         **path,
@@ -290,7 +285,7 @@ async def update_user(
     if "phone" in fields:
         user.phone = data.phone
     if data.password is not None:
-        user.password_hash = passwords.hash(data.password)
+        user.password_hash = await passwords.hash_async(data.password)
     await db.commit()
     await db.refresh(user)
     return user

@@ -3,6 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, status
+from fastapi.responses import JSONResponse
 
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep
@@ -106,8 +107,6 @@ async def export_grids(
     db: SessionDep, subject: CurrentSubject, community_id: Annotated[int | None, Query()] = None
 ) -> Any:
     """The grids in your scope as a GeoJSON FeatureCollection (the import format, with figures)."""
-    from fastapi.responses import JSONResponse
-
     return JSONResponse(
         await service.export_grids(db, subject, community_id=community_id), media_type="application/geo+json"
     )

@@ -31,7 +31,6 @@ from wangge.hierarchy.models import (
 LEVEL_MODELS: dict[str, Any] = {"district": District, "street": Street, "community": Community, "grid": Grid}
 PARENT = {"street": "district", "community": "street", "grid": "community"}
 CHILD = {"district": "street", "street": "community", "community": "grid"}
-LABEL = {"district": "district", "street": "street", "community": "community", "grid": "grid"}
 MAX_LIMIT = 1000
 
 
@@ -59,7 +58,7 @@ async def get_visible(db: AsyncSession, subject: Subject, level: str, obj_id: in
     model = LEVEL_MODELS[level]
     obj = (await db.execute(select(model).where(model.id == obj_id, visible(subject, model, level)))).scalar()
     if obj is None:
-        raise NotFound(f"No {LABEL[level]} with id {obj_id} in your scope")
+        raise NotFound(f"No {level} with id {obj_id} in your scope")
     return obj
 
 
@@ -99,9 +98,7 @@ async def _check_code_free(db: AsyncSession, model: Any, code: str) -> None:
 
 def _check_code_under(code: str, parent: Any, parent_level: str) -> None:
     if not code.startswith(parent.code):
-        msg = (
-            f"The code {code} does not match its {LABEL[parent_level]} {parent.code}: it must start with {parent.code}"
-        )
+        msg = f"The code {code} does not match its {parent_level} {parent.code}: it must start with {parent.code}"
         raise Invalid(msg, errors=[_field_error("code", msg)])
 
 
@@ -143,7 +140,7 @@ async def create_area(db: AsyncSession, subject: Subject, level: str, data: Any)
         require_permission(subject, "hierarchy:write")
         parent_path = path_ids(parent, parent_level)
         if not within_area(subject, parent_level, parent_path):
-            raise Forbidden(f"You may not add a {LABEL[level]} to {parent.name}: it is above your scope")
+            raise Forbidden(f"You may not add a {level} to {parent.name}: it is above your scope")
         if not parent.is_active:
             raise Conflict(f"{parent.name} is deactivated")
         _check_code_under(data.code, parent, parent_level)
@@ -156,7 +153,7 @@ async def create_area(db: AsyncSession, subject: Subject, level: str, data: Any)
     await _check_code_free(db, model, data.code)
     obj = model(**values)
     db.add(obj)
-    await _commit(db, f"The {LABEL[level]} {data.code}")
+    await _commit(db, f"The {level} {data.code}")
     return obj
 
 
@@ -196,7 +193,7 @@ async def deactivate(db: AsyncSession, subject: Subject, level: str, obj_id: int
             )
         ).scalar_one()
         if n:
-            raise Conflict(f"{obj.name} still has {n} active {LABEL[CHILD[level]]}(s); deactivate them first")
+            raise Conflict(f"{obj.name} still has {n} active {CHILD[level]}(s); deactivate them first")
     obj.is_active = False
     await _commit(db, obj.code)
     await db.refresh(obj)
