@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     map_zoom: int = 15
     host: str = "127.0.0.1"
     port: int = 8000
-    max_body_bytes: int = 5 * 1024 * 1024
+    max_body_bytes: int = 10 * 1024 * 1024
     access_token_minutes: int = 15
     refresh_token_days: int = 14
     log_level: str = "INFO"
@@ -37,6 +37,23 @@ class Settings(BaseSettings):
     # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # Matters: possible duplicates are open matters of the same category this close and this recent.
+    duplicate_radius_m: float = 50.0
+    duplicate_days: int = 7
+    due_soon_hours: int = 24
+    # The public tracking page locks a code for a while after this many wrong phone digits.
+    verify_max_failures: int = 5
+    verify_lock_minutes: int = 15
+    max_photo_bytes: int = 8 * 1024 * 1024
+    # Delivery of the outbox (notify/worker.py). Without a webhook URL events only become in-app notifications.
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_timeout_seconds: float = 10
+    webhook_max_attempts: int = Field(12, ge=1)
+    worker_poll_seconds: float = Field(2, gt=0)
+    # The web process delivers the outbox too (fine for one process); in production set it false and run
+    # `wangge worker` beside the web workers.
+    embedded_worker: bool = True
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -44,6 +61,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WANGGE_SECRET_KEY must be set to a random value of at least 32 characters outside development "
                 f"(for example: {secrets.token_urlsafe(48)})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_weak_webhook_secret(self) -> Settings:
+        # A receiver trusts what is signed with this secret (an SMS gateway texts residents), so it must not be
+        # guessable once the service is real.
+        if self.environment != "development" and self.webhook_url and len(self.webhook_secret) < 16:
+            raise ValueError(
+                "WANGGE_WEBHOOK_SECRET must be set to a random value of at least 16 characters when "
+                f"WANGGE_WEBHOOK_URL is set outside development (for example: {secrets.token_urlsafe(32)})"
             )
         return self
 

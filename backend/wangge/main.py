@@ -19,6 +19,8 @@ from wangge.accounts.security import Passwords
 from wangge.config import Settings, get_settings
 from wangge.database import Database
 from wangge.hierarchy.router import router as hierarchy_router
+from wangge.matters.router import public as public_router
+from wangge.matters.router import router as matters_router
 from wangge.middleware import BodySizeLimit, RequestContext
 from wangge.migrate import current_revision, head_revision
 
@@ -54,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     api.include_router(accounts_router)
     api.include_router(hierarchy_router)
+    api.include_router(matters_router)
+    api.include_router(public_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

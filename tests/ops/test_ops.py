@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from conftest import assert_problem, make_settings
+from wangge import migrate
 from wangge.config import Settings
 from wangge.logs import JSONFormatter, request_id_var
 
@@ -20,7 +21,7 @@ def test_healthz_and_readyz(live, client):
     assert r.json() == {
         "status": "ready",
         "database": "sqlite" if live.engine_name == "sqlite" else "postgresql",
-        "revision": "0001",
+        "revision": migrate.head_revision(),
     }
 
 
@@ -33,7 +34,7 @@ def test_readyz_is_503_when_migrations_are_missing(live, request, tmp_path):
     try:
         r = httpx.get(server.base_url + "/readyz")
         problem = assert_problem(r, 503)
-        assert problem["current"] is None and problem["head"] == "0001"
+        assert problem["current"] is None and problem["head"] == migrate.head_revision()
         assert "run the migrations" in problem["detail"]
     finally:
         server.stop()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shapely.geometry import Point, Polygon
-from sqlalchemy import text
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
 from wangge import geo
@@ -23,10 +23,22 @@ from wangge.accounts.models import LoginSession, User
 from wangge.accounts.security import make_access_token, new_session_id, refresh_expiry, token_digest
 from wangge.config import Settings
 from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
+from wangge.matters import seed
+from wangge.matters.models import Category
 from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
 TABLES = (
+    "notifications",
+    "outbox_events",
+    "idempotency_keys",
+    "photos",
+    "matter_events",
+    "handoffs",
+    "matters",
+    "calendar_overrides",
+    "api_keys",
+    "categories",
     "login_sessions",
     "users",
     "places",
@@ -48,12 +60,15 @@ def square_geojson(lon: float, lat: float, size: float) -> dict[str, Any]:
 
 
 def reset(engine: Any) -> None:
+    """Empty every table, then put back the categories the migration seeds."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))  # noqa: S608 - fixed table names
         else:
             for table in TABLES:
                 conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed table names
+        now = utcnow()
+        conn.execute(insert(Category), [{**c, "created_at": now, "updated_at": now} for c in seed.categories()])
 
 
 # Community origins (lon, lat) and size; grids sit in the south half of each community.
@@ -90,6 +105,7 @@ class World:
     codes: dict[str, str] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
 
     def headers(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -207,6 +223,18 @@ def build(session: Session, settings: Settings, password_hash: str) -> World:
         "DD2",
     )
 
+    # Category owners: the street's city-management team and the district's emergency bureau.
+    owners = {
+        "sanitation": "DS1",
+        "illegal_construction": "DS1",
+        "fire_safety": "DD1",
+        "livelihood": "DD1",
+        "urban_construction": "DD1",
+    }
+    for code, dept in owners.items():
+        session.execute(update(Category).where(Category.code == code).values(department_id=w.ids[dept]))
+    w.categories = {c.code: c.id for c in session.execute(select(Category)).scalars()}
+
     path_s1 = {"district_id": d1.id, "street_id": s1.id}
     path_c1 = {**path_s1, "community_id": w.ids["C1"]}
     path_g1a = {**path_c1, "grid_id": w.ids["G1a"]}
@@ -232,6 +260,7 @@ def build(session: Session, settings: Settings, password_hash: str) -> World:
             "community",
             {"district_id": d2.id, "street_id": s3.id, "community_id": w.ids["C4"]},
         ),
+        "dept_dd1": ("department_officer", "department", {"district_id": d1.id, "department_id": w.ids["DD1"]}),
     }
     now = utcnow()
     for username, (role, level, path) in scopes.items():

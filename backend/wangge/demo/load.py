@@ -14,6 +14,7 @@ from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.security import Passwords
 from wangge.demo.geography import demo_world
 from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
+from wangge.matters.models import Category
 
 DEMO_PASSWORD = "wangge2026"  # noqa: S105 - printed by `make run` for the demo accounts only
 
@@ -63,6 +64,12 @@ def load_hierarchy(session: Session) -> dict[str, Any]:
             street_id=street.id if dep["level"] == "street" else None,
             categories=dep["categories"],
         )
+    # Each category is owned by the department that lists it (set once; an administrator may change it).
+    for dep in world["departments"]:
+        for code in dep["categories"]:
+            category = session.execute(select(Category).where(Category.code == code)).scalar()
+            if category is not None and category.department_id is None:
+                category.department_id = departments[dep["code"]].id
     communities, grids = [], []
     for c in world["communities"]:
         community, _ = _get_or_add(

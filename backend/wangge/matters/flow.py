@@ -1,0 +1,192 @@
+"""The life of a matter as data: which action moves it from which state to which, and who may take it.
+
+Pure: no FastAPI, no SQLAlchemy. The service asks `allowed(...)` with the caller's relations to the matter and
+applies `transition(...)`; the API lists the allowed actions on every record so the UI never guesses.
+
+The five routes of DOMAIN.md:
+1. on the spot:      submitted/accepted --handle_on_spot--> resolved
+2. to the station:   submitted/accepted --bring_back--> at_station --resolve--> resolved
+3. up the line:      at_station --escalate--> escalated --sign--> handling --resolve--> resolved
+                     (escalated --return--> back to the sender, with a reason; handling --escalate--> further up)
+4. emergency:        submitted/accepted/at_station --declare_emergency--> emergency --resolve--> resolved
+5. approval:         at_station --define--> approval_review --review_pass--> approval_decision
+                     --approve--> public_notice --end_notice--> resolved   (--refuse--> resolved, refused)
+                     (review_return back to the station; object during the notice sends it back to the decision)
+Then the resident rates: confirm --> closed; not satisfied --> reopen once to the same handler, then to the station.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    submitted = "submitted"  # 待受理
+    accepted = "accepted"  # 已受理 (in the grid)
+    at_station = "at_station"  # 带回服务站
+    escalated = "escalated"  # 已上报待签收
+    handling = "handling"  # 办理中 (street or department)
+    emergency = "emergency"  # 突发处置
+    approval_review = "approval_review"  # 街道审核
+    approval_decision = "approval_decision"  # 区部门审批
+    public_notice = "public_notice"  # 公示中
+    resolved = "resolved"  # 已办结, awaiting the resident's rating
+    closed = "closed"  # 已关闭
+    merged = "merged"  # 已合并 into another matter
+
+
+OPEN = frozenset(Status) - {Status.resolved, Status.closed, Status.merged}
+TERMINAL = frozenset({Status.closed, Status.merged})
+
+
+class Actor(StrEnum):
+    """How the caller relates to a matter; the service works these out, the table only names them."""
+
+    grid_staff = "grid_staff"  # grid leader or member of the matter's grid (or covering it)
+    station = "station"  # station chief of the matter's community
+    street = "street"  # street officer of the matter's street, while the street holds it
+    department = "department"  # officer of the department that holds it
+    resident = "resident"  # the reporter, through the public tracking page
+    system = "system"  # the worker (notice periods that end)
+
+
+class Action(StrEnum):
+    accept = "accept"
+    handle_on_spot = "handle_on_spot"
+    bring_back = "bring_back"
+    escalate = "escalate"
+    sign = "sign"
+    return_ = "return"
+    resolve = "resolve"
+    declare_emergency = "declare_emergency"
+    define = "define"
+    review_pass = "review_pass"
+    review_return = "review_return"
+    approve = "approve"
+    refuse = "refuse"
+    object = "object"
+    end_notice = "end_notice"
+    confirm = "confirm"
+    reopen = "reopen"
+    reopen_to_station = "reopen_to_station"
+    close = "close"
+    merge = "merge"
+
+
+# Placeholder targets the service resolves from the record: the sender of a returned handoff, or the handler a
+# reopened matter goes back to.
+SENDER = "sender"
+HANDLER = "handler"
+
+
+@dataclass(frozen=True)
+class Rule:
+    to: str
+    actors: frozenset[Actor]
+    needs: frozenset[str] = field(default_factory=frozenset)  # fields the action's body must carry
+    route: str | None = None  # the route this action puts the matter on
+
+
+def _r(to: str, *actors: Actor, needs: tuple[str, ...] = (), route: str | None = None) -> Rule:
+    return Rule(to, frozenset(actors), frozenset(needs), route)
+
+
+S, A, G, ST, STR, D, R, SYS = (
+    Status,
+    Action,
+    Actor.grid_staff,
+    Actor.station,
+    Actor.street,
+    Actor.department,
+    Actor.resident,
+    Actor.system,
+)
+
+TABLE: dict[tuple[Status, Action], Rule] = {
+    (S.submitted, A.accept): _r(S.accepted, G, ST),
+    (S.submitted, A.handle_on_spot): _r(S.resolved, G, needs=("result",), route="on_spot"),
+    (S.accepted, A.handle_on_spot): _r(S.resolved, G, needs=("result",), route="on_spot"),
+    (S.submitted, A.bring_back): _r(S.at_station, G, ST, route="station"),
+    (S.accepted, A.bring_back): _r(S.at_station, G, route="station"),
+    (S.accepted, A.resolve): _r(S.resolved, G, needs=("result",)),
+    (S.at_station, A.resolve): _r(S.resolved, ST, needs=("result",)),
+    (S.at_station, A.escalate): _r(S.escalated, ST, needs=("target", "reason"), route="escalated"),
+    (S.handling, A.escalate): _r(S.escalated, STR, needs=("target", "reason"), route="escalated"),
+    (S.escalated, A.sign): _r(S.handling, STR, D),
+    (S.escalated, A.return_): _r(SENDER, STR, D, needs=("reason",)),
+    (S.handling, A.resolve): _r(S.resolved, STR, D, needs=("result",)),
+    # The system declares it at intake when the category is an emergency one.
+    (S.submitted, A.declare_emergency): _r(S.emergency, G, ST, SYS, route="emergency"),
+    (S.accepted, A.declare_emergency): _r(S.emergency, G, ST, route="emergency"),
+    (S.at_station, A.declare_emergency): _r(S.emergency, ST, route="emergency"),
+    (S.emergency, A.resolve): _r(S.resolved, G, ST, needs=("result",)),
+    (S.at_station, A.define): _r(S.approval_review, ST, needs=("reason",), route="approval"),
+    (S.approval_review, A.review_pass): _r(S.approval_decision, STR),
+    (S.approval_review, A.review_return): _r(S.at_station, STR, needs=("reason",)),
+    (S.approval_decision, A.approve): _r(S.public_notice, D, needs=("result",)),
+    (S.approval_decision, A.refuse): _r(S.resolved, D, needs=("result",)),
+    (S.public_notice, A.object): _r(S.approval_decision, R, needs=("reason",)),
+    (S.public_notice, A.end_notice): _r(S.resolved, ST, SYS),
+    (S.resolved, A.confirm): _r(S.closed, R),
+    (S.resolved, A.reopen): _r(HANDLER, R, needs=("reason",)),
+    (S.resolved, A.reopen_to_station): _r(S.at_station, R, needs=("reason",)),
+}
+# The station chief may close (with an explanation) or merge any open matter of the community.
+for _state in OPEN:
+    TABLE[(_state, A.close)] = _r(S.closed, ST, needs=("reason",))
+    if _state in (S.submitted, S.accepted, S.at_station):
+        TABLE[(_state, A.merge)] = _r(S.merged, ST, needs=("into",))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the guards need to know about the record, beyond its status."""
+
+    reopen_count: int = 0
+    notice_over: bool = False
+
+
+def _guard(state: Status, action: Action, facts: Facts) -> str | None:
+    """Why an action the table allows cannot be taken now, or None."""
+    if action == A.reopen and facts.reopen_count >= 1:
+        return "it has already been reopened once; a second dissatisfaction goes to the station chief"
+    if action == A.reopen_to_station and facts.reopen_count < 1:
+        return "the first dissatisfaction goes back to the same handler"
+    if action == A.end_notice and not facts.notice_over:
+        return "the notice period has not ended yet"
+    return None
+
+
+def allowed(state: Status, actors: frozenset[Actor] | set[Actor], facts: Facts = Facts()) -> list[Action]:
+    """The actions this caller may take now, in table order."""
+    return [
+        a for (s, a), rule in TABLE.items() if s == state and rule.actors & set(actors) and _guard(s, a, facts) is None
+    ]
+
+
+class Refused(Exception):
+    """An action that may not be taken; the message names the state and the allowed actions."""
+
+    def __init__(self, state: Status, action: str, allowed_actions: list[Action], why: str | None = None) -> None:
+        self.state, self.action, self.allowed_actions = state, action, allowed_actions
+        listed = ", ".join(a.value for a in allowed_actions) or "none"
+        reason = f" ({why})" if why else ""
+        super().__init__(f"'{action}' is not allowed while the matter is {state.value}{reason}; allowed: {listed}")
+
+
+def transition(
+    state: Status, action: Action | str, actors: frozenset[Actor] | set[Actor], facts: Facts = Facts()
+) -> Rule:
+    """The rule for taking `action` now, or Refused."""
+    try:
+        action = Action(action)
+    except ValueError:
+        raise Refused(state, str(action), allowed(state, actors, facts), "unknown action") from None
+    rule = TABLE.get((state, action))
+    if rule is None or not rule.actors & set(actors):
+        raise Refused(state, action.value, allowed(state, actors, facts))
+    why = _guard(state, action, facts)
+    if why:
+        raise Refused(state, action.value, allowed(state, actors, facts), why)
+    return rule

@@ -1,0 +1,51 @@
+"""Idempotency-Key for creating matters: a replay gets the first response; the same key with another body is a
+422. The key is remembered in the same transaction as the matter it created."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wangge.errors import Invalid
+from wangge.matters.models import IdempotencyKey
+
+MAX_KEY = 100
+
+
+def body_hash(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def check_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY or not key.isprintable():
+        raise Invalid(
+            f"Idempotency-Key must be 1 to {MAX_KEY} printable characters",
+            errors=[{"loc": ["header", "Idempotency-Key"], "msg": "invalid", "type": "value_error"}],
+        )
+    return key
+
+
+async def replay(db: AsyncSession, principal: str, key: str, digest: str) -> tuple[int, dict[str, Any]] | None:
+    row = (
+        await db.execute(select(IdempotencyKey).where(IdempotencyKey.principal == principal, IdempotencyKey.key == key))
+    ).scalar()
+    if row is None:
+        return None
+    if row.request_hash != digest:
+        raise Invalid(
+            "This Idempotency-Key was already used with a different request body",
+            code="idempotency-key-reused",
+            errors=[{"loc": ["header", "Idempotency-Key"], "msg": "used with a different body", "type": "value_error"}],
+        )
+    return row.status_code, row.response
+
+
+def remember(db: AsyncSession, principal: str, key: str, digest: str, status: int, response: dict[str, Any]) -> None:
+    db.add(IdempotencyKey(principal=principal, key=key, request_hash=digest, status_code=status, response=response))

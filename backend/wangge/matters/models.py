@@ -1,0 +1,217 @@
+"""Matters (work orders) and what hangs off them: categories, handoffs 工作单, the append-only event trail, photos,
+the notification outbox, idempotency keys, calendar overrides and Open311 API keys."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wangge.database import Base
+from wangge.models_common import Timestamped, UTCDateTime, utcnow
+
+
+class Category(Timestamped, Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(80))
+    icon: Mapped[str] = mapped_column(String(40), default="records-o")
+    # The level (street or district) and department that own matters of this category.
+    level: Mapped[str] = mapped_column(String(10), default="street")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True, index=True)
+    default_route: Mapped[str] = mapped_column(String(20), default="station")
+    is_emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    # {"grid": {"sign": {"amount": 2, "unit": "working_hours"}, "complete": {...}}, "station": ..., ...}
+    time_limits: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    open311_code: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Matter(Base):
+    __tablename__ = "matters"
+    __table_args__ = (
+        Index("ix_matters_status_due", "status", "due_at"),
+        Index("ix_matters_lat_lon", "lat", "lon"),
+        UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True, nullable=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True, nullable=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True, nullable=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True, nullable=True)
+    source: Mapped[str] = mapped_column(String(20))  # resident, field, front_desk, hotline, open311
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reporter_name: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    reporter_phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # First-ask ownership 首问责任: the first staff member who received it, until it closes.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    route: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    holder_level: Mapped[str] = mapped_column(String(12))  # grid, station, street, department
+    holder_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True, nullable=True)
+    handler_status: Mapped[str | None] = mapped_column(String(20), nullable=True)  # where a reopen goes back
+    result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)  # done, refused, closed, merged
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    rating: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    rating_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), nullable=True)
+    notice_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Wrong guesses of the phone's last four digits on the public tracking page; too many lock it for a while.
+    verify_failures: Mapped[int] = mapped_column(Integer, default=0)
+    verify_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Handoff(Base):
+    """A work order 工作单: the matter handed from one unit to another, signed for or returned."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    from_level: Mapped[str] = mapped_column(String(12))
+    from_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_level: Mapped[str] = mapped_column(String(12))
+    to_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True, nullable=True)
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # who signed
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class MatterEvent(Base):
+    """The audit trail: one row per change, never updated or deleted."""
+
+    __tablename__ = "matter_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    actor_label: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(40), unique=True)  # names the files; unguessable
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True, nullable=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    mime: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class IdempotencyKey(Base):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("principal", "key", name="uq_idempotency_keys_principal_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal: Mapped[str] = mapped_column(String(80))
+    key: Mapped[str] = mapped_column(String(100))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OutboxEvent(Base):
+    """Written in the same transaction as the change it announces; the worker delivers it."""
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (Index("ix_outbox_events_pending", "delivered_at", "available_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    topic: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    lock_owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Notification(Base):
+    """An in-app notification for a staff member."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_notifications_event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), nullable=True)
+    topic: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class CalendarOverride(Base):
+    """A day the holiday library does not know yet or gets wrong: True = a working day."""
+
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class ApiKey(Base):
+    """A key for Open311 clients that post requests (a hotline bridge, a city app)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

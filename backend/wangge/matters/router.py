@@ -1,0 +1,491 @@
+"""HTTP routes of matters: staff intake, inbox, records, actions with If-Match, timeline, handoffs, supervision,
+categories, photos, and the resident's public pages (no account: a tracking code and the phone's last digits)."""
+
+import asyncio
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Header, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from wangge.accounts.dependencies import CurrentSubject
+from wangge.deps import Limit, Offset, SessionDep, SettingsDep
+from wangge.errors import DomainError, Forbidden, Invalid, NotFound
+from wangge.matters import flow, idempotency, schemas, service
+from wangge.matters.models import Category, Handoff, Matter, MatterEvent, Photo
+from wangge.media import images, storage
+from wangge.models_common import as_utc, utcnow
+
+router = APIRouter()
+public = APIRouter(prefix="/public", tags=["Public"])
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    code = "precondition-required"
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    code = "precondition-failed"
+
+
+def etag(m: Matter) -> str:
+    return f'"{m.version}"'
+
+
+def _check_if_match(m: Matter, if_match: str | None) -> None:
+    if if_match is None:
+        raise PreconditionRequired("Send If-Match with the ETag of the record you are acting on")
+    wanted = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+    if "*" not in wanted and etag(m) not in wanted:
+        raise PreconditionFailed(
+            f"The matter has changed since you loaded it (now {etag(m)}); reload it and retry", current_etag=etag(m)
+        )
+
+
+def _json(body: Any, status_code: int = 200, m: Matter | None = None, **headers: str) -> JSONResponse:
+    h = {"ETag": etag(m)} if m is not None else {}
+    h.update(headers)
+    return JSONResponse(jsonable_encoder(body), status_code=status_code, headers=h)
+
+
+async def _idempotent_create(
+    request: Request, db: Any, principal: str, key: str | None, body: Any, create: Any
+) -> JSONResponse:
+    """Run `create` once per (principal, key); a replay returns the stored response."""
+    key = idempotency.check_key(key)
+    digest = idempotency.body_hash(body)
+    if key:
+        stored = await idempotency.replay(db, principal, key, digest)
+        if stored:
+            return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
+    status_code, payload, m = await create()
+    encoded = jsonable_encoder(payload)
+    if key:
+        idempotency.remember(db, principal, key, digest, status_code, encoded)
+    try:
+        await db.commit()
+    except IntegrityError:
+        # Two requests with one key at the same time: the other one won; answer as a replay of it.
+        await db.rollback()
+        stored = await idempotency.replay(db, principal, key, digest) if key else None
+        if stored is None:
+            raise
+        return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
+    return JSONResponse(encoded, status_code=status_code, headers={"ETag": etag(m)} if m is not None else {})
+
+
+# --- categories ----------------------------------------------------------------------------------------------------
+
+
+@router.get("/categories", response_model=list[schemas.CategoryOut], tags=["Categories"])
+async def list_categories(db: SessionDep) -> Any:
+    """The active categories, for the report form (no sign-in needed)."""
+    return (
+        (await db.execute(select(Category).where(Category.is_active.is_(True)).order_by(Category.sort_order)))
+        .scalars()
+        .all()
+    )
+
+
+@router.patch("/categories/{category_id}", response_model=schemas.CategoryOut, tags=["Categories"])
+async def update_category(
+    db: SessionDep, subject: CurrentSubject, category_id: int, data: schemas.CategoryUpdate
+) -> Any:
+    if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):
+        raise Forbidden("Only a system or district administrator may change categories")
+    cat = await db.get(Category, category_id)
+    if cat is None:
+        raise NotFound(f"No category with id {category_id}")
+    changes = data.model_dump(exclude_unset=True)
+    if "time_limits" in changes:
+        _check_limits(changes["time_limits"])
+    for k, v in changes.items():
+        setattr(cat, k, v)
+    await db.commit()
+    await db.refresh(cat)
+    return cat
+
+
+def _check_limits(limits: dict[str, Any]) -> None:
+    from wangge.matters.workcalendar import TimeLimit
+
+    for level, kinds in limits.items():
+        if level not in ("grid", "station", "street", "department", "notice") or not isinstance(kinds, dict):
+            raise Invalid(f"time_limits: unknown level {level!r}")
+        for kind, value in kinds.items():
+            if kind not in ("sign", "complete"):
+                raise Invalid(f"time_limits.{level}: unknown kind {kind!r}")
+            try:
+                TimeLimit.from_dict(value)
+            except (ValueError, TypeError) as exc:
+                raise Invalid(f"time_limits.{level}.{kind}: {exc}") from None
+
+
+# --- staff -------------------------------------------------------------------------------------------------------
+
+
+@router.post("/matters", status_code=201, response_model=schemas.MatterOut, tags=["Matters"])
+async def create_matter(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    subject: CurrentSubject,
+    data: schemas.MatterCreate,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Any:
+    """Enter a matter from the field or the front desk. Send an Idempotency-Key to make retries safe."""
+
+    async def create() -> tuple[int, dict[str, Any], Matter]:
+        m, dups = await service.create_by_staff(db, subject, data, settings, sqlite=request.app.state.db.is_sqlite)
+        await db.flush()
+        out = await service.matter_out(db, m, subject, settings)
+        out["possible_duplicates"] = dups
+        out["version"] = m.version
+        return 201, out, m
+
+    return await _idempotent_create(
+        request, db, f"user:{subject.user_id}", idempotency_key, data.model_dump(mode="json"), create
+    )
+
+
+@router.get("/matters", tags=["Matters"])
+async def list_matters(
+    db: SessionDep,
+    settings: SettingsDep,
+    subject: CurrentSubject,
+    box: Literal["mine", "grid", "unit", "all"] = "all",
+    state: Annotated[Literal["open", "closed", "any"], Query(alias="status")] = "open",
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """The inbox: mine, my grid, my unit, or everything I may see; overdue first, then by deadline."""
+    items, total = await service.inbox(db, subject, box=box, state=state, limit=limit, offset=offset, settings=settings)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/matters/supervision", tags=["Matters"])
+async def supervision_list(db: SessionDep, settings: SettingsDep, subject: CurrentSubject) -> dict[str, Any]:
+    """督办: overdue and due-soon matters in your scope."""
+    return {"items": await service.supervision(db, subject, settings)}
+
+
+@router.get("/matters/{matter_id}", response_model=schemas.MatterOut, tags=["Matters"])
+async def get_matter(db: SessionDep, settings: SettingsDep, subject: CurrentSubject, matter_id: int) -> Any:
+    m = await service.get_visible(db, subject, matter_id)
+    return _json(await service.matter_out(db, m, subject, settings), m=m)
+
+
+@router.post("/matters/{matter_id}/actions/{action}", response_model=schemas.MatterOut, tags=["Matters"])
+async def take_action(
+    db: SessionDep,
+    settings: SettingsDep,
+    subject: CurrentSubject,
+    matter_id: int,
+    action: str,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    data: schemas.ActionIn | None = None,
+) -> Any:
+    """Take one of the record's `allowed_actions`. Needs If-Match with the record's ETag (428 without, 412 when
+    stale); any other action is a 409 naming the current state and the allowed actions."""
+    m = await service.get_visible(db, subject, matter_id)
+    _check_if_match(m, if_match)
+    await service.act(db, subject, m, action, data or schemas.ActionIn())
+    await db.commit()
+    await db.refresh(m)
+    return _json(await service.matter_out(db, m, subject, settings), m=m)
+
+
+@router.post("/matters/{matter_id}/place", response_model=schemas.MatterOut, tags=["Matters"])
+async def place_matter(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    subject: CurrentSubject,
+    matter_id: int,
+    data: schemas.PlaceIn,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Any:
+    """Put a matter that came with an address only on the map (routes it to its grid)."""
+    m = await service.get_visible(db, subject, matter_id)
+    _check_if_match(m, if_match)
+    if not service.actors_for(subject, m) & {flow.Actor.station, flow.Actor.grid_staff}:
+        raise Forbidden("Only the station or the grid may place a matter")
+    grid = await service.locate(db, data.lat, data.lon, sqlite=request.app.state.db.is_sqlite)
+    if grid is None or grid.community_id != m.community_id:
+        raise Invalid("The point is not inside a grid of this matter's community")
+    service._set_point(m, data.lat, data.lon)
+    m.grid_id = grid.id
+    if data.address:
+        m.address = data.address
+    service.record(db, m, subject, "place", m.status, m.status, {"grid": grid.code})
+    await db.commit()
+    await db.refresh(m)
+    return _json(await service.matter_out(db, m, subject, settings), m=m)
+
+
+@router.get("/matters/{matter_id}/timeline", response_model=list[schemas.EventOut], tags=["Matters"])
+async def timeline(db: SessionDep, subject: CurrentSubject, matter_id: int) -> Any:
+    """The audit trail: every change, oldest first. Events are never edited or deleted."""
+    m = await service.get_visible(db, subject, matter_id)
+    rows = (
+        await db.execute(
+            select(MatterEvent).where(MatterEvent.matter_id == m.id).order_by(MatterEvent.at, MatterEvent.id)
+        )
+    ).scalars()
+    return [
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor": e.actor_label,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "data": e.data,
+        }
+        for e in rows
+    ]
+
+
+@router.get("/matters/{matter_id}/handoffs", response_model=list[schemas.HandoffOut], tags=["Matters"])
+async def handoffs(db: SessionDep, subject: CurrentSubject, matter_id: int) -> Any:
+    """The work orders 工作单 of the matter: who handed it to whom, why, and whether it was signed or returned."""
+    m = await service.get_visible(db, subject, matter_id)
+    rows = list((await db.execute(select(Handoff).where(Handoff.matter_id == m.id).order_by(Handoff.id))).scalars())
+    names = await service._names(db, {h.from_user_id for h in rows} | {h.to_user_id for h in rows})
+    return [
+        {
+            "id": h.id,
+            "from_level": h.from_level,
+            "from_department_id": h.from_department_id,
+            "from_user": names.get(h.from_user_id),
+            "to_level": h.to_level,
+            "to_department_id": h.to_department_id,
+            "to_user": names.get(h.to_user_id),
+            "reason": h.reason,
+            "created_at": h.created_at,
+            "sign_due_at": h.sign_due_at,
+            "due_at": h.due_at,
+            "signed_at": h.signed_at,
+            "returned_at": h.returned_at,
+            "return_reason": h.return_reason,
+        }
+        for h in rows
+    ]
+
+
+# --- photos --------------------------------------------------------------------------------------------------------
+
+
+async def _store_photo(request: Request, db: Any, file: UploadFile, uploaded_by: int | None) -> Photo:
+    settings = request.app.state.settings
+    data = await file.read(settings.max_photo_bytes + 1)
+    try:
+        info = images.inspect(data, max_bytes=settings.max_photo_bytes)
+        token = storage.new_token()
+        await asyncio.to_thread(storage.save, settings.upload_dir, token, data, info)
+    except images.ImageError as exc:
+        raise Invalid(
+            str(exc), code="bad-photo", errors=[{"loc": ["body", "file"], "msg": str(exc), "type": "value_error"}]
+        ) from None
+    photo = Photo(
+        token=token,
+        uploaded_by_id=uploaded_by,
+        mime=info.mime,
+        width=info.width,
+        height=info.height,
+        size_bytes=len(data),
+        taken_at=info.taken_at,
+        lat=info.lat,
+        lon=info.lon,
+        created_at=utcnow(),
+    )
+    db.add(photo)
+    await db.commit()
+    return photo
+
+
+def _photo_created(p: Photo) -> dict[str, Any]:
+    return {**service.photo_out(p), "token": p.token}
+
+
+@router.post("/photos", status_code=201, tags=["Photos"])
+async def upload_photo(
+    request: Request,
+    db: SessionDep,
+    subject: CurrentSubject,
+    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo")],
+) -> Any:
+    """Upload a photo (staff); attach it by id when creating a matter. EXIF time and position are kept."""
+    return _photo_created(await _store_photo(request, db, file, subject.user_id))
+
+
+@router.get("/photos/{token}/{variant}", tags=["Photos"], response_class=FileResponse)
+async def get_photo(request: Request, db: SessionDep, token: str, variant: Literal["public", "thumb"]) -> Any:
+    """The public copy (metadata stripped) or the thumbnail of a photo."""
+    found = storage.find(request.app.state.settings.upload_dir, token, variant) if len(token) < 60 else None
+    if found is None:
+        raise NotFound("No such photo")
+    return FileResponse(found[0], media_type=found[1], headers={"Cache-Control": "private, max-age=86400"})
+
+
+# --- the resident's pages --------------------------------------------------------------------------------------
+
+
+@public.get("/categories", response_model=list[schemas.CategoryOut])
+async def public_categories(db: SessionDep) -> Any:
+    return await list_categories(db)
+
+
+@public.post("/photos", status_code=201)
+async def public_upload_photo(
+    request: Request, db: SessionDep, file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo")]
+) -> Any:
+    """Upload a photo before submitting; pass its token in `photo_tokens`."""
+    return _photo_created(await _store_photo(request, db, file, None))
+
+
+@public.post("/matters", status_code=201, response_model=schemas.PublicCreated)
+async def public_submit(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    data: schemas.PublicMatterCreate,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Any:
+    """Submit a request without an account. Keep the tracking code: with the phone's last four digits it shows
+    the progress and lets you rate the result."""
+
+    async def create() -> tuple[int, dict[str, Any], None]:
+        m, grid, community = await service.create_public(db, data, settings, sqlite=request.app.state.db.is_sqlite)
+        return (
+            201,
+            {
+                "tracking_code": m.tracking_code,
+                "status": m.status,
+                "grid": grid.name,
+                "community": community.name,
+                "message": f"已受理登记，查询码 {m.tracking_code}，请凭手机号后四位查询进度",
+            },
+            None,
+        )
+
+    return await _idempotent_create(request, db, "public", idempotency_key, data.model_dump(mode="json"), create)
+
+
+async def _verified(db: Any, settings: Any, code: str, last4: str) -> Matter:
+    """The matter with this code, if the phone's last four digits match; wrong guesses lock the code a while."""
+    m = (await db.execute(select(Matter).where(Matter.tracking_code == code.upper()))).scalar()
+    now = utcnow()
+    if m is None:
+        raise NotFound("No request with this tracking code")
+    if m.verify_locked_until is not None and as_utc(m.verify_locked_until) > now:
+        raise DomainError(
+            "Too many wrong attempts; try again later",
+            status=429,
+            code="too-many-attempts",
+            headers={"Retry-After": str(int((as_utc(m.verify_locked_until) - now).total_seconds()) + 1)},
+        )
+    if not m.reporter_phone or m.reporter_phone[-4:] != last4:
+        m.verify_failures += 1
+        if m.verify_failures >= settings.verify_max_failures:
+            m.verify_failures = 0
+            m.verify_locked_until = now + timedelta(minutes=settings.verify_lock_minutes)
+        await db.commit()
+        raise NotFound("No request with this tracking code and phone number")
+    if m.verify_failures:
+        m.verify_failures = 0
+    return m
+
+
+PUBLIC_STEPS = {
+    "create",
+    "accept",
+    "bring_back",
+    "escalate",
+    "sign",
+    "resolve",
+    "handle_on_spot",
+    "declare_emergency",
+    "define",
+    "review_pass",
+    "approve",
+    "refuse",
+    "object",
+    "end_notice",
+    "confirm",
+    "reopen",
+    "reopen_to_station",
+    "close",
+    "merge",
+}
+
+
+async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
+    cat = await db.get(Category, m.category_id)
+    photos = (await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars()
+    events = (
+        await db.execute(
+            select(MatterEvent).where(MatterEvent.matter_id == m.id).order_by(MatterEvent.at, MatterEvent.id)
+        )
+    ).scalars()
+    allowed = {
+        a.value for a in flow.allowed(flow.Status(m.status), {flow.Actor.resident}, service.facts_for(m, utcnow()))
+    }
+    return {
+        "tracking_code": m.tracking_code,
+        "category": {"id": cat.id, "code": cat.code, "name": cat.name_zh},
+        "description": m.description,
+        "address": m.address,
+        "status": m.status,
+        "created_at": m.created_at,
+        "resolved_at": m.resolved_at,
+        "result": m.result,
+        "rating": m.rating,
+        "can_rate": bool(allowed & {"confirm", "reopen", "reopen_to_station"}),
+        "can_object": "object" in allowed,
+        "notice_ends_at": m.notice_ends_at,
+        "photos": [service.photo_out(p) for p in photos],
+        "steps": [{"at": e.at, "action": e.action, "status": e.to_status} for e in events if e.action in PUBLIC_STEPS],
+    }
+
+
+@public.get("/matters/{code}", response_model=schemas.PublicMatterOut)
+async def public_track(
+    db: SessionDep, settings: SettingsDep, code: str, phone_last4: Annotated[str, Query(pattern=r"^[0-9]{4}$")]
+) -> Any:
+    """Follow a request: the tracking code and the last four digits of the phone number given with it."""
+    m = await _verified(db, settings, code, phone_last4)
+    await db.commit()
+    return await _public_view(db, m)
+
+
+@public.post("/matters/{code}/rating", response_model=schemas.PublicMatterOut)
+async def public_rate(db: SessionDep, settings: SettingsDep, code: str, data: schemas.RatingIn) -> Any:
+    """Rate the result: satisfied or basically satisfied closes it; not satisfied reopens it once to the same
+    handler, and a second time sends it to the station chief."""
+    m = await _verified(db, settings, code, data.phone_last4)
+    if data.rating == "not_satisfied":
+        action = "reopen" if m.reopen_count == 0 else "reopen_to_station"
+        body = schemas.ActionIn(reason=data.comment or "居民不满意")
+    else:
+        action, body = "confirm", schemas.ActionIn()
+    await service.act(db, None, m, action, body, resident=True)
+    m.rating, m.rating_comment, m.rated_at = data.rating, data.comment, utcnow()
+    await db.commit()
+    await db.refresh(m)
+    return await _public_view(db, m)
+
+
+@public.post("/matters/{code}/objection", response_model=schemas.PublicMatterOut)
+async def public_object(db: SessionDep, settings: SettingsDep, code: str, data: schemas.ObjectionIn) -> Any:
+    """Object during the public notice 公示 of an approval; it goes back to the department to decide again."""
+    m = await _verified(db, settings, code, data.phone_last4)
+    await service.act(db, None, m, "object", schemas.ActionIn(reason=data.reason), resident=True)
+    await db.commit()
+    await db.refresh(m)
+    return await _public_view(db, m)

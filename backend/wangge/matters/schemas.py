@@ -1,0 +1,240 @@
+"""API shapes of matters: intake (staff and public), actions, and what a record shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from wangge.schemas_common import Input, Output, Page  # noqa: F401 - routers use schemas.Page
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9-]{5,20}$")]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,40}$")]
+
+
+class CategoryOut(Output):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    icon: str
+    level: str
+    department_id: int | None
+    default_route: str
+    is_emergency: bool
+    time_limits: dict[str, Any]
+    open311_code: str | None
+    is_active: bool
+
+
+class CategoryUpdate(Input):
+    name_zh: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
+    name_en: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
+    icon: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
+    department_id: int | None = None
+    default_route: Literal["on_spot", "station", "escalated", "emergency", "approval"] | None = None
+    time_limits: dict[str, Any] | None = None
+    is_active: bool | None = None
+
+
+class _Place(Input):
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    address: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> _Place:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+
+class MatterCreate(_Place):
+    """A matter entered by staff: from the field (a grid leader's own finding) or at the front desk for a caller."""
+
+    category: CategoryCode
+    description: Text
+    source: Literal["field", "front_desk"] = "field"
+    reporter_name: Annotated[str, StringConstraints(max_length=50)] | None = None
+    reporter_phone: Phone | None = None
+    handled_on_spot: bool = False
+    result: Text | None = None
+    photo_ids: list[int] = Field(default_factory=list, max_length=9)
+
+    @model_validator(mode="after")
+    def _result_when_done(self) -> MatterCreate:
+        if self.handled_on_spot and not self.result:
+            raise ValueError("a matter handled on the spot needs its result")
+        return self
+
+
+class PublicMatterCreate(Input):
+    """A resident's request, with no account: the place, a phone number to follow it, optional photos."""
+
+    category: CategoryCode
+    description: Text
+    lat: Latitude
+    lon: Longitude
+    address: Annotated[str, StringConstraints(max_length=300)] | None = None
+    reporter_name: Annotated[str, StringConstraints(max_length=50)] | None = None
+    reporter_phone: Annotated[str, StringConstraints(pattern=r"^1[0-9]{10}$")]
+    photo_tokens: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{10,40}$")]] = Field(
+        default_factory=list, max_length=9
+    )
+
+
+class Target(Input):
+    level: Literal["street", "department"]
+    department_id: int | None = None
+
+
+class ActionIn(Input):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
+    result: Text | None = None
+    target: Target | None = None
+    into: int | None = Field(None, description="The matter this one is a duplicate of (merge)")
+
+
+class PlaceIn(Input):
+    lat: Latitude
+    lon: Longitude
+    address: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+class Verify(Input):
+    phone_last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+
+
+class RatingIn(Verify):
+    rating: Literal["satisfied", "basically_satisfied", "not_satisfied"]
+    comment: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class ObjectionIn(Verify):
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class Ref(Output):
+    id: int
+    name: str
+    code: str | None = None
+
+
+class Deadlines(Output):
+    sign_due_at: datetime | None
+    due_at: datetime | None
+    notice_ends_at: datetime | None
+    overdue: bool
+    due_soon: bool
+
+
+class FiveHaves(Output):
+    """有人巡查、有人报告、有人负责、有人解决、有人督查."""
+
+    found_by: str | None
+    reported_by: str | None
+    responsible: str | None
+    resolved_by: str | None
+    supervised_by: str | None
+
+
+class PhotoOut(Output):
+    id: int
+    url: str
+    thumb_url: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    lat: float | None
+    lon: float | None
+
+
+class MatterOut(Output):
+    id: int
+    tracking_code: str
+    category: Ref
+    description: str
+    address: str | None
+    lat: float | None
+    lon: float | None
+    grid: Ref | None
+    community: Ref | None
+    source: str
+    status: str
+    route: str | None
+    holder: dict[str, Any]
+    owner: Ref | None
+    reporter_name: str | None
+    reporter_phone: str | None
+    result: str | None
+    outcome: str | None
+    rating: str | None
+    rating_comment: str | None
+    reopen_count: int
+    merged_into_id: int | None
+    deadlines: Deadlines
+    five_haves: FiveHaves
+    allowed_actions: list[str]
+    photos: list[PhotoOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    possible_duplicates: list[dict[str, Any]] | None = None
+
+
+class HandoffOut(Output):
+    id: int
+    from_level: str
+    from_department_id: int | None
+    from_user: str | None
+    to_level: str
+    to_department_id: int | None
+    to_user: str | None
+    reason: str
+    created_at: datetime
+    sign_due_at: datetime | None
+    due_at: datetime | None
+    signed_at: datetime | None
+    returned_at: datetime | None
+    return_reason: str | None
+
+
+class EventOut(Output):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    data: dict[str, Any]
+
+
+class PublicMatterOut(Output):
+    tracking_code: str
+    category: Ref
+    description: str
+    address: str | None
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+    result: str | None
+    rating: str | None
+    can_rate: bool
+    can_object: bool
+    notice_ends_at: datetime | None
+    photos: list[PhotoOut]
+    steps: list[dict[str, Any]]
+
+
+class PublicCreated(Output):
+    tracking_code: str
+    status: str
+    grid: str
+    community: str
+    message: str

@@ -1,0 +1,1020 @@
+"""Matters: intake and routing, the allowed actions of each caller, applying an action with its handoff,
+deadlines, audit event and notifications in one transaction, and the views of a record.
+
+Scope: `visible(subject)` is the one SQL condition for "the matters this caller may see"; anything else is 404.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wangge import geo
+from wangge.accounts.models import Role, ScopeLevel, User
+from wangge.accounts.scope import Subject, mask_phone
+from wangge.config import Settings
+from wangge.errors import Conflict, Invalid, NotFound
+from wangge.hierarchy.models import Community, Department, Grid, Street
+from wangge.matters import flow, seed
+from wangge.matters.flow import Action, Actor, Status
+from wangge.matters.models import CalendarOverride, Category, Handoff, Matter, MatterEvent, Photo
+from wangge.matters.workcalendar import TimeLimit, WorkCalendar
+from wangge.models_common import as_utc, utcnow
+from wangge.notify.outbox import emit
+
+GRID_STAFF = {Role.grid_leader.value, Role.grid_member.value}
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+STATUS_ZH = {
+    "submitted": "待受理",
+    "accepted": "已受理",
+    "at_station": "服务站办理",
+    "escalated": "已上报待签收",
+    "handling": "办理中",
+    "emergency": "突发处置中",
+    "approval_review": "街道审核中",
+    "approval_decision": "部门审批中",
+    "public_notice": "公示中",
+    "resolved": "已办结",
+    "closed": "已关闭",
+    "merged": "已合并",
+}
+HOLDER_FOR_STATUS = {
+    Status.submitted: "grid",
+    Status.accepted: "grid",
+    Status.at_station: "station",
+    Status.emergency: "station",
+    Status.approval_review: "street",
+    Status.approval_decision: "department",
+    Status.public_notice: "station",
+}
+
+
+def new_tracking_code() -> str:
+    return "WG" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+# --- scope -----------------------------------------------------------------------------------------------------
+
+
+def visible(subject: Subject) -> ColumnElement[bool]:
+    """The matters `subject` may see: their area's, plus those they own or reported; a department officer sees
+    what was handed to their department; a resident account sees only their own reports."""
+    if subject.scope_level == ScopeLevel.system:
+        return true()
+    mine = or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id)
+    if subject.role == Role.resident:
+        return Matter.reported_by_id == subject.user_id
+    if subject.role == Role.department_officer:
+        handed = exists().where(Handoff.matter_id == Matter.id, Handoff.to_department_id == subject.department_id)
+        return or_(Matter.holder_department_id == subject.department_id, handed, mine)
+    area = subject.area_level
+    if area is None:
+        return false()
+    return or_(getattr(Matter, f"{area}_id") == getattr(subject, f"{area}_id"), mine)
+
+
+def actors_for(subject: Subject | None, m: Matter) -> set[Actor]:
+    """How the caller relates to this matter, for the transition table."""
+    if subject is None:
+        return set()
+    found: set[Actor] = set()
+    if subject.role in GRID_STAFF and m.grid_id is not None and subject.grid_id == m.grid_id:
+        found.add(Actor.grid_staff)
+    if subject.role == Role.station_chief and subject.community_id == m.community_id:
+        found.add(Actor.station)
+    if subject.role == Role.street_officer and subject.street_id == m.street_id and m.holder_level == "street":
+        found.add(Actor.street)
+    if (
+        subject.role == Role.department_officer
+        and m.holder_level == "department"
+        and subject.department_id == m.holder_department_id
+    ):
+        found.add(Actor.department)
+    return found
+
+
+def facts_for(m: Matter, now: datetime) -> flow.Facts:
+    return flow.Facts(
+        reopen_count=m.reopen_count, notice_over=m.notice_ends_at is not None and as_utc(m.notice_ends_at) <= now
+    )
+
+
+def allowed_actions(subject: Subject | None, m: Matter, now: datetime | None = None) -> list[str]:
+    return [a.value for a in flow.allowed(Status(m.status), actors_for(subject, m), facts_for(m, now or utcnow()))]
+
+
+async def get_visible(db: AsyncSession, subject: Subject, matter_id: int) -> Matter:
+    m = (await db.execute(select(Matter).where(Matter.id == matter_id, visible(subject)))).scalar()
+    if m is None:
+        raise NotFound(f"No matter with id {matter_id} in your scope")
+    return m
+
+
+# --- time limits -----------------------------------------------------------------------------------------------
+
+
+async def work_calendar(db: AsyncSession) -> WorkCalendar:
+    overrides = {row.day: row.is_workday for row in (await db.execute(select(CalendarOverride))).scalars()}
+    return WorkCalendar(overrides=overrides)
+
+
+def _limit(category: Category, level: str, kind: str) -> TimeLimit | None:
+    data = (category.time_limits or {}).get(level, {}).get(kind)
+    return TimeLimit.from_dict(data) if data else None
+
+
+def _deadline(cal: WorkCalendar, category: Category, level: str, kind: str, start: datetime) -> datetime | None:
+    limit = _limit(category, level, kind)
+    return None if limit is None else cal.deadline(start, limit)
+
+
+def _start_step(m: Matter, cal: WorkCalendar, category: Category, level: str, now: datetime, *, sign: bool) -> None:
+    """A new step with its own clock: time to sign for it (when someone must sign) and time to complete it."""
+    m.sign_due_at = _deadline(cal, category, level, "sign", now) if sign else None
+    m.due_at = _deadline(cal, category, level, "complete", now)
+    m.overdue_notified_at = None
+
+
+# --- routing ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Placement:
+    grid: Grid | None
+    community: Community
+
+
+async def locate(db: AsyncSession, lat: float, lon: float, *, sqlite: bool) -> Grid | None:
+    cond = geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat, sqlite=sqlite)
+    return (await db.execute(select(Grid).where(cond, Grid.is_active.is_(True)).order_by(Grid.id).limit(1))).scalar()
+
+
+async def category_by_code(db: AsyncSession, code: str) -> Category:
+    cat = (await db.execute(select(Category).where(Category.code == code, Category.is_active.is_(True)))).scalar()
+    if cat is None:
+        raise Invalid(
+            f"There is no category '{code}'",
+            errors=[{"loc": ["body", "category"], "msg": "unknown category", "type": "value_error"}],
+        )
+    return cat
+
+
+def _set_point(m: Matter, lat: float | None, lon: float | None) -> None:
+    m.lat, m.lon = lat, lon
+    m.geom = geo.to_db(geo.point_from_lonlat(lon, lat)) if lat is not None and lon is not None else None
+
+
+def _place(m: Matter, grid: Grid | None, community: Community) -> None:
+    m.grid_id = grid.id if grid else None
+    m.community_id, m.street_id, m.district_id = community.id, community.street_id, community.district_id
+
+
+async def possible_duplicates(db: AsyncSession, m: Matter, settings: Settings) -> list[dict[str, Any]]:
+    """Open matters of the same category nearby and recent: a box in SQL, the exact distance in Python."""
+    if m.lat is None or m.lon is None:
+        return []
+    radius = settings.duplicate_radius_m
+    dlat = radius / 111_320
+    dlon = radius / (111_320 * max(math.cos(math.radians(m.lat)), 0.01))
+    since = utcnow() - timedelta(days=settings.duplicate_days)
+    rows = (
+        await db.execute(
+            select(Matter)
+            .where(
+                Matter.id != m.id,
+                Matter.category_id == m.category_id,
+                Matter.status.in_([s.value for s in flow.OPEN]),
+                Matter.created_at >= since,
+                Matter.lat.between(m.lat - dlat, m.lat + dlat),
+                Matter.lon.between(m.lon - dlon, m.lon + dlon),
+            )
+            .order_by(Matter.created_at.desc())
+            .limit(20)
+        )
+    ).scalars()
+    out = []
+    for other in rows:
+        d = haversine_m(m.lat, m.lon, other.lat, other.lon)
+        if d <= radius:
+            out.append(
+                {
+                    "id": other.id,
+                    "tracking_code": other.tracking_code,
+                    "description": other.description[:100],
+                    "status": other.status,
+                    "distance_m": round(d, 1),
+                    "created_at": other.created_at,
+                }
+            )
+    return sorted(out, key=lambda x: x["distance_m"])
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
+
+
+# --- recipients ------------------------------------------------------------------------------------------------
+
+
+async def unit_staff(db: AsyncSession, m: Matter, level: str, department_id: int | None = None) -> list[int]:
+    """The users who receive work for a unit: the grid's leader and members, the station chiefs, the street
+    officers, or the department's officers."""
+    cond: Any
+    if level == "grid":
+        cond = and_(User.role.in_(GRID_STAFF), User.grid_id == m.grid_id)
+    elif level == "station":
+        cond = and_(User.role == Role.station_chief, User.community_id == m.community_id)
+    elif level == "street":
+        cond = and_(User.role == Role.street_officer, User.street_id == m.street_id)
+    else:
+        cond = and_(User.role == Role.department_officer, User.department_id == department_id)
+    return list((await db.execute(select(User.id).where(cond, User.is_active.is_(True)))).scalars())
+
+
+# --- events ----------------------------------------------------------------------------------------------------
+
+
+def _actor_label(subject: Subject | None, fallback: str) -> str:
+    return subject.username if subject is not None else fallback
+
+
+def record(
+    db: AsyncSession,
+    m: Matter,
+    subject: Subject | None,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    data: dict[str, Any] | None = None,
+    *,
+    actor_label: str = "resident",
+) -> None:
+    db.add(
+        MatterEvent(
+            matter_id=m.id,
+            at=utcnow(),
+            actor_id=subject.user_id if subject and subject.user_id else None,
+            actor_label=_actor_label(subject, actor_label),
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            data=data or {},
+        )
+    )
+
+
+def _payload(m: Matter, **extra: Any) -> dict[str, Any]:
+    return {
+        "matter_id": m.id,
+        "tracking_code": m.tracking_code,
+        "status": m.status,
+        "route": m.route,
+        "holder_level": m.holder_level,
+        "holder_department_id": m.holder_department_id,
+        **extra,
+    }
+
+
+# --- intake ----------------------------------------------------------------------------------------------------
+
+
+async def _attach_photos(db: AsyncSession, m: Matter, photos: list[Photo]) -> None:
+    for p in photos:
+        p.matter_id = m.id
+
+
+async def _staff_photos(db: AsyncSession, subject: Subject, ids: list[int]) -> list[Photo]:
+    if not ids:
+        return []
+    photos = list(
+        (
+            await db.execute(
+                select(Photo).where(
+                    Photo.id.in_(ids), Photo.uploaded_by_id == subject.user_id, Photo.matter_id.is_(None)
+                )
+            )
+        ).scalars()
+    )
+    if len(photos) != len(set(ids)):
+        raise Invalid(
+            "Some photos are not yours, already attached, or do not exist",
+            errors=[{"loc": ["body", "photo_ids"], "msg": "unknown photo", "type": "value_error"}],
+        )
+    return photos
+
+
+async def _public_photos(db: AsyncSession, tokens: list[str]) -> list[Photo]:
+    if not tokens:
+        return []
+    photos = list(
+        (
+            await db.execute(
+                select(Photo).where(Photo.token.in_(tokens), Photo.uploaded_by_id.is_(None), Photo.matter_id.is_(None))
+            )
+        ).scalars()
+    )
+    if len(photos) != len(set(tokens)):
+        raise Invalid(
+            "Some photos were not found or are already attached",
+            errors=[{"loc": ["body", "photo_tokens"], "msg": "unknown photo", "type": "value_error"}],
+        )
+    return photos
+
+
+async def _new_matter(db: AsyncSession, **values: Any) -> Matter:
+    m = Matter(
+        tracking_code=new_tracking_code(), version=1, reopen_count=0, verify_failures=0, created_at=utcnow(), **values
+    )
+    db.add(m)
+    await db.flush()
+    return m
+
+
+async def create_by_staff(
+    db: AsyncSession, subject: Subject, data: Any, settings: Settings, *, sqlite: bool
+) -> tuple[Matter, list[dict[str, Any]]]:
+    """Field (a grid leader's own finding) or front desk (a caller at the station): the staff member who takes it
+    is its first-ask owner."""
+    if subject.role not in GRID_STAFF | {Role.station_chief.value}:
+        raise_forbidden(subject, "enter matters")
+    category = await category_by_code(db, data.category)
+    grid: Grid | None = None
+    if data.lat is not None:
+        grid = await locate(db, data.lat, data.lon, sqlite=sqlite)
+        if grid is None:
+            raise Invalid(
+                "The place is not inside any grid",
+                errors=[{"loc": ["body", "lat"], "msg": "not inside any grid", "type": "value_error"}],
+            )
+    elif subject.grid_id is not None:
+        grid = await db.get(Grid, subject.grid_id)
+    community_id = grid.community_id if grid else subject.community_id
+    if community_id is None:
+        raise Invalid("Say where it is: give the position")
+    community = await db.get(Community, community_id)
+    if (
+        subject.role == Role.station_chief
+        and community.id != subject.community_id
+        and (grid is None or grid.community_id != subject.community_id)
+    ):
+        raise Invalid(
+            "The place is outside your community",
+            errors=[{"loc": ["body", "lat"], "msg": "outside your community", "type": "value_error"}],
+        )
+    photos = await _staff_photos(db, subject, data.photo_ids)
+    now = utcnow()
+    cal = await work_calendar(db)
+    front_desk = data.source == "front_desk" or subject.role == Role.station_chief
+    m = await _new_matter(
+        db,
+        category_id=category.id,
+        description=data.description,
+        address=data.address,
+        source="front_desk" if front_desk else "field",
+        reporter_name=data.reporter_name,
+        reporter_phone=data.reporter_phone,
+        reported_by_id=subject.user_id,
+        owner_id=subject.user_id,
+        status=Status.at_station if front_desk else Status.accepted,
+        holder_level="station" if front_desk else "grid",
+    )
+    _set_point(m, data.lat, data.lon)
+    _place(m, grid, community)
+    _start_step(m, cal, category, m.holder_level, now, sign=False)
+    await _attach_photos(db, m, photos)
+    record(db, m, subject, "create", None, m.status, {"source": m.source, "category": category.code})
+    if data.handled_on_spot:
+        rule = flow.transition(Status(m.status), Action.handle_on_spot, actors_for(subject, m))
+        _resolve(m, subject, data.result, now, outcome="done")
+        m.route = rule.route
+        record(db, m, subject, Action.handle_on_spot.value, Status.accepted, m.status, {"result": data.result})
+    elif category.is_emergency and m.status == Status.accepted:
+        await _apply(db, m, category, subject, Action.declare_emergency, None, now, cal)
+    dups = await possible_duplicates(db, m, settings)
+    emit(
+        db,
+        "matter.created",
+        _payload(m, source=m.source, category=category.code),
+        recipients=await _created_recipients(db, m, subject),
+        title=f"新事项 {m.tracking_code}",
+        body=f"{category.name_zh}：{m.description[:60]}",
+    )
+    return m, dups
+
+
+async def create_public(
+    db: AsyncSession, data: Any, settings: Settings, *, sqlite: bool
+) -> tuple[Matter, Grid, Community]:
+    """A resident's request: routed by its point to a grid, which must sign for it."""
+    category = await category_by_code(db, data.category)
+    grid = await locate(db, data.lat, data.lon, sqlite=sqlite)
+    if grid is None:
+        raise Invalid(
+            "The place you chose is outside the grids we serve; move the pin into the neighbourhood",
+            errors=[{"loc": ["body", "lat"], "msg": "not inside any grid", "type": "value_error"}],
+        )
+    community = await db.get(Community, grid.community_id)
+    photos = await _public_photos(db, data.photo_tokens)
+    now = utcnow()
+    cal = await work_calendar(db)
+    m = await _new_matter(
+        db,
+        category_id=category.id,
+        description=data.description,
+        address=data.address,
+        source="resident",
+        reporter_name=data.reporter_name,
+        reporter_phone=data.reporter_phone,
+        status=Status.submitted,
+        holder_level="grid",
+    )
+    _set_point(m, data.lat, data.lon)
+    _place(m, grid, community)
+    _start_step(m, cal, category, "grid", now, sign=True)
+    await _attach_photos(db, m, photos)
+    record(db, m, None, "create", None, m.status, {"source": "resident", "category": category.code})
+    if category.is_emergency:
+        await _apply(db, m, category, None, Action.declare_emergency, None, now, cal, system=True)
+    emit(
+        db,
+        "matter.created",
+        _payload(m, source="resident", category=category.code),
+        recipients=await _created_recipients(db, m, None),
+        title=f"居民诉求 {m.tracking_code}",
+        body=f"{category.name_zh}：{m.description[:60]}",
+    )
+    return m, grid, community
+
+
+async def _created_recipients(db: AsyncSession, m: Matter, subject: Subject | None) -> list[int]:
+    users = (
+        await unit_staff(db, m, m.holder_level, m.holder_department_id) if m.grid_id or m.holder_level != "grid" else []
+    )
+    if m.status == Status.emergency:
+        # Station and street are told at once; the grid's leader tracks it on the scene.
+        users += await unit_staff(db, m, "station") + await unit_staff(db, m, "street")
+        users += await unit_staff(db, m, "grid") if m.grid_id else []
+    return sorted({u for u in users if subject is None or u != subject.user_id})
+
+
+def raise_forbidden(subject: Subject, what: str) -> None:
+    from wangge.errors import Forbidden
+
+    raise Forbidden(f"Your role ({subject.role}) may not {what}")
+
+
+# --- actions ---------------------------------------------------------------------------------------------------
+
+
+def _resolve(m: Matter, subject: Subject | None, result: str | None, now: datetime, *, outcome: str) -> None:
+    m.handler_status = m.status
+    m.status = Status.resolved
+    m.result = result if result is not None else m.result
+    m.outcome = outcome
+    m.resolved_at = now
+    m.resolved_by_id = subject.user_id if subject else None
+    m.sign_due_at = m.due_at = None
+
+
+async def _pending_handoff(db: AsyncSession, m: Matter) -> Handoff | None:
+    return (
+        (
+            await db.execute(
+                select(Handoff)
+                .where(Handoff.matter_id == m.id, Handoff.signed_at.is_(None), Handoff.returned_at.is_(None))
+                .order_by(Handoff.id.desc())
+            )
+        )
+        .scalars()
+        .first()
+    )
+
+
+async def _escalation_target(db: AsyncSession, m: Matter, category: Category, body: Any) -> tuple[str, int | None]:
+    target = body.target if body is not None else None
+    if target is None:
+        if m.holder_level == "street" or category.department_id is None:
+            if category.department_id is None and m.holder_level == "street":
+                raise Invalid(
+                    "Say which department: the category has no owning department",
+                    errors=[{"loc": ["body", "target"], "msg": "required", "type": "missing"}],
+                )
+            level, dept_id = ("department", category.department_id) if m.holder_level == "street" else ("street", None)
+        else:
+            level, dept_id = "department", category.department_id
+    else:
+        level, dept_id = target.level, target.department_id
+    if level == "street":
+        if m.holder_level == "street":
+            raise Invalid(
+                "The street already holds this matter; escalate it to a department",
+                errors=[{"loc": ["body", "target", "level"], "msg": "already at the street", "type": "value_error"}],
+            )
+        return "street", None
+    if dept_id is None:
+        raise Invalid(
+            "A department target needs department_id",
+            errors=[{"loc": ["body", "target", "department_id"], "msg": "required", "type": "missing"}],
+        )
+    dept = await db.get(Department, dept_id)
+    if (
+        dept is None
+        or not dept.is_active
+        or dept.district_id != m.district_id
+        or (dept.street_id is not None and dept.street_id != m.street_id)
+    ):
+        raise Invalid(
+            f"No active department {dept_id} serves this place",
+            errors=[{"loc": ["body", "target", "department_id"], "msg": "unknown department", "type": "value_error"}],
+        )
+    return "department", dept.id
+
+
+async def _apply(
+    db: AsyncSession,
+    m: Matter,
+    category: Category,
+    subject: Subject | None,
+    action: Action,
+    body: Any,
+    now: datetime,
+    cal: WorkCalendar,
+    *,
+    system: bool = False,
+    resident: bool = False,
+) -> flow.Rule:
+    """Take `action` on `m`: the table decides; this sets the holder, clocks, handoff and owner."""
+    actors = actors_for(subject, m)
+    if system:
+        actors.add(Actor.system)
+    if resident:
+        actors.add(Actor.resident)
+    state = Status(m.status)
+    rule = flow.transition(state, action, actors, facts_for(m, now))
+    action = Action(action)
+    for field in rule.needs:
+        value = getattr(body, field, None) if body is not None else None
+        if value in (None, "") and not (field == "target" and action == Action.escalate):
+            raise Invalid(
+                f"'{action.value}' needs {field}",
+                errors=[{"loc": ["body", field], "msg": "required for this action", "type": "missing"}],
+            )
+    reason = getattr(body, "reason", None) if body is not None else None
+    result = getattr(body, "result", None) if body is not None else None
+    data: dict[str, Any] = {k: v for k, v in (("reason", reason), ("result", result)) if v}
+    from_status = m.status
+    if m.owner_id is None and subject is not None and subject.user_id and not resident:
+        m.owner_id = subject.user_id  # 首问责任: the first staff member to take it
+    if rule.route:
+        m.route = rule.route
+
+    if action == Action.escalate:
+        level, dept_id = await _escalation_target(db, m, category, body)
+        key = level
+        handoff = Handoff(
+            matter_id=m.id,
+            from_level=m.holder_level,
+            from_department_id=m.holder_department_id,
+            from_user_id=subject.user_id if subject else None,
+            from_status=m.status,
+            to_level=level,
+            to_department_id=dept_id,
+            reason=reason or "",
+            created_at=now,
+            sign_due_at=_deadline(cal, category, key, "sign", now),
+            due_at=_deadline(cal, category, key, "complete", now),
+        )
+        db.add(handoff)
+        m.status, m.holder_level, m.holder_department_id = Status.escalated, level, dept_id
+        m.sign_due_at, m.due_at, m.overdue_notified_at = handoff.sign_due_at, handoff.due_at, None
+        data["target"] = {"level": level, "department_id": dept_id}
+    elif action == Action.sign:
+        handoff = await _pending_handoff(db, m)
+        if handoff is not None:
+            handoff.signed_at, handoff.to_user_id = now, subject.user_id if subject else None
+        m.status, m.sign_due_at = Status.handling, None
+    elif action == Action.return_:
+        handoff = await _pending_handoff(db, m)
+        if handoff is None:
+            raise Conflict("There is no pending handoff to return")
+        handoff.returned_at, handoff.return_reason = now, reason
+        m.status, m.holder_level, m.holder_department_id = (
+            handoff.from_status,
+            handoff.from_level,
+            handoff.from_department_id,
+        )
+        _start_step(m, cal, category, m.holder_level if m.holder_level != "station" else "station", now, sign=False)
+        data["returned_to"] = handoff.from_level
+    elif rule.to == Status.resolved:
+        outcome = "refused" if action == Action.refuse else "done"
+        _resolve(m, subject, result, now, outcome=outcome)
+    elif action == Action.confirm:
+        m.status, m.closed_at = Status.closed, now
+    elif action in (Action.reopen, Action.reopen_to_station):
+        m.reopen_count += 1
+        m.resolved_at = m.resolved_by_id = None
+        if action == Action.reopen:
+            m.status = m.handler_status or Status.at_station
+        else:
+            m.status, m.holder_level, m.holder_department_id = Status.at_station, "station", None
+        _start_step(m, cal, category, m.holder_level, now, sign=False)
+    elif action == Action.close:
+        m.status, m.closed_at, m.outcome, m.result = Status.closed, now, "closed", reason
+        m.sign_due_at = m.due_at = None
+    elif action == Action.merge:
+        into_id = getattr(body, "into", None)
+        target = await db.get(Matter, into_id) if into_id else None
+        if (
+            target is None
+            or target.id == m.id
+            or target.status not in {s.value for s in flow.OPEN}
+            or target.community_id != m.community_id
+        ):
+            raise Invalid(
+                "Merge into an open matter of the same community",
+                errors=[
+                    {"loc": ["body", "into"], "msg": "not an open matter of this community", "type": "value_error"}
+                ],
+            )
+        m.status, m.merged_into_id, m.closed_at, m.outcome = Status.merged, target.id, now, "merged"
+        m.sign_due_at = m.due_at = None
+        data["into"] = target.tracking_code
+    else:
+        m.status = Status(rule.to)
+        level = HOLDER_FOR_STATUS.get(Status(rule.to))
+        if level == "department":
+            if category.department_id is None:
+                raise Conflict(
+                    f"The category {category.name_zh} has no approving department; an administrator must set one"
+                )
+            m.holder_department_id = category.department_id
+        elif level is not None:
+            m.holder_department_id = None
+        if level is not None:
+            m.holder_level = level
+        if action == Action.approve:
+            m.result = result
+            m.notice_ends_at = _deadline(cal, category, "notice", "complete", now)
+            m.due_at, m.sign_due_at, m.overdue_notified_at = m.notice_ends_at, None, None
+        elif action == Action.declare_emergency:
+            # Emergencies run on the clock in minutes, whatever the category's ordinary limits are.
+            limits = category.time_limits if category.is_emergency else seed.EMERGENCY_LIMITS
+            m.sign_due_at = cal.deadline(now, TimeLimit.from_dict(limits["station"]["sign"]))
+            m.due_at = cal.deadline(now, TimeLimit.from_dict(limits["station"]["complete"]))
+            m.overdue_notified_at = None
+        elif action != Action.accept:
+            _start_step(m, cal, category, m.holder_level, now, sign=False)
+        else:
+            m.sign_due_at = None
+    record(db, m, subject, action.value, from_status, m.status, data, actor_label="resident" if resident else "system")
+    return rule
+
+
+async def act(
+    db: AsyncSession,
+    subject: Subject | None,
+    m: Matter,
+    action: str,
+    body: Any,
+    *,
+    resident: bool = False,
+    system: bool = False,
+) -> Matter:
+    now = utcnow()
+    category = await db.get(Category, m.category_id)
+    cal = await work_calendar(db)
+    from_status = m.status
+    try:
+        await _apply(db, m, category, subject, action, body, now, cal, resident=resident, system=system)
+    except flow.Refused as exc:
+        raise Conflict(
+            str(exc),
+            code="action-not-allowed",
+            status=409,
+            current_status=exc.state.value,
+            allowed_actions=[a.value for a in exc.allowed_actions],
+        ) from None
+    await _notify_change(db, m, subject, action, from_status, category)
+    return m
+
+
+async def _notify_change(
+    db: AsyncSession, m: Matter, subject: Subject | None, action: str, from_status: str, category: Category
+) -> None:
+    recipients: list[int] = []
+    if m.owner_id:
+        recipients.append(m.owner_id)  # the first-ask owner hears of every change
+    if m.status in (
+        Status.escalated,
+        Status.at_station,
+        Status.approval_review,
+        Status.approval_decision,
+        Status.submitted,
+        Status.accepted,
+    ):
+        recipients += await unit_staff(db, m, m.holder_level, m.holder_department_id)
+    if m.status == Status.emergency:
+        recipients += await unit_staff(db, m, "station") + await unit_staff(db, m, "street")
+        recipients += await unit_staff(db, m, "grid") if m.grid_id else []
+    if subject is not None:
+        recipients = [r for r in recipients if r != subject.user_id]
+    title = f"{m.tracking_code} {STATUS_ZH.get(from_status, from_status)} → {STATUS_ZH.get(m.status, m.status)}"
+    emit(
+        db,
+        "matter.changed",
+        _payload(m, action=action, from_status=from_status),
+        recipients=recipients,
+        title=title,
+        body=f"{category.name_zh}：{m.description[:60]}",
+    )
+    if m.status == Status.resolved:
+        emit(
+            db,
+            "matter.resolved",
+            _payload(
+                m,
+                result=m.result,
+                outcome=m.outcome,
+                category=category.code,
+                reporter={"name": m.reporter_name, "phone": m.reporter_phone},
+            ),
+        )
+
+
+# --- views -----------------------------------------------------------------------------------------------------
+
+
+def deadlines(m: Matter, now: datetime, soon: timedelta) -> dict[str, Any]:
+    open_ = m.status in {s.value for s in flow.OPEN}
+    due = [as_utc(d) for d in (m.sign_due_at, m.due_at) if d is not None]
+    return {
+        "sign_due_at": m.sign_due_at,
+        "due_at": m.due_at,
+        "notice_ends_at": m.notice_ends_at,
+        "overdue": open_ and any(d < now for d in due),
+        "due_soon": open_ and not any(d < now for d in due) and any(d < now + soon for d in due),
+    }
+
+
+async def _names(db: AsyncSession, ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return dict((await db.execute(select(User.id, User.display_name).where(User.id.in_(ids)))).all())
+
+
+async def holder_name(db: AsyncSession, m: Matter) -> str:
+    if m.holder_level == "department" and m.holder_department_id:
+        dept = await db.get(Department, m.holder_department_id)
+        return dept.name if dept else ""
+    if m.holder_level == "street" and m.street_id:
+        street = await db.get(Street, m.street_id)
+        return street.name if street else ""
+    if m.holder_level == "station" and m.community_id:
+        community = await db.get(Community, m.community_id)
+        return f"{community.name}服务站" if community else ""
+    if m.grid_id:
+        grid = await db.get(Grid, m.grid_id)
+        return grid.name if grid else ""
+    return ""
+
+
+def photo_out(p: Photo) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "url": f"/api/v1/photos/{p.token}/public",
+        "thumb_url": f"/api/v1/photos/{p.token}/thumb",
+        "width": p.width,
+        "height": p.height,
+        "taken_at": p.taken_at,
+        "lat": p.lat,
+        "lon": p.lon,
+    }
+
+
+async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, settings: Settings) -> dict[str, Any]:
+    now = utcnow()
+    category = await db.get(Category, m.category_id)
+    grid = await db.get(Grid, m.grid_id) if m.grid_id else None
+    community = await db.get(Community, m.community_id) if m.community_id else None
+    chiefs = list(
+        (
+            await db.execute(
+                select(User.display_name).where(
+                    User.role == Role.station_chief, User.community_id == m.community_id, User.is_active.is_(True)
+                )
+            )
+        ).scalars()
+    )
+    names = await _names(db, {m.owner_id, m.reported_by_id, m.resolved_by_id})
+    photos = list((await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars())
+    holder = {"level": m.holder_level, "department_id": m.holder_department_id, "name": await holder_name(db, m)}
+    reporter = names.get(m.reported_by_id) or (
+        f"居民 {m.reporter_name}"
+        if m.reporter_name
+        else {"hotline": "12345热线", "open311": "Open311"}.get(m.source, "居民")
+    )
+    show_phone = subject is not None and subject.can("personal_data:read")
+    return {
+        "id": m.id,
+        "tracking_code": m.tracking_code,
+        "category": {"id": category.id, "code": category.code, "name": category.name_zh},
+        "description": m.description,
+        "address": m.address,
+        "lat": m.lat,
+        "lon": m.lon,
+        "grid": {"id": grid.id, "code": grid.code, "name": grid.name} if grid else None,
+        "community": {"id": community.id, "code": community.code, "name": community.name} if community else None,
+        "source": m.source,
+        "status": m.status,
+        "route": m.route,
+        "holder": holder,
+        "owner": {"id": m.owner_id, "name": names.get(m.owner_id, "")} if m.owner_id else None,
+        "reporter_name": m.reporter_name,
+        "reporter_phone": m.reporter_phone if show_phone else mask_phone(m.reporter_phone),
+        "result": m.result,
+        "outcome": m.outcome,
+        "rating": m.rating,
+        "rating_comment": m.rating_comment,
+        "reopen_count": m.reopen_count,
+        "merged_into_id": m.merged_into_id,
+        "deadlines": deadlines(m, now, timedelta(hours=settings.due_soon_hours)),
+        "five_haves": {
+            "found_by": reporter
+            if m.source in ("field", "resident", "hotline", "open311")
+            else names.get(m.reported_by_id),
+            "reported_by": reporter,
+            "responsible": " / ".join(x for x in (names.get(m.owner_id), holder["name"]) if x) or None,
+            "resolved_by": names.get(m.resolved_by_id)
+            if m.resolved_by_id
+            else (holder["name"] if m.status in (Status.resolved, Status.closed) else None),
+            "supervised_by": "、".join(chiefs) or None,
+        },
+        "allowed_actions": allowed_actions(subject, m, now),
+        "photos": [photo_out(p) for p in photos],
+        "version": m.version,
+        "created_at": m.created_at,
+        "updated_at": m.updated_at,
+        "resolved_at": m.resolved_at,
+        "closed_at": m.closed_at,
+    }
+
+
+def _box_condition(subject: Subject, box: str) -> ColumnElement[bool]:
+    if box == "mine":
+        return or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id)
+    if box == "grid":
+        return Matter.grid_id == subject.grid_id if subject.grid_id else false()
+    if box == "unit":
+        if subject.role in GRID_STAFF:
+            return and_(Matter.grid_id == subject.grid_id, Matter.holder_level == "grid")
+        if subject.role == Role.station_chief:
+            return and_(Matter.community_id == subject.community_id, Matter.holder_level == "station")
+        if subject.role == Role.street_officer:
+            return and_(Matter.street_id == subject.street_id, Matter.holder_level == "street")
+        if subject.role == Role.department_officer:
+            return and_(Matter.holder_level == "department", Matter.holder_department_id == subject.department_id)
+        return false()
+    return true()
+
+
+async def inbox(
+    db: AsyncSession, subject: Subject, *, box: str, state: str, limit: int, offset: int, settings: Settings
+) -> tuple[list[dict[str, Any]], int]:
+    now = utcnow()
+    conds = [visible(subject), _box_condition(subject, box)]
+    open_values = [s.value for s in flow.OPEN]
+    if state == "open":
+        conds.append(Matter.status.in_(open_values))
+    elif state == "closed":
+        conds.append(Matter.status.not_in(open_values))
+    total = (await db.execute(select(func.count()).select_from(Matter).where(*conds))).scalar_one()
+    earliest = case(
+        (
+            Matter.sign_due_at.is_not(None) & (Matter.sign_due_at < func.coalesce(Matter.due_at, Matter.sign_due_at)),
+            Matter.sign_due_at,
+        ),
+        else_=Matter.due_at,
+    )
+    is_open = case((Matter.status.in_(open_values), 0), else_=1)
+    rows = (
+        await db.execute(
+            select(Matter, Category.name_zh, Grid.name)
+            .join(Category, Category.id == Matter.category_id)
+            .outerjoin(Grid, Grid.id == Matter.grid_id)
+            .where(*conds)
+            .order_by(is_open, earliest.is_(None), earliest, Matter.created_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    soon = timedelta(hours=settings.due_soon_hours)
+    items = [
+        {
+            "id": m.id,
+            "tracking_code": m.tracking_code,
+            "category": cat,
+            "description": m.description[:120],
+            "status": m.status,
+            "route": m.route,
+            "holder_level": m.holder_level,
+            "grid": grid_name,
+            "owner_id": m.owner_id,
+            "created_at": m.created_at,
+            "deadlines": deadlines(m, now, soon),
+        }
+        for m, cat, grid_name in rows
+    ]
+    return items, total
+
+
+async def supervision(db: AsyncSession, subject: Subject, settings: Settings) -> list[dict[str, Any]]:
+    """督办: open matters in scope whose step is overdue or due soon, with who owns them and since when."""
+    now = utcnow()
+    horizon = now + timedelta(hours=settings.due_soon_hours)
+    rows = (
+        await db.execute(
+            select(Matter, Category.name_zh)
+            .join(Category, Category.id == Matter.category_id)
+            .where(
+                visible(subject),
+                Matter.status.in_([s.value for s in flow.OPEN]),
+                or_(Matter.due_at <= horizon, Matter.sign_due_at <= horizon),
+            )
+            .order_by(func.coalesce(Matter.sign_due_at, Matter.due_at))
+        )
+    ).all()
+    names = await _names(db, {m.owner_id for m, _ in rows})
+    out = []
+    for m, cat in rows:
+        since = (await db.execute(select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == m.id))).scalar()
+        d = deadlines(m, now, timedelta(hours=settings.due_soon_hours))
+        out.append(
+            {
+                "id": m.id,
+                "tracking_code": m.tracking_code,
+                "category": cat,
+                "status": m.status,
+                "holder": {"level": m.holder_level, "name": await holder_name(db, m)},
+                "owner": names.get(m.owner_id),
+                "since": since,
+                **d,
+            }
+        )
+    out.sort(key=lambda x: (not x["overdue"],))
+    return out
+
+
+async def notify_overdue(db: AsyncSession) -> int:
+    """Tell the owner and the next level up, once per step, that a step is overdue. Run by the worker."""
+    now = utcnow()
+    rows = list(
+        (
+            await db.execute(
+                select(Matter)
+                .where(
+                    Matter.status.in_([s.value for s in flow.OPEN]),
+                    Matter.overdue_notified_at.is_(None),
+                    or_(Matter.due_at < now, Matter.sign_due_at < now),
+                )
+                .limit(200)
+            )
+        ).scalars()
+    )
+    up = {"grid": "station", "station": "street", "street": "street", "department": "street"}
+    for m in rows:
+        recipients = ([m.owner_id] if m.owner_id else []) + await unit_staff(
+            db, m, m.holder_level, m.holder_department_id
+        )
+        recipients += await unit_staff(db, m, up.get(m.holder_level, "street"))
+        m.overdue_notified_at = now
+        emit(
+            db,
+            "matter.overdue",
+            _payload(m, due_at=(m.sign_due_at or m.due_at).isoformat()),
+            recipients=recipients,
+            title=f"超时督办 {m.tracking_code}",
+            body=STATUS_ZH.get(m.status, m.status),
+        )
+        db.add(
+            MatterEvent(
+                matter_id=m.id,
+                at=now,
+                actor_label="system",
+                action="overdue",
+                from_status=m.status,
+                to_status=m.status,
+                data={},
+            )
+        )
+    await db.commit()
+    return len(rows)

@@ -1,0 +1,82 @@
+"""The transition table, exhaustively and without a database: every (state, action, actor) either is in the
+table and allowed, or is refused with a message naming the state and the allowed actions."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from wangge.matters import flow
+from wangge.matters.flow import Action, Actor, Facts, Refused, Status
+
+FACTS = [Facts(0, False), Facts(1, False), Facts(0, True), Facts(1, True)]
+
+
+@pytest.mark.parametrize("state", list(Status))
+def test_every_pair_is_allowed_or_refused(state):
+    for action, actor, facts in itertools.product(list(Action), list(Actor), FACTS):
+        rule = flow.TABLE.get((state, action))
+        guard = flow._guard(state, action, facts)
+        should = rule is not None and actor in rule.actors and guard is None
+        if should:
+            assert flow.transition(state, action, {actor}, facts) is rule
+            assert action in flow.allowed(state, {actor}, facts)
+        else:
+            with pytest.raises(Refused) as caught:
+                flow.transition(state, action, {actor}, facts)
+            message = str(caught.value)
+            assert f"while the matter is {state.value}" in message
+            allowed = flow.allowed(state, {actor}, facts)
+            assert caught.value.allowed_actions == allowed
+            assert action not in allowed
+            assert ", ".join(a.value for a in allowed) in message or (not allowed and "allowed: none" in message)
+
+
+def test_terminal_states_allow_nothing():
+    for state in flow.TERMINAL:
+        assert all(flow.allowed(state, set(Actor), f) == [] for f in FACTS)
+
+
+def test_every_open_state_can_be_closed_by_the_station_and_leads_somewhere():
+    for state in flow.OPEN:
+        assert Action.close in flow.allowed(state, {Actor.station})
+    targets = {rule.to for rule in flow.TABLE.values()}
+    # Every state but the first is reachable.
+    assert set(Status) - {Status.submitted} <= targets | {flow.SENDER, flow.HANDLER} | {Status.handling}
+
+
+def test_the_five_routes_exist_as_paths():
+    def walk(state, *steps):
+        for action, actor in steps:
+            rule = flow.transition(state, action, {actor}, Facts(0, True))
+            state = Status(rule.to) if rule.to not in (flow.SENDER, flow.HANDLER) else state
+        return state
+
+    g, st, s, d, r = Actor.grid_staff, Actor.station, Actor.street, Actor.department, Actor.resident
+    assert walk(Status.submitted, (Action.handle_on_spot, g)) == Status.resolved
+    assert walk(Status.submitted, (Action.accept, g), (Action.bring_back, g), (Action.resolve, st)) == Status.resolved
+    assert walk(Status.at_station, (Action.escalate, st), (Action.sign, d), (Action.resolve, d)) == Status.resolved
+    assert walk(Status.accepted, (Action.declare_emergency, g), (Action.resolve, g)) == Status.resolved
+    assert (
+        walk(
+            Status.at_station,
+            (Action.define, st),
+            (Action.review_pass, s),
+            (Action.approve, d),
+            (Action.end_notice, st),
+            (Action.confirm, r),
+        )
+        == Status.closed
+    )
+
+
+def test_guards():
+    with pytest.raises(Refused, match="already been reopened once"):
+        flow.transition(Status.resolved, Action.reopen, {Actor.resident}, Facts(reopen_count=1))
+    with pytest.raises(Refused, match="same handler"):
+        flow.transition(Status.resolved, Action.reopen_to_station, {Actor.resident}, Facts(reopen_count=0))
+    with pytest.raises(Refused, match="notice period has not ended"):
+        flow.transition(Status.public_notice, Action.end_notice, {Actor.station}, Facts(notice_over=False))
+    with pytest.raises(Refused, match="unknown action"):
+        flow.transition(Status.submitted, "fly", {Actor.station})
