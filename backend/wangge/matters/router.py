@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
-from wangge.matters import flow, idempotency, schemas, service
+from wangge.matters import flow, hotline, idempotency, schemas, service
 from wangge.matters.models import Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
 from wangge.models_common import as_utc, utcnow
@@ -166,6 +166,26 @@ async def list_matters(
     """The inbox: mine, my grid, my unit, or everything I may see; overdue first, then by deadline."""
     items, total = await service.inbox(db, subject, box=box, state=state, limit=limit, offset=offset, settings=settings)
     return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.post(
+    "/matters/import",
+    tags=["Matters"],
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object", "properties": {"orders": {"type": "array"}}}},
+            }
+        }
+    },
+)
+async def import_hotline(request: Request, db: SessionDep, subject: CurrentSubject) -> dict[str, Any]:
+    """Import 12345 hotline orders from CSV (header: order_no, category, description, lat, lon, address, grid_code,
+    community_code, caller_name, caller_phone) or JSON `{"orders": [...]}`; the answer reports every row."""
+    hotline.require_importer(subject)
+    rows = hotline.parse(request.headers.get("content-type", ""), await request.body())
+    return await hotline.import_orders(db, subject, rows, sqlite=request.app.state.db.is_sqlite)
 
 
 @router.get("/matters/supervision", tags=["Matters"])

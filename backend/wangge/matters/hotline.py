@@ -1,0 +1,228 @@
+"""Batch import of 12345 hotline orders (CSV or JSON). Every row is checked first and the answer says, row by
+row, what was accepted (with its tracking code) or rejected (and why); accepted rows are written together."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wangge.accounts.models import Role
+from wangge.accounts.scope import Subject, sees_path
+from wangge.errors import Forbidden, Invalid
+from wangge.hierarchy.models import Community, Grid
+from wangge.matters import service
+from wangge.matters.flow import Status
+from wangge.matters.models import Category, Matter
+from wangge.models_common import utcnow
+from wangge.notify.outbox import emit
+
+FIELDS = (
+    "order_no",
+    "category",
+    "description",
+    "lat",
+    "lon",
+    "address",
+    "grid_code",
+    "community_code",
+    "caller_name",
+    "caller_phone",
+)
+MAX_ROWS = 2000
+PHONE = re.compile(r"^\+?[0-9-]{5,20}$")
+
+
+def parse(content_type: str, raw: bytes) -> list[dict[str, Any]]:
+    """Rows from a CSV (UTF-8, with a header line; a BOM is fine) or a JSON body `{"orders": [...]}`."""
+    if "json" in content_type:
+        import json
+
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise Invalid(f"The JSON body cannot be read: {exc}") from None
+        orders = data.get("orders") if isinstance(data, dict) else None
+        if not isinstance(orders, list):
+            raise Invalid('A JSON import is {"orders": [ ... ]}')
+        rows = [o if isinstance(o, dict) else {"_invalid": True} for o in orders]
+    elif "csv" in content_type or "text/plain" in content_type:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid("The CSV file must be UTF-8 encoded") from None
+        reader = csv.DictReader(io.StringIO(text))
+        missing = {"order_no", "category", "description"} - set(reader.fieldnames or [])
+        if missing:
+            raise Invalid(f"The CSV header lacks: {', '.join(sorted(missing))}")
+        rows = [dict(r) for r in reader]
+    else:
+        raise Invalid("Send text/csv or application/json", status=415, code="unsupported-media-type")
+    if not rows:
+        raise Invalid("The import has no rows")
+    if len(rows) > MAX_ROWS:
+        raise Invalid(f"At most {MAX_ROWS} rows per import, got {len(rows)}")
+    return rows
+
+
+def _text(row: dict[str, Any], key: str) -> str | None:
+    value = row.get(key)
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _number(row: dict[str, Any], key: str) -> float | None:
+    value = _text(row, key)
+    return None if value is None else float(value)
+
+
+def require_importer(subject: Subject) -> None:
+    if subject.role not in (Role.station_chief, Role.street_officer, Role.administrator):
+        raise Forbidden(f"Your role ({subject.role}) may not import hotline orders")
+
+
+async def import_orders(
+    db: AsyncSession, subject: Subject, rows: list[dict[str, Any]], *, sqlite: bool
+) -> dict[str, Any]:
+    require_importer(subject)
+    categories = {c.code: c for c in (await db.execute(select(Category).where(Category.is_active.is_(True)))).scalars()}
+    numbers = [str(r.get("order_no", "")).strip() for r in rows]
+    taken = set(
+        (
+            await db.execute(
+                select(Matter.external_id).where(
+                    Matter.source == "hotline", Matter.external_id.in_([n for n in numbers if n])
+                )
+            )
+        ).scalars()
+    )
+    seen: set[str] = set()
+    checked: list[tuple[int, dict[str, Any]]] = []
+    report: list[dict[str, Any]] = []
+    for i, row in enumerate(rows, start=1):
+        try:
+            values = await _check(db, subject, row, categories, taken, seen, sqlite=sqlite)
+        except (ValueError, TypeError) as exc:
+            report.append({"row": i, "order_no": _text(row, "order_no"), "accepted": False, "reason": str(exc)})
+            continue
+        checked.append((i, values))
+        report.append({"row": i, "order_no": values["order_no"], "accepted": True})
+    cal = await service.work_calendar(db) if checked else None
+    now = utcnow()
+    by_row = {r["row"]: r for r in report}
+    for i, v in checked:
+        category, grid, community = v["category"], v["grid"], v["community"]
+        placed = grid is not None
+        m = await service._new_matter(
+            db,
+            category_id=category.id,
+            description=v["description"],
+            address=v["address"],
+            source="hotline",
+            external_id=v["order_no"],
+            reporter_name=v["caller_name"],
+            reporter_phone=v["caller_phone"],
+            status=Status.submitted if placed else Status.at_station,
+            holder_level="grid" if placed else "station",
+        )
+        service._set_point(m, v["lat"], v["lon"])
+        service._place(m, grid, community)
+        service._start_step(m, cal, category, m.holder_level, now, sign=placed)
+        service.record(db, m, subject, "create", None, m.status, {"source": "hotline", "order_no": v["order_no"]})
+        emit(
+            db,
+            "matter.created",
+            service._payload(m, source="hotline", category=category.code),
+            recipients=await service.unit_staff(db, m, m.holder_level),
+            title=f"12345工单 {m.tracking_code}",
+            body=f"{category.name_zh}：{m.description[:60]}",
+        )
+        by_row[i]["tracking_code"] = m.tracking_code
+        by_row[i]["placed"] = placed
+    await db.commit()
+    accepted = sum(1 for r in report if r["accepted"])
+    return {"accepted": accepted, "rejected": len(report) - accepted, "rows": report}
+
+
+async def _check(
+    db: AsyncSession,
+    subject: Subject,
+    row: dict[str, Any],
+    categories: dict[str, Category],
+    taken: set[str],
+    seen: set[str],
+    *,
+    sqlite: bool,
+) -> dict[str, Any]:
+    if row.get("_invalid"):
+        raise ValueError("the row is not an object")
+    order_no = _text(row, "order_no")
+    if not order_no or len(order_no) > 64:
+        raise ValueError("order_no is required (at most 64 characters)")
+    if order_no in taken:
+        raise ValueError(f"order {order_no} was already imported")
+    if order_no in seen:
+        raise ValueError(f"order {order_no} appears twice in this file")
+    seen.add(order_no)
+    category = categories.get(_text(row, "category") or "")
+    if category is None:
+        raise ValueError(f"unknown category {_text(row, 'category')!r}")
+    description = _text(row, "description")
+    if not description or len(description) > 2000:
+        raise ValueError("description is required (at most 2000 characters)")
+    phone = _text(row, "caller_phone")
+    if phone and not PHONE.match(phone):
+        raise ValueError("caller_phone is not a phone number")
+    try:
+        lat, lon = _number(row, "lat"), _number(row, "lon")
+    except ValueError:
+        raise ValueError("lat and lon must be numbers") from None
+    grid: Grid | None = None
+    community: Community | None = None
+    if (lat is None) != (lon is None):
+        raise ValueError("give both lat and lon, or neither")
+    if lat is not None:
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError("lat/lon out of range")
+        grid = await service.locate(db, lat, lon, sqlite=sqlite)
+        if grid is None:
+            raise ValueError("the position is not inside any grid")
+    elif _text(row, "grid_code"):
+        grid = (
+            await db.execute(select(Grid).where(Grid.code == _text(row, "grid_code"), Grid.is_active.is_(True)))
+        ).scalar()
+        if grid is None:
+            raise ValueError(f"unknown grid {_text(row, 'grid_code')}")
+    elif _text(row, "community_code"):
+        community = (
+            await db.execute(
+                select(Community).where(Community.code == _text(row, "community_code"), Community.is_active.is_(True))
+            )
+        ).scalar()
+        if community is None:
+            raise ValueError(f"unknown community {_text(row, 'community_code')}")
+    else:
+        raise ValueError("say where: lat/lon, grid_code or community_code")
+    if grid is not None:
+        community = await db.get(Community, grid.community_id)
+    path = {"district_id": community.district_id, "street_id": community.street_id, "community_id": community.id}
+    if not sees_path(subject, "community", path):
+        raise ValueError("the place is outside your scope")
+    return {
+        "order_no": order_no,
+        "category": category,
+        "description": description,
+        "address": _text(row, "address"),
+        "lat": lat,
+        "lon": lon,
+        "grid": grid,
+        "community": community,
+        "caller_name": _text(row, "caller_name"),
+        "caller_phone": phone,
+    }
