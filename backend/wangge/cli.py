@@ -1,4 +1,4 @@
-"""The `wangge` command: migrate, load the demo, import and export grids, create users, serve."""
+"""The `wangge` command: migrate, load the demo, import and export grids, create users, serve, deliver the outbox."""
 
 from __future__ import annotations
 
@@ -154,6 +154,26 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_api_key(args: argparse.Namespace) -> int:
+    from wangge.matters.models import ApiKey
+    from wangge.open311.service import key_digest, new_key
+
+    name = args.name.strip()
+    if not name or len(name) > 100:
+        print("The name must have 1 to 100 characters.", file=sys.stderr)
+        return 2
+    key = new_key()
+    engine, session = _sync_session()
+    with session:
+        session.add(ApiKey(name=name, key_hash=key_digest(key), is_active=True))
+        session.commit()
+    engine.dispose()
+    # Only the hash is stored: this is the one time the key can be seen.
+    print(f"Created the Open311 API key for {name}. Give it to the client now; it is not shown again:")
+    print(key)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -171,6 +191,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_config=UVICORN_LOG_CONFIG,
         proxy_headers=True,
     )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from wangge import logs
+    from wangge.notify import worker
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    asyncio.run(worker.serve(settings))
     return 0
 
 
@@ -201,11 +231,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password", help="prompted for when omitted")
     p.set_defaults(func=cmd_create_admin)
 
+    p = sub.add_parser("create-api-key", help="issue an API key for an Open311 client (shown once)")
+    p.add_argument("name", help="who the key is for, eg 12345热线")
+    p.set_defaults(func=cmd_create_api_key)
+
     p = sub.add_parser("serve", help="serve the API and the app")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.add_argument("--workers", type=int, default=1)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="deliver notifications and webhooks from the outbox until stopped")
+    p.set_defaults(func=cmd_worker)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -64,7 +64,11 @@ def _init_spatial_metadata(execute: Any) -> None:
 def create_async_db_engine(url: str, *, spatialite_library: str = "mod_spatialite", **kwargs: Any) -> AsyncEngine:
     url = async_url(url)
     if not is_sqlite_url(url):
-        kwargs.setdefault("pool_pre_ping", True)
+        # No pre-ping (it costs a round trip per request); connections are recycled hourly, and a connection the
+        # server dropped is discarded by the pool on its first error.
+        kwargs.setdefault("pool_recycle", 3600)
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
         return create_async_engine(url, **kwargs)
 
     _prepare_sqlite_file(url)

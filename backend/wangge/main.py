@@ -23,6 +23,7 @@ from wangge.matters.router import public as public_router
 from wangge.matters.router import router as matters_router
 from wangge.middleware import BodySizeLimit, RequestContext
 from wangge.migrate import current_revision, head_revision
+from wangge.open311.router import router as open311_router
 
 log = logging.getLogger("wangge")
 NOT_SPA = ("api/", "docs", "redoc", "openapi.json", "healthz", "readyz", "open311/")
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
 
     app.include_router(api)
+    app.include_router(open311_router)  # GeoReport v2 at /open311/v2, beside the API
 
     @app.get("/healthz", tags=["Operations"])
     async def healthz() -> dict[str, str]:

@@ -23,7 +23,7 @@ from wangge.accounts.models import LoginSession, User
 from wangge.accounts.security import make_access_token, new_session_id, refresh_expiry, token_digest
 from wangge.config import Settings
 from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
-from wangge.matters import seed
+from wangge.matters import seed, service
 from wangge.matters.models import Category
 from wangge.models_common import utcnow
 
@@ -69,6 +69,7 @@ def reset(engine: Any) -> None:
                 conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed table names
         now = utcnow()
         conn.execute(insert(Category), [{**c, "created_at": now, "updated_at": now} for c in seed.categories()])
+    service.clear_cache()  # the server runs in this process and caches categories
 
 
 # Community origins (lon, lat) and size; grids sit in the south half of each community.

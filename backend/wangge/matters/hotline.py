@@ -119,8 +119,11 @@ async def import_orders(
     for i, v in checked:
         category, grid, community = v["category"], v["grid"], v["community"]
         placed = grid is not None
-        m = await service._new_matter(
-            db,
+        m = service._new_matter(
+            lat=v["lat"],
+            lon=v["lon"],
+            grid=grid,
+            community=community,
             category_id=category.id,
             description=v["description"],
             address=v["address"],
@@ -131,9 +134,8 @@ async def import_orders(
             status=Status.submitted if placed else Status.at_station,
             holder_level="grid" if placed else "station",
         )
-        service._set_point(m, v["lat"], v["lon"])
-        service._place(m, grid, community)
         service._start_step(m, cal, category, m.holder_level, now, sign=placed)
+        await service._save(db, m, [])
         service.record(db, m, subject, "create", None, m.status, {"source": "hotline", "order_no": v["order_no"]})
         emit(
             db,
@@ -190,9 +192,10 @@ async def _check(
     if lat is not None:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError("lat/lon out of range")
-        grid = await service.locate(db, lat, lon, sqlite=sqlite)
-        if grid is None:
+        found = await service.locate(db, lat, lon, sqlite=sqlite)
+        if found is None:
             raise ValueError("the position is not inside any grid")
+        grid = found[0]
     elif _text(row, "grid_code"):
         grid = (
             await db.execute(select(Grid).where(Grid.code == _text(row, "grid_code"), Grid.is_active.is_(True)))

@@ -58,7 +58,7 @@ async def _idempotent_create(
 ) -> JSONResponse:
     """Run `create` once per (principal, key); a replay returns the stored response."""
     key = idempotency.check_key(key)
-    digest = idempotency.body_hash(body)
+    digest = idempotency.body_hash(body) if key else ""
     if key:
         stored = await idempotency.replay(db, principal, key, digest)
         if stored:
@@ -107,6 +107,7 @@ async def update_category(
     for k, v in changes.items():
         setattr(cat, k, v)
     await db.commit()
+    service.clear_cache()
     await db.refresh(cat)
     return cat
 
@@ -235,7 +236,8 @@ async def place_matter(
     _check_if_match(m, if_match)
     if not service.actors_for(subject, m) & {flow.Actor.station, flow.Actor.grid_staff}:
         raise Forbidden("Only the station or the grid may place a matter")
-    grid = await service.locate(db, data.lat, data.lon, sqlite=request.app.state.db.is_sqlite)
+    found = await service.locate(db, data.lat, data.lon, sqlite=request.app.state.db.is_sqlite)
+    grid = found[0] if found else None
     if grid is None or grid.community_id != m.community_id:
         raise Invalid("The point is not inside a grid of this matter's community")
     service._set_point(m, data.lat, data.lon)

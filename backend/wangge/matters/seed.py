@@ -50,6 +50,23 @@ SAFETY = [
 ]
 
 
+# Open311 publishes requests to anyone. Only categories about shared public space are offered there; matters about
+# individuals (civil affairs, family planning, employment, social security, disputes, party matters) are not.
+OPEN311_PUBLIC = {
+    "sanitation",
+    "urban_construction",
+    "illegal_construction",
+    "livelihood",
+    "culture",
+    "fire_safety",
+    "gas_safety",
+    "public_health",
+    "road_safety",
+    "production_safety",
+    "environment",
+}
+
+
 def categories() -> list[dict[str, Any]]:
     rows = []
     for order, (code, zh, en, icon, level, route) in enumerate(GRID_WORK + SAFETY, start=1):
@@ -64,7 +81,7 @@ def categories() -> list[dict[str, Any]]:
                 "default_route": route,
                 "is_emergency": emergency,
                 "time_limits": EMERGENCY_LIMITS if emergency else ORDINARY_LIMITS,
-                "open311_code": code,
+                "open311_code": code if code in OPEN311_PUBLIC else None,
                 "sort_order": order * 10,
                 "is_active": True,
             }

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from wangge import geo
 from wangge.accounts.models import Role, ScopeLevel, User
@@ -119,9 +121,31 @@ async def get_visible(db: AsyncSession, subject: Subject, matter_id: int) -> Mat
 # --- time limits -----------------------------------------------------------------------------------------------
 
 
+# Categories and calendar overrides change rarely and are read on every intake: each process keeps them for a
+# short while (a change made through this process clears them at once; other processes see it within the TTL).
+CACHE_SECONDS = 30.0
+_cache: dict[str, tuple[float, Any]] = {}
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+async def _cached(key: str, load: Any) -> Any:
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = await load()
+    _cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
 async def work_calendar(db: AsyncSession) -> WorkCalendar:
-    overrides = {row.day: row.is_workday for row in (await db.execute(select(CalendarOverride))).scalars()}
-    return WorkCalendar(overrides=overrides)
+    async def load() -> dict[Any, bool]:
+        return {row.day: row.is_workday for row in (await db.execute(select(CalendarOverride))).scalars()}
+
+    return WorkCalendar(overrides=await _cached("overrides", load))
 
 
 def _limit(category: Category, level: str, kind: str) -> TimeLimit | None:
@@ -150,13 +174,44 @@ class Placement:
     community: Community
 
 
-async def locate(db: AsyncSession, lat: float, lon: float, *, sqlite: bool) -> Grid | None:
+async def locate(db: AsyncSession, lat: float, lon: float, *, sqlite: bool) -> tuple[Grid, Community] | None:
+    """The active grid covering the point, with its community (geometries not loaded)."""
     cond = geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat, sqlite=sqlite)
-    return (await db.execute(select(Grid).where(cond, Grid.is_active.is_(True)).order_by(Grid.id).limit(1))).scalar()
+    row = (
+        await db.execute(
+            select(Grid, Community)
+            .join(Community, Community.id == Grid.community_id)
+            .options(defer(Grid.geom), defer(Community.geom))
+            .where(cond, Grid.is_active.is_(True))
+            .order_by(Grid.id)
+            .limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
-async def category_by_code(db: AsyncSession, code: str) -> Category:
-    cat = (await db.execute(select(Category).where(Category.code == code, Category.is_active.is_(True)))).scalar()
+@dataclass(frozen=True)
+class CategoryInfo:
+    """What intake needs of a category, cached between requests."""
+
+    id: int
+    code: str
+    name_zh: str
+    level: str
+    department_id: int | None
+    is_emergency: bool
+    time_limits: dict[str, Any]
+
+
+async def category_by_code(db: AsyncSession, code: str) -> CategoryInfo:
+    async def load() -> dict[str, CategoryInfo]:
+        rows = (await db.execute(select(Category).where(Category.is_active.is_(True)))).scalars()
+        return {
+            c.code: CategoryInfo(c.id, c.code, c.name_zh, c.level, c.department_id, c.is_emergency, c.time_limits)
+            for c in rows
+        }
+
+    cat = (await _cached("categories", load)).get(code)
     if cat is None:
         raise Invalid(
             f"There is no category '{code}'",
@@ -287,11 +342,6 @@ def _payload(m: Matter, **extra: Any) -> dict[str, Any]:
 # --- intake ----------------------------------------------------------------------------------------------------
 
 
-async def _attach_photos(db: AsyncSession, m: Matter, photos: list[Photo]) -> None:
-    for p in photos:
-        p.matter_id = m.id
-
-
 async def _staff_photos(db: AsyncSession, subject: Subject, ids: list[int]) -> list[Photo]:
     if not ids:
         return []
@@ -330,13 +380,23 @@ async def _public_photos(db: AsyncSession, tokens: list[str]) -> list[Photo]:
     return photos
 
 
-async def _new_matter(db: AsyncSession, **values: Any) -> Matter:
+def _new_matter(
+    *, lat: float | None, lon: float | None, grid: Grid | None, community: Community, **values: Any
+) -> Matter:
+    """A matter placed and pointed, not yet saved, so that it is written with one INSERT."""
     m = Matter(
         tracking_code=new_tracking_code(), version=1, reopen_count=0, verify_failures=0, created_at=utcnow(), **values
     )
-    db.add(m)
-    await db.flush()
+    _set_point(m, lat, lon)
+    _place(m, grid, community)
     return m
+
+
+async def _save(db: AsyncSession, m: Matter, photos: list[Photo]) -> None:
+    db.add(m)
+    await db.flush()  # the id, for the event and the photos
+    for p in photos:
+        p.matter_id = m.id
 
 
 async def create_by_staff(
@@ -348,24 +408,23 @@ async def create_by_staff(
         raise_forbidden(subject, "enter matters")
     category = await category_by_code(db, data.category)
     grid: Grid | None = None
+    community: Community | None = None
     if data.lat is not None:
-        grid = await locate(db, data.lat, data.lon, sqlite=sqlite)
-        if grid is None:
+        found = await locate(db, data.lat, data.lon, sqlite=sqlite)
+        if found is None:
             raise Invalid(
                 "The place is not inside any grid",
                 errors=[{"loc": ["body", "lat"], "msg": "not inside any grid", "type": "value_error"}],
             )
+        grid, community = found
     elif subject.grid_id is not None:
         grid = await db.get(Grid, subject.grid_id)
-    community_id = grid.community_id if grid else subject.community_id
-    if community_id is None:
-        raise Invalid("Say where it is: give the position")
-    community = await db.get(Community, community_id)
-    if (
-        subject.role == Role.station_chief
-        and community.id != subject.community_id
-        and (grid is None or grid.community_id != subject.community_id)
-    ):
+    if community is None:
+        community_id = grid.community_id if grid else subject.community_id
+        if community_id is None:
+            raise Invalid("Say where it is: give the position")
+        community = await db.get(Community, community_id)
+    if subject.role == Role.station_chief and community.id != subject.community_id:
         raise Invalid(
             "The place is outside your community",
             errors=[{"loc": ["body", "lat"], "msg": "outside your community", "type": "value_error"}],
@@ -374,8 +433,11 @@ async def create_by_staff(
     now = utcnow()
     cal = await work_calendar(db)
     front_desk = data.source == "front_desk" or subject.role == Role.station_chief
-    m = await _new_matter(
-        db,
+    m = _new_matter(
+        lat=data.lat,
+        lon=data.lon,
+        grid=grid,
+        community=community,
         category_id=category.id,
         description=data.description,
         address=data.address,
@@ -387,10 +449,8 @@ async def create_by_staff(
         status=Status.at_station if front_desk else Status.accepted,
         holder_level="station" if front_desk else "grid",
     )
-    _set_point(m, data.lat, data.lon)
-    _place(m, grid, community)
     _start_step(m, cal, category, m.holder_level, now, sign=False)
-    await _attach_photos(db, m, photos)
+    await _save(db, m, photos)
     record(db, m, subject, "create", None, m.status, {"source": m.source, "category": category.code})
     if data.handled_on_spot:
         rule = flow.transition(Status(m.status), Action.handle_on_spot, actors_for(subject, m))
@@ -412,42 +472,43 @@ async def create_by_staff(
 
 
 async def create_public(
-    db: AsyncSession, data: Any, settings: Settings, *, sqlite: bool
+    db: AsyncSession, data: Any, settings: Settings, *, sqlite: bool, source: str = "resident"
 ) -> tuple[Matter, Grid, Community]:
     """A resident's request: routed by its point to a grid, which must sign for it."""
     category = await category_by_code(db, data.category)
-    grid = await locate(db, data.lat, data.lon, sqlite=sqlite)
-    if grid is None:
+    found = await locate(db, data.lat, data.lon, sqlite=sqlite)
+    if found is None:
         raise Invalid(
             "The place you chose is outside the grids we serve; move the pin into the neighbourhood",
             errors=[{"loc": ["body", "lat"], "msg": "not inside any grid", "type": "value_error"}],
         )
-    community = await db.get(Community, grid.community_id)
+    grid, community = found
     photos = await _public_photos(db, data.photo_tokens)
     now = utcnow()
     cal = await work_calendar(db)
-    m = await _new_matter(
-        db,
+    m = _new_matter(
+        lat=data.lat,
+        lon=data.lon,
+        grid=grid,
+        community=community,
         category_id=category.id,
         description=data.description,
         address=data.address,
-        source="resident",
+        source=source,
         reporter_name=data.reporter_name,
         reporter_phone=data.reporter_phone,
         status=Status.submitted,
         holder_level="grid",
     )
-    _set_point(m, data.lat, data.lon)
-    _place(m, grid, community)
     _start_step(m, cal, category, "grid", now, sign=True)
-    await _attach_photos(db, m, photos)
-    record(db, m, None, "create", None, m.status, {"source": "resident", "category": category.code})
+    await _save(db, m, photos)
+    record(db, m, None, "create", None, m.status, {"source": source, "category": category.code})
     if category.is_emergency:
         await _apply(db, m, category, None, Action.declare_emergency, None, now, cal, system=True)
     emit(
         db,
         "matter.created",
-        _payload(m, source="resident", category=category.code),
+        _payload(m, source=source, category=category.code),
         recipients=await _created_recipients(db, m, None),
         title=f"居民诉求 {m.tracking_code}",
         body=f"{category.name_zh}：{m.description[:60]}",
