@@ -117,7 +117,7 @@ def test_openapi_and_docs(client):
         "/api/v1/users/{user_id}",
     ):
         assert path in paths
-    assert all(p.startswith(("/api/v1/", "/healthz", "/readyz")) for p in paths)
+    assert all(p.startswith(("/api/v1/", "/open311/v2/", "/healthz", "/readyz")) for p in paths)
     assert "swagger" in client.get("/docs").text.lower()
 
 
