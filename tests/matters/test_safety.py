@@ -257,3 +257,34 @@ def test_deadlines_cross_the_spring_festival_and_count_a_make_up_saturday(live):
         service.TimeLimit.from_dict(seed.EMERGENCY_LIMITS["station"]["complete"]),
     )
     assert emergency == datetime(2026, 2, 17, 5, 0, tzinfo=UTC)
+
+
+def test_the_worker_ends_a_notice_period_that_drew_no_objection(world, client, live):
+    import asyncio
+
+    from wangge.database import Database
+
+    code = submit(client, "livelihood")["tracking_code"]
+    mid = matter_id(live, code)
+    act(client, world, "station_chief", mid, "bring_back")
+    act(client, world, "station_chief", mid, "define", reason="界定")
+    act(client, world, "street_officer", mid, "review_pass")
+    act(client, world, "dept_dd1", mid, "approve", result="同意")
+
+    async def rounds() -> dict[str, int]:
+        db = Database(live.settings.database_url)
+        try:
+            async with db.sessionmaker() as session:
+                return await service.periodic(session)
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(rounds())["notices_ended"] == 0  # the period is still running
+    with live.session() as s:
+        s.execute(update(Matter).where(Matter.id == mid).values(notice_ends_at=utcnow() - timedelta(seconds=1)))
+        s.commit()
+    assert asyncio.run(rounds())["notices_ended"] == 1
+    m = get(client, world, "station_chief", mid).json()
+    assert m["status"] == "resolved" and m["result"] == "同意"
+    timeline = client.get(f"/api/v1/matters/{mid}/timeline", headers=world.headers("station_chief")).json()
+    assert timeline[-1]["action"] == "end_notice" and timeline[-1]["actor"] == "system"

@@ -1079,3 +1079,24 @@ async def notify_overdue(db: AsyncSession) -> int:
         )
     await db.commit()
     return len(rows)
+
+
+async def end_due_notices(db: AsyncSession) -> int:
+    """Public notices whose period is over and that drew no objection end by themselves. Run by the worker."""
+    now = utcnow()
+    rows = list(
+        (
+            await db.execute(
+                select(Matter).where(Matter.status == Status.public_notice, Matter.notice_ends_at <= now).limit(100)
+            )
+        ).scalars()
+    )
+    for m in rows:
+        await act(db, None, m, Action.end_notice.value, None, system=True)
+    await db.commit()
+    return len(rows)
+
+
+async def periodic(db: AsyncSession) -> dict[str, int]:
+    """The matters' share of the worker's rounds: overdue notices and notice periods that ended."""
+    return {"overdue": await notify_overdue(db), "notices_ended": await end_due_notices(db)}
