@@ -74,6 +74,7 @@ def test_desk_layout_and_station_chief_scope(world, browser, app_server):
     login(page, app_server.base_url, "station_chief")
     expect(page.get_by_test_id("sidenav")).to_be_visible()
     expect(page.get_by_test_id("tabbar")).to_have_count(0)
+    expect(page.get_by_test_id("grid-map")).to_have_attribute("data-loaded", "true")
     codes = sorted(page.locator("path.grid-polygon").evaluate_all("els => els.map(e => e.dataset.gridCode)"))
     assert codes == sorted([world.codes["G1a"], world.codes["G1b"]])
     page.screenshot(path=str(_shot("desk-map.png")))

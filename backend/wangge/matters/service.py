@@ -414,6 +414,7 @@ async def create_by_staff(
         if found is None:
             raise Invalid(
                 "The place is not inside any grid",
+                code="outside-grid",
                 errors=[{"loc": ["body", "lat"], "msg": "not inside any grid", "type": "value_error"}],
             )
         grid, community = found
@@ -480,6 +481,7 @@ async def create_public(
     if found is None:
         raise Invalid(
             "The place you chose is outside the grids we serve; move the pin into the neighbourhood",
+            code="outside-grid",
             errors=[{"loc": ["body", "lat"], "msg": "not inside any grid", "type": "value_error"}],
         )
     grid, community = found

@@ -85,6 +85,10 @@ export interface RequestOptions {
   json?: unknown
   /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string>
+  /** Sent as multipart/form-data (the browser sets the boundary). */
+  formData?: FormData
+  /** Extra request headers (Idempotency-Key, If-Match, …). */
+  headers?: Record<string, string>
   query?: Record<string, string | number | boolean | null | undefined>
   /** Send the bearer token and refresh on 401 (default true). */
   auth?: boolean
@@ -113,7 +117,10 @@ async function send(url: string, options: RequestOptions, token: string | null):
   } else if (options.form) {
     headers.set('Content-Type', 'application/x-www-form-urlencoded')
     body = new URLSearchParams(options.form).toString()
+  } else if (options.formData) {
+    body = options.formData
   }
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value)
   if (token) headers.set('Authorization', `Bearer ${token}`)
   try {
     return await fetch(url, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body, signal: options.signal })
@@ -146,7 +153,18 @@ async function parseBody<T>(response: Response): Promise<T> {
   return (contentType.includes('json') ? JSON.parse(text) : text) as T
 }
 
+/** The parsed body and the response's headers (for an ETag, say). */
+export interface FullResponse<T> {
+  data: T
+  headers: Headers
+  status: number
+}
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return (await requestFull<T>(path, options)).data
+}
+
+export async function requestFull<T>(path: string, options: RequestOptions = {}): Promise<FullResponse<T>> {
   const url = buildUrl(path, options.query)
   const useAuth = options.auth !== false
   const token = useAuth ? (hooks?.accessToken() ?? null) : null
@@ -165,7 +183,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
 
   if (!response.ok) throw await errorFromResponse(response)
-  return parseBody<T>(response)
+  return { data: await parseBody<T>(response), headers: response.headers, status: response.status }
 }
 
 export const api = {

@@ -116,3 +116,258 @@ export interface GridFeatureCollection {
   type: 'FeatureCollection'
   features: GridFeature[]
 }
+
+// --- matters (事项) ---------------------------------------------------------------------------------------------
+
+export type MatterStatus =
+  | 'submitted'
+  | 'accepted'
+  | 'at_station'
+  | 'escalated'
+  | 'handling'
+  | 'emergency'
+  | 'approval_review'
+  | 'approval_decision'
+  | 'public_notice'
+  | 'resolved'
+  | 'closed'
+  | 'merged'
+
+export type HolderLevel = 'grid' | 'station' | 'street' | 'department'
+
+export type Rating = 'satisfied' | 'basically_satisfied' | 'not_satisfied'
+
+/** GET /api/v1/categories and /api/v1/public/categories. */
+export interface Category {
+  id: number
+  code: string
+  name_zh: string
+  name_en: string
+  /** A Vant icon name. */
+  icon: string
+  level: string
+  department_id: number | null
+  default_route: string
+  is_emergency: boolean
+  is_active: boolean
+}
+
+export interface Ref {
+  id: number
+  name: string
+  code?: string | null
+}
+
+export interface Deadlines {
+  sign_due_at: string | null
+  due_at: string | null
+  notice_ends_at: string | null
+  overdue: boolean
+  due_soon: boolean
+}
+
+export interface FiveHaves {
+  found_by: string | null
+  reported_by: string | null
+  responsible: string | null
+  resolved_by: string | null
+  supervised_by: string | null
+}
+
+export interface Photo {
+  id: number
+  url: string
+  thumb_url: string
+  width: number
+  height: number
+  taken_at: string | null
+  lat: number | null
+  lon: number | null
+}
+
+/** POST /api/v1/photos and /api/v1/public/photos. */
+export interface UploadedPhoto extends Photo {
+  token: string
+}
+
+export interface PossibleDuplicate {
+  id: number
+  tracking_code: string
+  description: string
+  status: MatterStatus
+  distance_m: number
+}
+
+/** GET /api/v1/matters/{id}. */
+export interface Matter {
+  id: number
+  tracking_code: string
+  category: Ref
+  description: string
+  address: string | null
+  lat: number | null
+  lon: number | null
+  grid: Ref | null
+  community: Ref | null
+  source: string
+  status: MatterStatus
+  route: string | null
+  holder: { level: HolderLevel; department_id?: number | null; name: string | null }
+  owner: Ref | null
+  reporter_name: string | null
+  reporter_phone: string | null
+  result: string | null
+  outcome: string | null
+  rating: Rating | null
+  rating_comment: string | null
+  reopen_count: number
+  merged_into_id: number | null
+  deadlines: Deadlines
+  five_haves: FiveHaves
+  allowed_actions: string[]
+  photos: Photo[]
+  version: number
+  created_at: string
+  updated_at: string
+  resolved_at: string | null
+  closed_at: string | null
+  possible_duplicates?: PossibleDuplicate[] | null
+}
+
+/** One row of GET /api/v1/matters. `category` is the Chinese name here, not a Ref. */
+export interface MatterListItem {
+  id: number
+  tracking_code: string
+  category: string
+  description: string
+  status: MatterStatus
+  route: string | null
+  holder_level: HolderLevel
+  grid: string | null
+  owner_id: number | null
+  created_at: string
+  deadlines: Deadlines
+}
+
+export interface MatterPage {
+  items: MatterListItem[]
+  total: number
+  limit?: number
+  offset?: number
+}
+
+export interface MatterEvent {
+  id: number
+  at: string
+  actor: string
+  action: string
+  from_status: MatterStatus | null
+  to_status: MatterStatus | null
+  data: Record<string, unknown>
+}
+
+export interface Handoff {
+  id: number
+  from_level: HolderLevel
+  from_department_id: number | null
+  from_user: string | null
+  to_level: HolderLevel
+  to_department_id: number | null
+  to_user: string | null
+  reason: string
+  created_at: string
+  sign_due_at: string | null
+  due_at: string | null
+  signed_at: string | null
+  returned_at: string | null
+  return_reason: string | null
+}
+
+export interface SupervisionItem {
+  id: number
+  tracking_code: string
+  category: string
+  status: MatterStatus
+  holder: { level: HolderLevel; name: string | null }
+  owner: string | null
+  since: string | null
+  overdue: boolean
+  due_soon: boolean
+  due_at: string | null
+  sign_due_at: string | null
+}
+
+export interface Department {
+  id: number
+  name: string
+  level: string
+}
+
+export interface ActionBody {
+  reason?: string
+  result?: string
+  target?: { level: 'street' | 'department'; department_id?: number }
+  into?: number
+}
+
+export interface StaffMatterCreate {
+  category: string
+  description: string
+  lat?: number
+  lon?: number
+  address?: string
+  source: 'field' | 'front_desk'
+  reporter_name?: string
+  reporter_phone?: string
+  handled_on_spot: boolean
+  result?: string
+  photo_ids: number[]
+}
+
+export interface PublicMatterCreate {
+  category: string
+  description: string
+  lat: number
+  lon: number
+  address?: string
+  reporter_name?: string
+  reporter_phone: string
+  photo_tokens: string[]
+}
+
+/** 201 of POST /api/v1/public/matters. */
+export interface PublicCreated {
+  tracking_code: string
+  status: MatterStatus
+  grid: string
+  community: string
+  message: string
+}
+
+/** GET /api/v1/public/matters/{code}?phone_last4=. */
+export interface PublicMatter {
+  tracking_code: string
+  category: Ref
+  description: string
+  address: string | null
+  status: MatterStatus
+  created_at: string
+  resolved_at: string | null
+  result: string | null
+  rating: Rating | null
+  can_rate: boolean
+  can_object: boolean
+  notice_ends_at: string | null
+  photos: Photo[]
+  steps: { at: string; action: string; status: MatterStatus | null }[]
+}
+
+export interface AppNotification {
+  id: number
+  topic: string
+  title: string
+  body: string
+  matter_id: number | null
+  created_at: string
+  read_at: string | null
+}

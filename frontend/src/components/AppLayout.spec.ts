@@ -16,6 +16,7 @@ async function mountAt(width: number) {
     history: createMemoryHistory(),
     routes: [
       { path: '/map', component: Blank },
+      { path: '/matters', component: Blank },
       { path: '/me', component: Blank },
     ],
   })
@@ -54,13 +55,13 @@ describe('layout by width', () => {
     expect(layoutForWidth(1440)).toBe('desk')
   })
 
-  it('uses a bottom tab bar with 地图 and 我的 on a phone', async () => {
+  it('uses a bottom tab bar with 地图, 事项 and 我的 on a phone', async () => {
     const wrapper = await mountAt(360)
     expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(true)
     expect(wrapper.find('[data-testid="sidenav"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="lang-switch"]').exists()).toBe(false)
     const labels = wrapper.findAll('.van-tabbar-item').map((item) => item.text())
-    expect(labels).toEqual(['地图', '我的'])
+    expect(labels).toEqual(['地图', '事项', '我的'])
     expect(wrapper.find('.page').exists()).toBe(true)
     wrapper.unmount()
   })
@@ -71,11 +72,11 @@ describe('layout by width', () => {
     expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('张丽')
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('网格长')
-    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['地图', '我的'])
+    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['地图', '事项', '我的'])
     expect(wrapper.find('[data-testid="nav-map"]').classes()).toContain('sidenav__item--active')
 
     await wrapper.find('[data-testid="lang-switch"]').trigger('click')
-    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Me'])
+    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Matters', 'Me'])
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('Grid leader')
     wrapper.unmount()
   })

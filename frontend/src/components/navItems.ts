@@ -8,5 +8,6 @@ export interface NavItem {
 
 export const navItems: NavItem[] = [
   { name: 'map', to: '/map', labelKey: 'nav.map', icon: 'location-o' },
+  { name: 'matters', to: '/matters', labelKey: 'nav.matters', icon: 'todo-list-o' },
   { name: 'me', to: '/me', labelKey: 'nav.me', icon: 'user-o' },
 ]

@@ -43,6 +43,59 @@ describe('messages', () => {
   })
 })
 
+describe('matter words', () => {
+  const zh = flatten(zhCN)
+  const english = flatten(en)
+  const statuses = ['submitted', 'accepted', 'at_station', 'escalated', 'handling', 'emergency', 'approval_review',
+    'approval_decision', 'public_notice', 'resolved', 'closed', 'merged']
+  const levels = ['grid', 'station', 'street', 'department']
+  const actions = ['accept', 'handle_on_spot', 'bring_back', 'escalate', 'sign', 'return', 'resolve', 'declare_emergency',
+    'define', 'review_pass', 'review_return', 'approve', 'refuse', 'end_notice', 'close', 'merge']
+
+  it('every status, holder level and action is named in both languages', () => {
+    for (const s of statuses) {
+      expect(zh[`matters.statuses.${s}`], s).toBeTruthy()
+      expect(english[`matters.statuses.${s}`], s).toBeTruthy()
+    }
+    for (const l of levels) {
+      expect(zh[`matters.holderLevels.${l}`], l).toBeTruthy()
+      expect(english[`matters.holderLevels.${l}`], l).toBeTruthy()
+    }
+    for (const a of actions) {
+      expect(zh[`matters.actions.${a}`], a).toBeTruthy()
+      expect(english[`matters.actions.${a}`], a).toBeTruthy()
+    }
+  })
+
+  it('uses the words of the brief', () => {
+    expect(zh['matters.statuses.submitted']).toBe('待受理')
+    expect(zh['matters.statuses.at_station']).toBe('服务站办理')
+    expect(zh['matters.statuses.escalated']).toBe('已上报待签收')
+    expect(zh['matters.statuses.approval_decision']).toBe('部门审批中')
+    expect(zh['matters.statuses.merged']).toBe('已合并')
+    expect(zh['matters.holderLevels.station']).toBe('服务站')
+    expect(zh['matters.actions.sign']).toBe('签收')
+    expect(zh['matters.actions.return']).toBe('退回')
+    expect(zh['matters.actions.bring_back']).toBe('带回')
+    expect(zh['matters.actions.resolve']).toBe('办结')
+    expect(zh['matters.overdue']).toBe('超时')
+    expect(zh['matters.dueSoon']).toBe('即将到期')
+    expect(zh['matters.owner']).toBe('首问责任人')
+    expect(zh['matters.handoffs']).toBe('工作单')
+    expect(zh['matters.ratings.basically_satisfied']).toBe('基本满意')
+    expect(Object.keys(zh).filter((k) => k.startsWith('matters.five.')).map((k) => zh[k])).toEqual([
+      '有人巡查', '有人报告', '有人负责', '有人解决', '有人督查',
+    ])
+    expect(zh['nav.matters']).toBe('事项')
+    expect(zh['report.fromLogin']).toBe('我要反映问题')
+    expect(zh['track.fromLogin']).toBe('查询进度')
+    expect(zh['report.outsideGrid']).toBe('所选位置不在服务网格内，请移动定位')
+    expect(zh['track.notFound']).toBe('查询码或手机号不正确')
+    expect(zh['track.tooMany']).toBe('尝试次数过多，请稍后再试')
+    expect(zh['matters.staleReloaded']).toBe('事项已被他人更新，已为您刷新')
+  })
+})
+
 describe('locale switch', () => {
   it('defaults to zh-CN and persists the choice and <html lang>', () => {
     expect(i18n.global.locale.value).toBe('zh-CN')

@@ -19,6 +19,8 @@ async function mountLogin(query = '') {
       { path: '/login', component: LoginPage },
       { path: '/map', component: Blank },
       { path: '/me', component: Blank },
+      { path: '/report', component: Blank },
+      { path: '/track', component: Blank },
     ],
   })
   await router.push(`/login${query}`)

@@ -1,0 +1,113 @@
+// Endpoints of matters (事项): the resident's public pages and the staff's inbox, records and actions.
+import { api, request, requestFull } from './client'
+import type {
+  ActionBody,
+  AppNotification,
+  Category,
+  Department,
+  Handoff,
+  Matter,
+  MatterEvent,
+  MatterPage,
+  PublicCreated,
+  PublicMatter,
+  PublicMatterCreate,
+  Rating,
+  StaffMatterCreate,
+  SupervisionItem,
+  UploadedPhoto,
+} from './types'
+
+// --- public (no sign-in) ---
+
+export function fetchPublicCategories() {
+  return api.get<Category[]>('/public/categories', { auth: false })
+}
+
+export function uploadPublicPhoto(file: File | Blob) {
+  const formData = new FormData()
+  formData.append('file', file)
+  return api.post<UploadedPhoto>('/public/photos', { formData, auth: false })
+}
+
+export function submitPublicMatter(body: PublicMatterCreate, idempotencyKey: string) {
+  return api.post<PublicCreated>('/public/matters', { json: body, auth: false, headers: { 'Idempotency-Key': idempotencyKey } })
+}
+
+export function trackMatter(code: string, phoneLast4: string) {
+  return api.get<PublicMatter>(`/public/matters/${encodeURIComponent(code)}`, {
+    auth: false,
+    query: { phone_last4: phoneLast4 },
+  })
+}
+
+export function rateMatter(code: string, body: { phone_last4: string; rating: Rating; comment?: string }) {
+  return api.post<PublicMatter>(`/public/matters/${encodeURIComponent(code)}/rating`, { json: body, auth: false })
+}
+
+export function objectToMatter(code: string, body: { phone_last4: string; reason: string }) {
+  return api.post<PublicMatter>(`/public/matters/${encodeURIComponent(code)}/objection`, { json: body, auth: false })
+}
+
+// --- staff ---
+
+export function fetchCategories() {
+  return api.get<Category[]>('/categories')
+}
+
+export function uploadPhoto(file: File | Blob) {
+  const formData = new FormData()
+  formData.append('file', file)
+  return api.post<UploadedPhoto>('/photos', { formData })
+}
+
+export function createMatter(body: StaffMatterCreate, idempotencyKey: string) {
+  return api.post<Matter>('/matters', { json: body, headers: { 'Idempotency-Key': idempotencyKey } })
+}
+
+export type Box = 'mine' | 'grid' | 'unit' | 'all'
+
+export function listMatters(params: { box: Box; status: 'open' | 'closed'; limit: number; offset: number }) {
+  return api.get<MatterPage>('/matters', { query: params })
+}
+
+/** The record and its ETag (needed as If-Match by every action). */
+export async function fetchMatter(id: number | string) {
+  const { data, headers } = await requestFull<Matter>(`/matters/${id}`)
+  return { matter: data, etag: headers.get('ETag') ?? `"${data.version}"` }
+}
+
+export async function takeAction(id: number | string, action: string, etag: string, body: ActionBody) {
+  const { data, headers } = await requestFull<Matter>(`/matters/${id}/actions/${encodeURIComponent(action)}`, {
+    method: 'POST',
+    json: body,
+    headers: { 'If-Match': etag },
+  })
+  return { matter: data, etag: headers.get('ETag') ?? `"${data.version}"` }
+}
+
+export function fetchTimeline(id: number | string) {
+  return api.get<MatterEvent[]>(`/matters/${id}/timeline`)
+}
+
+export function fetchHandoffs(id: number | string) {
+  return api.get<Handoff[]>(`/matters/${id}/handoffs`)
+}
+
+export function fetchSupervision() {
+  return api.get<{ items: SupervisionItem[] }>('/matters/supervision')
+}
+
+export function fetchDepartments() {
+  return api.get<{ items: Department[] }>('/departments', { query: { limit: 100 } })
+}
+
+// --- notifications ---
+
+export function fetchUnreadNotifications() {
+  return api.get<{ items: AppNotification[]; total: number }>('/notifications', { query: { unread_only: true, limit: 50 } })
+}
+
+export function markNotificationRead(id: number) {
+  return request<AppNotification>(`/notifications/${id}/read`, { method: 'POST' })
+}

@@ -1,0 +1,28 @@
+// Which matter screens and boxes each role gets. The server decides what anyone may do; these only shape the UI.
+import type { Box } from '@/api/matters'
+import type { Role } from '@/api/types'
+
+const GRID_STAFF: Role[] = ['grid_leader', 'grid_member']
+
+export function boxesFor(role: Role | undefined): Box[] {
+  if (role && GRID_STAFF.includes(role)) return ['mine', 'grid', 'unit', 'all']
+  if (role === 'administrator') return ['mine', 'all']
+  return ['mine', 'unit', 'all']
+}
+
+/** Grid staff start on their grid; street and department officers on what their unit holds; the others on all. */
+export function defaultBox(role: Role | undefined): Box {
+  if (role && GRID_STAFF.includes(role)) return 'grid'
+  if (role === 'street_officer' || role === 'department_officer') return 'unit'
+  return 'all'
+}
+
+/** The 上报 button: grid staff and station chiefs enter matters. */
+export function canReport(role: Role | undefined): boolean {
+  return !!role && (GRID_STAFF.includes(role) || role === 'station_chief')
+}
+
+/** 督办: station chief, street, department, administrator. */
+export function canSupervise(role: Role | undefined): boolean {
+  return role === 'station_chief' || role === 'street_officer' || role === 'department_officer' || role === 'administrator'
+}

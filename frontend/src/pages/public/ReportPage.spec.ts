@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { defineComponent } from 'vue'
+import { i18n, setLocale } from '@/i18n'
+import PlacePicker from '@/pages/matters/PlacePicker.vue'
+import ReportPage from './ReportPage.vue'
+
+const Blank = defineComponent({ template: '<div />' })
+const categories = [
+  { id: 1, code: 'sanitation', name_zh: '环境卫生', name_en: 'Sanitation', icon: 'delete-o', level: 'street', department_id: 1, default_route: 'on_spot', is_emergency: false, is_active: true },
+  { id: 2, code: 'civil_affairs', name_zh: '民政', name_en: 'Civil affairs', icon: 'friends-o', level: 'street', department_id: null, default_route: 'station', is_emergency: false, is_active: true },
+]
+
+function json(body: unknown, status = 200) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
+  })
+}
+
+class NoResizeObserver {
+  observe() {}
+  disconnect() {}
+  unobserve() {}
+}
+
+async function mountReport(onSubmit: (init: RequestInit) => Response | Promise<Response>) {
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = String(input)
+    if (url.endsWith('/public/categories')) return json(categories)
+    if (url.endsWith('/meta')) return json({ app_name: 'w', version: '1', tile_url: '', tile_attribution: '', default_center: [28.1, 113], default_zoom: 14 })
+    if (url.endsWith('/public/matters')) return onSubmit(init)
+    return json({ status: 404 }, 404)
+  })
+  vi.stubGlobal('fetch', fetchMock)
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/report', component: ReportPage },
+      { path: '/:rest(.*)*', component: Blank },
+    ],
+  })
+  await router.push('/report')
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const wrapper = mount(ReportPage, { global: { plugins: [router, pinia, i18n] }, attachTo: document.body })
+  await flushPromises()
+  return { wrapper, fetchMock }
+}
+
+async function fill(wrapper: Awaited<ReturnType<typeof mountReport>>['wrapper'], phone: string, place = true) {
+  await wrapper.find('[data-testid="report-category-sanitation"]').trigger('click')
+  await wrapper.find('[data-testid="report-description"]').setValue('垃圾堆积')
+  await wrapper.find('[data-testid="report-phone"]').setValue(phone)
+  if (place) wrapper.findComponent(PlacePicker).vm.$emit('update:modelValue', { lat: 28.1015, lon: 113.0015 })
+  await flushPromises()
+}
+
+const submits = (fetchMock: ReturnType<typeof vi.fn>) => fetchMock.mock.calls.filter(([u]) => String(u).endsWith('/public/matters'))
+
+describe('ReportPage', () => {
+  beforeEach(() => {
+    setLocale('zh-CN')
+    vi.stubGlobal('ResizeObserver', NoResizeObserver)
+  })
+  afterEach(() => {
+    document.body.innerHTML = ''
+  })
+
+  it('shows the categories as icon buttons', async () => {
+    const { wrapper } = await mountReport(() => json({}, 500))
+    expect(wrapper.findAll('[data-testid^="report-category-"]').map((b) => b.text())).toEqual(['环境卫生', '民政'])
+    expect(wrapper.find('[data-testid="report-photo-input"]').attributes()).toMatchObject({ accept: 'image/*', capture: 'environment' })
+    wrapper.unmount()
+  })
+
+  it('does not send a report with a bad phone number or without a place', async () => {
+    const { wrapper, fetchMock } = await mountReport(() => json({}, 500))
+    await fill(wrapper, '1381234567', false)
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    const error = wrapper.find('[data-testid="report-error"]').text()
+    expect(error).toContain('请输入以 1 开头的 11 位手机号')
+    expect(error).toContain('请选择问题位置')
+    expect(submits(fetchMock)).toHaveLength(0)
+    wrapper.unmount()
+  })
+
+  it('explains a point outside every grid in words', async () => {
+    const { wrapper } = await mountReport(() =>
+      json(
+        {
+          status: 422,
+          detail: 'The place you chose is outside the grids we serve; move the pin into the neighbourhood',
+          errors: [{ loc: ['body', 'lat'], msg: 'not inside any grid', type: 'value_error' }],
+        },
+        422,
+      ),
+    )
+    await fill(wrapper, '13812345678')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="report-error"]').text()).toBe('所选位置不在服务网格内，请移动定位')
+    wrapper.unmount()
+  })
+
+  it('sends the same Idempotency-Key when retrying after a network error, and shows the code', async () => {
+    let calls = 0
+    const { wrapper, fetchMock } = await mountReport(() => {
+      calls += 1
+      if (calls === 1) throw new TypeError('Failed to fetch')
+      return json({ tracking_code: 'WGX7K2P9', status: 'submitted', grid: 'G1a', community: 'C1', message: 'ok' }, 201)
+    })
+    await fill(wrapper, '13812345678')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="report-error"]').text()).toContain('网络连接失败')
+
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    const sent = submits(fetchMock)
+    expect(sent).toHaveLength(2)
+    const keys = sent.map(([, init]) => new Headers((init as RequestInit).headers).get('Idempotency-Key'))
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(keys[1]).toBe(keys[0])
+    expect(JSON.parse(String((sent[1][1] as RequestInit).body))).toEqual({
+      category: 'sanitation',
+      description: '垃圾堆积',
+      lat: 28.1015,
+      lon: 113.0015,
+      reporter_phone: '13812345678',
+      photo_tokens: [],
+    })
+    expect(wrapper.find('[data-testid="report-code"]').text()).toBe('WGX7K2P9')
+    wrapper.unmount()
+  })
+})
