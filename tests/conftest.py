@@ -39,6 +39,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         secret_key=TEST_SECRET,
         argon2_time_cost=1,
         argon2_memory_kib=1024,
+        embedded_worker=False,  # tests deliver the outbox themselves, when they choose
         log_level="WARNING",
         max_body_bytes=256 * 1024,
     )

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10
     webhook_max_attempts: int = Field(12, ge=1)
     worker_poll_seconds: float = Field(2, gt=0)
+    # How often the worker looks for overdue steps and notice periods that ended.
+    worker_rounds_seconds: float = Field(60, gt=0)
     # The web process delivers the outbox too (fine for one process); in production set it false and run
     # `wangge worker` beside the web workers.
     embedded_worker: bool = True

@@ -10,6 +10,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
+# pyproj and shapely must be loaded before SpatiaLite: mod_spatialite brings the system's PROJ and GEOS, the wheels
+# bring their own copies, and loading the wheels' PROJ after SpatiaLite's makes the process abort at exit
+# ("double free or corruption"). Importing geo here puts them first in every process that opens a database.
+from wangge import geo as _geo  # noqa: E402, F401, I001
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -23,6 +23,8 @@ from wangge.matters.router import public as public_router
 from wangge.matters.router import router as matters_router
 from wangge.middleware import BodySizeLimit, RequestContext
 from wangge.migrate import current_revision, head_revision
+from wangge.notify.router import router as notify_router
+from wangge.notify.worker import start_embedded
 from wangge.open311.router import router as open311_router
 
 log = logging.getLogger("wangge")
@@ -40,7 +42,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "started",
             extra={"database": app.state.db.engine.url.get_backend_name(), "environment": settings.environment},
         )
+        # `make run` delivers notifications from the web process; production runs `wangge worker` instead.
+        stop_worker = start_embedded(app.state) if settings.embedded_worker else None
         yield
+        if stop_worker is not None:
+            await stop_worker()
         await app.state.db.dispose()
 
     app = FastAPI(
@@ -59,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(hierarchy_router)
     api.include_router(matters_router)
     api.include_router(public_router)
+    api.include_router(notify_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

@@ -28,7 +28,7 @@ PHONE = {"width": 360, "height": 740}
 DESK = {"width": 1280, "height": 800}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # Playwright holds the main thread's event loop while it runs
 def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs Debian's chromium package"
     assert (DIST / "index.html").exists(), "The front end is not built: `make test` runs `make build` first"
@@ -38,7 +38,7 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # Playwright holds the main thread's event loop while it runs
 def app_server(live) -> Iterator[LiveServer]:
     """The app on the test database, with a tile server that cannot be reached: grids must be drawn anyway."""
     settings = make_settings(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from conftest import assert_problem
+from matters.deliver import deliver, notified
 from matters.helpers import act, events, get, matter_id, rate, submit
 from wangge.matters.models import Matter
 from wangge.models_common import utcnow
@@ -54,8 +55,11 @@ def test_route_2_brought_back_to_the_station_owner_stays_the_first_receiver(worl
     assert m["owner"]["id"] == world.users["grid_leader"]
     assert m["five_haves"]["responsible"].startswith("grid_leader的名字")
     assert m["five_haves"]["supervised_by"] == "station_chief的名字"
-    told = [e for e in events(live, "matter.changed") if world.users["grid_leader"] in e.payload["notify"]["user_ids"]]
-    assert [e.payload["data"]["action"] for e in told] == ["resolve"]  # the owner hears of changes made by others
+    deliver(live)
+    # The owner hears of the change made by the station chief (their own actions are not echoed back to them).
+    told = [n.title for n in notified(live, world.users["grid_leader"], "matter.changed")]
+    assert len(told) == 1 and told[0].endswith("服务站办理 → 已办结")
+    assert notified(live, world.users["station_chief"], "matter.changed")  # the station was told of bring_back
     resolved = events(live, "matter.resolved")
     assert resolved[-1].payload["data"]["reporter"]["phone"] == "13812345678"
     view = rate(client, code, "satisfied", "很快")
@@ -134,10 +138,10 @@ def test_route_4_emergency_clocks_in_minutes_and_everyone_told_at_once(world, cl
     sign = datetime.fromisoformat(m["deadlines"]["sign_due_at"])
     assert timedelta(minutes=115) < due - created < timedelta(minutes=121)
     assert timedelta(minutes=3) < sign - created < timedelta(minutes=6)
-    told = set()
-    for e in events(live):
-        told |= set(e.payload["notify"]["user_ids"])
-    assert {world.users["station_chief"], world.users["street_officer"], world.users["grid_leader"]} <= told
+    deliver(live)
+    for who in ("station_chief", "street_officer", "grid_leader", "grid_member"):
+        assert notified(live, world.users[who], "matter.created"), who
+    assert not notified(live, world.users["leader_g1b"])  # another grid's leader is not told
     m = act(client, world, "grid_leader", mid, "resolve", result="火已扑灭，无人员伤亡")
     assert m["status"] == "resolved"
 

@@ -12,6 +12,7 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from conftest import assert_problem
+from matters.deliver import deliver, notified
 from matters.helpers import PHONE, act, events, get, matter_id, submit
 from support.world import grid_point
 from wangge.matters import seed, service
@@ -233,10 +234,12 @@ def test_supervision_lists_overdue_and_the_worker_tells_the_owner_and_the_level_
 
     assert asyncio.run(scan()) == 1
     assert asyncio.run(scan()) == 0  # once per step
-    overdue = events(live, "matter.overdue")
-    assert len(overdue) == 1
-    told = set(overdue[0].payload["notify"]["user_ids"])
-    assert {world.users["grid_leader"], world.users["station_chief"]} <= told
+    assert len(events(live, "matter.overdue")) == 1
+    deliver(live)
+    # The owner (the grid leader who accepted it), the grid, and the level up (the station) are told.
+    assert len(notified(live, world.users["grid_leader"], "matter.overdue")) == 1
+    assert len(notified(live, world.users["station_chief"], "matter.overdue")) == 1
+    assert not notified(live, world.users["street_officer"], "matter.overdue")
 
 
 def test_deadlines_cross_the_spring_festival_and_count_a_make_up_saturday(live):

@@ -141,7 +141,7 @@ async def import_orders(
             db,
             "matter.created",
             service._payload(m, source="hotline", category=category.code),
-            recipients=await service.unit_staff(db, m, m.holder_level),
+            units=[service.unit_of(m, m.holder_level)],
             title=f"12345工单 {m.tracking_code}",
             body=f"{category.name_zh}：{m.description[:60]}",
         )

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.exc import StaleDataError
 
 from wangge import geo
 from wangge.accounts.models import Role, ScopeLevel, User
@@ -28,6 +29,7 @@ from wangge.matters.flow import Action, Actor, Status
 from wangge.matters.models import CalendarOverride, Category, Handoff, Matter, MatterEvent, Photo
 from wangge.matters.workcalendar import TimeLimit, WorkCalendar
 from wangge.models_common import as_utc, utcnow
+from wangge.notify import recipients
 from wangge.notify.outbox import emit
 
 GRID_STAFF = {Role.grid_leader.value, Role.grid_member.value}
@@ -280,19 +282,17 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 # --- recipients ------------------------------------------------------------------------------------------------
 
 
-async def unit_staff(db: AsyncSession, m: Matter, level: str, department_id: int | None = None) -> list[int]:
-    """The users who receive work for a unit: the grid's leader and members, the station chiefs, the street
-    officers, or the department's officers."""
-    cond: Any
-    if level == "grid":
-        cond = and_(User.role.in_(GRID_STAFF), User.grid_id == m.grid_id)
-    elif level == "station":
-        cond = and_(User.role == Role.station_chief, User.community_id == m.community_id)
-    elif level == "street":
-        cond = and_(User.role == Role.street_officer, User.street_id == m.street_id)
-    else:
-        cond = and_(User.role == Role.department_officer, User.department_id == department_id)
-    return list((await db.execute(select(User.id).where(cond, User.is_active.is_(True)))).scalars())
+def unit_of(m: Matter, level: str, department_id: int | None = None) -> dict[str, Any]:
+    """The unit of `m` at `level` (the grid's staff, the station chiefs, the street officers, a department's
+    officers); the worker resolves it to people when it delivers the notification."""
+    return recipients.unit(
+        level, grid_id=m.grid_id, community_id=m.community_id, street_id=m.street_id, department_id=department_id
+    )
+
+
+def _emergency_units(m: Matter) -> list[dict[str, Any]]:
+    # Station and street are told at once; the grid's leader tracks it on the scene.
+    return [unit_of(m, "station"), unit_of(m, "street"), unit_of(m, "grid")]
 
 
 # --- events ----------------------------------------------------------------------------------------------------
@@ -465,7 +465,8 @@ async def create_by_staff(
         db,
         "matter.created",
         _payload(m, source=m.source, category=category.code),
-        recipients=await _created_recipients(db, m, subject),
+        units=_created_units(m),
+        exclude=subject.user_id,
         title=f"新事项 {m.tracking_code}",
         body=f"{category.name_zh}：{m.description[:60]}",
     )
@@ -511,22 +512,16 @@ async def create_public(
         db,
         "matter.created",
         _payload(m, source=source, category=category.code),
-        recipients=await _created_recipients(db, m, None),
+        units=_created_units(m),
         title=f"居民诉求 {m.tracking_code}",
         body=f"{category.name_zh}：{m.description[:60]}",
     )
     return m, grid, community
 
 
-async def _created_recipients(db: AsyncSession, m: Matter, subject: Subject | None) -> list[int]:
-    users = (
-        await unit_staff(db, m, m.holder_level, m.holder_department_id) if m.grid_id or m.holder_level != "grid" else []
-    )
-    if m.status == Status.emergency:
-        # Station and street are told at once; the grid's leader tracks it on the scene.
-        users += await unit_staff(db, m, "station") + await unit_staff(db, m, "street")
-        users += await unit_staff(db, m, "grid") if m.grid_id else []
-    return sorted({u for u in users if subject is None or u != subject.user_id})
+def _created_units(m: Matter) -> list[dict[str, Any]]:
+    units = [unit_of(m, m.holder_level, m.holder_department_id)]
+    return units + _emergency_units(m) if m.status == Status.emergency else units
 
 
 def raise_forbidden(subject: Subject, what: str) -> None:
@@ -773,9 +768,7 @@ async def act(
 async def _notify_change(
     db: AsyncSession, m: Matter, subject: Subject | None, action: str, from_status: str, category: Category
 ) -> None:
-    recipients: list[int] = []
-    if m.owner_id:
-        recipients.append(m.owner_id)  # the first-ask owner hears of every change
+    units: list[dict[str, Any]] = []
     if m.status in (
         Status.escalated,
         Status.at_station,
@@ -784,18 +777,17 @@ async def _notify_change(
         Status.submitted,
         Status.accepted,
     ):
-        recipients += await unit_staff(db, m, m.holder_level, m.holder_department_id)
+        units.append(unit_of(m, m.holder_level, m.holder_department_id))
     if m.status == Status.emergency:
-        recipients += await unit_staff(db, m, "station") + await unit_staff(db, m, "street")
-        recipients += await unit_staff(db, m, "grid") if m.grid_id else []
-    if subject is not None:
-        recipients = [r for r in recipients if r != subject.user_id]
+        units += _emergency_units(m)
     title = f"{m.tracking_code} {STATUS_ZH.get(from_status, from_status)} → {STATUS_ZH.get(m.status, m.status)}"
     emit(
         db,
         "matter.changed",
         _payload(m, action=action, from_status=from_status),
-        recipients=recipients,
+        recipients=[m.owner_id] if m.owner_id else [],  # the first-ask owner hears of every change
+        units=units,
+        exclude=subject.user_id if subject is not None else None,
         title=title,
         body=f"{category.name_zh}：{m.description[:60]}",
     )
@@ -1038,7 +1030,8 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
 
 
 async def notify_overdue(db: AsyncSession) -> int:
-    """Tell the owner and the next level up, once per step, that a step is overdue. Run by the worker."""
+    """Tell the owner and the next level up, once per step, that a step is overdue. Run by the worker; with several
+    workers, the conditional update lets exactly one of them announce each step."""
     now = utcnow()
     rows = list(
         (
@@ -1054,17 +1047,24 @@ async def notify_overdue(db: AsyncSession) -> int:
         ).scalars()
     )
     up = {"grid": "station", "station": "street", "street": "street", "department": "street"}
+    told = 0
     for m in rows:
-        recipients = ([m.owner_id] if m.owner_id else []) + await unit_staff(
-            db, m, m.holder_level, m.holder_department_id
+        # A plain UPDATE (not the ORM's) so the record's version, and so its ETag, stays as it is.
+        claimed = await db.execute(
+            update(Matter)
+            .where(Matter.id == m.id, Matter.overdue_notified_at.is_(None))
+            .values(overdue_notified_at=now)
+            .execution_options(synchronize_session=False)
         )
-        recipients += await unit_staff(db, m, up.get(m.holder_level, "street"))
-        m.overdue_notified_at = now
+        if claimed.rowcount != 1:
+            continue
+        told += 1
         emit(
             db,
             "matter.overdue",
             _payload(m, due_at=(m.sign_due_at or m.due_at).isoformat()),
-            recipients=recipients,
+            recipients=[m.owner_id] if m.owner_id else [],
+            units=[unit_of(m, m.holder_level, m.holder_department_id), unit_of(m, up.get(m.holder_level, "street"))],
             title=f"超时督办 {m.tracking_code}",
             body=STATUS_ZH.get(m.status, m.status),
         )
@@ -1080,23 +1080,32 @@ async def notify_overdue(db: AsyncSession) -> int:
             )
         )
     await db.commit()
-    return len(rows)
+    return told
 
 
 async def end_due_notices(db: AsyncSession) -> int:
-    """Public notices whose period is over and that drew no objection end by themselves. Run by the worker."""
+    """Public notices whose period is over and that drew no objection end by themselves. Run by the worker; if
+    another worker or a person got there first, the record's version has moved and this one steps back."""
     now = utcnow()
-    rows = list(
+    ids = list(
         (
             await db.execute(
-                select(Matter).where(Matter.status == Status.public_notice, Matter.notice_ends_at <= now).limit(100)
+                select(Matter.id).where(Matter.status == Status.public_notice, Matter.notice_ends_at <= now).limit(100)
             )
         ).scalars()
     )
-    for m in rows:
-        await act(db, None, m, Action.end_notice.value, None, system=True)
-    await db.commit()
-    return len(rows)
+    ended = 0
+    for matter_id in ids:
+        try:
+            m = await db.get(Matter, matter_id)
+            if m is None or m.status != Status.public_notice:
+                continue
+            await act(db, None, m, Action.end_notice.value, None, system=True)
+            await db.commit()
+            ended += 1
+        except (StaleDataError, Conflict):
+            await db.rollback()
+    return ended
 
 
 async def periodic(db: AsyncSession) -> dict[str, int]:

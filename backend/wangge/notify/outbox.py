@@ -18,10 +18,13 @@ def emit(
     payload: dict[str, Any],
     *,
     recipients: list[int] | None = None,
+    units: list[dict[str, Any]] | None = None,
+    exclude: int | None = None,
     title: str = "",
     body: str = "",
 ) -> OutboxEvent:
-    """Queue an event. `recipients` are user ids that get an in-app notification with `title` and `body`;
+    """Queue an event. `recipients` (user ids) and the staff of `units` (see notify/recipients.py, resolved at
+    delivery) get an in-app notification with `title` and `body`, except `exclude` (the one who made the change);
     every event also goes to the webhook (if one is configured) with `payload`."""
     now = utcnow()
     event = OutboxEvent(
@@ -34,7 +37,13 @@ def emit(
             "topic": topic,
             "occurred_at": now.isoformat(),
             "data": payload,
-            "notify": {"user_ids": sorted(set(recipients or [])), "title": title, "body": body},
+            "notify": {
+                "user_ids": sorted(set(recipients or []) - {exclude}),
+                "units": units or [],
+                "exclude": exclude,
+                "title": title,
+                "body": body,
+            },
         },
     )
     db.add(event)
