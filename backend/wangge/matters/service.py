@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Float, and_, bindparam, case, exists, false, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
@@ -60,7 +60,8 @@ HOLDER_FOR_STATUS = {
 
 
 def new_tracking_code() -> str:
-    return "WG" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    # 32 letters, so each random byte maps to one without bias.
+    return "WG" + "".join(CODE_ALPHABET[b % 32] for b in secrets.token_bytes(8))
 
 
 # --- scope -----------------------------------------------------------------------------------------------------
@@ -144,10 +145,11 @@ async def _cached(key: str, load: Any) -> Any:
 
 
 async def work_calendar(db: AsyncSession) -> WorkCalendar:
-    async def load() -> dict[Any, bool]:
-        return {row.day: row.is_workday for row in (await db.execute(select(CalendarOverride))).scalars()}
+    async def load() -> WorkCalendar:
+        overrides = {row.day: row.is_workday for row in (await db.execute(select(CalendarOverride))).scalars()}
+        return WorkCalendar(overrides=overrides)
 
-    return WorkCalendar(overrides=await _cached("overrides", load))
+    return await _cached("calendar", load)
 
 
 def _limit(category: Category, level: str, kind: str) -> TimeLimit | None:
@@ -176,11 +178,15 @@ class Placement:
     community: Community
 
 
-async def locate(db: AsyncSession, lat: float, lon: float, *, sqlite: bool) -> tuple[Grid, Community] | None:
-    """The active grid covering the point, with its community (geometries not loaded)."""
-    cond = geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat, sqlite=sqlite)
-    row = (
-        await db.execute(
+_LOCATE: dict[bool, Any] = {}
+
+
+def _locate_statement(sqlite: bool) -> Any:
+    """Built once per engine with bound lon/lat, so SQLAlchemy's statement cache serves every later request."""
+    if sqlite not in _LOCATE:
+        lon, lat = bindparam("lon", type_=Float), bindparam("lat", type_=Float)
+        cond = geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat, sqlite=sqlite)
+        _LOCATE[sqlite] = (
             select(Grid, Community)
             .join(Community, Community.id == Grid.community_id)
             .options(defer(Grid.geom), defer(Community.geom))
@@ -188,7 +194,12 @@ async def locate(db: AsyncSession, lat: float, lon: float, *, sqlite: bool) -> t
             .order_by(Grid.id)
             .limit(1)
         )
-    ).first()
+    return _LOCATE[sqlite]
+
+
+async def locate(db: AsyncSession, lat: float, lon: float, *, sqlite: bool) -> tuple[Grid, Community] | None:
+    """The active grid covering the point, with its community (geometries not loaded)."""
+    row = (await db.execute(_locate_statement(sqlite), {"lon": lon, "lat": lat})).first()
     return (row[0], row[1]) if row else None
 
 
