@@ -291,3 +291,38 @@ def test_the_worker_ends_a_notice_period_that_drew_no_objection(world, client, l
     assert m["status"] == "resolved" and m["result"] == "同意"
     timeline = client.get(f"/api/v1/matters/{mid}/timeline", headers=world.headers("station_chief")).json()
     assert timeline[-1]["action"] == "end_notice" and timeline[-1]["actor"] == "system"
+
+
+def test_calendar_overrides_change_deadlines_and_say_which_years_are_known(world, client, live):
+    status = client.get("/api/v1/calendar", headers=world.headers("station_chief")).json()
+    assert 2026 in status["known_years"] and status["covers_this_year"] is True
+    assert status["covers_next_year"] is False and "2027" in status["message"]
+    body = {"is_workday": False, "note": "元旦"}
+    assert_problem(
+        client.put("/api/v1/calendar/overrides/2027-01-01", json=body, headers=world.headers("administrator")), 403
+    )  # a street administrator
+    r = client.put("/api/v1/calendar/overrides/2027-01-01", json=body, headers=world.headers("system_admin"))
+    assert r.status_code == 200 and r.json() == {"day": "2027-01-01", "is_workday": False, "note": "元旦"}
+    assert_problem(
+        client.put("/api/v1/calendar/overrides/2027-13-01", json=body, headers=world.headers("system_admin")), 422
+    )
+    status = client.get("/api/v1/calendar", headers=world.headers("station_chief")).json()
+    assert status["overrides"] == [{"day": "2027-01-01", "is_workday": False, "note": "元旦"}]
+    with live.session() as s:
+        category = s.execute(select(Category).where(Category.code == "sanitation")).scalar_one()
+    import asyncio
+
+    from wangge.database import Database
+
+    async def deadline() -> datetime:
+        db = Database(live.settings.database_url)
+        try:
+            async with db.sessionmaker() as session:
+                cal = await service.work_calendar(session)
+        finally:
+            await db.dispose()
+        return service._deadline(cal, category, "grid", "complete", datetime(2026, 12, 31, 17, 0, tzinfo=SHANGHAI))
+
+    # 1 working day from Thursday 31 Dec: Friday 1 Jan is now a day off, so it ends Monday 4 Jan.
+    service.clear_cache()
+    assert asyncio.run(deadline()).astimezone(SHANGHAI) == datetime(2027, 1, 4, 17, 30, tzinfo=SHANGHAI)

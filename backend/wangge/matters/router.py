@@ -2,7 +2,7 @@
 categories, photos, and the resident's public pages (no account: a tracking code and the phone's last digits)."""
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
@@ -15,7 +15,7 @@ from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
 from wangge.matters import flow, hotline, idempotency, schemas, service
-from wangge.matters.models import Category, Handoff, Matter, MatterEvent, Photo
+from wangge.matters.models import CalendarOverride, Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
 from wangge.models_common import as_utc, utcnow
 
@@ -125,6 +125,49 @@ def _check_limits(limits: dict[str, Any]) -> None:
                 TimeLimit.from_dict(value)
             except (ValueError, TypeError) as exc:
                 raise Invalid(f"time_limits.{level}.{kind}: {exc}") from None
+
+
+# --- the working calendar ------------------------------------------------------------------------------------------
+
+
+@router.get("/calendar", response_model=schemas.CalendarStatus, tags=["Calendar"])
+async def calendar_status(db: SessionDep, subject: CurrentSubject) -> Any:
+    """Which years the official holiday schedule is known for, and the days entered by hand (overrides)."""
+    from wangge.matters.workcalendar import SHANGHAI, WorkCalendar
+
+    rows = list((await db.execute(select(CalendarOverride).order_by(CalendarOverride.day))).scalars())
+    cal = WorkCalendar(overrides={r.day: r.is_workday for r in rows})
+    today = utcnow().astimezone(SHANGHAI).date()
+    next_year = today.replace(year=today.year + 1, month=1, day=1)
+    message = None
+    if not cal.covers(next_year):
+        message = (
+            f"The official holiday schedule for {next_year.year} is not known yet: until the library is "
+            f"updated, enter its holidays and make-up working days as overrides"
+        )
+    return {
+        "known_years": sorted(cal.known_years()),
+        "covers_this_year": cal.covers(today),
+        "covers_next_year": cal.covers(next_year),
+        "overrides": rows,
+        "message": message,
+    }
+
+
+@router.put("/calendar/overrides/{day}", response_model=schemas.OverrideOut, tags=["Calendar"])
+async def set_override(db: SessionDep, subject: CurrentSubject, day: date, data: schemas.OverrideIn) -> Any:
+    """Mark a day as a working day or a day off, over what the holiday library says (system or district
+    administrators)."""
+    if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):
+        raise Forbidden("Only a system or district administrator may change the working calendar")
+    row = await db.get(CalendarOverride, day)
+    if row is None:
+        row = CalendarOverride(day=day)
+        db.add(row)
+    row.is_workday, row.note = data.is_workday, data.note
+    await db.commit()
+    service.clear_cache()
+    return row
 
 
 # --- staff -------------------------------------------------------------------------------------------------------

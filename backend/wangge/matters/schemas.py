@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -103,6 +103,25 @@ class PlaceIn(Input):
     lat: Latitude
     lon: Longitude
     address: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+class OverrideIn(Input):
+    is_workday: bool
+    note: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+class OverrideOut(Output):
+    day: date
+    is_workday: bool
+    note: str | None
+
+
+class CalendarStatus(Output):
+    known_years: list[int]
+    covers_this_year: bool
+    covers_next_year: bool
+    overrides: list[OverrideOut]
+    message: str | None
 
 
 class Verify(Input):
