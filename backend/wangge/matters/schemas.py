@@ -143,6 +143,10 @@ class Ref(Output):
     code: str | None = None
 
 
+class CategoryRef(Ref):
+    default_route: str | None = Field(None, description="The route matters of this category usually take")
+
+
 class Deadlines(Output):
     sign_due_at: datetime | None
     due_at: datetime | None
@@ -175,7 +179,7 @@ class PhotoOut(Output):
 class MatterOut(Output):
     id: int
     tracking_code: str
-    category: Ref
+    category: CategoryRef
     description: str
     address: str | None
     lat: float | None

@@ -893,7 +893,12 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
     return {
         "id": m.id,
         "tracking_code": m.tracking_code,
-        "category": {"id": category.id, "code": category.code, "name": category.name_zh},
+        "category": {
+            "id": category.id,
+            "code": category.code,
+            "name": category.name_zh,
+            "default_route": category.default_route,
+        },
         "description": m.description,
         "address": m.address,
         "lat": m.lat,
