@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     verify_max_failures: int = 5
     verify_lock_minutes: int = 15
     max_photo_bytes: int = 8 * 1024 * 1024
+    # Field work: A/B partners' grids must touch or lie within this distance; a GPS point implying a faster speed
+    # than this from the one before is flagged; tracks are removed after this many days; a grid counts as covered
+    # within this distance of a track.
+    pair_max_distance_m: float = 200.0
+    max_speed_mps: float = 15.0
+    track_retention_days: int = 180
+    coverage_buffer_m: float = 30.0
     # Delivery of the outbox (notify/worker.py). Without a webhook URL events only become in-app notifications.
     webhook_url: str = ""
     webhook_secret: str = ""

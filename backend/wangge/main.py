@@ -18,6 +18,8 @@ from wangge.accounts.router import router as accounts_router
 from wangge.accounts.security import Passwords
 from wangge.config import Settings, get_settings
 from wangge.database import Database
+from wangge.fieldwork.patrols_router import router as patrols_router
+from wangge.fieldwork.people_router import router as people_router
 from wangge.hierarchy.router import router as hierarchy_router
 from wangge.matters.router import public as public_router
 from wangge.matters.router import router as matters_router
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(matters_router)
     api.include_router(public_router)
     api.include_router(notify_router)
+    api.include_router(people_router)
+    api.include_router(patrols_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

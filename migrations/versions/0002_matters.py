@@ -198,8 +198,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("api_keys", "calendar_overrides", "notifications", "outbox_events", "idempotency_keys", "photos",
-                  "matter_events", "handoffs"):
+    for table in (
+        "api_keys",
+        "calendar_overrides",
+        "notifications",
+        "outbox_events",
+        "idempotency_keys",
+        "photos",
+        "matter_events",
+        "handoffs",
+    ):
         op.drop_table(table)
     drop_spatial_table("matters")
     op.drop_table("categories")

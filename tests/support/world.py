@@ -12,6 +12,7 @@ scoped inside D1/S1/C1/G1a, plus a system administrator. Tokens are minted throu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from shapely.geometry import Point, Polygon
@@ -22,6 +23,7 @@ from wangge import geo
 from wangge.accounts.models import LoginSession, User
 from wangge.accounts.security import make_access_token, new_session_id, refresh_expiry, token_digest
 from wangge.config import Settings
+from wangge.fieldwork.models import GridLeadership
 from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
 from wangge.matters import seed, service
 from wangge.matters.models import Category
@@ -29,6 +31,20 @@ from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
 TABLES = (
+    "home_visits",
+    "special_residents",
+    "log_dispositions",
+    "daily_logs",
+    "patrol_findings",
+    "patrol_checkins",
+    "patrol_batches",
+    "patrol_points",
+    "patrols",
+    "shifts",
+    "leaves",
+    "post_pairs",
+    "team_members",
+    "grid_leaderships",
     "notifications",
     "outbox_events",
     "idempotency_keys",
@@ -288,5 +304,8 @@ def build(session: Session, settings: Settings, password_hash: str) -> World:
             )
         )
         w.tokens[username], _ = make_access_token(settings, user_id=user.id, session_id=sid)
+    # The grid leaders lead their grids (the leadership history is what "who is on duty" starts from).
+    for username, grid in (("grid_leader", "G1a"), ("leader_g1b", "G1b"), ("leader_g2", "G2")):
+        session.add(GridLeadership(grid_id=w.ids[grid], user_id=w.users[username], started_at=now - timedelta(days=30)))
     session.commit()
     return w
