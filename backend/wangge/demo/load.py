@@ -4,6 +4,7 @@ nothing: rows are found by code or username before anything is added."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -12,9 +13,13 @@ from sqlalchemy.orm import Session
 from wangge import geo
 from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.security import Passwords
+from wangge.config import get_settings
 from wangge.demo.geography import demo_world
+from wangge.fieldwork import people
+from wangge.fieldwork.models import GridLeadership, PostPair, SpecialGroup, SpecialResident, TeamMember
 from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
 from wangge.matters.models import Category
+from wangge.models_common import utcnow
 
 DEMO_PASSWORD = "wangge2026"  # noqa: S105 - printed by `make run` for the demo accounts only
 
@@ -210,5 +215,80 @@ def load(session: Session, passwords: Passwords) -> list[DemoAccount]:
     accounts.append(
         user("resident", "居民李阿姨", Role.resident, ScopeLevel.community, main.name, **area, community_id=main.id)
     )
+    session.flush()
+    load_people(session, h)
     session.commit()
     return accounts
+
+
+def load_people(session: Session, h: dict[str, Any]) -> None:
+    """Posts and people of field work: each demo leader leads their grid, neighbouring grids of a community are
+    paired into A/B posts, the first grid has a small team, and a few residents in special groups. Each part is
+    added only where nothing of its kind exists yet, so running it again changes nothing."""
+    now = utcnow()
+    started = now - timedelta(days=90)
+    grids = [grid for grid, _, _ in h["grids"]]
+    for grid in grids:
+        if session.execute(select(GridLeadership.id).where(GridLeadership.grid_id == grid.id)).first() is None:
+            leader = session.execute(
+                select(User.id).where(User.role == Role.grid_leader.value, User.grid_id == grid.id).order_by(User.id)
+            ).scalar()
+            if leader is not None:
+                session.add(GridLeadership(grid_id=grid.id, user_id=leader, started_at=started))
+    # A/B posts: walk each community's grids in order and pair each free grid with the next adjacent free one.
+    paired = {gid for pair in session.execute(select(PostPair.grid_a_id, PostPair.grid_b_id)).all() for gid in pair}
+    limit = get_settings().pair_max_distance_m
+    for community in h["communities"]:
+        shapes = [(g, geo.from_db(g.geom)) for g in grids if g.community_id == community.id and g.geom is not None]
+        for i, (a, shape_a) in enumerate(shapes):
+            if a.id in paired:
+                continue
+            for b, shape_b in shapes[i + 1 :]:
+                d = people.distance_m(shape_a, shape_b)
+                if b.id not in paired and d <= limit:
+                    session.add(PostPair(grid_a_id=a.id, grid_b_id=b.id, distance_m=d, created_at=started))
+                    paired |= {a.id, b.id}
+                    break
+    first = grids[0]
+    if session.execute(select(TeamMember.id).where(TeamMember.grid_id == first.id)).first() is None:
+        member1 = session.execute(select(User.id).where(User.username == "member1")).scalar()
+        for name, phone, role, types, user_id in (
+            ("黄志明", "13807310001", "grid_member", ["community_informant"], member1),
+            ("刘桂兰", "13807310002", "building_head", ["harmony_supervisor"], None),
+            ("赵建国", "13807310003", "party_member", ["peoples_mediator", "legal_publicist"], None),
+            ("孙晓燕", "13807310004", "volunteer", ["volunteer_safety_officer"], None),
+            ("周海涛", "13807310005", "floating_population_assistant", ["city_management_assistant"], None),
+        ):
+            session.add(
+                TeamMember(
+                    grid_id=first.id,
+                    user_id=user_id,
+                    name=name,
+                    phone=phone,
+                    team_role=role,
+                    staff_types=types,
+                    start_date=date(2025, 1, 1),
+                )
+            )
+    if session.execute(select(SpecialResident.id).limit(1)).first() is None:
+        groups = dict(session.execute(select(SpecialGroup.code, SpecialGroup.id)).all())
+        residents = (
+            (0, "elderly_alone", "李奶奶", "13907310011", "1栋101"),
+            (0, "disabled", "王大伯", "13907310012", "2栋203"),
+            (0, "left_behind_children", "陈小明（监护人：陈奶奶）", "13907310013", "3栋302"),
+            (1, "elderly_alone", "张爷爷", "13907310014", "1栋502"),
+            (1, "low_income", "何阿姨", "13907310015", "4栋106"),
+            (2, "empty_nest", "杨伯伯夫妇", "13907310016", "2栋401"),
+        )
+        for index, group, name, phone, address in residents:
+            if group in groups and index < len(grids):
+                session.add(
+                    SpecialResident(
+                        grid_id=grids[index].id,
+                        group_id=groups[group],
+                        name=name,
+                        phone=phone,
+                        address=address,
+                        created_at=started,
+                    )
+                )

@@ -277,7 +277,8 @@ async def place_matter(
     """Put a matter that came with an address only on the map (routes it to its grid)."""
     m = await service.get_visible(db, subject, matter_id)
     _check_if_match(m, if_match)
-    if not service.actors_for(subject, m) & {flow.Actor.station, flow.Actor.grid_staff}:
+    actors = service.actors_for(subject, m, await service.covering_of(db, subject))
+    if not actors & {flow.Actor.station, flow.Actor.grid_staff}:
         raise Forbidden("Only the station or the grid may place a matter")
     found = await service.locate(db, data.lat, data.lon, sqlite=request.app.state.db.is_sqlite)
     grid = found[0] if found else None

@@ -208,6 +208,7 @@ class MatterOut(Output):
     updated_at: datetime
     resolved_at: datetime | None
     closed_at: datetime | None
+    covered_by: Ref | None = Field(None, description="Who covers the grid while its leader is on leave (A/B post)")
     possible_duplicates: list[dict[str, Any]] | None = None
 
 

@@ -23,6 +23,7 @@ from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.scope import Subject, mask_phone
 from wangge.config import Settings
 from wangge.errors import Conflict, Invalid, NotFound
+from wangge.fieldwork import people
 from wangge.hierarchy.models import Community, Department, Grid, Street
 from wangge.matters import flow, seed
 from wangge.matters.flow import Action, Actor, Status
@@ -69,7 +70,8 @@ def new_tracking_code() -> str:
 
 def visible(subject: Subject) -> ColumnElement[bool]:
     """The matters `subject` may see: their area's, plus those they own or reported; a department officer sees
-    what was handed to their department; a resident account sees only their own reports."""
+    what was handed to their department; a resident account sees only their own reports; a grid leader also sees
+    the matters of the grids they cover now for an A/B partner on leave."""
     if subject.scope_level == ScopeLevel.system:
         return true()
     mine = or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id)
@@ -81,15 +83,18 @@ def visible(subject: Subject) -> ColumnElement[bool]:
     area = subject.area_level
     if area is None:
         return false()
+    if subject.role == Role.grid_leader:  # only leaders cover (fieldwork.people); one condition with a subquery
+        mine = or_(mine, Matter.grid_id.in_(people.covered_grid_ids(subject.user_id)))
     return or_(getattr(Matter, f"{area}_id") == getattr(subject, f"{area}_id"), mine)
 
 
-def actors_for(subject: Subject | None, m: Matter) -> set[Actor]:
-    """How the caller relates to this matter, for the transition table."""
+def actors_for(subject: Subject | None, m: Matter, covering: frozenset[int] = frozenset()) -> set[Actor]:
+    """How the caller relates to this matter, for the transition table. `covering`: the grids the caller covers now
+    for an A/B partner on leave (`await people.covered_grids(db, subject)`); they act there as the grid's staff."""
     if subject is None:
         return set()
     found: set[Actor] = set()
-    if subject.role in GRID_STAFF and m.grid_id is not None and subject.grid_id == m.grid_id:
+    if subject.role in GRID_STAFF and m.grid_id is not None and (subject.grid_id == m.grid_id or m.grid_id in covering):
         found.add(Actor.grid_staff)
     if subject.role == Role.station_chief and subject.community_id == m.community_id:
         found.add(Actor.station)
@@ -110,8 +115,16 @@ def facts_for(m: Matter, now: datetime) -> flow.Facts:
     )
 
 
-def allowed_actions(subject: Subject | None, m: Matter, now: datetime | None = None) -> list[str]:
-    return [a.value for a in flow.allowed(Status(m.status), actors_for(subject, m), facts_for(m, now or utcnow()))]
+def allowed_actions(
+    subject: Subject | None, m: Matter, now: datetime | None = None, covering: frozenset[int] = frozenset()
+) -> list[str]:
+    actors = actors_for(subject, m, covering)
+    return [a.value for a in flow.allowed(Status(m.status), actors, facts_for(m, now or utcnow()))]
+
+
+async def covering_of(db: AsyncSession, subject: Subject | None) -> frozenset[int]:
+    """The grids `subject` covers now (empty for anyone but a grid leader covering a partner's leave)."""
+    return await people.covered_grids(db, subject) if subject is not None else frozenset()
 
 
 async def get_visible(db: AsyncSession, subject: Subject, matter_id: int) -> Matter:
@@ -465,7 +478,8 @@ async def create_by_staff(
     await _save(db, m, photos)
     record(db, m, subject, "create", None, m.status, {"source": m.source, "category": category.code})
     if data.handled_on_spot:
-        rule = flow.transition(Status(m.status), Action.handle_on_spot, actors_for(subject, m))
+        actors = actors_for(subject, m, await covering_of(db, subject))
+        rule = flow.transition(Status(m.status), Action.handle_on_spot, actors)
         _resolve(m, subject, data.result, now, outcome="done")
         m.route = rule.route
         record(db, m, subject, Action.handle_on_spot.value, Status.accepted, m.status, {"result": data.result})
@@ -622,7 +636,7 @@ async def _apply(
     resident: bool = False,
 ) -> flow.Rule:
     """Take `action` on `m`: the table decides; this sets the holder, clocks, handoff and owner."""
-    actors = actors_for(subject, m)
+    actors = actors_for(subject, m, await covering_of(db, subject))
     if system:
         actors.add(Actor.system)
     if resident:
@@ -890,6 +904,15 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
         else {"hotline": "12345热线", "open311": "Open311"}.get(m.source, "居民")
     )
     show_phone = subject is not None and subject.can("personal_data:read")
+    covered_by = None
+    if m.grid_id is not None and m.status in {s.value for s in flow.OPEN}:
+        # The grid's leader is on approved leave and the A/B partner covers (fieldwork.people's rule, one query).
+        row = (
+            await db.execute(
+                select(User.id, User.display_name).where(User.id.in_(people.covering_user_ids(m.grid_id, now)))
+            )
+        ).first()
+        covered_by = {"id": row[0], "name": row[1]} if row else None
     return {
         "id": m.id,
         "tracking_code": m.tracking_code,
@@ -930,7 +953,8 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
             else (holder["name"] if m.status in (Status.resolved, Status.closed) else None),
             "supervised_by": "、".join(chiefs) or None,
         },
-        "allowed_actions": allowed_actions(subject, m, now),
+        "covered_by": covered_by,
+        "allowed_actions": allowed_actions(subject, m, now, await covering_of(db, subject)),
         "photos": [photo_out(p) for p in photos],
         "version": m.version,
         "created_at": m.created_at,
@@ -946,6 +970,9 @@ def _box_condition(subject: Subject, box: str) -> ColumnElement[bool]:
     if box == "grid":
         return Matter.grid_id == subject.grid_id if subject.grid_id else false()
     if box == "unit":
+        if subject.role == Role.grid_leader:  # the grid's queue, and the queues of the grids covered now
+            grids = or_(Matter.grid_id == subject.grid_id, Matter.grid_id.in_(people.covered_grid_ids(subject.user_id)))
+            return and_(grids, Matter.holder_level == "grid")
         if subject.role in GRID_STAFF:
             return and_(Matter.grid_id == subject.grid_id, Matter.holder_level == "grid")
         if subject.role == Role.station_chief:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, false, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import Role, User
+from wangge.fieldwork import people
 
 GRID_STAFF = (Role.grid_leader.value, Role.grid_member.value)
 
@@ -34,7 +35,9 @@ def unit(
 def _condition(u: dict[str, Any]) -> Any:
     level = u.get("level")
     if level == "grid" and u.get("grid_id"):
-        return and_(User.role.in_(GRID_STAFF), User.grid_id == u["grid_id"])
+        # The grid's staff, and the A/B partner covering it now while its leader is on approved leave.
+        staff = and_(User.role.in_(GRID_STAFF), User.grid_id == u["grid_id"])
+        return or_(staff, User.id.in_(people.covering_user_ids(u["grid_id"])))
     if level == "station" and u.get("community_id"):
         return and_(User.role == Role.station_chief.value, User.community_id == u["community_id"])
     if level == "street" and u.get("street_id"):
