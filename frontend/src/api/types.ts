@@ -232,6 +232,8 @@ export interface Matter {
   resolved_at: string | null
   closed_at: string | null
   possible_duplicates?: PossibleDuplicate[] | null
+  /** The A/B partner covering the owner's leave (issue 4), when there is one. */
+  covered_by?: { id: number; name: string; until?: string | null } | null
 }
 
 /** One row of GET /api/v1/matters. `category` is the Chinese name here, not a Ref. */

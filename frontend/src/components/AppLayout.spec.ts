@@ -18,6 +18,7 @@ async function mountAt(width: number) {
       { path: '/map', component: Blank },
       { path: '/matters', component: Blank },
       { path: '/me', component: Blank },
+      { path: '/patrol', component: Blank },
     ],
   })
   await router.push('/map')
@@ -55,13 +56,13 @@ describe('layout by width', () => {
     expect(layoutForWidth(1440)).toBe('desk')
   })
 
-  it('uses a bottom tab bar with 地图, 事项 and 我的 on a phone', async () => {
+  it('uses a bottom tab bar with 地图, 巡查, 事项 and 我的 on a grid leader\'s phone', async () => {
     const wrapper = await mountAt(360)
     expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(true)
     expect(wrapper.find('[data-testid="sidenav"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="lang-switch"]').exists()).toBe(false)
     const labels = wrapper.findAll('.van-tabbar-item').map((item) => item.text())
-    expect(labels).toEqual(['地图', '事项', '我的'])
+    expect(labels).toEqual(['地图', '巡查', '事项', '我的'])
     expect(wrapper.find('.page').exists()).toBe(true)
     wrapper.unmount()
   })
@@ -72,11 +73,11 @@ describe('layout by width', () => {
     expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('张丽')
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('网格长')
-    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['地图', '事项', '我的'])
+    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['地图', '巡查', '事项', '我的'])
     expect(wrapper.find('[data-testid="nav-map"]').classes()).toContain('sidenav__item--active')
 
     await wrapper.find('[data-testid="lang-switch"]').trigger('click')
-    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Matters', 'Me'])
+    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Patrol', 'Matters', 'Me'])
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('Grid leader')
     wrapper.unmount()
   })
@@ -90,5 +91,17 @@ describe('layout by width', () => {
     expect(wrapper.attributes('data-layout')).toBe('phone')
     expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(true)
     wrapper.unmount()
+  })
+})
+
+describe('navigation by role', () => {
+  it('gives the patrol tab to grid staff only', async () => {
+    const { navItemsFor, sectionOf } = await import('./navItems')
+    expect(navItemsFor('grid_leader').map((i) => i.name)).toEqual(['map', 'patrol', 'matters', 'me'])
+    expect(navItemsFor('grid_member').map((i) => i.name)).toContain('patrol')
+    expect(navItemsFor('station_chief').map((i) => i.name)).toEqual(['map', 'matters', 'me'])
+    expect(navItemsFor(undefined).map((i) => i.name)).toEqual(['map', 'matters', 'me'])
+    expect(sectionOf('/my-day')).toBe('/patrol')
+    expect(sectionOf('/supervision')).toBe('/matters')
   })
 })

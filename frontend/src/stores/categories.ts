@@ -5,6 +5,25 @@ import { fetchPublicCategories } from '@/api/matters'
 import type { Category } from '@/api/types'
 import { currentLocale } from '@/i18n'
 
+const COPY_KEY = 'wangge.categories'
+
+function saveCopy(list: Category[]) {
+  try {
+    localStorage.setItem(COPY_KEY, JSON.stringify(list))
+  } catch {
+    // Full or disabled storage: only the offline fallback is lost.
+  }
+}
+
+function loadCopy(): Category[] {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(COPY_KEY) ?? '[]')
+    return Array.isArray(parsed) ? (parsed as Category[]) : []
+  } catch {
+    return []
+  }
+}
+
 export const useCategoriesStore = defineStore('categories', () => {
   const items = ref<Category[]>([])
   let loading: Promise<Category[]> | null = null
@@ -15,7 +34,15 @@ export const useCategoriesStore = defineStore('categories', () => {
       loading = fetchPublicCategories()
         .then((list) => {
           items.value = list.filter((c) => c.is_active !== false)
+          saveCopy(items.value)
           return items.value
+        })
+        .catch((error) => {
+          // Outdoors with no network, the last list seen still lets a quick report be made (and queued).
+          const copy = loadCopy()
+          if (!copy.length) throw error
+          items.value = copy
+          return copy
         })
         .finally(() => {
           loading = null
