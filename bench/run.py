@@ -6,6 +6,9 @@ per request: the ratio of medians is the figure that matters, not the millisecon
 
 intake (bench/intake.py): resident submissions against a bare one-row insert of the same stack, on PostgreSQL.
 
+fieldwork (bench/fieldwork.py): a 1,000-point GPS batch against a 10-point one, and a week's coverage of a grid
+against a day's, on both engines.
+
     .venv/bin/python bench/run.py [--grids 100000] [--requests 400] [--submissions 1500]
 """
 
@@ -167,11 +170,16 @@ def main() -> int:
         import intake
 
         submissions = intake.run(cluster, requests=args.submissions)
-    write_report(Path(args.output), results, args.requests, submissions)
+        import fieldwork
+
+        patrols = fieldwork.run(cluster, tmp)
+    write_report(Path(args.output), results, args.requests, submissions, fieldwork.section(patrols))
     return 0
 
 
-def write_report(path: Path, results: list[dict], requests: int, submissions: dict) -> None:
+def write_report(
+    path: Path, results: list[dict], requests: int, submissions: dict, more: list[str] | None = None
+) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -221,6 +229,7 @@ def write_report(path: Path, results: list[dict], requests: int, submissions: di
         "against the baseline's three.",
         "",
     ]
+    lines += more or []
     path.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {path}")
 

@@ -1,5 +1,187 @@
 """HTTP routes of patrols, coverage and the daily log."""
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+
+from wangge.accounts.dependencies import CurrentSubject
+from wangge.deps import Limit, Offset, SessionDep, SettingsDep
+from wangge.errors import Invalid
+from wangge.fieldwork import daylog, patrols
+from wangge.fieldwork import patrols_schemas as schemas
+from wangge.matters import idempotency
 
 router = APIRouter()
+TAGS: list[Any] = ["Patrols"]
+DAY_TAGS: list[Any] = ["Daily log"]
+
+
+def _created(response: Response, created: bool) -> None:
+    response.status_code = 201 if created else 200
+
+
+@router.post("/patrols", response_model=schemas.PatrolOut, status_code=201, tags=TAGS)
+async def start_patrol(db: SessionDep, subject: CurrentSubject, data: schemas.PatrolStart, response: Response) -> Any:
+    """Start a patrol (grid staff). The same client_id again returns the same patrol with 200."""
+    p, created = await patrols.start(db, subject, data)
+    _created(response, created)
+    return patrols.patrol_out(p)
+
+
+@router.get("/patrols", response_model=schemas.PatrolPage, tags=TAGS)
+async def list_patrols(
+    db: SessionDep,
+    subject: CurrentSubject,
+    day: date | None = None,
+    user_id: int | None = None,
+    grid_id: int | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Any:
+    """Mine by default; a station chief and above may name a user (or a grid) in their scope."""
+    rows, total = await patrols.list_patrols(
+        db, subject, day=day, user_id=user_id, grid_id=grid_id, limit=limit, offset=offset
+    )
+    return {"items": [patrols.patrol_out(p) for p in rows], "total": total}
+
+
+@router.get("/patrols/{patrol_id}", response_model=schemas.PatrolDetail, tags=TAGS)
+async def get_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: int) -> Any:
+    """The patrol with its track, points, check-ins and findings: for its owner, and the station chief and above
+    within scope; 404 for everybody else."""
+    return await patrols.detail(db, subject, patrol_id)
+
+
+@router.post("/patrols/{patrol_id}/stop", response_model=schemas.PatrolOut, tags=TAGS)
+async def stop_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: int, data: schemas.PatrolStop) -> Any:
+    return patrols.patrol_out(await patrols.stop(db, subject, patrol_id, data))
+
+
+@router.post("/patrols/{patrol_id}/points", response_model=schemas.BatchResult, tags=TAGS)
+async def add_points(
+    db: SessionDep,
+    settings: SettingsDep,
+    subject: CurrentSubject,
+    patrol_id: int,
+    data: schemas.PointBatch,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Any:
+    """A batch of GPS points (1–2000). A repeated batch_id returns the first answer and stores nothing."""
+    key = idempotency.check_key(idempotency_key)
+    if key is not None and key != data.batch_id:
+        raise Invalid(
+            "The Idempotency-Key must be the batch_id",
+            errors=[{"loc": ["header", "Idempotency-Key"], "msg": "differs from batch_id", "type": "value_error"}],
+        )
+    answer, replayed = await patrols.add_points(db, subject, patrol_id, data, settings)
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return JSONResponse(jsonable_encoder(answer), headers=headers)
+
+
+@router.post("/patrols/{patrol_id}/checkins", response_model=schemas.CheckInOut, status_code=201, tags=TAGS)
+async def add_checkin(
+    db: SessionDep, subject: CurrentSubject, patrol_id: int, data: schemas.CheckInIn, response: Response
+) -> Any:
+    """A check-in at a building of the patrol's grid; the same client_id again returns it with 200."""
+    c, created = await patrols.add_checkin(db, subject, patrol_id, data)
+    _created(response, created)
+    return patrols.checkin_out(c)
+
+
+@router.post("/patrols/{patrol_id}/findings", response_model=schemas.FindingOut, status_code=201, tags=TAGS)
+async def add_finding(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    subject: CurrentSubject,
+    patrol_id: int,
+    data: schemas.FindingIn,
+    response: Response,
+) -> Any:
+    """Something seen: it becomes a field matter linked to the patrol (resolved at once when handled on the spot).
+    The same client_id again returns the same finding and matter with 200."""
+    out, created = await patrols.add_finding(
+        db, subject, patrol_id, data, settings, sqlite=request.app.state.db.is_sqlite
+    )
+    _created(response, created)
+    return out
+
+
+# --- coverage ------------------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/grids/{grid_id}/coverage",
+    response_model=schemas.GridCoverageOut,
+    response_model_by_alias=True,
+    tags=["Grids", "Patrols"],
+)
+async def grid_coverage(
+    db: SessionDep,
+    settings: SettingsDep,
+    subject: CurrentSubject,
+    grid_id: int,
+    day: date | None = None,
+    week: Annotated[date | None, Query(description="The Monday of the week")] = None,
+) -> Any:
+    """Patrolled or not, patrols, distance, the share of the grid within the coverage buffer of a track (computed
+    by the database) and buildings visited, for a Beijing day or a week."""
+    if (day is None) == (week is None):
+        raise Invalid(
+            "Give either day or week",
+            errors=[{"loc": ["query", "day"], "msg": "give day or week", "type": "value_error"}],
+        )
+    if week is not None and week.weekday() != 0:
+        raise Invalid(
+            f"A week starts on a Monday; {week} is not one",
+            errors=[{"loc": ["query", "week"], "msg": "not a Monday", "type": "value_error"}],
+        )
+    first, days = (day, 1) if day is not None else (week, 7)
+    out = await patrols.coverage(db, subject, grid_id, first, days, settings)
+    return schemas.GridCoverageOut(**out)
+
+
+@router.get("/fieldwork/unpatrolled", response_model=schemas.Unpatrolled, tags=TAGS)
+async def unpatrolled(db: SessionDep, subject: CurrentSubject, day: date | None = None) -> Any:
+    """The grids in the caller's scope with no patrol that day (station chief and above)."""
+    day = day or patrols.today()
+    grids = await patrols.unpatrolled(db, subject, day)
+    return {"day": day, "grids": [{"id": g.id, "code": g.code, "name": g.name} for g in grids]}
+
+
+# --- the daily log -------------------------------------------------------------------------------------------------
+
+
+@router.get("/fieldwork/my-day", response_model=schemas.MyDay, tags=DAY_TAGS)
+async def my_day(db: SessionDep, subject: CurrentSubject, day: date | None = None) -> Any:
+    """The grid staff member's day (default today, Beijing): patrols, items with their dispositions, what blocks
+    signing."""
+    return await daylog.my_day(db, subject, day or patrols.today())
+
+
+@router.put("/fieldwork/my-day/{day}/dispositions/{kind}/{item_id}", response_model=schemas.MyDay, tags=DAY_TAGS)
+async def set_disposition(
+    db: SessionDep,
+    subject: CurrentSubject,
+    day: date,
+    kind: Literal["matter", "finding"],
+    item_id: int,
+    data: schemas.DispositionIn,
+) -> Any:
+    """Give an item that its status does not settle a disposition: carried over or handled, with a note."""
+    return await daylog.set_disposition(db, subject, day, kind, item_id, data)
+
+
+@router.post("/fieldwork/my-day/{day}/sign", response_model=schemas.MyDay, tags=DAY_TAGS)
+async def sign_day(db: SessionDep, subject: CurrentSubject, day: date) -> Any:
+    """Sign the day; 409 naming each item without a disposition, or when it is already signed."""
+    return await daylog.sign(db, subject, day)
+
+
+@router.get("/fieldwork/week", response_model=schemas.Week, tags=DAY_TAGS)
+async def week_summary(db: SessionDep, subject: CurrentSubject, start: date) -> Any:
+    """The week (from its Monday) summed up from the signed daily logs."""
+    return await daylog.week(db, subject, start)

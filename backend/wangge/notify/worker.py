@@ -277,15 +277,22 @@ class OutboxWorker:
     # -- running ------------------------------------------------------------------------------------------------
 
     async def rounds(self) -> dict[str, int]:
-        """The periodic work of the domains: overdue notices, notice periods that ended."""
-        from wangge.matters import service as matters  # imported late: matters imports the outbox
+        """The periodic work of the domains: overdue notices, notice periods that ended, tracks past retention."""
+        from wangge.fieldwork import patrols  # imported late: these import the outbox
+        from wangge.matters import service as matters
 
+        done: dict[str, int] = {}
         try:
             async with self.db.sessionmaker() as session:
-                done = await matters.periodic(session)
+                done |= await matters.periodic(session)
         except Exception:  # noqa: BLE001 - a failed round is retried at the next one
             log.exception("the periodic round failed")
             return {}
+        try:
+            async with self.db.sessionmaker() as session:
+                done |= await patrols.periodic(session, settings=self.settings, now=self.clock())
+        except Exception:  # noqa: BLE001 - one domain's failure must not hold up the others; retried next round
+            log.exception("the patrols' periodic round failed")
         if any(done.values()):
             log.info("periodic round", extra=done)
         return done
