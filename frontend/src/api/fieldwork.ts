@@ -228,3 +228,103 @@ export function fetchCover() {
 export function fetchOnDutyNow() {
   return api.get<OnDuty[]>('/fieldwork/on-duty-now')
 }
+
+// --- patrol coverage (station chief and above) ---
+
+/** One grid of GET /grids (the fields the coverage screen uses). */
+export interface GridSummary {
+  id: number
+  code: string
+  name: string
+  community_id: number
+  is_active: boolean
+}
+
+/** GET /fieldwork/unpatrolled: the grids in scope with no patrol started that Beijing day. */
+export interface Unpatrolled {
+  day: string
+  grids: { id: number; code: string; name: string }[]
+}
+
+/** GET /grids/{id}/coverage (GridCoverageOut): one Beijing day, or the week from its Monday. */
+export interface GridCoverage {
+  grid_id: number
+  from: string
+  to: string
+  patrolled: boolean
+  patrol_count: number
+  distance_m: number
+  /** 0…1: the share of the grid within the coverage buffer of a track. */
+  covered_share: number
+  buildings_visited: number
+  buildings_total: number
+}
+
+export function fetchUnpatrolled(day: string) {
+  return api.get<Unpatrolled>('/fieldwork/unpatrolled', { query: { day } })
+}
+
+export async function fetchGridsInScope(): Promise<GridSummary[]> {
+  const page = await api.get<{ items: GridSummary[] }>('/grids', { query: { limit: 1000 } })
+  return (page?.items ?? []).filter((g) => g.is_active !== false)
+}
+
+export function fetchGridCoverage(gridId: number, period: { day: string } | { week: string }) {
+  return api.get<GridCoverage>(`/grids/${gridId}/coverage`, { query: period })
+}
+
+// --- home visits 入户走访 ---
+
+export interface SpecialGroup {
+  id: number
+  code: string
+  name_zh: string
+  name_en: string
+  visit_every_days: number
+  is_active: boolean
+}
+
+export interface SpecialResident {
+  id: number
+  grid_id: number
+  group: SpecialGroup
+  building_id: number | null
+  name: string
+  /** Masked (138****5678) unless the caller may read personal data; shown as given. */
+  phone: string | null
+  id_number: string | null
+  address: string | null
+  visit_every_days: number | null
+  required_every_days: number
+  note: string | null
+  is_active: boolean
+  last_visited_at: string | null
+  created_at: string
+}
+
+/** GET /fieldwork/visits/overdue (OverdueOut): never visited first, then the longest overdue. */
+export interface OverdueVisit {
+  resident: SpecialResident
+  grid: { id: number; code: string; name: string; leader?: { id: number; name: string } | null }
+  never_visited: boolean
+  days_since_visit: number | null
+  days_overdue: number | null
+}
+
+export interface Visit {
+  id: number
+  resident_id: number
+  visited_at: string
+  visitors: { id: number; name: string }[]
+  notes: string
+  created_by: { id: number; name: string }
+  created_at: string
+}
+
+export function fetchOverdueVisits() {
+  return api.get<OverdueVisit[]>('/fieldwork/visits/overdue')
+}
+
+export function recordVisit(residentId: number, body: { visited_at: string; notes: string }) {
+  return api.post<Visit>(`/special-residents/${residentId}/visits`, { json: body })
+}

@@ -29,6 +29,8 @@ const SECTION_OF: [string, string][] = [
   ['/quick-report', '/patrol'],
   ['/my-day', '/patrol'],
   ['/leave', '/patrol'],
+  ['/coverage', '/matters'],
+  ['/visits', '/me'],
 ]
 
 export function sectionOf(path: string): string {

@@ -61,6 +61,13 @@ export const routes = [
   },
   { path: '/my-day', name: 'my-day', component: () => import('@/pages/fieldwork/MyDayPage.vue'), meta: { titleKey: 'myday.title' } },
   { path: '/leave', name: 'leave', component: () => import('@/pages/fieldwork/LeavePage.vue'), meta: { titleKey: 'leave.title' } },
+  {
+    path: '/coverage',
+    name: 'coverage',
+    component: () => import('@/pages/fieldwork/CoveragePage.vue'),
+    meta: { titleKey: 'coverage.title' },
+  },
+  { path: '/visits', name: 'visits', component: () => import('@/pages/fieldwork/VisitsPage.vue'), meta: { titleKey: 'visits.title' } },
   { path: '/map', name: 'map', component: () => import('@/pages/grids/MapPage.vue'), meta: { titleKey: 'nav.map' } },
   { path: '/me', name: 'me', component: () => import('@/pages/me/MePage.vue'), meta: { titleKey: 'nav.me' } },
   { path: '/:pathMatch(.*)*', redirect: '/map' },

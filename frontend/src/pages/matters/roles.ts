@@ -26,3 +26,13 @@ export function canReport(role: Role | undefined): boolean {
 export function canSupervise(role: Role | undefined): boolean {
   return role === 'station_chief' || role === 'street_officer' || role === 'department_officer' || role === 'administrator'
 }
+
+/** 今日巡查 (patrol coverage): the roles the server lets read tracks (station chief, street officer, administrator). */
+export function canSeeCoverage(role: Role | undefined): boolean {
+  return role === 'station_chief' || role === 'street_officer' || role === 'administrator'
+}
+
+/** 入户走访 (home visits): grid leaders and station chiefs. */
+export function canVisit(role: Role | undefined): boolean {
+  return role === 'grid_leader' || role === 'station_chief'
+}
