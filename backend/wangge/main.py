@@ -18,6 +18,7 @@ from wangge.accounts.router import router as accounts_router
 from wangge.accounts.security import Passwords
 from wangge.config import Settings, get_settings
 from wangge.database import Database
+from wangge.emergencies.router import router as emergencies_router
 from wangge.fieldwork.patrols_router import router as patrols_router
 from wangge.fieldwork.people_router import router as people_router
 from wangge.hierarchy.router import router as hierarchy_router
@@ -28,6 +29,7 @@ from wangge.migrate import current_revision, head_revision
 from wangge.notify.router import router as notify_router
 from wangge.notify.worker import start_embedded
 from wangge.open311.router import router as open311_router
+from wangge.station.router import router as station_router
 
 log = logging.getLogger("wangge")
 NOT_SPA = ("api/", "docs", "redoc", "openapi.json", "healthz", "readyz", "open311/")
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(notify_router)
     api.include_router(people_router)
     api.include_router(patrols_router)
+    api.include_router(station_router)
+    api.include_router(emergencies_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

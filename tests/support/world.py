@@ -31,6 +31,22 @@ from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
 TABLES = (
+    "activation_members",
+    "activations",
+    "tier_members",
+    "response_tiers",
+    "incident_reports",
+    "drills",
+    "contingency_plans",
+    "incidents",
+    "hazards",
+    "inspection_tasks",
+    "hazard_cycles",
+    "special_periods",
+    "supervision_notes",
+    "triage_items",
+    "triage_attendees",
+    "triage_meetings",
     "home_visits",
     "special_residents",
     "log_dispositions",

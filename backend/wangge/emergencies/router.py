@@ -1,0 +1,5 @@
+"""HTTP routes of emergencies."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""HTTP routes of station."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
