@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     # The web process delivers the outbox too (fine for one process); in production set it false and run
     # `wangge worker` beside the web workers.
     embedded_worker: bool = True
+    # Emergencies: the first report is due this long after an incident is known, follow-ups at this interval
+    # until the final report; a called-out tier should muster within this target.
+    first_report_minutes: int = Field(30, ge=1)
+    followup_report_minutes: int = Field(60, ge=1)
+    muster_target_minutes: int = Field(5, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

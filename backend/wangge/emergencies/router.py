@@ -1,5 +1,161 @@
-"""HTTP routes of emergencies."""
+"""HTTP routes of emergencies: incidents and their timed reports, response tiers, activations with acknowledgement
+and arrival, contingency plans and drills. Thin functions that hand the work to emergencies.service."""
 
-from fastapi import APIRouter
+from typing import Annotated, Any, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Request
+
+from wangge.accounts.dependencies import CurrentSubject
+from wangge.deps import SessionDep, SettingsDep
+from wangge.emergencies import schemas, service
+from wangge.emergencies.models import Activation, Incident
+
+router = APIRouter(tags=["Emergencies"])
+
+
+async def _incident(db: SessionDep, subject: CurrentSubject, incident_id: int) -> Incident:
+    service.require_staff(subject)
+    return await service.get_visible(db, subject=subject, incident_id=incident_id)
+
+
+CurrentIncident = Annotated[Incident, Depends(_incident)]
+
+
+async def _activation_out(db: SessionDep, a: Activation) -> dict[str, Any]:
+    return (await service.activations_out(db, [a]))[0]
+
+
+# --- incidents and reports -------------------------------------------------------------------------------------
+
+
+@router.post("/incidents", status_code=201, response_model=schemas.IncidentDetail)
+async def raise_incident(
+    request: Request, db: SessionDep, subject: CurrentSubject, settings: SettingsDep, data: schemas.IncidentIn
+) -> Any:
+    """Raise an incident: located to its grid by the point (or the caller's own grid); station and street are told
+    at once, and the first report's clock starts."""
+    i = await service.raise_incident(
+        db, subject=subject, data=data, settings=settings, sqlite=request.app.state.db.is_sqlite
+    )
+    await db.commit()
+    return await service.incident_detail(db, incident=i)
+
+
+@router.get("/incidents", response_model=list[schemas.IncidentOut])
+async def list_incidents(
+    db: SessionDep, subject: CurrentSubject, status: Literal["open", "closed"] | None = None
+) -> Any:
+    """Incidents in your area, newest first, each with its report clock."""
+    return await service.incidents_out(db, await service.list_incidents(db, subject=subject, status=status))
+
+
+@router.get("/incidents/{incident_id}", response_model=schemas.IncidentDetail)
+async def get_incident(db: SessionDep, incident: CurrentIncident) -> Any:
+    """The incident with its reports (each with its lateness), the report clock, the activations with their muster
+    and the contingency plans for its type."""
+    return await service.incident_detail(db, incident=incident)
+
+
+@router.post("/incidents/{incident_id}/reports", status_code=201, response_model=schemas.ReportOut)
+async def add_report(db: SessionDep, subject: CurrentSubject, incident: CurrentIncident, data: schemas.ReportIn) -> Any:
+    """首报 first (once, before anything else), 续报 follow-ups, 终报 final (closes the incident)."""
+    r = await service.add_report(db, subject=subject, incident=incident, data=data)
+    await db.commit()
+    return service.report_out(r)
+
+
+# --- response tiers and activations ----------------------------------------------------------------------------
+
+
+@router.get("/response-tiers", response_model=list[schemas.TierOut])
+async def list_tiers(
+    db: SessionDep,
+    subject: CurrentSubject,
+    unit_level: Literal["community", "street"] | None = None,
+    unit_id: Annotated[int | None, Query()] = None,
+) -> Any:
+    return await service.tiers_out(
+        db, await service.list_tiers(db, subject=subject, unit_level=unit_level, unit_id=unit_id)
+    )
+
+
+@router.put("/response-tiers", response_model=schemas.TierOut)
+async def put_tier(db: SessionDep, subject: CurrentSubject, data: schemas.TierIn) -> Any:
+    """Create or replace a tier (1–3) of a community or street with its named members."""
+    tier = await service.put_tier(db, subject=subject, data=data)
+    await db.commit()
+    return (await service.tiers_out(db, [tier]))[0]
+
+
+@router.post("/incidents/{incident_id}/activations", status_code=201, response_model=schemas.ActivationOut)
+async def activate(
+    db: SessionDep,
+    subject: CurrentSubject,
+    settings: SettingsDep,
+    incident: CurrentIncident,
+    data: schemas.ActivationIn,
+) -> Any:
+    """Call out a tier (any tier, in any order; each once per incident): its members are notified at once."""
+    a = await service.activate(db, subject=subject, incident=incident, tier_id=data.tier_id, settings=settings)
+    await db.commit()
+    return await _activation_out(db, a)
+
+
+@router.post("/activations/{activation_id}/ack", response_model=schemas.ActivationOut)
+async def acknowledge(db: SessionDep, subject: CurrentSubject, activation_id: int) -> Any:
+    """The member answers the call (a repeat keeps the first time)."""
+    a = await service.acknowledge(db, subject=subject, activation_id=activation_id)
+    await db.commit()
+    return await _activation_out(db, a)
+
+
+@router.post("/activations/{activation_id}/arrive", response_model=schemas.ActivationOut)
+async def arrive(db: SessionDep, subject: CurrentSubject, activation_id: int) -> Any:
+    """The member is on the scene (a repeat keeps the first time)."""
+    a = await service.arrive(db, subject=subject, activation_id=activation_id)
+    await db.commit()
+    return await _activation_out(db, a)
+
+
+# --- contingency plans and drills ------------------------------------------------------------------------------
+
+
+@router.get("/contingency-plans", response_model=list[schemas.PlanOut])
+async def list_plans(db: SessionDep, subject: CurrentSubject, incident_type: str | None = None) -> Any:
+    today = service.local_today()
+    return [
+        service.plan_out(p, today) for p in await service.list_plans(db, subject=subject, incident_type=incident_type)
+    ]
+
+
+@router.get("/contingency-plans/overdue-reviews", response_model=list[schemas.PlanOut])
+async def overdue_reviews(db: SessionDep, subject: CurrentSubject) -> Any:
+    """Active plans in your area whose review date has passed."""
+    today = service.local_today()
+    return [service.plan_out(p, today) for p in await service.list_plans(db, subject=subject, overdue_only=True)]
+
+
+@router.post("/contingency-plans", status_code=201, response_model=schemas.PlanOut)
+async def create_plan(db: SessionDep, subject: CurrentSubject, data: schemas.PlanIn) -> Any:
+    p = await service.create_plan(db, subject=subject, data=data)
+    await db.commit()
+    return service.plan_out(p)
+
+
+@router.patch("/contingency-plans/{plan_id}", response_model=schemas.PlanOut)
+async def update_plan(db: SessionDep, subject: CurrentSubject, plan_id: int, data: schemas.PlanUpdate) -> Any:
+    p = await service.update_plan(db, subject=subject, plan_id=plan_id, data=data)
+    await db.commit()
+    return service.plan_out(p)
+
+
+@router.get("/drills", response_model=list[schemas.DrillOut])
+async def list_drills(db: SessionDep, subject: CurrentSubject, plan_id: int | None = None) -> Any:
+    return await service.list_drills(db, subject=subject, plan_id=plan_id)
+
+
+@router.post("/drills", status_code=201, response_model=schemas.DrillOut)
+async def record_drill(db: SessionDep, subject: CurrentSubject, data: schemas.DrillIn) -> Any:
+    d = await service.record_drill(db, subject=subject, data=data)
+    await db.commit()
+    return d
