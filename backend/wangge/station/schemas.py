@@ -1,0 +1,138 @@
+"""API shapes of the station's day: triage meetings and decisions, supervision notes, the hazard cycle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from wangge.matters.schemas import Latitude, Longitude, Target
+from wangge.schemas_common import Input
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+Decision = Literal["station", "escalate", "close", "merge"]
+RiskLevel = Literal["major", "high", "medium", "low"]
+HazardStatus = Literal["open", "assigned", "fixed", "closed"]
+
+
+# --- triage ------------------------------------------------------------------------------------------------------
+
+
+class MeetingOpen(Input):
+    day: date | None = Field(None, description="The meeting's day (Beijing); today when left out")
+
+
+class DecisionBody(Input):
+    """What the chief decides on an item. `station`: handle in the station, to a line 条线 (`assignee`) and/or a
+    person (`assignee_user_id`); `escalate`: to the street or a department (`target`, `reason`); `close`: with the
+    explanation (`reason`); `merge`: as a duplicate of `into`."""
+
+    decision: Decision
+    assignee: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    assignee_user_id: int | None = None
+    note: Text | None = None
+    reason: Text | None = None
+    target: Target | None = None
+    into: int | None = Field(None, description="The matter id this one duplicates (merge)")
+
+    @model_validator(mode="after")
+    def _station_needs_someone(self) -> DecisionBody:
+        if self.decision == "station" and not (self.assignee or self.assignee_user_id):
+            raise ValueError("a station decision names the line or person: assignee and/or assignee_user_id")
+        return self
+
+
+class BatchDecision(DecisionBody):
+    item_ids: list[int] = Field(min_length=1, max_length=200)
+
+
+class AttendeeIn(Input):
+    user_id: int | None = None
+    name: Name
+    role: Annotated[str, StringConstraints(max_length=50)] | None = None
+
+
+class MinutesIn(Input):
+    text: Annotated[str, StringConstraints(max_length=20000)]
+
+
+# --- supervision -------------------------------------------------------------------------------------------------
+
+
+class SupervisionNoteIn(Input):
+    text: Text
+
+
+# --- hazards -----------------------------------------------------------------------------------------------------
+
+
+class CycleCreate(Input):
+    community_id: int
+    month: Month
+    template_codes: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
+
+
+class HazardFields(Input):
+    place: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    hazard_type: Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,30}$")]
+    risk_level: RiskLevel
+    description: Text
+    responsible_unit: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    deadline: date
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    photo_ids: list[int] = Field(default_factory=list, max_length=9)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> HazardFields:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+
+class HazardCreate(HazardFields):
+    grid_id: int
+
+
+class InspectionResults(Input):
+    results: dict[str, Literal["ok", "hazard", "n/a"]]
+    hazards: list[HazardFields] = Field(default_factory=list, max_length=100)
+
+
+class HazardUpdate(Input):
+    status: HazardStatus
+    note: Text | None = Field(None, description="How it was fixed (kept in the ledger entry)")
+    photo_ids: list[int] = Field(default_factory=list, max_length=9)
+
+
+class HazardAssign(Input):
+    category: Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,40}$")]
+    target: Target | None = None
+    reason: Text
+
+
+class CycleMeeting(Input):
+    held_at: datetime
+    minutes: Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+
+    @model_validator(mode="after")
+    def _aware(self) -> CycleMeeting:
+        if self.held_at.tzinfo is None:
+            raise ValueError("held_at needs a time zone")
+        return self
+
+
+class SpecialPeriodCreate(Input):
+    street_id: int
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    start_date: date
+    end_date: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SpecialPeriodCreate:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
