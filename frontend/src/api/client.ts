@@ -189,4 +189,18 @@ export async function requestFull<T>(path: string, options: RequestOptions = {})
 export const api = {
   get: <T>(path: string, options: Omit<RequestOptions, 'method'> = {}) => request<T>(path, { ...options, method: 'GET' }),
   post: <T>(path: string, options: Omit<RequestOptions, 'method'> = {}) => request<T>(path, { ...options, method: 'POST' }),
+  put: <T>(path: string, options: Omit<RequestOptions, 'method'> = {}) => request<T>(path, { ...options, method: 'PUT' }),
+  patch: <T>(path: string, options: Omit<RequestOptions, 'method'> = {}) => request<T>(path, { ...options, method: 'PATCH' }),
+}
+
+/** A file (an XLSX, a printable page) fetched with the bearer token, since a plain link cannot carry it. */
+export async function requestBlob(path: string): Promise<Blob> {
+  const url = buildUrl(path)
+  const token = hooks?.accessToken() ?? null
+  let response = await send(url, { method: 'GET' }, token)
+  if (response.status === 401 && hooks && token && (await refreshOnce())) {
+    response = await send(url, { method: 'GET' }, hooks.accessToken())
+  }
+  if (!response.ok) throw await errorFromResponse(response)
+  return response.blob()
 }

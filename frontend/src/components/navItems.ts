@@ -31,6 +31,10 @@ const SECTION_OF: [string, string][] = [
   ['/leave', '/patrol'],
   ['/coverage', '/matters'],
   ['/visits', '/me'],
+  ['/triage', '/matters'],
+  ['/hazards', '/matters'],
+  ['/incidents', '/matters'],
+  ['/emergency', '/matters'],
 ]
 
 export function sectionOf(path: string): string {

@@ -36,3 +36,28 @@ export function canSeeCoverage(role: Role | undefined): boolean {
 export function canVisit(role: Role | undefined): boolean {
   return role === 'grid_leader' || role === 'station_chief'
 }
+
+/** 研判会 (the daily triage board): station chiefs (the server decides; administrators may look). */
+export function canTriage(role: Role | undefined): boolean {
+  return role === 'station_chief' || role === 'administrator'
+}
+
+/** 督办 note on a matter: station chiefs, street officers, administrators. */
+export function canAddSupervisionNote(role: Role | undefined): boolean {
+  return role === 'station_chief' || role === 'street_officer' || role === 'administrator'
+}
+
+/** 隐患台账 (hazard ledger): station chiefs and grid leaders, street officers and administrators. */
+export function canSeeHazards(role: Role | undefined): boolean {
+  return role === 'station_chief' || role === 'grid_leader' || role === 'street_officer' || role === 'administrator'
+}
+
+/** The red 上报突发 button: grid staff (and station chiefs). */
+export function canRaiseEmergency(role: Role | undefined): boolean {
+  return !!role && (GRID_STAFF.includes(role) || role === 'station_chief')
+}
+
+/** The emergency console's commands (incident list, tier activation): station chiefs, street officers, administrators. */
+export function canCommandIncidents(role: Role | undefined): boolean {
+  return role === 'station_chief' || role === 'street_officer' || role === 'administrator'
+}
