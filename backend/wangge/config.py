@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # The web process delivers the outbox too (fine for one process); in production set it false and run
     # `wangge worker` beside the web workers.
     embedded_worker: bool = True
+    # Delivered notification events are removed after this many days (they may carry a reporter's phone number).
+    outbox_retention_days: int = Field(30, ge=1)
     # Emergencies: the first report is due this long after an incident is known, follow-ups at this interval
     # until the final report; a called-out tier should muster within this target.
     first_report_minutes: int = Field(30, ge=1)

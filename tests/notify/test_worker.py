@@ -463,3 +463,53 @@ def test_a_reported_matter_reaches_its_grid_staff_and_the_webhook(
     notes = notifications_of(live, request.event_id)
     assert notes and all(n.matter_id == matter and code in n.title for n in notes)
     assert world.users["grid_leader"] in {n.user_id for n in notes}
+
+
+def test_delivered_events_are_purged_after_the_retention_period_and_pending_ones_never(live, world):
+    """Delivered events carry personal data; the worker's rounds remove them after the retention period."""
+    import asyncio
+    import threading
+    import uuid
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from wangge.database import Database
+    from wangge.matters.models import OutboxEvent
+    from wangge.models_common import utcnow
+    from wangge.notify.worker import OutboxWorker
+
+    now = utcnow()
+    old = now - timedelta(days=live.settings.outbox_retention_days + 1)
+    with live.session() as s:
+        for delivered in (old, now, None):
+            s.add(
+                OutboxEvent(
+                    event_id=str(uuid.uuid4()),
+                    topic="matter.resolved",
+                    payload={"data": {}},
+                    created_at=old,
+                    available_at=now + timedelta(days=1),
+                    attempts=1,
+                    delivered_at=delivered,
+                )
+            )
+        s.commit()
+
+    purged: list[int] = []
+
+    async def run() -> None:
+        db = Database(live.settings.database_url)
+        try:
+            async with OutboxWorker(db, live.settings) as worker:
+                purged.append(await worker.purge_delivered())
+        finally:
+            await db.dispose()
+
+    t = threading.Thread(target=lambda: asyncio.run(run()))
+    t.start()
+    t.join()
+    assert purged == [1]
+    with live.session() as s:
+        left = sorted((e.delivered_at is None) for e in s.execute(select(OutboxEvent)).scalars())
+    assert left == [False, True]  # the recent delivered one and the pending one stay

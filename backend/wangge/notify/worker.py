@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import User
@@ -293,9 +293,24 @@ class OutboxWorker:
                 done |= await patrols.periodic(session, settings=self.settings, now=self.clock())
         except Exception:  # noqa: BLE001 - one domain's failure must not hold up the others; retried next round
             log.exception("the patrols' periodic round failed")
+        try:
+            done["outbox_purged"] = await self.purge_delivered()
+        except Exception:  # noqa: BLE001 - retried at the next round
+            log.exception("purging delivered events failed")
         if any(done.values()):
             log.info("periodic round", extra=done)
         return done
+
+    async def purge_delivered(self) -> int:
+        """Delivered events carry personal data (a resolved matter's event has the reporter's phone for the SMS
+        gateway), so they are not kept longer than `outbox_retention_days`; undelivered ones are never removed."""
+        cutoff = self.clock() - timedelta(days=self.settings.outbox_retention_days)
+        async with self.db.sessionmaker() as session:
+            result = await session.execute(
+                delete(OutboxEvent).where(OutboxEvent.delivered_at.is_not(None), OutboxEvent.delivered_at < cutoff)
+            )
+            await session.commit()
+            return result.rowcount or 0
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set: a full batch is followed at once by the next, otherwise wait a poll."""
