@@ -38,6 +38,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     with session:
         accounts = load.load(session, Passwords(get_settings()))
     engine.dispose()
+    from wangge.demo import matters as demo_matters
+
+    asyncio.run(demo_matters.seed(get_settings()))
     print(f"Demo data loaded. Demo accounts (password for all: {load.DEMO_PASSWORD}):")
     for a in accounts:
         print(f"  {a.username:<10} {a.role:<19} {a.display_name:<8} {a.scope}")

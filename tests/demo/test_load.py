@@ -16,13 +16,14 @@ from wangge.accounts.models import User
 from wangge.database import create_sync_db_engine
 from wangge.demo.load import DEMO_PASSWORD
 from wangge.hierarchy.models import Building, Community, Grid, Place
+from wangge.matters.models import Matter
 
 
 def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {
             m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one()
-            for m in (Community, Grid, Building, Place, User)
+            for m in (Community, Grid, Building, Place, User, Matter)
         }
 
 
@@ -46,6 +47,10 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
         assert second.stdout == first.stdout
         assert _counts(engine) == counts
         assert counts["communities"] == 3 and counts["users"] >= 7
+        # Sample matters, made once through the services: two brought back to the station for the triage board.
+        with engine.connect() as conn:
+            statuses = sorted(conn.execute(select(Matter.status)).scalars())
+        assert statuses == ["at_station", "at_station", "resolved", "submitted", "submitted"]
         with engine.connect() as conn:
             main_id = conn.execute(select(Community.id).order_by(Community.code)).scalars().first()
             households = conn.execute(select(func.sum(Grid.households)).where(Grid.community_id == main_id)).scalar()
