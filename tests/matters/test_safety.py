@@ -219,6 +219,9 @@ def test_supervision_lists_overdue_and_the_worker_tells_the_owner_and_the_level_
     assert [(i["id"], i["overdue"], i["owner"]) for i in items] == [(mid, True, "grid_leader的名字")]
     inbox = client.get("/api/v1/matters?box=all", headers=world.headers("station_chief")).json()["items"]
     assert inbox[0]["id"] == mid and inbox[0]["deadlines"]["overdue"] is True
+    # Lists carry the category as a record does: id, code and name.
+    assert inbox[0]["category"]["code"] == items[0]["category"]["code"] == "sanitation"
+    assert inbox[0]["category"]["name"] == "环境卫生"
 
     import asyncio
 

@@ -1006,7 +1006,7 @@ async def inbox(
     is_open = case((Matter.status.in_(open_values), 0), else_=1)
     rows = (
         await db.execute(
-            select(Matter, Category.name_zh, Grid.name)
+            select(Matter, Category.id, Category.code, Category.name_zh, Grid.name)
             .join(Category, Category.id == Matter.category_id)
             .outerjoin(Grid, Grid.id == Matter.grid_id)
             .where(*conds)
@@ -1020,7 +1020,7 @@ async def inbox(
         {
             "id": m.id,
             "tracking_code": m.tracking_code,
-            "category": cat,
+            "category": {"id": cat_id, "code": cat_code, "name": cat},
             "description": m.description[:120],
             "status": m.status,
             "route": m.route,
@@ -1030,7 +1030,7 @@ async def inbox(
             "created_at": m.created_at,
             "deadlines": deadlines(m, now, soon),
         }
-        for m, cat, grid_name in rows
+        for m, cat_id, cat_code, cat, grid_name in rows
     ]
     return items, total
 
@@ -1041,7 +1041,7 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
     horizon = now + timedelta(hours=settings.due_soon_hours)
     rows = (
         await db.execute(
-            select(Matter, Category.name_zh)
+            select(Matter, Category.id, Category.code, Category.name_zh)
             .join(Category, Category.id == Matter.category_id)
             .where(
                 visible(subject),
@@ -1051,16 +1051,16 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
             .order_by(func.coalesce(Matter.sign_due_at, Matter.due_at))
         )
     ).all()
-    names = await _names(db, {m.owner_id for m, _ in rows})
+    names = await _names(db, {row[0].owner_id for row in rows})
     out = []
-    for m, cat in rows:
+    for m, cat_id, cat_code, cat in rows:
         since = (await db.execute(select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == m.id))).scalar()
         d = deadlines(m, now, timedelta(hours=settings.due_soon_hours))
         out.append(
             {
                 "id": m.id,
                 "tracking_code": m.tracking_code,
-                "category": cat,
+                "category": {"id": cat_id, "code": cat_code, "name": cat},
                 "status": m.status,
                 "holder": {"level": m.holder_level, "name": await holder_name(db, m)},
                 "owner": names.get(m.owner_id),

@@ -236,11 +236,11 @@ export interface Matter {
   covered_by?: { id: number; name: string; until?: string | null } | null
 }
 
-/** One row of GET /api/v1/matters. `category` is the Chinese name here, not a Ref. */
+/** One row of GET /api/v1/matters. */
 export interface MatterListItem {
   id: number
   tracking_code: string
-  category: string
+  category: Ref
   description: string
   status: MatterStatus
   route: string | null
@@ -288,7 +288,7 @@ export interface Handoff {
 export interface SupervisionItem {
   id: number
   tracking_code: string
-  category: string
+  category: Ref
   status: MatterStatus
   holder: { level: HolderLevel; name: string | null }
   owner: string | null
