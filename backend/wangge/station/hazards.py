@@ -26,7 +26,7 @@ from wangge.matters.schemas import ActionIn, MatterCreate
 from wangge.matters.workcalendar import SHANGHAI
 from wangge.models_common import as_utc, utcnow
 from wangge.station.models import ChecklistTemplate, Hazard, HazardCycle, InspectionTask, SpecialPeriod
-from wangge.station.triage import beijing_today, visible_community
+from wangge.station.triage import beijing_today, in_visible_community, visible_community
 
 NEXT_STATUS = {"open": "assigned", "assigned": "fixed", "fixed": "closed"}
 DONE = ("fixed", "closed")
@@ -124,16 +124,7 @@ async def create_cycle(db: AsyncSession, *, subject: Subject, data: Any) -> Haza
 
 async def get_cycle(db: AsyncSession, *, subject: Subject, cycle_id: int) -> HazardCycle:
     _require_staff(subject)
-    cycle = (
-        await db.execute(
-            select(HazardCycle)
-            .join(Community, Community.id == HazardCycle.community_id)
-            .where(HazardCycle.id == cycle_id, scope.visible(subject, Community, "community"))
-        )
-    ).scalar()
-    if cycle is None:
-        raise NotFound(f"No hazard cycle with id {cycle_id} in your scope")
-    return cycle
+    return await in_visible_community(db, subject, HazardCycle, cycle_id, "hazard cycle")
 
 
 async def list_cycles(db: AsyncSession, *, subject: Subject, community_id: int | None) -> list[dict[str, Any]]:

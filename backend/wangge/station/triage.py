@@ -55,6 +55,20 @@ async def visible_community(db: AsyncSession, subject: Subject, community_id: in
     return c
 
 
+async def in_visible_community(db: AsyncSession, subject: Subject, model: Any, obj_id: int, label: str) -> Any:
+    """A row of `model` (which has a `community_id`) whose community the subject may see; NotFound otherwise."""
+    obj = (
+        await db.execute(
+            select(model)
+            .join(Community, Community.id == model.community_id)
+            .where(model.id == obj_id, scope.visible(subject, Community, "community"))
+        )
+    ).scalar()
+    if obj is None:
+        raise NotFound(f"No {label} with id {obj_id} in your scope")
+    return obj
+
+
 # --- meetings ----------------------------------------------------------------------------------------------------
 
 
@@ -106,16 +120,7 @@ async def open_meeting(db: AsyncSession, *, subject: Subject, day: date | None) 
 
 async def get_meeting(db: AsyncSession, *, subject: Subject, meeting_id: int) -> TriageMeeting:
     _require_staff(subject)
-    meeting = (
-        await db.execute(
-            select(TriageMeeting)
-            .join(Community, Community.id == TriageMeeting.community_id)
-            .where(TriageMeeting.id == meeting_id, scope.visible(subject, Community, "community"))
-        )
-    ).scalar()
-    if meeting is None:
-        raise NotFound(f"No triage meeting with id {meeting_id} in your scope")
-    return meeting
+    return await in_visible_community(db, subject, TriageMeeting, meeting_id, "triage meeting")
 
 
 async def list_meetings(
