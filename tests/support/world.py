@@ -11,12 +11,14 @@ scoped inside D1/S1/C1/G1a, plus a system administrator. Tokens are minted throu
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from shapely.geometry import Point, Polygon
 from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from wangge import geo
@@ -92,7 +94,22 @@ def square_geojson(lon: float, lat: float, size: float) -> dict[str, Any]:
 
 
 def reset(engine: Any) -> None:
-    """Empty every table, then put back the categories the migration seeds."""
+    """Empty every table, then put back the categories the migration seeds.
+
+    A request a browser page of the previous test still had in flight may hold a lock the TRUNCATE needs; PostgreSQL
+    then ends one of the two as a deadlock. That is a race of the test harness, not of the app: try again."""
+    for attempt in range(5):
+        try:
+            _reset_once(engine)
+            break
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    service.clear_cache()  # the server runs in this process and caches categories
+
+
+def _reset_once(engine: Any) -> None:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))  # noqa: S608 - fixed table names
@@ -101,7 +118,6 @@ def reset(engine: Any) -> None:
                 conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed table names
         now = utcnow()
         conn.execute(insert(Category), [{**c, "created_at": now, "updated_at": now} for c in seed.categories()])
-    service.clear_cache()  # the server runs in this process and caches categories
 
 
 # Community origins (lon, lat) and size; grids sit in the south half of each community.
