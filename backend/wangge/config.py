@@ -41,10 +41,33 @@ class Settings(BaseSettings):
     duplicate_radius_m: float = 50.0
     duplicate_days: int = 7
     due_soon_hours: int = 24
-    # The public tracking page locks a code for a while after this many wrong phone digits.
-    verify_max_failures: int = 5
-    verify_lock_minutes: int = 15
+    # The public tracking page: after this many wrong phone digits for one code from one client address, that
+    # address may not try the code again until this long after its first wrong guess (docs/throttling.md).
+    verify_max_failures: int = Field(5, ge=1)
+    verify_lock_minutes: int = Field(15, ge=1)
     max_photo_bytes: int = 8 * 1024 * 1024
+    # Throttling (docs/throttling.md). Client addresses: the peer's address, unless the peer is one of these
+    # proxies (addresses or networks, e.g. ["127.0.0.1", "10.0.0.0/8"]); then the nearest address in
+    # X-Forwarded-For that is not a trusted proxy. Never list a proxy that does not overwrite X-Forwarded-For.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Where the per-address windows are counted, as a `limits` storage URI. "async+memory://" counts in each
+    # process, so with N web workers an address gets up to N times each limit; "async+redis://host:6379" shares
+    # them. nginx's limit_req in front is the production guard (deploy/).
+    rate_limit_storage: str = "async+memory://"
+    # Per client address, in the `limits` notation ("5/minute", "20 per 15 minutes").
+    sign_in_address_limit: str = "20 per 15 minutes"  # wrong passwords, over all usernames
+    submission_limit: str = "5/minute"  # public submissions
+    upload_limit: str = "30/minute"  # photo uploads (nine may go with one submission)
+    tracking_limit: str = "30/minute"  # public tracking lookups, ratings and objections
+    # Sign-in per account (in the database): after this many wrong passwords in a row the account waits
+    # sign_in_lock_seconds, doubled at each further wrong one, at most sign_in_lock_max_minutes; a success, or no
+    # wrong password for sign_in_forget_minutes, starts again from zero.
+    sign_in_max_failures: int = Field(5, ge=1)
+    sign_in_lock_seconds: int = Field(60, ge=1)
+    sign_in_lock_max_minutes: int = Field(15, ge=1)
+    sign_in_forget_minutes: int = Field(60, ge=1)
+    # Photos uploaded but never attached to a matter (or a hazard) are removed after this many hours.
+    unattached_upload_hours: int = Field(24, ge=1)
     # Field work: A/B partners' grids must touch or lie within this distance; a GPS point implying a faster speed
     # than this from the one before is flagged; tracks are removed after this many days; a grid counts as covered
     # within this distance of a track.

@@ -30,6 +30,7 @@ from wangge.notify.router import router as notify_router
 from wangge.notify.worker import start_embedded
 from wangge.open311.router import router as open311_router
 from wangge.station.router import router as station_router
+from wangge.throttle import Throttle
 
 log = logging.getLogger("wangge")
 NOT_SPA = ("api/", "docs", "redoc", "openapi.json", "healthz", "readyz", "open311/")
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.passwords = Passwords(settings)
+    app.state.throttle = Throttle(settings)
     errors.install(app)
 
     api = APIRouter(prefix="/api/v1")

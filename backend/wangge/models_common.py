@@ -39,3 +39,11 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+
+
+def insert_for(session: Any, model: Any) -> Any:
+    """An INSERT of the session's dialect, which has `on_conflict_do_update` (an atomic upsert on both engines)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, Response, status
 
-from wangge.accounts import schemas, service
+from wangge.accounts import schemas, service, signin
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
+from wangge.errors import Unauthorized
 
 router = APIRouter()
 
@@ -22,8 +23,20 @@ async def token(
     password: Annotated[str, Form(max_length=256)],
     grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
 ) -> dict[str, Any]:
-    """Sign in with username and password (OAuth2 password flow, form-encoded)."""
-    return await service.login(db, settings, request.app.state.passwords, username, password)
+    """Sign in with username and password (OAuth2 password flow, form-encoded). Wrong passwords are throttled
+    per account (growing waits) and per client address: 429 with Retry-After (docs/throttling.md)."""
+    limiter = request.app.state.throttle
+    client = limiter.client(request)
+    await signin.check(db, limiter, username, client)
+    try:
+        tokens = await service.login(db, settings, request.app.state.passwords, username, password)
+    except Unauthorized as exc:
+        if exc.code == "invalid-credentials":
+            await db.rollback()
+            await signin.failed(db, settings, limiter, username, client)
+        raise
+    await signin.succeeded(db, username)
+    return tokens
 
 
 @router.post("/auth/refresh", response_model=schemas.TokenOut, tags=["Auth"])

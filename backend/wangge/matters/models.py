@@ -78,9 +78,9 @@ class Matter(Base):
     sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    # Wrong guesses of the phone's last four digits on the public tracking page; too many lock it for a while.
-    verify_failures: Mapped[int] = mapped_column(Integer, default=0)
-    verify_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The SHA-256 of the secret in the resident's tracking link (never the secret itself); matters that came in
+    # another way have none and are followed with the phone's last digits.
+    tracking_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -127,6 +127,19 @@ class MatterEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TrackingAttempt(Base):
+    """Phone-digit checks of one matter from one client address, kept apart from the matter so that a guess never
+    changes the matter's version (staff would get 412) and a guesser locks out only their own address. The count
+    is raised in one INSERT … ON CONFLICT … RETURNING before the digits are checked (see matters/tracking.py)."""
+
+    __tablename__ = "tracking_attempts"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Photo(Base):

@@ -2,7 +2,7 @@
 categories, photos, and the resident's public pages (no account: a tracking code and the phone's last digits)."""
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
@@ -11,13 +11,14 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from wangge import throttle
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
-from wangge.matters import flow, hotline, idempotency, schemas, service
+from wangge.matters import flow, hotline, idempotency, schemas, service, tracking
 from wangge.matters.models import CalendarOverride, Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
-from wangge.models_common import as_utc, utcnow
+from wangge.models_common import utcnow
 
 router = APIRouter()
 public = APIRouter(prefix="/public", tags=["Public"])
@@ -384,9 +385,11 @@ async def upload_photo(
     request: Request,
     db: SessionDep,
     subject: CurrentSubject,
+    limiter: throttle.ThrottleDep,
     file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo")],
 ) -> Any:
     """Upload a photo (staff); attach it by id when creating a matter. EXIF time and position are kept."""
+    await limiter.hit("upload", f"user:{subject.user_id}", "Too many photo uploads; wait a moment")
     return _photo_created(await _store_photo(request, db, file, subject.user_id))
 
 
@@ -407,7 +410,9 @@ async def public_categories(db: SessionDep) -> Any:
     return await list_categories(db)
 
 
-@public.post("/photos", status_code=201)
+@public.post(
+    "/photos", status_code=201, dependencies=[throttle.per_address("upload", "Too many photo uploads; wait a moment")]
+)
 async def public_upload_photo(
     request: Request, db: SessionDep, file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo")]
 ) -> Any:
@@ -415,7 +420,12 @@ async def public_upload_photo(
     return _photo_created(await _store_photo(request, db, file, None))
 
 
-@public.post("/matters", status_code=201, response_model=schemas.PublicCreated)
+@public.post(
+    "/matters",
+    status_code=201,
+    response_model=schemas.PublicCreated,
+    dependencies=[throttle.per_address("submission", "Too many requests submitted from your address; wait a moment")],
+)
 async def public_submit(
     request: Request,
     db: SessionDep,
@@ -423,49 +433,29 @@ async def public_submit(
     data: schemas.PublicMatterCreate,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Any:
-    """Submit a request without an account. Keep the tracking code: with the phone's last four digits it shows
-    the progress and lets you rate the result."""
+    """Submit a request without an account. Keep the tracking link (/track/CODE#t=TOKEN with the returned
+    `tracking_token`): it shows the progress and lets you rate the result. The tracking code with the phone's last
+    four digits does too."""
 
     async def create() -> tuple[int, dict[str, Any], None]:
-        m, grid, community = await service.create_public(db, data, settings, sqlite=request.app.state.db.is_sqlite)
+        token, token_hash = tracking.new_token()
+        m, grid, community = await service.create_public(
+            db, data, settings, sqlite=request.app.state.db.is_sqlite, tracking_token_hash=token_hash
+        )
         return (
             201,
             {
                 "tracking_code": m.tracking_code,
+                "tracking_token": token,
                 "status": m.status,
                 "grid": grid.name,
                 "community": community.name,
-                "message": f"已受理登记，查询码 {m.tracking_code}，请凭手机号后四位查询进度",
+                "message": f"已受理登记，查询码 {m.tracking_code}，请保存查询链接，或凭手机号后四位查询进度",
             },
             None,
         )
 
     return await _idempotent_create(request, db, "public", idempotency_key, data.model_dump(mode="json"), create)
-
-
-async def _verified(db: Any, settings: Any, code: str, last4: str) -> Matter:
-    """The matter with this code, if the phone's last four digits match; wrong guesses lock the code a while."""
-    m = (await db.execute(select(Matter).where(Matter.tracking_code == code.upper()))).scalar()
-    now = utcnow()
-    if m is None:
-        raise NotFound("No request with this tracking code")
-    if m.verify_locked_until is not None and as_utc(m.verify_locked_until) > now:
-        raise DomainError(
-            "Too many wrong attempts; try again later",
-            status=429,
-            code="too-many-attempts",
-            headers={"Retry-After": str(int((as_utc(m.verify_locked_until) - now).total_seconds()) + 1)},
-        )
-    if not m.reporter_phone or m.reporter_phone[-4:] != last4:
-        m.verify_failures += 1
-        if m.verify_failures >= settings.verify_max_failures:
-            m.verify_failures = 0
-            m.verify_locked_until = now + timedelta(minutes=settings.verify_lock_minutes)
-        await db.commit()
-        raise NotFound("No request with this tracking code and phone number")
-    if m.verify_failures:
-        m.verify_failures = 0
-    return m
 
 
 PUBLIC_STEPS = {
@@ -520,21 +510,47 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
     }
 
 
-@public.get("/matters/{code}", response_model=schemas.PublicMatterOut)
+TRACKING_LIMIT = "Too many tracking requests from your address; wait a moment"
+
+
+@public.get(
+    "/matters/{code}",
+    response_model=schemas.PublicMatterOut,
+    dependencies=[throttle.per_address("tracking", TRACKING_LIMIT)],
+)
 async def public_track(
-    db: SessionDep, settings: SettingsDep, code: str, phone_last4: Annotated[str, Query(pattern=r"^[0-9]{4}$")]
+    db: SessionDep,
+    settings: SettingsDep,
+    client: throttle.ClientAddress,
+    code: str,
+    phone_last4: Annotated[str | None, Query(pattern=r"^[0-9]{4}$")] = None,
+    token: Annotated[
+        str | None, Header(alias="X-Tracking-Token", max_length=64, description="The token of the tracking link")
+    ] = None,
 ) -> Any:
-    """Follow a request: the tracking code and the last four digits of the phone number given with it."""
-    m = await _verified(db, settings, code, phone_last4)
-    await db.commit()
+    """Follow a request: the tracking code with the token of the tracking link (a header, so that it stays out
+    of access logs) or the last four digits of the phone number given with it."""
+    if token is None and phone_last4 is None:
+        raise Invalid(
+            "Send the token of the tracking link or the phone's last four digits",
+            errors=[{"loc": ["query", "phone_last4"], "msg": "required without a token", "type": "missing"}],
+        )
+    m = await tracking.verified(db, settings, code, client, token=token, last4=phone_last4)
     return await _public_view(db, m)
 
 
-@public.post("/matters/{code}/rating", response_model=schemas.PublicMatterOut)
-async def public_rate(db: SessionDep, settings: SettingsDep, code: str, data: schemas.RatingIn) -> Any:
-    """Rate the result: satisfied or basically satisfied closes it; not satisfied reopens it once to the same
-    handler, and a second time sends it to the station chief."""
-    m = await _verified(db, settings, code, data.phone_last4)
+@public.post(
+    "/matters/{code}/rating",
+    response_model=schemas.PublicMatterOut,
+    dependencies=[throttle.per_address("tracking", TRACKING_LIMIT)],
+)
+async def public_rate(
+    db: SessionDep, settings: SettingsDep, client: throttle.ClientAddress, code: str, data: schemas.RatingIn
+) -> Any:
+    """Rate the result (with the link's token or the phone's last digits): satisfied or basically satisfied
+    closes it; not satisfied reopens it once to the same handler, and a second time sends it to the station
+    chief."""
+    m = await tracking.verified(db, settings, code, client, token=data.token, last4=data.phone_last4)
     if data.rating == "not_satisfied":
         action = "reopen" if m.reopen_count == 0 else "reopen_to_station"
         body = schemas.ActionIn(reason=data.comment or "居民不满意")
@@ -547,10 +563,16 @@ async def public_rate(db: SessionDep, settings: SettingsDep, code: str, data: sc
     return await _public_view(db, m)
 
 
-@public.post("/matters/{code}/objection", response_model=schemas.PublicMatterOut)
-async def public_object(db: SessionDep, settings: SettingsDep, code: str, data: schemas.ObjectionIn) -> Any:
+@public.post(
+    "/matters/{code}/objection",
+    response_model=schemas.PublicMatterOut,
+    dependencies=[throttle.per_address("tracking", TRACKING_LIMIT)],
+)
+async def public_object(
+    db: SessionDep, settings: SettingsDep, client: throttle.ClientAddress, code: str, data: schemas.ObjectionIn
+) -> Any:
     """Object during the public notice 公示 of an approval; it goes back to the department to decide again."""
-    m = await _verified(db, settings, code, data.phone_last4)
+    m = await tracking.verified(db, settings, code, client, token=data.token, last4=data.phone_last4)
     await service.act(db, None, m, "object", schemas.ActionIn(reason=data.reason), resident=True)
     await db.commit()
     await db.refresh(m)

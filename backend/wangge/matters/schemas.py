@@ -125,7 +125,16 @@ class CalendarStatus(Output):
 
 
 class Verify(Input):
-    phone_last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+    """Proof of owning the request: the token of the tracking link, or the phone's last four digits."""
+
+    token: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    phone_last4: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")] | None = None
+
+    @model_validator(mode="after")
+    def _one_proof(self) -> Verify:
+        if self.token is None and self.phone_last4 is None:
+            raise ValueError("send the token of the tracking link or the phone's last four digits")
+        return self
 
 
 class RatingIn(Verify):
@@ -258,6 +267,8 @@ class PublicMatterOut(Output):
 
 class PublicCreated(Output):
     tracking_code: str
+    # The secret of the resident's tracking link (/track/CODE#t=TOKEN): shown once, stored only as a hash.
+    tracking_token: str
     status: str
     grid: str
     community: str

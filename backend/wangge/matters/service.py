@@ -408,9 +408,7 @@ def _new_matter(
     *, lat: float | None, lon: float | None, grid: Grid | None, community: Community, **values: Any
 ) -> Matter:
     """A matter placed and pointed, not yet saved, so that it is written with one INSERT."""
-    m = Matter(
-        tracking_code=new_tracking_code(), version=1, reopen_count=0, verify_failures=0, created_at=utcnow(), **values
-    )
+    m = Matter(tracking_code=new_tracking_code(), version=1, reopen_count=0, created_at=utcnow(), **values)
     _set_point(m, lat, lon)
     _place(m, grid, community)
     return m
@@ -499,9 +497,16 @@ async def create_by_staff(
 
 
 async def create_public(
-    db: AsyncSession, data: Any, settings: Settings, *, sqlite: bool, source: str = "resident"
+    db: AsyncSession,
+    data: Any,
+    settings: Settings,
+    *,
+    sqlite: bool,
+    source: str = "resident",
+    tracking_token_hash: str | None = None,
 ) -> tuple[Matter, Grid, Community]:
-    """A resident's request: routed by its point to a grid, which must sign for it."""
+    """A resident's request: routed by its point to a grid, which must sign for it. `tracking_token_hash` is the
+    hash of the secret in the resident's tracking link, when they are given one."""
     category = await category_by_code(db, data.category)
     found = await locate(db, data.lat, data.lon, sqlite=sqlite)
     if found is None:
@@ -527,6 +532,7 @@ async def create_public(
         reporter_phone=data.reporter_phone,
         status=Status.submitted,
         holder_level="grid",
+        tracking_token_hash=tracking_token_hash,
     )
     _start_step(m, cal, category, "grid", now, sign=True)
     await _save(db, m, photos)
