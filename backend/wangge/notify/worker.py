@@ -294,6 +294,11 @@ class OutboxWorker:
         except Exception:  # noqa: BLE001 - one domain's failure must not hold up the others; retried next round
             log.exception("the patrols' periodic round failed")
         try:
+            async with self.db.sessionmaker() as session:
+                done |= await _abuse_housekeeping(session, self.settings, self.clock())
+        except Exception:  # noqa: BLE001 - retried at the next round
+            log.exception("removing unused uploads and ended throttling records failed")
+        try:
             done["outbox_purged"] = await self.purge_delivered()
         except Exception:  # noqa: BLE001 - retried at the next round
             log.exception("purging delivered events failed")
@@ -335,6 +340,19 @@ class OutboxWorker:
         finally:
             await self.aclose()
             log.info("worker stopped")
+
+
+async def _abuse_housekeeping(session: AsyncSession, settings: Settings, now: datetime) -> dict[str, int]:
+    """Uploads never attached to anything, and throttling records whose window is over (they name addresses)."""
+    from wangge.accounts import signin
+    from wangge.matters import tracking
+    from wangge.media import cleanup
+
+    return {
+        "uploads_removed": await cleanup.purge_unattached(session, settings, now=now),
+        "tracking_attempts_purged": await tracking.purge_attempts(session, settings),
+        "sign_in_failures_purged": await signin.purge(session, settings),
+    }
 
 
 def start_embedded(app_state: Any) -> Callable[[], Awaitable[None]]:
