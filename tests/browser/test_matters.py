@@ -146,9 +146,13 @@ def test_resident_reports_staff_resolve_resident_rates(world, browser, app_serve
     _no_horizontal_scroll(leader)
     _shot(leader, "matter-resolved")
 
-    # (c) The resident follows it with the code and the last four digits, and rates it 满意.
+    # (c) The resident follows it with the link of the receipt (its secret in the fragment), then — as from
+    # another phone, without the link — with the code and the last four digits, and rates it 满意.
     page.get_by_test_id("report-follow").click()
-    expect(page).to_have_url(re.compile(r"/track/"))
+    expect(page).to_have_url(re.compile(r"/track/WG\w+#t=[\w-]+$"))
+    expect(page.get_by_test_id("track-by-link")).to_be_visible()
+    expect(page.get_by_test_id("track-status")).to_have_attribute("data-status", "resolved")
+    page.goto(page.url.split("#")[0])
     expect(page.get_by_test_id("track-code")).to_have_value(code)
     page.get_by_test_id("track-phone").fill("0000")
     page.get_by_test_id("track-submit").click()

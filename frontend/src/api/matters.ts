@@ -34,18 +34,27 @@ export function submitPublicMatter(body: PublicMatterCreate, idempotencyKey: str
   return api.post<PublicCreated>('/public/matters', { json: body, auth: false, headers: { 'Idempotency-Key': idempotencyKey } })
 }
 
-export function trackMatter(code: string, phoneLast4: string) {
+/** The resident's proof: the token of the tracking link, or the phone's last four digits. */
+export type TrackingProof = { token: string } | { phone_last4: string }
+
+/** The token travels in a header, so that it stays out of access logs (the digits are a query parameter). */
+export function trackMatter(code: string, proof: TrackingProof) {
   return api.get<PublicMatter>(`/public/matters/${encodeURIComponent(code)}`, {
     auth: false,
-    query: { phone_last4: phoneLast4 },
+    ...('token' in proof ? { headers: { 'X-Tracking-Token': proof.token } } : { query: { phone_last4: proof.phone_last4 } }),
   })
 }
 
-export function rateMatter(code: string, body: { phone_last4: string; rating: Rating; comment?: string }) {
+/** The link a resident keeps: the token is in the fragment, which browsers never send to a server. */
+export function trackingLink(code: string, token: string): string {
+  return `/track/${encodeURIComponent(code)}#t=${encodeURIComponent(token)}`
+}
+
+export function rateMatter(code: string, body: TrackingProof & { rating: Rating; comment?: string }) {
   return api.post<PublicMatter>(`/public/matters/${encodeURIComponent(code)}/rating`, { json: body, auth: false })
 }
 
-export function objectToMatter(code: string, body: { phone_last4: string; reason: string }) {
+export function objectToMatter(code: string, body: TrackingProof & { reason: string }) {
   return api.post<PublicMatter>(`/public/matters/${encodeURIComponent(code)}/objection`, { json: body, auth: false })
 }
 

@@ -340,6 +340,8 @@ export interface PublicMatterCreate {
 /** 201 of POST /api/v1/public/matters. */
 export interface PublicCreated {
   tracking_code: string
+  /** The secret of the tracking link (/track/CODE#t=TOKEN); shown once, the server keeps only its hash. */
+  tracking_token: string
   status: MatterStatus
   grid: string
   community: string

@@ -35,6 +35,9 @@ export default {
     validation: 'Some fields are not valid',
     server: 'Server error, please try again later',
     unknown: 'Something went wrong',
+    codes: {
+      'too-many-attempts': 'Too many attempts, please try again later',
+    },
   },
   map: {
     title: 'Map',
@@ -258,6 +261,9 @@ export default {
     copy: 'Copy code',
     copied: 'Copied',
     copyFailed: 'Could not copy; please write it down',
+    link: 'Your tracking link',
+    linkHint: 'Keep this link private: whoever has it can follow and rate this request. Without it, use the code and the last four digits of your phone',
+    copyLink: 'Copy link',
     follow: 'Follow it',
     another: 'Report another problem',
     backToLogin: 'Staff log in',
@@ -287,6 +293,8 @@ export default {
     objectReason: 'Reason for objection',
     objectSubmit: 'Submit objection',
     objected: 'Your objection was submitted',
+    linkInvalid: 'This tracking link is not valid; enter the last four digits of your phone instead',
+    byLink: 'Opened with your tracking link',
     reportNew: 'Report a problem',
   },
   patrol: {

@@ -35,6 +35,9 @@ export default {
     validation: '提交的内容有误',
     server: '服务器出错,请稍后重试',
     unknown: '操作失败',
+    codes: {
+      'too-many-attempts': '尝试次数过多，请稍后再试',
+    },
   },
   map: {
     title: '地图',
@@ -254,10 +257,13 @@ export default {
     submitting: '正在提交…',
     outsideGrid: '所选位置不在服务网格内，请移动定位',
     success: '提交成功',
-    successHint: '请记下查询码，凭它和手机号后四位查询办理进度',
+    successHint: '请记下查询码，凭它和手机号后四位也可查询办理进度',
     copy: '复制查询码',
     copied: '已复制',
     copyFailed: '复制失败，请手动记下',
+    link: '查询链接',
+    linkHint: '请妥善保存此链接，持有链接即可查看和评价此诉求；没有链接时，凭查询码和手机号后四位查询',
+    copyLink: '复制链接',
     follow: '查看进度',
     another: '再反映一个问题',
     backToLogin: '工作人员登录',
@@ -287,6 +293,8 @@ export default {
     objectReason: '异议理由',
     objectSubmit: '提交异议',
     objected: '异议已提交',
+    linkInvalid: '查询链接无效，请输入手机号后四位查询',
+    byLink: '已通过查询链接打开',
     reportNew: '我要反映问题',
   },
   patrol: {

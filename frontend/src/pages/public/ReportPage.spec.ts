@@ -111,7 +111,7 @@ describe('ReportPage', () => {
     const { wrapper, fetchMock } = await mountReport(() => {
       calls += 1
       if (calls === 1) throw new TypeError('Failed to fetch')
-      return json({ tracking_code: 'WGX7K2P9', status: 'submitted', grid: 'G1a', community: 'C1', message: 'ok' }, 201)
+      return json({ tracking_code: 'WGX7K2P9', tracking_token: 'sEcReT-t0ken_abc', status: 'submitted', grid: 'G1a', community: 'C1', message: 'ok' }, 201)
     })
     await fill(wrapper, '13812345678')
     await wrapper.find('form').trigger('submit')
@@ -134,6 +134,11 @@ describe('ReportPage', () => {
       photo_tokens: [],
     })
     expect(wrapper.find('[data-testid="report-code"]').text()).toBe('WGX7K2P9')
+    // The receipt carries the tracking link with the secret in its fragment (never sent to a server).
+    expect(wrapper.find('[data-testid="report-link"]').text()).toBe(`${window.location.origin}/track/WGX7K2P9#t=sEcReT-t0ken_abc`)
+    await wrapper.find('[data-testid="report-follow"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.vm.$router.currentRoute.value.fullPath).toBe('/track/WGX7K2P9#t=sEcReT-t0ken_abc')
     wrapper.unmount()
   })
 })
