@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
@@ -17,6 +17,7 @@ from wangge.matters.models import Photo
 from wangge.media import storage
 from wangge.models_common import utcnow
 from wangge.notify.worker import OutboxWorker
+from wangge.station.models import Hazard
 
 
 def rounds(live) -> dict[str, int]:
@@ -47,20 +48,34 @@ def test_unattached_uploads_are_removed_after_a_day_with_their_files(world, clie
     staff_unused = upload(client, world.headers("grid_leader"))
     attached = upload(client)
     submit(client, photo_tokens=[attached["token"]])
+    on_hazard = upload(client, world.headers("grid_leader"))  # hazards name photos by id, not on the photo
     fresh = upload(client)
     old = utcnow() - timedelta(hours=live.settings.unattached_upload_hours, minutes=5)
     with live.session() as s:
         s.execute(update(Photo).where(Photo.token != fresh["token"]).values(created_at=old))
+        s.add(
+            Hazard(
+                community_id=world.ids["C1"],
+                grid_id=world.ids["G1a"],
+                place="楼道",
+                hazard_type="fire",
+                risk_level="low",
+                description="杂物堆放",
+                responsible_unit="物业",
+                deadline=date(2026, 12, 31),
+                photo_ids=[on_hazard["id"]],
+            )
+        )
         s.commit()
-    for p in (public_unused, staff_unused, attached, fresh):
+    for p in (public_unused, staff_unused, attached, on_hazard, fresh):
         assert storage.find(upload_dir, p["token"], "public") is not None
     done = rounds(live)
     assert done["uploads_removed"] == 2
     with live.session() as s:
         left = set(s.execute(select(Photo.token)).scalars())
-    assert left == {attached["token"], fresh["token"]}
+    assert left == {attached["token"], on_hazard["token"], fresh["token"]}
     for gone in (public_unused, staff_unused):
         assert not storage.folder(upload_dir, gone["token"]).exists()
-    for kept in (attached, fresh):
+    for kept in (attached, on_hazard, fresh):
         assert storage.find(upload_dir, kept["token"], "public") is not None
     assert rounds(live).get("uploads_removed", 0) == 0
