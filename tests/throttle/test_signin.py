@@ -3,8 +3,11 @@ address (a `limits` window), answered 429 problem+json with Retry-After."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import httpx
 from sqlalchemy import select, update
 
 from conftest import assert_problem, make_settings
@@ -46,6 +49,29 @@ def test_sixty_wrong_passwords_then_the_right_one_is_refused_while_the_account_w
     assert sign_in(throttled, "station_chief", PASSWORD, "203.0.113.12").status_code == 200
     with live.session() as s:
         assert s.get(SignInFailure, "station_chief") is None
+
+
+def test_a_burst_of_concurrent_wrong_passwords_checks_at_most_the_limit(world, live):
+    """On the shared server (wide per-address windows), so what stops the burst is the account's record."""
+    limit = live.settings.sign_in_max_failures
+
+    async def burst() -> list[int]:
+        async with httpx.AsyncClient(base_url=live.base_url, timeout=60) as c:
+            answers = await asyncio.gather(
+                *(
+                    c.post("/api/v1/auth/token", data={"username": "grid_leader", "password": f"guess-{n}"})
+                    for n in range(60)
+                )
+            )
+            return [r.status_code for r in answers]
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        answers = pool.submit(asyncio.run, burst()).result()
+    assert answers.count(401) == limit and answers.count(429) == 60 - limit
+    with httpx.Client(base_url=live.base_url) as c:
+        assert_problem(c.post("/api/v1/auth/token", data={"username": "grid_leader", "password": PASSWORD}), 429)
+    with live.session() as s:
+        assert s.get(SignInFailure, "grid_leader").failures == limit
 
 
 def test_the_wait_grows_with_each_further_wrong_password_up_to_a_cap(world, throttled, live):

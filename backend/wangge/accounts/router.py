@@ -27,13 +27,16 @@ async def token(
     per account (growing waits) and per client address: 429 with Retry-After (docs/throttling.md)."""
     limiter = request.app.state.throttle
     client = limiter.client(request)
-    await signin.check(db, limiter, username, client)
+    await signin.check_address(limiter, client)
+    await signin.reserve(db, settings, username)
     try:
         tokens = await service.login(db, settings, request.app.state.passwords, username, password)
     except Unauthorized as exc:
         if exc.code == "invalid-credentials":
+            await signin.failed_address(limiter, client)
+        else:  # the password was right (the account is deactivated): not a wrong guess
             await db.rollback()
-            await signin.failed(db, settings, limiter, username, client)
+            await signin.succeeded(db, username)
         raise
     await signin.succeeded(db, username)
     return tokens
