@@ -73,6 +73,7 @@ TABLES = (
     "calendar_overrides",
     "api_keys",
     "categories",
+    "spent_refresh_tokens",
     "login_sessions",
     "users",
     "places",

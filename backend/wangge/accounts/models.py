@@ -65,3 +65,15 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SpentRefreshToken(Base):
+    """A refresh token already exchanged for a new one. Presented again, it has leaked (whoever holds it, the
+    owner or a thief, was second), so the login session it belongs to, and every token rotated from that login,
+    is ended (OAuth 2.0 Security BCP, refresh token rotation). Kept while the session can still be refreshed."""
+
+    __tablename__ = "spent_refresh_tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("login_sessions.id", ondelete="CASCADE"), index=True)
+    spent_at: Mapped[datetime] = mapped_column(UTCDateTime())
