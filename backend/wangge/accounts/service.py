@@ -37,25 +37,31 @@ SCOPE_MODELS: dict[str, Any] = {
 # --- login ---------------------------------------------------------------------------------------------------
 
 
-async def _open_session(db: AsyncSession, settings: Settings, user: User) -> dict[str, Any]:
+async def _open_session(db: AsyncSession, settings: Settings, user_id: int) -> dict[str, Any]:
     refresh = new_refresh_token()
     session = LoginSession(
         id=new_session_id(),
-        user_id=user.id,
+        user_id=user_id,
         refresh_hash=token_digest(refresh),
         created_at=utcnow(),
         expires_at=refresh_expiry(settings),
     )
     db.add(session)
     await db.commit()
-    access, expires_in = make_access_token(settings, user_id=user.id, session_id=session.id)
+    access, expires_in = make_access_token(settings, user_id=user_id, session_id=session.id)
     return {"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": expires_in}
 
 
 async def login(
     db: AsyncSession, settings: Settings, passwords: Passwords, username: str, password: str
 ) -> dict[str, Any]:
-    user = (await db.execute(select(User).where(User.username == username))).scalar()
+    """Check the password and open a session. The password hash is read and the connection given back to the
+    pool before argon2 runs (tens of milliseconds, queued behind other sign-ins in a burst), so a burst of
+    sign-ins does not hold the pool's connections while it waits for the CPU."""
+    user = (
+        await db.execute(select(User.id, User.password_hash, User.is_active).where(User.username == username))
+    ).first()
+    await db.rollback()  # ends the read: the connection goes back to the pool
     if user is None:
         await passwords.verify_nothing_async(password)
         raise Unauthorized("Wrong username or password", code="invalid-credentials")
@@ -64,8 +70,13 @@ async def login(
     if not user.is_active:
         raise Unauthorized("This account has been deactivated", code="account-deactivated")
     if passwords.needs_rehash(user.password_hash):
-        user.password_hash = await passwords.hash_async(password)
-    return await _open_session(db, settings, user)
+        new_hash = await passwords.hash_async(password)
+        await db.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == user.password_hash)
+            .values(password_hash=new_hash)
+        )
+    return await _open_session(db, settings, user.id)
 
 
 async def refresh(db: AsyncSession, settings: Settings, token: str) -> dict[str, Any]:
