@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     # that waits `database_pool_timeout` seconds for a connection is answered 503 with Retry-After.
     database_pool_size: int | None = None
     database_max_overflow: int | None = None
-    database_pool_timeout: float = 10.0
+    database_pool_timeout: float = 30.0
     # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
