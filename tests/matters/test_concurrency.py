@@ -7,6 +7,7 @@ import asyncio
 from collections import Counter
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from conftest import assert_problem
@@ -73,3 +74,22 @@ def test_concurrent_triage_decisions_on_one_item_one_wins_the_rest_409(world, cl
         closes = s.execute(select(MatterEvent).where(MatterEvent.matter_id == mid, MatterEvent.action == "close"))
         assert len(closes.all()) == 1
     assert get(client, world, "station_chief", mid).json()["status"] == "closed"
+
+
+def test_sqlite_database_is_locked_is_a_409_to_retry(world, client, live):
+    if live.engine_name != "sqlite":
+        pytest.skip("SQLite's single writer only")
+    mid = matter_id(live, submit(client)["tracking_code"])
+    etag = get(client, world, "grid_leader", mid).headers["etag"]
+    headers = {**world.headers("grid_leader"), "If-Match": etag}
+    url = f"/api/v1/matters/{mid}/actions/accept"
+    with live.sync_engine.connect() as conn:
+        # Another process holds the write lock past the busy timeout (10 s): the request cannot write.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            blocked = client.post(url, headers=headers)
+        finally:
+            conn.exec_driver_sql("ROLLBACK")
+    problem = assert_problem(blocked, 409)
+    assert problem["type"].endswith("/write-conflict") and blocked.headers["retry-after"] == "1"
+    assert client.post(url, headers=headers).status_code == 200  # nothing was half-written: the retry succeeds
