@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     frontend_dist: Path = PROJECT_ROOT / "frontend" / "dist"
     spatialite_library: str = "mod_spatialite"
+    # The web process's connection pool (None: the engine's default for the database, see database.py). A request
+    # that waits `database_pool_timeout` seconds for a connection is answered 503 with Retry-After.
+    database_pool_size: int | None = None
+    database_max_overflow: int | None = None
+    database_pool_timeout: float = 30.0
     # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536

@@ -124,10 +124,10 @@ def create_sync_db_engine(url: str, *, spatialite_library: str = "mod_spatialite
 class Database:
     """The application's engine and session factory, made once per app."""
 
-    def __init__(self, url: str, *, spatialite_library: str = "mod_spatialite") -> None:
+    def __init__(self, url: str, *, spatialite_library: str = "mod_spatialite", **engine_options: Any) -> None:
         self.url = url
         self.is_sqlite = is_sqlite_url(url)
-        self.engine = create_async_db_engine(url, spatialite_library=spatialite_library)
+        self.engine = create_async_db_engine(url, spatialite_library=spatialite_library, **engine_options)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
 
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -9,6 +9,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -58,6 +60,58 @@ class Invalid(DomainError):
 class Unauthorized(DomainError):
     status = 401
     code = "unauthorized"
+
+
+class Unavailable(DomainError):
+    """The service is momentarily out of a shared resource (database connections); the client may retry."""
+
+    status = 503
+    code = "busy"
+
+
+# --- database errors that mean "someone else wrote first" -----------------------------------------------------
+
+# PostgreSQL: serialization_failure, deadlock_detected, unique_violation, foreign_key_violation, lock_not_available.
+_PG_CONFLICTS = {"40001", "40P01", "23505", "23503", "55P03"}
+# SQLite: another writer held the database past the busy timeout, or its commit made this snapshot stale.
+_SQLITE_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
+RETRY_AFTER_SECONDS = 1
+
+
+def _sqlstate(orig: Any) -> str | None:
+    return getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+
+
+def write_conflict(exc: BaseException) -> DomainError | None:
+    """The domain error for a database error that means a concurrent request changed the same rows first (a
+    stale version, a unique key taken, a serialization failure, a deadlock, SQLite's "database is locked"), or
+    that the connection pool is exhausted; None for any other error. One mapping for every route."""
+    if isinstance(exc, StaleDataError):
+        return Conflict(
+            "The record was changed by someone else at the same moment; reload it and retry", code="edit-conflict"
+        )
+    if isinstance(exc, sa_exc.TimeoutError):  # QueuePool: no connection within pool_timeout
+        return Unavailable("The service is busy; retry in a moment", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    if isinstance(exc, sa_exc.DBAPIError):
+        orig = exc.orig
+        name = str(getattr(orig, "sqlite_errorname", "") or "")
+        state = _sqlstate(orig)
+        if (
+            state in _PG_CONFLICTS
+            or name.startswith(_SQLITE_BUSY)
+            or (
+                isinstance(exc, sa_exc.IntegrityError)
+                and name.startswith(
+                    ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_FOREIGNKEY")
+                )
+            )
+        ):
+            return Conflict(
+                "Another request changed the same data at the same moment; reload and retry",
+                code="write-conflict",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+    return None
 
 
 def problem(
@@ -114,6 +168,17 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem(exc.status_code, detail, instance=request.url.path, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(StaleDataError)
+    @app.exception_handler(sa_exc.DBAPIError)
+    @app.exception_handler(sa_exc.TimeoutError)
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
+        mapped = write_conflict(exc)
+        if mapped is None:
+            return await _unexpected(request, exc)
+        # The type only: the message of a database error carries the statement's parameters.
+        log.warning("%s answered %s: %s", request.url.path, mapped.status, type(exc).__name__)
+        return await _domain(request, mapped)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

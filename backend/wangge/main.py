@@ -36,13 +36,24 @@ log = logging.getLogger("wangge")
 NOT_SPA = ("api/", "docs", "redoc", "openapi.json", "healthz", "readyz", "open311/")
 
 
+def pool_options(settings: Settings) -> dict[str, Any]:
+    options: dict[str, Any] = {"pool_timeout": settings.database_pool_timeout}
+    if settings.database_pool_size is not None:
+        options["pool_size"] = settings.database_pool_size
+    if settings.database_max_overflow is not None:
+        options["max_overflow"] = settings.database_max_overflow
+    return options
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
-        app.state.db = Database(settings.database_url, spatialite_library=settings.spatialite_library)
+        app.state.db = Database(
+            settings.database_url, spatialite_library=settings.spatialite_library, **pool_options(settings)
+        )
         log.info(
             "started",
             extra={"database": app.state.db.engine.url.get_backend_name(), "environment": settings.environment},

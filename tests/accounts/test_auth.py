@@ -38,9 +38,17 @@ def test_refresh_rotates_and_the_old_refresh_token_stops_working(world, client):
     second = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert second.status_code == 200, second.text
     assert second.json()["refresh_token"] != first["refresh_token"]
-    assert_problem(client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}), 401)
     me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {second.json()['access_token']}"})
     assert me.status_code == 200
+    # Presenting the spent token again means it leaked: the whole session ends (OAuth 2.0 Security BCP).
+    reused = assert_problem(client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}), 401)
+    assert reused["type"].endswith("/refresh-token-reused")
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {second.json()['access_token']}"})
+    assert_problem(me, 401)
+    ended = client.post("/api/v1/auth/refresh", json={"refresh_token": second.json()["refresh_token"]})
+    assert assert_problem(ended, 401)["type"].endswith("/session-ended")
+    other = login(client, "station_chief").json()  # a new sign-in is a new session, untouched
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": other["refresh_token"]}).status_code == 200
 
 
 def test_logout_ends_the_access_and_the_refresh_token(world, client):

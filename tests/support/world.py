@@ -74,6 +74,7 @@ TABLES = (
     "calendar_overrides",
     "api_keys",
     "categories",
+    "spent_refresh_tokens",
     "login_sessions",
     "sign_in_failures",
     "users",

@@ -78,3 +78,15 @@ class SignInFailure(Base):
     failures: Mapped[int] = mapped_column(Integer)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SpentRefreshToken(Base):
+    """A refresh token already exchanged for a new one. Presented again, it has leaked (whoever holds it, the
+    owner or a thief, was second), so the login session it belongs to, and every token rotated from that login,
+    is ended (OAuth 2.0 Security BCP, refresh token rotation). Kept while the session can still be refreshed."""
+
+    __tablename__ = "spent_refresh_tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("login_sessions.id", ondelete="CASCADE"), index=True)
+    spent_at: Mapped[datetime] = mapped_column(UTCDateTime())

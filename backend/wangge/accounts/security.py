@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +25,9 @@ class Passwords:
             time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib, type=Type.ID
         )
         self._dummy: str | None = None
+        # At most one hash per core at a time: a burst of sign-ins queues here instead of filling the thread pool
+        # that other requests' blocking work shares, and leaves the event loop a core to serve everyone else.
+        self._slots = asyncio.Semaphore(os.cpu_count() or 1)
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
@@ -42,14 +46,18 @@ class Passwords:
 
     # Argon2 takes tens of milliseconds of CPU by design: the async variants run it in a worker thread so the
     # event loop keeps serving other requests meanwhile.
+    # Callers hold no database connection while they wait here (see accounts.service.login).
     async def hash_async(self, password: str) -> str:
-        return await asyncio.to_thread(self.hash, password)
+        async with self._slots:
+            return await asyncio.to_thread(self.hash, password)
 
     async def verify_async(self, password_hash: str, password: str) -> bool:
-        return await asyncio.to_thread(self.verify, password_hash, password)
+        async with self._slots:
+            return await asyncio.to_thread(self.verify, password_hash, password)
 
     async def verify_nothing_async(self, password: str) -> None:
-        await asyncio.to_thread(self.verify_nothing, password)
+        async with self._slots:
+            await asyncio.to_thread(self.verify_nothing, password)
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)

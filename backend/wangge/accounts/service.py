@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NoReturn
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts import schemas
-from wangge.accounts.models import LoginSession, Role, ScopeLevel, User
+from wangge.accounts.models import LoginSession, Role, ScopeLevel, SpentRefreshToken, User
 from wangge.accounts.scope import AREA_LEVELS, PERMISSIONS, ROLE_SCOPES, Subject, mask_phone, sees_path, within_area
 from wangge.accounts.security import (
     Passwords,
@@ -22,7 +23,7 @@ from wangge.accounts.security import (
 from wangge.config import Settings
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from wangge.hierarchy.models import Community, Department, District, Grid, Street
-from wangge.models_common import as_utc, utcnow
+from wangge.models_common import utcnow
 
 SCOPE_MODELS: dict[str, Any] = {
     "district": District,
@@ -36,25 +37,31 @@ SCOPE_MODELS: dict[str, Any] = {
 # --- login ---------------------------------------------------------------------------------------------------
 
 
-async def _open_session(db: AsyncSession, settings: Settings, user: User) -> dict[str, Any]:
+async def _open_session(db: AsyncSession, settings: Settings, user_id: int) -> dict[str, Any]:
     refresh = new_refresh_token()
     session = LoginSession(
         id=new_session_id(),
-        user_id=user.id,
+        user_id=user_id,
         refresh_hash=token_digest(refresh),
         created_at=utcnow(),
         expires_at=refresh_expiry(settings),
     )
     db.add(session)
     await db.commit()
-    access, expires_in = make_access_token(settings, user_id=user.id, session_id=session.id)
+    access, expires_in = make_access_token(settings, user_id=user_id, session_id=session.id)
     return {"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": expires_in}
 
 
 async def login(
     db: AsyncSession, settings: Settings, passwords: Passwords, username: str, password: str
 ) -> dict[str, Any]:
-    user = (await db.execute(select(User).where(User.username == username))).scalar()
+    """Check the password and open a session. The password hash is read and the connection given back to the
+    pool before argon2 runs (tens of milliseconds, queued behind other sign-ins in a burst), so a burst of
+    sign-ins does not hold the pool's connections while it waits for the CPU."""
+    user = (
+        await db.execute(select(User.id, User.password_hash, User.is_active).where(User.username == username))
+    ).first()
+    await db.rollback()  # ends the read: the connection goes back to the pool
     if user is None:
         await passwords.verify_nothing_async(password)
         raise Unauthorized("Wrong username or password", code="invalid-credentials")
@@ -63,32 +70,76 @@ async def login(
     if not user.is_active:
         raise Unauthorized("This account has been deactivated", code="account-deactivated")
     if passwords.needs_rehash(user.password_hash):
-        user.password_hash = await passwords.hash_async(password)
-    return await _open_session(db, settings, user)
+        new_hash = await passwords.hash_async(password)
+        await db.execute(
+            update(User)
+            .where(User.id == user.id, User.password_hash == user.password_hash)
+            .values(password_hash=new_hash)
+        )
+    return await _open_session(db, settings, user.id)
 
 
 async def refresh(db: AsyncSession, settings: Settings, token: str) -> dict[str, Any]:
-    """Rotate: the old refresh token stops working and a new one is issued for the same session."""
+    """Rotate: the old refresh token stops working and a new one is issued for the same session.
+
+    The exchange is one conditional UPDATE (the row still holds this token's hash), so of many concurrent
+    refreshes with one token exactly one wins. A token that was already exchanged, presented again, ends the
+    whole session: the refresh token the winner got and every access token of the session stop working."""
+    digest, now = token_digest(token), utcnow()
+    new_token = new_refresh_token()
     row = (
         await db.execute(
-            select(LoginSession, User)
-            .join(User, User.id == LoginSession.user_id)
-            .where(LoginSession.refresh_hash == token_digest(token))
+            update(LoginSession)
+            .where(
+                LoginSession.refresh_hash == digest,
+                LoginSession.revoked_at.is_(None),
+                LoginSession.expires_at > now,
+            )
+            .values(refresh_hash=token_digest(new_token), expires_at=refresh_expiry(settings))
+            .returning(LoginSession.id, LoginSession.user_id)
         )
     ).first()
     if row is None:
-        raise Unauthorized("The refresh token is not valid", code="invalid-refresh-token")
-    session, user = row
-    if session.revoked_at is not None or as_utc(session.expires_at) <= utcnow():
-        raise Unauthorized("The session has ended; sign in again", code="session-ended")
-    if not user.is_active:
+        await db.rollback()
+        await _refused_refresh(db, digest, now)
+    session_id, user_id = row
+    user = await db.get(User, user_id)
+    if user is None or not user.is_active:
+        await db.rollback()
         raise Unauthorized("This account has been deactivated", code="account-deactivated")
-    new_token = new_refresh_token()
-    session.refresh_hash = token_digest(new_token)
-    session.expires_at = refresh_expiry(settings)
+    db.add(SpentRefreshToken(digest=digest, session_id=session_id, spent_at=now))
     await db.commit()
-    access, expires_in = make_access_token(settings, user_id=user.id, session_id=session.id)
+    access, expires_in = make_access_token(settings, user_id=user.id, session_id=session_id)
     return {"access_token": access, "refresh_token": new_token, "token_type": "bearer", "expires_in": expires_in}
+
+
+async def _refused_refresh(db: AsyncSession, digest: str, now: datetime) -> NoReturn:
+    """Why a refresh token was not exchanged; a spent one ends its session first."""
+    spent = (await db.execute(select(SpentRefreshToken.session_id).where(SpentRefreshToken.digest == digest))).scalar()
+    if spent is not None:
+        await db.execute(
+            update(LoginSession)
+            .where(LoginSession.id == spent, LoginSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        await db.commit()
+        raise Unauthorized(
+            "This refresh token was already used; the session has been ended for safety. Sign in again",
+            code="refresh-token-reused",
+        )
+    if (await db.execute(select(LoginSession.id).where(LoginSession.refresh_hash == digest))).first():
+        raise Unauthorized("The session has ended; sign in again", code="session-ended")
+    raise Unauthorized("The refresh token is not valid", code="invalid-refresh-token")
+
+
+async def purge_spent_refresh_tokens(db: AsyncSession, now: datetime | None = None) -> int:
+    """Spent tokens matter only while their session could still be refreshed."""
+    ended = select(LoginSession.id).where(
+        or_(LoginSession.expires_at <= (now or utcnow()), LoginSession.revoked_at.is_not(None))
+    )
+    result = await db.execute(delete(SpentRefreshToken).where(SpentRefreshToken.session_id.in_(ended)))
+    await db.commit()
+    return result.rowcount or 0
 
 
 async def logout(db: AsyncSession, subject: Subject) -> None:

@@ -255,14 +255,39 @@ def _principal(patrol_id: int) -> str:
     return f"patrol:{patrol_id}"
 
 
+MERGE_ATTEMPTS = 3
+
+
 async def add_points(
     db: AsyncSession, subject: Subject, patrol_id: int, data: Any, settings: Settings
 ) -> tuple[dict[str, Any], bool]:
     """Store a batch of points once and rebuild the track. Returns (answer, replayed): a repeated batch id gets the
-    stored first answer and changes nothing."""
+    stored first answer and changes nothing.
+
+    On PostgreSQL the patrol's row lock puts concurrent batches one after the other. SQLite has no row lock: two
+    copies of one batch (or two batches sharing points) may both read "not stored yet", and the second one's insert
+    then hits a unique key. That one steps back: if its batch is stored by now it answers as a replay of it,
+    otherwise it merges again on top of what the other stored."""
+    principal, key = _principal(patrol_id), data.batch_id
+    digest = idempotency.body_hash(data.model_dump(mode="json"))
+    for attempt in range(MERGE_ATTEMPTS):
+        try:
+            return await _add_points_once(db, subject, patrol_id, data, settings, digest)
+        except IntegrityError:
+            await db.rollback()
+            stored = await idempotency.replay(db, principal, key, digest)
+            if stored is not None:
+                return stored[1], True
+            if attempt == MERGE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _add_points_once(
+    db: AsyncSession, subject: Subject, patrol_id: int, data: Any, settings: Settings, digest: str
+) -> tuple[dict[str, Any], bool]:
     p = await get_own(db, subject, patrol_id, lock=True)
     principal, key = _principal(p.id), data.batch_id
-    digest = idempotency.body_hash(data.model_dump(mode="json"))
     stored = await idempotency.replay(db, principal, key, digest)
     if stored is not None:
         return stored[1], True
@@ -339,15 +364,7 @@ async def add_points(
         "patrol": _json_patrol(p),
     }
     idempotency.remember(db, principal, key, digest, 200, answer)
-    try:
-        await db.commit()
-    except IntegrityError:
-        # The same batch sent twice at once (SQLite: no row lock) — the other one stored it; answer as a replay.
-        await db.rollback()
-        stored = await idempotency.replay(db, principal, key, digest)
-        if stored is None:
-            raise
-        return stored[1], True
+    await db.commit()
     return answer, False
 
 

@@ -10,6 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from wangge import throttle
 from wangge.accounts.dependencies import CurrentSubject
@@ -38,14 +39,31 @@ def etag(m: Matter) -> str:
     return f'"{m.version}"'
 
 
+def _stale(m: Matter) -> PreconditionFailed:
+    return PreconditionFailed(
+        f"The matter has changed since you loaded it (now {etag(m)}); reload it and retry", current_etag=etag(m)
+    )
+
+
 def _check_if_match(m: Matter, if_match: str | None) -> None:
+    """RFC 9110 §13.1.1: If-Match uses the strong comparison, so a weak tag (W/"1") never matches."""
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the ETag of the record you are acting on")
-    wanted = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+    wanted = {t.strip() for t in if_match.split(",")}
     if "*" not in wanted and etag(m) not in wanted:
-        raise PreconditionFailed(
-            f"The matter has changed since you loaded it (now {etag(m)}); reload it and retry", current_etag=etag(m)
-        )
+        raise _stale(m)
+
+
+async def _commit_matching(db: Any, m: Matter) -> None:
+    """Commit a change made under If-Match. The UPDATE names the version the check passed on (the mapper's
+    version_id_col), so when a concurrent request committed first it matches no row: that is the same failed
+    precondition, found at write time."""
+    try:
+        await db.commit()
+    except StaleDataError:
+        await db.rollback()
+        await db.refresh(m)
+        raise _stale(m) from None
 
 
 def _json(body: Any, status_code: int = 200, m: Matter | None = None, **headers: str) -> JSONResponse:
@@ -260,7 +278,7 @@ async def take_action(
     m = await service.get_visible(db, subject, matter_id)
     _check_if_match(m, if_match)
     await service.act(db, subject, m, action, data or schemas.ActionIn())
-    await db.commit()
+    await _commit_matching(db, m)
     await db.refresh(m)
     return _json(await service.matter_out(db, m, subject, settings), m=m)
 
@@ -290,7 +308,7 @@ async def place_matter(
     if data.address:
         m.address = data.address
     service.record(db, m, subject, "place", m.status, m.status, {"grid": grid.code})
-    await db.commit()
+    await _commit_matching(db, m)
     await db.refresh(m)
     return _json(await service.matter_out(db, m, subject, settings), m=m)
 

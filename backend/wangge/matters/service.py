@@ -115,6 +115,20 @@ def facts_for(m: Matter, now: datetime) -> flow.Facts:
     )
 
 
+def transition(m: Matter, action: Action | str, actors: set[Actor], now: datetime) -> flow.Rule:
+    """The table's rule for taking `action` on `m` now; a refusal is a 409 that names the state and the actions
+    the caller may take (every place that applies a transition goes through here)."""
+    try:
+        return flow.transition(Status(m.status), action, actors, facts_for(m, now))
+    except flow.Refused as exc:
+        raise Conflict(
+            str(exc),
+            code="action-not-allowed",
+            current_status=exc.state.value,
+            allowed_actions=[a.value for a in exc.allowed_actions],
+        ) from None
+
+
 def allowed_actions(
     subject: Subject | None, m: Matter, now: datetime | None = None, covering: frozenset[int] = frozenset()
 ) -> list[str]:
@@ -452,6 +466,17 @@ async def create_by_staff(
             "The place is outside your community",
             errors=[{"loc": ["body", "lat"], "msg": "outside your community", "type": "value_error"}],
         )
+    covering = await covering_of(db, subject)
+    if subject.role in GRID_STAFF and grid is not None and grid.id != subject.grid_id and grid.id not in covering:
+        # Grid staff enter matters in their own grid and in the grids they cover for a partner on leave.
+        raise Invalid(
+            f"The place is in {grid.name} of {community.name}, which is not one of your grids; "
+            "tell that grid or the station",
+            code="outside-your-grids",
+            errors=[{"loc": ["body", "lat"], "msg": "outside your grids", "type": "value_error"}],
+            grid={"id": grid.id, "code": grid.code, "name": grid.name},
+            community={"id": community.id, "name": community.name},
+        )
     photos = await _staff_photos(db, subject, data.photo_ids)
     now = utcnow()
     cal = await work_calendar(db)
@@ -476,8 +501,7 @@ async def create_by_staff(
     await _save(db, m, photos)
     record(db, m, subject, "create", None, m.status, {"source": m.source, "category": category.code})
     if data.handled_on_spot:
-        actors = actors_for(subject, m, await covering_of(db, subject))
-        rule = flow.transition(Status(m.status), Action.handle_on_spot, actors)
+        rule = transition(m, Action.handle_on_spot, actors_for(subject, m, covering), now)
         _resolve(m, subject, data.result, now, outcome="done")
         m.route = rule.route
         record(db, m, subject, Action.handle_on_spot.value, Status.accepted, m.status, {"result": data.result})
@@ -647,8 +671,7 @@ async def _apply(
         actors.add(Actor.system)
     if resident:
         actors.add(Actor.resident)
-    state = Status(m.status)
-    rule = flow.transition(state, action, actors, facts_for(m, now))
+    rule = transition(m, action, actors, now)
     action = Action(action)
     for field in rule.needs:
         value = getattr(body, field, None) if body is not None else None
@@ -782,16 +805,7 @@ async def act(
     category = await db.get(Category, m.category_id)
     cal = await work_calendar(db)
     from_status = m.status
-    try:
-        await _apply(db, m, category, subject, action, body, now, cal, resident=resident, system=system)
-    except flow.Refused as exc:
-        raise Conflict(
-            str(exc),
-            code="action-not-allowed",
-            status=409,
-            current_status=exc.state.value,
-            allowed_actions=[a.value for a in exc.allowed_actions],
-        ) from None
+    await _apply(db, m, category, subject, action, body, now, cal, resident=resident, system=system)
     await _notify_change(db, m, subject, action, from_status, category)
     return m
 

@@ -299,6 +299,13 @@ class OutboxWorker:
         except Exception:  # noqa: BLE001 - retried at the next round
             log.exception("removing unused uploads and ended throttling records failed")
         try:
+            from wangge.accounts.service import purge_spent_refresh_tokens
+
+            async with self.db.sessionmaker() as session:
+                done["refresh_tokens_purged"] = await purge_spent_refresh_tokens(session, self.clock())
+        except Exception:  # noqa: BLE001 - retried at the next round
+            log.exception("purging spent refresh tokens failed")
+        try:
             done["outbox_purged"] = await self.purge_delivered()
         except Exception:  # noqa: BLE001 - retried at the next round
             log.exception("purging delivered events failed")

@@ -37,6 +37,15 @@ export default {
     unknown: 'Something went wrong',
     codes: {
       'too-many-attempts': 'Too many attempts, please try again later',
+      'precondition-failed': 'Someone changed this record since you opened it; reload it and try again',
+      'edit-conflict': 'Someone changed this record at the same moment; reload it and try again',
+      'write-conflict': 'Another change to the same data happened at the same moment; reload and try again',
+      busy: 'The service is busy; try again in a moment',
+      'action-not-allowed': 'This action is not allowed in the current state of the matter',
+      'outside-your-grids': 'The place is not in one of your grids; tell that grid or the station',
+      'refresh-token-reused': 'This sign-in was used elsewhere and has been ended for safety; please sign in again',
+      'session-ended': 'Your session has ended; please sign in again',
+      'invalid-refresh-token': 'Your session is not valid; please sign in again',
     },
   },
   map: {

@@ -37,6 +37,15 @@ export default {
     unknown: '操作失败',
     codes: {
       'too-many-attempts': '尝试次数过多，请稍后再试',
+      'precondition-failed': '该记录已被他人修改，请刷新后重试',
+      'edit-conflict': '该记录同时被他人修改，请刷新后重试',
+      'write-conflict': '相同数据同时被他人修改，请刷新后重试',
+      busy: '系统繁忙，请稍后重试',
+      'action-not-allowed': '事项当前状态不允许此操作',
+      'outside-your-grids': '该位置不在您负责的网格内，请转告所属网格或服务站',
+      'refresh-token-reused': '该登录凭证已在别处使用，为安全起见已退出，请重新登录',
+      'session-ended': '登录已结束，请重新登录',
+      'invalid-refresh-token': '登录凭证无效，请重新登录',
     },
   },
   map: {
