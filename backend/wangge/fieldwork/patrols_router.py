@@ -13,6 +13,7 @@ from wangge.errors import Invalid
 from wangge.fieldwork import daylog, patrols
 from wangge.fieldwork import patrols_schemas as schemas
 from wangge.matters import idempotency
+from wangge.schemas_common import Id
 
 router = APIRouter()
 TAGS: list[Any] = ["Patrols"]
@@ -36,8 +37,8 @@ async def list_patrols(
     db: SessionDep,
     subject: CurrentSubject,
     day: date | None = None,
-    user_id: int | None = None,
-    grid_id: int | None = None,
+    user_id: Id | None = None,
+    grid_id: Id | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
@@ -49,14 +50,14 @@ async def list_patrols(
 
 
 @router.get("/patrols/{patrol_id}", response_model=schemas.PatrolDetail, tags=TAGS)
-async def get_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: int) -> Any:
+async def get_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: Id) -> Any:
     """The patrol with its track, points, check-ins and findings: for its owner, and the station chief and above
     within scope; 404 for everybody else."""
     return await patrols.detail(db, subject, patrol_id)
 
 
 @router.post("/patrols/{patrol_id}/stop", response_model=schemas.PatrolOut, tags=TAGS)
-async def stop_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: int, data: schemas.PatrolStop) -> Any:
+async def stop_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: Id, data: schemas.PatrolStop) -> Any:
     return patrols.patrol_out(await patrols.stop(db, subject, patrol_id, data))
 
 
@@ -65,7 +66,7 @@ async def add_points(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    patrol_id: int,
+    patrol_id: Id,
     data: schemas.PointBatch,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Any:
@@ -83,7 +84,7 @@ async def add_points(
 
 @router.post("/patrols/{patrol_id}/checkins", response_model=schemas.CheckInOut, status_code=201, tags=TAGS)
 async def add_checkin(
-    db: SessionDep, subject: CurrentSubject, patrol_id: int, data: schemas.CheckInIn, response: Response
+    db: SessionDep, subject: CurrentSubject, patrol_id: Id, data: schemas.CheckInIn, response: Response
 ) -> Any:
     """A check-in at a building of the patrol's grid; the same client_id again returns it with 200."""
     c, created = await patrols.add_checkin(db, subject, patrol_id, data)
@@ -97,7 +98,7 @@ async def add_finding(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    patrol_id: int,
+    patrol_id: Id,
     data: schemas.FindingIn,
     response: Response,
 ) -> Any:
@@ -123,7 +124,7 @@ async def grid_coverage(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    grid_id: int,
+    grid_id: Id,
     day: date | None = None,
     week: Annotated[date | None, Query(description="The Monday of the week")] = None,
 ) -> Any:
@@ -168,7 +169,7 @@ async def set_disposition(
     subject: CurrentSubject,
     day: date,
     kind: Literal["matter", "finding"],
-    item_id: int,
+    item_id: Id,
     data: schemas.DispositionIn,
 ) -> Any:
     """Give an item that its status does not settle a disposition: carried over or handled, with a note."""

@@ -35,6 +35,9 @@ export default {
     validation: 'Some fields are not valid',
     server: 'Server error, please try again later',
     unknown: 'Something went wrong',
+    codes: {
+      'control-character': 'The text contains invisible control characters; remove them and try again',
+    },
   },
   map: {
     title: 'Map',

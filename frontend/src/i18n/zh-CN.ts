@@ -35,6 +35,9 @@ export default {
     validation: '提交的内容有误',
     server: '服务器出错,请稍后重试',
     unknown: '操作失败',
+    codes: {
+      'control-character': '内容含有不可见的控制字符,请删除后重试',
+    },
   },
   map: {
     title: '地图',
