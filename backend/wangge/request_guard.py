@@ -22,7 +22,7 @@ from wangge.errors import Invalid
 
 # C0 controls but tab, LF and CR; DEL; unpaired surrogates.
 _IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-# In a path, a query or a header even tab and line breaks are out of place.
+# In a path or a query even tab and line breaks are out of place.
 _IN_LINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _JSON = re.compile(r"^application/([a-z0-9.+-]*\+)?json", re.IGNORECASE)
 _FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -36,25 +36,24 @@ def find_control(text: str, *, multiline: bool = True) -> str | None:
 
 
 def _walk(value: Any, loc: list[str], found: list[tuple[list[str], str]]) -> None:
-    if len(found) >= MAX_REPORTED:
-        return
-    if isinstance(value, str):
-        bad = find_control(value)
-        if bad:
-            found.append((loc, bad))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            bad = find_control(key) if isinstance(key, str) else None
-            if bad:
-                found.append(([*loc, key.encode("unicode_escape").decode()], bad))
-            _walk(item, [*loc, str(key)], found)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            _walk(item, [*loc, str(i)], found)
+    # With a stack of its own rather than recursion: a deeply nested body must not exhaust the interpreter's.
+    stack = [(value, loc)]
+    while stack and len(found) < MAX_REPORTED:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if bad := find_control(item):
+                found.append((where, bad))
+        elif isinstance(item, dict):
+            for key, inner in reversed(list(item.items())):
+                if isinstance(key, str) and (bad := find_control(key)):
+                    found.append(([*where, _printable(key)], bad))
+                stack.append((inner, [*where, _printable(str(key))]))
+        elif isinstance(item, list):
+            stack.extend((inner, [*where, str(i)]) for i, inner in reversed(list(enumerate(item))))
 
 
 def _printable(name: str) -> str:
-    return name.encode("unicode_escape").decode() if find_control(name, multiline=False) else name
+    return name.encode("unicode_escape", "backslashreplace").decode() if find_control(name, multiline=False) else name
 
 
 async def refuse_control_characters(request: Request) -> None:
@@ -67,7 +66,7 @@ async def refuse_control_characters(request: Request) -> None:
         if bad:
             found.append((["query", _printable(name)], bad))
     for name, value in request.headers.items():
-        if bad := find_control(value, multiline=False):
+        if bad := find_control(value):  # HTTP allows a tab in a header value (and no line breaks at all)
             found.append((["header", name], bad))
     content_type = request.headers.get("content-type", "")
     if request.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
@@ -76,7 +75,7 @@ async def refuse_control_characters(request: Request) -> None:
             if body:
                 try:
                     parsed = json.loads(body)
-                except ValueError:  # FastAPI reports a body that is not JSON where the route reads one
+                except (ValueError, RecursionError):  # FastAPI reports a bad body where the route reads one
                     parsed = None
                 _walk(parsed, ["body"], found)
         elif content_type.lower().startswith(_FORM) and getattr(request, "_form", None) is not None:

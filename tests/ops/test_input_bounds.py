@@ -185,6 +185,23 @@ def test_control_characters_in_a_hotline_csv_are_refused(world, client):
     _control_problem(r)
 
 
+@pytest.mark.parametrize("path", ["/matters/import", "/grids", "/public/matters"])
+def test_json_nested_past_any_limit_is_a_4xx(world, client, path):
+    body = "[" * 100_000 + "]" * 100_000
+    r = client.post(
+        f"{API}{path}", headers={**world.headers("system_admin"), "Content-Type": "application/json"}, content=body
+    )
+    assert 400 <= r.status_code < 500, r.text[:300]
+    # Deep, but within what the parser takes: the gate walks it without recursion and finds the NUL at the bottom.
+    deep = '{"orders": ' + "[" * 900 + '"\\u0000"' + "]" * 900 + "}"
+    r = client.post(
+        f"{API}/matters/import",
+        headers={**world.headers("system_admin"), "Content-Type": "application/json"},
+        content=deep,
+    )
+    assert len(_control_problem(r)["errors"][0]["loc"]) == 902
+
+
 def test_a_control_character_in_a_header_never_reaches_the_app(live, world):
     # Clients refuse to send one; a raw socket does. The HTTP server or the guard refuses it, never with a 500.
     url = urlsplit(live.base_url)

@@ -45,7 +45,7 @@ def parse(content_type: str, raw: bytes) -> list[dict[str, Any]]:
 
         try:
             data = json.loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # nested past the interpreter's limit: not a hotline file
             raise Invalid(f"The JSON body cannot be read: {exc}") from None
         refuse_in(data, ["body"])
         orders = data.get("orders") if isinstance(data, dict) else None
