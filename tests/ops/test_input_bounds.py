@@ -85,6 +85,40 @@ def test_the_edges_of_the_month_range_are_accepted(world, client):
     assert client.get(f"{API}/hazards/cycles", headers=chief).status_code == 200
 
 
+# --- dates ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-25", "2101-01-03", "9999-12-27"])
+def test_a_day_outside_1900_to_2100_is_a_422_in_a_query_a_path_and_a_body(world, client, day):
+    leader = world.headers("grid_leader")
+    # 0001-01-01 is a Monday: once an OverflowError on PostgreSQL, turning the week into UTC instants.
+    problem = assert_problem(client.get(f"{API}/fieldwork/roster?week={day}", headers=leader), 422)
+    assert ("query", "week") in _locs(problem)
+    problem = assert_problem(client.post(f"{API}/fieldwork/my-day/{day}/sign", headers=leader), 422)
+    assert ("path", "day") in _locs(problem)
+    problem = assert_problem(
+        client.get(f"{API}/grids/{world.ids['G1a']}/on-duty?at={day}T08:00:00Z", headers=leader), 422
+    )
+    assert ("query", "at") in _locs(problem)
+    body = {"community_id": world.ids["C1"], "month": "2026-11"}
+    chief = world.headers("station_chief")
+    cycle = client.post(f"{API}/hazards/cycles", headers=chief, json=body).json()
+    problem = assert_problem(
+        client.put(
+            f"{API}/hazards/cycles/{cycle['id']}/meeting",
+            headers=chief,
+            json={"held_at": f"{day}T08:00:00Z", "minutes": "x"},
+        ),
+        422,
+    )
+    assert ("body", "held_at") in _locs(problem)
+
+
+def test_open311_dates_outside_1900_to_2100_are_a_400(world, client):
+    r = client.get("/open311/v2/requests.json?end_date=0001-01-01T00:00:00Z")
+    assert r.status_code == 400, r.text
+
+
 # --- category patch -------------------------------------------------------------------------------------------
 
 

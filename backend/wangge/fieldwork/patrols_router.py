@@ -1,6 +1,5 @@
 """HTTP routes of patrols, coverage and the daily log."""
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -13,7 +12,7 @@ from wangge.errors import Invalid
 from wangge.fieldwork import daylog, patrols
 from wangge.fieldwork import patrols_schemas as schemas
 from wangge.matters import idempotency
-from wangge.schemas_common import Id
+from wangge.schemas_common import Day, Id
 
 router = APIRouter()
 TAGS: list[Any] = ["Patrols"]
@@ -36,7 +35,7 @@ async def start_patrol(db: SessionDep, subject: CurrentSubject, data: schemas.Pa
 async def list_patrols(
     db: SessionDep,
     subject: CurrentSubject,
-    day: date | None = None,
+    day: Day | None = None,
     user_id: Id | None = None,
     grid_id: Id | None = None,
     limit: Limit = 50,
@@ -125,8 +124,8 @@ async def grid_coverage(
     settings: SettingsDep,
     subject: CurrentSubject,
     grid_id: Id,
-    day: date | None = None,
-    week: Annotated[date | None, Query(description="The Monday of the week")] = None,
+    day: Day | None = None,
+    week: Annotated[Day | None, Query(description="The Monday of the week")] = None,
 ) -> Any:
     """Patrolled or not, patrols, distance, the share of the grid within the coverage buffer of a track (computed
     by the database) and buildings visited, for a Beijing day or a week."""
@@ -146,7 +145,7 @@ async def grid_coverage(
 
 
 @router.get("/fieldwork/unpatrolled", response_model=schemas.Unpatrolled, tags=TAGS)
-async def unpatrolled(db: SessionDep, subject: CurrentSubject, day: date | None = None) -> Any:
+async def unpatrolled(db: SessionDep, subject: CurrentSubject, day: Day | None = None) -> Any:
     """The grids in the caller's scope with no patrol that day (station chief and above)."""
     day = day or patrols.today()
     grids = await patrols.unpatrolled(db, subject, day)
@@ -157,7 +156,7 @@ async def unpatrolled(db: SessionDep, subject: CurrentSubject, day: date | None 
 
 
 @router.get("/fieldwork/my-day", response_model=schemas.MyDay, tags=DAY_TAGS)
-async def my_day(db: SessionDep, subject: CurrentSubject, day: date | None = None) -> Any:
+async def my_day(db: SessionDep, subject: CurrentSubject, day: Day | None = None) -> Any:
     """The grid staff member's day (default today, Beijing): patrols, items with their dispositions, what blocks
     signing."""
     return await daylog.my_day(db, subject, day or patrols.today())
@@ -167,7 +166,7 @@ async def my_day(db: SessionDep, subject: CurrentSubject, day: date | None = Non
 async def set_disposition(
     db: SessionDep,
     subject: CurrentSubject,
-    day: date,
+    day: Day,
     kind: Literal["matter", "finding"],
     item_id: Id,
     data: schemas.DispositionIn,
@@ -177,12 +176,12 @@ async def set_disposition(
 
 
 @router.post("/fieldwork/my-day/{day}/sign", response_model=schemas.MyDay, tags=DAY_TAGS)
-async def sign_day(db: SessionDep, subject: CurrentSubject, day: date) -> Any:
+async def sign_day(db: SessionDep, subject: CurrentSubject, day: Day) -> Any:
     """Sign the day; 409 naming each item without a disposition, or when it is already signed."""
     return await daylog.sign(db, subject, day)
 
 
 @router.get("/fieldwork/week", response_model=schemas.Week, tags=DAY_TAGS)
-async def week_summary(db: SessionDep, subject: CurrentSubject, start: date) -> Any:
+async def week_summary(db: SessionDep, subject: CurrentSubject, start: Day) -> Any:
     """The week (from its Monday) summed up from the signed daily logs."""
     return await daylog.week(db, subject, start)

@@ -1,7 +1,6 @@
 """HTTP routes of grid teams, leaders, A/B posts, leaves, on-duty answers, shifts and home visits: thin functions
 that hand the work to fieldwork.people."""
 
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response, status
@@ -10,7 +9,7 @@ from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import SessionDep, SettingsDep
 from wangge.fieldwork import people
 from wangge.fieldwork import people_schemas as schemas
-from wangge.schemas_common import Id
+from wangge.schemas_common import Day, Id, Instant
 
 router = APIRouter()
 ActiveFilter = Annotated[bool | None, Query(description="Only current (true), only past (false), or all (empty)")]
@@ -125,7 +124,7 @@ async def cancel_leave(db: SessionDep, subject: CurrentSubject, leave_id: Id) ->
 
 
 @router.get("/grids/{grid_id}/on-duty", response_model=schemas.OnDutyOut, tags=["On duty"])
-async def grid_on_duty(db: SessionDep, subject: CurrentSubject, grid_id: Id, at: datetime | None = None) -> Any:
+async def grid_on_duty(db: SessionDep, subject: CurrentSubject, grid_id: Id, at: Instant | None = None) -> Any:
     """Who is on duty for the grid at `at` (default now): its leader, or the A/B partner covering a leave."""
     return await people.grid_on_duty(db, subject, grid_id, at)
 
@@ -166,7 +165,7 @@ async def delete_shift(db: SessionDep, subject: CurrentSubject, shift_id: Id) ->
 async def roster(
     db: SessionDep,
     subject: CurrentSubject,
-    week: Annotated[date, Query(description="The Monday the week starts")],
+    week: Annotated[Day, Query(description="The Monday the week starts")],
     community_id: Id | None = None,
 ) -> Any:
     """The week's roster, day by day: who works when, and who covers whom from approved leaves."""

@@ -2,7 +2,7 @@
 categories, photos, and the resident's public pages (no account: a tracking code and the phone's last digits)."""
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
@@ -19,7 +19,7 @@ from wangge.matters import flow, hotline, idempotency, schemas, service
 from wangge.matters.models import CalendarOverride, Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
 from wangge.models_common import as_utc, utcnow
-from wangge.schemas_common import Id
+from wangge.schemas_common import Day, Id
 
 router = APIRouter()
 public = APIRouter(prefix="/public", tags=["Public"])
@@ -165,7 +165,7 @@ async def calendar_status(db: SessionDep, subject: CurrentSubject) -> Any:
 
 
 @router.put("/calendar/overrides/{day}", response_model=schemas.OverrideOut, tags=["Calendar"])
-async def set_override(db: SessionDep, subject: CurrentSubject, day: date, data: schemas.OverrideIn) -> Any:
+async def set_override(db: SessionDep, subject: CurrentSubject, day: Day, data: schemas.OverrideIn) -> Any:
     """Mark a day as a working day or a day off, over what the holiday library says (system or district
     administrators)."""
     if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -11,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import SessionDep, SettingsDep
-from wangge.schemas_common import Id
+from wangge.schemas_common import Day, Id
 from wangge.station import exports, hazards, schemas, triage
 
 router = APIRouter()
@@ -37,7 +36,7 @@ async def open_meeting(db: SessionDep, subject: CurrentSubject, data: schemas.Me
 
 @router.get("/triage/meetings", tags=["Triage"])
 async def list_meetings(
-    db: SessionDep, subject: CurrentSubject, community_id: Id | None = None, day: date | None = None
+    db: SessionDep, subject: CurrentSubject, community_id: Id | None = None, day: Day | None = None
 ) -> dict[str, Any]:
     return {"items": await triage.list_meetings(db, subject=subject, community_id=community_id, day=day)}
 
@@ -183,7 +182,7 @@ async def list_special_periods(db: SessionDep, subject: CurrentSubject) -> Any:
 
 
 @router.get("/hazards/reporting", tags=["Hazards"])
-async def reporting(db: SessionDep, subject: CurrentSubject, community_id: Id, on: date | None = None) -> Any:
+async def reporting(db: SessionDep, subject: CurrentSubject, community_id: Id, on: Day | None = None) -> Any:
     """The month's figures, or the day's during a special period."""
     return await hazards.reporting(db, subject=subject, community_id=community_id, on=on or triage.beijing_today())
 
