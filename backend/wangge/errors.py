@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -149,8 +150,12 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        headers = exc.extra.pop("headers", None)
-        return problem(exc.status, exc.detail, code=exc.code, instance=request.url.path, headers=headers, **exc.extra)
+        extra = dict(exc.extra)
+        headers = extra.pop("headers", None)
+        if isinstance(extra.get("errors"), list):
+            # Every field error has the shape the OpenAPI publishes (FieldError), whoever raised it.
+            extra["errors"] = [{"type": "value_error", **e} for e in extra["errors"] if isinstance(e, dict)]
+        return problem(exc.status, exc.detail, code=exc.code, instance=request.url.path, headers=headers, **extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -184,3 +189,56 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", extra={"path": request.url.path})
         return problem(500, "An unexpected error occurred; it has been logged.", instance=request.url.path)
+
+
+class FieldError(BaseModel):
+    """One thing wrong with a request, and where: `loc` starts with body, query, path or header."""
+
+    model_config = ConfigDict(extra="allow")
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details. `type` ends with the stable code of the error (…/problems/<code>)."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+    type: str = Field(description="A URI whose last segment is the error's stable code")
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = Field(None, description="Each field that was not accepted")
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}
+
+
+def document(app: FastAPI) -> None:
+    """Make the OpenAPI say what the handlers above send: every operation may answer a 4xx problem (422 for a
+    request that is not valid), in place of FastAPI's default 422 shape, which this app never sends."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(problem_schema.pop("$defs", {}))
+        components["Problem"] = problem_schema
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                responses["422"] = {"description": "The request is not valid", "content": _PROBLEM_CONTENT}
+                responses["4XX"] = {"description": "A problem with the request", "content": _PROBLEM_CONTENT}
+                if path == "/readyz":
+                    responses["503"] = {"description": "Not ready", "content": _PROBLEM_CONTENT}
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

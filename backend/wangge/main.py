@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -29,6 +29,7 @@ from wangge.migrate import current_revision, head_revision
 from wangge.notify.router import router as notify_router
 from wangge.notify.worker import start_embedded
 from wangge.open311.router import router as open311_router
+from wangge.request_guard import refuse_control_characters
 from wangge.station.router import router as station_router
 from wangge.throttle import Throttle
 
@@ -71,11 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Grid management (网格化管理) for street offices and communities. Errors are RFC 9457 "
         "problem details.",
         lifespan=lifespan,
+        # Before any route's own dependencies (sign-in included) and handler: see request_guard.
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.settings = settings
     app.state.passwords = Passwords(settings)
     app.state.throttle = Throttle(settings)
     errors.install(app)
+    errors.document(app)
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(accounts_router)

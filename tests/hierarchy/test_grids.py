@@ -314,3 +314,54 @@ def test_cli_import_and_export(world, live, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(out.read_text(encoding="utf-8"))["features"]) == 3
+
+
+def _tiles(world, count: int) -> list[dict]:
+    """`count` small rectangles tiling C1's free north half (25 to a row), codes 000.. in the community's range."""
+    features = []
+    for i in range(count):
+        row, col = divmod(i, 25)
+        lon, lat = C1_LON + col * 0.0004, C1_LAT + 0.004 + row * 0.000125
+        ring = [[lon, lat], [lon + 0.0004, lat], [lon + 0.0004, lat + 0.000125], [lon, lat + 0.000125], [lon, lat]]
+        ring = [[round(x, 7), round(y, 7)] for x, y in ring]
+        features.append(feature(f"{world.codes['C1']}{i + 100:03d}", {"type": "Polygon", "coordinates": [ring]}, "g"))
+    return features
+
+
+def test_an_import_as_large_as_a_community_can_hold_is_accepted_whole(world, client):
+    # 900 grids (codes 100..999): the overlap check goes through a spatial index and the code lookup is one
+    # statement, so the size of the file does not bind one query parameter per feature.
+    body = json.dumps(collection(*_tiles(world, 900)), separators=(",", ":"))
+    r = client.post(
+        f"/api/v1/communities/{world.ids['C1']}/grids/import",
+        content=body,
+        headers={**world.headers("administrator"), "Content-Type": "application/json"},
+    )
+    assert r.status_code == 200, r.text[:500]
+    assert len(r.json()["created"]) == 900
+    assert grid_count(client, world) == 902
+
+
+def test_an_import_of_more_features_than_a_community_can_hold_is_one_422(world, client):
+    # 50,000 empty features: once a 500 on PostgreSQL (one query parameter per feature); refused before any query.
+    body = json.dumps({"type": "FeatureCollection", "features": [{}] * 50_000}, separators=(",", ":"))
+    r = client.post(
+        f"/api/v1/communities/{world.ids['C1']}/grids/import",
+        content=body,
+        headers={**world.headers("administrator"), "Content-Type": "application/json"},
+    )
+    problem = assert_problem(r, 422)
+    assert "50,000 features" in problem["detail"] and "at most 1,000" in problem["detail"]
+    assert grid_count(client, world) == 2
+
+
+def test_an_import_with_one_overlap_among_many_changes_nothing(world, client):
+    features = _tiles(world, 300)
+    features[-1]["geometry"] = copy.deepcopy(features[0]["geometry"])  # the last one lies on the first
+    problem = assert_problem(import_c1(client, world, collection(*features)), 422)
+    messages = [e["msg"] for e in problem["errors"]]
+    assert messages == [
+        f"feature 0 (code {world.codes['C1']}100): overlaps grid {world.codes['C1']}399 by "
+        + messages[0].split(" by ")[1]
+    ]
+    assert grid_count(client, world) == 2

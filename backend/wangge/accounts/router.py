@@ -10,6 +10,7 @@ from wangge.accounts import schemas, service, signin
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import Unauthorized
+from wangge.schemas_common import Id
 
 router = APIRouter()
 
@@ -84,18 +85,18 @@ async def create_user(
 
 
 @router.get("/users/{user_id}", response_model=schemas.UserOut, tags=["Users"])
-async def get_user(db: SessionDep, subject: CurrentSubject, user_id: int) -> dict[str, Any]:
+async def get_user(db: SessionDep, subject: CurrentSubject, user_id: Id) -> dict[str, Any]:
     return await service.user_out(db, await service.get_user(db, subject, user_id), subject)
 
 
 @router.patch("/users/{user_id}", response_model=schemas.UserOut, tags=["Users"])
 async def update_user(
-    request: Request, db: SessionDep, subject: CurrentSubject, user_id: int, data: schemas.UserUpdate
+    request: Request, db: SessionDep, subject: CurrentSubject, user_id: Id, data: schemas.UserUpdate
 ) -> dict[str, Any]:
     user = await service.update_user(db, subject, request.app.state.passwords, user_id, data)
     return await service.user_out(db, user, subject)
 
 
 @router.post("/users/{user_id}/deactivate", response_model=schemas.UserOut, tags=["Users"])
-async def deactivate_user(db: SessionDep, subject: CurrentSubject, user_id: int) -> dict[str, Any]:
+async def deactivate_user(db: SessionDep, subject: CurrentSubject, user_id: Id) -> dict[str, Any]:
     return await service.user_out(db, await service.deactivate_user(db, subject, user_id), subject)

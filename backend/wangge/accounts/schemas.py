@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from wangge.accounts.models import Role, ScopeLevel
-from wangge.schemas_common import Input, Output, Page  # noqa: F401 - routers use schemas.Page
+from wangge.schemas_common import Id, Input, Output, Page  # noqa: F401 - routers use schemas.Page
 
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,64}$")]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256, strip_whitespace=False)]
@@ -50,7 +50,7 @@ class UserCreate(Input):
     password: Password
     role: Role
     scope_level: ScopeLevel
-    scope_id: int | None = Field(None, description="Id of the scope object; empty only for the system scope")
+    scope_id: Id | None = Field(None, description="Id of the scope object; empty only for the system scope")
 
 
 class UserUpdate(Input):
@@ -59,4 +59,4 @@ class UserUpdate(Input):
     password: Password | None = None
     role: Role | None = None
     scope_level: ScopeLevel | None = None
-    scope_id: int | None = None
+    scope_id: Id | None = None

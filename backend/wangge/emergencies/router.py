@@ -9,11 +9,12 @@ from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import SessionDep, SettingsDep
 from wangge.emergencies import schemas, service
 from wangge.emergencies.models import Activation, Incident
+from wangge.schemas_common import Id
 
 router = APIRouter(tags=["Emergencies"])
 
 
-async def _incident(db: SessionDep, subject: CurrentSubject, incident_id: int) -> Incident:
+async def _incident(db: SessionDep, subject: CurrentSubject, incident_id: Id) -> Incident:
     service.require_staff(subject)
     return await service.get_visible(db, subject=subject, incident_id=incident_id)
 
@@ -72,7 +73,7 @@ async def list_tiers(
     db: SessionDep,
     subject: CurrentSubject,
     unit_level: Literal["community", "street"] | None = None,
-    unit_id: Annotated[int | None, Query()] = None,
+    unit_id: Annotated[Id | None, Query()] = None,
 ) -> Any:
     return await service.tiers_out(
         db, await service.list_tiers(db, subject=subject, unit_level=unit_level, unit_id=unit_id)
@@ -102,7 +103,7 @@ async def activate(
 
 
 @router.post("/activations/{activation_id}/ack", response_model=schemas.ActivationOut)
-async def acknowledge(db: SessionDep, subject: CurrentSubject, activation_id: int) -> Any:
+async def acknowledge(db: SessionDep, subject: CurrentSubject, activation_id: Id) -> Any:
     """The member answers the call (a repeat keeps the first time)."""
     a = await service.acknowledge(db, subject=subject, activation_id=activation_id)
     await db.commit()
@@ -110,7 +111,7 @@ async def acknowledge(db: SessionDep, subject: CurrentSubject, activation_id: in
 
 
 @router.post("/activations/{activation_id}/arrive", response_model=schemas.ActivationOut)
-async def arrive(db: SessionDep, subject: CurrentSubject, activation_id: int) -> Any:
+async def arrive(db: SessionDep, subject: CurrentSubject, activation_id: Id) -> Any:
     """The member is on the scene (a repeat keeps the first time)."""
     a = await service.arrive(db, subject=subject, activation_id=activation_id)
     await db.commit()
@@ -143,14 +144,14 @@ async def create_plan(db: SessionDep, subject: CurrentSubject, data: schemas.Pla
 
 
 @router.patch("/contingency-plans/{plan_id}", response_model=schemas.PlanOut)
-async def update_plan(db: SessionDep, subject: CurrentSubject, plan_id: int, data: schemas.PlanUpdate) -> Any:
+async def update_plan(db: SessionDep, subject: CurrentSubject, plan_id: Id, data: schemas.PlanUpdate) -> Any:
     p = await service.update_plan(db, subject=subject, plan_id=plan_id, data=data)
     await db.commit()
     return service.plan_out(p)
 
 
 @router.get("/drills", response_model=list[schemas.DrillOut])
-async def list_drills(db: SessionDep, subject: CurrentSubject, plan_id: int | None = None) -> Any:
+async def list_drills(db: SessionDep, subject: CurrentSubject, plan_id: Id | None = None) -> Any:
     return await service.list_drills(db, subject=subject, plan_id=plan_id)
 
 

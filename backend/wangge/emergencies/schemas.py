@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
-from wangge.schemas_common import Input, Output
+from wangge.schemas_common import Id, Input, Output
 
 IncidentType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,29}$")]
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -154,13 +154,13 @@ class IncidentDetail(IncidentOut):
 
 
 class TierMemberIn(Input):
-    user_id: int
+    user_id: Id
     duty: Annotated[str, StringConstraints(max_length=100)] | None = None
 
 
 class TierIn(Input):
     unit_level: UnitLevel
-    unit_id: int
+    unit_id: Id
     tier: int = Field(ge=1, le=3)
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     members: list[TierMemberIn] = Field(min_length=1, max_length=200)
@@ -184,7 +184,7 @@ class TierOut(TierRef):
 
 
 class ActivationIn(Input):
-    tier_id: int
+    tier_id: Id
 
 
 # --- plans and drills ------------------------------------------------------------------------------------------
@@ -192,10 +192,10 @@ class ActivationIn(Input):
 
 class PlanIn(Input):
     unit_level: UnitLevel
-    unit_id: int
+    unit_id: Id
     title: Text200
     incident_types: list[IncidentType] = Field(min_length=1, max_length=30)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     body: LongText = ""
     reviewed_on: date | None = None
     review_due_on: date
@@ -204,7 +204,7 @@ class PlanIn(Input):
 class PlanUpdate(Input):
     title: Text200 | None = None
     incident_types: list[IncidentType] | None = Field(None, min_length=1, max_length=30)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     body: LongText | None = None
     reviewed_on: date | None = None
     review_due_on: date | None = None
@@ -219,14 +219,14 @@ class PlanUpdate(Input):
 
 
 class Participant(Input):
-    user_id: int | None = None
+    user_id: Id | None = None
     name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
 
 
 class DrillIn(Input):
-    plan_id: int | None = None
+    plan_id: Id | None = None
     unit_level: UnitLevel
-    unit_id: int
+    unit_id: Id
     held_on: date
     title: Text200
     participants: list[Participant] = Field(min_length=1, max_length=500)

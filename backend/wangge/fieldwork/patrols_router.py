@@ -1,6 +1,5 @@
 """HTTP routes of patrols, coverage and the daily log."""
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -13,6 +12,7 @@ from wangge.errors import Invalid
 from wangge.fieldwork import daylog, patrols
 from wangge.fieldwork import patrols_schemas as schemas
 from wangge.matters import idempotency
+from wangge.schemas_common import Day, Id
 
 router = APIRouter()
 TAGS: list[Any] = ["Patrols"]
@@ -35,9 +35,9 @@ async def start_patrol(db: SessionDep, subject: CurrentSubject, data: schemas.Pa
 async def list_patrols(
     db: SessionDep,
     subject: CurrentSubject,
-    day: date | None = None,
-    user_id: int | None = None,
-    grid_id: int | None = None,
+    day: Day | None = None,
+    user_id: Id | None = None,
+    grid_id: Id | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
@@ -49,14 +49,14 @@ async def list_patrols(
 
 
 @router.get("/patrols/{patrol_id}", response_model=schemas.PatrolDetail, tags=TAGS)
-async def get_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: int) -> Any:
+async def get_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: Id) -> Any:
     """The patrol with its track, points, check-ins and findings: for its owner, and the station chief and above
     within scope; 404 for everybody else."""
     return await patrols.detail(db, subject, patrol_id)
 
 
 @router.post("/patrols/{patrol_id}/stop", response_model=schemas.PatrolOut, tags=TAGS)
-async def stop_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: int, data: schemas.PatrolStop) -> Any:
+async def stop_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: Id, data: schemas.PatrolStop) -> Any:
     return patrols.patrol_out(await patrols.stop(db, subject, patrol_id, data))
 
 
@@ -65,7 +65,7 @@ async def add_points(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    patrol_id: int,
+    patrol_id: Id,
     data: schemas.PointBatch,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Any:
@@ -83,7 +83,7 @@ async def add_points(
 
 @router.post("/patrols/{patrol_id}/checkins", response_model=schemas.CheckInOut, status_code=201, tags=TAGS)
 async def add_checkin(
-    db: SessionDep, subject: CurrentSubject, patrol_id: int, data: schemas.CheckInIn, response: Response
+    db: SessionDep, subject: CurrentSubject, patrol_id: Id, data: schemas.CheckInIn, response: Response
 ) -> Any:
     """A check-in at a building of the patrol's grid; the same client_id again returns it with 200."""
     c, created = await patrols.add_checkin(db, subject, patrol_id, data)
@@ -97,7 +97,7 @@ async def add_finding(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    patrol_id: int,
+    patrol_id: Id,
     data: schemas.FindingIn,
     response: Response,
 ) -> Any:
@@ -123,9 +123,9 @@ async def grid_coverage(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    grid_id: int,
-    day: date | None = None,
-    week: Annotated[date | None, Query(description="The Monday of the week")] = None,
+    grid_id: Id,
+    day: Day | None = None,
+    week: Annotated[Day | None, Query(description="The Monday of the week")] = None,
 ) -> Any:
     """Patrolled or not, patrols, distance, the share of the grid within the coverage buffer of a track (computed
     by the database) and buildings visited, for a Beijing day or a week."""
@@ -145,7 +145,7 @@ async def grid_coverage(
 
 
 @router.get("/fieldwork/unpatrolled", response_model=schemas.Unpatrolled, tags=TAGS)
-async def unpatrolled(db: SessionDep, subject: CurrentSubject, day: date | None = None) -> Any:
+async def unpatrolled(db: SessionDep, subject: CurrentSubject, day: Day | None = None) -> Any:
     """The grids in the caller's scope with no patrol that day (station chief and above)."""
     day = day or patrols.today()
     grids = await patrols.unpatrolled(db, subject, day)
@@ -156,7 +156,7 @@ async def unpatrolled(db: SessionDep, subject: CurrentSubject, day: date | None 
 
 
 @router.get("/fieldwork/my-day", response_model=schemas.MyDay, tags=DAY_TAGS)
-async def my_day(db: SessionDep, subject: CurrentSubject, day: date | None = None) -> Any:
+async def my_day(db: SessionDep, subject: CurrentSubject, day: Day | None = None) -> Any:
     """The grid staff member's day (default today, Beijing): patrols, items with their dispositions, what blocks
     signing."""
     return await daylog.my_day(db, subject, day or patrols.today())
@@ -166,9 +166,9 @@ async def my_day(db: SessionDep, subject: CurrentSubject, day: date | None = Non
 async def set_disposition(
     db: SessionDep,
     subject: CurrentSubject,
-    day: date,
+    day: Day,
     kind: Literal["matter", "finding"],
-    item_id: int,
+    item_id: Id,
     data: schemas.DispositionIn,
 ) -> Any:
     """Give an item that its status does not settle a disposition: carried over or handled, with a note."""
@@ -176,12 +176,12 @@ async def set_disposition(
 
 
 @router.post("/fieldwork/my-day/{day}/sign", response_model=schemas.MyDay, tags=DAY_TAGS)
-async def sign_day(db: SessionDep, subject: CurrentSubject, day: date) -> Any:
+async def sign_day(db: SessionDep, subject: CurrentSubject, day: Day) -> Any:
     """Sign the day; 409 naming each item without a disposition, or when it is already signed."""
     return await daylog.sign(db, subject, day)
 
 
 @router.get("/fieldwork/week", response_model=schemas.Week, tags=DAY_TAGS)
-async def week_summary(db: SessionDep, subject: CurrentSubject, start: date) -> Any:
+async def week_summary(db: SessionDep, subject: CurrentSubject, start: Day) -> Any:
     """The week (from its Monday) summed up from the signed daily logs."""
     return await daylog.week(db, subject, start)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
-from wangge.schemas_common import Input, Output
+from wangge.schemas_common import Id, Input, Output
 
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -19,7 +19,7 @@ MAX_POINTS = 2000
 class PatrolStart(Input):
     client_id: ClientId
     started_at: AwareDatetime
-    grid_id: int | None = None
+    grid_id: Id | None = None
 
 
 class PatrolStop(Input):
@@ -41,7 +41,7 @@ class PointBatch(Input):
 
 class CheckInIn(Input):
     client_id: ClientId
-    building_id: int
+    building_id: Id
     at: AwareDatetime
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
@@ -53,7 +53,7 @@ class FindingIn(Input):
     description: Text
     lat: Latitude | None = None
     lon: Longitude | None = None
-    photo_ids: list[int] = Field(default_factory=list, max_length=9)
+    photo_ids: list[Id] = Field(default_factory=list, max_length=9)
     handled_on_spot: bool = False
     result: Text | None = None
 

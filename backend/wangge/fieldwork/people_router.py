@@ -1,7 +1,6 @@
 """HTTP routes of grid teams, leaders, A/B posts, leaves, on-duty answers, shifts and home visits: thin functions
 that hand the work to fieldwork.people."""
 
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response, status
@@ -10,6 +9,7 @@ from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import SessionDep, SettingsDep
 from wangge.fieldwork import people
 from wangge.fieldwork import people_schemas as schemas
+from wangge.schemas_common import Day, Id, Instant
 
 router = APIRouter()
 ActiveFilter = Annotated[bool | None, Query(description="Only current (true), only past (false), or all (empty)")]
@@ -20,20 +20,20 @@ LeaveStatus = Literal["requested", "approved", "refused", "cancelled"]
 
 
 @router.put("/grids/{grid_id}/leader", response_model=schemas.LeadershipOut, tags=["Grid teams"])
-async def set_leader(db: SessionDep, subject: CurrentSubject, grid_id: int, data: schemas.LeaderIn) -> Any:
+async def set_leader(db: SessionDep, subject: CurrentSubject, grid_id: Id, data: schemas.LeaderIn) -> Any:
     """Make `user_id` the grid's leader: the open leadership is closed, the history kept."""
     row = await people.set_leader(db, subject=subject, grid_id=grid_id, user_id=data.user_id)
     return (await people.leadership_out(db, [row]))[0]
 
 
 @router.get("/grids/{grid_id}/leaders", response_model=list[schemas.LeadershipOut], tags=["Grid teams"])
-async def leaders(db: SessionDep, subject: CurrentSubject, grid_id: int) -> Any:
+async def leaders(db: SessionDep, subject: CurrentSubject, grid_id: Id) -> Any:
     """Who led the grid when, newest first; the open row (no `ended_at`) is the leader now."""
     return await people.leadership_out(db, await people.list_leaders(db, subject=subject, grid_id=grid_id))
 
 
 @router.get("/grids/{grid_id}/team", response_model=list[schemas.TeamMemberOut], tags=["Grid teams"])
-async def team(db: SessionDep, subject: CurrentSubject, grid_id: int, active: ActiveFilter = True) -> Any:
+async def team(db: SessionDep, subject: CurrentSubject, grid_id: Id, active: ActiveFilter = True) -> Any:
     """The grid's team; phones are masked unless you may read personal data."""
     today = people.local_today()
     rows = await people.list_team(db, subject=subject, grid_id=grid_id, active=active)
@@ -41,19 +41,19 @@ async def team(db: SessionDep, subject: CurrentSubject, grid_id: int, active: Ac
 
 
 @router.post("/grids/{grid_id}/team", status_code=201, response_model=schemas.TeamMemberOut, tags=["Grid teams"])
-async def add_member(db: SessionDep, subject: CurrentSubject, grid_id: int, data: schemas.TeamMemberIn) -> Any:
+async def add_member(db: SessionDep, subject: CurrentSubject, grid_id: Id, data: schemas.TeamMemberIn) -> Any:
     m = await people.add_member(db, subject=subject, grid_id=grid_id, data=data)
     return people.member_out(m, subject, people.local_today())
 
 
 @router.patch("/team-members/{member_id}", response_model=schemas.TeamMemberOut, tags=["Grid teams"])
-async def update_member(db: SessionDep, subject: CurrentSubject, member_id: int, data: schemas.TeamMemberUpdate) -> Any:
+async def update_member(db: SessionDep, subject: CurrentSubject, member_id: Id, data: schemas.TeamMemberUpdate) -> Any:
     m = await people.update_member(db, subject=subject, member_id=member_id, data=data)
     return people.member_out(m, subject, people.local_today())
 
 
 @router.post("/team-members/{member_id}/end", response_model=schemas.TeamMemberOut, tags=["Grid teams"])
-async def end_member(db: SessionDep, subject: CurrentSubject, member_id: int, data: schemas.TeamMemberEnd) -> Any:
+async def end_member(db: SessionDep, subject: CurrentSubject, member_id: Id, data: schemas.TeamMemberEnd) -> Any:
     """The member stops serving on `end_date` (the record is kept)."""
     m = await people.end_member(db, subject=subject, member_id=member_id, end_date=data.end_date)
     return people.member_out(m, subject, people.local_today())
@@ -77,7 +77,7 @@ async def list_pairs(db: SessionDep, subject: CurrentSubject, active: ActiveFilt
 
 
 @router.post("/post-pairs/{pair_id}/end", response_model=schemas.PairOut, tags=["A/B posts"])
-async def end_pair(db: SessionDep, subject: CurrentSubject, pair_id: int) -> Any:
+async def end_pair(db: SessionDep, subject: CurrentSubject, pair_id: Id) -> Any:
     return (await people.pairs_out(db, [await people.end_pair(db, subject=subject, pair_id=pair_id)]))[0]
 
 
@@ -99,7 +99,7 @@ async def list_leaves(db: SessionDep, subject: CurrentSubject, status: LeaveStat
 
 @router.post("/leaves/{leave_id}/approve", response_model=schemas.LeaveOut, tags=["Leave"])
 async def approve_leave(
-    db: SessionDep, subject: CurrentSubject, leave_id: int, data: schemas.LeaveApprove | None = None
+    db: SessionDep, subject: CurrentSubject, leave_id: Id, data: schemas.LeaveApprove | None = None
 ) -> Any:
     """Approve (the station chief of the community). When the A/B partner is away for part of the period this is
     409 naming the partner and the dates, unless `accept_both_away` is true: then the leave is flagged."""
@@ -111,12 +111,12 @@ async def approve_leave(
 
 
 @router.post("/leaves/{leave_id}/refuse", response_model=schemas.LeaveOut, tags=["Leave"])
-async def refuse_leave(db: SessionDep, subject: CurrentSubject, leave_id: int, data: schemas.LeaveRefuse) -> Any:
+async def refuse_leave(db: SessionDep, subject: CurrentSubject, leave_id: Id, data: schemas.LeaveRefuse) -> Any:
     return await people.leave_out(db, await people.refuse_leave(db, subject=subject, leave_id=leave_id, note=data.note))
 
 
 @router.post("/leaves/{leave_id}/cancel", response_model=schemas.LeaveOut, tags=["Leave"])
-async def cancel_leave(db: SessionDep, subject: CurrentSubject, leave_id: int) -> Any:
+async def cancel_leave(db: SessionDep, subject: CurrentSubject, leave_id: Id) -> Any:
     return await people.leave_out(db, await people.cancel_leave(db, subject=subject, leave_id=leave_id))
 
 
@@ -124,7 +124,7 @@ async def cancel_leave(db: SessionDep, subject: CurrentSubject, leave_id: int) -
 
 
 @router.get("/grids/{grid_id}/on-duty", response_model=schemas.OnDutyOut, tags=["On duty"])
-async def grid_on_duty(db: SessionDep, subject: CurrentSubject, grid_id: int, at: datetime | None = None) -> Any:
+async def grid_on_duty(db: SessionDep, subject: CurrentSubject, grid_id: Id, at: Instant | None = None) -> Any:
     """Who is on duty for the grid at `at` (default now): its leader, or the A/B partner covering a leave."""
     return await people.grid_on_duty(db, subject, grid_id, at)
 
@@ -145,7 +145,7 @@ async def my_cover(db: SessionDep, subject: CurrentSubject) -> Any:
 
 
 @router.get("/shifts", response_model=list[schemas.ShiftOut], tags=["Shifts"])
-async def list_shifts(db: SessionDep, subject: CurrentSubject, user_id: int | None = None) -> Any:
+async def list_shifts(db: SessionDep, subject: CurrentSubject, user_id: Id | None = None) -> Any:
     return await people.shift_out(db, await people.list_shifts(db, subject=subject, user_id=user_id))
 
 
@@ -156,7 +156,7 @@ async def add_shift(db: SessionDep, subject: CurrentSubject, data: schemas.Shift
 
 
 @router.delete("/shifts/{shift_id}", status_code=204, tags=["Shifts"])
-async def delete_shift(db: SessionDep, subject: CurrentSubject, shift_id: int) -> Response:
+async def delete_shift(db: SessionDep, subject: CurrentSubject, shift_id: Id) -> Response:
     await people.delete_shift(db, subject=subject, shift_id=shift_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -165,8 +165,8 @@ async def delete_shift(db: SessionDep, subject: CurrentSubject, shift_id: int) -
 async def roster(
     db: SessionDep,
     subject: CurrentSubject,
-    week: Annotated[date, Query(description="The Monday the week starts")],
-    community_id: int | None = None,
+    week: Annotated[Day, Query(description="The Monday the week starts")],
+    community_id: Id | None = None,
 ) -> Any:
     """The week's roster, day by day: who works when, and who covers whom from approved leaves."""
     return await people.roster(db, subject=subject, week=week, community_id=community_id)
@@ -181,14 +181,14 @@ async def special_groups(db: SessionDep, subject: CurrentSubject) -> Any:
 
 
 @router.patch("/special-groups/{group_id}", response_model=schemas.SpecialGroupOut, tags=["Door-to-door service"])
-async def update_group(db: SessionDep, subject: CurrentSubject, group_id: int, data: schemas.SpecialGroupUpdate) -> Any:
+async def update_group(db: SessionDep, subject: CurrentSubject, group_id: Id, data: schemas.SpecialGroupUpdate) -> Any:
     """Change a group's name or required visit frequency (system or district administrators)."""
     return await people.update_group(db, subject=subject, group_id=group_id, data=data)
 
 
 @router.get("/special-residents", response_model=list[schemas.ResidentOut], tags=["Door-to-door service"])
 async def residents(
-    db: SessionDep, subject: CurrentSubject, grid_id: int | None = None, active: bool | None = True
+    db: SessionDep, subject: CurrentSubject, grid_id: Id | None = None, active: bool | None = True
 ) -> Any:
     """Residents in special groups in your scope; phone and ID number masked unless you may read personal data."""
     return await people.list_residents(db, subject=subject, grid_id=grid_id, active=active)
@@ -200,13 +200,13 @@ async def add_resident(db: SessionDep, subject: CurrentSubject, data: schemas.Re
 
 
 @router.get("/special-residents/{resident_id}", response_model=schemas.ResidentOut, tags=["Door-to-door service"])
-async def get_resident(db: SessionDep, subject: CurrentSubject, resident_id: int) -> Any:
+async def get_resident(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
     return await people.get_resident(db, subject=subject, resident_id=resident_id)
 
 
 @router.patch("/special-residents/{resident_id}", response_model=schemas.ResidentOut, tags=["Door-to-door service"])
 async def update_resident(
-    db: SessionDep, subject: CurrentSubject, resident_id: int, data: schemas.ResidentUpdate
+    db: SessionDep, subject: CurrentSubject, resident_id: Id, data: schemas.ResidentUpdate
 ) -> Any:
     return await people.update_resident(db, subject=subject, resident_id=resident_id, data=data)
 
@@ -216,7 +216,7 @@ async def update_resident(
     response_model=schemas.ResidentOut,
     tags=["Door-to-door service"],
 )
-async def deactivate_resident(db: SessionDep, subject: CurrentSubject, resident_id: int) -> Any:
+async def deactivate_resident(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
     return await people.deactivate_resident(db, subject=subject, resident_id=resident_id)
 
 
@@ -226,7 +226,7 @@ async def deactivate_resident(db: SessionDep, subject: CurrentSubject, resident_
     response_model=schemas.VisitOut,
     tags=["Door-to-door service"],
 )
-async def record_visit(db: SessionDep, subject: CurrentSubject, resident_id: int, data: schemas.VisitIn) -> Any:
+async def record_visit(db: SessionDep, subject: CurrentSubject, resident_id: Id, data: schemas.VisitIn) -> Any:
     """Record a home visit 入户走访: the visitors are you and your A/B partner (the paired grid's leader)."""
     visit = await people.record_visit(db, subject=subject, resident_id=resident_id, data=data)
     return (await people.visit_out(db, [visit]))[0]
@@ -237,7 +237,7 @@ async def record_visit(db: SessionDep, subject: CurrentSubject, resident_id: int
     response_model=list[schemas.VisitOut],
     tags=["Door-to-door service"],
 )
-async def visits(db: SessionDep, subject: CurrentSubject, resident_id: int) -> Any:
+async def visits(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
     return await people.visit_out(db, await people.list_visits(db, subject=subject, resident_id=resident_id))
 
 

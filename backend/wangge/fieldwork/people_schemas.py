@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
 from wangge.fieldwork.models import STAFF_TYPES, TEAM_ROLES
-from wangge.schemas_common import Input, Output
+from wangge.schemas_common import Id, Input, Output
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9-]{5,20}$")]
@@ -28,7 +28,7 @@ class Ref(Output):
 
 
 class LeaderIn(Input):
-    user_id: int
+    user_id: Id
 
 
 class LeadershipOut(Output):
@@ -49,7 +49,7 @@ def _unique(values: list[str]) -> list[str]:
 class TeamMemberIn(Input):
     name: Name
     phone: Phone | None = None
-    user_id: int | None = None
+    user_id: Id | None = None
     team_role: TeamRole
     staff_types: list[StaffType] = Field(default_factory=list)
     start_date: date
@@ -94,8 +94,8 @@ class TeamMemberOut(Output):
 
 
 class PairIn(Input):
-    grid_a_id: int
-    grid_b_id: int
+    grid_a_id: Id
+    grid_b_id: Id
 
 
 class GridRef(Output):
@@ -179,7 +179,7 @@ class CoverOut(Output):
 
 
 class ShiftIn(Input):
-    user_id: int | None = None
+    user_id: Id | None = None
     weekday: Annotated[int, Field(ge=0, le=6)]
     start_time: HHMM
     end_time: HHMM
@@ -247,9 +247,9 @@ class SpecialGroupUpdate(Input):
 
 
 class ResidentIn(Input):
-    grid_id: int
-    group_id: int
-    building_id: int | None = None
+    grid_id: Id
+    group_id: Id
+    building_id: Id | None = None
     name: Name
     phone: Phone | None = None
     id_number: IdNumber | None = None
@@ -259,8 +259,8 @@ class ResidentIn(Input):
 
 
 class ResidentUpdate(Input):
-    group_id: int | None = None
-    building_id: int | None = None
+    group_id: Id | None = None
+    building_id: Id | None = None
     name: Name | None = None
     phone: Phone | None = None
     id_number: IdNumber | None = None
@@ -289,7 +289,7 @@ class ResidentOut(Output):
 class VisitIn(Input):
     visited_at: AwareDatetime
     notes: Annotated[str, StringConstraints(max_length=4000)] = ""
-    partner_id: int | None = None
+    partner_id: Id | None = None
 
 
 class VisitOut(Output):

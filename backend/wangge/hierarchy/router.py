@@ -9,6 +9,7 @@ from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep
 from wangge.hierarchy import schemas, service
 from wangge.hierarchy.models import Building, Place, PlaceCategory
+from wangge.schemas_common import Id
 
 router = APIRouter()
 ActiveFilter = Annotated[bool | None, Query(description="Only active (true) or deactivated (false) rows")]
@@ -30,7 +31,7 @@ def _area_routes(level: str, plural: str, create_schema: type, parent: str | Non
         offset: Offset = 0,
         active: ActiveFilter = None,
         parent_id: Annotated[
-            int | None, Query(alias=f"{parent}_id" if parent else "parent_id", include_in_schema=parent is not None)
+            Id | None, Query(alias=f"{parent}_id" if parent else "parent_id", include_in_schema=parent is not None)
         ] = None,
         with_geometry: WithGeometry = False,
     ) -> dict[str, Any]:
@@ -52,19 +53,19 @@ def _area_routes(level: str, plural: str, create_schema: type, parent: str | Non
         return service.area_out(await service.create_area(db, subject, level, data))
 
     @router.get(f"/{plural}/{{obj_id}}", response_model=schemas.AreaOut, tags=[tag], name=f"get_{level}")
-    async def get_area(db: SessionDep, subject: CurrentSubject, obj_id: int) -> dict[str, Any]:
+    async def get_area(db: SessionDep, subject: CurrentSubject, obj_id: Id) -> dict[str, Any]:
         return service.area_out(await service.get_visible(db, subject, level, obj_id))
 
     @router.patch(f"/{plural}/{{obj_id}}", response_model=schemas.AreaOut, tags=[tag], name=f"update_{level}")
     async def update_area(
-        db: SessionDep, subject: CurrentSubject, obj_id: int, data: schemas.AreaUpdate
+        db: SessionDep, subject: CurrentSubject, obj_id: Id, data: schemas.AreaUpdate
     ) -> dict[str, Any]:
         return service.area_out(await service.update_area(db, subject, level, obj_id, data))
 
     @router.post(
         f"/{plural}/{{obj_id}}/deactivate", response_model=schemas.AreaOut, tags=[tag], name=f"deactivate_{level}"
     )
-    async def deactivate_area(db: SessionDep, subject: CurrentSubject, obj_id: int) -> dict[str, Any]:
+    async def deactivate_area(db: SessionDep, subject: CurrentSubject, obj_id: Id) -> dict[str, Any]:
         return service.area_out(await service.deactivate(db, subject, level, obj_id))
 
 
@@ -74,7 +75,7 @@ _area_routes("community", "communities", schemas.CommunityCreate, "street")
 
 
 @router.get("/communities/{community_id}/coverage", response_model=schemas.CoverageOut, tags=["Communities"])
-async def community_coverage(db: SessionDep, subject: CurrentSubject, community_id: int) -> dict[str, Any]:
+async def community_coverage(db: SessionDep, subject: CurrentSubject, community_id: Id) -> dict[str, Any]:
     """The parts of the community that no active grid covers (a finding for the administrator)."""
     return await service.coverage(db, subject, community_id)
 
@@ -83,7 +84,7 @@ async def community_coverage(db: SessionDep, subject: CurrentSubject, community_
 async def import_grids(
     db: SessionDep,
     subject: CurrentSubject,
-    community_id: int,
+    community_id: Id,
     data: Annotated[dict[str, Any], Body(description="GeoJSON FeatureCollection (RFC 7946)")],
 ) -> dict[str, Any]:
     """Create or update the community's grids by code from a GeoJSON FeatureCollection; all or nothing."""
@@ -104,7 +105,7 @@ async def locate_grid(
 
 @router.get("/grids/export", tags=["Grids"], responses={200: {"content": {"application/geo+json": {}}}})
 async def export_grids(
-    db: SessionDep, subject: CurrentSubject, community_id: Annotated[int | None, Query()] = None
+    db: SessionDep, subject: CurrentSubject, community_id: Annotated[Id | None, Query()] = None
 ) -> Any:
     """The grids in your scope as a GeoJSON FeatureCollection (the import format, with figures)."""
     return JSONResponse(
@@ -119,7 +120,7 @@ async def list_grids(
     limit: Limit = 100,
     offset: Offset = 0,
     active: ActiveFilter = None,
-    community_id: Annotated[int | None, Query()] = None,
+    community_id: Annotated[Id | None, Query()] = None,
     with_geometry: WithGeometry = False,
 ) -> dict[str, Any]:
     rows, total = await service.list_visible(
@@ -134,19 +135,17 @@ async def create_grid(db: SessionDep, subject: CurrentSubject, data: schemas.Gri
 
 
 @router.get("/grids/{grid_id}", response_model=schemas.GridOut, tags=["Grids"])
-async def get_grid(db: SessionDep, subject: CurrentSubject, grid_id: int) -> dict[str, Any]:
+async def get_grid(db: SessionDep, subject: CurrentSubject, grid_id: Id) -> dict[str, Any]:
     return service.grid_out(await service.get_visible(db, subject, "grid", grid_id))
 
 
 @router.patch("/grids/{grid_id}", response_model=schemas.GridOut, tags=["Grids"])
-async def update_grid(
-    db: SessionDep, subject: CurrentSubject, grid_id: int, data: schemas.GridUpdate
-) -> dict[str, Any]:
+async def update_grid(db: SessionDep, subject: CurrentSubject, grid_id: Id, data: schemas.GridUpdate) -> dict[str, Any]:
     return service.grid_out(await service.update_grid(db, subject, grid_id, data))
 
 
 @router.post("/grids/{grid_id}/deactivate", response_model=schemas.GridOut, tags=["Grids"])
-async def deactivate_grid(db: SessionDep, subject: CurrentSubject, grid_id: int) -> dict[str, Any]:
+async def deactivate_grid(db: SessionDep, subject: CurrentSubject, grid_id: Id) -> dict[str, Any]:
     return service.grid_out(await service.deactivate(db, subject, "grid", grid_id))
 
 
@@ -155,7 +154,7 @@ async def deactivate_grid(db: SessionDep, subject: CurrentSubject, grid_id: int)
 
 @router.get("/grids/{grid_id}/buildings", response_model=schemas.Page[schemas.BuildingOut], tags=["Buildings"])
 async def list_buildings(
-    db: SessionDep, subject: CurrentSubject, grid_id: int, limit: Limit = 100, offset: Offset = 0
+    db: SessionDep, subject: CurrentSubject, grid_id: Id, limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
     rows, total = await service.list_in_grid(db, subject, Building, grid_id, limit=limit, offset=offset)
     return _page([service.building_out(r, subject) for r in rows], total, limit, offset)
@@ -163,26 +162,26 @@ async def list_buildings(
 
 @router.post("/grids/{grid_id}/buildings", response_model=schemas.BuildingOut, status_code=201, tags=["Buildings"])
 async def create_building(
-    db: SessionDep, subject: CurrentSubject, grid_id: int, data: schemas.BuildingCreate
+    db: SessionDep, subject: CurrentSubject, grid_id: Id, data: schemas.BuildingCreate
 ) -> dict[str, Any]:
     return service.building_out(await service.create_in_grid(db, subject, Building, grid_id, data), subject)
 
 
 @router.get("/buildings/{building_id}", response_model=schemas.BuildingOut, tags=["Buildings"])
-async def get_building(db: SessionDep, subject: CurrentSubject, building_id: int) -> dict[str, Any]:
+async def get_building(db: SessionDep, subject: CurrentSubject, building_id: Id) -> dict[str, Any]:
     return service.building_out(await service.get_in_grid(db, subject, Building, building_id, "building"), subject)
 
 
 @router.patch("/buildings/{building_id}", response_model=schemas.BuildingOut, tags=["Buildings"])
 async def update_building(
-    db: SessionDep, subject: CurrentSubject, building_id: int, data: schemas.BuildingUpdate
+    db: SessionDep, subject: CurrentSubject, building_id: Id, data: schemas.BuildingUpdate
 ) -> dict[str, Any]:
     obj = await service.update_in_grid(db, subject, Building, building_id, data, "building")
     return service.building_out(obj, subject)
 
 
 @router.post("/buildings/{building_id}/deactivate", response_model=schemas.BuildingOut, tags=["Buildings"])
-async def deactivate_building(db: SessionDep, subject: CurrentSubject, building_id: int) -> dict[str, Any]:
+async def deactivate_building(db: SessionDep, subject: CurrentSubject, building_id: Id) -> dict[str, Any]:
     obj = await service.deactivate_in_grid(db, subject, Building, building_id, "building")
     return service.building_out(obj, subject)
 
@@ -191,7 +190,7 @@ async def deactivate_building(db: SessionDep, subject: CurrentSubject, building_
 async def list_places(
     db: SessionDep,
     subject: CurrentSubject,
-    grid_id: int,
+    grid_id: Id,
     limit: Limit = 100,
     offset: Offset = 0,
     category: Annotated[PlaceCategory | None, Query()] = None,
@@ -204,25 +203,25 @@ async def list_places(
 
 @router.post("/grids/{grid_id}/places", response_model=schemas.PlaceOut, status_code=201, tags=["Places"])
 async def create_place(
-    db: SessionDep, subject: CurrentSubject, grid_id: int, data: schemas.PlaceCreate
+    db: SessionDep, subject: CurrentSubject, grid_id: Id, data: schemas.PlaceCreate
 ) -> dict[str, Any]:
     return service.place_out(await service.create_in_grid(db, subject, Place, grid_id, data))
 
 
 @router.get("/places/{place_id}", response_model=schemas.PlaceOut, tags=["Places"])
-async def get_place(db: SessionDep, subject: CurrentSubject, place_id: int) -> dict[str, Any]:
+async def get_place(db: SessionDep, subject: CurrentSubject, place_id: Id) -> dict[str, Any]:
     return service.place_out(await service.get_in_grid(db, subject, Place, place_id, "place"))
 
 
 @router.patch("/places/{place_id}", response_model=schemas.PlaceOut, tags=["Places"])
 async def update_place(
-    db: SessionDep, subject: CurrentSubject, place_id: int, data: schemas.PlaceUpdate
+    db: SessionDep, subject: CurrentSubject, place_id: Id, data: schemas.PlaceUpdate
 ) -> dict[str, Any]:
     return service.place_out(await service.update_in_grid(db, subject, Place, place_id, data, "place"))
 
 
 @router.post("/places/{place_id}/deactivate", response_model=schemas.PlaceOut, tags=["Places"])
-async def deactivate_place(db: SessionDep, subject: CurrentSubject, place_id: int) -> dict[str, Any]:
+async def deactivate_place(db: SessionDep, subject: CurrentSubject, place_id: Id) -> dict[str, Any]:
     return service.place_out(await service.deactivate_in_grid(db, subject, Place, place_id, "place"))
 
 
@@ -243,17 +242,17 @@ async def create_department(db: SessionDep, subject: CurrentSubject, data: schem
 
 
 @router.get("/departments/{dept_id}", response_model=schemas.DepartmentOut, tags=["Departments"])
-async def get_department(db: SessionDep, subject: CurrentSubject, dept_id: int) -> Any:
+async def get_department(db: SessionDep, subject: CurrentSubject, dept_id: Id) -> Any:
     return await service.get_department(db, subject, dept_id)
 
 
 @router.patch("/departments/{dept_id}", response_model=schemas.DepartmentOut, tags=["Departments"])
 async def update_department(
-    db: SessionDep, subject: CurrentSubject, dept_id: int, data: schemas.DepartmentUpdate
+    db: SessionDep, subject: CurrentSubject, dept_id: Id, data: schemas.DepartmentUpdate
 ) -> Any:
     return await service.update_department(db, subject, dept_id, data)
 
 
 @router.post("/departments/{dept_id}/deactivate", response_model=schemas.DepartmentOut, tags=["Departments"])
-async def deactivate_department(db: SessionDep, subject: CurrentSubject, dept_id: int) -> Any:
+async def deactivate_department(db: SessionDep, subject: CurrentSubject, dept_id: Id) -> Any:
     return await service.deactivate_department(db, subject, dept_id)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from wangge.hierarchy.models import DepartmentLevel, GridKind, PlaceCategory
-from wangge.schemas_common import Input, Output, Page  # noqa: F401 - routers use schemas.Page
+from wangge.schemas_common import Id, Input, Output, Page  # noqa: F401 - routers use schemas.Page
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -46,12 +46,12 @@ class AreaUpdate(Input):
 
 
 class StreetCreate(DistrictCreate):
-    district_id: int
+    district_id: Id
     code: code_field("street")  # type: ignore[valid-type]
 
 
 class CommunityCreate(DistrictCreate):
-    street_id: int
+    street_id: Id
     code: code_field("community")  # type: ignore[valid-type]
 
 
@@ -74,7 +74,7 @@ class GridFigures(Input):
 
 
 class GridCreate(GridFigures):
-    community_id: int
+    community_id: Id
     code: code_field("grid")  # type: ignore[valid-type]
     name: Name
     kind: GridKind = GridKind.other
@@ -134,8 +134,8 @@ class DepartmentCreate(Input):
     code: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_-]{2,32}$")]
     name: Name
     level: DepartmentLevel
-    district_id: int
-    street_id: int | None = None
+    district_id: Id
+    street_id: Id | None = None
     categories: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,40}$")]] = Field(default_factory=list)
 
 

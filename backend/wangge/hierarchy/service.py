@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shapely
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -241,13 +242,20 @@ async def check_grid_shapes(
         return [f"The community {community.name} has no boundary yet; set it before adding grids"]
     boundary = geo.from_db(community.geom)
     existing = await _community_grid_shapes(db, community.id, exclude={code for _, code, _ in candidates})
+    # One spatial index over the candidates and the grids already there, so an import of many grids compares each
+    # only with its neighbours, not with every other one.
+    shapes = [(code, poly) for _, code, poly in candidates] + list(existing.items())
+    tree = shapely.STRtree([poly for _, poly in shapes])
+    n = len(candidates)
     problems = []
     for i, (label, _code, poly) in enumerate(candidates):
         outside = geo.area_outside(poly, boundary)
         if outside > geo.AREA_TOLERANCE_M2:
             problems.append(f"{label}: lies {outside:,.1f} m² outside the boundary of the community {community.name}")
-        others = dict(existing)
-        others.update({c: p for _, c, p in candidates[i + 1 :]})
+        near = sorted(int(j) for j in tree.query(poly, predicate="intersects"))
+        # The existing grids first, then the candidates after this one (each pair of candidates is reported once).
+        others = dict(shapes[j] for j in near if j >= n)
+        others.update(shapes[j] for j in near if i < j < n)
         for overlap in geo.overlaps(poly, others):
             problems.append(f"{label}: overlaps grid {overlap.other_code} by {overlap.area_m2:,.1f} m²")
     return problems
@@ -311,6 +319,9 @@ async def update_grid(db: AsyncSession, subject: Subject, grid_id: int, data: sc
     return grid
 
 
+MAX_IMPORT_FEATURES = 1000
+
+
 def _feature_label(index: int, feature: Any) -> str:
     code = None
     if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
@@ -328,6 +339,11 @@ def parse_feature_collection(community: Community, data: Any) -> tuple[list[dict
         return [], ["The import must be a GeoJSON FeatureCollection with a list of features"]
     if not data["features"]:
         return [], ["The FeatureCollection has no features"]
+    if len(data["features"]) > MAX_IMPORT_FEATURES:
+        return [], [
+            f"The FeatureCollection has {len(data['features']):,} features; a community holds at most "
+            f"{MAX_IMPORT_FEATURES:,} grids (a grid's code adds three digits to the community's)"
+        ]
     grids, problems, seen = [], [], set()
     for i, feature in enumerate(data["features"]):
         label = _feature_label(i, feature)
@@ -383,8 +399,11 @@ async def import_grids(db: AsyncSession, subject: Subject, community_id: int, da
     grids, problems = parse_feature_collection(community, data)
     if not problems:
         problems = await check_grid_shapes(db, community, [(g["label"], g["code"], g["poly"]) for g in grids])
-    codes = [g["code"] for g in grids]
-    existing = {g.code: g for g in (await db.execute(select(Grid).where(Grid.code.in_(codes)))).scalars()}
+    # One statement whatever the size of the file (a list of its codes would bind one parameter per feature):
+    # every code of an acceptable file starts with the community's code.
+    codes = {g["code"] for g in grids}
+    with_prefix = select(Grid).where(Grid.code.startswith(community.code, autoescape=True))
+    existing = {g.code: g for g in (await db.execute(with_prefix)).scalars() if g.code in codes}
     for g in grids:
         other = existing.get(g["code"])
         if other is not None and other.community_id != community.id:

@@ -20,6 +20,7 @@ from wangge.matters.flow import Status
 from wangge.matters.models import Category, Matter
 from wangge.models_common import utcnow
 from wangge.notify.outbox import emit
+from wangge.request_guard import refuse_in
 
 FIELDS = (
     "order_no",
@@ -44,8 +45,9 @@ def parse(content_type: str, raw: bytes) -> list[dict[str, Any]]:
 
         try:
             data = json.loads(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # nested past the interpreter's limit: not a hotline file
             raise Invalid(f"The JSON body cannot be read: {exc}") from None
+        refuse_in(data, ["body"])
         orders = data.get("orders") if isinstance(data, dict) else None
         if not isinstance(orders, list):
             raise Invalid('A JSON import is {"orders": [ ... ]}')
@@ -55,6 +57,7 @@ def parse(content_type: str, raw: bytes) -> list[dict[str, Any]]:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise Invalid("The CSV file must be UTF-8 encoded") from None
+        refuse_in(text, ["body"])
         reader = csv.DictReader(io.StringIO(text))
         missing = {"order_no", "category", "description"} - set(reader.fieldnames or [])
         if missing:

@@ -2,7 +2,6 @@
 categories, photos, and the resident's public pages (no account: a tracking code and the phone's last digits)."""
 
 import asyncio
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
@@ -16,10 +15,12 @@ from wangge import throttle
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
+from wangge.hierarchy.models import Department
 from wangge.matters import flow, hotline, idempotency, schemas, service, tracking
 from wangge.matters.models import CalendarOverride, Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
 from wangge.models_common import utcnow
+from wangge.schemas_common import Day, Id
 
 router = APIRouter()
 public = APIRouter(prefix="/public", tags=["Public"])
@@ -113,7 +114,7 @@ async def list_categories(db: SessionDep) -> Any:
 
 @router.patch("/categories/{category_id}", response_model=schemas.CategoryOut, tags=["Categories"])
 async def update_category(
-    db: SessionDep, subject: CurrentSubject, category_id: int, data: schemas.CategoryUpdate
+    db: SessionDep, subject: CurrentSubject, category_id: Id, data: schemas.CategoryUpdate
 ) -> Any:
     if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):
         raise Forbidden("Only a system or district administrator may change categories")
@@ -123,6 +124,11 @@ async def update_category(
     changes = data.model_dump(exclude_unset=True)
     if "time_limits" in changes:
         _check_limits(changes["time_limits"])
+    if changes.get("department_id") is not None and await db.get(Department, changes["department_id"]) is None:
+        raise Invalid(
+            f"department_id: no department with id {changes['department_id']}",
+            errors=[{"loc": ["body", "department_id"], "msg": "no such department", "type": "value_error"}],
+        )
     for k, v in changes.items():
         setattr(cat, k, v)
     await db.commit()
@@ -134,16 +140,19 @@ async def update_category(
 def _check_limits(limits: dict[str, Any]) -> None:
     from wangge.matters.workcalendar import TimeLimit
 
+    def invalid(loc: list[str], msg: str) -> Invalid:
+        return Invalid(f"{'.'.join(loc)}: {msg}", errors=[{"loc": ["body", *loc], "msg": msg, "type": "value_error"}])
+
     for level, kinds in limits.items():
         if level not in ("grid", "station", "street", "department", "notice") or not isinstance(kinds, dict):
-            raise Invalid(f"time_limits: unknown level {level!r}")
+            raise invalid(["time_limits"], f"unknown level {level!r}")
         for kind, value in kinds.items():
             if kind not in ("sign", "complete"):
-                raise Invalid(f"time_limits.{level}: unknown kind {kind!r}")
+                raise invalid(["time_limits", level], f"unknown kind {kind!r}")
             try:
                 TimeLimit.from_dict(value)
             except (ValueError, TypeError) as exc:
-                raise Invalid(f"time_limits.{level}.{kind}: {exc}") from None
+                raise invalid(["time_limits", level, kind], str(exc)) from None
 
 
 # --- the working calendar ------------------------------------------------------------------------------------------
@@ -174,7 +183,7 @@ async def calendar_status(db: SessionDep, subject: CurrentSubject) -> Any:
 
 
 @router.put("/calendar/overrides/{day}", response_model=schemas.OverrideOut, tags=["Calendar"])
-async def set_override(db: SessionDep, subject: CurrentSubject, day: date, data: schemas.OverrideIn) -> Any:
+async def set_override(db: SessionDep, subject: CurrentSubject, day: Day, data: schemas.OverrideIn) -> Any:
     """Mark a day as a working day or a day off, over what the holiday library says (system or district
     administrators)."""
     if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):
@@ -258,7 +267,7 @@ async def supervision_list(db: SessionDep, settings: SettingsDep, subject: Curre
 
 
 @router.get("/matters/{matter_id}", response_model=schemas.MatterOut, tags=["Matters"])
-async def get_matter(db: SessionDep, settings: SettingsDep, subject: CurrentSubject, matter_id: int) -> Any:
+async def get_matter(db: SessionDep, settings: SettingsDep, subject: CurrentSubject, matter_id: Id) -> Any:
     m = await service.get_visible(db, subject, matter_id)
     return _json(await service.matter_out(db, m, subject, settings), m=m)
 
@@ -268,7 +277,7 @@ async def take_action(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    matter_id: int,
+    matter_id: Id,
     action: str,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
     data: schemas.ActionIn | None = None,
@@ -289,7 +298,7 @@ async def place_matter(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    matter_id: int,
+    matter_id: Id,
     data: schemas.PlaceIn,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Any:
@@ -314,7 +323,7 @@ async def place_matter(
 
 
 @router.get("/matters/{matter_id}/timeline", response_model=list[schemas.EventOut], tags=["Matters"])
-async def timeline(db: SessionDep, subject: CurrentSubject, matter_id: int) -> Any:
+async def timeline(db: SessionDep, subject: CurrentSubject, matter_id: Id) -> Any:
     """The audit trail: every change, oldest first. Events are never edited or deleted."""
     m = await service.get_visible(db, subject, matter_id)
     rows = (
@@ -337,7 +346,7 @@ async def timeline(db: SessionDep, subject: CurrentSubject, matter_id: int) -> A
 
 
 @router.get("/matters/{matter_id}/handoffs", response_model=list[schemas.HandoffOut], tags=["Matters"])
-async def handoffs(db: SessionDep, subject: CurrentSubject, matter_id: int) -> Any:
+async def handoffs(db: SessionDep, subject: CurrentSubject, matter_id: Id) -> Any:
     """The work orders 工作单 of the matter: who handed it to whom, why, and whether it was signed or returned."""
     m = await service.get_visible(db, subject, matter_id)
     rows = list((await db.execute(select(Handoff).where(Handoff.matter_id == m.id).order_by(Handoff.id))).scalars())

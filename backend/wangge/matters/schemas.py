@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from wangge.schemas_common import Input, Output, Page  # noqa: F401 - routers use schemas.Page
+from wangge.schemas_common import Id, Input, Output, Page  # noqa: F401 - routers use schemas.Page
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9-]{5,20}$")]
@@ -32,13 +32,16 @@ class CategoryOut(Output):
 
 
 class CategoryUpdate(Input):
-    name_zh: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
-    name_en: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
-    icon: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}$")] | None = None
-    department_id: int | None = None
-    default_route: Literal["on_spot", "station", "escalated", "emergency", "approval"] | None = None
-    time_limits: dict[str, Any] | None = None
-    is_active: bool | None = None
+    """Only the fields sent change. `department_id` may be null (no owning department); the others may be left
+    out but not set to null (their type has no null, and a default is not validated): a null is a 422 naming it."""
+
+    name_zh: Annotated[str, StringConstraints(min_length=1, max_length=50)] = None  # type: ignore[assignment]
+    name_en: Annotated[str, StringConstraints(min_length=1, max_length=80)] = None  # type: ignore[assignment]
+    icon: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}$")] = None  # type: ignore[assignment]
+    department_id: Id | None = None
+    default_route: Literal["on_spot", "station", "escalated", "emergency", "approval"] = None  # type: ignore[assignment]
+    time_limits: dict[str, Any] = None  # type: ignore[assignment]
+    is_active: bool = None  # type: ignore[assignment]
 
 
 class _Place(Input):
@@ -63,7 +66,7 @@ class MatterCreate(_Place):
     reporter_phone: Phone | None = None
     handled_on_spot: bool = False
     result: Text | None = None
-    photo_ids: list[int] = Field(default_factory=list, max_length=9)
+    photo_ids: list[Id] = Field(default_factory=list, max_length=9)
 
     @model_validator(mode="after")
     def _result_when_done(self) -> MatterCreate:
@@ -89,14 +92,14 @@ class PublicMatterCreate(Input):
 
 class Target(Input):
     level: Literal["street", "department"]
-    department_id: int | None = None
+    department_id: Id | None = None
 
 
 class ActionIn(Input):
     reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
     result: Text | None = None
     target: Target | None = None
-    into: int | None = Field(None, description="The matter this one is a duplicate of (merge)")
+    into: Id | None = Field(None, description="The matter this one is a duplicate of (merge)")
 
 
 class PlaceIn(Input):

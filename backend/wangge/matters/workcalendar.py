@@ -41,6 +41,8 @@ Unit = Literal["minutes", "working_minutes", "working_hours", "working_days"]
 _UNITS: tuple[str, ...] = get_args(Unit)
 _SUFFIXES = {"m": "minutes", "wm": "working_minutes", "wh": "working_hours", "wd": "working_days"}
 _SHORT_RE = re.compile(r"^\s*(\d+)\s*([a-z]+)\s*$")
+# A year of each unit: longer limits mean nothing for a matter, and deadlines are counted day by day.
+_MAX_AMOUNT = {"minutes": 366 * 24 * 60, "working_minutes": 250 * 8 * 60, "working_hours": 250 * 8, "working_days": 250}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class TimeLimit:
             raise ValueError(f"time limit amount must be >= 0, got {self.amount}")
         if self.unit not in _UNITS:
             raise ValueError(f"unknown time limit unit {self.unit!r}; expected one of {', '.join(_UNITS)}")
+        if self.amount > _MAX_AMOUNT[self.unit]:
+            raise ValueError(f"time limit amount must be at most {_MAX_AMOUNT[self.unit]} {self.unit} (a year)")
 
     @classmethod
     def parse(cls, text: str) -> TimeLimit:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep
 from wangge.notify import schemas, service
-from wangge.schemas_common import Page
+from wangge.schemas_common import Id, Page
 
 router = APIRouter(tags=["Notifications"])
 
@@ -34,6 +34,6 @@ async def read_all_notifications(db: SessionDep, subject: CurrentSubject) -> dic
 
 
 @router.post("/notifications/{notification_id}/read", response_model=schemas.NotificationOut)
-async def read_notification(db: SessionDep, subject: CurrentSubject, notification_id: int) -> Any:
+async def read_notification(db: SessionDep, subject: CurrentSubject, notification_id: Id) -> Any:
     """Mark one of the caller's notifications read (404 if it is not theirs)."""
     return await service.mark_read(db, subject, notification_id)

@@ -129,9 +129,12 @@ def parse_date(name: str, value: str) -> datetime:
     if value[-6] == " ":
         value = value[:-6] + "+" + value[-5:]
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise SpecError(400, f"{name} is not a valid date-time: {value}") from None
+    if not 1900 <= parsed.year <= 2100:  # the 90-day window around it must stay within what a datetime holds
+        raise SpecError(400, f"{name} must lie within the years 1900 .. 2100")
+    return parsed
 
 
 def parse_filters(params: Any, now: datetime | None = None) -> Filters:

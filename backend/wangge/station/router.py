@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -11,10 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import SessionDep, SettingsDep
+from wangge.schemas_common import Day, Id
 from wangge.station import exports, hazards, schemas, triage
 
 router = APIRouter()
-MonthQuery = Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+MonthQuery = Annotated[str | None, Query(pattern=schemas.MONTH_PATTERN)]
 
 
 def _xlsx(data: bytes, filename: str) -> Response:
@@ -36,20 +36,20 @@ async def open_meeting(db: SessionDep, subject: CurrentSubject, data: schemas.Me
 
 @router.get("/triage/meetings", tags=["Triage"])
 async def list_meetings(
-    db: SessionDep, subject: CurrentSubject, community_id: int | None = None, day: date | None = None
+    db: SessionDep, subject: CurrentSubject, community_id: Id | None = None, day: Day | None = None
 ) -> dict[str, Any]:
     return {"items": await triage.list_meetings(db, subject=subject, community_id=community_id, day=day)}
 
 
 @router.get("/triage/meetings/{meeting_id}", tags=["Triage"])
-async def get_meeting(db: SessionDep, subject: CurrentSubject, meeting_id: int) -> Any:
+async def get_meeting(db: SessionDep, subject: CurrentSubject, meeting_id: Id) -> Any:
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     return await triage.meeting_out(db, meeting)
 
 
 @router.post("/triage/meetings/{meeting_id}/items/{item_id}/decide", tags=["Triage"])
 async def decide_item(
-    db: SessionDep, subject: CurrentSubject, meeting_id: int, item_id: int, data: schemas.DecisionBody
+    db: SessionDep, subject: CurrentSubject, meeting_id: Id, item_id: Id, data: schemas.DecisionBody
 ) -> Any:
     """Decide one item; the matter's own rules apply (409 naming its state and allowed actions otherwise)."""
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
@@ -58,7 +58,7 @@ async def decide_item(
 
 
 @router.post("/triage/meetings/{meeting_id}/decide", tags=["Triage"])
-async def decide_batch(db: SessionDep, subject: CurrentSubject, meeting_id: int, data: schemas.BatchDecision) -> Any:
+async def decide_batch(db: SessionDep, subject: CurrentSubject, meeting_id: Id, data: schemas.BatchDecision) -> Any:
     """One decision for a selection of items, each applied on its own: the answer lists what was applied and what
     was refused (with the reason); the refused ones do not hold up the others."""
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
@@ -66,23 +66,21 @@ async def decide_batch(db: SessionDep, subject: CurrentSubject, meeting_id: int,
 
 
 @router.put("/triage/meetings/{meeting_id}/attendees", tags=["Triage"])
-async def set_attendees(
-    db: SessionDep, subject: CurrentSubject, meeting_id: int, data: list[schemas.AttendeeIn]
-) -> Any:
+async def set_attendees(db: SessionDep, subject: CurrentSubject, meeting_id: Id, data: list[schemas.AttendeeIn]) -> Any:
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     await triage.set_attendees(db, subject=subject, meeting=meeting, attendees=data)
     return await triage.meeting_out(db, meeting)
 
 
 @router.put("/triage/meetings/{meeting_id}/minutes", tags=["Triage"])
-async def set_minutes(db: SessionDep, subject: CurrentSubject, meeting_id: int, data: schemas.MinutesIn) -> Any:
+async def set_minutes(db: SessionDep, subject: CurrentSubject, meeting_id: Id, data: schemas.MinutesIn) -> Any:
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     await triage.set_minutes(db, subject=subject, meeting=meeting, text=data.text)
     return await triage.meeting_out(db, meeting)
 
 
 @router.post("/triage/meetings/{meeting_id}/close", tags=["Triage"])
-async def close_meeting(db: SessionDep, subject: CurrentSubject, meeting_id: int) -> Any:
+async def close_meeting(db: SessionDep, subject: CurrentSubject, meeting_id: Id) -> Any:
     """Lock the meeting; items left undecided are listed (and named in the minutes)."""
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     undecided = await triage.close_meeting(db, subject=subject, meeting=meeting)
@@ -90,7 +88,7 @@ async def close_meeting(db: SessionDep, subject: CurrentSubject, meeting_id: int
 
 
 @router.get("/triage/meetings/{meeting_id}/minutes.xlsx", tags=["Triage"], response_class=Response)
-async def minutes_xlsx(db: SessionDep, subject: CurrentSubject, meeting_id: int) -> Response:
+async def minutes_xlsx(db: SessionDep, subject: CurrentSubject, meeting_id: Id) -> Response:
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     out = await triage.meeting_out(db, meeting)
     data = await asyncio.to_thread(exports.minutes_xlsx, out)
@@ -98,7 +96,7 @@ async def minutes_xlsx(db: SessionDep, subject: CurrentSubject, meeting_id: int)
 
 
 @router.get("/triage/meetings/{meeting_id}/minutes.html", tags=["Triage"], response_class=HTMLResponse)
-async def minutes_html(db: SessionDep, subject: CurrentSubject, meeting_id: int) -> HTMLResponse:
+async def minutes_html(db: SessionDep, subject: CurrentSubject, meeting_id: Id) -> HTMLResponse:
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     return HTMLResponse(exports.minutes_html(await triage.meeting_out(db, meeting)))
 
@@ -108,7 +106,7 @@ async def minutes_html(db: SessionDep, subject: CurrentSubject, meeting_id: int)
 
 @router.post("/matters/{matter_id}/supervision-notes", status_code=201, tags=["Matters"])
 async def add_supervision_note(
-    db: SessionDep, subject: CurrentSubject, matter_id: int, data: schemas.SupervisionNoteIn
+    db: SessionDep, subject: CurrentSubject, matter_id: Id, data: schemas.SupervisionNoteIn
 ) -> Any:
     """A supervision note (station chief, street officer, administrator); the matter's owner and holder are told."""
     note = await triage.add_supervision_note(db, subject=subject, matter_id=matter_id, text=data.text)
@@ -116,7 +114,7 @@ async def add_supervision_note(
 
 
 @router.get("/matters/{matter_id}/supervision-notes", tags=["Matters"])
-async def supervision_notes(db: SessionDep, subject: CurrentSubject, matter_id: int) -> Any:
+async def supervision_notes(db: SessionDep, subject: CurrentSubject, matter_id: Id) -> Any:
     return {"items": await triage.supervision_notes(db, subject=subject, matter_id=matter_id)}
 
 
@@ -131,42 +129,42 @@ async def create_cycle(db: SessionDep, subject: CurrentSubject, data: schemas.Cy
 
 
 @router.get("/hazards/cycles", tags=["Hazards"])
-async def list_cycles(db: SessionDep, subject: CurrentSubject, community_id: int | None = None) -> Any:
+async def list_cycles(db: SessionDep, subject: CurrentSubject, community_id: Id | None = None) -> Any:
     return {"items": await hazards.list_cycles(db, subject=subject, community_id=community_id)}
 
 
 @router.get("/hazards/cycles/{cycle_id}", tags=["Hazards"])
-async def get_cycle(db: SessionDep, subject: CurrentSubject, cycle_id: int) -> Any:
+async def get_cycle(db: SessionDep, subject: CurrentSubject, cycle_id: Id) -> Any:
     return await hazards.cycle_out(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
 
 
 @router.put("/hazards/cycles/{cycle_id}/meeting", tags=["Hazards"])
-async def set_cycle_meeting(db: SessionDep, subject: CurrentSubject, cycle_id: int, data: schemas.CycleMeeting) -> Any:
+async def set_cycle_meeting(db: SessionDep, subject: CurrentSubject, cycle_id: Id, data: schemas.CycleMeeting) -> Any:
     cycle = await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id)
     await hazards.set_cycle_meeting(db, subject=subject, cycle=cycle, data=data)
     return await hazards.cycle_out(db, cycle)
 
 
 @router.get("/hazards/cycles/{cycle_id}/bulletin", tags=["Hazards"])
-async def bulletin(db: SessionDep, subject: CurrentSubject, cycle_id: int) -> Any:
+async def bulletin(db: SessionDep, subject: CurrentSubject, cycle_id: Id) -> Any:
     """通报: hazards found, fixed and overdue, by grid and by type."""
     return await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
 
 
 @router.get("/hazards/cycles/{cycle_id}/bulletin.xlsx", tags=["Hazards"], response_class=Response)
-async def bulletin_xlsx(db: SessionDep, subject: CurrentSubject, cycle_id: int) -> Response:
+async def bulletin_xlsx(db: SessionDep, subject: CurrentSubject, cycle_id: Id) -> Response:
     b = await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
     return _xlsx(await asyncio.to_thread(exports.bulletin_xlsx, b), f"hazards-{b['month']}-{cycle_id}.xlsx")
 
 
 @router.get("/hazards/cycles/{cycle_id}/bulletin.html", tags=["Hazards"], response_class=HTMLResponse)
-async def bulletin_html(db: SessionDep, subject: CurrentSubject, cycle_id: int) -> HTMLResponse:
+async def bulletin_html(db: SessionDep, subject: CurrentSubject, cycle_id: Id) -> HTMLResponse:
     b = await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
     return HTMLResponse(exports.bulletin_html(b))
 
 
 @router.post("/hazards/tasks/{task_id}/results", tags=["Hazards"])
-async def submit_results(db: SessionDep, subject: CurrentSubject, task_id: int, data: schemas.InspectionResults) -> Any:
+async def submit_results(db: SessionDep, subject: CurrentSubject, task_id: Id, data: schemas.InspectionResults) -> Any:
     """The inspection's checklist and the hazards found (the assignee or the chief); the task is done."""
     task = await hazards.submit_results(db, subject=subject, task_id=task_id, data=data)
     return await hazards.cycle_out(db, await hazards.get_cycle(db, subject=subject, cycle_id=task.cycle_id))
@@ -184,7 +182,7 @@ async def list_special_periods(db: SessionDep, subject: CurrentSubject) -> Any:
 
 
 @router.get("/hazards/reporting", tags=["Hazards"])
-async def reporting(db: SessionDep, subject: CurrentSubject, community_id: int, on: date | None = None) -> Any:
+async def reporting(db: SessionDep, subject: CurrentSubject, community_id: Id, on: Day | None = None) -> Any:
     """The month's figures, or the day's during a special period."""
     return await hazards.reporting(db, subject=subject, community_id=community_id, on=on or triage.beijing_today())
 
@@ -193,9 +191,9 @@ async def reporting(db: SessionDep, subject: CurrentSubject, community_id: int, 
 async def list_hazards(
     db: SessionDep,
     subject: CurrentSubject,
-    community_id: int | None = None,
+    community_id: Id | None = None,
     status: Annotated[str | None, Query(pattern=r"^(open|assigned|fixed|closed)$")] = None,
-    grid_id: int | None = None,
+    grid_id: Id | None = None,
     month: MonthQuery = None,
 ) -> Any:
     """The hazard ledger 台账 within your scope."""
@@ -214,7 +212,7 @@ async def create_hazard(db: SessionDep, subject: CurrentSubject, data: schemas.H
 
 
 @router.patch("/hazards/{hazard_id}", tags=["Hazards"])
-async def update_hazard(db: SessionDep, subject: CurrentSubject, hazard_id: int, data: schemas.HazardUpdate) -> Any:
+async def update_hazard(db: SessionDep, subject: CurrentSubject, hazard_id: Id, data: schemas.HazardUpdate) -> Any:
     """Move it one step: open → assigned → fixed → closed (409 otherwise; fixed waits for an assigned matter)."""
     h, grid_name = await hazards.get_hazard(db, subject=subject, hazard_id=hazard_id)
     await hazards.update_hazard(db, subject=subject, hazard=h, data=data)
@@ -227,7 +225,7 @@ async def assign_hazard(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    hazard_id: int,
+    hazard_id: Id,
     data: schemas.HazardAssign,
 ) -> Any:
     """交办: the hazard becomes a matter at the station (escalated at once when a target is given)."""

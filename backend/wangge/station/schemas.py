@@ -8,11 +8,14 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from wangge.matters.schemas import Latitude, Longitude, Target
-from wangge.schemas_common import Input
+from wangge.schemas_common import Id, Input
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=50)]
-Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+# A month the platform can have worked in: 2000-01 .. 2100-12. A year like 0000 would be stored and then break
+# every date computed from it (the cycle's bulletin and list).
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 Decision = Literal["station", "escalate", "close", "merge"]
 RiskLevel = Literal["major", "high", "medium", "low"]
 HazardStatus = Literal["open", "assigned", "fixed", "closed"]
@@ -32,11 +35,11 @@ class DecisionBody(Input):
 
     decision: Decision
     assignee: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
-    assignee_user_id: int | None = None
+    assignee_user_id: Id | None = None
     note: Text | None = None
     reason: Text | None = None
     target: Target | None = None
-    into: int | None = Field(None, description="The matter id this one duplicates (merge)")
+    into: Id | None = Field(None, description="The matter id this one duplicates (merge)")
 
     @model_validator(mode="after")
     def _station_needs_someone(self) -> DecisionBody:
@@ -46,11 +49,11 @@ class DecisionBody(Input):
 
 
 class BatchDecision(DecisionBody):
-    item_ids: list[int] = Field(min_length=1, max_length=200)
+    item_ids: list[Id] = Field(min_length=1, max_length=200)
 
 
 class AttendeeIn(Input):
-    user_id: int | None = None
+    user_id: Id | None = None
     name: Name
     role: Annotated[str, StringConstraints(max_length=50)] | None = None
 
@@ -70,7 +73,7 @@ class SupervisionNoteIn(Input):
 
 
 class CycleCreate(Input):
-    community_id: int
+    community_id: Id
     month: Month
     template_codes: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] | None = None
 
@@ -84,7 +87,7 @@ class HazardFields(Input):
     deadline: date
     lat: Latitude | None = None
     lon: Longitude | None = None
-    photo_ids: list[int] = Field(default_factory=list, max_length=9)
+    photo_ids: list[Id] = Field(default_factory=list, max_length=9)
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> HazardFields:
@@ -94,7 +97,7 @@ class HazardFields(Input):
 
 
 class HazardCreate(HazardFields):
-    grid_id: int
+    grid_id: Id
 
 
 class InspectionResults(Input):
@@ -105,7 +108,7 @@ class InspectionResults(Input):
 class HazardUpdate(Input):
     status: HazardStatus
     note: Text | None = Field(None, description="How it was fixed (kept in the ledger entry)")
-    photo_ids: list[int] = Field(default_factory=list, max_length=9)
+    photo_ids: list[Id] = Field(default_factory=list, max_length=9)
 
 
 class HazardAssign(Input):
@@ -126,7 +129,7 @@ class CycleMeeting(Input):
 
 
 class SpecialPeriodCreate(Input):
-    street_id: int
+    street_id: Id
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     start_date: date
     end_date: date

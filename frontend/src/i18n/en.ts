@@ -46,6 +46,7 @@ export default {
       'refresh-token-reused': 'This sign-in was used elsewhere and has been ended for safety; please sign in again',
       'session-ended': 'Your session has ended; please sign in again',
       'invalid-refresh-token': 'Your session is not valid; please sign in again',
+      'control-character': 'The text contains invisible control characters; remove them and try again',
     },
   },
   map: {

@@ -46,6 +46,7 @@ export default {
       'refresh-token-reused': '该登录凭证已在别处使用，为安全起见已退出，请重新登录',
       'session-ended': '登录已结束，请重新登录',
       'invalid-refresh-token': '登录凭证无效，请重新登录',
+      'control-character': '内容含有不可见的控制字符,请删除后重试',
     },
   },
   map: {
