@@ -115,7 +115,12 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem(exc.status_code, detail, instance=request.url.path, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem(500, "An unexpected error occurred; it has been logged.", instance=request.url.path)
+    # Errors nothing else handled are logged and answered by middleware.RequestContext, inside the request's
+    # context so that the log line carries its request id (Starlette's ServerErrorMiddleware, where an
+    # `Exception` handler would run, sits outside every middleware the app adds).
+
+
+def unexpected(path: str | None) -> JSONResponse:
+    """Log the exception being handled and answer 500 without saying what it was."""
+    log.exception("unhandled error", extra={"path": path})
+    return problem(500, "An unexpected error occurred; it has been logged.", instance=path)
