@@ -11,12 +11,14 @@ export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 APT_RUN := libsqlite3-mod-spatialite python3 python3-venv
 APT_TEST := postgresql postgresql-postgis chromium
 
-.PHONY: help run serve deps deps-system deps-test build migrate demo test test-python test-frontend lint bench clean
+.PHONY: help run serve deps deps-system deps-test build migrate demo test test-python test-api test-browser test-frontend lint bench clean
 
 help:
 	@echo "make run    install what is missing, build, migrate, load the demo data and serve on http://127.0.0.1:8000"
 	@echo "make test   install what is missing and run every test (SQLite + SpatiaLite and PostgreSQL + PostGIS,"
 	@echo "            front-end unit tests, browser tests in headless Chromium)"
+	@echo "make test-api      only the API and domain tests (both engines, no browser, no front-end build)"
+	@echo "make test-browser  only the browser tests (one engine's server, see tests/browser/conftest.py)"
 	@echo "make lint   ruff"
 	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
 
@@ -84,6 +86,12 @@ test: deps-test build
 
 test-python: deps-test build
 	$(PY) -m pytest
+
+test-api: deps-test $(VENV)/.installed
+	$(PY) -m pytest -m "not browser"
+
+test-browser: deps-test build
+	$(PY) -m pytest -m browser
 
 test-frontend: deps
 	cd frontend && npm test --silent

@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 // Build, dev-server and unit-test configuration of the Wangge front end.
 import { fileURLToPath, URL } from 'node:url'
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
 import { navigateFallbackDenylist } from './src/pwa.ts'
@@ -9,12 +9,25 @@ import { navigateFallbackDenylist } from './src/pwa.ts'
 // The backend (FastAPI, uvicorn) listens here during development.
 const backend = 'http://127.0.0.1:8000'
 
+// Vant's icon font is inlined (woff2, a data: URL) with a fallback on Alibaba's CDN; the app's Content-Security-Policy
+// allows fonts from this origin and data: only (backend/wangge/headers.py), and the app must not call third parties,
+// so the fallback is dropped from Vant's CSS before it is bundled.
+const vantFontWithoutCdn: Plugin = {
+  name: 'wangge:vant-font-without-cdn',
+  enforce: 'pre',
+  transform(code, id) {
+    if (!/[\\/]vant[\\/].*\.css$/.test(id)) return null
+    return code.replace(/,\s*url\((["']?)(?:https?:)?\/\/at\.alicdn\.com[^)]*\)\s*format\((["'])woff\2\)/g, '')
+  },
+}
+
 export default defineConfig({
   base: '/',
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
   plugins: [
+    vantFontWithoutCdn,
     vue(),
     VitePWA({
       strategies: 'generateSW',

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     # Delivered notification events are removed after this many days (they may carry a reporter's phone number).
     outbox_retention_days: int = Field(30, ge=1)
+    # Idempotency-Key records keep the whole first response (a staff entry's has the reporter's phone); a client
+    # retries within minutes, so they are removed after this many hours.
+    idempotency_retention_hours: int = Field(72, ge=1)
     # Emergencies: the first report is due this long after an incident is known, follow-ups at this interval
     # until the final report; a called-out tier should muster within this target.
     first_report_minutes: int = Field(30, ge=1)

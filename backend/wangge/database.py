@@ -57,6 +57,9 @@ def _prepare_sqlite_file(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+# Every engine is made with `hide_parameters=True`: a statement that fails is logged with its SQL but without its
+# parameters, which carry personal data (a reporter's phone number and name, a resident's address).
+
 _SQLITE_PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL")
 
 
@@ -68,6 +71,7 @@ def _init_spatial_metadata(execute: Any) -> None:
 
 def create_async_db_engine(url: str, *, spatialite_library: str = "mod_spatialite", **kwargs: Any) -> AsyncEngine:
     url = async_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite_url(url):
         # No pre-ping (it costs a round trip per request); connections are recycled hourly, and a connection the
         # server dropped is discarded by the pool on its first error.
@@ -103,6 +107,7 @@ def create_async_db_engine(url: str, *, spatialite_library: str = "mod_spatialit
 
 def create_sync_db_engine(url: str, *, spatialite_library: str = "mod_spatialite", **kwargs: Any) -> Engine:
     url = sync_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite_url(url):
         return create_engine(url, **kwargs)
 

@@ -180,15 +180,14 @@ def install(app: FastAPI) -> None:
     async def _database(request: Request, exc: Exception) -> JSONResponse:
         mapped = write_conflict(exc)
         if mapped is None:
-            return await _unexpected(request, exc)
+            return unexpected(request.url.path)
         # The type only: the message of a database error carries the statement's parameters.
         log.warning("%s answered %s: %s", request.url.path, mapped.status, type(exc).__name__)
         return await _domain(request, mapped)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", extra={"path": request.url.path})
-        return problem(500, "An unexpected error occurred; it has been logged.", instance=request.url.path)
+    # Errors nothing else handled are logged and answered by middleware.RequestContext, inside the request's
+    # context so that the log line carries its request id (Starlette's ServerErrorMiddleware, where an
+    # `Exception` handler would run, sits outside every middleware the app adds).
 
 
 class FieldError(BaseModel):
@@ -242,3 +241,9 @@ def document(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def unexpected(path: str | None) -> JSONResponse:
+    """Log the exception being handled and answer 500 without saying what it was."""
+    log.exception("unhandled error", extra={"path": path})
+    return problem(500, "An unexpected error occurred; it has been logged.", instance=path)

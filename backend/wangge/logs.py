@@ -5,11 +5,20 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# PostgreSQL's DETAIL line of an error quotes row values ("Failing row contains (…)", "Key (phone)=(…) already
+# exists"), which may be personal data; the engines already hide the statement's parameters.
+# The DETAIL runs to the next part of the message (a value may hold line breaks).
+_DETAIL = re.compile(
+    r"^(DETAIL:\s+).*?(?=^HINT:|^\[SQL|^\(Background|^The above exception|^During handling|^Traceback|\Z)",
+    re.MULTILINE | re.DOTALL,
+)
+_HIDDEN = r"\1[hidden: it may quote row values]\n"
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 
@@ -26,7 +35,7 @@ class JSONFormatter(logging.Formatter):
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = _DETAIL.sub(_HIDDEN, self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 

@@ -21,6 +21,7 @@ from wangge.database import Database
 from wangge.emergencies.router import router as emergencies_router
 from wangge.fieldwork.patrols_router import router as patrols_router
 from wangge.fieldwork.people_router import router as people_router
+from wangge.headers import SecurityHeaders
 from wangge.hierarchy.router import router as hierarchy_router
 from wangge.matters.router import public as public_router
 from wangge.matters.router import router as matters_router
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID", "ETag"],
         )
     app.add_middleware(RequestContext)
+    app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)  # outermost: on every response, 500s included
     return app
 
 

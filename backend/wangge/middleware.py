@@ -10,6 +10,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from wangge import errors
 from wangge.errors import problem
 from wangge.logs import request_id_var
 
@@ -18,7 +19,9 @@ _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 
 class RequestContext:
-    """Takes a safe X-Request-ID from the client or makes one, echoes it, and logs each request once."""
+    """Takes a safe X-Request-ID from the client or makes one, echoes it, and logs each request once. It is the
+    outermost middleware the app adds, so it also answers errors nothing else handled (a 500 problem), while the
+    request id is still known."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -31,24 +34,34 @@ class RequestContext:
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status_holder = {"status": 500}
+        status = 500
+        response_started = False
 
         async def send_with_id(message: dict) -> None:
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status_holder["status"] = message["status"]
+                status = message["status"]
+                response_started = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Answered here rather than by Starlette's ServerErrorMiddleware, which runs outside this middleware:
+            # there the request id would already be gone from the log line and from the response's headers.
+            if response_started:
+                errors.log.exception("unhandled error after the response started", extra={"path": scope.get("path")})
+                raise
+            await errors.unexpected(scope.get("path"))(scope, receive, send_with_id)
         finally:
             access_log.info(
                 "request",
                 extra={
                     "method": scope.get("method"),
                     "path": scope.get("path"),
-                    "status": status_holder["status"],
+                    "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 },
             )

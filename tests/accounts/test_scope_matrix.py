@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import assert_problem
+from support import world as world_mod
 from support.world import ROLES, World, free_square_in_c1, grid_point
 
 AREA = {
@@ -277,10 +278,44 @@ def expected(case: Case, role: str, inside: bool) -> int:
     return case.admin_inside or case.ok
 
 
+class SharedWorld:
+    """One world for the many cases of this module: most only read or are refused, so building the world for each
+    of them (about a thousand times) was most of this module's time. A case that may have written marks it
+    stale and the next case builds it anew, as does any reset by another test."""
+
+    def __init__(self) -> None:
+        self.worlds: dict[str, tuple[int, World]] = {}
+        self.stale: set[str] = set()
+
+    def get(self, live) -> World:
+        kept = self.worlds.get(live.engine_name)
+        if kept is None or kept[0] != world_mod.resets() or live.engine_name in self.stale:
+            world_mod.reset(live.sync_engine)
+            with live.session() as session:
+                kept = (world_mod.resets(), world_mod.build(session, live.settings, live.password_hash))
+            self.worlds[live.engine_name] = kept
+            self.stale.discard(live.engine_name)
+        # Stale until the case says otherwise: a case that fails half-way must not leave its writes to the next.
+        self.stale.add(live.engine_name)
+        return kept[1]
+
+    def unchanged(self, live) -> None:
+        self.stale.discard(live.engine_name)
+
+
+SHARED = SharedWorld()
+
+
+@pytest.fixture
+def shared_world(live) -> World:
+    return SHARED.get(live)
+
+
 @pytest.mark.parametrize("inside", [True, False], ids=["inside", "outside"])
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_scope_matrix(world: World, client, case: Case, role: str, inside: bool) -> None:
+def test_scope_matrix(live, shared_world: World, client, case: Case, role: str, inside: bool) -> None:
+    world = shared_world
     t = targets(role, inside)
     body = case.body(world, t) if case.body else None
     response = client.request(case.method, case.path(world, t), json=body, headers=world.headers(role))
@@ -289,6 +324,8 @@ def test_scope_matrix(world: World, client, case: Case, role: str, inside: bool)
         assert_problem(response, want)
     else:
         assert response.status_code == want, response.text
+    if case.method == "GET" or response.status_code >= 400:
+        SHARED.unchanged(live)  # nothing was written: the next case may use the same world
 
 
 LIST_EXPECTATIONS = {
@@ -311,7 +348,8 @@ LIST_EXPECTATIONS = {
 
 
 @pytest.mark.parametrize("role", list(LIST_EXPECTATIONS))
-def test_lists_hold_only_the_scope(world: World, client, role: str) -> None:
+def test_lists_hold_only_the_scope(live, shared_world: World, client, role: str) -> None:
+    world = shared_world
     by_code = {code: name for name, code in world.codes.items()}
     kinds = ("grids", "communities", "streets", "districts", "departments")
     for path, want in zip(kinds, LIST_EXPECTATIONS[role], strict=True):
@@ -322,6 +360,7 @@ def test_lists_hold_only_the_scope(world: World, client, role: str) -> None:
         assert r.json()["total"] == len(want)
     export = client.get("/api/v1/grids/export", headers=world.headers(role)).json()
     assert {by_code[f["properties"]["code"]] for f in export["features"]} == LIST_EXPECTATIONS[role][0]
+    SHARED.unchanged(live)
 
 
 def test_user_list_is_for_administrators_and_scoped(world: World, client) -> None:

@@ -35,9 +35,12 @@ def _shot(page: Page, name: str, full_page: bool = False) -> None:
     if not full_page:
         page.screenshot(path=str(SHOTS / f"matters-{name}.png"))
         return
-    handle = page.add_style_tag(content=UNCLIP)
+    # A constructed style sheet, not a <style> tag: the app's Content-Security-Policy refuses inline styles.
+    page.evaluate(
+        "css => { const s = new CSSStyleSheet(); s.replaceSync(css); document.adoptedStyleSheets = [s] }", UNCLIP
+    )
     page.screenshot(path=str(SHOTS / f"matters-{name}.png"), full_page=True)
-    handle.evaluate("el => el.remove()")
+    page.evaluate("document.adoptedStyleSheets = []")
 
 
 def _no_horizontal_scroll(page: Page) -> None:

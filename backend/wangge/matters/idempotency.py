@@ -1,13 +1,15 @@
 """Idempotency-Key for creating matters: a replay gets the first response; the same key with another body is a
-422. The key is remembered in the same transaction as the matter it created."""
+422. The key is remembered in the same transaction as the matter it created, and forgotten after
+`idempotency_retention_hours` (the worker's rounds call `purge`): the stored response may carry personal data."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.errors import Invalid
@@ -49,3 +51,10 @@ async def replay(db: AsyncSession, principal: str, key: str, digest: str) -> tup
 
 def remember(db: AsyncSession, principal: str, key: str, digest: str, status: int, response: dict[str, Any]) -> None:
     db.add(IdempotencyKey(principal=principal, key=key, request_hash=digest, status_code=status, response=response))
+
+
+async def purge(db: AsyncSession, *, before: datetime) -> int:
+    """Remove the records made before `before`; a key used again after that creates anew. Commits."""
+    result = await db.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < before))
+    await db.commit()
+    return result.rowcount or 0

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wangge.accounts.models import User
 from wangge.config import Settings
 from wangge.database import Database
+from wangge.matters import idempotency
 from wangge.matters.models import Notification, OutboxEvent
 from wangge.models_common import utcnow
 from wangge.notify import recipients
@@ -277,7 +278,8 @@ class OutboxWorker:
     # -- running ------------------------------------------------------------------------------------------------
 
     async def rounds(self) -> dict[str, int]:
-        """The periodic work of the domains: overdue notices, notice periods that ended, tracks past retention."""
+        """The periodic work of the domains: overdue notices, notice periods that ended, tracks past retention,
+        and personal data past its retention (delivered events, idempotency records)."""
         from wangge.fieldwork import patrols  # imported late: these import the outbox
         from wangge.matters import service as matters
 
@@ -309,6 +311,10 @@ class OutboxWorker:
             done["outbox_purged"] = await self.purge_delivered()
         except Exception:  # noqa: BLE001 - retried at the next round
             log.exception("purging delivered events failed")
+        try:
+            done["idempotency_purged"] = await self.purge_idempotency_keys()
+        except Exception:  # noqa: BLE001 - retried at the next round
+            log.exception("purging idempotency keys failed")
         if any(done.values()):
             log.info("periodic round", extra=done)
         return done
@@ -323,6 +329,12 @@ class OutboxWorker:
             )
             await session.commit()
             return result.rowcount or 0
+
+    async def purge_idempotency_keys(self) -> int:
+        """Idempotency-Key records older than `idempotency_retention_hours` (they keep whole responses)."""
+        cutoff = self.clock() - timedelta(hours=self.settings.idempotency_retention_hours)
+        async with self.db.sessionmaker() as session:
+            return await idempotency.purge(session, before=cutoff)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set: a full batch is followed at once by the next, otherwise wait a poll."""
