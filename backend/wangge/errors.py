@@ -60,6 +60,11 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+# Codes for statuses whose reason phrase changed between Python versions (3.13 says "Content Too Large"), so that a
+# problem's code does not depend on the interpreter.
+_STATUS_CODES = {413: "payload-too-large"}
+
+
 def problem(
     status: int,
     detail: str | None = None,
@@ -70,8 +75,12 @@ def problem(
     **extra: Any,
 ) -> JSONResponse:
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    code = code or _STATUS_CODES.get(status) or phrase.lower().replace(" ", "-")
+    # `code` repeats the last segment of `type` (an RFC 9457 extension member): the app looks its own translated
+    # message up by it (errors.codes.<code> in frontend/src/i18n).
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + (code or phrase.lower().replace(" ", "-")),
+        "type": PROBLEM_BASE + code,
+        "code": code,
         "title": title or phrase,
         "status": status,
     }
