@@ -11,7 +11,7 @@ export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 APT_RUN := libsqlite3-mod-spatialite python3 python3-venv
 APT_TEST := postgresql postgresql-postgis chromium
 
-.PHONY: help run serve deps deps-system deps-test build migrate demo test test-python test-api test-browser test-frontend lint bench clean
+.PHONY: help run serve deps deps-system deps-test build migrate demo test test-python test-api test-browser test-frontend lint bench bench-crash api-types api-types-check clean
 
 help:
 	@echo "make run    install what is missing, build, migrate, load the demo data and serve on http://127.0.0.1:8000"
@@ -21,6 +21,8 @@ help:
 	@echo "make test-browser  only the browser tests (one engine's server, see tests/browser/conftest.py)"
 	@echo "make lint   ruff"
 	@echo "make bench  run the benchmarks and write docs/benchmarks.md"
+	@echo "make bench-crash  kill -9 the web workers and the worker during a stream of submissions (PostgreSQL)"
+	@echo "make api-types    regenerate frontend/src/api/schema.d.ts from the backend's OpenAPI (commit it)"
 
 # --- system packages (Debian) ------------------------------------------------------------------------------------
 define apt_ensure
@@ -80,7 +82,7 @@ serve:
 	$(VENV)/bin/wangge serve
 
 # --- tests ------------------------------------------------------------------------------------------------------
-test: deps-test build
+test: deps-test build api-types-check
 	cd frontend && npm test --silent
 	$(PY) -m pytest
 
@@ -96,12 +98,23 @@ test-browser: deps-test build
 test-frontend: deps
 	cd frontend && npm test --silent
 
+# The front end's API types are generated from the backend's OpenAPI (openapi-typescript) and committed; `make test`
+# fails when they are out of date.
+api-types: deps
+	cd frontend && npm run --silent gen:api
+
+api-types-check: deps
+	cd frontend && npm run --silent check:api
+
 lint: deps
 	$(VENV)/bin/ruff check backend tests bench migrations
 	$(VENV)/bin/ruff format --check backend tests bench migrations
 
 bench: deps-test build
 	$(PY) bench/run.py
+
+bench-crash: deps-test
+	$(PY) bench/crash.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist

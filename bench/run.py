@@ -230,6 +230,10 @@ def write_report(
         "",
     ]
     lines += more or []
+    # bench/crash.py writes its own section (`make bench-crash`); keep it when the others are rewritten.
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if "\n## Crash" in old:
+        lines += ["", old[old.index("\n## Crash") + 1 :].rstrip("\n"), ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {path}")
 

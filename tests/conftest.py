@@ -110,4 +110,5 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.headers["content-type"].startswith("application/problem+json"), response.headers
     body = response.json()
     assert body["status"] == status and body["title"] and body["type"].startswith("https://")
+    assert body["code"] and body["type"].endswith("/" + body["code"]), body  # the app translates by `code`
     return body

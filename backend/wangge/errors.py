@@ -115,6 +115,11 @@ def write_conflict(exc: BaseException) -> DomainError | None:
     return None
 
 
+# Codes for statuses whose reason phrase changed between Python versions (3.13 says "Content Too Large"), so that a
+# problem's code does not depend on the interpreter.
+_STATUS_CODES = {413: "payload-too-large"}
+
+
 def problem(
     status: int,
     detail: str | None = None,
@@ -125,8 +130,12 @@ def problem(
     **extra: Any,
 ) -> JSONResponse:
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    code = code or _STATUS_CODES.get(status) or phrase.lower().replace(" ", "-")
+    # `code` repeats the last segment of `type` (an RFC 9457 extension member): the app looks its own translated
+    # message up by it (errors.codes.<code> in frontend/src/i18n).
     body: dict[str, Any] = {
-        "type": PROBLEM_BASE + (code or phrase.lower().replace(" ", "-")),
+        "type": PROBLEM_BASE + code,
+        "code": code,
         "title": title or phrase,
         "status": status,
     }
@@ -204,6 +213,7 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(extra="allow", title="Problem")
     type: str = Field(description="A URI whose last segment is the error's stable code")
+    code: str = Field(description="The error's stable code; the app shows its own message for it")
     title: str
     status: int
     detail: str | None = None

@@ -3,6 +3,8 @@
 import type { FieldError, ProblemDetails } from './types'
 
 export const API_BASE = '/api/v1'
+/** Every problem's `type` is this followed by its code. */
+export const PROBLEM_BASE = 'https://wangge.dev/problems/'
 
 export class ApiError extends Error {
   /** HTTP status, or 0 when the server could not be reached. */
@@ -20,6 +22,16 @@ export class ApiError extends Error {
 
   get isNetworkError(): boolean {
     return this.status === 0
+  }
+
+  /** The problem's stable code ("outside-grid", "precondition-failed", …): its `code` member, or the end of its
+   * `type`; null when there is no problem body. The app translates it (errors.codes.<code>). */
+  get code(): string | null {
+    const problem = this.problem
+    if (!problem) return null
+    if (typeof problem.code === 'string' && problem.code) return problem.code
+    if (typeof problem.type === 'string' && problem.type.startsWith(PROBLEM_BASE)) return problem.type.slice(PROBLEM_BASE.length) || null
+    return null
   }
 }
 

@@ -31,6 +31,7 @@ async function mountAt(width: number) {
     role: 'grid_leader',
     scope: { level: 'grid', id: 3, name: '一网格', code: '110101001001001' },
     is_active: true,
+    phone: null,
   }
   const wrapper = mount(AppLayout, {
     global: { plugins: [router, pinia, i18n] },

@@ -1,13 +1,40 @@
-// Turns any thrown error into a sentence for the user, translated where the status says enough.
-import { ApiError } from '@/api/client'
+// Turns any thrown error into a sentence for the user, in the current language: the app's own message for the
+// problem's code (errors.codes.<code>) where there is one, otherwise one chosen by the status.
+import { ApiError, describeFieldErrors } from '@/api/client'
 import { i18n } from '@/i18n'
 
 export type ErrorContext = 'login' | 'default'
+
+// Codes that say only what kind of refusal it was: the server's detail (a grid code already taken, a polygon that
+// crosses itself) is what tells the user which, so it follows the translated word.
+const GENERIC_CODES = new Set(['bad-request', 'conflict', 'invalid'])
+
+/** The app's own message for a problem code, or null when it has none. */
+export function codeMessage(code: string | null | undefined): string | null {
+  if (!code) return null
+  const key = `errors.codes.${code}`
+  // vue-i18n reads a dotted path; a code is kebab-case ("outside-grid"), which its path syntax accepts as one key.
+  return i18n.global.te(key) ? i18n.global.t(key) : null
+}
+
+function byCode(error: ApiError): string | null {
+  const message = codeMessage(error.code)
+  if (!message) return null
+  if (error.fieldErrors.length) return `${message}: ${describeFieldErrors(error.fieldErrors)}`
+  const detail = error.problem?.detail
+  if (GENERIC_CODES.has(error.code ?? '') && typeof detail === 'string' && detail) return `${message}: ${detail}`
+  return message
+}
 
 export function errorMessage(error: unknown, context: ErrorContext = 'default'): string {
   const t = i18n.global.t
   if (error instanceof ApiError) {
     if (error.isNetworkError) return t('errors.network')
+    // A bare 401 (no code, or the generic one) means the session is gone, except on the login form.
+    if (error.status === 401 && (error.code === null || error.code === 'unauthorized'))
+      return context === 'login' ? t('auth.badCredentials') : t('auth.sessionExpired')
+    const translated = byCode(error)
+    if (translated) return translated
     if (error.status === 401) return context === 'login' ? t('auth.badCredentials') : t('auth.sessionExpired')
     if (error.status === 403) return t('errors.forbidden')
     if (error.status === 404) return t('errors.notFound')

@@ -11,6 +11,7 @@ const leader: CurrentUser = {
   role: 'grid_leader',
   scope: { level: 'grid', id: 3, name: '一网格', code: '110101001001001' },
   is_active: true,
+  phone: null,
 }
 
 function json(body: object, status = 200) {
