@@ -57,6 +57,7 @@ from wangge.accounts.security import Passwords  # noqa: E402
 from wangge.config import Settings  # noqa: E402
 from wangge.database import create_sync_db_engine  # noqa: E402
 from wangge.demo import load  # noqa: E402
+from wangge.notify.worker import lease_for  # noqa: E402
 
 SECRET = "crash-test-secret-key-that-is-long-enough-0123456789"
 WEBHOOK_SECRET = "crash-test-webhook-secret"
@@ -260,7 +261,7 @@ async def run(args: argparse.Namespace, cluster: PostgresCluster, work: Path) ->
     settings = Settings(
         **{k[len("WANGGE_") :].lower(): v for k, v in env.items() if k.startswith("WANGGE_")}, _env_file=None
     )
-    lease_s = 60 + 20 * (settings.webhook_timeout_seconds + 5)  # as notify/worker.py computes it (batch of 20)
+    lease_s = lease_for(settings).total_seconds()  # renewed before each event of a batch
     web = Service(
         "web",
         [
@@ -456,9 +457,9 @@ def section(r: dict[str, Any]) -> list[str]:
         "",
         f"Result: {'nothing acknowledged was lost or doubled and every event was delivered' if ok else '**FAILED**'};"
         f" redelivery within a minute: {'yes' if within else '**no**'}.",
-        f"The worker's lease on claimed events is {r['lease_s']:.0f} s (60 s + 20 events x (webhook timeout + 5 s),",
-        "notify/worker.py): events that a killed worker had claimed wait for it to run out before another worker",
-        "takes them over.",
+        f"The worker's lease on claimed events is {r['lease_s']:.0f} s (webhook timeout + 20 s, renewed before each",
+        "event of a batch, notify/worker.py): events that a killed worker had claimed wait at most that long",
+        "before another worker takes them over.",
         "",
         f"Run on {datetime.now(UTC):%Y-%m-%d} on a 2-core machine; clients, servers and PostgreSQL share it.",
         "",

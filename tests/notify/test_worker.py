@@ -286,6 +286,67 @@ def test_a_claim_takes_at_most_one_batch(live: Live) -> None:
     assert with_worker(live, claim_three_times, batch_size=7) == [7, 7, 6]
 
 
+def test_a_claim_holds_each_event_for_one_delivery_and_renews_as_the_batch_goes(live: Live) -> None:
+    """The lease is one delivery long (so a killed worker's events are taken over within about half a minute, not
+    after a whole batch's timeouts) and renewed before each event: a batch that takes longer than one lease is
+    never taken over by another worker while this one is still delivering it."""
+    add_events(live, 3)
+    clock = Clock()
+    lease = timedelta(seconds=10 + 20)  # webhook_timeout_seconds defaults to 10
+    claimed_by_other: list[int] = []
+
+    async def deliver_slowly(worker: OutboxWorker) -> tuple[int, list[datetime]]:
+        other = OutboxWorker(worker.db, worker.settings, clock=clock)
+        deliver = worker.deliver
+        held_until: list[datetime] = []
+
+        async def slow(event: OutboxEvent) -> bool:
+            clock.advance(lease.total_seconds() - 5)  # each delivery takes most of a lease
+            claimed_by_other.append(len(await other.claim()))
+            async with worker.db.sessionmaker() as session:
+                rows = await session.execute(select(OutboxEvent.locked_until).where(OutboxEvent.id == event.id))
+                held_until.append(rows.scalar_one())
+            return await deliver(event)
+
+        worker.deliver = slow  # type: ignore[method-assign]
+        return await worker.run_once(), held_until
+
+    start = clock.now
+    delivered, held_until = with_worker(live, deliver_slowly, clock=clock, webhook_url="")
+    assert worker_lease(live) == lease < timedelta(minutes=1)
+    assert delivered == 3 and claimed_by_other == [0, 0, 0]
+    # The first event is held from the claim; each later one from the renewal just before it was delivered.
+    five = timedelta(seconds=5)
+    assert [h.replace(tzinfo=None) for h in held_until] == [
+        t.replace(tzinfo=None) for t in (start + lease, start + 2 * lease - five, start + 3 * lease - 2 * five)
+    ]
+
+
+def test_a_dead_workers_claim_is_taken_over_once_its_lease_runs_out(live: Live) -> None:
+    add_events(live, 2)
+    clock = Clock()
+
+    async def die_then_take_over(worker: OutboxWorker) -> list[int]:
+        first = await worker.claim()  # and the worker dies here, holding both
+        other = OutboxWorker(worker.db, worker.settings, clock=clock)
+        counts = [len(first)]
+        clock.advance(worker.lease.total_seconds() - 1)
+        counts.append(len(await other.claim()))
+        clock.advance(2)
+        counts.append(len(await other.claim()))
+        return counts
+
+    assert with_worker(live, die_then_take_over, clock=clock, webhook_url="") == [2, 0, 2]
+
+
+def worker_lease(live: Live) -> timedelta:
+    return with_worker(live, lambda w: _value(w.lease), webhook_url="")
+
+
+async def _value(value: T) -> T:
+    return value
+
+
 @pytest.mark.parametrize("workers", [3])
 def test_concurrent_workers_deliver_every_event_exactly_once(
     live: Live, world: World, receiver: WebhookReceiver, workers: int

@@ -64,6 +64,11 @@ class Outcome:
     notifications: int = 0
 
 
+def lease_for(settings: Settings) -> timedelta:
+    """How long a claim holds an event: one webhook that times out, and 20 s to record the outcome."""
+    return timedelta(seconds=settings.webhook_timeout_seconds + 20)
+
+
 class OutboxWorker:
     """Delivers outbox events. `clock` is there so tests can move time forward instead of waiting."""
 
@@ -79,9 +84,10 @@ class OutboxWorker:
         self.settings = settings
         self.batch_size = batch_size
         self.clock = clock
-        # Events of a batch are delivered one after another, so the lease must outlast a batch of webhooks that
-        # all time out; otherwise another worker would take them over while this one is still posting.
-        self.lease = timedelta(seconds=60 + batch_size * (settings.webhook_timeout_seconds + 5))
+        # A lease covers one delivery (a webhook that times out, plus recording the outcome) and is renewed for
+        # the rest of the batch before each event is delivered, so the events of a worker that died are taken over
+        # within one lease (about half a minute), not after a whole batch's worth of timeouts.
+        self.lease = lease_for(settings)
         self._http: httpx.AsyncClient | None = None
         self.last_claimed = 0
 
@@ -139,12 +145,31 @@ class OutboxWorker:
 
     # -- one round ----------------------------------------------------------------------------------------------
 
+    async def renew(self, owner: str) -> int:
+        """Extend this claim's lease on the events of the batch not delivered yet; how many it still holds."""
+        async with self.db.sessionmaker() as session:
+            result = await session.execute(
+                update(OutboxEvent)
+                .where(OutboxEvent.lock_owner == owner)
+                .values(locked_until=self.clock() + self.lease),
+                execution_options={"synchronize_session": False},
+            )
+            await session.commit()
+        return result.rowcount
+
     async def run_once(self) -> int:
         """Claim a batch, deliver each event, and return how many were delivered."""
         events = await self.claim()
         self.last_claimed = len(events)
         delivered = 0
-        for event in events:
+        for position, event in enumerate(events):
+            if position:
+                try:
+                    if not await self.renew(event.lock_owner or ""):
+                        break  # every lease of this claim ran out and was taken over
+                except Exception:  # noqa: BLE001 - the leases expire and the events are retried
+                    log.exception("could not renew the lease", extra={"event_id": event.event_id})
+                    break
             try:
                 delivered += await self.deliver(event)
             except Exception:  # noqa: BLE001 - one bad event must not stop the batch
