@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
 from conftest import assert_problem
 from matters.deliver import deliver, notified
 from matters.helpers import act, events, get, matter_id, rate, submit
+from support.world import grid_point
 from wangge.matters.models import Matter
 from wangge.models_common import utcnow
 
@@ -187,3 +188,59 @@ def test_refused_approval_is_fed_back(world, client, live):
     act(client, world, "street_officer", mid, "review_pass")
     m = act(client, world, "dept_dd1", mid, "refuse", result="不符合条件")
     assert m["status"] == "resolved" and m["outcome"] == "refused"
+
+
+def test_every_way_in_declares_an_emergency_category_the_same_way(world, client, live):
+    """One intake (matters/intake.py) for all sources: a fire reported at the front desk, found by a grid leader
+    in the field, or imported from the 12345 hotline (placed in a grid or not) starts on the emergency route with
+    its minute clocks, and the station and the street are told at once, as a resident's report is."""
+    lon, lat = grid_point("G1a")
+    entered = {}
+    for who, source in (("station_chief", "front_desk"), ("grid_leader", "field")):
+        r = client.post(
+            "/api/v1/matters",
+            json={
+                "category": "fire_safety",
+                "description": f"{source} 楼道起火",
+                "lat": lat,
+                "lon": lon,
+                "source": source,
+                "handled_on_spot": False,
+                "photo_ids": [],
+            },
+            headers=world.headers(who),
+        )
+        assert r.status_code == 201, r.text
+        entered[source] = r.json()["id"]
+    r = client.post(
+        "/api/v1/matters/import",
+        json={
+            "orders": [
+                {"order_no": "F001", "category": "fire_safety", "description": "热线 起火", "lat": lat, "lon": lon},
+                {
+                    "order_no": "F002",
+                    "category": "fire_safety",
+                    "description": "热线 无网格",
+                    "community_code": world.codes["C1"],
+                },
+            ]
+        },
+        headers=world.headers("station_chief"),
+    )
+    assert r.status_code == 200 and r.json()["accepted"] == 2, r.text
+    for row in r.json()["rows"]:
+        entered[row["order_no"]] = matter_id(live, row["tracking_code"])
+    created = utcnow()
+    for source, mid in entered.items():
+        m = get(client, world, "station_chief", mid).json()
+        assert (m["status"], m["route"]) == ("emergency", "emergency"), source
+        due = datetime.fromisoformat(m["deadlines"]["due_at"])
+        assert due - created < timedelta(minutes=121), source
+    declared = [e for e in events(live, "matter.created") if e.payload["data"]["matter_id"] in entered.values()]
+    assert len(declared) == 4
+    deliver(live)
+    for who in ("station_chief", "street_officer"):
+        told = {n.matter_id for n in notified(live, world.users[who], "matter.created")}
+        # Whoever entered it is not told of their own entry; everyone else hears of every one.
+        expected = set(entered.values()) - ({entered["front_desk"]} if who == "station_chief" else set())
+        assert expected <= told, who

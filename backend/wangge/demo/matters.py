@@ -13,7 +13,7 @@ from wangge.accounts.scope import Subject
 from wangge.config import Settings
 from wangge.database import Database
 from wangge.demo.geography import demo_world
-from wangge.matters import service
+from wangge.matters import intake, service
 from wangge.matters.models import Matter
 from wangge.matters.schemas import ActionIn
 
@@ -49,7 +49,7 @@ async def seed(settings: Settings) -> int:
                     reporter_phone="13800138000",
                     photo_tokens=[],
                 )
-                m, grid, _ = await service.create_public(session, data, settings, sqlite=db.is_sqlite)
+                m, grid, _ = await intake.create_public(session, data, settings, sqlite=db.is_sqlite)
                 if then == "at_station":
                     leader = next((u for u in users.values() if u.role == "grid_leader" and u.grid_id == grid.id), None)
                     if leader is not None:
@@ -71,7 +71,7 @@ async def seed(settings: Settings) -> int:
                 result="已扶正并移到停放区",
                 photo_ids=[],
             )
-            await service.create_by_staff(session, Subject.of(leader), field, settings, sqlite=db.is_sqlite)
+            await intake.create_by_staff(session, Subject.of(leader), field, settings, sqlite=db.is_sqlite)
             await session.commit()
             return made + 1
     finally:

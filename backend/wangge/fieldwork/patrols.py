@@ -31,8 +31,7 @@ from wangge.fieldwork import people, tracks
 from wangge.fieldwork.models import CheckIn, Patrol, PatrolBatch, PatrolFinding, PatrolPoint
 from wangge.hierarchy import service as hierarchy_service
 from wangge.hierarchy.models import Building, Grid
-from wangge.matters import idempotency
-from wangge.matters import service as matters_service
+from wangge.matters import idempotency, intake
 from wangge.matters.models import IdempotencyKey, Matter
 from wangge.matters.schemas import MatterCreate
 from wangge.matters.workcalendar import SHANGHAI
@@ -426,7 +425,7 @@ async def add_finding(
         result=data.result,
         photo_ids=data.photo_ids,
     )
-    m, _dups = await matters_service.create_by_staff(db, subject, matter_in, settings, sqlite=sqlite)
+    m, _dups = await intake.create_by_staff(db, subject, matter_in, settings, sqlite=sqlite)
     f = PatrolFinding(
         patrol_id=p.id,
         client_id=data.client_id,

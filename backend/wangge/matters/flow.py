@@ -116,10 +116,11 @@ TABLE: dict[tuple[Status, Action], Rule] = {
     (S.escalated, A.sign): _r(S.handling, STR, D),
     (S.escalated, A.return_): _r(SENDER, STR, D, needs=("reason",)),
     (S.handling, A.resolve): _r(S.resolved, STR, D, needs=("result",)),
-    # The system declares it at intake when the category is an emergency one.
+    # The system declares it at intake (matters/intake.py) when the category is an emergency one, whichever way
+    # the matter came in and whatever its first step.
     (S.submitted, A.declare_emergency): _r(S.emergency, G, ST, SYS, route="emergency"),
-    (S.accepted, A.declare_emergency): _r(S.emergency, G, ST, route="emergency"),
-    (S.at_station, A.declare_emergency): _r(S.emergency, ST, route="emergency"),
+    (S.accepted, A.declare_emergency): _r(S.emergency, G, ST, SYS, route="emergency"),
+    (S.at_station, A.declare_emergency): _r(S.emergency, ST, SYS, route="emergency"),
     (S.emergency, A.resolve): _r(S.resolved, G, ST, needs=("result",)),
     (S.at_station, A.define): _r(S.approval_review, ST, needs=("reason",), route="approval"),
     (S.approval_review, A.review_pass): _r(S.approval_decision, STR),

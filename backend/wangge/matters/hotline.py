@@ -15,11 +15,9 @@ from wangge.accounts.models import Role
 from wangge.accounts.scope import Subject, sees_path
 from wangge.errors import Forbidden, Invalid
 from wangge.hierarchy.models import Community, Grid
-from wangge.matters import service
+from wangge.matters import intake, service
 from wangge.matters.flow import Status
 from wangge.matters.models import Category, Matter
-from wangge.models_common import utcnow
-from wangge.notify.outbox import emit
 from wangge.request_guard import refuse_in
 
 FIELDS = (
@@ -116,37 +114,29 @@ async def import_orders(
             continue
         checked.append((i, values))
         report.append({"row": i, "order_no": values["order_no"], "accepted": True})
-    cal = await service.work_calendar(db) if checked else None
-    now = utcnow()
     by_row = {r["row"]: r for r in report}
     for i, v in checked:
-        category, grid, community = v["category"], v["grid"], v["community"]
+        grid = v["grid"]
         placed = grid is not None
-        m = service._new_matter(
-            lat=v["lat"],
-            lon=v["lon"],
-            grid=grid,
-            community=community,
-            category_id=category.id,
-            description=v["description"],
-            address=v["address"],
-            source="hotline",
-            external_id=v["order_no"],
-            reporter_name=v["caller_name"],
-            reporter_phone=v["caller_phone"],
-            status=Status.submitted if placed else Status.at_station,
-            holder_level="grid" if placed else "station",
-        )
-        service._start_step(m, cal, category, m.holder_level, now, sign=placed)
-        await service._save(db, m, [])
-        service.record(db, m, subject, "create", None, m.status, {"source": "hotline", "order_no": v["order_no"]})
-        emit(
+        # The same intake as every other way in: an emergency category is declared, clocks and notices start.
+        m = await intake.intake(
             db,
-            "matter.created",
-            service._payload(m, source="hotline", category=category.code),
-            units=[service.unit_of(m, m.holder_level)],
-            title=f"12345工单 {m.tracking_code}",
-            body=f"{category.name_zh}：{m.description[:60]}",
+            entry=intake.Entry(
+                category=v["category"],
+                community=v["community"],
+                grid=grid,
+                lat=v["lat"],
+                lon=v["lon"],
+                description=v["description"],
+                address=v["address"],
+                source="hotline",
+                status=Status.submitted if placed else Status.at_station,
+                reporter_name=v["caller_name"],
+                reporter_phone=v["caller_phone"],
+                external_id=v["order_no"],
+                recorded_by=subject,
+                event_data={"order_no": v["order_no"]},
+            ),
         )
         by_row[i]["tracking_code"] = m.tracking_code
         by_row[i]["placed"] = placed

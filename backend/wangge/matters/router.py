@@ -16,7 +16,7 @@ from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Department
-from wangge.matters import flow, hotline, idempotency, schemas, service, tracking
+from wangge.matters import flow, hotline, idempotency, intake, schemas, service, tracking
 from wangge.matters.models import CalendarOverride, Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
 from wangge.models_common import utcnow
@@ -213,7 +213,7 @@ async def create_matter(
     """Enter a matter from the field or the front desk. Send an Idempotency-Key to make retries safe."""
 
     async def create() -> tuple[int, dict[str, Any], Matter]:
-        m, dups = await service.create_by_staff(db, subject, data, settings, sqlite=request.app.state.db.is_sqlite)
+        m, dups = await intake.create_by_staff(db, subject, data, settings, sqlite=request.app.state.db.is_sqlite)
         await db.flush()
         out = await service.matter_out(db, m, subject, settings)
         out["possible_duplicates"] = dups
@@ -466,7 +466,7 @@ async def public_submit(
 
     async def create() -> tuple[int, dict[str, Any], None]:
         token, token_hash = tracking.new_token()
-        m, grid, community = await service.create_public(
+        m, grid, community = await intake.create_public(
             db, data, settings, sqlite=request.app.state.db.is_sqlite, tracking_token_hash=token_hash
         )
         return (

@@ -6,8 +6,6 @@ Scope: `visible(subject)` is the one SQL condition for "the matters this caller 
 
 from __future__ import annotations
 
-import math
-import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,7 +32,6 @@ from wangge.notify import recipients
 from wangge.notify.outbox import emit
 
 GRID_STAFF = {Role.grid_leader.value, Role.grid_member.value}
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 STATUS_ZH = {
     "submitted": "待受理",
     "accepted": "已受理",
@@ -58,11 +55,6 @@ HOLDER_FOR_STATUS = {
     Status.approval_decision: "department",
     Status.public_notice: "station",
 }
-
-
-def new_tracking_code() -> str:
-    # 32 letters, so each random byte maps to one without bias.
-    return "WG" + "".join(CODE_ALPHABET[b % 32] for b in secrets.token_bytes(8))
 
 
 # --- scope -----------------------------------------------------------------------------------------------------
@@ -260,63 +252,6 @@ async def category_by_code(db: AsyncSession, code: str) -> CategoryInfo:
     return cat
 
 
-def _set_point(m: Matter, lat: float | None, lon: float | None) -> None:
-    m.lat, m.lon = lat, lon
-    m.geom = geo.to_db(geo.point_from_lonlat(lon, lat)) if lat is not None and lon is not None else None
-
-
-def _place(m: Matter, grid: Grid | None, community: Community) -> None:
-    m.grid_id = grid.id if grid else None
-    m.community_id, m.street_id, m.district_id = community.id, community.street_id, community.district_id
-
-
-async def possible_duplicates(db: AsyncSession, m: Matter, settings: Settings) -> list[dict[str, Any]]:
-    """Open matters of the same category nearby and recent: a box in SQL, the exact distance in Python."""
-    if m.lat is None or m.lon is None:
-        return []
-    radius = settings.duplicate_radius_m
-    dlat = radius / 111_320
-    dlon = radius / (111_320 * max(math.cos(math.radians(m.lat)), 0.01))
-    since = utcnow() - timedelta(days=settings.duplicate_days)
-    rows = (
-        await db.execute(
-            select(Matter)
-            .where(
-                Matter.id != m.id,
-                Matter.category_id == m.category_id,
-                Matter.status.in_([s.value for s in flow.OPEN]),
-                Matter.created_at >= since,
-                Matter.lat.between(m.lat - dlat, m.lat + dlat),
-                Matter.lon.between(m.lon - dlon, m.lon + dlon),
-            )
-            .order_by(Matter.created_at.desc())
-            .limit(20)
-        )
-    ).scalars()
-    out = []
-    for other in rows:
-        d = haversine_m(m.lat, m.lon, other.lat, other.lon)
-        if d <= radius:
-            out.append(
-                {
-                    "id": other.id,
-                    "tracking_code": other.tracking_code,
-                    "description": other.description[:100],
-                    "status": other.status,
-                    "distance_m": round(d, 1),
-                    "created_at": other.created_at,
-                }
-            )
-    return sorted(out, key=lambda x: x["distance_m"])
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(math.sqrt(a))
-
-
 # --- recipients ------------------------------------------------------------------------------------------------
 
 
@@ -375,208 +310,6 @@ def _payload(m: Matter, **extra: Any) -> dict[str, Any]:
         "holder_department_id": m.holder_department_id,
         **extra,
     }
-
-
-# --- intake ----------------------------------------------------------------------------------------------------
-
-
-async def _staff_photos(db: AsyncSession, subject: Subject, ids: list[int]) -> list[Photo]:
-    if not ids:
-        return []
-    photos = list(
-        (
-            await db.execute(
-                select(Photo).where(
-                    Photo.id.in_(ids), Photo.uploaded_by_id == subject.user_id, Photo.matter_id.is_(None)
-                )
-            )
-        ).scalars()
-    )
-    if len(photos) != len(set(ids)):
-        raise Invalid(
-            "Some photos are not yours, already attached, or do not exist",
-            errors=[{"loc": ["body", "photo_ids"], "msg": "unknown photo", "type": "value_error"}],
-        )
-    return photos
-
-
-async def _public_photos(db: AsyncSession, tokens: list[str]) -> list[Photo]:
-    if not tokens:
-        return []
-    photos = list(
-        (
-            await db.execute(
-                select(Photo).where(Photo.token.in_(tokens), Photo.uploaded_by_id.is_(None), Photo.matter_id.is_(None))
-            )
-        ).scalars()
-    )
-    if len(photos) != len(set(tokens)):
-        raise Invalid(
-            "Some photos were not found or are already attached",
-            errors=[{"loc": ["body", "photo_tokens"], "msg": "unknown photo", "type": "value_error"}],
-        )
-    return photos
-
-
-def _new_matter(
-    *, lat: float | None, lon: float | None, grid: Grid | None, community: Community, **values: Any
-) -> Matter:
-    """A matter placed and pointed, not yet saved, so that it is written with one INSERT."""
-    m = Matter(tracking_code=new_tracking_code(), version=1, reopen_count=0, created_at=utcnow(), **values)
-    _set_point(m, lat, lon)
-    _place(m, grid, community)
-    return m
-
-
-async def _save(db: AsyncSession, m: Matter, photos: list[Photo]) -> None:
-    db.add(m)
-    await db.flush()  # the id, for the event and the photos
-    for p in photos:
-        p.matter_id = m.id
-
-
-async def create_by_staff(
-    db: AsyncSession, subject: Subject, data: Any, settings: Settings, *, sqlite: bool
-) -> tuple[Matter, list[dict[str, Any]]]:
-    """Field (a grid leader's own finding) or front desk (a caller at the station): the staff member who takes it
-    is its first-ask owner."""
-    if subject.role not in GRID_STAFF | {Role.station_chief.value}:
-        raise_forbidden(subject, "enter matters")
-    category = await category_by_code(db, data.category)
-    grid: Grid | None = None
-    community: Community | None = None
-    if data.lat is not None:
-        found = await locate(db, data.lat, data.lon, sqlite=sqlite)
-        if found is None:
-            raise Invalid(
-                "The place is not inside any grid",
-                code="outside-grid",
-                errors=[{"loc": ["body", "lat"], "msg": "not inside any grid", "type": "value_error"}],
-            )
-        grid, community = found
-    elif subject.grid_id is not None:
-        grid = await db.get(Grid, subject.grid_id)
-    if community is None:
-        community_id = grid.community_id if grid else subject.community_id
-        if community_id is None:
-            raise Invalid("Say where it is: give the position")
-        community = await db.get(Community, community_id)
-    if subject.role == Role.station_chief and community.id != subject.community_id:
-        raise Invalid(
-            "The place is outside your community",
-            errors=[{"loc": ["body", "lat"], "msg": "outside your community", "type": "value_error"}],
-        )
-    covering = await covering_of(db, subject)
-    if subject.role in GRID_STAFF and grid is not None and grid.id != subject.grid_id and grid.id not in covering:
-        # Grid staff enter matters in their own grid and in the grids they cover for a partner on leave.
-        raise Invalid(
-            f"The place is in {grid.name} of {community.name}, which is not one of your grids; "
-            "tell that grid or the station",
-            code="outside-your-grids",
-            errors=[{"loc": ["body", "lat"], "msg": "outside your grids", "type": "value_error"}],
-            grid={"id": grid.id, "code": grid.code, "name": grid.name},
-            community={"id": community.id, "name": community.name},
-        )
-    photos = await _staff_photos(db, subject, data.photo_ids)
-    now = utcnow()
-    cal = await work_calendar(db)
-    front_desk = data.source == "front_desk" or subject.role == Role.station_chief
-    m = _new_matter(
-        lat=data.lat,
-        lon=data.lon,
-        grid=grid,
-        community=community,
-        category_id=category.id,
-        description=data.description,
-        address=data.address,
-        source="front_desk" if front_desk else "field",
-        reporter_name=data.reporter_name,
-        reporter_phone=data.reporter_phone,
-        reported_by_id=subject.user_id,
-        owner_id=subject.user_id,
-        status=Status.at_station if front_desk else Status.accepted,
-        holder_level="station" if front_desk else "grid",
-    )
-    _start_step(m, cal, category, m.holder_level, now, sign=False)
-    await _save(db, m, photos)
-    record(db, m, subject, "create", None, m.status, {"source": m.source, "category": category.code})
-    if data.handled_on_spot:
-        rule = transition(m, Action.handle_on_spot, actors_for(subject, m, covering), now)
-        _resolve(m, subject, data.result, now, outcome="done")
-        m.route = rule.route
-        record(db, m, subject, Action.handle_on_spot.value, Status.accepted, m.status, {"result": data.result})
-    elif category.is_emergency and m.status == Status.accepted:
-        await _apply(db, m, category, subject, Action.declare_emergency, None, now, cal)
-    dups = await possible_duplicates(db, m, settings)
-    emit(
-        db,
-        "matter.created",
-        _payload(m, source=m.source, category=category.code),
-        units=_created_units(m),
-        exclude=subject.user_id,
-        title=f"新事项 {m.tracking_code}",
-        body=f"{category.name_zh}：{m.description[:60]}",
-    )
-    return m, dups
-
-
-async def create_public(
-    db: AsyncSession,
-    data: Any,
-    settings: Settings,
-    *,
-    sqlite: bool,
-    source: str = "resident",
-    tracking_token_hash: str | None = None,
-) -> tuple[Matter, Grid, Community]:
-    """A resident's request: routed by its point to a grid, which must sign for it. `tracking_token_hash` is the
-    hash of the secret in the resident's tracking link, when they are given one."""
-    category = await category_by_code(db, data.category)
-    found = await locate(db, data.lat, data.lon, sqlite=sqlite)
-    if found is None:
-        raise Invalid(
-            "The place you chose is outside the grids we serve; move the pin into the neighbourhood",
-            code="outside-grid",
-            errors=[{"loc": ["body", "lat"], "msg": "not inside any grid", "type": "value_error"}],
-        )
-    grid, community = found
-    photos = await _public_photos(db, data.photo_tokens)
-    now = utcnow()
-    cal = await work_calendar(db)
-    m = _new_matter(
-        lat=data.lat,
-        lon=data.lon,
-        grid=grid,
-        community=community,
-        category_id=category.id,
-        description=data.description,
-        address=data.address,
-        source=source,
-        reporter_name=data.reporter_name,
-        reporter_phone=data.reporter_phone,
-        status=Status.submitted,
-        holder_level="grid",
-        tracking_token_hash=tracking_token_hash,
-    )
-    _start_step(m, cal, category, "grid", now, sign=True)
-    await _save(db, m, photos)
-    record(db, m, None, "create", None, m.status, {"source": source, "category": category.code})
-    if category.is_emergency:
-        await _apply(db, m, category, None, Action.declare_emergency, None, now, cal, system=True)
-    emit(
-        db,
-        "matter.created",
-        _payload(m, source=source, category=category.code),
-        units=_created_units(m),
-        title=f"居民诉求 {m.tracking_code}",
-        body=f"{category.name_zh}：{m.description[:60]}",
-    )
-    return m, grid, community
-
-
-def _created_units(m: Matter) -> list[dict[str, Any]]:
-    units = [unit_of(m, m.holder_level, m.holder_department_id)]
-    return units + _emergency_units(m) if m.status == Status.emergency else units
 
 
 def raise_forbidden(subject: Subject, what: str) -> None:

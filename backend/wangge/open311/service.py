@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wangge.config import Settings
 from wangge.errors import DomainError
 from wangge.matters import flow, seed
+from wangge.matters import intake as matters_intake
 from wangge.matters import service as matters_service
 from wangge.matters.models import ApiKey, Category, Matter, Photo
 from wangge.models_common import utcnow
@@ -317,9 +318,7 @@ async def create(db: AsyncSession, data: NewRequest, settings: Settings, *, sqli
         photo_tokens=[],
     )
     try:
-        m, _grid, _community = await matters_service.create_public(
-            db, intake, settings, sqlite=sqlite, source="open311"
-        )
+        m, _grid, _community = await matters_intake.create_public(db, intake, settings, sqlite=sqlite, source="open311")
     except DomainError as exc:  # a point outside every grid
         raise SpecError(400, exc.detail) from None
     return m

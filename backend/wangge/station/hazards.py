@@ -19,6 +19,7 @@ from wangge.config import Settings
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound
 from wangge.fieldwork import people
 from wangge.hierarchy.models import Community, Grid, Street
+from wangge.matters import intake as matters_intake
 from wangge.matters import service as matters
 from wangge.matters.flow import Status
 from wangge.matters.models import Matter, Photo
@@ -425,7 +426,7 @@ async def assign_hazard(
         lon=hazard.lon,
         address=hazard.place,
     )
-    m, _ = await matters.create_by_staff(db, subject, intake, settings, sqlite=sqlite)
+    m, _ = await matters_intake.create_by_staff(db, subject, intake, settings, sqlite=sqlite)
     if m.grid_id is None:
         m.grid_id = hazard.grid_id
     if data.target is not None:
