@@ -80,3 +80,33 @@ def test_guards():
         flow.transition(Status.public_notice, Action.end_notice, {Actor.station}, Facts(notice_over=False))
     with pytest.raises(Refused, match="unknown action"):
         flow.transition(Status.submitted, "fly", {Actor.station})
+
+
+def test_each_rule_says_what_the_action_does():
+    """The table carries the effects: the holder after the action, the clock it starts, who is told and whether
+    the resident sees the step — and they agree with where the action leads."""
+    for (state, action), rule in flow.TABLE.items():
+        where = f"{state.value} --{action.value}-->"
+        if rule.to in (Status.resolved, Status.closed, Status.merged):
+            assert rule.clock == flow.Clock.stop, where
+            assert (flow.Told.reporter in rule.told) == (rule.to == Status.resolved), where
+        else:
+            assert rule.clock != flow.Clock.stop, where
+        if rule.to in (Status.at_station, Status.public_notice, Status.emergency):
+            assert rule.holder == "station", where
+        if rule.to == Status.approval_decision:
+            assert rule.holder == flow.CATEGORY_DEPARTMENT, where
+        if rule.to == Status.emergency:
+            assert rule.clock == flow.Clock.emergency and flow.Told.emergency in rule.told, where
+        if action == Action.escalate:
+            assert (rule.holder, rule.clock) == (flow.TARGET, flow.Clock.handoff), where
+    # Steps between staff (a handoff sent back, an approval returned) stay off the resident's tracking page.
+    hidden = {a.value for (_s, a), rule in flow.TABLE.items() if not rule.public}
+    assert hidden == {"return", "review_return"}
+    assert "create" in flow.PUBLIC_STEPS and not hidden & flow.PUBLIC_STEPS
+
+
+def test_allowed_rules_carry_what_each_action_needs():
+    rules = dict(flow.allowed_rules(Status.submitted, {Actor.grid_staff}))
+    assert list(rules) == flow.allowed(Status.submitted, {Actor.grid_staff})
+    assert rules[Action.handle_on_spot].needs == {"result"} and rules[Action.accept].needs == set()

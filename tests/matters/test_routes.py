@@ -244,3 +244,16 @@ def test_every_way_in_declares_an_emergency_category_the_same_way(world, client,
         # Whoever entered it is not told of their own entry; everyone else hears of every one.
         expected = set(entered.values()) - ({entered["front_desk"]} if who == "station_chief" else set())
         assert expected <= told, who
+
+
+def test_the_record_lists_each_allowed_action_with_the_fields_it_needs(world, client, live):
+    mid = matter_id(live, submit(client)["tracking_code"])
+    m = get(client, world, "grid_leader", mid).json()
+    actions = {a["action"]: a["needs"] for a in m["actions"]}
+    assert list(actions) == m["allowed_actions"]
+    assert actions["accept"] == [] and actions["handle_on_spot"] == ["result"]
+    chief = get(client, world, "station_chief", mid).json()
+    assert {a["action"]: a["needs"] for a in chief["actions"]}["merge"] == ["into"]
+    act(client, world, "grid_leader", mid, "bring_back")
+    chief = {a["action"]: a["needs"] for a in get(client, world, "station_chief", mid).json()["actions"]}
+    assert chief["escalate"] == ["reason", "target"] and chief["close"] == ["reason"]

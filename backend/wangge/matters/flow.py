@@ -80,16 +80,63 @@ SENDER = "sender"
 HANDLER = "handler"
 
 
+class Clock(StrEnum):
+    """What an action does to the matter's clocks (the working-time limits of its category, DOMAIN.md)."""
+
+    keep = "keep"  # unchanged
+    signed = "signed"  # the holder signed for it: the sign clock stops, the handling clock runs on
+    handle = "handle"  # the new holder's handling clock starts (and its sign clock, where the level signs)
+    handoff = "handoff"  # the receiving level's sign and handling clocks, kept on the handoff too
+    emergency = "emergency"  # the emergency clock, in minutes
+    notice = "notice"  # the public notice period
+    stop = "stop"  # no clock runs any more
+
+
+class Told(StrEnum):
+    """Who hears of an action besides the matter's first-ask owner, who hears of every change."""
+
+    holder = "holder"  # the unit that holds the matter after it
+    emergency = "emergency"  # the station, the street and the grid at once
+    reporter = "reporter"  # the resident (through the webhook's matter.resolved: SMS or the hotline's system)
+
+
+# Holders that depend on the record: the level chosen for an escalation, the department of the category.
+TARGET = "target"
+CATEGORY_DEPARTMENT = "category_department"
+
+
 @dataclass(frozen=True)
 class Rule:
+    """One row of the table: the state an action leads to, who may take it, what it needs, and what it does —
+    the holder after it, which clock starts, who is told and whether the resident's tracking page shows it."""
+
     to: str
     actors: frozenset[Actor]
     needs: frozenset[str] = field(default_factory=frozenset)  # fields the action's body must carry
     route: str | None = None  # the route this action puts the matter on
+    holder: str | None = None  # a level, TARGET, CATEGORY_DEPARTMENT, SENDER or HANDLER; None: unchanged
+    clock: Clock = Clock.keep
+    told: frozenset[Told] = frozenset({Told.holder})
+    public: bool = True  # shown as a step on the resident's tracking page
 
 
-def _r(to: str, *actors: Actor, needs: tuple[str, ...] = (), route: str | None = None) -> Rule:
-    return Rule(to, frozenset(actors), frozenset(needs), route)
+_NOBODY: frozenset[Told] = frozenset()
+_RESOLVED = frozenset({Told.reporter})
+
+
+def _r(
+    to: str,
+    *actors: Actor,
+    needs: tuple[str, ...] = (),
+    route: str | None = None,
+    holder: str | None = None,
+    clock: Clock = Clock.keep,
+    told: frozenset[Told] | None = None,
+    public: bool = True,
+) -> Rule:
+    if told is None:
+        told = _RESOLVED if to in (Status.resolved,) else _NOBODY if to in TERMINAL else frozenset({Told.holder})
+    return Rule(to, frozenset(actors), frozenset(needs), route, holder, clock, told, public)
 
 
 S, A, G, ST, STR, D, R, SYS = (
@@ -103,41 +150,68 @@ S, A, G, ST, STR, D, R, SYS = (
     Actor.system,
 )
 
+K = Clock
+DONE = {"clock": K.stop}
+
 TABLE: dict[tuple[Status, Action], Rule] = {
-    (S.submitted, A.accept): _r(S.accepted, G, ST),
-    (S.submitted, A.handle_on_spot): _r(S.resolved, G, needs=("result",), route="on_spot"),
-    (S.accepted, A.handle_on_spot): _r(S.resolved, G, needs=("result",), route="on_spot"),
-    (S.submitted, A.bring_back): _r(S.at_station, G, ST, route="station"),
-    (S.accepted, A.bring_back): _r(S.at_station, G, route="station"),
-    (S.accepted, A.resolve): _r(S.resolved, G, needs=("result",)),
-    (S.at_station, A.resolve): _r(S.resolved, ST, needs=("result",)),
-    (S.at_station, A.escalate): _r(S.escalated, ST, needs=("target", "reason"), route="escalated"),
-    (S.handling, A.escalate): _r(S.escalated, STR, needs=("target", "reason"), route="escalated"),
-    (S.escalated, A.sign): _r(S.handling, STR, D),
-    (S.escalated, A.return_): _r(SENDER, STR, D, needs=("reason",)),
-    (S.handling, A.resolve): _r(S.resolved, STR, D, needs=("result",)),
+    (S.submitted, A.accept): _r(S.accepted, G, ST, clock=K.signed),
+    (S.submitted, A.handle_on_spot): _r(S.resolved, G, needs=("result",), route="on_spot", **DONE),
+    (S.accepted, A.handle_on_spot): _r(S.resolved, G, needs=("result",), route="on_spot", **DONE),
+    (S.submitted, A.bring_back): _r(S.at_station, G, ST, route="station", holder="station", clock=K.handle),
+    (S.accepted, A.bring_back): _r(S.at_station, G, route="station", holder="station", clock=K.handle),
+    (S.accepted, A.resolve): _r(S.resolved, G, needs=("result",), **DONE),
+    (S.at_station, A.resolve): _r(S.resolved, ST, needs=("result",), **DONE),
+    (S.at_station, A.escalate): _r(
+        S.escalated, ST, needs=("target", "reason"), route="escalated", holder=TARGET, clock=K.handoff
+    ),
+    (S.handling, A.escalate): _r(
+        S.escalated, STR, needs=("target", "reason"), route="escalated", holder=TARGET, clock=K.handoff
+    ),
+    (S.escalated, A.sign): _r(S.handling, STR, D, clock=K.signed, told=_NOBODY),
+    (S.escalated, A.return_): _r(SENDER, STR, D, needs=("reason",), holder=SENDER, clock=K.handle, public=False),
+    (S.handling, A.resolve): _r(S.resolved, STR, D, needs=("result",), **DONE),
     # The system declares it at intake (matters/intake.py) when the category is an emergency one, whichever way
     # the matter came in and whatever its first step.
-    (S.submitted, A.declare_emergency): _r(S.emergency, G, ST, SYS, route="emergency"),
-    (S.accepted, A.declare_emergency): _r(S.emergency, G, ST, SYS, route="emergency"),
-    (S.at_station, A.declare_emergency): _r(S.emergency, ST, SYS, route="emergency"),
-    (S.emergency, A.resolve): _r(S.resolved, G, ST, needs=("result",)),
-    (S.at_station, A.define): _r(S.approval_review, ST, needs=("reason",), route="approval"),
-    (S.approval_review, A.review_pass): _r(S.approval_decision, STR),
-    (S.approval_review, A.review_return): _r(S.at_station, STR, needs=("reason",)),
-    (S.approval_decision, A.approve): _r(S.public_notice, D, needs=("result",)),
-    (S.approval_decision, A.refuse): _r(S.resolved, D, needs=("result",)),
-    (S.public_notice, A.object): _r(S.approval_decision, R, needs=("reason",)),
-    (S.public_notice, A.end_notice): _r(S.resolved, ST, SYS),
-    (S.resolved, A.confirm): _r(S.closed, R),
-    (S.resolved, A.reopen): _r(HANDLER, R, needs=("reason",)),
-    (S.resolved, A.reopen_to_station): _r(S.at_station, R, needs=("reason",)),
+    **{
+        (state, A.declare_emergency): _r(
+            S.emergency,
+            *actors,
+            route="emergency",
+            holder="station",
+            clock=K.emergency,
+            told=frozenset({Told.emergency}),
+        )
+        for state, actors in (
+            (S.submitted, (G, ST, SYS)),
+            (S.accepted, (G, ST, SYS)),
+            (S.at_station, (ST, SYS)),
+        )
+    },
+    (S.emergency, A.resolve): _r(S.resolved, G, ST, needs=("result",), **DONE),
+    (S.at_station, A.define): _r(
+        S.approval_review, ST, needs=("reason",), route="approval", holder="street", clock=K.handle
+    ),
+    (S.approval_review, A.review_pass): _r(S.approval_decision, STR, holder=CATEGORY_DEPARTMENT, clock=K.handle),
+    (S.approval_review, A.review_return): _r(
+        S.at_station, STR, needs=("reason",), holder="station", clock=K.handle, public=False
+    ),
+    (S.approval_decision, A.approve): _r(
+        S.public_notice, D, needs=("result",), holder="station", clock=K.notice, told=_NOBODY
+    ),
+    (S.approval_decision, A.refuse): _r(S.resolved, D, needs=("result",), **DONE),
+    (S.public_notice, A.object): _r(
+        S.approval_decision, R, needs=("reason",), holder=CATEGORY_DEPARTMENT, clock=K.handle
+    ),
+    (S.public_notice, A.end_notice): _r(S.resolved, ST, SYS, **DONE),
+    (S.resolved, A.confirm): _r(S.closed, R, **DONE),
+    (S.resolved, A.reopen): _r(HANDLER, R, needs=("reason",), holder=HANDLER, clock=K.handle),
+    (S.resolved, A.reopen_to_station): _r(S.at_station, R, needs=("reason",), holder="station", clock=K.handle),
 }
 # The station chief may close (with an explanation) or merge any open matter of the community.
 for _state in OPEN:
-    TABLE[(_state, A.close)] = _r(S.closed, ST, needs=("reason",))
+    TABLE[(_state, A.close)] = _r(S.closed, ST, needs=("reason",), **DONE)
     if _state in (S.submitted, S.accepted, S.at_station):
-        TABLE[(_state, A.merge)] = _r(S.merged, ST, needs=("into",))
+        TABLE[(_state, A.merge)] = _r(S.merged, ST, needs=("into",), **DONE)
 
 
 @dataclass(frozen=True)
@@ -157,6 +231,20 @@ def _guard(state: Status, action: Action, facts: Facts) -> str | None:
     if action == A.end_notice and not facts.notice_over:
         return "the notice period has not ended yet"
     return None
+
+
+def allowed_rules(
+    state: Status, actors: frozenset[Actor] | set[Actor], facts: Facts = Facts()
+) -> list[tuple[Action, Rule]]:
+    """The actions this caller may take now with their rules (what each needs), in table order."""
+    return [
+        (a, rule)
+        for (s, a), rule in TABLE.items()
+        if s == state and rule.actors & set(actors) and _guard(s, a, facts) is None
+    ]
+
+
+PUBLIC_STEPS = frozenset({"create"} | {a.value for (_s, a), rule in TABLE.items() if rule.public})
 
 
 def allowed(state: Status, actors: frozenset[Actor] | set[Actor], facts: Facts = Facts()) -> list[Action]:

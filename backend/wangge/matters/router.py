@@ -485,27 +485,7 @@ async def public_submit(
     return await _idempotent_create(request, db, "public", idempotency_key, data.model_dump(mode="json"), create)
 
 
-PUBLIC_STEPS = {
-    "create",
-    "accept",
-    "bring_back",
-    "escalate",
-    "sign",
-    "resolve",
-    "handle_on_spot",
-    "declare_emergency",
-    "define",
-    "review_pass",
-    "approve",
-    "refuse",
-    "object",
-    "end_notice",
-    "confirm",
-    "reopen",
-    "reopen_to_station",
-    "close",
-    "merge",
-}
+PUBLIC_STEPS = flow.PUBLIC_STEPS  # the steps the table marks as shown to the resident
 
 
 async def _public_view(db: Any, m: Matter) -> dict[str, Any]:

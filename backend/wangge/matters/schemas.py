@@ -188,6 +188,13 @@ class PhotoOut(Output):
     lon: float | None
 
 
+class AllowedAction(Output):
+    """An action the caller may take on the record now (the flow table), and what its body needs."""
+
+    action: str
+    needs: list[Literal["reason", "result", "target", "into"]]
+
+
 class MatterOut(Output):
     id: int
     tracking_code: str
@@ -213,7 +220,10 @@ class MatterOut(Output):
     merged_into_id: int | None
     deadlines: Deadlines
     five_haves: FiveHaves
-    allowed_actions: list[str]
+    actions: list[AllowedAction] = Field(
+        description="The actions the caller may take now, each with the fields its body must carry"
+    )
+    allowed_actions: list[str] = Field(description="The names of `actions` (kept for older clients)")
     photos: list[PhotoOut]
     version: int
     created_at: datetime

@@ -7,6 +7,7 @@ Scope: `visible(subject)` is the one SQL condition for "the matters this caller 
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -123,9 +124,12 @@ def transition(m: Matter, action: Action | str, actors: set[Actor], now: datetim
 
 def allowed_actions(
     subject: Subject | None, m: Matter, now: datetime | None = None, covering: frozenset[int] = frozenset()
-) -> list[str]:
+) -> list[dict[str, Any]]:
+    """The actions `subject` may take now, each with the fields its body must carry (the table's `needs`), so
+    that a client builds its forms from the record instead of mirroring the rules."""
     actors = actors_for(subject, m, covering)
-    return [a.value for a in flow.allowed(Status(m.status), actors, facts_for(m, now or utcnow()))]
+    rules = flow.allowed_rules(Status(m.status), actors, facts_for(m, now or utcnow()))
+    return [{"action": a.value, "needs": sorted(rule.needs)} for a, rule in rules]
 
 
 async def covering_of(db: AsyncSession, subject: Subject | None) -> frozenset[int]:
@@ -385,6 +389,25 @@ async def _escalation_target(db: AsyncSession, m: Matter, category: Category, bo
     return "department", dept.id
 
 
+@dataclass
+class Step:
+    """One action being applied: what the effect functions below read and write."""
+
+    db: AsyncSession
+    m: Matter
+    category: Any
+    subject: Subject | None
+    action: Action
+    rule: flow.Rule
+    body: Any
+    now: datetime
+    cal: WorkCalendar
+    data: dict[str, Any]
+
+    def field(self, name: str) -> Any:
+        return getattr(self.body, name, None) if self.body is not None else None
+
+
 async def _apply(
     db: AsyncSession,
     m: Matter,
@@ -398,7 +421,8 @@ async def _apply(
     system: bool = False,
     resident: bool = False,
 ) -> flow.Rule:
-    """Take `action` on `m`: the table decides; this sets the holder, clocks, handoff and owner."""
+    """Take `action` on `m`: the table says whether it may be taken and what it does (the holder after it, the
+    clock that starts); the action's own effect below does the rest (a handoff, a merge), then it is recorded."""
     actors = actors_for(subject, m, await covering_of(db, subject))
     if system:
         actors.add(Actor.system)
@@ -406,122 +430,177 @@ async def _apply(
         actors.add(Actor.resident)
     rule = transition(m, action, actors, now)
     action = Action(action)
-    for field in rule.needs:
-        value = getattr(body, field, None) if body is not None else None
-        if value in (None, "") and not (field == "target" and action == Action.escalate):
+    for name in rule.needs:
+        value = getattr(body, name, None) if body is not None else None
+        if value in (None, "") and not (name == "target" and action == Action.escalate):
             raise Invalid(
-                f"'{action.value}' needs {field}",
-                errors=[{"loc": ["body", field], "msg": "required for this action", "type": "missing"}],
+                f"'{action.value}' needs {name}",
+                errors=[{"loc": ["body", name], "msg": "required for this action", "type": "missing"}],
             )
-    reason = getattr(body, "reason", None) if body is not None else None
-    result = getattr(body, "result", None) if body is not None else None
-    data: dict[str, Any] = {k: v for k, v in (("reason", reason), ("result", result)) if v}
+    step = Step(db, m, category, subject, action, rule, body, now, cal, {})
+    step.data = {k: v for k in ("reason", "result") if (v := step.field(k))}
     from_status = m.status
     if m.owner_id is None and subject is not None and subject.user_id and not resident:
         m.owner_id = subject.user_id  # 首问责任: the first staff member to take it
     if rule.route:
         m.route = rule.route
-
-    if action == Action.escalate:
-        level, dept_id = await _escalation_target(db, m, category, body)
-        key = level
-        handoff = Handoff(
-            matter_id=m.id,
-            from_level=m.holder_level,
-            from_department_id=m.holder_department_id,
-            from_user_id=subject.user_id if subject else None,
-            from_status=m.status,
-            to_level=level,
-            to_department_id=dept_id,
-            reason=reason or "",
-            created_at=now,
-            sign_due_at=_deadline(cal, category, key, "sign", now),
-            due_at=_deadline(cal, category, key, "complete", now),
-        )
-        db.add(handoff)
-        m.status, m.holder_level, m.holder_department_id = Status.escalated, level, dept_id
-        m.sign_due_at, m.due_at, m.overdue_notified_at = handoff.sign_due_at, handoff.due_at, None
-        data["target"] = {"level": level, "department_id": dept_id}
-    elif action == Action.sign:
-        handoff = await _pending_handoff(db, m)
-        if handoff is not None:
-            handoff.signed_at, handoff.to_user_id = now, subject.user_id if subject else None
-        m.status, m.sign_due_at = Status.handling, None
-    elif action == Action.return_:
-        handoff = await _pending_handoff(db, m)
-        if handoff is None:
-            raise Conflict("There is no pending handoff to return")
-        handoff.returned_at, handoff.return_reason = now, reason
-        m.status, m.holder_level, m.holder_department_id = (
-            handoff.from_status,
-            handoff.from_level,
-            handoff.from_department_id,
-        )
-        _start_step(m, cal, category, m.holder_level if m.holder_level != "station" else "station", now, sign=False)
-        data["returned_to"] = handoff.from_level
-    elif rule.to == Status.resolved:
-        outcome = "refused" if action == Action.refuse else "done"
-        _resolve(m, subject, result, now, outcome=outcome)
-    elif action == Action.confirm:
-        m.status, m.closed_at = Status.closed, now
-    elif action in (Action.reopen, Action.reopen_to_station):
-        m.reopen_count += 1
-        m.resolved_at = m.resolved_by_id = None
-        if action == Action.reopen:
-            m.status = m.handler_status or Status.at_station
-        else:
-            m.status, m.holder_level, m.holder_department_id = Status.at_station, "station", None
-        _start_step(m, cal, category, m.holder_level, now, sign=False)
-    elif action == Action.close:
-        m.status, m.closed_at, m.outcome, m.result = Status.closed, now, "closed", reason
-        m.sign_due_at = m.due_at = None
-    elif action == Action.merge:
-        into_id = getattr(body, "into", None)
-        target = await db.get(Matter, into_id) if into_id else None
-        if (
-            target is None
-            or target.id == m.id
-            or target.status not in {s.value for s in flow.OPEN}
-            or target.community_id != m.community_id
-        ):
-            raise Invalid(
-                "Merge into an open matter of the same community",
-                errors=[
-                    {"loc": ["body", "into"], "msg": "not an open matter of this community", "type": "value_error"}
-                ],
-            )
-        m.status, m.merged_into_id, m.closed_at, m.outcome = Status.merged, target.id, now, "merged"
-        m.sign_due_at = m.due_at = None
-        data["into"] = target.tracking_code
-    else:
-        m.status = Status(rule.to)
-        level = HOLDER_FOR_STATUS.get(Status(rule.to))
-        if level == "department":
-            if category.department_id is None:
-                raise Conflict(
-                    f"The category {category.name_zh} has no approving department; an administrator must set one"
-                )
-            m.holder_department_id = category.department_id
-        elif level is not None:
-            m.holder_department_id = None
-        if level is not None:
-            m.holder_level = level
-        if action == Action.approve:
-            m.result = result
-            m.notice_ends_at = _deadline(cal, category, "notice", "complete", now)
-            m.due_at, m.sign_due_at, m.overdue_notified_at = m.notice_ends_at, None, None
-        elif action == Action.declare_emergency:
-            # Emergencies run on the clock in minutes, whatever the category's ordinary limits are.
-            limits = category.time_limits if category.is_emergency else seed.EMERGENCY_LIMITS
-            m.sign_due_at = cal.deadline(now, TimeLimit.from_dict(limits["station"]["sign"]))
-            m.due_at = cal.deadline(now, TimeLimit.from_dict(limits["station"]["complete"]))
-            m.overdue_notified_at = None
-        elif action != Action.accept:
-            _start_step(m, cal, category, m.holder_level, now, sign=False)
-        else:
-            m.sign_due_at = None
-    record(db, m, subject, action.value, from_status, m.status, data, actor_label="resident" if resident else "system")
+    await EFFECTS.get(action, _move_and_clock)(step)
+    label = "resident" if resident else "system"
+    record(db, m, subject, action.value, from_status, m.status, step.data, actor_label=label)
     return rule
+
+
+# --- what each action does -------------------------------------------------------------------------------------
+
+
+def _move(s: Step) -> None:
+    """The state and the holder the rule names."""
+    m, holder = s.m, s.rule.holder
+    if s.rule.to not in (flow.SENDER, flow.HANDLER):
+        m.status = Status(s.rule.to)
+    if holder == flow.CATEGORY_DEPARTMENT:
+        if s.category.department_id is None:
+            raise Conflict(
+                f"The category {s.category.name_zh} has no approving department; an administrator must set one"
+            )
+        m.holder_level, m.holder_department_id = "department", s.category.department_id
+    elif holder in ("grid", "station", "street"):
+        m.holder_level, m.holder_department_id = holder, None
+
+
+def _clock(s: Step) -> None:
+    """The clock the rule starts (escalations keep theirs on the handoff: `_escalate`)."""
+    m, clock = s.m, s.rule.clock
+    if clock == flow.Clock.signed:
+        m.sign_due_at = None
+    elif clock == flow.Clock.handle:
+        _start_step(m, s.cal, s.category, m.holder_level, s.now, sign=False)
+    elif clock == flow.Clock.emergency:
+        # Emergencies run on the clock in minutes, whatever the category's ordinary limits are.
+        limits = s.category.time_limits if s.category.is_emergency else seed.EMERGENCY_LIMITS
+        m.sign_due_at = s.cal.deadline(s.now, TimeLimit.from_dict(limits["station"]["sign"]))
+        m.due_at = s.cal.deadline(s.now, TimeLimit.from_dict(limits["station"]["complete"]))
+        m.overdue_notified_at = None
+    elif clock == flow.Clock.notice:
+        m.notice_ends_at = _deadline(s.cal, s.category, "notice", "complete", s.now)
+        m.due_at, m.sign_due_at, m.overdue_notified_at = m.notice_ends_at, None, None
+    elif clock == flow.Clock.stop:
+        m.sign_due_at = m.due_at = None
+
+
+async def _move_and_clock(s: Step) -> None:
+    _move(s)
+    _clock(s)
+
+
+async def _escalate(s: Step) -> None:
+    m = s.m
+    level, dept_id = await _escalation_target(s.db, m, s.category, s.body)
+    handoff = Handoff(
+        matter_id=m.id,
+        from_level=m.holder_level,
+        from_department_id=m.holder_department_id,
+        from_user_id=s.subject.user_id if s.subject else None,
+        from_status=m.status,
+        to_level=level,
+        to_department_id=dept_id,
+        reason=s.field("reason") or "",
+        created_at=s.now,
+        sign_due_at=_deadline(s.cal, s.category, level, "sign", s.now),
+        due_at=_deadline(s.cal, s.category, level, "complete", s.now),
+    )
+    s.db.add(handoff)
+    m.status, m.holder_level, m.holder_department_id = Status.escalated, level, dept_id
+    m.sign_due_at, m.due_at, m.overdue_notified_at = handoff.sign_due_at, handoff.due_at, None
+    s.data["target"] = {"level": level, "department_id": dept_id}
+
+
+async def _sign(s: Step) -> None:
+    handoff = await _pending_handoff(s.db, s.m)
+    if handoff is not None:
+        handoff.signed_at, handoff.to_user_id = s.now, s.subject.user_id if s.subject else None
+    await _move_and_clock(s)
+
+
+async def _return(s: Step) -> None:
+    m = s.m
+    handoff = await _pending_handoff(s.db, m)
+    if handoff is None:
+        raise Conflict("There is no pending handoff to return")
+    handoff.returned_at, handoff.return_reason = s.now, s.field("reason")
+    m.status, m.holder_level, m.holder_department_id = (
+        handoff.from_status,
+        handoff.from_level,
+        handoff.from_department_id,
+    )
+    _clock(s)
+    s.data["returned_to"] = handoff.from_level
+
+
+async def _resolve_step(s: Step) -> None:
+    _resolve(s.m, s.subject, s.field("result"), s.now, outcome="refused" if s.action == Action.refuse else "done")
+
+
+async def _confirm(s: Step) -> None:
+    s.m.status, s.m.closed_at = Status.closed, s.now
+
+
+async def _reopen(s: Step) -> None:
+    m = s.m
+    m.reopen_count += 1
+    m.resolved_at = m.resolved_by_id = None
+    if s.action == Action.reopen:
+        m.status = m.handler_status or Status.at_station  # back to the handler, at the level that held it
+    else:
+        _move(s)
+    _clock(s)
+
+
+async def _approve(s: Step) -> None:
+    s.m.result = s.field("result")
+    await _move_and_clock(s)
+
+
+async def _close(s: Step) -> None:
+    m = s.m
+    m.status, m.closed_at, m.outcome, m.result = Status.closed, s.now, "closed", s.field("reason")
+    _clock(s)
+
+
+async def _merge(s: Step) -> None:
+    m, into_id = s.m, s.field("into")
+    target = await s.db.get(Matter, into_id) if into_id else None
+    if (
+        target is None
+        or target.id == m.id
+        or target.status not in {st.value for st in flow.OPEN}
+        or target.community_id != m.community_id
+    ):
+        raise Invalid(
+            "Merge into an open matter of the same community",
+            errors=[{"loc": ["body", "into"], "msg": "not an open matter of this community", "type": "value_error"}],
+        )
+    m.status, m.merged_into_id, m.closed_at, m.outcome = Status.merged, target.id, s.now, "merged"
+    _clock(s)
+    s.data["into"] = target.tracking_code
+
+
+# One small function per action that does more than the table's move and clock; the others use _move_and_clock.
+EFFECTS: dict[Action, Callable[[Step], Awaitable[None]]] = {
+    Action.escalate: _escalate,
+    Action.sign: _sign,
+    Action.return_: _return,
+    Action.resolve: _resolve_step,
+    Action.handle_on_spot: _resolve_step,
+    Action.refuse: _resolve_step,
+    Action.end_notice: _resolve_step,
+    Action.confirm: _confirm,
+    Action.reopen: _reopen,
+    Action.reopen_to_station: _reopen,
+    Action.approve: _approve,
+    Action.close: _close,
+    Action.merge: _merge,
+}
 
 
 async def act(
@@ -538,25 +617,25 @@ async def act(
     category = await db.get(Category, m.category_id)
     cal = await work_calendar(db)
     from_status = m.status
-    await _apply(db, m, category, subject, action, body, now, cal, resident=resident, system=system)
-    await _notify_change(db, m, subject, action, from_status, category)
+    rule = await _apply(db, m, category, subject, action, body, now, cal, resident=resident, system=system)
+    await _notify_change(db, m, subject, action, from_status, category, rule)
     return m
 
 
 async def _notify_change(
-    db: AsyncSession, m: Matter, subject: Subject | None, action: str, from_status: str, category: Category
+    db: AsyncSession,
+    m: Matter,
+    subject: Subject | None,
+    action: str,
+    from_status: str,
+    category: Category,
+    rule: flow.Rule,
 ) -> None:
+    """Tell whom the rule names (flow.Told), and the first-ask owner of every change."""
     units: list[dict[str, Any]] = []
-    if m.status in (
-        Status.escalated,
-        Status.at_station,
-        Status.approval_review,
-        Status.approval_decision,
-        Status.submitted,
-        Status.accepted,
-    ):
+    if flow.Told.holder in rule.told:
         units.append(unit_of(m, m.holder_level, m.holder_department_id))
-    if m.status == Status.emergency:
+    if flow.Told.emergency in rule.told:
         units += _emergency_units(m)
     title = f"{m.tracking_code} {STATUS_ZH.get(from_status, from_status)} → {STATUS_ZH.get(m.status, m.status)}"
     emit(
@@ -569,7 +648,7 @@ async def _notify_change(
         title=title,
         body=f"{category.name_zh}：{m.description[:60]}",
     )
-    if m.status == Status.resolved:
+    if flow.Told.reporter in rule.told:
         emit(
             db,
             "matter.resolved",
@@ -636,6 +715,7 @@ def photo_out(p: Photo) -> dict[str, Any]:
 
 async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, settings: Settings) -> dict[str, Any]:
     now = utcnow()
+    actions = allowed_actions(subject, m, now, await covering_of(db, subject))
     category = await db.get(Category, m.category_id)
     grid = await db.get(Grid, m.grid_id) if m.grid_id else None
     community = await db.get(Community, m.community_id) if m.community_id else None
@@ -707,7 +787,8 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
             "supervised_by": "、".join(chiefs) or None,
         },
         "covered_by": covered_by,
-        "allowed_actions": allowed_actions(subject, m, now, await covering_of(db, subject)),
+        "actions": actions,
+        "allowed_actions": [a["action"] for a in actions],
         "photos": [photo_out(p) for p in photos],
         "version": m.version,
         "created_at": m.created_at,

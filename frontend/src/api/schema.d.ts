@@ -2637,6 +2637,16 @@ export interface components {
              */
             within_target: boolean | null;
         };
+        /**
+         * AllowedAction
+         * @description An action the caller may take on the record now (the flow table), and what its body needs.
+         */
+        AllowedAction: {
+            /** Action */
+            action: string;
+            /** Needs */
+            needs: ("reason" | "result" | "target" | "into")[];
+        };
         /** AreaOut */
         AreaOut: {
             /** Code */
@@ -3835,9 +3845,17 @@ export interface components {
         };
         /** MatterOut */
         MatterOut: {
+            /**
+             * Actions
+             * @description The actions the caller may take now, each with the fields its body must carry
+             */
+            actions: components["schemas"]["AllowedAction"][];
             /** Address */
             address: string | null;
-            /** Allowed Actions */
+            /**
+             * Allowed Actions
+             * @description The names of `actions` (kept for older clients)
+             */
             allowed_actions: string[];
             category: components["schemas"]["CategoryRef"];
             /** Closed At */

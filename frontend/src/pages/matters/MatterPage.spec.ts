@@ -43,6 +43,11 @@ function record(overrides: Partial<Matter> = {}): Matter {
     resolved_at: null,
     closed_at: null,
     ...overrides,
+    // What each action's body needs comes with the record (the backend's flow table).
+    actions: (overrides.allowed_actions ?? ['accept', 'bring_back']).map((action) => ({
+      action,
+      needs: action === 'resolve' ? ['result'] : [],
+    })),
   }
 }
 

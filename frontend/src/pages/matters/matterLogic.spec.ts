@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/client'
 import { i18n } from '@/i18n'
 import {
-  ACTION_FIELDS,
   FormKey,
   MissingField,
   buildActionBody,
@@ -19,55 +18,49 @@ import {
 
 const t = i18n.global.t as unknown as (key: string, values?: Record<string, unknown>) => string
 
+// What the record's `actions[].needs` says for some actions (the backend's flow table; the app does not keep a copy).
+const NEEDS: Record<string, string[]> = {
+  accept: [],
+  resolve: ['result'],
+  return: ['reason'],
+  escalate: ['reason', 'target'],
+  close: ['reason'],
+  merge: ['into'],
+}
+
 describe('action → fields', () => {
-  it('names what each action needs, as the backend flow table does', () => {
-    expect(ACTION_FIELDS).toEqual({
-      accept: [],
-      handle_on_spot: ['result'],
-      bring_back: [],
-      escalate: ['reason', 'target'],
-      sign: [],
-      return: ['reason'],
-      resolve: ['result'],
-      declare_emergency: [],
-      define: ['reason'],
-      review_pass: [],
-      review_return: ['reason'],
-      approve: ['result'],
-      refuse: ['result'],
-      end_notice: [],
-      close: ['reason'],
-      merge: ['into'],
-    })
-    expect(fieldsFor('something_new')).toEqual([])
-    expect(textFieldOf('resolve')).toBe('result')
-    expect(textFieldOf('return')).toBe('reason')
-    expect(textFieldOf('escalate')).toBe('reason')
-    expect(textFieldOf('accept')).toBeNull()
-    expect(textFieldOf('merge')).toBeNull()
+  it('takes the fields from what the record says each action needs', () => {
+    expect(fieldsFor(['target', 'reason'])).toEqual(['reason', 'target'])
+    expect(fieldsFor(['something_new'])).toEqual([])
+    expect(fieldsFor(undefined)).toEqual([])
+    expect(textFieldOf(NEEDS.resolve)).toBe('result')
+    expect(textFieldOf(NEEDS.return)).toBe('reason')
+    expect(textFieldOf(NEEDS.escalate)).toBe('reason')
+    expect(textFieldOf(NEEDS.accept)).toBeNull()
+    expect(textFieldOf(NEEDS.merge)).toBeNull()
   })
 
   it('builds the body of each kind of action', () => {
-    expect(buildActionBody('accept', { text: 'ignored' })).toEqual({})
-    expect(buildActionBody('resolve', { text: '  已清理  ' })).toEqual({ result: '已清理' })
-    expect(buildActionBody('return', { text: '不属本部门' })).toEqual({ reason: '不属本部门' })
-    expect(buildActionBody('escalate', { text: '需街道协调', target: 'street' })).toEqual({
+    expect(buildActionBody(NEEDS.accept, { text: 'ignored' })).toEqual({})
+    expect(buildActionBody(NEEDS.resolve, { text: '  已清理  ' })).toEqual({ result: '已清理' })
+    expect(buildActionBody(NEEDS.return, { text: '不属本部门' })).toEqual({ reason: '不属本部门' })
+    expect(buildActionBody(NEEDS.escalate, { text: '需街道协调', target: 'street' })).toEqual({
       reason: '需街道协调',
       target: { level: 'street' },
     })
     // Omitting the department means the category's own department.
-    expect(buildActionBody('escalate', { text: 'x', target: 'department' })).toEqual({ reason: 'x', target: { level: 'department' } })
-    expect(buildActionBody('escalate', { text: 'x', target: 'department:7' })).toEqual({
+    expect(buildActionBody(NEEDS.escalate, { text: 'x', target: 'department' })).toEqual({ reason: 'x', target: { level: 'department' } })
+    expect(buildActionBody(NEEDS.escalate, { text: 'x', target: 'department:7' })).toEqual({
       reason: 'x',
       target: { level: 'department', department_id: 7 },
     })
-    expect(buildActionBody('merge', { into: '42' })).toEqual({ into: 42 })
+    expect(buildActionBody(NEEDS.merge, { into: '42' })).toEqual({ into: 42 })
   })
 
   it('refuses a body without the field the action needs', () => {
-    expect(() => buildActionBody('resolve', { text: '   ' })).toThrow(MissingField)
-    expect(() => buildActionBody('close', {})).toThrow(/reason/)
-    expect(() => buildActionBody('merge', { into: 'abc' })).toThrow(/into/)
+    expect(() => buildActionBody(NEEDS.resolve, { text: '   ' })).toThrow(MissingField)
+    expect(() => buildActionBody(NEEDS.close, {})).toThrow(/reason/)
+    expect(() => buildActionBody(NEEDS.merge, { into: 'abc' })).toThrow(/into/)
   })
 })
 

@@ -1,4 +1,4 @@
-// Pure helpers of the matter screens: what each action needs, how its body is built, deadlines as text,
+// Pure helpers of the matter screens: the fields an action needs (as the record lists them), how its body is built, deadlines as text,
 // form validation, idempotency keys. Kept free of Vue so the unit tests can pin them down.
 import { ApiError } from '@/api/client'
 import type { ActionBody, HolderLevel, MatterStatus } from '@/api/types'
@@ -22,34 +22,17 @@ export const HOLDER_LEVELS: HolderLevel[] = ['grid', 'station', 'street', 'depar
 
 export type ActionField = 'reason' | 'result' | 'target' | 'into'
 
-/** What each staff action must carry in its body (mirrors the backend's flow table). */
-export const ACTION_FIELDS: Record<string, ActionField[]> = {
-  accept: [],
-  handle_on_spot: ['result'],
-  bring_back: [],
-  escalate: ['reason', 'target'],
-  sign: [],
-  return: ['reason'],
-  resolve: ['result'],
-  declare_emergency: [],
-  define: ['reason'],
-  review_pass: [],
-  review_return: ['reason'],
-  approve: ['result'],
-  refuse: ['result'],
-  end_notice: [],
-  close: ['reason'],
-  merge: ['into'],
-}
+const FIELD_ORDER: ActionField[] = ['reason', 'result', 'target', 'into']
 
-/** The fields of an action; an action this build does not know asks for nothing. */
-export function fieldsFor(action: string): ActionField[] {
-  return ACTION_FIELDS[action] ?? []
+/** The fields an action's body must carry, as the record lists them (`actions[].needs`, the backend's flow
+ * table), in a fixed order; fields this build does not know are left out. */
+export function fieldsFor(needs: readonly string[] | undefined): ActionField[] {
+  return FIELD_ORDER.filter((f) => needs?.includes(f))
 }
 
 /** The one free-text field of an action (reason or result), if it has one. */
-export function textFieldOf(action: string): 'reason' | 'result' | null {
-  const fields = fieldsFor(action)
+export function textFieldOf(needs: readonly string[] | undefined): 'reason' | 'result' | null {
+  const fields = fieldsFor(needs)
   if (fields.includes('result')) return 'result'
   if (fields.includes('reason')) return 'reason'
   return null
@@ -64,10 +47,10 @@ export interface ActionInput {
   into?: string | number
 }
 
-/** Builds the JSON body of an action, or throws an Error naming the missing field. */
-export function buildActionBody(action: string, input: ActionInput): ActionBody {
+/** Builds the JSON body of an action from the fields it needs, or throws an Error naming the missing field. */
+export function buildActionBody(needs: readonly string[] | undefined, input: ActionInput): ActionBody {
   const body: ActionBody = {}
-  for (const field of fieldsFor(action)) {
+  for (const field of fieldsFor(needs)) {
     if (field === 'reason' || field === 'result') {
       const text = (input.text ?? '').trim()
       if (!text) throw new MissingField(field)
