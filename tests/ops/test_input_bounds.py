@@ -264,4 +264,4 @@ def test_the_openapi_lists_every_4xx_as_a_problem(client):
                 assert content == {"application/problem+json": {"schema": problem_ref}}, (method, path, status)
             count += 1
     assert count > 150
-    assert set(doc["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status"}
+    assert set(doc["components"]["schemas"]["Problem"]["required"]) == {"type", "code", "title", "status"}
