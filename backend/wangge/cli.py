@@ -159,7 +159,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_create_api_key(args: argparse.Namespace) -> int:
-    from wangge.matters.models import ApiKey
+    from wangge.open311.models import ApiKey
     from wangge.open311.service import key_digest, new_key
 
     name = args.name.strip()

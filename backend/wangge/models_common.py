@@ -41,9 +41,14 @@ class Timestamped:
     )
 
 
+def is_sqlite(session: Any) -> bool:
+    """Which engine a session runs on, read from its connection: the one question a service asks about the
+    dialect (never passed along as a flag). The SQL that differs lives in geo.py and `insert_for`."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def insert_for(session: Any, model: Any) -> Any:
     """An INSERT of the session's dialect, which has `on_conflict_do_update` (an atomic upsert on both engines)."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    return (sqlite.insert if is_sqlite(session) else postgresql.insert)(model)

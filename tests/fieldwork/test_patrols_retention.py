@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from wangge.database import Database
 from wangge.fieldwork import patrols
 from wangge.fieldwork.models import CheckIn, Patrol, PatrolBatch, PatrolFinding, PatrolPoint
-from wangge.matters.models import IdempotencyKey, Matter
+from wangge.idempotency import IdempotencyKey
+from wangge.matters.models import Matter
 from wangge.notify.worker import OutboxWorker
 
 from .test_patrols import T0, detail, sent, started, walk

@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import select
 
 from wangge.database import Database
-from wangge.matters.models import Notification
+from wangge.notify.models import Notification
 from wangge.notify.worker import OutboxWorker
 
 

@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from support.world import World, grid_point
-from wangge.matters.models import Matter, OutboxEvent
+from wangge.matters.models import Matter
+from wangge.notify.models import OutboxEvent
 
 PHONE = "13812345678"
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from matters.helpers import PHONE
 from support.world import grid_point
 from wangge.database import Database
-from wangge.matters.models import IdempotencyKey
+from wangge.idempotency import IdempotencyKey
 from wangge.models_common import utcnow
 from wangge.notify.worker import OutboxWorker
 

@@ -15,10 +15,10 @@ from conftest import assert_problem
 from matters.deliver import deliver, notified
 from matters.helpers import PHONE, act, events, get, matter_id, submit
 from support.world import grid_point
-from wangge.matters import seed, service
+from wangge.matters import periodic, seed, service
 from wangge.matters.models import Category, Matter
-from wangge.matters.workcalendar import WorkCalendar
 from wangge.models_common import utcnow
+from wangge.workcalendar import WorkCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -231,7 +231,7 @@ def test_supervision_lists_overdue_and_the_worker_tells_the_owner_and_the_level_
         db = Database(live.settings.database_url)
         try:
             async with db.sessionmaker() as session:
-                return await service.notify_overdue(session)
+                return await periodic.notify_overdue(session)
         finally:
             await db.dispose()
 
@@ -281,7 +281,7 @@ def test_the_worker_ends_a_notice_period_that_drew_no_objection(world, client, l
         db = Database(live.settings.database_url)
         try:
             async with db.sessionmaker() as session:
-                return await service.periodic(session)
+                return await periodic.periodic(session)
         finally:
             await db.dispose()
 

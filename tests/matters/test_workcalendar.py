@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from wangge.matters.workcalendar import SHANGHAI, TimeLimit, WorkCalendar
+from wangge.workcalendar import SHANGHAI, TimeLimit, WorkCalendar
 
 CAL = WorkCalendar()
 DAY = 420  # default periods 09:00-12:00 + 13:30-17:30 = 3 h + 4 h of working time per day

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 
 from conftest import Live, make_settings
 from support.server import LiveServer
-from wangge.matters.models import Notification, OutboxEvent
+from wangge.notify.models import Notification, OutboxEvent
 from wangge.notify.router import router as notify_router
 
 from .receiver import WebhookReceiver

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import Live, assert_problem
 from support.world import World
-from wangge.matters.models import Notification
 from wangge.models_common import utcnow
+from wangge.notify.models import Notification
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from matters.helpers import matter_id, submit
 from support.server import free_port
 from support.world import World
 from wangge.database import Database
-from wangge.matters.models import Notification, OutboxEvent
 from wangge.models_common import utcnow
+from wangge.notify.models import Notification, OutboxEvent
 from wangge.notify.outbox import emit
 from wangge.notify.worker import OutboxWorker, retry_delay, start_embedded
 
@@ -536,8 +536,8 @@ def test_delivered_events_are_purged_after_the_retention_period_and_pending_ones
     from sqlalchemy import select
 
     from wangge.database import Database
-    from wangge.matters.models import OutboxEvent
     from wangge.models_common import utcnow
+    from wangge.notify.models import OutboxEvent
     from wangge.notify.worker import OutboxWorker
 
     now = utcnow()

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - parses answers of our own tes
 from typing import Any
 
 from support.world import grid_point
-from wangge.matters.models import ApiKey
+from wangge.open311.models import ApiKey
 from wangge.open311.service import key_digest
 
 BASE = "/open311/v2"

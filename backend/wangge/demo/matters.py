@@ -49,7 +49,7 @@ async def seed(settings: Settings) -> int:
                     reporter_phone="13800138000",
                     photo_tokens=[],
                 )
-                m, grid, _ = await intake.create_public(session, data, settings, sqlite=db.is_sqlite)
+                m, grid, _ = await intake.create_public(session, data, settings)
                 if then == "at_station":
                     leader = next((u for u in users.values() if u.role == "grid_leader" and u.grid_id == grid.id), None)
                     if leader is not None:
@@ -71,7 +71,7 @@ async def seed(settings: Settings) -> int:
                 result="已扶正并移到停放区",
                 photo_ids=[],
             )
-            await intake.create_by_staff(session, Subject.of(leader), field, settings, sqlite=db.is_sqlite)
+            await intake.create_by_staff(session, Subject.of(leader), field, settings)
             await session.commit()
             return made + 1
     finally:

@@ -35,9 +35,7 @@ async def raise_incident(
 ) -> Any:
     """Raise an incident: located to its grid by the point (or the caller's own grid); station and street are told
     at once, and the first report's clock starts."""
-    i = await service.raise_incident(
-        db, subject=subject, data=data, settings=settings, sqlite=request.app.state.db.is_sqlite
-    )
+    i = await service.raise_incident(db, subject=subject, data=data, settings=settings)
     await db.commit()
     return await service.incident_detail(db, incident=i)
 

@@ -34,10 +34,10 @@ from wangge.emergencies.models import (
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Community, Grid, Street
 from wangge.matters import service as matters_service
-from wangge.matters.workcalendar import SHANGHAI
 from wangge.models_common import as_utc, utcnow
 from wangge.notify import recipients
 from wangge.notify.outbox import emit
+from wangge.workcalendar import SHANGHAI
 
 GRID_STAFF = {Role.grid_leader.value, Role.grid_member.value}
 RAISERS = GRID_STAFF | {Role.station_chief.value, Role.street_officer.value, Role.administrator.value}
@@ -153,9 +153,7 @@ def _payload(i: Incident, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def raise_incident(
-    db: AsyncSession, *, subject: Subject, data: Any, settings: Settings, sqlite: bool
-) -> Incident:
+async def raise_incident(db: AsyncSession, *, subject: Subject, data: Any, settings: Settings) -> Incident:
     if subject.role not in RAISERS:
         raise Forbidden("Only grid staff, station chiefs, street officers and administrators raise incidents")
     now = utcnow()
@@ -164,7 +162,7 @@ async def raise_incident(
     grid: Grid | None = None
     community: Community | None = None
     if data.lat is not None:
-        found = await matters_service.locate(db, data.lat, data.lon, sqlite=sqlite)
+        found = await matters_service.locate(db, data.lat, data.lon)
         if found is None:
             raise Invalid(
                 "The place is not inside any grid; check the position or leave it out to use your own grid",

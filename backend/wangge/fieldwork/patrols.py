@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
-from wangge import geo
+from wangge import geo, idempotency
 from wangge.accounts.models import Role
 from wangge.accounts.scope import Subject, visible
 from wangge.config import Settings, get_settings
@@ -31,11 +31,12 @@ from wangge.fieldwork import people, tracks
 from wangge.fieldwork.models import CheckIn, Patrol, PatrolBatch, PatrolFinding, PatrolPoint
 from wangge.hierarchy import service as hierarchy_service
 from wangge.hierarchy.models import Building, Grid
-from wangge.matters import idempotency, intake
-from wangge.matters.models import IdempotencyKey, Matter
+from wangge.idempotency import IdempotencyKey
+from wangge.matters import intake
+from wangge.matters.models import Matter
 from wangge.matters.schemas import MatterCreate
-from wangge.matters.workcalendar import SHANGHAI
 from wangge.models_common import as_utc, utcnow
+from wangge.workcalendar import SHANGHAI
 
 PATROLLERS = frozenset({Role.grid_leader.value, Role.grid_member.value})
 # Who may read other people's tracks, within their scope.
@@ -407,7 +408,7 @@ async def _checkin_by_client_id(db: AsyncSession, patrol_id: int, client_id: str
 
 
 async def add_finding(
-    db: AsyncSession, subject: Subject, patrol_id: int, data: Any, settings: Settings, *, sqlite: bool
+    db: AsyncSession, subject: Subject, patrol_id: int, data: Any, settings: Settings
 ) -> tuple[dict[str, Any], bool]:
     """Something seen on the patrol becomes a field matter (resolved at once when handled on the spot), linked to
     the patrol. The phone's client id makes a resend return the same finding and matter."""
@@ -425,7 +426,7 @@ async def add_finding(
         result=data.result,
         photo_ids=data.photo_ids,
     )
-    m, _dups = await intake.create_by_staff(db, subject, matter_in, settings, sqlite=sqlite)
+    m, _dups = await intake.create_by_staff(db, subject, matter_in, settings)
     f = PatrolFinding(
         patrol_id=p.id,
         client_id=data.client_id,

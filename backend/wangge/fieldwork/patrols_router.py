@@ -6,12 +6,12 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
+from wangge import idempotency
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import Invalid
 from wangge.fieldwork import daylog, patrols
 from wangge.fieldwork import patrols_schemas as schemas
-from wangge.matters import idempotency
 from wangge.schemas_common import Day, Id
 
 router = APIRouter()
@@ -103,9 +103,7 @@ async def add_finding(
 ) -> Any:
     """Something seen: it becomes a field matter linked to the patrol (resolved at once when handled on the spot).
     The same client_id again returns the same finding and matter with 200."""
-    out, created = await patrols.add_finding(
-        db, subject, patrol_id, data, settings, sqlite=request.app.state.db.is_sqlite
-    )
+    out, created = await patrols.add_finding(db, subject, patrol_id, data, settings)
     _created(response, created)
     return out
 

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Query, Response, status
 
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import SessionDep, SettingsDep
-from wangge.fieldwork import people
+from wangge.fieldwork import people, rosters
 from wangge.fieldwork import people_schemas as schemas
+from wangge.fieldwork import visits as home_visits
 from wangge.schemas_common import Day, Id, Instant
 
 router = APIRouter()
@@ -87,14 +88,14 @@ async def end_pair(db: SessionDep, subject: CurrentSubject, pair_id: Id) -> Any:
 @router.post("/leaves", status_code=201, response_model=schemas.LeaveOut, tags=["Leave"])
 async def request_leave(db: SessionDep, subject: CurrentSubject, data: schemas.LeaveIn) -> Any:
     """A grid leader asks for leave from their grid; the station chief decides."""
-    return await people.leave_out(db, await people.request_leave(db, subject=subject, data=data))
+    return await rosters.leave_out(db, await rosters.request_leave(db, subject=subject, data=data))
 
 
 @router.get("/leaves", response_model=list[schemas.LeaveOut], tags=["Leave"])
 async def list_leaves(db: SessionDep, subject: CurrentSubject, status: LeaveStatus | None = None) -> Any:
     """A leader's own leaves; for the station chief and above, those of the grids in scope (`both_away` and
     `no_partner` flag the periods without cover)."""
-    return [await people.leave_out(db, x) for x in await people.list_leaves(db, subject=subject, status=status)]
+    return [await rosters.leave_out(db, x) for x in await rosters.list_leaves(db, subject=subject, status=status)]
 
 
 @router.post("/leaves/{leave_id}/approve", response_model=schemas.LeaveOut, tags=["Leave"])
@@ -104,20 +105,22 @@ async def approve_leave(
     """Approve (the station chief of the community). When the A/B partner is away for part of the period this is
     409 naming the partner and the dates, unless `accept_both_away` is true: then the leave is flagged."""
     data = data or schemas.LeaveApprove()
-    leave = await people.approve_leave(
+    leave = await rosters.approve_leave(
         db, subject=subject, leave_id=leave_id, note=data.note, accept_both_away=data.accept_both_away
     )
-    return await people.leave_out(db, leave)
+    return await rosters.leave_out(db, leave)
 
 
 @router.post("/leaves/{leave_id}/refuse", response_model=schemas.LeaveOut, tags=["Leave"])
 async def refuse_leave(db: SessionDep, subject: CurrentSubject, leave_id: Id, data: schemas.LeaveRefuse) -> Any:
-    return await people.leave_out(db, await people.refuse_leave(db, subject=subject, leave_id=leave_id, note=data.note))
+    return await rosters.leave_out(
+        db, await rosters.refuse_leave(db, subject=subject, leave_id=leave_id, note=data.note)
+    )
 
 
 @router.post("/leaves/{leave_id}/cancel", response_model=schemas.LeaveOut, tags=["Leave"])
 async def cancel_leave(db: SessionDep, subject: CurrentSubject, leave_id: Id) -> Any:
-    return await people.leave_out(db, await people.cancel_leave(db, subject=subject, leave_id=leave_id))
+    return await rosters.leave_out(db, await rosters.cancel_leave(db, subject=subject, leave_id=leave_id))
 
 
 # --- on duty -----------------------------------------------------------------------------------------------------
@@ -146,18 +149,18 @@ async def my_cover(db: SessionDep, subject: CurrentSubject) -> Any:
 
 @router.get("/shifts", response_model=list[schemas.ShiftOut], tags=["Shifts"])
 async def list_shifts(db: SessionDep, subject: CurrentSubject, user_id: Id | None = None) -> Any:
-    return await people.shift_out(db, await people.list_shifts(db, subject=subject, user_id=user_id))
+    return await rosters.shift_out(db, await rosters.list_shifts(db, subject=subject, user_id=user_id))
 
 
 @router.post("/shifts", status_code=201, response_model=schemas.ShiftOut, tags=["Shifts"])
 async def add_shift(db: SessionDep, subject: CurrentSubject, data: schemas.ShiftIn) -> Any:
     """A weekly shift (Beijing local time) of a leader: your own, or one of your community's as station chief."""
-    return (await people.shift_out(db, [await people.add_shift(db, subject=subject, data=data)]))[0]
+    return (await rosters.shift_out(db, [await rosters.add_shift(db, subject=subject, data=data)]))[0]
 
 
 @router.delete("/shifts/{shift_id}", status_code=204, tags=["Shifts"])
 async def delete_shift(db: SessionDep, subject: CurrentSubject, shift_id: Id) -> Response:
-    await people.delete_shift(db, subject=subject, shift_id=shift_id)
+    await rosters.delete_shift(db, subject=subject, shift_id=shift_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -169,7 +172,7 @@ async def roster(
     community_id: Id | None = None,
 ) -> Any:
     """The week's roster, day by day: who works when, and who covers whom from approved leaves."""
-    return await people.roster(db, subject=subject, week=week, community_id=community_id)
+    return await rosters.roster(db, subject=subject, week=week, community_id=community_id)
 
 
 # --- door-to-door service ----------------------------------------------------------------------------------------
@@ -177,13 +180,13 @@ async def roster(
 
 @router.get("/special-groups", response_model=list[schemas.SpecialGroupOut], tags=["Door-to-door service"])
 async def special_groups(db: SessionDep, subject: CurrentSubject) -> Any:
-    return await people.list_groups(db)
+    return await home_visits.list_groups(db)
 
 
 @router.patch("/special-groups/{group_id}", response_model=schemas.SpecialGroupOut, tags=["Door-to-door service"])
 async def update_group(db: SessionDep, subject: CurrentSubject, group_id: Id, data: schemas.SpecialGroupUpdate) -> Any:
     """Change a group's name or required visit frequency (system or district administrators)."""
-    return await people.update_group(db, subject=subject, group_id=group_id, data=data)
+    return await home_visits.update_group(db, subject=subject, group_id=group_id, data=data)
 
 
 @router.get("/special-residents", response_model=list[schemas.ResidentOut], tags=["Door-to-door service"])
@@ -191,24 +194,24 @@ async def residents(
     db: SessionDep, subject: CurrentSubject, grid_id: Id | None = None, active: bool | None = True
 ) -> Any:
     """Residents in special groups in your scope; phone and ID number masked unless you may read personal data."""
-    return await people.list_residents(db, subject=subject, grid_id=grid_id, active=active)
+    return await home_visits.list_residents(db, subject=subject, grid_id=grid_id, active=active)
 
 
 @router.post("/special-residents", status_code=201, response_model=schemas.ResidentOut, tags=["Door-to-door service"])
 async def add_resident(db: SessionDep, subject: CurrentSubject, data: schemas.ResidentIn) -> Any:
-    return await people.add_resident(db, subject=subject, data=data)
+    return await home_visits.add_resident(db, subject=subject, data=data)
 
 
 @router.get("/special-residents/{resident_id}", response_model=schemas.ResidentOut, tags=["Door-to-door service"])
 async def get_resident(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
-    return await people.get_resident(db, subject=subject, resident_id=resident_id)
+    return await home_visits.get_resident(db, subject=subject, resident_id=resident_id)
 
 
 @router.patch("/special-residents/{resident_id}", response_model=schemas.ResidentOut, tags=["Door-to-door service"])
 async def update_resident(
     db: SessionDep, subject: CurrentSubject, resident_id: Id, data: schemas.ResidentUpdate
 ) -> Any:
-    return await people.update_resident(db, subject=subject, resident_id=resident_id, data=data)
+    return await home_visits.update_resident(db, subject=subject, resident_id=resident_id, data=data)
 
 
 @router.post(
@@ -217,7 +220,7 @@ async def update_resident(
     tags=["Door-to-door service"],
 )
 async def deactivate_resident(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
-    return await people.deactivate_resident(db, subject=subject, resident_id=resident_id)
+    return await home_visits.deactivate_resident(db, subject=subject, resident_id=resident_id)
 
 
 @router.post(
@@ -228,8 +231,8 @@ async def deactivate_resident(db: SessionDep, subject: CurrentSubject, resident_
 )
 async def record_visit(db: SessionDep, subject: CurrentSubject, resident_id: Id, data: schemas.VisitIn) -> Any:
     """Record a home visit 入户走访: the visitors are you and your A/B partner (the paired grid's leader)."""
-    visit = await people.record_visit(db, subject=subject, resident_id=resident_id, data=data)
-    return (await people.visit_out(db, [visit]))[0]
+    visit = await home_visits.record_visit(db, subject=subject, resident_id=resident_id, data=data)
+    return (await home_visits.visit_out(db, [visit]))[0]
 
 
 @router.get(
@@ -238,10 +241,10 @@ async def record_visit(db: SessionDep, subject: CurrentSubject, resident_id: Id,
     tags=["Door-to-door service"],
 )
 async def visits(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
-    return await people.visit_out(db, await people.list_visits(db, subject=subject, resident_id=resident_id))
+    return await home_visits.visit_out(db, await home_visits.list_visits(db, subject=subject, resident_id=resident_id))
 
 
 @router.get("/fieldwork/visits/overdue", response_model=list[schemas.OverdueOut], tags=["Door-to-door service"])
 async def overdue_visits(db: SessionDep, subject: CurrentSubject) -> Any:
     """Residents due a visit: never visited first, then the longest overdue."""
-    return await people.overdue_visits(db, subject=subject)
+    return await home_visits.overdue_visits(db, subject=subject)

@@ -100,7 +100,7 @@ async def locate_grid(
     lon: Annotated[float, Query(ge=-180, le=180)],
 ) -> dict[str, Any]:
     """The grid that contains a point, with its community, street and district."""
-    return await service.locate(db, subject, lat=lat, lon=lon, sqlite=request.app.state.db.is_sqlite)
+    return await service.locate(db, subject, lat=lat, lon=lon)
 
 
 @router.get("/grids/export", tags=["Grids"], responses={200: {"content": {"application/geo+json": {}}}})

@@ -28,6 +28,7 @@ from wangge.hierarchy.models import (
     PlaceCategory,
     Street,
 )
+from wangge.models_common import is_sqlite
 
 LEVEL_MODELS: dict[str, Any] = {"district": District, "street": Street, "community": Community, "grid": Grid}
 PARENT = {"street": "district", "community": "street", "grid": "community"}
@@ -504,8 +505,8 @@ async def export_grids(db: AsyncSession, subject: Subject, *, community_id: int 
     return {"type": "FeatureCollection", "features": features}
 
 
-async def locate(db: AsyncSession, subject: Subject, *, lat: float, lon: float, sqlite: bool) -> dict[str, Any]:
-    condition = geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat, sqlite=sqlite)
+async def locate(db: AsyncSession, subject: Subject, *, lat: float, lon: float) -> dict[str, Any]:
+    condition = geo.point_in_polygon_condition(Grid.__table__.c.geom, "grids", lon, lat, sqlite=is_sqlite(db))
     row = (
         await db.execute(
             select(

@@ -88,9 +88,7 @@ def require_importer(subject: Subject) -> None:
         raise Forbidden(f"Your role ({subject.role}) may not import hotline orders")
 
 
-async def import_orders(
-    db: AsyncSession, subject: Subject, rows: list[dict[str, Any]], *, sqlite: bool
-) -> dict[str, Any]:
+async def import_orders(db: AsyncSession, subject: Subject, rows: list[dict[str, Any]]) -> dict[str, Any]:
     require_importer(subject)
     categories = {c.code: c for c in (await db.execute(select(Category).where(Category.is_active.is_(True)))).scalars()}
     numbers = [str(r.get("order_no", "")).strip() for r in rows]
@@ -108,7 +106,7 @@ async def import_orders(
     report: list[dict[str, Any]] = []
     for i, row in enumerate(rows, start=1):
         try:
-            values = await _check(db, subject, row, categories, taken, seen, sqlite=sqlite)
+            values = await _check(db, subject, row, categories, taken, seen)
         except (ValueError, TypeError) as exc:
             report.append({"row": i, "order_no": _text(row, "order_no"), "accepted": False, "reason": str(exc)})
             continue
@@ -152,8 +150,6 @@ async def _check(
     categories: dict[str, Category],
     taken: set[str],
     seen: set[str],
-    *,
-    sqlite: bool,
 ) -> dict[str, Any]:
     if row.get("_invalid"):
         raise ValueError("the row is not an object")
@@ -185,7 +181,7 @@ async def _check(
     if lat is not None:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError("lat/lon out of range")
-        found = await service.locate(db, lat, lon, sqlite=sqlite)
+        found = await service.locate(db, lat, lon)
         if found is None:
             raise ValueError("the position is not inside any grid")
         grid = found[0]

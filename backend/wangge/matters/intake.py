@@ -180,7 +180,7 @@ def outside_every_grid(message: str) -> Invalid:
 
 
 async def create_by_staff(
-    db: AsyncSession, subject: Subject, data: Any, settings: Settings, *, sqlite: bool
+    db: AsyncSession, subject: Subject, data: Any, settings: Settings
 ) -> tuple[Matter, list[dict[str, Any]]]:
     """Field (a grid leader's own finding) or front desk (a caller at the station): the staff member who takes it
     is its first-ask owner."""
@@ -190,7 +190,7 @@ async def create_by_staff(
     grid: Grid | None = None
     community: Community | None = None
     if data.lat is not None:
-        found = await locate(db, data.lat, data.lon, sqlite=sqlite)
+        found = await locate(db, data.lat, data.lon)
         if found is None:
             raise outside_every_grid("The place is not inside any grid")
         grid, community = found
@@ -251,14 +251,13 @@ async def create_public(
     data: Any,
     settings: Settings,
     *,
-    sqlite: bool,
     source: str = "resident",
     tracking_token_hash: str | None = None,
 ) -> tuple[Matter, Grid, Community]:
     """A resident's request: routed by its point to a grid, which must sign for it. `tracking_token_hash` is the
     hash of the secret in the resident's tracking link, when they are given one."""
     category = await category_by_code(db, data.category)
-    found = await locate(db, data.lat, data.lon, sqlite=sqlite)
+    found = await locate(db, data.lat, data.lon)
     if found is None:
         raise outside_every_grid(
             "The place you chose is outside the grids we serve; move the pin into the neighbourhood"

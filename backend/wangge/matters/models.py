@@ -1,13 +1,15 @@
-"""Matters (work orders) and what hangs off them: categories, handoffs 工作单, the append-only event trail, photos,
-the notification outbox, idempotency keys, calendar overrides and Open311 API keys."""
+"""Matters (work orders) and what hangs off them: categories, handoffs 工作单, the append-only event trail, tracking
+attempts and photos. Tables every domain shares live with their own modules: the outbox and notifications in
+notify.models, idempotency keys in wangge.idempotency, calendar overrides in wangge.workcalendar, Open311 API keys in
+open311.models."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wangge.database import Base
@@ -156,75 +158,4 @@ class Photo(Base):
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class IdempotencyKey(Base):
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("principal", "key", name="uq_idempotency_keys_principal_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    principal: Mapped[str] = mapped_column(String(80))
-    key: Mapped[str] = mapped_column(String(100))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int] = mapped_column(Integer)
-    response: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class OutboxEvent(Base):
-    """Written in the same transaction as the change it announces; the worker delivers it."""
-
-    __tablename__ = "outbox_events"
-    __table_args__ = (Index("ix_outbox_events_pending", "delivered_at", "available_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(36), unique=True)
-    topic: Mapped[str] = mapped_column(String(60))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    available_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    lock_owner: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-class Notification(Base):
-    """An in-app notification for a staff member."""
-
-    __tablename__ = "notifications"
-    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_notifications_event_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(36))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), nullable=True)
-    topic: Mapped[str] = mapped_column(String(60))
-    title: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-
-class CalendarOverride(Base):
-    """A day the holiday library does not know yet or gets wrong: True = a working day."""
-
-    __tablename__ = "calendar_overrides"
-
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    is_workday: Mapped[bool] = mapped_column(Boolean)
-    note: Mapped[str | None] = mapped_column(String(100), nullable=True)
-
-
-class ApiKey(Base):
-    """A key for Open311 clients that post requests (a hotline bridge, a city app)."""
-
-    __tablename__ = "api_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -11,16 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from wangge import throttle
+from wangge import idempotency, throttle
 from wangge.accounts.dependencies import CurrentSubject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Department
-from wangge.matters import flow, hotline, idempotency, intake, schemas, service, tracking
-from wangge.matters.models import CalendarOverride, Category, Handoff, Matter, MatterEvent, Photo
+from wangge.matters import flow, hotline, intake, schemas, service, tracking, views
+from wangge.matters.models import Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
 from wangge.models_common import utcnow
 from wangge.schemas_common import Day, Id
+from wangge.workcalendar import CalendarOverride
 
 router = APIRouter()
 public = APIRouter(prefix="/public", tags=["Public"])
@@ -138,7 +139,7 @@ async def update_category(
 
 
 def _check_limits(limits: dict[str, Any]) -> None:
-    from wangge.matters.workcalendar import TimeLimit
+    from wangge.workcalendar import TimeLimit
 
     def invalid(loc: list[str], msg: str) -> Invalid:
         return Invalid(f"{'.'.join(loc)}: {msg}", errors=[{"loc": ["body", *loc], "msg": msg, "type": "value_error"}])
@@ -161,7 +162,7 @@ def _check_limits(limits: dict[str, Any]) -> None:
 @router.get("/calendar", response_model=schemas.CalendarStatus, tags=["Calendar"])
 async def calendar_status(db: SessionDep, subject: CurrentSubject) -> Any:
     """Which years the official holiday schedule is known for, and the days entered by hand (overrides)."""
-    from wangge.matters.workcalendar import SHANGHAI, WorkCalendar
+    from wangge.workcalendar import SHANGHAI, WorkCalendar
 
     rows = list((await db.execute(select(CalendarOverride).order_by(CalendarOverride.day))).scalars())
     cal = WorkCalendar(overrides={r.day: r.is_workday for r in rows})
@@ -213,9 +214,9 @@ async def create_matter(
     """Enter a matter from the field or the front desk. Send an Idempotency-Key to make retries safe."""
 
     async def create() -> tuple[int, dict[str, Any], Matter]:
-        m, dups = await intake.create_by_staff(db, subject, data, settings, sqlite=request.app.state.db.is_sqlite)
+        m, dups = await intake.create_by_staff(db, subject, data, settings)
         await db.flush()
-        out = await service.matter_out(db, m, subject, settings)
+        out = await views.matter_out(db, m, subject, settings)
         out["possible_duplicates"] = dups
         out["version"] = m.version
         return 201, out, m
@@ -236,7 +237,7 @@ async def list_matters(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """The inbox: mine, my grid, my unit, or everything I may see; overdue first, then by deadline."""
-    items, total = await service.inbox(db, subject, box=box, state=state, limit=limit, offset=offset, settings=settings)
+    items, total = await views.inbox(db, subject, box=box, state=state, limit=limit, offset=offset, settings=settings)
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
@@ -257,19 +258,19 @@ async def import_hotline(request: Request, db: SessionDep, subject: CurrentSubje
     community_code, caller_name, caller_phone) or JSON `{"orders": [...]}`; the answer reports every row."""
     hotline.require_importer(subject)
     rows = hotline.parse(request.headers.get("content-type", ""), await request.body())
-    return await hotline.import_orders(db, subject, rows, sqlite=request.app.state.db.is_sqlite)
+    return await hotline.import_orders(db, subject, rows)
 
 
 @router.get("/matters/supervision", tags=["Matters"])
 async def supervision_list(db: SessionDep, settings: SettingsDep, subject: CurrentSubject) -> dict[str, Any]:
     """督办: overdue and due-soon matters in your scope."""
-    return {"items": await service.supervision(db, subject, settings)}
+    return {"items": await views.supervision(db, subject, settings)}
 
 
 @router.get("/matters/{matter_id}", response_model=schemas.MatterOut, tags=["Matters"])
 async def get_matter(db: SessionDep, settings: SettingsDep, subject: CurrentSubject, matter_id: Id) -> Any:
     m = await service.get_visible(db, subject, matter_id)
-    return _json(await service.matter_out(db, m, subject, settings), m=m)
+    return _json(await views.matter_out(db, m, subject, settings), m=m)
 
 
 @router.post("/matters/{matter_id}/actions/{action}", response_model=schemas.MatterOut, tags=["Matters"])
@@ -289,7 +290,7 @@ async def take_action(
     await service.act(db, subject, m, action, data or schemas.ActionIn())
     await _commit_matching(db, m)
     await db.refresh(m)
-    return _json(await service.matter_out(db, m, subject, settings), m=m)
+    return _json(await views.matter_out(db, m, subject, settings), m=m)
 
 
 @router.post("/matters/{matter_id}/place", response_model=schemas.MatterOut, tags=["Matters"])
@@ -308,7 +309,7 @@ async def place_matter(
     actors = service.actors_for(subject, m, await service.covering_of(db, subject))
     if not actors & {flow.Actor.station, flow.Actor.grid_staff}:
         raise Forbidden("Only the station or the grid may place a matter")
-    found = await service.locate(db, data.lat, data.lon, sqlite=request.app.state.db.is_sqlite)
+    found = await service.locate(db, data.lat, data.lon)
     grid = found[0] if found else None
     if grid is None or grid.community_id != m.community_id:
         raise Invalid("The point is not inside a grid of this matter's community")
@@ -319,7 +320,7 @@ async def place_matter(
     service.record(db, m, subject, "place", m.status, m.status, {"grid": grid.code})
     await _commit_matching(db, m)
     await db.refresh(m)
-    return _json(await service.matter_out(db, m, subject, settings), m=m)
+    return _json(await views.matter_out(db, m, subject, settings), m=m)
 
 
 @router.get("/matters/{matter_id}/timeline", response_model=list[schemas.EventOut], tags=["Matters"])
@@ -350,7 +351,7 @@ async def handoffs(db: SessionDep, subject: CurrentSubject, matter_id: Id) -> An
     """The work orders 工作单 of the matter: who handed it to whom, why, and whether it was signed or returned."""
     m = await service.get_visible(db, subject, matter_id)
     rows = list((await db.execute(select(Handoff).where(Handoff.matter_id == m.id).order_by(Handoff.id))).scalars())
-    names = await service._names(db, {h.from_user_id for h in rows} | {h.to_user_id for h in rows})
+    names = await views.names_of(db, {h.from_user_id for h in rows} | {h.to_user_id for h in rows})
     return [
         {
             "id": h.id,
@@ -404,7 +405,7 @@ async def _store_photo(request: Request, db: Any, file: UploadFile, uploaded_by:
 
 
 def _photo_created(p: Photo) -> dict[str, Any]:
-    return {**service.photo_out(p), "token": p.token}
+    return {**views.photo_out(p), "token": p.token}
 
 
 @router.post("/photos", status_code=201, tags=["Photos"])
@@ -466,9 +467,7 @@ async def public_submit(
 
     async def create() -> tuple[int, dict[str, Any], None]:
         token, token_hash = tracking.new_token()
-        m, grid, community = await intake.create_public(
-            db, data, settings, sqlite=request.app.state.db.is_sqlite, tracking_token_hash=token_hash
-        )
+        m, grid, community = await intake.create_public(db, data, settings, tracking_token_hash=token_hash)
         return (
             201,
             {
@@ -512,7 +511,7 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
         "can_rate": bool(allowed & {"confirm", "reopen", "reopen_to_station"}),
         "can_object": "object" in allowed,
         "notice_ends_at": m.notice_ends_at,
-        "photos": [service.photo_out(p) for p in photos],
+        "photos": [views.photo_out(p) for p in photos],
         "steps": [{"at": e.at, "action": e.action, "status": e.to_status} for e in events if e.action in PUBLIC_STEPS],
     }
 

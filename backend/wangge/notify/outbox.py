@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.matters.models import OutboxEvent
 from wangge.models_common import utcnow
+from wangge.notify.models import OutboxEvent
 
 
 def emit(

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.scope import Subject
 from wangge.errors import NotFound
-from wangge.matters.models import Notification
 from wangge.models_common import utcnow
+from wangge.notify.models import Notification
 
 
 def _mine(subject: Subject) -> Select[tuple[Notification]]:

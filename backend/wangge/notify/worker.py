@@ -26,13 +26,13 @@ import httpx
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wangge import idempotency
 from wangge.accounts.models import User
 from wangge.config import Settings
 from wangge.database import Database
-from wangge.matters import idempotency
-from wangge.matters.models import Notification, OutboxEvent
 from wangge.models_common import utcnow
 from wangge.notify import recipients
+from wangge.notify.models import Notification, OutboxEvent
 
 log = logging.getLogger("wangge.worker")
 
@@ -306,7 +306,7 @@ class OutboxWorker:
         """The periodic work of the domains: overdue notices, notice periods that ended, tracks past retention,
         and personal data past its retention (delivered events, idempotency records)."""
         from wangge.fieldwork import patrols  # imported late: these import the outbox
-        from wangge.matters import service as matters
+        from wangge.matters import periodic as matters
 
         done: dict[str, int] = {}
         try:

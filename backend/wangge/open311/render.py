@@ -11,8 +11,8 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from wangge.matters.workcalendar import SHANGHAI
 from wangge.models_common import as_utc
+from wangge.workcalendar import SHANGHAI
 
 MEDIA_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'

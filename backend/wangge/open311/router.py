@@ -98,7 +98,7 @@ async def post_request(request: Request, db: SessionDep, settings: SettingsDep, 
     key = form.get("api_key") or request.query_params.get("api_key")
     await service.check_key(db, key if isinstance(key, str) else None)
     data = service.parse_new_request(form)
-    m = await service.create(db, data, settings, sqlite=request.app.state.db.is_sqlite)
+    m = await service.create(db, data, settings)
     out = await service.created_out(db, m, data.account_id)
     await db.commit()
     return render.answer(fmt, "service_requests", [out], status=201)

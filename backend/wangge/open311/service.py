@@ -22,8 +22,10 @@ from wangge.errors import DomainError
 from wangge.matters import flow, seed
 from wangge.matters import intake as matters_intake
 from wangge.matters import service as matters_service
-from wangge.matters.models import ApiKey, Category, Matter, Photo
+from wangge.matters import views as matter_views
+from wangge.matters.models import Category, Matter, Photo
 from wangge.models_common import utcnow
+from wangge.open311.models import ApiKey
 from wangge.open311.render import SpecError, w3c
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -201,7 +203,7 @@ async def requests_out(db: AsyncSession, rows: list[tuple[Matter, Category]], ba
 
 async def request_out(db: AsyncSession, m: Matter, c: Category, base_url: str, photo: Photo | None) -> dict[str, Any]:
     closed = m.status not in OPEN
-    agency = await matters_service.holder_name(db, m) or None
+    agency = await matter_views.holder_name(db, m) or None
     label = matters_service.STATUS_ZH.get(m.status, m.status)
     return {
         "service_request_id": m.tracking_code,
@@ -221,7 +223,7 @@ async def request_out(db: AsyncSession, m: Matter, c: Category, base_url: str, p
         "zipcode": None,
         "lat": m.lat,
         "long": m.lon,
-        "media_url": base_url.rstrip("/") + matters_service.photo_out(photo)["url"] if photo else None,
+        "media_url": base_url.rstrip("/") + matter_views.photo_out(photo)["url"] if photo else None,
     }
 
 
@@ -304,7 +306,7 @@ def parse_new_request(form: Mapping[str, Any]) -> NewRequest:
     )
 
 
-async def create(db: AsyncSession, data: NewRequest, settings: Settings, *, sqlite: bool) -> Matter:
+async def create(db: AsyncSession, data: NewRequest, settings: Settings) -> Matter:
     """A matter like a resident's, routed by its point to a grid that must sign for it, marked as from Open311."""
     category = await service(db, data.service_code)
     intake = SimpleNamespace(
@@ -318,14 +320,14 @@ async def create(db: AsyncSession, data: NewRequest, settings: Settings, *, sqli
         photo_tokens=[],
     )
     try:
-        m, _grid, _community = await matters_intake.create_public(db, intake, settings, sqlite=sqlite, source="open311")
+        m, _grid, _community = await matters_intake.create_public(db, intake, settings, source="open311")
     except DomainError as exc:  # a point outside every grid
         raise SpecError(400, exc.detail) from None
     return m
 
 
 async def created_out(db: AsyncSession, m: Matter, account_id: str | None) -> dict[str, Any]:
-    agency = await matters_service.holder_name(db, m)
+    agency = await matter_views.holder_name(db, m)
     return {
         "service_request_id": m.tracking_code,
         "service_notice": f"已受理登记，由{agency}办理，查询码 {m.tracking_code}",

@@ -11,8 +11,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from wangge.matters.workcalendar import SHANGHAI
 from wangge.models_common import as_utc
+from wangge.workcalendar import SHANGHAI
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DECISION_ZH = {"station": "站内办理", "escalate": "上报", "close": "关闭", "merge": "合并", None: "未决"}

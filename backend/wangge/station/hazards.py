@@ -21,13 +21,14 @@ from wangge.fieldwork import people
 from wangge.hierarchy.models import Community, Grid, Street
 from wangge.matters import intake as matters_intake
 from wangge.matters import service as matters
+from wangge.matters import views as matter_views
 from wangge.matters.flow import Status
 from wangge.matters.models import Matter, Photo
 from wangge.matters.schemas import ActionIn, MatterCreate
-from wangge.matters.workcalendar import SHANGHAI
 from wangge.models_common import as_utc, utcnow
 from wangge.station.models import ChecklistTemplate, Hazard, HazardCycle, InspectionTask, SpecialPeriod
 from wangge.station.triage import beijing_today, in_visible_community, visible_community
+from wangge.workcalendar import SHANGHAI
 
 NEXT_STATUS = {"open": "assigned", "assigned": "fixed", "fixed": "closed"}
 DONE = ("fixed", "closed")
@@ -164,7 +165,7 @@ async def cycle_out(db: AsyncSession, cycle: HazardCycle) -> dict[str, Any]:
             .order_by(Grid.id, ChecklistTemplate.id)
         )
     ).all()
-    names = await matters._names(db, {t.assignee_id for t, _, _ in rows})
+    names = await matter_views.names_of(db, {t.assignee_id for t, _, _ in rows})
     tasks = [
         {
             "id": t.id,
@@ -405,9 +406,7 @@ async def update_hazard(db: AsyncSession, *, subject: Subject, hazard: Hazard, d
     return hazard
 
 
-async def assign_hazard(
-    db: AsyncSession, *, subject: Subject, hazard: Hazard, data: Any, settings: Settings, sqlite: bool
-) -> Matter:
+async def assign_hazard(db: AsyncSession, *, subject: Subject, hazard: Hazard, data: Any, settings: Settings) -> Matter:
     """交办: the hazard becomes a matter taken at the station (the chief is its first-ask owner), escalated at once
     when a target is given."""
     if subject.role != Role.station_chief or subject.community_id != hazard.community_id:
@@ -426,7 +425,7 @@ async def assign_hazard(
         lon=hazard.lon,
         address=hazard.place,
     )
-    m, _ = await matters_intake.create_by_staff(db, subject, intake, settings, sqlite=sqlite)
+    m, _ = await matters_intake.create_by_staff(db, subject, intake, settings)
     if m.grid_id is None:
         m.grid_id = hazard.grid_id
     if data.target is not None:

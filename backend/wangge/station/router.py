@@ -230,8 +230,6 @@ async def assign_hazard(
 ) -> Any:
     """交办: the hazard becomes a matter at the station (escalated at once when a target is given)."""
     h, grid_name = await hazards.get_hazard(db, subject=subject, hazard_id=hazard_id)
-    m = await hazards.assign_hazard(
-        db, subject=subject, hazard=h, data=data, settings=settings, sqlite=request.app.state.db.is_sqlite
-    )
+    m = await hazards.assign_hazard(db, subject=subject, hazard=h, data=data, settings=settings)
     out = hazards.hazard_out(h, grid_name, triage.beijing_today())
     return {**out, "matter": {"id": m.id, "tracking_code": m.tracking_code, "status": m.status}}

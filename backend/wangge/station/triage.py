@@ -17,13 +17,14 @@ from wangge.accounts.scope import Subject
 from wangge.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Community, Grid
 from wangge.matters import service as matters
+from wangge.matters import views as matter_views
 from wangge.matters.flow import Status
 from wangge.matters.models import Category, Matter, MatterEvent
 from wangge.matters.schemas import ActionIn
-from wangge.matters.workcalendar import SHANGHAI
 from wangge.models_common import utcnow
 from wangge.notify.outbox import emit
 from wangge.station.models import SupervisionNote, TriageAttendee, TriageItem, TriageMeeting
+from wangge.workcalendar import SHANGHAI
 
 # Before any meeting: the first meeting's agenda is every matter at the station.
 BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
@@ -178,7 +179,7 @@ async def meeting_out(db: AsyncSession, meeting: TriageMeeting) -> dict[str, Any
             )
         ).scalars()
     )
-    names = await matters._names(db, {meeting.chair_id} | {i.assignee_user_id for i, *_ in rows})
+    names = await matter_views.names_of(db, {meeting.chair_id} | {i.assignee_user_id for i, *_ in rows})
     groups: OrderedDict[int, dict[str, Any]] = OrderedDict()
     for item, m, cat, grid in rows:
         group = groups.setdefault(
@@ -411,7 +412,7 @@ async def supervision_notes(db: AsyncSession, *, subject: Subject, matter_id: in
             )
         ).scalars()
     )
-    names = await matters._names(db, {n.author_id for n in rows})
+    names = await matter_views.names_of(db, {n.author_id for n in rows})
     return [note_out(n, names.get(n.author_id, "")) for n in rows]
 
 

@@ -28,6 +28,21 @@ from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 import holidays
+from sqlalchemy import Boolean, Date, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wangge.database import Base
+
+
+class CalendarOverride(Base):
+    """A day the holiday library does not know yet or gets wrong: True = a working day."""
+
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_PERIODS: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)), (time(13, 30), time(17, 30)))

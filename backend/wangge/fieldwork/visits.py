@@ -1,0 +1,327 @@
+"""Door-to-door service 入户走访: the special-group residents of each grid (identity numbers masked), the visits
+made to them and the visits that are due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wangge.accounts import scope
+from wangge.accounts.models import Role
+from wangge.accounts.scope import Subject, mask_phone
+from wangge.errors import Conflict, Forbidden, Invalid, NotFound
+from wangge.fieldwork.models import (
+    HomeVisit,
+    SpecialGroup,
+    SpecialResident,
+)
+from wangge.fieldwork.people import (
+    GRID_STAFF,
+    STAFF_READERS,
+    _field,
+    _grid_ref,
+    _names,
+    _ref,
+    _require_reader,
+    covered_grid_ids,
+    covered_grids,
+    grids_in_scope,
+    is_away,
+    leader_at,
+    manages,
+    partner_grid_id,
+)
+from wangge.hierarchy.models import Building, Grid
+from wangge.models_common import as_utc, utcnow
+
+
+def mask_id_number(value: str | None) -> str | None:
+    if not value:
+        return value
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def _residents_visible(subject: Subject) -> ColumnElement[bool]:
+    """Special residents of the grids in scope; a grid leader also those of the grids they cover now."""
+    if subject.role not in STAFF_READERS:
+        return false()
+    in_scope = SpecialResident.grid_id.in_(grids_in_scope(subject))
+    if subject.role == Role.grid_leader:
+        return or_(in_scope, SpecialResident.grid_id.in_(covered_grid_ids(subject.user_id)))
+    return in_scope
+
+
+async def _may_write_grid(db: AsyncSession, subject: Subject, grid: Grid) -> bool:
+    if subject.role in GRID_STAFF:
+        return subject.grid_id == grid.id or grid.id in await covered_grids(db, subject)
+    return manages(subject, grid)
+
+
+def _last_visit() -> Any:
+    return (
+        select(HomeVisit.resident_id, func.max(HomeVisit.visited_at).label("last"))
+        .group_by(HomeVisit.resident_id)
+        .subquery()
+    )
+
+
+def resident_out(r: SpecialResident, group: SpecialGroup, last: datetime | None, subject: Subject) -> dict[str, Any]:
+    show = subject.can("personal_data:read")
+    return {
+        "id": r.id,
+        "grid_id": r.grid_id,
+        "group": {
+            "id": group.id,
+            "code": group.code,
+            "name_zh": group.name_zh,
+            "name_en": group.name_en,
+            "visit_every_days": group.visit_every_days,
+            "is_active": group.is_active,
+        },
+        "building_id": r.building_id,
+        "name": r.name,
+        "phone": r.phone if show else mask_phone(r.phone),
+        "id_number": r.id_number if show else mask_id_number(r.id_number),
+        "address": r.address,
+        "visit_every_days": r.visit_every_days,
+        "required_every_days": r.visit_every_days or group.visit_every_days,
+        "note": r.note,
+        "is_active": r.is_active,
+        "last_visited_at": as_utc(last) if last else None,
+        "created_at": r.created_at,
+    }
+
+
+async def _resident_rows(db: AsyncSession, subject: Subject, *conditions: Any) -> list[Any]:
+    last = _last_visit()
+    stmt = (
+        select(SpecialResident, SpecialGroup, last.c.last)
+        .join(SpecialGroup, SpecialGroup.id == SpecialResident.group_id)
+        .outerjoin(last, last.c.resident_id == SpecialResident.id)
+        .where(_residents_visible(subject), *conditions)
+        .order_by(SpecialResident.grid_id, SpecialResident.name, SpecialResident.id)
+    )
+    return list((await db.execute(stmt)).all())
+
+
+async def list_residents(
+    db: AsyncSession, *, subject: Subject, grid_id: int | None = None, active: bool | None = True
+) -> list[dict[str, Any]]:
+    _require_reader(subject)
+    conditions = []
+    if grid_id is not None:
+        conditions.append(SpecialResident.grid_id == grid_id)
+    if active is not None:
+        conditions.append(SpecialResident.is_active.is_(active))
+    return [resident_out(r, g, last, subject) for r, g, last in await _resident_rows(db, subject, *conditions)]
+
+
+async def get_resident(db: AsyncSession, *, subject: Subject, resident_id: int) -> dict[str, Any]:
+    rows = await _resident_rows(db, subject, SpecialResident.id == resident_id)
+    if not rows:
+        raise NotFound(f"No special resident with id {resident_id} in your scope")
+    return resident_out(*rows[0], subject)
+
+
+async def _resident_for_write(db: AsyncSession, subject: Subject, resident_id: int) -> SpecialResident:
+    r = (
+        await db.execute(select(SpecialResident).where(SpecialResident.id == resident_id, _residents_visible(subject)))
+    ).scalar()
+    if r is None:
+        raise NotFound(f"No special resident with id {resident_id} in your scope")
+    if not await _may_write_grid(db, subject, await db.get(Grid, r.grid_id)):
+        raise Forbidden("Only the grid's staff, the station chief or an administrator may change this")
+    return r
+
+
+async def _check_group(db: AsyncSession, group_id: int) -> None:
+    group = await db.get(SpecialGroup, group_id)
+    if group is None or not group.is_active:
+        raise Invalid(f"There is no active special group {group_id}", errors=_field("group_id", "unknown group"))
+
+
+async def _check_building(db: AsyncSession, grid_id: int, building_id: int | None) -> None:
+    if building_id is None:
+        return
+    building = await db.get(Building, building_id)
+    if building is None or building.grid_id != grid_id:
+        raise Invalid("The building is not in this grid", errors=_field("building_id", "not in the grid"))
+
+
+async def add_resident(db: AsyncSession, *, subject: Subject, data: Any) -> dict[str, Any]:
+    _require_reader(subject)
+    grid = (
+        await db.execute(
+            select(Grid).where(
+                Grid.id == data.grid_id,
+                or_(
+                    scope.visible(subject, Grid, "grid"),
+                    Grid.id.in_(covered_grid_ids(subject.user_id)) if subject.role == Role.grid_leader else false(),
+                ),
+            )
+        )
+    ).scalar()
+    if grid is None:
+        raise NotFound(f"No grid with id {data.grid_id} in your scope")
+    if not await _may_write_grid(db, subject, grid):
+        raise Forbidden("Only the grid's staff, the station chief or an administrator may add residents")
+    await _check_group(db, data.group_id)
+    await _check_building(db, grid.id, data.building_id)
+    r = SpecialResident(**data.model_dump(), created_at=utcnow())
+    db.add(r)
+    await db.commit()
+    return await get_resident(db, subject=subject, resident_id=r.id)
+
+
+async def update_resident(db: AsyncSession, *, subject: Subject, resident_id: int, data: Any) -> dict[str, Any]:
+    r = await _resident_for_write(db, subject, resident_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes and not changes["name"]:
+        raise Invalid("name may not be empty", errors=_field("name", "may not be empty"))
+    if changes.get("group_id") is not None:
+        await _check_group(db, changes["group_id"])
+    elif "group_id" in changes:
+        changes.pop("group_id")
+    if "building_id" in changes:
+        await _check_building(db, r.grid_id, changes["building_id"])
+    for key, value in changes.items():
+        setattr(r, key, value)
+    await db.commit()
+    return await get_resident(db, subject=subject, resident_id=r.id)
+
+
+async def deactivate_resident(db: AsyncSession, *, subject: Subject, resident_id: int) -> dict[str, Any]:
+    r = await _resident_for_write(db, subject, resident_id)
+    r.is_active = False
+    await db.commit()
+    return await get_resident(db, subject=subject, resident_id=r.id)
+
+
+async def _visit_partner(
+    db: AsyncSession, subject: Subject, resident: SpecialResident, partner_id: int | None, at: datetime
+) -> int | None:
+    """The A/B partner who visits with the caller: by default the leader of the partner grid of the caller's grid
+    (not when that leader is on leave); a `partner_id` given must be that partner."""
+    # The pair as it stands now: a visit is recorded soon after it is made, maybe just after the pair was set up.
+    now = utcnow()
+    if subject.role == Role.grid_leader and subject.grid_id is not None:
+        partner_grid = await partner_grid_id(db, subject.grid_id, now)
+        partner = await leader_at(db, partner_grid, now) if partner_grid else None
+        if partner_id is not None:
+            if partner_id != partner:
+                raise Invalid(
+                    "partner_id must be your A/B partner, the leader of the paired grid",
+                    errors=_field("partner_id", "not your A/B partner"),
+                )
+            return partner_id
+        return partner if partner is not None and not await is_away(db, partner, at) else None
+    if partner_id is None:
+        return None
+    # Someone other than a leader records the visit: the partner must lead the resident's grid or its partner.
+    grids = {resident.grid_id, await partner_grid_id(db, resident.grid_id, now)}
+    leaders = {await leader_at(db, g, now) for g in grids if g}
+    if partner_id not in leaders:
+        raise Invalid(
+            "partner_id must lead the resident's grid or its A/B partner grid",
+            errors=_field("partner_id", "not a leader of the pair"),
+        )
+    return partner_id
+
+
+async def visit_out(db: AsyncSession, visits: list[HomeVisit]) -> list[dict[str, Any]]:
+    ids: set[int | None] = {v.created_by_id for v in visits}
+    for v in visits:
+        ids |= set(v.visitor_ids or [])
+    names = await _names(db, ids)
+    return [
+        {
+            "id": v.id,
+            "resident_id": v.resident_id,
+            "visited_at": v.visited_at,
+            "visitors": [_ref(names, i) for i in v.visitor_ids or []],
+            "notes": v.notes,
+            "created_by": _ref(names, v.created_by_id),
+            "created_at": v.created_at,
+        }
+        for v in visits
+    ]
+
+
+async def record_visit(db: AsyncSession, *, subject: Subject, resident_id: int, data: Any) -> HomeVisit:
+    """A home visit 入户走访, made by the A/B pair together: both are recorded as visitors."""
+    r = await _resident_for_write(db, subject, resident_id)
+    if not r.is_active:
+        raise Conflict("This resident is no longer followed")
+    at = as_utc(data.visited_at)
+    if at > utcnow() + timedelta(minutes=5):
+        raise Invalid("A visit cannot be in the future", errors=_field("visited_at", "in the future"))
+    partner = await _visit_partner(db, subject, r, data.partner_id, at)
+    visitors = [subject.user_id] + ([partner] if partner and partner != subject.user_id else [])
+    visit = HomeVisit(
+        resident_id=r.id,
+        visited_at=at,
+        visitor_ids=visitors,
+        notes=data.notes or "",
+        created_by_id=subject.user_id,
+        created_at=utcnow(),
+    )
+    db.add(visit)
+    await db.commit()
+    return visit
+
+
+async def list_visits(db: AsyncSession, *, subject: Subject, resident_id: int) -> list[HomeVisit]:
+    await get_resident(db, subject=subject, resident_id=resident_id)  # 404 outside scope
+    rows = await db.execute(
+        select(HomeVisit).where(HomeVisit.resident_id == resident_id).order_by(HomeVisit.visited_at.desc())
+    )
+    return list(rows.scalars())
+
+
+async def overdue_visits(db: AsyncSession, *, subject: Subject) -> list[dict[str, Any]]:
+    """Residents whose last visit is older than their required frequency (their own, else their group's): never
+    visited first, then the longest overdue. A leader sees their grid and the grids they cover; the chief the
+    community; others their scope."""
+    _require_reader(subject)
+    now = utcnow()
+    out = []
+    grids: dict[int, dict[str, Any]] = {}
+    for r, group, last in await _resident_rows(db, subject, SpecialResident.is_active.is_(True)):
+        every = r.visit_every_days or group.visit_every_days
+        since = now - as_utc(last) if last else None
+        if since is not None and since <= timedelta(days=every):
+            continue
+        if r.grid_id not in grids:
+            grids[r.grid_id] = await _grid_ref(db, await db.get(Grid, r.grid_id), with_leader=True)
+        out.append(
+            {
+                "resident": resident_out(r, group, last, subject),
+                "grid": grids[r.grid_id],
+                "never_visited": last is None,
+                "days_since_visit": since.days if since is not None else None,
+                "days_overdue": (since - timedelta(days=every)).days if since is not None else None,
+            }
+        )
+    out.sort(key=lambda x: (not x["never_visited"], -(x["days_overdue"] or 0), x["resident"]["id"]))
+    return out
+
+
+async def list_groups(db: AsyncSession) -> list[SpecialGroup]:
+    return list((await db.execute(select(SpecialGroup).order_by(SpecialGroup.id))).scalars())
+
+
+async def update_group(db: AsyncSession, *, subject: Subject, group_id: int, data: Any) -> SpecialGroup:
+    if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):
+        raise Forbidden("Only a system or district administrator may change special groups")
+    group = await db.get(SpecialGroup, group_id)
+    if group is None:
+        raise NotFound(f"No special group with id {group_id}")
+    for key, value in data.model_dump(exclude_unset=True).items():
+        if value is None:
+            raise Invalid(f"{key} may not be empty", errors=_field(key, "may not be empty"))
+        setattr(group, key, value)
+    await db.commit()
+    return group

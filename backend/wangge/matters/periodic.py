@@ -1,0 +1,100 @@
+"""The matters' part of the worker's periodic round: overdue notices to the owner and the level up, and public
+notice periods that ended."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from wangge.errors import Conflict
+from wangge.matters import flow
+from wangge.matters.flow import Action, Status
+from wangge.matters.models import Matter, MatterEvent
+from wangge.matters.service import STATUS_ZH, _payload, act, unit_of
+from wangge.models_common import utcnow
+from wangge.notify.outbox import emit
+
+
+async def notify_overdue(db: AsyncSession) -> int:
+    """Tell the owner and the next level up, once per step, that a step is overdue. Run by the worker; with several
+    workers, the conditional update lets exactly one of them announce each step."""
+    now = utcnow()
+    rows = list(
+        (
+            await db.execute(
+                select(Matter)
+                .where(
+                    Matter.status.in_([s.value for s in flow.OPEN]),
+                    Matter.overdue_notified_at.is_(None),
+                    or_(Matter.due_at < now, Matter.sign_due_at < now),
+                )
+                .limit(200)
+            )
+        ).scalars()
+    )
+    up = {"grid": "station", "station": "street", "street": "street", "department": "street"}
+    told = 0
+    for m in rows:
+        # A plain UPDATE (not the ORM's) so the record's version, and so its ETag, stays as it is.
+        claimed = await db.execute(
+            update(Matter)
+            .where(Matter.id == m.id, Matter.overdue_notified_at.is_(None))
+            .values(overdue_notified_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
+        told += 1
+        emit(
+            db,
+            "matter.overdue",
+            _payload(m, due_at=(m.sign_due_at or m.due_at).isoformat()),
+            recipients=[m.owner_id] if m.owner_id else [],
+            units=[unit_of(m, m.holder_level, m.holder_department_id), unit_of(m, up.get(m.holder_level, "street"))],
+            title=f"超时督办 {m.tracking_code}",
+            body=STATUS_ZH.get(m.status, m.status),
+        )
+        db.add(
+            MatterEvent(
+                matter_id=m.id,
+                at=now,
+                actor_label="system",
+                action="overdue",
+                from_status=m.status,
+                to_status=m.status,
+                data={},
+            )
+        )
+    await db.commit()
+    return told
+
+
+async def end_due_notices(db: AsyncSession) -> int:
+    """Public notices whose period is over and that drew no objection end by themselves. Run by the worker; if
+    another worker or a person got there first, the record's version has moved and this one steps back."""
+    now = utcnow()
+    ids = list(
+        (
+            await db.execute(
+                select(Matter.id).where(Matter.status == Status.public_notice, Matter.notice_ends_at <= now).limit(100)
+            )
+        ).scalars()
+    )
+    ended = 0
+    for matter_id in ids:
+        try:
+            m = await db.get(Matter, matter_id)
+            if m is None or m.status != Status.public_notice:
+                continue
+            await act(db, None, m, Action.end_notice.value, None, system=True)
+            await db.commit()
+            ended += 1
+        except (StaleDataError, Conflict):
+            await db.rollback()
+    return ended
+
+
+async def periodic(db: AsyncSession) -> dict[str, int]:
+    """The matters' share of the worker's rounds: overdue notices and notice periods that ended."""
+    return {"overdue": await notify_overdue(db), "notices_ended": await end_due_notices(db)}

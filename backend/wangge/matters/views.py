@@ -1,0 +1,262 @@
+"""The views of matters: a record as its reader may see it (masked, with the actions they may take), the
+inboxes and the supervision list. Reads only; scope is `service.visible`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wangge.accounts.models import Role, User
+from wangge.accounts.scope import Subject, mask_phone
+from wangge.config import Settings
+from wangge.fieldwork import people
+from wangge.hierarchy.models import Community, Department, Grid, Street
+from wangge.matters import flow
+from wangge.matters.flow import Status
+from wangge.matters.models import Category, Matter, MatterEvent, Photo
+from wangge.matters.service import GRID_STAFF, allowed_actions, covering_of, visible
+from wangge.models_common import as_utc, utcnow
+
+
+def deadlines(m: Matter, now: datetime, soon: timedelta) -> dict[str, Any]:
+    open_ = m.status in {s.value for s in flow.OPEN}
+    due = [as_utc(d) for d in (m.sign_due_at, m.due_at) if d is not None]
+    return {
+        "sign_due_at": m.sign_due_at,
+        "due_at": m.due_at,
+        "notice_ends_at": m.notice_ends_at,
+        "overdue": open_ and any(d < now for d in due),
+        "due_soon": open_ and not any(d < now for d in due) and any(d < now + soon for d in due),
+    }
+
+
+async def names_of(db: AsyncSession, ids: set[int | None]) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return dict((await db.execute(select(User.id, User.display_name).where(User.id.in_(ids)))).all())
+
+
+async def holder_name(db: AsyncSession, m: Matter) -> str:
+    if m.holder_level == "department" and m.holder_department_id:
+        dept = await db.get(Department, m.holder_department_id)
+        return dept.name if dept else ""
+    if m.holder_level == "street" and m.street_id:
+        street = await db.get(Street, m.street_id)
+        return street.name if street else ""
+    if m.holder_level == "station" and m.community_id:
+        community = await db.get(Community, m.community_id)
+        return f"{community.name}服务站" if community else ""
+    if m.grid_id:
+        grid = await db.get(Grid, m.grid_id)
+        return grid.name if grid else ""
+    return ""
+
+
+def photo_out(p: Photo) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "url": f"/api/v1/photos/{p.token}/public",
+        "thumb_url": f"/api/v1/photos/{p.token}/thumb",
+        "width": p.width,
+        "height": p.height,
+        "taken_at": p.taken_at,
+        "lat": p.lat,
+        "lon": p.lon,
+    }
+
+
+async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, settings: Settings) -> dict[str, Any]:
+    now = utcnow()
+    actions = allowed_actions(subject, m, now, await covering_of(db, subject))
+    category = await db.get(Category, m.category_id)
+    grid = await db.get(Grid, m.grid_id) if m.grid_id else None
+    community = await db.get(Community, m.community_id) if m.community_id else None
+    chiefs = list(
+        (
+            await db.execute(
+                select(User.display_name).where(
+                    User.role == Role.station_chief, User.community_id == m.community_id, User.is_active.is_(True)
+                )
+            )
+        ).scalars()
+    )
+    names = await names_of(db, {m.owner_id, m.reported_by_id, m.resolved_by_id})
+    photos = list((await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars())
+    holder = {"level": m.holder_level, "department_id": m.holder_department_id, "name": await holder_name(db, m)}
+    reporter = names.get(m.reported_by_id) or (
+        f"居民 {m.reporter_name}"
+        if m.reporter_name
+        else {"hotline": "12345热线", "open311": "Open311"}.get(m.source, "居民")
+    )
+    show_phone = subject is not None and subject.can("personal_data:read")
+    covered_by = None
+    if m.grid_id is not None and m.status in {s.value for s in flow.OPEN}:
+        # The grid's leader is on approved leave and the A/B partner covers (fieldwork.people's rule, one query).
+        row = (
+            await db.execute(
+                select(User.id, User.display_name).where(User.id.in_(people.covering_user_ids(m.grid_id, now)))
+            )
+        ).first()
+        covered_by = {"id": row[0], "name": row[1]} if row else None
+    return {
+        "id": m.id,
+        "tracking_code": m.tracking_code,
+        "category": {
+            "id": category.id,
+            "code": category.code,
+            "name": category.name_zh,
+            "default_route": category.default_route,
+        },
+        "description": m.description,
+        "address": m.address,
+        "lat": m.lat,
+        "lon": m.lon,
+        "grid": {"id": grid.id, "code": grid.code, "name": grid.name} if grid else None,
+        "community": {"id": community.id, "code": community.code, "name": community.name} if community else None,
+        "source": m.source,
+        "status": m.status,
+        "route": m.route,
+        "holder": holder,
+        "owner": {"id": m.owner_id, "name": names.get(m.owner_id, "")} if m.owner_id else None,
+        "reporter_name": m.reporter_name,
+        "reporter_phone": m.reporter_phone if show_phone else mask_phone(m.reporter_phone),
+        "result": m.result,
+        "outcome": m.outcome,
+        "rating": m.rating,
+        "rating_comment": m.rating_comment,
+        "reopen_count": m.reopen_count,
+        "merged_into_id": m.merged_into_id,
+        "deadlines": deadlines(m, now, timedelta(hours=settings.due_soon_hours)),
+        "five_haves": {
+            "found_by": reporter
+            if m.source in ("field", "resident", "hotline", "open311")
+            else names.get(m.reported_by_id),
+            "reported_by": reporter,
+            "responsible": " / ".join(x for x in (names.get(m.owner_id), holder["name"]) if x) or None,
+            "resolved_by": names.get(m.resolved_by_id)
+            if m.resolved_by_id
+            else (holder["name"] if m.status in (Status.resolved, Status.closed) else None),
+            "supervised_by": "、".join(chiefs) or None,
+        },
+        "covered_by": covered_by,
+        "actions": actions,
+        "allowed_actions": [a["action"] for a in actions],
+        "photos": [photo_out(p) for p in photos],
+        "version": m.version,
+        "created_at": m.created_at,
+        "updated_at": m.updated_at,
+        "resolved_at": m.resolved_at,
+        "closed_at": m.closed_at,
+    }
+
+
+def _box_condition(subject: Subject, box: str) -> ColumnElement[bool]:
+    if box == "mine":
+        return or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id)
+    if box == "grid":
+        return Matter.grid_id == subject.grid_id if subject.grid_id else false()
+    if box == "unit":
+        if subject.role == Role.grid_leader:  # the grid's queue, and the queues of the grids covered now
+            grids = or_(Matter.grid_id == subject.grid_id, Matter.grid_id.in_(people.covered_grid_ids(subject.user_id)))
+            return and_(grids, Matter.holder_level == "grid")
+        if subject.role in GRID_STAFF:
+            return and_(Matter.grid_id == subject.grid_id, Matter.holder_level == "grid")
+        if subject.role == Role.station_chief:
+            return and_(Matter.community_id == subject.community_id, Matter.holder_level == "station")
+        if subject.role == Role.street_officer:
+            return and_(Matter.street_id == subject.street_id, Matter.holder_level == "street")
+        if subject.role == Role.department_officer:
+            return and_(Matter.holder_level == "department", Matter.holder_department_id == subject.department_id)
+        return false()
+    return true()
+
+
+async def inbox(
+    db: AsyncSession, subject: Subject, *, box: str, state: str, limit: int, offset: int, settings: Settings
+) -> tuple[list[dict[str, Any]], int]:
+    now = utcnow()
+    conds = [visible(subject), _box_condition(subject, box)]
+    open_values = [s.value for s in flow.OPEN]
+    if state == "open":
+        conds.append(Matter.status.in_(open_values))
+    elif state == "closed":
+        conds.append(Matter.status.not_in(open_values))
+    total = (await db.execute(select(func.count()).select_from(Matter).where(*conds))).scalar_one()
+    earliest = case(
+        (
+            Matter.sign_due_at.is_not(None) & (Matter.sign_due_at < func.coalesce(Matter.due_at, Matter.sign_due_at)),
+            Matter.sign_due_at,
+        ),
+        else_=Matter.due_at,
+    )
+    is_open = case((Matter.status.in_(open_values), 0), else_=1)
+    rows = (
+        await db.execute(
+            select(Matter, Category.id, Category.code, Category.name_zh, Grid.name)
+            .join(Category, Category.id == Matter.category_id)
+            .outerjoin(Grid, Grid.id == Matter.grid_id)
+            .where(*conds)
+            .order_by(is_open, earliest.is_(None), earliest, Matter.created_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    soon = timedelta(hours=settings.due_soon_hours)
+    items = [
+        {
+            "id": m.id,
+            "tracking_code": m.tracking_code,
+            "category": {"id": cat_id, "code": cat_code, "name": cat},
+            "description": m.description[:120],
+            "status": m.status,
+            "route": m.route,
+            "holder_level": m.holder_level,
+            "grid": grid_name,
+            "owner_id": m.owner_id,
+            "created_at": m.created_at,
+            "deadlines": deadlines(m, now, soon),
+        }
+        for m, cat_id, cat_code, cat, grid_name in rows
+    ]
+    return items, total
+
+
+async def supervision(db: AsyncSession, subject: Subject, settings: Settings) -> list[dict[str, Any]]:
+    """督办: open matters in scope whose step is overdue or due soon, with who owns them and since when."""
+    now = utcnow()
+    horizon = now + timedelta(hours=settings.due_soon_hours)
+    rows = (
+        await db.execute(
+            select(Matter, Category.id, Category.code, Category.name_zh)
+            .join(Category, Category.id == Matter.category_id)
+            .where(
+                visible(subject),
+                Matter.status.in_([s.value for s in flow.OPEN]),
+                or_(Matter.due_at <= horizon, Matter.sign_due_at <= horizon),
+            )
+            .order_by(func.coalesce(Matter.sign_due_at, Matter.due_at))
+        )
+    ).all()
+    names = await names_of(db, {row[0].owner_id for row in rows})
+    out = []
+    for m, cat_id, cat_code, cat in rows:
+        since = (await db.execute(select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == m.id))).scalar()
+        d = deadlines(m, now, timedelta(hours=settings.due_soon_hours))
+        out.append(
+            {
+                "id": m.id,
+                "tracking_code": m.tracking_code,
+                "category": {"id": cat_id, "code": cat_code, "name": cat},
+                "status": m.status,
+                "holder": {"level": m.holder_level, "name": await holder_name(db, m)},
+                "owner": names.get(m.owner_id),
+                "since": since,
+                **d,
+            }
+        )
+    out.sort(key=lambda x: (not x["overdue"],))
+    return out
