@@ -2,7 +2,7 @@
 reports 首报/续报/终报 with their lateness, the three response tiers 出动层次 and their activation with each member's
 acknowledgement and arrival against the muster target, contingency plans 预案 and drills 演练.
 
-Scope: `visible(subject)` is the one SQL condition for "the incidents this caller may see" (the area rule of
+Scope: `readable(subject, Incident)` is the one SQL condition for "the incidents this caller may see" (the area rule of
 matters); `units_visible` the one for plans, drills and tiers, which belong to a community or a street. Residents
 see none of it.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +37,7 @@ from wangge.matters import service as matters_service
 from wangge.models_common import as_utc, utcnow
 from wangge.notify import recipients
 from wangge.notify.outbox import emit
+from wangge.policy import readable
 from wangge.workcalendar import SHANGHAI
 
 GRID_STAFF = {Role.grid_leader.value, Role.grid_member.value}
@@ -59,20 +60,6 @@ def local_today() -> Any:
 
 
 # --- scope -----------------------------------------------------------------------------------------------------
-
-
-def visible(subject: Subject) -> ColumnElement[bool]:
-    """Incidents in the caller's area, plus those they raised; residents none."""
-    if subject.role == Role.resident:
-        return false()
-    if subject.scope_level == ScopeLevel.system:
-        return true()
-    area = subject.area_level
-    if area is None:
-        return Incident.raised_by_id == subject.user_id
-    return or_(
-        getattr(Incident, f"{area}_id") == getattr(subject, f"{area}_id"), Incident.raised_by_id == subject.user_id
-    )
 
 
 def units_visible(subject: Subject, level_col: Any, id_col: Any) -> ColumnElement[bool]:
@@ -215,7 +202,7 @@ async def raise_incident(db: AsyncSession, *, subject: Subject, data: Any, setti
 
 
 async def get_visible(db: AsyncSession, *, subject: Subject, incident_id: int) -> Incident:
-    i = (await db.execute(select(Incident).where(Incident.id == incident_id, visible(subject)))).scalar()
+    i = (await db.execute(select(Incident).where(Incident.id == incident_id, readable(subject, Incident)))).scalar()
     if i is None:
         raise NotFound(f"No incident with id {incident_id} in your scope")
     return i
@@ -223,7 +210,7 @@ async def get_visible(db: AsyncSession, *, subject: Subject, incident_id: int) -
 
 async def list_incidents(db: AsyncSession, *, subject: Subject, status: str | None) -> list[Incident]:
     require_staff(subject)
-    q = select(Incident).where(visible(subject))
+    q = select(Incident).where(readable(subject, Incident))
     if status:
         q = q.where(Incident.status == status)
     return list((await db.execute(q.order_by(Incident.known_at.desc(), Incident.id.desc()))).scalars())

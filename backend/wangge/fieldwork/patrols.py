@@ -1,7 +1,7 @@
 """Patrols 巡查: start and stop, GPS points in batches that survive a lost network, check-ins at buildings, findings
 that become matters, coverage of a grid computed by the database, and the retention job for tracks.
 
-Privacy: a track is sensitive personal data. `readable(subject)` is the one SQL condition for "the patrols this
+Privacy: a track is sensitive personal data. `readable(subject, Patrol)` is the one SQL condition for "the patrols this
 caller may read": their own, and for station chiefs, street officers and administrators those in grids within
 their scope. Everybody else (another leader, a member of the same grid, department officers, residents) gets 404.
 
@@ -17,14 +17,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from shapely.geometry import LineString
-from sqlalchemy import ColumnElement, Float, delete, exists, func, literal, or_, select, update
+from sqlalchemy import Float, delete, exists, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from wangge import geo, idempotency
 from wangge.accounts.models import Role
-from wangge.accounts.scope import Subject, visible
+from wangge.accounts.scope import Subject
 from wangge.config import Settings, get_settings
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound
 from wangge.fieldwork import people, tracks
@@ -36,11 +36,10 @@ from wangge.matters import intake
 from wangge.matters.models import Matter
 from wangge.matters.schemas import MatterCreate
 from wangge.models_common import as_utc, utcnow
+from wangge.policy import TRACK_READERS, readable
 from wangge.workcalendar import SHANGHAI
 
 PATROLLERS = frozenset({Role.grid_leader.value, Role.grid_member.value})
-# Who may read other people's tracks, within their scope.
-TRACK_READERS = frozenset({Role.station_chief.value, Role.street_officer.value, Role.administrator.value})
 MAX_LIST = 200
 
 
@@ -60,16 +59,8 @@ def day_bounds(first: date, days: int = 1) -> tuple[datetime, datetime]:
 # --- scope -------------------------------------------------------------------------------------------------------
 
 
-def readable(subject: Subject) -> ColumnElement[bool]:
-    """The patrols `subject` may read: their own, and (station chief and above) those of grids in their scope."""
-    mine = Patrol.user_id == subject.user_id
-    if subject.role not in TRACK_READERS:
-        return mine
-    return or_(mine, Patrol.grid_id.in_(select(Grid.id).where(visible(subject, Grid, "grid"))))
-
-
 async def get_readable(db: AsyncSession, subject: Subject, patrol_id: int) -> Patrol:
-    p = (await db.execute(select(Patrol).where(Patrol.id == patrol_id, readable(subject)))).scalar()
+    p = (await db.execute(select(Patrol).where(Patrol.id == patrol_id, readable(subject, Patrol)))).scalar()
     if p is None:
         raise NotFound(f"No patrol with id {patrol_id} that you may see")
     return p
@@ -189,7 +180,7 @@ async def list_patrols(
     offset: int = 0,
 ) -> tuple[list[Patrol], int]:
     """Mine by default; a station chief and above may name another user or a grid in their scope."""
-    conditions = [readable(subject)]
+    conditions = [readable(subject, Patrol)]
     if user_id is not None:
         conditions.append(Patrol.user_id == user_id)
     elif grid_id is not None:
@@ -545,7 +536,7 @@ async def unpatrolled(db: AsyncSession, subject: Subject, day: date) -> list[Gri
     rows = await db.execute(
         select(Grid)
         .options(defer(Grid.geom))
-        .where(visible(subject, Grid, "grid"), Grid.is_active.is_(True), ~patrolled)
+        .where(readable(subject, Grid), Grid.is_active.is_(True), ~patrolled)
         .order_by(Grid.code)
     )
     return list(rows.scalars())

@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from wangge import geo
-from wangge.accounts import scope
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import Subject, mask_phone, within_area
 from wangge.config import Settings
@@ -38,6 +37,7 @@ from wangge.fieldwork.models import (
 from wangge.hierarchy import service as hierarchy_service
 from wangge.hierarchy.models import Grid
 from wangge.models_common import as_utc, utcnow
+from wangge.policy import readable
 from wangge.workcalendar import SHANGHAI
 
 _GEOD = Geod(ellps="WGS84")
@@ -92,7 +92,7 @@ def _ref(names: dict[int, str], user_id: int | None) -> dict[str, Any] | None:
 
 
 def grids_in_scope(subject: Subject) -> Select[Any]:
-    return select(Grid.id).where(scope.visible(subject, Grid, "grid"))
+    return select(Grid.id).where(readable(subject, Grid))
 
 
 # --- the rule of who is on duty, as SQL pieces -------------------------------------------------------------------
@@ -289,9 +289,7 @@ async def on_duty_now(db: AsyncSession, subject: Subject) -> list[dict[str, Any]
     _require_reader(subject)
     now = utcnow()
     grids = (
-        await db.execute(
-            select(Grid).where(scope.visible(subject, Grid, "grid"), Grid.is_active.is_(True)).order_by(Grid.code)
-        )
+        await db.execute(select(Grid).where(readable(subject, Grid), Grid.is_active.is_(True)).order_by(Grid.code))
     ).scalars()
     out = []
     for grid in grids:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.accounts import scope
-from wangge.accounts.models import Role, ScopeLevel, User
+from wangge.accounts.models import Role, User
 from wangge.accounts.scope import Subject, within_area
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound
 from wangge.fieldwork.models import (
@@ -19,7 +18,6 @@ from wangge.fieldwork.models import (
     Shift,
 )
 from wangge.fieldwork.people import (
-    GRID_STAFF,
     _field,
     _grid_ref,
     _leads_at,
@@ -27,23 +25,14 @@ from wangge.fieldwork.people import (
     _names,
     _ref,
     _require_reader,
-    grids_in_scope,
     on_duty_for,
     partner_grid_id,
 )
 from wangge.hierarchy import service as hierarchy_service
 from wangge.hierarchy.models import Grid
 from wangge.models_common import as_utc, utcnow
+from wangge.policy import readable
 from wangge.workcalendar import SHANGHAI
-
-
-def _leaves_visible(subject: Subject) -> ColumnElement[bool]:
-    """A grid leader sees their own leaves; the station chief and above those of the grids in their scope."""
-    if subject.role in GRID_STAFF:
-        return Leave.user_id == subject.user_id
-    if subject.role in (Role.station_chief, Role.administrator, Role.street_officer):
-        return Leave.grid_id.in_(grids_in_scope(subject))
-    return false()
 
 
 async def leave_out(db: AsyncSession, leave: Leave) -> dict[str, Any]:
@@ -96,14 +85,14 @@ async def request_leave(db: AsyncSession, *, subject: Subject, data: Any) -> Lea
 
 
 async def list_leaves(db: AsyncSession, *, subject: Subject, status: str | None = None) -> list[Leave]:
-    conditions = [_leaves_visible(subject)]
+    conditions = [readable(subject, Leave)]
     if status:
         conditions.append(Leave.status == status)
     return list((await db.execute(select(Leave).where(*conditions).order_by(Leave.start_at.desc()))).scalars())
 
 
 async def _visible_leave(db: AsyncSession, subject: Subject, leave_id: int) -> Leave:
-    leave = (await db.execute(select(Leave).where(Leave.id == leave_id, _leaves_visible(subject)))).scalar()
+    leave = (await db.execute(select(Leave).where(Leave.id == leave_id, readable(subject, Leave)))).scalar()
     if leave is None:
         raise NotFound(f"No leave with id {leave_id} in your scope")
     return leave
@@ -187,24 +176,6 @@ async def cancel_leave(db: AsyncSession, *, subject: Subject, leave_id: int) -> 
 # --- shifts --------------------------------------------------------------------------------------------------------
 
 
-def _users_for_shifts(subject: Subject) -> ColumnElement[bool]:
-    """Whose shifts the caller may see and set: a leader their own, the chief their community's leaders, an
-    administrator the leaders in their area."""
-    if subject.role == Role.grid_leader:
-        return Shift.user_id == subject.user_id
-    if subject.role == Role.station_chief:
-        return Shift.user_id.in_(select(User.id).where(User.community_id == subject.community_id))
-    if subject.role in (Role.administrator, Role.street_officer):
-        if subject.scope_level == ScopeLevel.system:
-            return true()
-        area = subject.area_level
-        if area is None:
-            return false()
-        column = getattr(User, f"{area}_id")
-        return Shift.user_id.in_(select(User.id).where(column == getattr(subject, f"{area}_id")))
-    return false()
-
-
 async def shift_out(db: AsyncSession, shifts: list[Shift]) -> list[dict[str, Any]]:
     names = await _names(db, {s.user_id for s in shifts})
     return [
@@ -221,7 +192,7 @@ async def shift_out(db: AsyncSession, shifts: list[Shift]) -> list[dict[str, Any
 
 
 async def list_shifts(db: AsyncSession, *, subject: Subject, user_id: int | None = None) -> list[Shift]:
-    conditions = [_users_for_shifts(subject)]
+    conditions = [readable(subject, Shift)]
     if user_id is not None:
         conditions.append(Shift.user_id == user_id)
     stmt = select(Shift).where(*conditions).order_by(Shift.user_id, Shift.weekday, Shift.start_time)
@@ -274,7 +245,7 @@ async def add_shift(db: AsyncSession, *, subject: Subject, data: Any) -> Shift:
 
 
 async def delete_shift(db: AsyncSession, *, subject: Subject, shift_id: int) -> None:
-    shift = (await db.execute(select(Shift).where(Shift.id == shift_id, _users_for_shifts(subject)))).scalar()
+    shift = (await db.execute(select(Shift).where(Shift.id == shift_id, readable(subject, Shift)))).scalar()
     if shift is None:
         raise NotFound(f"No shift with id {shift_id} in your scope")
     if subject.role == Role.street_officer:
@@ -304,9 +275,7 @@ async def roster(db: AsyncSession, *, subject: Subject, week: date, community_id
         (
             await db.execute(
                 select(Grid)
-                .where(
-                    Grid.community_id == community.id, Grid.is_active.is_(True), scope.visible(subject, Grid, "grid")
-                )
+                .where(Grid.community_id == community.id, Grid.is_active.is_(True), readable(subject, Grid))
                 .order_by(Grid.code)
             )
         ).scalars()

@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.accounts import scope
 from wangge.accounts.models import Role
 from wangge.accounts.scope import Subject, mask_phone
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound
@@ -20,7 +19,6 @@ from wangge.fieldwork.models import (
 )
 from wangge.fieldwork.people import (
     GRID_STAFF,
-    STAFF_READERS,
     _field,
     _grid_ref,
     _names,
@@ -28,7 +26,6 @@ from wangge.fieldwork.people import (
     _require_reader,
     covered_grid_ids,
     covered_grids,
-    grids_in_scope,
     is_away,
     leader_at,
     manages,
@@ -36,22 +33,13 @@ from wangge.fieldwork.people import (
 )
 from wangge.hierarchy.models import Building, Grid
 from wangge.models_common import as_utc, utcnow
+from wangge.policy import readable
 
 
 def mask_id_number(value: str | None) -> str | None:
     if not value:
         return value
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def _residents_visible(subject: Subject) -> ColumnElement[bool]:
-    """Special residents of the grids in scope; a grid leader also those of the grids they cover now."""
-    if subject.role not in STAFF_READERS:
-        return false()
-    in_scope = SpecialResident.grid_id.in_(grids_in_scope(subject))
-    if subject.role == Role.grid_leader:
-        return or_(in_scope, SpecialResident.grid_id.in_(covered_grid_ids(subject.user_id)))
-    return in_scope
 
 
 async def _may_write_grid(db: AsyncSession, subject: Subject, grid: Grid) -> bool:
@@ -101,7 +89,7 @@ async def _resident_rows(db: AsyncSession, subject: Subject, *conditions: Any) -
         select(SpecialResident, SpecialGroup, last.c.last)
         .join(SpecialGroup, SpecialGroup.id == SpecialResident.group_id)
         .outerjoin(last, last.c.resident_id == SpecialResident.id)
-        .where(_residents_visible(subject), *conditions)
+        .where(readable(subject, SpecialResident), *conditions)
         .order_by(SpecialResident.grid_id, SpecialResident.name, SpecialResident.id)
     )
     return list((await db.execute(stmt)).all())
@@ -128,7 +116,9 @@ async def get_resident(db: AsyncSession, *, subject: Subject, resident_id: int) 
 
 async def _resident_for_write(db: AsyncSession, subject: Subject, resident_id: int) -> SpecialResident:
     r = (
-        await db.execute(select(SpecialResident).where(SpecialResident.id == resident_id, _residents_visible(subject)))
+        await db.execute(
+            select(SpecialResident).where(SpecialResident.id == resident_id, readable(subject, SpecialResident))
+        )
     ).scalar()
     if r is None:
         raise NotFound(f"No special resident with id {resident_id} in your scope")
@@ -158,7 +148,7 @@ async def add_resident(db: AsyncSession, *, subject: Subject, data: Any) -> dict
             select(Grid).where(
                 Grid.id == data.grid_id,
                 or_(
-                    scope.visible(subject, Grid, "grid"),
+                    readable(subject, Grid),
                     Grid.id.in_(covered_grid_ids(subject.user_id)) if subject.role == Role.grid_leader else false(),
                 ),
             )

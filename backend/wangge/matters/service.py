@@ -1,7 +1,8 @@
 """Matters: intake and routing, the allowed actions of each caller, applying an action with its handoff,
 deadlines, audit event and notifications in one transaction, and the views of a record.
 
-Scope: `visible(subject)` is the one SQL condition for "the matters this caller may see"; anything else is 404.
+Scope: `policy.readable(subject, Matter)` is the one SQL condition for "the matters this caller may see";
+anything else is 404.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, bindparam, exists, false, or_, select, true
+from sqlalchemy import Float, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from wangge import geo
-from wangge.accounts.models import Role, ScopeLevel
+from wangge.accounts.models import Role
 from wangge.accounts.scope import Subject
 from wangge.errors import Conflict, Invalid, NotFound
 from wangge.fieldwork import people
@@ -28,6 +29,7 @@ from wangge.matters.models import Category, Handoff, Matter, MatterEvent
 from wangge.models_common import as_utc, is_sqlite, utcnow
 from wangge.notify import recipients
 from wangge.notify.outbox import emit
+from wangge.policy import readable
 from wangge.workcalendar import CalendarOverride, TimeLimit, WorkCalendar
 
 GRID_STAFF = {Role.grid_leader.value, Role.grid_member.value}
@@ -57,26 +59,6 @@ HOLDER_FOR_STATUS = {
 
 
 # --- scope -----------------------------------------------------------------------------------------------------
-
-
-def visible(subject: Subject) -> ColumnElement[bool]:
-    """The matters `subject` may see: their area's, plus those they own or reported; a department officer sees
-    what was handed to their department; a resident account sees only their own reports; a grid leader also sees
-    the matters of the grids they cover now for an A/B partner on leave."""
-    if subject.scope_level == ScopeLevel.system:
-        return true()
-    mine = or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id)
-    if subject.role == Role.resident:
-        return Matter.reported_by_id == subject.user_id
-    if subject.role == Role.department_officer:
-        handed = exists().where(Handoff.matter_id == Matter.id, Handoff.to_department_id == subject.department_id)
-        return or_(Matter.holder_department_id == subject.department_id, handed, mine)
-    area = subject.area_level
-    if area is None:
-        return false()
-    if subject.role == Role.grid_leader:  # only leaders cover (fieldwork.people); one condition with a subquery
-        mine = or_(mine, Matter.grid_id.in_(people.covered_grid_ids(subject.user_id)))
-    return or_(getattr(Matter, f"{area}_id") == getattr(subject, f"{area}_id"), mine)
 
 
 def actors_for(subject: Subject | None, m: Matter, covering: frozenset[int] = frozenset()) -> set[Actor]:
@@ -136,7 +118,7 @@ async def covering_of(db: AsyncSession, subject: Subject | None) -> frozenset[in
 
 
 async def get_visible(db: AsyncSession, subject: Subject, matter_id: int) -> Matter:
-    m = (await db.execute(select(Matter).where(Matter.id == matter_id, visible(subject)))).scalar()
+    m = (await db.execute(select(Matter).where(Matter.id == matter_id, readable(subject, Matter)))).scalar()
     if m is None:
         raise NotFound(f"No matter with id {matter_id} in your scope")
     return m

@@ -1,5 +1,5 @@
 """The views of matters: a record as its reader may see it (masked, with the actions they may take), the
-inboxes and the supervision list. Reads only; scope is `service.visible`."""
+inboxes and the supervision list. Reads only; scope is `policy.readable`."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from wangge.hierarchy.models import Community, Department, Grid, Street
 from wangge.matters import flow
 from wangge.matters.flow import Status
 from wangge.matters.models import Category, Matter, MatterEvent, Photo
-from wangge.matters.service import GRID_STAFF, allowed_actions, covering_of, visible
+from wangge.matters.service import GRID_STAFF, allowed_actions, covering_of
 from wangge.models_common import as_utc, utcnow
+from wangge.policy import readable
 
 
 def deadlines(m: Matter, now: datetime, soon: timedelta) -> dict[str, Any]:
@@ -179,7 +180,7 @@ async def inbox(
     db: AsyncSession, subject: Subject, *, box: str, state: str, limit: int, offset: int, settings: Settings
 ) -> tuple[list[dict[str, Any]], int]:
     now = utcnow()
-    conds = [visible(subject), _box_condition(subject, box)]
+    conds = [readable(subject, Matter), _box_condition(subject, box)]
     open_values = [s.value for s in flow.OPEN]
     if state == "open":
         conds.append(Matter.status.in_(open_values))
@@ -234,7 +235,7 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
             select(Matter, Category.id, Category.code, Category.name_zh)
             .join(Category, Category.id == Matter.category_id)
             .where(
-                visible(subject),
+                readable(subject, Matter),
                 Matter.status.in_([s.value for s in flow.OPEN]),
                 or_(Matter.due_at <= horizon, Matter.sign_due_at <= horizon),
             )

@@ -26,6 +26,7 @@ from wangge.matters.flow import Status
 from wangge.matters.models import Matter, Photo
 from wangge.matters.schemas import ActionIn, MatterCreate
 from wangge.models_common import as_utc, utcnow
+from wangge.policy import readable
 from wangge.station.models import ChecklistTemplate, Hazard, HazardCycle, InspectionTask, SpecialPeriod
 from wangge.station.triage import beijing_today, in_visible_community, visible_community
 from wangge.workcalendar import SHANGHAI
@@ -134,7 +135,7 @@ async def list_cycles(db: AsyncSession, *, subject: Subject, community_id: int |
     q = (
         select(HazardCycle, Community.name)
         .join(Community, Community.id == HazardCycle.community_id)
-        .where(scope.visible(subject, Community, "community"))
+        .where(readable(subject, Community))
     )
     if community_id is not None:
         q = q.where(HazardCycle.community_id == community_id)
@@ -225,7 +226,7 @@ async def submit_results(db: AsyncSession, *, subject: Subject, task_id: int, da
             select(InspectionTask, HazardCycle, Community)
             .join(HazardCycle, HazardCycle.id == InspectionTask.cycle_id)
             .join(Community, Community.id == HazardCycle.community_id)
-            .where(InspectionTask.id == task_id, scope.visible(subject, Community, "community"))
+            .where(InspectionTask.id == task_id, readable(subject, Community))
         )
     ).first()
     if row is None:
@@ -274,12 +275,7 @@ def _in_month(month: str) -> Any:
 
 
 def _visible_hazards(subject: Subject) -> Any:
-    return (
-        select(Hazard, Grid.name)
-        .join(Community, Community.id == Hazard.community_id)
-        .join(Grid, Grid.id == Hazard.grid_id)
-        .where(scope.visible(subject, Community, "community"))
-    )
+    return select(Hazard, Grid.name).join(Grid, Grid.id == Hazard.grid_id).where(readable(subject, Hazard))
 
 
 async def list_hazards(
@@ -345,9 +341,7 @@ async def get_hazard(db: AsyncSession, *, subject: Subject, hazard_id: int) -> t
 
 async def create_hazard(db: AsyncSession, *, subject: Subject, data: Any) -> Hazard:
     """A hazard found outside an inspection; it joins the current month's cycle if the community has one."""
-    grid = (
-        await db.execute(select(Grid).where(Grid.id == data.grid_id, scope.visible(subject, Grid, "grid")))
-    ).scalar()
+    grid = (await db.execute(select(Grid).where(Grid.id == data.grid_id, readable(subject, Grid)))).scalar()
     if grid is None:
         raise NotFound(f"No grid with id {data.grid_id} in your scope")
     if subject.role not in HAZARD_FINDERS or (
@@ -493,9 +487,7 @@ async def bulletin(db: AsyncSession, cycle: HazardCycle) -> dict[str, Any]:
 
 
 async def create_special_period(db: AsyncSession, *, subject: Subject, data: Any) -> SpecialPeriod:
-    street = (
-        await db.execute(select(Street).where(Street.id == data.street_id, scope.visible(subject, Street, "street")))
-    ).scalar()
+    street = (await db.execute(select(Street).where(Street.id == data.street_id, readable(subject, Street)))).scalar()
     if street is None:
         raise NotFound(f"No street with id {data.street_id} in your scope")
     officer = subject.role == Role.street_officer and subject.street_id == street.id
@@ -532,7 +524,7 @@ async def list_special_periods(db: AsyncSession, *, subject: Subject) -> list[di
         await db.execute(
             select(SpecialPeriod)
             .join(Street, Street.id == SpecialPeriod.street_id)
-            .where(scope.visible(subject, Street, "street"))
+            .where(readable(subject, Street))
             .order_by(SpecialPeriod.start_date.desc(), SpecialPeriod.id.desc())
         )
     ).scalars()

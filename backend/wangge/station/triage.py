@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.accounts import scope
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import Subject
 from wangge.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -23,6 +22,7 @@ from wangge.matters.models import Category, Matter, MatterEvent
 from wangge.matters.schemas import ActionIn
 from wangge.models_common import utcnow
 from wangge.notify.outbox import emit
+from wangge.policy import readable
 from wangge.station.models import SupervisionNote, TriageAttendee, TriageItem, TriageMeeting
 from wangge.workcalendar import SHANGHAI
 
@@ -46,11 +46,7 @@ def _require_chief(subject: Subject, community_id: int) -> None:
 
 
 async def visible_community(db: AsyncSession, subject: Subject, community_id: int) -> Community:
-    c = (
-        await db.execute(
-            select(Community).where(Community.id == community_id, scope.visible(subject, Community, "community"))
-        )
-    ).scalar()
+    c = (await db.execute(select(Community).where(Community.id == community_id, readable(subject, Community)))).scalar()
     if c is None:
         raise NotFound(f"No community with id {community_id} in your scope")
     return c
@@ -62,7 +58,7 @@ async def in_visible_community(db: AsyncSession, subject: Subject, model: Any, o
         await db.execute(
             select(model)
             .join(Community, Community.id == model.community_id)
-            .where(model.id == obj_id, scope.visible(subject, Community, "community"))
+            .where(model.id == obj_id, readable(subject, Community))
         )
     ).scalar()
     if obj is None:
@@ -131,7 +127,7 @@ async def list_meetings(
     q = (
         select(TriageMeeting, Community.name)
         .join(Community, Community.id == TriageMeeting.community_id)
-        .where(scope.visible(subject, Community, "community"))
+        .where(readable(subject, Community))
     )
     if community_id is not None:
         q = q.where(TriageMeeting.community_id == community_id)
