@@ -3,7 +3,8 @@
 Roles are scoped inside district D1 / street S1 / community C1 / grid G1a (see support/world.py). For each role,
 "outside" is the nearest object the role may not see: a sibling grid for grid-scoped roles, a sibling community
 for community-scoped roles, another street for street-scoped roles. Outside is always 404; inside, reading is 200
-and writing is allowed for the administrator only (403 for the others).
+and writing is allowed for the administrator only (403 for the others). Routes that require a role in their
+signature refuse every other role with 403 before looking anything up, inside or outside.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ class Case:
     # Status for the administrator inside scope when it is not the plain success status.
     admin_inside: int | None = None
     ok: int = 200
+    # The route requires a role in its signature (accounts.dependencies): a caller of another role is refused
+    # (403) before anything is looked up, inside scope or out, which tells them nothing about what exists.
+    role_gated: bool = False
 
 
 def _id(kind: str) -> Callable[[World, dict[str, str]], str]:
@@ -256,6 +260,7 @@ CASES = [
         },
         write=True,
         ok=201,
+        role_gated=True,
     ),
     Case(
         "update user",
@@ -263,12 +268,21 @@ CASES = [
         lambda w, t: f"/api/v1/users/{_user_id(w, t)}",
         lambda w, t: {"display_name": "改名"},
         write=True,
+        role_gated=True,
     ),
-    Case("deactivate user", "POST", lambda w, t: f"/api/v1/users/{_user_id(w, t)}/deactivate", write=True),
+    Case(
+        "deactivate user",
+        "POST",
+        lambda w, t: f"/api/v1/users/{_user_id(w, t)}/deactivate",
+        write=True,
+        role_gated=True,
+    ),
 ]
 
 
 def expected(case: Case, role: str, inside: bool) -> int:
+    if case.role_gated and role != "administrator":
+        return 403
     if not inside:
         return 404
     if not case.write:

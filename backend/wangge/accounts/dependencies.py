@@ -1,18 +1,19 @@
-"""The caller as a Subject, from the Bearer access token; the login session it names must still be open."""
+"""The caller as a Subject, from the Bearer access token; the login session it names must still be open. And the
+role a route requires, as a typed dependency in its signature (`subject: StationChief`)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 
-from wangge.accounts.models import LoginSession, User
+from wangge.accounts.models import LoginSession, Role, User
 from wangge.accounts.scope import Subject
 from wangge.accounts.security import read_access_token
 from wangge.deps import SessionDep, SettingsDep
-from wangge.errors import Unauthorized
+from wangge.errors import Forbidden, Unauthorized
 from wangge.models_common import utcnow
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -50,3 +51,57 @@ async def current_subject(
 
 
 CurrentSubject = Annotated[Subject, Depends(current_subject)]
+
+
+# --- the role a route requires, in its signature ---------------------------------------------------------------
+
+
+def requires(*roles: Role, doing: str) -> Any:
+    """A dependency giving the caller when their role is one of `roles`, else 403. Written in the route's
+    signature (`subject: StationChief`), so the role a route needs is read where the route is declared."""
+    allowed = frozenset(r.value for r in roles)
+
+    async def check(subject: CurrentSubject) -> Subject:
+        if subject.role not in allowed:
+            raise Forbidden(f"Your role ({subject.role}) may not {doing}")
+        return subject
+
+    return Depends(check)
+
+
+def permits(permission: str, *, doing: str) -> Any:
+    """Like `requires`, for a permission of the role (accounts.scope.PERMISSIONS)."""
+
+    async def check(subject: CurrentSubject) -> Subject:
+        if not subject.can(permission):
+            raise Forbidden(f"Your role ({subject.role}) may not {doing}")
+        return subject
+
+    return Depends(check)
+
+
+R = Role
+GridStaff = Annotated[
+    Subject, requires(R.grid_leader, R.grid_member, doing="do field work: grid leaders and members do")
+]
+FieldOrDesk = Annotated[
+    Subject, requires(R.grid_leader, R.grid_member, R.station_chief, doing="enter matters: grid staff and stations do")
+]
+Supervisor = Annotated[
+    Subject, requires(R.station_chief, R.street_officer, R.administrator, doing="supervise: chiefs and officers do")
+]
+HotlineImporter = Annotated[
+    Subject, requires(R.station_chief, R.street_officer, R.administrator, doing="import hotline orders")
+]
+IncidentRaiser = Annotated[
+    Subject,
+    requires(
+        R.grid_leader,
+        R.grid_member,
+        R.station_chief,
+        R.street_officer,
+        R.administrator,
+        doing="raise incidents: grid staff, station chiefs, street officers and administrators do",
+    ),
+]
+UserManager = Annotated[Subject, permits("users:write", doing="manage users")]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, Response, status
 
 from wangge.accounts import schemas, service, signin
-from wangge.accounts.dependencies import CurrentSubject
+from wangge.accounts.dependencies import CurrentSubject, UserManager
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import Unauthorized
 from wangge.schemas_common import Id
@@ -62,7 +62,7 @@ async def me(db: SessionDep, subject: CurrentSubject) -> dict[str, Any]:
 @router.get("/users", response_model=schemas.Page[schemas.UserOut], tags=["Users"])
 async def list_users(
     db: SessionDep,
-    subject: CurrentSubject,
+    subject: UserManager,
     limit: Limit = 100,
     offset: Offset = 0,
     role: Annotated[schemas.Role | None, Query()] = None,
@@ -78,7 +78,7 @@ async def list_users(
 
 @router.post("/users", response_model=schemas.UserOut, status_code=201, tags=["Users"])
 async def create_user(
-    request: Request, db: SessionDep, subject: CurrentSubject, data: schemas.UserCreate
+    request: Request, db: SessionDep, subject: UserManager, data: schemas.UserCreate
 ) -> dict[str, Any]:
     user = await service.create_user(db, subject, request.app.state.passwords, data)
     return await service.user_out(db, user, subject)
@@ -91,12 +91,12 @@ async def get_user(db: SessionDep, subject: CurrentSubject, user_id: Id) -> dict
 
 @router.patch("/users/{user_id}", response_model=schemas.UserOut, tags=["Users"])
 async def update_user(
-    request: Request, db: SessionDep, subject: CurrentSubject, user_id: Id, data: schemas.UserUpdate
+    request: Request, db: SessionDep, subject: UserManager, user_id: Id, data: schemas.UserUpdate
 ) -> dict[str, Any]:
     user = await service.update_user(db, subject, request.app.state.passwords, user_id, data)
     return await service.user_out(db, user, subject)
 
 
 @router.post("/users/{user_id}/deactivate", response_model=schemas.UserOut, tags=["Users"])
-async def deactivate_user(db: SessionDep, subject: CurrentSubject, user_id: Id) -> dict[str, Any]:
+async def deactivate_user(db: SessionDep, subject: UserManager, user_id: Id) -> dict[str, Any]:
     return await service.user_out(db, await service.deactivate_user(db, subject, user_id), subject)

@@ -253,7 +253,6 @@ def _require_admin(subject: Subject) -> None:
 async def list_users(
     db: AsyncSession, subject: Subject, *, limit: int, offset: int, role: str | None
 ) -> tuple[list[User], int]:
-    _require_admin(subject)
     conditions = [_users_visible(subject)]
     if role:
         conditions.append(User.role == role)
@@ -289,7 +288,6 @@ async def create_user(db: AsyncSession, subject: Subject, passwords: Passwords, 
     target_area = _scope_subject(data.scope_level.value, path).area_level
     if target_area is not None and not sees_path(subject, target_area, path):
         raise NotFound(f"No {data.scope_level.value} with id {data.scope_id} in your scope")
-    _require_admin(subject)
     _check_assignable(subject, data.role.value, data.scope_level.value, path)
     if (await db.execute(select(User.id).where(User.username == data.username))).first():
         raise Conflict(
@@ -318,7 +316,6 @@ async def update_user(
     db: AsyncSession, subject: Subject, passwords: Passwords, user_id: int, data: schemas.UserUpdate
 ) -> User:
     user = await _load_user(db, subject, user_id)
-    _require_admin(subject)
     fields = data.model_fields_set
     if {"role", "scope_level", "scope_id"} & fields:
         role = (data.role or Role(user.role)).value
@@ -344,7 +341,6 @@ async def update_user(
 
 async def deactivate_user(db: AsyncSession, subject: Subject, user_id: int) -> User:
     user = await _load_user(db, subject, user_id)
-    _require_admin(subject)
     if user.id == subject.user_id:
         raise Forbidden("You may not deactivate yourself")
     user.is_active = False

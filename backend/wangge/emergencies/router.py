@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from wangge.accounts.dependencies import CurrentSubject
+from wangge.accounts.dependencies import CurrentSubject, IncidentRaiser
 from wangge.deps import SessionDep, SettingsDep
 from wangge.emergencies import schemas, service
 from wangge.emergencies.models import Activation, Incident
@@ -31,7 +31,7 @@ async def _activation_out(db: SessionDep, a: Activation) -> dict[str, Any]:
 
 @router.post("/incidents", status_code=201, response_model=schemas.IncidentDetail)
 async def raise_incident(
-    request: Request, db: SessionDep, subject: CurrentSubject, settings: SettingsDep, data: schemas.IncidentIn
+    request: Request, db: SessionDep, subject: IncidentRaiser, settings: SettingsDep, data: schemas.IncidentIn
 ) -> Any:
     """Raise an incident: located to its grid by the point (or the caller's own grid); station and street are told
     at once, and the first report's clock starts."""

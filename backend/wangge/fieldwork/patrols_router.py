@@ -7,7 +7,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from wangge import idempotency
-from wangge.accounts.dependencies import CurrentSubject
+from wangge.accounts.dependencies import CurrentSubject, GridStaff
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import Invalid
 from wangge.fieldwork import daylog, patrols
@@ -24,7 +24,7 @@ def _created(response: Response, created: bool) -> None:
 
 
 @router.post("/patrols", response_model=schemas.PatrolOut, status_code=201, tags=TAGS)
-async def start_patrol(db: SessionDep, subject: CurrentSubject, data: schemas.PatrolStart, response: Response) -> Any:
+async def start_patrol(db: SessionDep, subject: GridStaff, data: schemas.PatrolStart, response: Response) -> Any:
     """Start a patrol (grid staff). The same client_id again returns the same patrol with 200."""
     p, created = await patrols.start(db, subject, data)
     _created(response, created)
@@ -154,7 +154,7 @@ async def unpatrolled(db: SessionDep, subject: CurrentSubject, day: Day | None =
 
 
 @router.get("/fieldwork/my-day", response_model=schemas.MyDay, tags=DAY_TAGS)
-async def my_day(db: SessionDep, subject: CurrentSubject, day: Day | None = None) -> Any:
+async def my_day(db: SessionDep, subject: GridStaff, day: Day | None = None) -> Any:
     """The grid staff member's day (default today, Beijing): patrols, items with their dispositions, what blocks
     signing."""
     return await daylog.my_day(db, subject, day or patrols.today())
@@ -163,7 +163,7 @@ async def my_day(db: SessionDep, subject: CurrentSubject, day: Day | None = None
 @router.put("/fieldwork/my-day/{day}/dispositions/{kind}/{item_id}", response_model=schemas.MyDay, tags=DAY_TAGS)
 async def set_disposition(
     db: SessionDep,
-    subject: CurrentSubject,
+    subject: GridStaff,
     day: Day,
     kind: Literal["matter", "finding"],
     item_id: Id,
@@ -174,12 +174,12 @@ async def set_disposition(
 
 
 @router.post("/fieldwork/my-day/{day}/sign", response_model=schemas.MyDay, tags=DAY_TAGS)
-async def sign_day(db: SessionDep, subject: CurrentSubject, day: Day) -> Any:
+async def sign_day(db: SessionDep, subject: GridStaff, day: Day) -> Any:
     """Sign the day; 409 naming each item without a disposition, or when it is already signed."""
     return await daylog.sign(db, subject, day)
 
 
 @router.get("/fieldwork/week", response_model=schemas.Week, tags=DAY_TAGS)
-async def week_summary(db: SessionDep, subject: CurrentSubject, start: Day) -> Any:
+async def week_summary(db: SessionDep, subject: GridStaff, start: Day) -> Any:
     """The week (from its Monday) summed up from the signed daily logs."""
     return await daylog.week(db, subject, start)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from wangge import idempotency, throttle
-from wangge.accounts.dependencies import CurrentSubject
+from wangge.accounts.dependencies import CurrentSubject, FieldOrDesk, HotlineImporter
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Department
@@ -207,7 +207,7 @@ async def create_matter(
     request: Request,
     db: SessionDep,
     settings: SettingsDep,
-    subject: CurrentSubject,
+    subject: FieldOrDesk,
     data: schemas.MatterCreate,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Any:
@@ -253,10 +253,9 @@ async def list_matters(
         }
     },
 )
-async def import_hotline(request: Request, db: SessionDep, subject: CurrentSubject) -> dict[str, Any]:
+async def import_hotline(request: Request, db: SessionDep, subject: HotlineImporter) -> dict[str, Any]:
     """Import 12345 hotline orders from CSV (header: order_no, category, description, lat, lon, address, grid_code,
     community_code, caller_name, caller_phone) or JSON `{"orders": [...]}`; the answer reports every row."""
-    hotline.require_importer(subject)
     rows = hotline.parse(request.headers.get("content-type", ""), await request.body())
     return await hotline.import_orders(db, subject, rows)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from wangge.accounts.dependencies import CurrentSubject
+from wangge.accounts.dependencies import CurrentSubject, Supervisor
 from wangge.deps import SessionDep, SettingsDep
 from wangge.schemas_common import Day, Id
 from wangge.station import exports, hazards, schemas, triage
@@ -106,7 +106,7 @@ async def minutes_html(db: SessionDep, subject: CurrentSubject, meeting_id: Id) 
 
 @router.post("/matters/{matter_id}/supervision-notes", status_code=201, tags=["Matters"])
 async def add_supervision_note(
-    db: SessionDep, subject: CurrentSubject, matter_id: Id, data: schemas.SupervisionNoteIn
+    db: SessionDep, subject: Supervisor, matter_id: Id, data: schemas.SupervisionNoteIn
 ) -> Any:
     """A supervision note (station chief, street officer, administrator); the matter's owner and holder are told."""
     note = await triage.add_supervision_note(db, subject=subject, matter_id=matter_id, text=data.text)
