@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from wangge import __version__, errors, logs
@@ -45,6 +46,14 @@ def pool_options(settings: Settings) -> dict[str, Any]:
     if settings.database_max_overflow is not None:
         options["max_overflow"] = settings.database_max_overflow
     return options
+
+
+class Ready(BaseModel):
+    """The service may take traffic: its database answers at the newest migration."""
+
+    status: Literal["ready"]
+    database: str
+    revision: str | None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -113,8 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """The process is alive."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["Operations"])
-    async def readyz(request: Request) -> JSONResponse:
+    @app.get("/readyz", tags=["Operations"], response_model=Ready)
+    async def readyz(request: Request) -> Any:
         """The database answers and its schema is at the newest migration."""
         db: Database = request.app.state.db
         try:
@@ -133,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 current=current,
                 head=head,
             )
-        return JSONResponse({"status": "ready", "database": db.engine.url.get_backend_name(), "revision": current})
+        return {"status": "ready", "database": db.engine.url.get_backend_name(), "revision": current}
 
     _mount_frontend(app, settings.frontend_dist)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

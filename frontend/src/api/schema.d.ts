@@ -4618,6 +4618,21 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /**
+         * Ready
+         * @description The service may take traffic: its database answers at the newest migration.
+         */
+        Ready: {
+            /** Database */
+            database: string;
+            /** Revision */
+            revision: string | null;
+            /**
+             * Status
+             * @constant
+             */
+            status: "ready";
+        };
         /** RefreshIn */
         RefreshIn: {
             /** Refresh Token */
@@ -12280,7 +12295,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Ready"];
                 };
             };
             /** @description The request is not valid */
