@@ -79,6 +79,9 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.spec.ts'],
+    // One jsdom per worker, not per file; src/test-setup.ts resets what tests share.
+    isolate: false,
+    setupFiles: ['src/test-setup.ts'],
     restoreMocks: true,
     unstubGlobals: true,
   },

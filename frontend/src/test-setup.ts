@@ -1,0 +1,11 @@
+// The unit tests share one module graph per worker (`isolate: false` in vite.config.ts: jsdom is set up once per
+// worker instead of once per file, which takes the run from about 45 s to under 10 s). So that no test sees what
+// another left behind, each starts from the app's defaults: Chinese, nothing stored.
+import { beforeEach } from 'vitest'
+import { DEFAULT_LOCALE, setLocale } from '@/i18n'
+
+beforeEach(() => {
+  localStorage.clear()
+  sessionStorage.clear()
+  setLocale(DEFAULT_LOCALE)
+})
