@@ -6,9 +6,9 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from fastapi.routing import APIRoute
 
 from conftest import assert_problem
+from support.routes import api_routes
 from wangge.accounts import dependencies
 from wangge.main import create_app
 
@@ -41,7 +41,7 @@ def test_the_typed_roles_are_read_in_the_route_declarations():
         for name in ("GridStaff", "FieldOrDesk", "Supervisor", "HotlineImporter", "IncidentRaiser", "UserManager")
     }
     found: dict[str, set[str]] = {name: set() for name in typed}
-    for route in _api_routes(app.routes):
+    for route in api_routes(app.routes):
         for parameter in inspect.signature(route.endpoint).parameters.values():
             for name, alias in typed.items():
                 if parameter.annotation == alias or parameter.annotation == name:
@@ -50,12 +50,3 @@ def test_the_typed_roles_are_read_in_the_route_declarations():
     assert "POST /matters/import" in found["HotlineImporter"]
     assert {"POST /patrols", "GET /fieldwork/my-day"} <= found["GridStaff"]
     assert "POST /users" in found["UserManager"] and "POST /incidents" in found["IncidentRaiser"]
-
-
-def _api_routes(routes):
-    """The API routes, also inside included routers (FastAPI keeps those as their original router)."""
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif hasattr(route, "original_router"):
-            yield from _api_routes(route.original_router.routes)

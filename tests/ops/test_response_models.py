@@ -4,21 +4,12 @@ extension of the address (JSON or XML, as GeoReport v2 defines them)."""
 
 from __future__ import annotations
 
-from fastapi.routing import APIRoute
-
+from support.routes import api_routes
 from wangge.main import create_app
 
 
-def _api_routes(routes):
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        elif hasattr(route, "original_router"):
-            yield from _api_routes(route.original_router.routes)
-
-
 def test_every_json_route_has_a_response_model():
-    routes = list(_api_routes(create_app().routes))
+    routes = list(api_routes(create_app().routes))
     assert len(routes) > 150
     without = {f"{sorted(r.methods)[0]} {r.path}" for r in routes if r.response_model is None and r.status_code != 204}
     files = {p for p in without if p.endswith((".xlsx", ".html"))}
