@@ -230,6 +230,35 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from wangge import backup
+
+    try:
+        written = backup.backup(get_settings().database_url, Path(args.file))
+    except backup.BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {written} ({written.stat().st_size} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from wangge import backup
+
+    if not args.yes:
+        print(
+            "restore replaces everything in the database: stop the service, then run again with --yes", file=sys.stderr
+        )
+        return 2
+    try:
+        backup.restore(get_settings().database_url, Path(args.file))
+    except backup.BackupError as exc:
+        print(f"restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {args.file}; run `wangge migrate` if the backup is from an older release")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wangge", description="Wangge (网格) grid management")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -269,6 +298,15 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("worker", help="deliver notifications and webhooks from the outbox until stopped")
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("backup", help="write a backup of the whole database to FILE (while the service runs)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the whole database with the backup in FILE (stop the service first)")
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help="confirm that everything in the database is replaced")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("openapi", help="print the API's OpenAPI document as JSON (no database or server needed)")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
