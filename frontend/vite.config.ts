@@ -1,5 +1,7 @@
 /// <reference types="vitest/config" />
 // Build, dev-server and unit-test configuration of the Wangge front end.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
@@ -21,6 +23,29 @@ const vantFontWithoutCdn: Plugin = {
   },
 }
 
+// The API's documentation pages (/docs: Swagger UI, /redoc: ReDoc) load their scripts from the app's own files, not
+// from a public CDN that a government intranet cannot reach: the builds of both are copied from node_modules into
+// dist/api-docs/, which the backend serves like the rest of dist (backend/wangge/apidocs.py).
+const modules = fileURLToPath(new URL('./node_modules', import.meta.url))
+const API_DOCS_FILES: [string, string][] = [
+  ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-bundle.js'],
+  ['swagger-ui-dist/swagger-ui.css', 'swagger-ui.css'],
+  ['swagger-ui-dist/favicon-32x32.png', 'favicon-32x32.png'],
+  ['redoc/bundles/redoc.standalone.js', 'redoc.standalone.js'],
+]
+const apiDocsAssets: Plugin = {
+  name: 'wangge:api-docs-assets',
+  apply: 'build',
+  writeBundle(options) {
+    const out = join(options.dir ?? 'dist', 'api-docs')
+    mkdirSync(out, { recursive: true })
+    for (const [from, to] of API_DOCS_FILES) copyFileSync(join(modules, from), join(out, to))
+    // ReDoc shows its maker's logo from their CDN (and hides it when it fails to load): point it nowhere.
+    const redoc = join(out, 'redoc.standalone.js')
+    writeFileSync(redoc, readFileSync(redoc, 'utf8').replaceAll('https://cdn.redoc.ly/redoc/logo-mini.svg', 'data:,'))
+  },
+}
+
 export default defineConfig({
   base: '/',
   resolve: {
@@ -28,6 +53,7 @@ export default defineConfig({
   },
   plugins: [
     vantFontWithoutCdn,
+    apiDocsAssets,
     vue(),
     VitePWA({
       strategies: 'generateSW',
@@ -56,6 +82,8 @@ export default defineConfig({
       workbox: {
         // Only the app shell is precached; API responses never are (no runtimeCaching either).
         globPatterns: ['**/*.{js,css,html,svg,png}'],
+        // The API documentation's scripts (a few MB) are for developers at a desk, never for the phone's cache.
+        globIgnores: ['api-docs/**'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist,
         cleanupOutdatedCaches: true,

@@ -6,8 +6,8 @@ What the app needs, and why each source is there: its own scripts, styles, fonts
 ('self', no inline script or style: Vite emits files, Vue and Leaflet style elements through the CSSOM); images
 from 'self', `data:` (Leaflet's and Vant's inlined icons, Vant's inlined icon font) and `blob:` (the preview of a
 photo before it is uploaded); map tiles from the host of WANGGE_TILE_URL. The interactive API documentation
-(/docs, /redoc) is FastAPI's page, which loads Swagger UI or ReDoc from a CDN with an inline script: it gets its
-own, wider policy, on those two paths only.
+(/docs, /redoc) loads Swagger UI or ReDoc from the app's own files (apidocs.py) but starts them with an inline
+script and ReDoc runs a worker from a blob: it gets its own policy, on those paths only, with no other host.
 """
 
 from __future__ import annotations
@@ -60,10 +60,10 @@ def app_policy(tile_url: str) -> str:
 DOCS_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
-        "font-src 'self' data: https://fonts.gstatic.com",
-        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "font-src 'self' data:",
+        "img-src 'self' data:",
         "worker-src 'self' blob:",
         "object-src 'none'",
         "frame-ancestors 'none'",

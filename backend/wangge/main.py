@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from wangge import __version__, errors, logs
+from wangge import __version__, apidocs, errors, logs
 from wangge.accounts.router import router as accounts_router
 from wangge.accounts.security import Passwords
 from wangge.config import Settings, get_settings
@@ -82,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Grid management (网格化管理) for street offices and communities. Errors are RFC 9457 "
         "problem details.",
         lifespan=lifespan,
+        docs_url=None,  # served from the app's own files instead of a CDN: apidocs.py
+        redoc_url=None,
         # Before any route's own dependencies (sign-in included) and handler: see request_guard.
         dependencies=[Depends(refuse_control_characters)],
     )
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.throttle = Throttle(settings)
     errors.install(app)
     errors.document(app)
+    apidocs.install(app)
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(accounts_router)
