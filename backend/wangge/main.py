@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from wangge import __version__, apidocs, errors, logs
+from wangge import __version__, apidocs, errors, logs, metrics
 from wangge.accounts.router import router as accounts_router
 from wangge.accounts.security import Passwords
 from wangge.config import Settings, get_settings
@@ -36,7 +36,7 @@ from wangge.station.router import router as station_router
 from wangge.throttle import Throttle
 
 log = logging.getLogger("wangge")
-NOT_SPA = ("api/", "docs", "redoc", "openapi.json", "healthz", "readyz", "open311/")
+NOT_SPA = ("api/", "docs", "redoc", "openapi.json", "healthz", "readyz", "metrics", "open311/")
 
 
 def pool_options(settings: Settings) -> dict[str, Any]:
@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     errors.document(app)
     apidocs.install(app)
+    metrics.install(app)
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(accounts_router)

@@ -1,0 +1,100 @@
+"""/metrics for Prometheus: request rates and latencies by route (prometheus-fastapi-instrumentator), and the outbox
+as the worker sees it — events waiting, the age of the oldest one, how late the worker is on events already due.
+
+Each app has its own registry (tests build many apps in one process). With several web workers set
+PROMETHEUS_MULTIPROC_DIR to an empty folder shared by them (README): every scrape then adds up all workers.
+Nothing here carries personal data: routes are their templates (`/api/v1/matters/{matter_id}`), never the ids.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_fastapi_instrumentator import Instrumentator
+from sqlalchemy import func, select
+
+from wangge.models_common import as_utc, utcnow
+from wangge.notify.models import OutboxEvent
+from wangge.notify.worker import GIVEN_UP_AT
+
+PATH = "/metrics"
+
+
+class OutboxCollector:
+    """The outbox gauges, measured in the database at each scrape. A collector, not Gauge objects, so that with
+    several web processes (multiprocess mode) each scrape reports the database's one figure, not one per process."""
+
+    HELP = {
+        "wangge_outbox_pending_events": "Notification events not delivered yet",
+        "wangge_outbox_oldest_pending_seconds": "Age of the oldest event not delivered yet (0 when none)",
+        "wangge_worker_lag_seconds": "How long the oldest event already due has waited for the worker (0 when none)",
+        "wangge_outbox_given_up_events": "Events the worker gave up on after its retries",
+    }
+
+    def __init__(self) -> None:
+        self.values: dict[str, float] = {}
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        for name, value in self.values.items():
+            yield GaugeMetricFamily(name, self.HELP[name], value=value)
+
+
+def install(app: FastAPI) -> None:
+    registry = CollectorRegistry()
+    Instrumentator(
+        registry=registry,
+        excluded_handlers=[PATH, "/healthz", "/readyz"],
+        should_group_status_codes=False,
+        should_ignore_untemplated=True,  # unknown paths (scanners) would make a label per path
+    ).instrument(app, metric_namespace="wangge")
+    outbox = OutboxCollector()
+    outbox_registry = CollectorRegistry()
+    outbox_registry.register(outbox)
+
+    @app.get(PATH, include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        outbox.values = await _measure_outbox(request.app.state.db)
+        body = generate_latest(_scraped(registry)) + generate_latest(outbox_registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+def _scraped(registry: CollectorRegistry) -> CollectorRegistry:
+    """This process's registry, or, with several worker processes, all of theirs added up."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return registry
+    combined = CollectorRegistry()
+    multiprocess.MultiProcessCollector(combined, path=folder)
+    return combined
+
+
+async def _measure_outbox(db: Any) -> dict[str, float]:
+    now = utcnow()
+    waiting = OutboxEvent.delivered_at.is_(None) & (OutboxEvent.available_at < GIVEN_UP_AT)
+    given_up = OutboxEvent.delivered_at.is_(None) & (OutboxEvent.available_at >= GIVEN_UP_AT)
+    async with db.sessionmaker() as session:
+        pending, oldest, oldest_due, abandoned = (
+            await session.execute(
+                select(
+                    func.count().filter(waiting),
+                    func.min(OutboxEvent.created_at).filter(waiting),
+                    func.min(OutboxEvent.available_at).filter(waiting & (OutboxEvent.available_at <= now)),
+                    func.count().filter(given_up),
+                )
+            )
+        ).one()
+
+    def age(at: Any) -> float:
+        return max((now - as_utc(at)).total_seconds(), 0.0) if at is not None else 0.0
+
+    return {
+        "wangge_outbox_pending_events": pending,
+        "wangge_outbox_oldest_pending_seconds": age(oldest),
+        "wangge_worker_lag_seconds": age(oldest_due),
+        "wangge_outbox_given_up_events": abandoned,
+    }
