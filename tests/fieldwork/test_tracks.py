@@ -150,3 +150,29 @@ def test_repeats_within_a_batch_and_of_stored_points_are_duplicates():
     merged = tracks.merge([a], [a, b, b])
     assert [p.client_id for p in merged.new] == ["p2"] and merged.duplicates == 2
     assert tracks.line_coords([a]) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(walks(), st.lists(st.integers(min_value=0, max_value=200), max_size=8))
+def test_appending_batches_in_time_order_gives_the_track_of_one_send(points, cuts):
+    """The service's constant-time path: batches that each come after everything stored, flagged and measured
+    from the last good point alone (`extend`), end with exactly the track `build` makes of all the points."""
+    points = sorted(points, key=tracks.order_key)
+    stored: list[tracks.Point] = []
+    distance = 0.0
+    line: list[tuple[float, float]] = []
+    start = 0
+    for cut in [*sorted(c for c in cuts if c <= len(points)), len(points)]:
+        batch = points[start:cut]
+        start = max(start, cut)
+        kept = tracks.good(stored)
+        ext = tracks.extend(kept[-1] if kept else None, batch, MAX_SPEED)
+        stored += ext.points
+        distance += ext.added_m
+        line = (line or [(p.lon, p.lat) for p in kept]) + ext.line_tail
+    _, expected = tracks.build([], points, MAX_SPEED)
+    assert [(p.client_id, p.flagged, p.flag_reason) for p in stored] == [
+        (p.client_id, p.flagged, p.flag_reason) for p in expected.points
+    ]
+    assert distance == pytest.approx(expected.distance_m, abs=1e-6)
+    assert (line if len(line) >= 2 else None) == expected.line

@@ -291,6 +291,95 @@ async def _add_points_once(
                 late=late[:20],
             )
 
+    answer = await _append(db, p, data, settings)
+    if answer is None:  # a late batch with points before stored ones: the whole track is worked out again
+        answer = await _rebuild(db, p, data, settings)
+    answer["batch_id"] = key
+    idempotency.remember(db, principal, key, digest, 200, answer)
+    await db.commit()
+    return answer, False
+
+
+def _point(r: Any) -> tracks.Point:
+    return tracks.Point(r.client_id, as_utc(r.recorded_at), r.lat, r.lon, r.accuracy_m, r.flagged, r.flag_reason)
+
+
+_POINT_COLUMNS = (
+    PatrolPoint.client_id,
+    PatrolPoint.recorded_at,
+    PatrolPoint.lat,
+    PatrolPoint.lon,
+    PatrolPoint.accuracy_m,
+    PatrolPoint.flagged,
+    PatrolPoint.flag_reason,
+)
+
+
+def _row(p: Patrol, pt: tracks.Point) -> dict[str, Any]:
+    return {
+        "patrol_id": p.id,
+        "client_id": pt.client_id,
+        "recorded_at": pt.recorded_at,
+        "lat": pt.lat,
+        "lon": pt.lon,
+        "accuracy_m": pt.accuracy_m,
+        "flagged": pt.flagged,
+        "flag_reason": pt.flag_reason,
+    }
+
+
+async def _append(db: AsyncSession, p: Patrol, data: Any, settings: Settings) -> dict[str, Any] | None:
+    """A batch whose new points all come after the stored ones (what a phone sends), in a cost that does not grow
+    with the track: the stored points the batch repeats, the last stored point and the last good one are read,
+    the new points flagged and measured from there, and the counts, length and line extended. None when the
+    batch reaches back before the last stored point."""
+    incoming = [tracks.Point(pt.client_id, pt.recorded_at, pt.lat, pt.lon, pt.accuracy_m) for pt in data.points]
+    sent = {pt.client_id for pt in incoming}
+    stored_flags = dict(
+        (
+            await db.execute(
+                select(PatrolPoint.client_id, PatrolPoint.flagged).where(
+                    PatrolPoint.patrol_id == p.id, PatrolPoint.client_id.in_(sent)
+                )
+            )
+        ).all()
+    )
+    merged = tracks.merge([], [pt for pt in incoming if pt.client_id not in stored_flags])
+    latest = select(*_POINT_COLUMNS).where(PatrolPoint.patrol_id == p.id)
+    latest = latest.order_by(PatrolPoint.recorded_at.desc(), PatrolPoint.client_id.desc()).limit(1)
+    last = (await db.execute(latest)).first()
+    if merged.new and last is not None and tracks.order_key(merged.new[0]) <= tracks.order_key(_point(last)):
+        return None
+    last_good = (
+        last
+        if last is None or not last.flagged
+        else (await db.execute(latest.where(PatrolPoint.flagged.is_(False)))).first()
+    )
+    ext = tracks.extend(_point(last_good) if last_good is not None else None, merged.new, settings.max_speed_mps)
+    if ext.points:
+        await db.execute(PatrolPoint.__table__.insert(), [_row(p, pt) for pt in ext.points])
+        line = list(geo.from_db(p.track).coords) if p.track is not None else []
+        if not line and last_good is not None:
+            line = [(last_good.lon, last_good.lat)]
+        line += ext.line_tail
+        p.track = geo.to_db(LineString(line)) if len(line) >= 2 else None
+        p.distance_m = (p.distance_m or 0.0) + ext.added_m
+        p.point_count = (p.point_count or 0) + len(ext.points)
+        p.flagged_count = (p.flagged_count or 0) + sum(1 for pt in ext.points if pt.flagged)
+    db.add(PatrolBatch(patrol_id=p.id, batch_id=data.batch_id, point_count=len(incoming), new_points=len(ext.points)))
+    flagged = {pt.client_id for pt in ext.points if pt.flagged} | {c for c, f in stored_flags.items() if f}
+    return {
+        "received": len(incoming),
+        "new_points": len(ext.points),
+        "duplicates": merged.duplicates + sum(1 for pt in incoming if pt.client_id in stored_flags),
+        "flagged": sorted(flagged),
+        "patrol": _json_patrol(p),
+    }
+
+
+async def _rebuild(db: AsyncSession, p: Patrol, data: Any, settings: Settings) -> dict[str, Any]:
+    """Merge a late batch into the stored points and work the whole track out again (flags may change on both
+    sides of the points put in between)."""
     rows = (
         await db.execute(
             select(
@@ -342,19 +431,15 @@ async def _add_points_once(
         p.distance_m = track.distance_m
         p.point_count = len(track.points)
         p.flagged_count = track.flagged_count
-    db.add(PatrolBatch(patrol_id=p.id, batch_id=key, point_count=len(data.points), new_points=len(inserts)))
+    db.add(PatrolBatch(patrol_id=p.id, batch_id=data.batch_id, point_count=len(data.points), new_points=len(inserts)))
     batch_flags = {pt.client_id for pt in track.points if pt.flagged}
-    answer = {
-        "batch_id": key,
+    return {
         "received": len(data.points),
         "new_points": len(inserts),
         "duplicates": merged.duplicates,
         "flagged": sorted({pt.client_id for pt in data.points} & batch_flags),
         "patrol": _json_patrol(p),
     }
-    idempotency.remember(db, principal, key, digest, 200, answer)
-    await db.commit()
-    return answer, False
 
 
 def _json_patrol(p: Patrol) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """GPS tracks as pure data: merging batches of points that arrive repeated and out of order, flagging points that
 imply an impossible speed, and the geodesic length of what is left.
 
-Pure: no FastAPI, no SQLAlchemy. The patrols service loads the stored points, calls `merge` and `flag` over the
-whole merged sequence, and writes back what changed. Because the result depends only on the set of points (never
+Pure: no FastAPI, no SQLAlchemy. A batch that comes after every stored point (what a phone sends) is flagged and
+measured from the last good point alone (`extend`): its cost does not grow with the track. A late batch that puts
+points in between makes the service load the stored points, call `merge` and `flag` over the whole merged
+sequence (`build`), and write back what changed. Because the result depends only on the set of points (never
 on the order or the batches they came in), a phone that resends, reorders or splits its batches differently
 always ends with the same track; the property tests hold this.
 """
@@ -122,6 +124,28 @@ class Track:
     @property
     def flagged_count(self) -> int:
         return sum(1 for p in self.points if p.flagged)
+
+
+@dataclass(frozen=True)
+class Extension:
+    points: list[Point]  # the new points, flagged, in time order
+    added_m: float  # the length they add to the track
+    line_tail: list[tuple[float, float]]  # (lon, lat) of the new unflagged points, to append to the line
+
+
+def extend(last_good: Point | None, new: Sequence[Point], max_speed_mps: float) -> Extension:
+    """The new points of a batch that all come after every stored point, flagged and measured as `build` would
+    over the whole track — a point's flag depends only on the points before it, and only through the last
+    unflagged one — so that appending costs the batch, not the track."""
+    head = [last_good] if last_good is not None else []
+    flagged = flag([*head, *new], max_speed_mps)
+    added = length_m(flagged)
+    fresh = flagged[len(head) :]
+    return Extension(
+        points=fresh,
+        added_m=added if math.isfinite(added) else 0.0,
+        line_tail=[(p.lon, p.lat) for p in good(fresh)],
+    )
 
 
 def build(existing: Iterable[Point], incoming: Iterable[Point], max_speed_mps: float) -> tuple[Merged, Track]:
