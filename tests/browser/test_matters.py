@@ -187,6 +187,37 @@ def test_resident_reports_staff_resolve_resident_rates(world, browser, app_serve
     staff.close()
 
 
+def test_a_residents_links_open_on_a_desk_without_signing_in(world, browser, app_server, client):
+    """A resident opens /report or the tracking link on a desk-sized screen, signed out: the public page opens
+    (the staff shell, and its notification bell, never mount there), and no request ends in a 401."""
+    lon, lat = grid_point("G1a")
+    created = client.post(
+        "/api/v1/public/matters",
+        json={
+            "category": "sanitation",
+            "description": "楼道堆物",
+            "lat": lat,
+            "lon": lon,
+            "reporter_phone": "13812345678",
+            "photo_tokens": [],
+        },
+    ).json()
+    context = _context(browser, DESK)
+    page = context.new_page()
+    unauthorized: list[str] = []
+    page.on("response", lambda r: unauthorized.append(r.url) if r.status == 401 else None)
+    page.goto(app_server.base_url + "/report")
+    expect(page.get_by_test_id("report-description")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/report$"))
+    link = f"{app_server.base_url}/track/{created['tracking_code']}#t={created['tracking_token']}"
+    page.goto(link)
+    expect(page.get_by_test_id("track-by-link")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/track/"))
+    assert page.get_by_test_id("notification-bell").count() == 0
+    assert not unauthorized, unauthorized
+    context.close()
+
+
 def test_refused_location_and_outside_point_are_explained(world, browser, app_server):
     """No geolocation permission: a clear message and the map still works; a point outside every grid is refused
     by the server with a readable sentence."""

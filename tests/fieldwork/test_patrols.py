@@ -344,3 +344,21 @@ def test_a_leader_covering_for_a_partner_on_leave_may_patrol_the_partners_grid(w
     assert_problem(start(client, world, client_id="cover-2", started_at=after, grid_id=world.ids["G1b"]), 403)
     # The track is the covering leader's own: the absent leader of the grid does not see it.
     assert_problem(client.get(f"/api/v1/patrols/{r.json()['id']}", headers=world.headers("leader_g1b")), 404)
+
+
+def test_batches_appended_in_time_order_extend_the_stored_line_in_the_database(world, client):
+    """The phone's usual case: each batch after the last. The line grows in the database (one point, then the
+    start of the line, then short and long tails, a wild fix among them) and ends as the line through every good
+    point, in order, with the distance of the whole walk."""
+    p = started(client, world)
+    pts = walk(90, step=0.00003)
+    jump = point(999, 46, 28.1200)  # 2 km away a second after the tenth point (45 s), before the next (50 s)
+    # The last batch is longer than SQLite's nested appends (patrols._NESTED_POINTS).
+    batches = [pts[:1], pts[1:3], [*pts[3:10], jump], pts[10:90]]
+    for i, batch in enumerate(batches):
+        sent(client, world, p["id"], f"append-{i}", batch)
+    d = detail(client, world, p["id"])
+    assert [x["client_id"] for x in d["points"] if x["flagged"]] == ["pt-999"]
+    assert flat(d["track"]["coordinates"]) == pytest.approx(flat([[x["lon"], x["lat"]] for x in pts]))
+    assert d["distance_m"] == pytest.approx(length(pts), abs=1e-6)
+    assert d["point_count"] == len(d["points"])

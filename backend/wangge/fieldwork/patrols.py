@@ -35,7 +35,7 @@ from wangge.idempotency import IdempotencyKey
 from wangge.matters import intake
 from wangge.matters.models import Matter
 from wangge.matters.schemas import MatterCreate
-from wangge.models_common import as_utc, utcnow
+from wangge.models_common import as_utc, is_sqlite, utcnow
 from wangge.policy import TRACK_READERS, readable
 from wangge.workcalendar import SHANGHAI
 
@@ -66,10 +66,15 @@ async def get_readable(db: AsyncSession, subject: Subject, patrol_id: int) -> Pa
     return p
 
 
-async def get_own(db: AsyncSession, subject: Subject, patrol_id: int, *, lock: bool = False) -> Patrol:
+async def get_own(
+    db: AsyncSession, subject: Subject, patrol_id: int, *, lock: bool = False, track: bool = True
+) -> Patrol:
     """The caller's own patrol (only the owner adds to it); locked on PostgreSQL so that two batches of one patrol
-    are merged one after the other (SQLite has one writer at a time anyway)."""
+    are merged one after the other (SQLite has one writer at a time anyway). `track=False` leaves the line unread
+    (it grows with the patrol)."""
     stmt = select(Patrol).where(Patrol.id == patrol_id, Patrol.user_id == subject.user_id)
+    if not track:
+        stmt = stmt.options(defer(Patrol.track))
     if lock:
         stmt = stmt.with_for_update()
     p = (await db.execute(stmt)).scalar()
@@ -275,7 +280,7 @@ async def add_points(
 async def _add_points_once(
     db: AsyncSession, subject: Subject, patrol_id: int, data: Any, settings: Settings, digest: str
 ) -> tuple[dict[str, Any], bool]:
-    p = await get_own(db, subject, patrol_id, lock=True)
+    p = await get_own(db, subject, patrol_id, lock=True, track=False)
     principal, key = _principal(p.id), data.batch_id
     stored = await idempotency.replay(db, principal, key, digest)
     if stored is not None:
@@ -358,11 +363,12 @@ async def _append(db: AsyncSession, p: Patrol, data: Any, settings: Settings) ->
     ext = tracks.extend(_point(last_good) if last_good is not None else None, merged.new, settings.max_speed_mps)
     if ext.points:
         await db.execute(PatrolPoint.__table__.insert(), [_row(p, pt) for pt in ext.points])
-        line = list(geo.from_db(p.track).coords) if p.track is not None else []
-        if not line and last_good is not None:
-            line = [(last_good.lon, last_good.lat)]
-        line += ext.line_tail
-        p.track = geo.to_db(LineString(line)) if len(line) >= 2 else None
+        if ext.line_tail:
+            if (p.point_count or 0) - (p.flagged_count or 0) >= 2:  # a line is stored: the database extends it
+                await _extend_line(db, p.id, ext.line_tail)
+            else:  # fewer than two good points so far: the line starts now, from the last good one
+                line = ([(last_good.lon, last_good.lat)] if last_good is not None else []) + ext.line_tail
+                p.track = geo.to_db(LineString(line)) if len(line) >= 2 else None
         p.distance_m = (p.distance_m or 0.0) + ext.added_m
         p.point_count = (p.point_count or 0) + len(ext.points)
         p.flagged_count = (p.flagged_count or 0) + sum(1 for pt in ext.points if pt.flagged)
@@ -375,6 +381,35 @@ async def _append(db: AsyncSession, p: Patrol, data: Any, settings: Settings) ->
         "flagged": sorted(flagged),
         "patrol": _json_patrol(p),
     }
+
+
+# A batch of up to this many good points is appended with one nested AddPoint per point.
+_NESTED_POINTS = 64
+
+
+async def _extend_line(db: AsyncSession, patrol_id: int, tail: list[tuple[float, float]]) -> None:
+    """Append points to the stored line inside the database, without reading it into Python or sending it back
+    as text (GeoAlchemy2 binds a geometry as EWKT, 200 KB for a day's track): one AddPoint per point for a
+    phone's batch; a long batch is one ST_MakeLine on PostGIS, and rewritten from Python on SpatiaLite."""
+    sqlite = is_sqlite(db)
+    extended: Any
+    if len(tail) <= _NESTED_POINTS:
+        extended = Patrol.track
+        for lon, lat in tail:
+            if sqlite:
+                extended = func.AddPoint(extended, func.MakePoint(lon, lat, 4326))
+            else:
+                extended = func.ST_AddPoint(extended, func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326))
+    elif sqlite:
+        stored = (await db.execute(select(Patrol.track).where(Patrol.id == patrol_id))).scalar_one()
+        extended = geo.to_db(LineString([*geo.from_db(stored).coords, *tail]))
+    else:
+        coords = ", ".join(f"{lon!r} {lat!r}" for lon, lat in tail)
+        extended = func.ST_MakeLine(Patrol.track, func.ST_GeomFromText(f"LINESTRING({coords})", 4326))
+    await db.execute(
+        update(Patrol).where(Patrol.id == patrol_id).values(track=extended),
+        execution_options={"synchronize_session": False},
+    )
 
 
 async def _rebuild(db: AsyncSession, p: Patrol, data: Any, settings: Settings) -> dict[str, Any]:

@@ -558,6 +558,7 @@ async def _merge(s: Step) -> None:
     ):
         raise Invalid(
             "Merge into an open matter of the same community",
+            code="merge-target",
             errors=[{"loc": ["body", "into"], "msg": "not an open matter of this community", "type": "value_error"}],
         )
     m.status, m.merged_into_id, m.closed_at, m.outcome = Status.merged, target.id, s.now, "merged"

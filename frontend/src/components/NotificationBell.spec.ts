@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { defineComponent } from 'vue'
 import { i18n, setLocale } from '@/i18n'
+import { useAuthStore } from '@/stores/auth'
 import NotificationBell from './NotificationBell.vue'
 
 const Blank = defineComponent({ template: '<div />' })
@@ -12,7 +13,7 @@ function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 }
 
-async function mountBell(fetchMock: ReturnType<typeof vi.fn>) {
+async function mountBell(fetchMock: ReturnType<typeof vi.fn>, signedIn = true) {
   vi.stubGlobal('fetch', fetchMock)
   const router = createRouter({
     history: createMemoryHistory(),
@@ -22,8 +23,10 @@ async function mountBell(fetchMock: ReturnType<typeof vi.fn>) {
     ],
   })
   await router.push('/me')
-  setActivePinia(createPinia())
-  const wrapper = mount(NotificationBell, { global: { plugins: [router, createPinia(), i18n] }, attachTo: document.body })
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  useAuthStore(pinia).accessToken = signedIn ? 'access-token' : null
+  const wrapper = mount(NotificationBell, { global: { plugins: [router, pinia, i18n] }, attachTo: document.body })
   await flushPromises()
   return { wrapper, router }
 }
@@ -59,6 +62,13 @@ describe('NotificationBell', () => {
     await flushPromises()
     expect(fetchMock.mock.calls.some(([u, init]) => String(u) === '/api/v1/notifications/5/read' && init?.method === "POST")).toBe(true)
     expect(router.currentRoute.value.path).toBe('/matters/9')
+    wrapper.unmount()
+  })
+
+  it('asks nothing while nobody is signed in (a resident on a public page)', async () => {
+    const fetchMock = vi.fn(async () => json({ items: [], total: 0 }))
+    const { wrapper } = await mountBell(fetchMock, false)
+    expect(fetchMock).not.toHaveBeenCalled()
     wrapper.unmount()
   })
 })

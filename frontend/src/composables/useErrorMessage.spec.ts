@@ -51,12 +51,16 @@ describe('errorMessage', () => {
     expect(errorMessage(problemError(503, 'some-new-code', 'down'))).toBe('服务器出错,请稍后重试')
   })
 
-  it('keeps the server detail after a generic code and the fields after any code', () => {
+  it('keeps the server detail or fields after a generic code, and nothing after a code of its own', () => {
     expect(errorMessage(problemError(409, 'conflict', 'Grid code already used'))).toBe('与现有数据冲突: Grid code already used')
     const fields = problemError(422, 'validation-error', 'The request is not valid: phone', {
       errors: [{ loc: ['body', 'reporter_phone'], msg: 'String should match pattern', type: 'string_pattern_mismatch' }],
     })
     expect(errorMessage(fields)).toBe('提交的内容有误: reporter_phone: String should match pattern')
+    const photo = problemError(422, 'bad-photo', 'Not an image', {
+      errors: [{ loc: ['body', 'file'], msg: 'the file is not a JPEG, PNG or WebP image', type: 'value_error' }],
+    })
+    expect(errorMessage(photo)).toBe('照片无法识别，请换一张')
   })
 
   it('says the session is over for a bare 401, and wrong credentials on the login form', () => {

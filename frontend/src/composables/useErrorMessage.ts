@@ -5,9 +5,10 @@ import { i18n } from '@/i18n'
 
 export type ErrorContext = 'login' | 'default'
 
-// Codes that say only what kind of refusal it was: the server's detail (a grid code already taken, a polygon that
-// crosses itself) is what tells the user which, so it follows the translated word.
-const GENERIC_CODES = new Set(['bad-request', 'conflict', 'invalid'])
+// Codes that say only what kind of refusal it was: the server's detail or its field errors (a grid code already
+// taken, a polygon that crosses itself, a field out of range) tell the user which, so they follow the translated
+// word. Every other code has a message of its own that says it all.
+const GENERIC_CODES = new Set(['bad-request', 'conflict', 'invalid', 'validation-error'])
 
 /** The app's own message for a problem code, or null when it has none. */
 export function codeMessage(code: string | null | undefined): string | null {
@@ -20,9 +21,11 @@ export function codeMessage(code: string | null | undefined): string | null {
 function byCode(error: ApiError): string | null {
   const message = codeMessage(error.code)
   if (!message) return null
+  // A code of its own says all the user needs; only a generic one is followed by what the server found.
+  if (!GENERIC_CODES.has(error.code ?? '')) return message
   if (error.fieldErrors.length) return `${message}: ${describeFieldErrors(error.fieldErrors)}`
   const detail = error.problem?.detail
-  if (GENERIC_CODES.has(error.code ?? '') && typeof detail === 'string' && detail) return `${message}: ${detail}`
+  if (typeof detail === 'string' && detail) return `${message}: ${detail}`
   return message
 }
 

@@ -60,6 +60,7 @@ export default {
       'items-without-disposition': 'Some items have no disposition yet',
       'matter-not-resolved': 'The linked matter is not resolved yet',
       'meeting-closed': 'The meeting is closed',
+      'merge-target': 'Merge into another open matter of this community; check the number',
       'method-not-allowed': 'This operation is not supported',
       'not-adjacent': 'The two grids are not adjacent, so they cannot be A/B partners',
       'not-found': 'Not found',

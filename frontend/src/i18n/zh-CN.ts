@@ -60,6 +60,7 @@ export default {
       'items-without-disposition': '还有事项未填写处理结果',
       'matter-not-resolved': '关联的事项尚未办结',
       'meeting-closed': '会议已结束',
+      'merge-target': '合并目标须是本社区另一件未办结的事项，请核对编号',
       'method-not-allowed': '不支持此操作',
       'not-adjacent': '两个网格不相邻，不能结为A/B岗',
       'not-found': '请求的内容不存在',

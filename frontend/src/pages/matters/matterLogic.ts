@@ -172,6 +172,9 @@ export function validateStaffReport(input: StaffReportInput): string[] {
 /** The server's "not inside any grid" answer to a point, as an i18n key (else null). */
 export function placeErrorKey(error: unknown): string | null {
   if (!(error instanceof ApiError) || error.status !== 422) return null
+  // Inside a grid, but another's: the code's own message says so (errors.codes.outside-your-grids).
+  if (error.code === 'outside-your-grids') return null
+  if (error.code === 'outside-grid') return 'report.outsideGrid'
   const onPoint = error.fieldErrors.some(
     (e) => (e.loc ?? []).some((part) => part === 'lat' || part === 'lon') && /grid/i.test(e.msg),
   )
