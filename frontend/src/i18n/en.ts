@@ -554,6 +554,7 @@ export default {
     meetingOf: '{community} · meeting of {day}',
     chair: 'Chair',
     since: 'Items brought back since {at}',
+    sinceFirst: 'First meeting: every item brought back so far',
     itemCount: '{n} items',
     decidedCount: '{n} decided',
     locked: 'Locked ({at})',

@@ -554,6 +554,7 @@ export default {
     meetingOf: '{community} · {day} 研判会',
     chair: '主持',
     since: '议题自 {at} 起带回',
+    sinceFirst: '首次研判：议题为此前带回的全部事项',
     itemCount: '议题 {n} 项',
     decidedCount: '已决定 {n} 项',
     locked: '已锁定（{at}）',
