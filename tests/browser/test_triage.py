@@ -71,6 +71,9 @@ def test_triage_board_batch_close_and_lock(world, browser, app_server):
     expect(page).to_have_url(re.compile(r"/triage$"))
 
     page.get_by_test_id("triage-open").click()
+    # The community's first meeting takes everything brought back so far, and says so (no "since 2000-01-01").
+    expect(page.get_by_test_id("triage-page")).to_contain_text("首次研判")
+    expect(page.get_by_test_id("triage-page")).not_to_contain_text("2000-01-01")
     items = page.get_by_test_id("triage-item")
     for mid, _ in (first, second):
         expect(items.and_(page.locator(f'[data-matter-id="{mid}"]'))).to_have_attribute("data-decision", "")
