@@ -63,6 +63,16 @@ describe('errorMessage', () => {
     expect(errorMessage(photo)).toBe('照片无法识别，请换一张')
   })
 
+  it('says how long a refusal that lasts will last', () => {
+    expect(errorMessage(problemError(429, 'too-many-attempts', 'locked', { retry_after: 61 }), 'login')).toBe(
+      '尝试次数过多，请稍后再试（约 2 分钟后可再试）',
+    )
+    expect(errorMessage(problemError(429, 'too-many-requests', 'slow down', { retry_after: 5 }))).toBe(
+      '操作过于频繁，请稍后再试（约 1 分钟后可再试）',
+    )
+    expect(errorMessage(problemError(429, 'too-many-attempts', 'locked'))).toBe('尝试次数过多，请稍后再试')
+  })
+
   it('says the session is over for a bare 401, and wrong credentials on the login form', () => {
     expect(errorMessage(problemError(401, 'unauthorized', 'Not authenticated'))).toBe('登录已过期,请重新登录')
     expect(errorMessage(problemError(401, 'invalid-credentials', 'Wrong username or password'), 'login')).toBe('用户名或密码错误')

@@ -21,6 +21,11 @@ export function codeMessage(code: string | null | undefined): string | null {
 function byCode(error: ApiError): string | null {
   const message = codeMessage(error.code)
   if (!message) return null
+  // A refusal that lasts (a locked sign-in, a rate limit) says how long: the problem carries `retry_after`.
+  const wait = Number(error.problem?.retry_after)
+  if (error.status === 429 && Number.isFinite(wait) && wait > 0) {
+    return i18n.global.t('errors.retryIn', { message, minutes: Math.max(1, Math.ceil(wait / 60)) })
+  }
   // A code of its own says all the user needs; only a generic one is followed by what the server found.
   if (!GENERIC_CODES.has(error.code ?? '')) return message
   if (error.fieldErrors.length) return `${message}: ${describeFieldErrors(error.fieldErrors)}`

@@ -35,6 +35,7 @@ export default {
     validation: 'Some fields are not valid',
     server: 'Server error, please try again later',
     unknown: 'Something went wrong',
+    retryIn: '{message} (again in about {minutes} min)',
     // One message per problem `code` the backend sends (RFC 9457 problem details); keep the keys sorted.
     // tests/ops/test_error_codes.py fails when a code the backend can send has no message here.
     codes: {
