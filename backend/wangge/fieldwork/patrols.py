@@ -305,6 +305,10 @@ async def _add_points_once(
     return answer, False
 
 
+def _incoming(data: Any) -> list[tracks.Point]:
+    return [tracks.Point(pt.client_id, pt.recorded_at, pt.lat, pt.lon, pt.accuracy_m) for pt in data.points]
+
+
 def _point(r: Any) -> tracks.Point:
     return tracks.Point(r.client_id, as_utc(r.recorded_at), r.lat, r.lon, r.accuracy_m, r.flagged, r.flag_reason)
 
@@ -338,7 +342,7 @@ async def _append(db: AsyncSession, p: Patrol, data: Any, settings: Settings) ->
     with the track: the stored points the batch repeats, the last stored point and the last good one are read,
     the new points flagged and measured from there, and the counts, length and line extended. None when the
     batch reaches back before the last stored point."""
-    incoming = [tracks.Point(pt.client_id, pt.recorded_at, pt.lat, pt.lon, pt.accuracy_m) for pt in data.points]
+    incoming = _incoming(data)
     sent = {pt.client_id for pt in incoming}
     stored_flags = dict(
         (
@@ -415,26 +419,10 @@ async def _extend_line(db: AsyncSession, patrol_id: int, tail: list[tuple[float,
 async def _rebuild(db: AsyncSession, p: Patrol, data: Any, settings: Settings) -> dict[str, Any]:
     """Merge a late batch into the stored points and work the whole track out again (flags may change on both
     sides of the points put in between)."""
-    rows = (
-        await db.execute(
-            select(
-                PatrolPoint.id,
-                PatrolPoint.client_id,
-                PatrolPoint.recorded_at,
-                PatrolPoint.lat,
-                PatrolPoint.lon,
-                PatrolPoint.accuracy_m,
-                PatrolPoint.flagged,
-                PatrolPoint.flag_reason,
-            ).where(PatrolPoint.patrol_id == p.id)
-        )
-    ).all()
+    rows = (await db.execute(select(PatrolPoint.id, *_POINT_COLUMNS).where(PatrolPoint.patrol_id == p.id))).all()
     ids = {r.client_id: r.id for r in rows}
-    existing = [
-        tracks.Point(r.client_id, as_utc(r.recorded_at), r.lat, r.lon, r.accuracy_m, r.flagged, r.flag_reason)
-        for r in rows
-    ]
-    incoming = [tracks.Point(pt.client_id, pt.recorded_at, pt.lat, pt.lon, pt.accuracy_m) for pt in data.points]
+    existing = [_point(r) for r in rows]
+    incoming = _incoming(data)
     merged, track = tracks.build(existing, incoming, settings.max_speed_mps)
 
     before = {pt.client_id: (pt.flagged, pt.flag_reason) for pt in existing}
@@ -442,18 +430,7 @@ async def _rebuild(db: AsyncSession, p: Patrol, data: Any, settings: Settings) -
     inserts, changes = [], []
     for pt in track.points:
         if pt.client_id in new_ids:
-            inserts.append(
-                {
-                    "patrol_id": p.id,
-                    "client_id": pt.client_id,
-                    "recorded_at": pt.recorded_at,
-                    "lat": pt.lat,
-                    "lon": pt.lon,
-                    "accuracy_m": pt.accuracy_m,
-                    "flagged": pt.flagged,
-                    "flag_reason": pt.flag_reason,
-                }
-            )
+            inserts.append(_row(p, pt))
         elif before[pt.client_id] != (pt.flagged, pt.flag_reason):
             # A late batch put points in between: a neighbour's flag can change either way.
             changes.append({"id": ids[pt.client_id], "flagged": pt.flagged, "flag_reason": pt.flag_reason})
