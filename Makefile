@@ -82,18 +82,22 @@ serve:
 	$(VENV)/bin/wangge serve
 
 # --- tests ------------------------------------------------------------------------------------------------------
+# pytest-xdist: one worker per core (at most 4); each starts its own uvicorn servers and PostgreSQL cluster, so the
+# tests share nothing across workers. TEST_WORKERS=0 runs in one process (e.g. to debug with -x or pdb).
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4
 test: deps-test build api-types-check
 	cd frontend && npm test --silent
-	$(PY) -m pytest
+	$(PYTEST)
 
 test-python: deps-test build
-	$(PY) -m pytest
+	$(PYTEST)
 
 test-api: deps-test $(VENV)/.installed
-	$(PY) -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 test-browser: deps-test build
-	$(PY) -m pytest -m browser
+	$(PYTEST) -m browser
 
 test-frontend: deps
 	cd frontend && npm test --silent
