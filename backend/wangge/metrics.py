@@ -3,11 +3,14 @@ as the worker sees it — events waiting, the age of the oldest one, how late th
 
 Each app has its own registry (tests build many apps in one process). With several web workers set
 PROMETHEUS_MULTIPROC_DIR to an empty folder shared by them (README): every scrape then adds up all workers.
+A scrape answers even when the database does not: the request metrics are what an operator needs then, and
+`wangge_database_up 0` says why the outbox gauges are missing (a 500 or 503 would lose both).
 Nothing here carries personal data: routes are their templates (`/api/v1/matters/{matter_id}`), never the ids.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +26,7 @@ from wangge.notify.models import OutboxEvent
 from wangge.notify.worker import GIVEN_UP_AT
 
 PATH = "/metrics"
+log = logging.getLogger(__name__)
 
 
 class OutboxCollector:
@@ -34,6 +38,7 @@ class OutboxCollector:
         "wangge_outbox_oldest_pending_seconds": "Age of the oldest event not delivered yet (0 when none)",
         "wangge_worker_lag_seconds": "How long the oldest event already due has waited for the worker (0 when none)",
         "wangge_outbox_given_up_events": "Events the worker gave up on after its retries",
+        "wangge_database_up": "1 when the database answered this scrape, 0 when it did not (no outbox figures then)",
     }
 
     def __init__(self) -> None:
@@ -58,7 +63,11 @@ def install(app: FastAPI) -> None:
 
     @app.get(PATH, include_in_schema=False)
     async def metrics(request: Request) -> Response:
-        outbox.values = await _measure_outbox(request.app.state.db)
+        try:
+            outbox.values = await _measure_outbox(request.app.state.db) | {"wangge_database_up": 1.0}
+        except Exception as exc:  # noqa: BLE001 - any failure: the scrape still reports the requests
+            log.warning("metrics: the database did not answer", extra={"error": type(exc).__name__})
+            outbox.values = {"wangge_database_up": 0.0}
         body = generate_latest(_scraped(registry)) + generate_latest(outbox_registry)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 

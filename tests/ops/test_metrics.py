@@ -7,6 +7,8 @@ import re
 import uuid
 from datetime import timedelta
 
+import httpx
+
 from wangge.models_common import utcnow
 from wangge.notify.models import OutboxEvent
 from wangge.notify.worker import GIVEN_UP_AT
@@ -68,3 +70,22 @@ def test_the_outbox_backlog_its_oldest_event_and_the_worker_lag(world, client, l
     assert 290 <= _value(text, "wangge_outbox_oldest_pending_seconds") <= 400
     assert 110 <= _value(text, "wangge_worker_lag_seconds") <= 200
     assert _value(text, "wangge_outbox_given_up_events") == 1
+
+
+def test_a_scrape_answers_when_the_database_does_not(live, request, tmp_path, client):
+    """The request metrics still come; the outbox gauges do not, and wangge_database_up says why."""
+    from conftest import make_settings, new_database
+    from support.server import LiveServer
+
+    assert _value(client.get("/metrics").text, "wangge_database_up") == 1
+    url = new_database(live.engine_name, "wangge_no_tables", tmp_path, request)  # no migrations: every query fails
+    server = LiveServer(make_settings(url)).start()
+    try:
+        assert httpx.get(server.base_url + "/openapi.json").status_code == 200
+        r = httpx.get(server.base_url + "/metrics")
+        assert r.status_code == 200, r.text
+        assert _value(r.text, "wangge_database_up") == 0
+        assert "wangge_outbox_pending_events" not in r.text
+        assert _value(r.text, "wangge_http_requests_total", 'handler="/openapi.json",method="GET",status="200"') == 1
+    finally:
+        server.stop()
