@@ -7,6 +7,7 @@ import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { VitePWA } from 'vite-plugin-pwa'
 import { navigateFallbackDenylist } from './src/pwa.ts'
+import { vantStyles } from './build-plugins/vant-styles.ts'
 
 // The backend (FastAPI, uvicorn) listens here during development.
 const backend = 'http://127.0.0.1:8000'
@@ -55,6 +56,7 @@ export default defineConfig({
     vantFontWithoutCdn,
     apiDocsAssets,
     vue(),
+    vantStyles(modules),
     VitePWA({
       strategies: 'generateSW',
       registerType: 'autoUpdate',
@@ -103,10 +105,13 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 800,
+    // Leaflet's stylesheet names images (the layer switcher's, the default marker's) that our maps never show:
+    // left as files, they are fetched only if shown; inlined, every map screen would carry them.
+    assetsInlineLimit: (file) => (file.includes('/node_modules/leaflet/') ? false : undefined),
   },
   test: {
     environment: 'jsdom',
-    include: ['src/**/*.spec.ts'],
+    include: ['src/**/*.spec.ts', 'build-plugins/**/*.spec.ts'],
     // One jsdom per worker, not per file; src/test-setup.ts resets what tests share.
     isolate: false,
     setupFiles: ['src/test-setup.ts'],

@@ -1,10 +1,12 @@
 // Entry point: i18n, Pinia, router, and the link between the API client and the session.
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import 'vant/lib/index.css'
+// Vant's base (its CSS variables) comes first, so that ours override it; each component's own styles come with the
+// module that imports it (build-plugins/vant-styles.ts).
+import 'vant/es/style/base.css'
 import './styles/base.css'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { i18n, startLocale } from './i18n'
 import { createAppRouter } from './router'
 import { useAuthStore } from './stores/auth'
 import { connectApiToSession } from './stores/session'
@@ -23,4 +25,5 @@ connectApiToSession(useAuthStore(pinia), () => {
   }
 })
 
-app.mount('#app')
+// The stored language first (English is fetched when it was chosen), then the first screen in it.
+startLocale().finally(() => app.mount('#app'))

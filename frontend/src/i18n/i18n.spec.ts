@@ -97,11 +97,11 @@ describe('matter words', () => {
 })
 
 describe('locale switch', () => {
-  it('defaults to zh-CN and persists the choice and <html lang>', () => {
+  it('defaults to zh-CN and persists the choice and <html lang>', async () => {
     expect(i18n.global.locale.value).toBe('zh-CN')
     expect(i18n.global.t('nav.map')).toBe('地图')
 
-    expect(toggleLocale()).toBe('en')
+    expect(await toggleLocale()).toBe('en')
     expect(localStorage.getItem(LOCALE_STORAGE_KEY)).toBe('en')
     expect(document.documentElement.lang).toBe('en')
     expect(i18n.global.t('nav.map')).toBe('Map')

@@ -1,11 +1,11 @@
 // vue-i18n set-up: zh-CN by default, English on request; the choice is kept in localStorage
-// and mirrored to <html lang> and to Vant's own component texts.
+// and mirrored to <html lang> and to Vant's own component texts. Chinese is part of the first screen; English (and
+// Vant's English texts) is a separate chunk fetched when someone switches to it (loadLocale), so the phones of the
+// many who never do don't download it.
 import { createI18n } from 'vue-i18n'
 import { Locale as VantLocale } from 'vant'
-import vantEnUS from 'vant/es/locale/lang/en-US'
 import vantZhCN from 'vant/es/locale/lang/zh-CN'
 import zhCN from './zh-CN'
-import en from './en'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type AppLocale = (typeof LOCALES)[number]
@@ -14,7 +14,15 @@ export const LOCALE_STORAGE_KEY = 'wangge.locale'
 
 export type MessageSchema = typeof zhCN
 
-export const messages: Record<AppLocale, MessageSchema> = { 'zh-CN': zhCN, en }
+type VantMessages = typeof vantZhCN
+const vantMessages: Partial<Record<AppLocale, VantMessages>> = { 'zh-CN': vantZhCN }
+const LOADERS: Record<AppLocale, () => Promise<[MessageSchema, VantMessages]>> = {
+  'zh-CN': async () => [zhCN, vantZhCN],
+  en: async () => {
+    const [own, vant] = await Promise.all([import('./en'), import('vant/es/locale/lang/en-US')])
+    return [own.default, vant.default]
+  },
+}
 
 function isAppLocale(value: unknown): value is AppLocale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
@@ -32,15 +40,22 @@ export function storedLocale(): AppLocale {
 
 export const i18n = createI18n({
   legacy: false,
-  locale: storedLocale(),
+  locale: DEFAULT_LOCALE, // startLocale() switches to the stored choice
   fallbackLocale: DEFAULT_LOCALE,
-  messages,
+  messages: { 'zh-CN': zhCN } as Record<AppLocale, MessageSchema>,
 })
+
+/** Fetches a language's messages once; afterwards setLocale can switch to it. */
+export async function loadLocale(locale: AppLocale): Promise<void> {
+  if (vantMessages[locale]) return
+  const [own, vant] = await LOADERS[locale]()
+  i18n.global.setLocaleMessage(locale, own)
+  vantMessages[locale] = vant
+}
 
 function applyToDocument(locale: AppLocale) {
   document.documentElement.lang = locale
-  if (locale === 'en') VantLocale.use('en-US', vantEnUS)
-  else VantLocale.use('zh-CN', vantZhCN)
+  VantLocale.use(locale === 'en' ? 'en-US' : 'zh-CN', vantMessages[locale] ?? vantZhCN)
 }
 
 export function currentLocale(): AppLocale {
@@ -48,7 +63,9 @@ export function currentLocale(): AppLocale {
   return isAppLocale(value) ? value : DEFAULT_LOCALE
 }
 
+/** Switches to a language already loaded (loadLocale); switchLocale loads it first. */
 export function setLocale(locale: AppLocale) {
+  if (!vantMessages[locale]) throw new Error(`the ${locale} messages are not loaded: use switchLocale`)
   i18n.global.locale.value = locale
   try {
     localStorage.setItem(LOCALE_STORAGE_KEY, locale)
@@ -58,10 +75,24 @@ export function setLocale(locale: AppLocale) {
   applyToDocument(locale)
 }
 
-export function toggleLocale(): AppLocale {
-  const next: AppLocale = currentLocale() === 'zh-CN' ? 'en' : 'zh-CN'
-  setLocale(next)
-  return next
+export async function switchLocale(locale: AppLocale): Promise<AppLocale> {
+  await loadLocale(locale)
+  setLocale(locale)
+  return locale
 }
 
-applyToDocument(currentLocale())
+export function toggleLocale(): Promise<AppLocale> {
+  return switchLocale(currentLocale() === 'zh-CN' ? 'en' : 'zh-CN')
+}
+
+/** At start: the stored language, loaded before the app mounts (Chinese unless someone chose English). */
+export async function startLocale(): Promise<void> {
+  const locale = storedLocale()
+  try {
+    await switchLocale(locale)
+  } catch {
+    setLocale(DEFAULT_LOCALE) // the English chunk could not be fetched (offline, first visit): Chinese it is
+  }
+}
+
+applyToDocument(DEFAULT_LOCALE)

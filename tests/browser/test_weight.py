@@ -1,0 +1,80 @@
+"""What the first screen weighs: a resident opening /report and a signed-in grid leader opening /map, each in a
+fresh browser (empty cache, no service worker), must not fetch more than 200 KB of the app's own files, gzipped
+as a server sends them (level 6). Phones on a weak network pay for every byte before the first screen shows.
+
+Counted: the document, scripts, stylesheets, fonts and images the page fetches from our origin; not the API's
+answers (their size is the data's) and not the map tiles (another host)."""
+
+from __future__ import annotations
+
+import gzip
+from urllib.parse import urlparse
+
+from playwright.sync_api import Browser, Page, expect
+
+from browser.conftest import PHONE
+from browser.test_app import login
+
+LIMIT = 200_000  # bytes, gzipped
+COUNTED = {"document", "script", "stylesheet", "font", "image", "manifest"}
+ALREADY_COMPRESSED = (".png", ".jpg", ".jpeg", ".webp", ".woff2")
+
+
+def _fresh_page(browser: Browser, storage_state=None) -> Page:
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        service_workers="block",
+        storage_state=storage_state,
+    )
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+def _weigh(page: Page, base_url: str, path: str, ready) -> dict[str, int]:
+    """Open `path`, wait until `ready(page)` holds and the network is idle; the gzipped size of each file fetched."""
+    origin = urlparse(base_url).netloc
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(base_url + path)
+    ready(page)
+    page.wait_for_load_state("networkidle")
+    sizes: dict[str, int] = {}
+    for response in responses:
+        url = urlparse(response.url)
+        if url.netloc != origin or url.path.startswith("/api/") or response.request.resource_type not in COUNTED:
+            continue
+        body = response.body()
+        sizes[url.path] = len(body) if url.path.endswith(ALREADY_COMPRESSED) else len(gzip.compress(body, 6))
+    return sizes
+
+
+def _report(sizes: dict[str, int]) -> str:
+    lines = [f"{size:>8,}  {path}" for path, size in sorted(sizes.items(), key=lambda kv: -kv[1])]
+    return "\n".join(lines + [f"{sum(sizes.values()):>8,}  in all"])
+
+
+def test_a_residents_report_page_weighs_at_most_200_kb(world, browser, app_server):
+    page = _fresh_page(browser)
+    map_shown = lambda p: expect(p.get_by_test_id("report-map")).to_be_visible()  # noqa: E731
+    sizes = _weigh(page, app_server.base_url, "/report", map_shown)
+    assert any(path.endswith(".js") for path in sizes) and any(path.endswith(".css") for path in sizes), sizes
+    print(_report(sizes))
+    assert sum(sizes.values()) <= LIMIT, _report(sizes)
+    page.context.close()
+
+
+def test_a_grid_leaders_map_weighs_at_most_200_kb(world, browser, app_server):
+    signing_in = _fresh_page(browser)
+    login(signing_in, app_server.base_url, "grid_leader")
+    state = signing_in.context.storage_state()
+    signing_in.context.close()
+
+    page = _fresh_page(browser, storage_state=state)  # signed in, nothing cached: the leader reopening the app
+    sizes = _weigh(page, app_server.base_url, "/map", lambda p: expect(p.locator("path.grid-polygon")).to_have_count(1))
+    assert any("leaflet" in path for path in sizes), sizes  # the map's own library is part of this screen
+    print(_report(sizes))
+    assert sum(sizes.values()) <= LIMIT, _report(sizes)
+    page.context.close()
