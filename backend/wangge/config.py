@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-development-only"  # noqa: S105 - the guard below refuses it outside development
@@ -22,6 +22,14 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     cors_origins: list[str] = Field(default_factory=list)
     upload_dir: Path = PROJECT_ROOT / "var" / "uploads"
+    # Photos go to S3-compatible object storage when a bucket is named (several web servers then share them), else
+    # to upload_dir. An empty endpoint means AWS; empty keys mean boto3's own chain (environment, instance role).
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_prefix: str = "photos/"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr | None = None
     tile_url: str = ""
     tile_attribution: str = ""
     map_center: tuple[float, float] = (28.1105, 113.0215)

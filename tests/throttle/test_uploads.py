@@ -20,8 +20,8 @@ from wangge.notify.worker import OutboxWorker
 from wangge.station.models import Hazard
 
 
-def rounds(live) -> dict[str, int]:
-    settings = make_settings(live.settings.database_url)
+def rounds(live, **overrides) -> dict[str, int]:
+    settings = make_settings(live.settings.database_url, **overrides)
 
     async def main() -> dict[str, int]:
         db = Database(settings.database_url)
@@ -43,7 +43,7 @@ def upload(client, headers=None) -> dict:
 
 
 def test_unattached_uploads_are_removed_after_a_day_with_their_files(world, client, live):
-    upload_dir = live.settings.upload_dir
+    store = storage.store_for(live.settings)
     public_unused = upload(client)
     staff_unused = upload(client, world.headers("grid_leader"))
     attached = upload(client)
@@ -68,14 +68,14 @@ def test_unattached_uploads_are_removed_after_a_day_with_their_files(world, clie
         )
         s.commit()
     for p in (public_unused, staff_unused, attached, on_hazard, fresh):
-        assert storage.find(upload_dir, p["token"], "public") is not None
+        assert store.find(p["token"], "public") is not None
     done = rounds(live)
     assert done["uploads_removed"] == 2
     with live.session() as s:
         left = set(s.execute(select(Photo.token)).scalars())
     assert left == {attached["token"], on_hazard["token"], fresh["token"]}
     for gone in (public_unused, staff_unused):
-        assert not storage.folder(upload_dir, gone["token"]).exists()
+        assert not store.folder(gone["token"]).exists()
     for kept in (attached, on_hazard, fresh):
-        assert storage.find(upload_dir, kept["token"], "public") is not None
+        assert store.find(kept["token"], "public") is not None
     assert rounds(live).get("uploads_removed", 0) == 0

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -381,7 +381,7 @@ async def _store_photo(request: Request, db: Any, file: UploadFile, uploaded_by:
     try:
         info = images.inspect(data, max_bytes=settings.max_photo_bytes)
         token = storage.new_token()
-        await asyncio.to_thread(storage.save, settings.upload_dir, token, data, info)
+        await asyncio.to_thread(storage.store_for(settings).save, token, data, info)
     except images.ImageError as exc:
         raise Invalid(
             str(exc), code="bad-photo", errors=[{"loc": ["body", "file"], "msg": str(exc), "type": "value_error"}]
@@ -423,10 +423,14 @@ async def upload_photo(
 @router.get("/photos/{token}/{variant}", tags=["Photos"], response_class=FileResponse)
 async def get_photo(request: Request, db: SessionDep, token: str, variant: Literal["public", "thumb"]) -> Any:
     """The public copy (metadata stripped) or the thumbnail of a photo."""
-    found = storage.find(request.app.state.settings.upload_dir, token, variant) if len(token) < 60 else None
+    store = storage.store_for(request.app.state.settings)
+    found = await asyncio.to_thread(store.find, token, variant) if len(token) < 60 else None
     if found is None:
         raise NotFound("No such photo")
-    return FileResponse(found[0], media_type=found[1], headers={"Cache-Control": "private, max-age=86400"})
+    headers = {"Cache-Control": "private, max-age=86400"}
+    if found.path is not None:
+        return FileResponse(found.path, media_type=found.mime, headers=headers)
+    return Response(found.body, media_type=found.mime, headers=headers)
 
 
 # --- the resident's pages --------------------------------------------------------------------------------------

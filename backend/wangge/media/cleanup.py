@@ -5,9 +5,7 @@ uploads of several megabytes each would otherwise be kept forever."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,11 +16,6 @@ from wangge.media import storage
 from wangge.station.models import Hazard
 
 BATCH = 500
-
-
-def _remove_files(upload_dir: Path, tokens: list[str]) -> None:
-    for token in tokens:
-        shutil.rmtree(storage.folder(upload_dir, token), ignore_errors=True)
 
 
 async def purge_unattached(db: AsyncSession, settings: Settings, *, now: datetime) -> int:
@@ -56,5 +49,5 @@ async def purge_unattached(db: AsyncSession, settings: Settings, *, now: datetim
         ).scalars()
     )
     await db.commit()
-    await asyncio.to_thread(_remove_files, settings.upload_dir, tokens)
+    await asyncio.to_thread(storage.store_for(settings).remove, tokens)
     return len(tokens)
