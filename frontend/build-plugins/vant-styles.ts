@@ -52,13 +52,24 @@ export function styleImports(code: string): string[] {
   return folders.map((folder) => `vant/es/${folder}/style/index.mjs`)
 }
 
+/** Our own TypeScript modules and the script of our single-file components: in a build, plugin-vue hands a
+ * component's <script> on as its own module (`X.vue?vue&type=script&setup=true&lang.ts`), and that is where its
+ * imports are; the `.vue` module itself only imports that. Styles, templates and node_modules are not ours. */
+export function isOurScript(id: string): boolean {
+  if (id.includes('/node_modules/') || id.startsWith('\0')) return false
+  const [path, query = ''] = id.split('?', 2)
+  if (path.endsWith('.ts')) return query === ''
+  if (path.endsWith('.vue')) return query === '' || /(^|&)type=script(&|$)/.test(query)
+  return false
+}
+
 export function vantStyles(modules: string): Plugin {
   return {
     name: 'wangge:vant-styles',
     // Not under vitest: it loads vant from node_modules as it is, and Node cannot import a stylesheet.
     apply: (_config, env) => env.mode !== 'test',
     transform(code, id) {
-      if (id.includes('/node_modules/') || id.includes('?') || !/\.(vue|ts)$/.test(id)) return null
+      if (!isOurScript(id)) return null
       const imports = styleImports(code)
       if (imports.length === 0) return null
       for (const path of imports) {

@@ -1,6 +1,8 @@
-"""What the first screen weighs: a resident opening /report and a signed-in grid leader opening /map, each in a
-fresh browser (empty cache, no service worker), must not fetch more than 200 KB of the app's own files, gzipped
-as a server sends them (level 6). Phones on a weak network pay for every byte before the first screen shows.
+"""What the first screen weighs, and that it is styled (Vant's styles come with each screen, so a screen that
+forgets them would weigh less and look broken): a resident opening /report and a signed-in grid leader opening
+/map, each in a fresh browser (empty cache, no service worker), must not fetch more than 200 KB of the app's own
+files, gzipped as a server sends them (level 6). Phones on a weak network pay for every byte before the first
+screen shows.
 
 Counted: the document, scripts, stylesheets, fonts and images the page fetches from our origin; not the API's
 answers (their size is the data's) and not the map tiles (another host)."""
@@ -51,6 +53,19 @@ def _weigh(page: Page, base_url: str, path: str, ready) -> dict[str, int]:
     return sizes
 
 
+PRIMARY = "rgb(22, 119, 255)"  # --wg-primary, #1677ff
+
+
+def _style(locator, prop: str) -> str:
+    return locator.evaluate("(el, prop) => getComputedStyle(el)[prop]", prop)
+
+
+def _assert_styled_icons(page: Page) -> None:
+    icon = page.locator(".van-icon").first
+    assert "vant-icon" in _style(icon, "fontFamily")
+    assert page.evaluate("document.fonts.check('16px vant-icon')")
+
+
 def _report(sizes: dict[str, int]) -> str:
     lines = [f"{size:>8,}  {path}" for path, size in sorted(sizes.items(), key=lambda kv: -kv[1])]
     return "\n".join(lines + [f"{sum(sizes.values()):>8,}  in all"])
@@ -60,6 +75,14 @@ def test_a_residents_report_page_weighs_at_most_200_kb(world, browser, app_serve
     page = _fresh_page(browser)
     map_shown = lambda p: expect(p.get_by_test_id("report-map")).to_be_visible()  # noqa: E731
     sizes = _weigh(page, app_server.base_url, "/report", map_shown)
+    submit = page.get_by_test_id("report-submit")
+    assert _style(submit, "backgroundColor") == PRIMARY and _style(submit, "borderRadius") != "0px"
+    assert (
+        "van-field" in (page.get_by_test_id("report-description").get_attribute("class") or "")
+        or page.locator(".van-field").count() > 0
+    )
+    assert _style(page.locator(".van-cell").first, "display") == "flex"
+    _assert_styled_icons(page)
     assert any(path.endswith(".js") for path in sizes) and any(path.endswith(".css") for path in sizes), sizes
     print(_report(sizes))
     assert sum(sizes.values()) <= LIMIT, _report(sizes)
@@ -74,6 +97,10 @@ def test_a_grid_leaders_map_weighs_at_most_200_kb(world, browser, app_server):
 
     page = _fresh_page(browser, storage_state=state)  # signed in, nothing cached: the leader reopening the app
     sizes = _weigh(page, app_server.base_url, "/map", lambda p: expect(p.locator("path.grid-polygon")).to_have_count(1))
+    tabbar = page.locator(".van-tabbar")
+    assert _style(tabbar, "display") == "flex" and tabbar.bounding_box()["height"] <= 60
+    assert _style(page.locator(".van-tabbar-item--active").first, "color") == PRIMARY
+    _assert_styled_icons(page)
     assert any("leaflet" in path for path in sizes), sizes  # the map's own library is part of this screen
     print(_report(sizes))
     assert sum(sizes.values()) <= LIMIT, _report(sizes)
