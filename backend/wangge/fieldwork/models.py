@@ -136,7 +136,8 @@ class PatrolPoint(Base):
     __tablename__ = "patrol_points"
     __table_args__ = (
         UniqueConstraint("patrol_id", "client_id", name="uq_patrol_points_patrol_client"),
-        Index("ix_patrol_points_patrol_time", "patrol_id", "recorded_at"),
+        # The last point of a patrol (ORDER BY recorded_at DESC, client_id DESC LIMIT 1) in one index probe.
+        Index("ix_patrol_points_patrol_time_client", "patrol_id", "recorded_at", "client_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -387,29 +387,30 @@ async def _append(db: AsyncSession, p: Patrol, data: Any, settings: Settings) ->
     }
 
 
-# A batch of up to this many good points is appended with one nested AddPoint per point.
+# On SpatiaLite a batch of up to this many good points is appended with one nested AddPoint per point.
 _NESTED_POINTS = 64
 
 
 async def _extend_line(db: AsyncSession, patrol_id: int, tail: list[tuple[float, float]]) -> None:
     """Append points to the stored line inside the database, without reading it into Python or sending it back
-    as text (GeoAlchemy2 binds a geometry as EWKT, 200 KB for a day's track): one AddPoint per point for a
-    phone's batch; a long batch is one ST_MakeLine on PostGIS, and rewritten from Python on SpatiaLite."""
+    as text (GeoAlchemy2 binds a geometry as EWKT, 200 KB for a day's track). PostGIS: one ST_MakeLine of the
+    line and the batch's (ST_AddPoint per point copies the line once per point), onto a column stored
+    uncompressed (migration 0007). SpatiaLite: one AddPoint per point for a phone's batch; a long batch is
+    rewritten from Python."""
     sqlite = is_sqlite(db)
     extended: Any
-    if len(tail) <= _NESTED_POINTS:
-        extended = Patrol.track
-        for lon, lat in tail:
-            if sqlite:
-                extended = func.AddPoint(extended, func.MakePoint(lon, lat, 4326))
-            else:
-                extended = func.ST_AddPoint(extended, func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326))
-    elif sqlite:
-        stored = (await db.execute(select(Patrol.track).where(Patrol.id == patrol_id))).scalar_one()
-        extended = geo.to_db(LineString([*geo.from_db(stored).coords, *tail]))
-    else:
+    if not sqlite:
         coords = ", ".join(f"{lon!r} {lat!r}" for lon, lat in tail)
         extended = func.ST_MakeLine(Patrol.track, func.ST_GeomFromText(f"LINESTRING({coords})", 4326))
+        if len(tail) == 1:
+            extended = func.ST_AddPoint(Patrol.track, func.ST_SetSRID(func.ST_MakePoint(*tail[0]), 4326))
+    elif len(tail) <= _NESTED_POINTS:
+        extended = Patrol.track
+        for lon, lat in tail:
+            extended = func.AddPoint(extended, func.MakePoint(lon, lat, 4326))
+    else:
+        stored = (await db.execute(select(Patrol.track).where(Patrol.id == patrol_id))).scalar_one()
+        extended = geo.to_db(LineString([*geo.from_db(stored).coords, *tail]))
     await db.execute(
         update(Patrol).where(Patrol.id == patrol_id).values(track=extended),
         execution_options={"synchronize_session": False},
