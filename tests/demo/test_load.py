@@ -74,7 +74,7 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
 
     server = LiveServer(make_settings(url)).start()
     try:
-        with httpx.Client(base_url=server.base_url) as client:
+        with httpx.Client(base_url=server.base_url, timeout=30) as client:  # the demo's full-cost argon2 hash
             token = client.post("/api/v1/auth/token", data={"username": "chief", "password": DEMO_PASSWORD})
             assert token.status_code == 200, token.text
             headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
