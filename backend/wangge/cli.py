@@ -31,6 +31,41 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from wangge import generate
+    from wangge.accounts.security import Passwords
+    from wangge.database import create_sync_db_engine
+    from wangge.models_common import utcnow
+
+    settings = get_settings()
+    for name in ("grids", "matters", "patrols"):
+        if getattr(args, name) < 0 or (name == "grids" and args.grids < 1):
+            print(f"--{name} must be at least {1 if name == 'grids' else 0}", file=sys.stderr)
+            return 2
+    plan = generate.Plan(
+        grids=args.grids,
+        matters=args.matters,
+        patrols=args.patrols,
+        seed=args.seed,
+        password_hash=Passwords(settings).hash(args.password),
+        now=utcnow(),
+    )
+    engine = create_sync_db_engine(settings.database_url, spatialite_library=settings.spatialite_library)
+    try:
+        timings = generate.generate(engine, plan)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(
+        f"Generated {plan.districts} districts, {plan.streets} streets, {plan.communities} communities, "
+        f"{plan.grids} grids, {plan.matters} matters and {plan.patrols} patrols in {sum(timings.values()):.0f} s. "
+        "Accounts: gen-admin, street<id>, chief<id>, dept<id>, leader<id> (the password given)."
+    )
+    return 0
+
+
 def cmd_seed_demo(args: argparse.Namespace) -> int:
     from wangge.accounts.security import Passwords
     from wangge.demo import load
@@ -307,6 +342,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help="confirm that everything in the database is replaced")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser(
+        "generate", help="fill an empty database with a city's grids, accounts, matters and patrols (benchmarks)"
+    )
+    p.add_argument("--grids", type=int, default=100_000)
+    p.add_argument("--matters", type=int, default=10_000_000)
+    p.add_argument("--patrols", type=int, default=100_000, help="one per grid and day, the most recent days first")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--password", default="wangge2026", help="the password of every generated account")
+    p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("openapi", help="print the API's OpenAPI document as JSON (no database or server needed)")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
