@@ -226,26 +226,47 @@ async def inbox(
     return items, total
 
 
+SUPERVISION_LIMIT = 200
+
+
 async def supervision(db: AsyncSession, subject: Subject, settings: Settings) -> list[dict[str, Any]]:
-    """督办: open matters in scope whose step is overdue or due soon, with who owns them and since when."""
+    """督办: open matters in scope whose step is overdue or due soon, with who owns them and since when; the most
+    urgent SUPERVISION_LIMIT. One statement: the holder's name, the owner and the last event come with each row
+    (a list that asked two more questions per row took 0.5–0.9 s at 10,000 matters)."""
     now = utcnow()
     horizon = now + timedelta(hours=settings.due_soon_hours)
+    since = select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == Matter.id).scalar_subquery()
     rows = (
         await db.execute(
-            select(Matter, Category.id, Category.code, Category.name_zh)
+            select(
+                Matter,
+                Category.id,
+                Category.code,
+                Category.name_zh,
+                since,
+                User.display_name,
+                Department.name,
+                Street.name,
+                Community.name,
+                Grid.name,
+            )
             .join(Category, Category.id == Matter.category_id)
+            .outerjoin(User, User.id == Matter.owner_id)
+            .outerjoin(Department, Department.id == Matter.holder_department_id)
+            .outerjoin(Street, Street.id == Matter.street_id)
+            .outerjoin(Community, Community.id == Matter.community_id)
+            .outerjoin(Grid, Grid.id == Matter.grid_id)
             .where(
                 readable(subject, Matter),
                 Matter.status.in_([s.value for s in flow.OPEN]),
                 or_(Matter.due_at <= horizon, Matter.sign_due_at <= horizon),
             )
-            .order_by(func.coalesce(Matter.sign_due_at, Matter.due_at))
+            .order_by(func.coalesce(Matter.sign_due_at, Matter.due_at), Matter.id)
+            .limit(SUPERVISION_LIMIT)
         )
     ).all()
-    names = await names_of(db, {row[0].owner_id for row in rows})
     out = []
-    for m, cat_id, cat_code, cat in rows:
-        since = (await db.execute(select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == m.id))).scalar()
+    for m, cat_id, cat_code, cat, last_event, owner, department, street, community, grid in rows:
         d = deadlines(m, now, timedelta(hours=settings.due_soon_hours))
         out.append(
             {
@@ -253,11 +274,22 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
                 "tracking_code": m.tracking_code,
                 "category": {"id": cat_id, "code": cat_code, "name": cat},
                 "status": m.status,
-                "holder": {"level": m.holder_level, "name": await holder_name(db, m)},
-                "owner": names.get(m.owner_id),
-                "since": since,
+                "holder": {"level": m.holder_level, "name": _holder(m, department, street, community, grid)},
+                "owner": owner,
+                "since": as_utc(last_event) if last_event is not None else None,
                 **d,
             }
         )
     out.sort(key=lambda x: (not x["overdue"],))
     return out
+
+
+def _holder(m: Matter, department: str | None, street: str | None, community: str | None, grid: str | None) -> str:
+    """The name of the level holding a matter, as holder_name says it, from names already joined."""
+    if m.holder_level == "department" and m.holder_department_id:
+        return department or ""
+    if m.holder_level == "street" and m.street_id:
+        return street or ""
+    if m.holder_level == "station" and m.community_id:
+        return f"{community}服务站" if community else ""
+    return grid or ""
