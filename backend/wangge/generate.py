@@ -129,6 +129,7 @@ def generate(engine: Engine, plan: Plan, say: Callable[[str], None] = print) -> 
             ("accounts", _accounts),
             ("lookups", _lookups),
             ("matters", _matters),
+            ("statistics of matters", _statistics),
             ("handoffs and timelines", _history),
             ("patrols", _patrols),
         ):
@@ -361,6 +362,9 @@ def _lookups(conn: Any, sql: Sql, plan: Plan) -> None:
         text("INSERT INTO gen_category VALUES (:k, :id, :name)"),
         [{"k": k, "id": cid, "name": name} for k, (cid, name) in enumerate(categories)],
     )
+    conn.execute(text("CREATE INDEX gen_grid_by_grid ON gen_grid (grid_id)"))
+    for table in ("gen_grid", "gen_category"):
+        conn.execute(text(f"ANALYZE {table}"))
 
 
 def _matters(conn: Any, sql: Sql, plan: Plan) -> None:
@@ -427,6 +431,12 @@ def _matters(conn: Any, sql: Sql, plan: Plan) -> None:
     _in_batches(conn, statement, plan.matters, **stamp)
 
 
+def _statistics(conn: Any, sql: Sql, plan: Plan) -> None:
+    """The planner's view of tables that grew from nothing: the steps after this one join them."""
+    for table in ("grids", "users", "matters"):
+        conn.execute(text(f"ANALYZE {table}"))
+
+
 def _history(conn: Any, sql: Sql, plan: Plan) -> None:
     """A handoff for every matter held above the station, and each matter's timeline: its creation and, for the
     ones that ended, its close."""
@@ -485,6 +495,7 @@ def _patrols(conn: Any, sql: Sql, plan: Plan) -> None:
         ),
         {"lo": 0, "hi": plan.patrols, **stamp},
     )
+    conn.execute(text("ANALYZE patrols"))
     # The points: around the grid's inner square, PATROL_POINTS / 4 on each side.
     side = PATROL_POINTS // 4
     fx = f"(CASE n / {side} WHEN 0 THEN (n % {side}) * 1.0 / {side} WHEN 1 THEN 1.0 WHEN 2 THEN 1.0 - (n % {side}) * 1.0 / {side} ELSE 0.0 END)"  # noqa: E501
@@ -524,14 +535,16 @@ def _patrols(conn: Any, sql: Sql, plan: Plan) -> None:
         )
         conn.execute(text("UPDATE patrols SET distance_m = GeodesicLength(track) WHERE client_id LIKE 'gen-%'"))
     else:
+        # A correlated subquery: one probe of (patrol_id, recorded_at, client_id) per patrol, whatever the planner
+        # thinks of tables that grew from nothing a moment ago.
         conn.execute(
             text(
-                "UPDATE patrols SET track = t.line, distance_m = ST_Length(t.line::geography) FROM ("
-                "SELECT patrol_id, ST_MakeLine(ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
-                "ORDER BY recorded_at, client_id) AS line FROM patrol_points GROUP BY patrol_id) t "
-                "WHERE patrols.id = t.patrol_id AND patrols.client_id LIKE 'gen-%'"
+                "UPDATE patrols SET track = (SELECT ST_MakeLine(ST_SetSRID(ST_MakePoint(pp.lon, pp.lat), 4326) "
+                "ORDER BY pp.recorded_at, pp.client_id) FROM patrol_points pp WHERE pp.patrol_id = patrols.id) "
+                "WHERE client_id LIKE 'gen-%'"
             )
         )
+        conn.execute(text("UPDATE patrols SET distance_m = ST_Length(track::geography) WHERE client_id LIKE 'gen-%'"))
 
 
 def _param(at: datetime, sql: Sql) -> Any:
