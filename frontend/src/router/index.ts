@@ -114,6 +114,11 @@ export function safeRedirect(value: unknown): string {
   return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && value !== '/login' ? value : '/map'
 }
 
+/** The pages a resident opens without an account (a report, a tracking link). */
+export function isResidentPath(path: string): boolean {
+  return /^\/(report|track)(\/|$)/.test(path)
+}
+
 export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)): Router {
   const router = createRouter({ history, routes })
   router.beforeEach(guard)

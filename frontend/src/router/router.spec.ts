@@ -47,3 +47,11 @@ describe('route guard', () => {
     expect(safeRedirect(undefined)).toBe('/map')
   })
 })
+
+describe('resident pages', () => {
+  it('are /report and /track with or without a code, and nothing else', async () => {
+    const { isResidentPath } = await import('./index')
+    expect(['/report', '/track', '/track/WG12345678', '/report/'].every(isResidentPath)).toBe(true)
+    expect(['/map', '/login', '/reports', '/matters/1', '/'].some(isResidentPath)).toBe(false)
+  })
+})

@@ -1,0 +1,163 @@
+"""Lists as history grows: the lists staff open often, on a city of --grids grids with 10,000 matters (the baseline)
+and with --large matters (the issue's 10,000,000; 1,000,000 takes about six minutes to generate here), both made by
+`wangge generate` in throwaway PostgreSQL databases and served over real HTTP. Reported: the median of each list at
+both sizes and the ratio (target: at most 1.5).
+
+    .venv/bin/python bench/lists.py [--grids 10000] [--large 10000000] [--requests 15]
+
+It writes its section of docs/benchmarks.md (--output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "backend"), str(ROOT / "bench")]
+
+import httpx  # noqa: E402
+from report import write_section  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from support.pgcluster import PostgresCluster  # noqa: E402
+from support.server import LiveServer  # noqa: E402
+from wangge import generate, migrate  # noqa: E402
+from wangge.accounts.security import Passwords  # noqa: E402
+from wangge.config import Settings  # noqa: E402
+from wangge.database import create_sync_db_engine  # noqa: E402
+from wangge.models_common import utcnow  # noqa: E402
+
+HEADING = "## Lists as history grows (10,000 matters against many more)"
+PASSWORD = "bench-lists-2026"
+SMALL = 10_000
+
+
+def build(cluster: PostgresCluster, name: str, grids: int, matters: int) -> tuple[str, dict[str, Any]]:
+    url = cluster.create_database(name)
+    migrate.upgrade(url)
+    engine = create_sync_db_engine(url)
+    plan = generate.Plan(
+        grids=grids,
+        matters=matters,
+        patrols=0,
+        seed=1,
+        password_hash=Passwords(Settings(argon2_time_cost=1, argon2_memory_kib=1024)).hash(PASSWORD),
+        now=utcnow(),
+    )
+    started = time.monotonic()
+    generate.generate(engine, plan, say=lambda _line: None)
+    print(f"{name}: {matters:,} matters generated in {time.monotonic() - started:.0f} s", flush=True)
+    with engine.connect() as conn:
+        # The busiest grid, and the people of its grid, community, street and district.
+        busiest = "SELECT grid_id FROM matters GROUP BY grid_id ORDER BY count(*) DESC, grid_id LIMIT 1"
+        grid = conn.execute(text(busiest)).scalar()
+        who = conn.execute(
+            text(
+                "SELECT (SELECT username FROM users WHERE role = 'grid_leader' AND grid_id = g.id), "
+                "(SELECT username FROM users WHERE role = 'station_chief' AND community_id = g.community_id), "
+                "(SELECT username FROM users WHERE role = 'street_officer' AND street_id = g.street_id), "
+                "(SELECT min(username) FROM users WHERE role = 'department_officer' AND district_id = g.district_id) "
+                "FROM grids g WHERE g.id = :g"
+            ),
+            {"g": grid},
+        ).one()
+    engine.dispose()
+    return url, {"leader": who[0], "chief": who[1], "street": who[2], "dept": who[3], "admin": "gen-admin"}
+
+
+LISTS: list[tuple[str, str, str, dict[str, Any]]] = [
+    # label, account, path, query
+    ("grid leader: my grid, open", "leader", "/api/v1/matters", {"box": "grid", "status": "open"}),
+    ("grid leader: my grid, closed", "leader", "/api/v1/matters", {"box": "grid", "status": "closed"}),
+    ("station chief: community, open", "chief", "/api/v1/matters", {"box": "unit", "status": "open"}),
+    ("station chief: community, closed", "chief", "/api/v1/matters", {"box": "unit", "status": "closed"}),
+    ("station chief: supervision", "chief", "/api/v1/matters/supervision", {}),
+    ("street officer: street, open", "street", "/api/v1/matters", {"box": "unit", "status": "open"}),
+    ("department officer: unit, open", "dept", "/api/v1/matters", {"box": "unit", "status": "open"}),
+    ("administrator: all, open", "admin", "/api/v1/matters", {"box": "all", "status": "open"}),
+    ("administrator: all, closed", "admin", "/api/v1/matters", {"box": "all", "status": "closed"}),
+    ("administrator: supervision", "admin", "/api/v1/matters/supervision", {}),
+    ("Open311: requests, open", "", "/open311/v2/requests.json", {"status": "open"}),
+]
+
+
+def measure(url: str, people: dict[str, Any], requests: int) -> dict[str, float]:
+    settings = Settings(
+        database_url=url,
+        environment="test",
+        secret_key="bench-lists-secret-key-that-is-long-enough-0123456789",
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        embedded_worker=False,
+        log_level="WARNING",
+        _env_file=None,
+    )
+    server = LiveServer(settings).start()
+    out: dict[str, float] = {}
+    try:
+        with httpx.Client(base_url=server.base_url, timeout=120) as client:
+            tokens = {}
+            for role, username in people.items():
+                r = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
+                r.raise_for_status()
+                tokens[role] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+            for label, role, path, query in LISTS:
+                headers = tokens.get(role, {})
+                times = []
+                for n in range(requests + 2):
+                    started = time.perf_counter()
+                    r = client.get(path, params=query, headers=headers)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if r.status_code != 200:
+                        raise RuntimeError(f"{label}: {r.status_code} {r.text[:200]}")
+                    if n >= 2:
+                        times.append(elapsed)
+                out[label] = statistics.median(times)
+                print(f"  {label}: {out[label]:.1f} ms", flush=True)
+    finally:
+        server.stop()
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--grids", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=10_000_000)
+    parser.add_argument("--requests", type=int, default=15)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = parser.parse_args()
+    with PostgresCluster() as cluster:
+        small_url, small_people = build(cluster, "lists_small", args.grids, SMALL)
+        large_url, large_people = build(cluster, "lists_large", args.grids, args.large)
+        print(f"{SMALL:,} matters:", flush=True)
+        small = measure(small_url, small_people, args.requests)
+        print(f"{args.large:,} matters:", flush=True)
+        large = measure(large_url, large_people, args.requests)
+    worst = max(large[k] / small[k] for k in small)
+    lines = [
+        HEADING,
+        "",
+        f"A city of {args.grids:,} grids made by `wangge generate` twice, with {SMALL:,} and with {args.large:,} "
+        "matters over two years, on one throwaway PostgreSQL + PostGIS cluster; each list over real HTTP as the "
+        "person who opens it (for their own grid, community, street, department: the busiest grid's), median of "
+        f"{args.requests} requests after 2 warm-up ones (bench/lists.py). Target: every ratio at most 1.5.",
+        "",
+        f"| list | {SMALL:,} ms | {args.large:,} ms | ratio |",
+        "|---|---|---|---|",
+        *[f"| {k} | {small[k]:.1f} | {large[k]:.1f} | **{large[k] / small[k]:.2f}** |" for k in small],
+        "",
+        f"Worst ratio: {worst:.2f}. Run on {datetime.now(UTC):%Y-%m-%d} on a 2-core machine.",
+    ]
+    write_section(Path(args.output), HEADING, lines)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
