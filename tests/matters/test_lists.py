@@ -70,3 +70,24 @@ def test_the_supervision_list_shows_the_most_urgent_first_and_at_most_its_limit(
     monkeypatch.setattr(views, "SUPERVISION_LIMIT", 2)
     items, _ = _supervision(client, world, live)
     assert [i["id"] for i in items] == [ids[0], ids[2]]  # due 5 h ago, then 3 h ago
+
+
+def test_open311_requests_ask_the_same_questions_for_two_requests_as_for_eight(world, client, live):
+    """Each request names who handles it (agency_responsible): joined in the query, not asked per request."""
+
+    def listed() -> tuple[list[dict], int]:
+        with statements(live) as seen:
+            r = client.get("/open311/v2/requests.json")
+        assert r.status_code == 200, r.text
+        return r.json(), len(seen)
+
+    submit(client, grid="G1a")
+    submit(client, grid="G2")
+    few, asked_for_few = listed()
+    # In other grids and communities (a name looked up per row would be looked up for each new one).
+    for grid in ("G1b", "G3", "G4", "G1b", "G3", "G4"):
+        submit(client, grid=grid)
+    many, asked_for_many = listed()
+    assert (len(few), len(many)) == (2, 8)
+    assert asked_for_many == asked_for_few
+    assert all(r["agency_responsible"] for r in many)

@@ -41,6 +41,8 @@ class Matter(Base):
     __table_args__ = (
         Index("ix_matters_status_due", "status", "due_at"),
         Index("ix_matters_lat_lon", "lat", "lon"),
+        # Newest first (Open311 queries, exports): walked backwards from the end, stopping at the page's size.
+        Index("ix_matters_created_id", "created_at", "id"),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
     )
 

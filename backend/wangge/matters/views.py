@@ -229,6 +229,29 @@ async def inbox(
 SUPERVISION_LIMIT = 200
 
 
+def with_holder_names(q: Any) -> Any:
+    """Add to a SELECT of Matter the names holder_name would look up, by outer joins: department, street,
+    community and grid (read back with holder_from), so that a list never asks for them row by row."""
+    return (
+        q.add_columns(Department.name, Street.name, Community.name, Grid.name)
+        .outerjoin(Department, Department.id == Matter.holder_department_id)
+        .outerjoin(Street, Street.id == Matter.street_id)
+        .outerjoin(Community, Community.id == Matter.community_id)
+        .outerjoin(Grid, Grid.id == Matter.grid_id)
+    )
+
+
+def holder_from(m: Matter, department: str | None, street: str | None, community: str | None, grid: str | None) -> str:
+    """The name of the level holding a matter, as holder_name says it, from the names with_holder_names joined."""
+    if m.holder_level == "department" and m.holder_department_id:
+        return department or ""
+    if m.holder_level == "street" and m.street_id:
+        return street or ""
+    if m.holder_level == "station" and m.community_id:
+        return f"{community}服务站" if community else ""
+    return grid or ""
+
+
 async def supervision(db: AsyncSession, subject: Subject, settings: Settings) -> list[dict[str, Any]]:
     """督办: open matters in scope whose step is overdue or due soon, with who owns them and since when; the most
     urgent SUPERVISION_LIMIT. One statement: the holder's name, the owner and the last event come with each row
@@ -238,24 +261,11 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
     since = select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == Matter.id).scalar_subquery()
     rows = (
         await db.execute(
-            select(
-                Matter,
-                Category.id,
-                Category.code,
-                Category.name_zh,
-                since,
-                User.display_name,
-                Department.name,
-                Street.name,
-                Community.name,
-                Grid.name,
+            with_holder_names(
+                select(Matter, Category.id, Category.code, Category.name_zh, since, User.display_name)
+                .join(Category, Category.id == Matter.category_id)
+                .outerjoin(User, User.id == Matter.owner_id)
             )
-            .join(Category, Category.id == Matter.category_id)
-            .outerjoin(User, User.id == Matter.owner_id)
-            .outerjoin(Department, Department.id == Matter.holder_department_id)
-            .outerjoin(Street, Street.id == Matter.street_id)
-            .outerjoin(Community, Community.id == Matter.community_id)
-            .outerjoin(Grid, Grid.id == Matter.grid_id)
             .where(
                 readable(subject, Matter),
                 Matter.status.in_([s.value for s in flow.OPEN]),
@@ -274,7 +284,7 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
                 "tracking_code": m.tracking_code,
                 "category": {"id": cat_id, "code": cat_code, "name": cat},
                 "status": m.status,
-                "holder": {"level": m.holder_level, "name": _holder(m, department, street, community, grid)},
+                "holder": {"level": m.holder_level, "name": holder_from(m, department, street, community, grid)},
                 "owner": owner,
                 "since": as_utc(last_event) if last_event is not None else None,
                 **d,
@@ -282,14 +292,3 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
         )
     out.sort(key=lambda x: (not x["overdue"],))
     return out
-
-
-def _holder(m: Matter, department: str | None, street: str | None, community: str | None, grid: str | None) -> str:
-    """The name of the level holding a matter, as holder_name says it, from names already joined."""
-    if m.holder_level == "department" and m.holder_department_id:
-        return department or ""
-    if m.holder_level == "street" and m.street_id:
-        return street or ""
-    if m.holder_level == "station" and m.community_id:
-        return f"{community}服务站" if community else ""
-    return grid or ""

@@ -128,7 +128,7 @@ async def get_request(request: Request, db: SessionDep, service_request_id: str,
 async def get_token(request: Request, db: SessionDep, token: str, fmt: str) -> Response:
     """Requests are created at once, so a token is the service_request_id itself."""
     render.check_format(fmt)
-    m, _category = await service.one(db, token)
+    m, _category, _holder = await service.one(db, token)
     return render.answer(fmt, "service_requests", [{"service_request_id": m.tracking_code, "token": token}])
 
 
