@@ -91,3 +91,46 @@ def test_open311_requests_ask_the_same_questions_for_two_requests_as_for_eight(w
     assert (len(few), len(many)) == (2, 8)
     assert asked_for_many == asked_for_few
     assert all(r["agency_responsible"] for r in many)
+
+
+def _closed(client, live, n: int) -> list[int]:
+    ids = [matter_id(live, submit(client)["tracking_code"]) for _ in range(n)]
+    with live.session() as s:
+        s.execute(update(Matter).where(Matter.id.in_(ids)).values(status="closed", closed_at=utcnow()))
+        s.commit()
+    return ids
+
+
+def test_finished_matters_come_newest_first_in_pages_after_the_last_one_seen(world, client, live):
+    ids = _closed(client, live, 5)
+    open_one = matter_id(live, submit(client)["tracking_code"])
+    headers = world.headers("grid_leader")
+    seen, after, pages = [], None, 0
+    while True:
+        query = {"box": "grid", "status": "closed", "limit": 2, **({"after": after} if after else {})}
+        page = client.get("/api/v1/matters", params=query, headers=headers).json()
+        assert page["total"] == 5 and page["total_exact"] is True
+        seen += [m["id"] for m in page["items"]]
+        pages += 1
+        after = page["next_after"]
+        if after is None:
+            break
+        assert after == page["items"][-1]["id"]
+    assert seen == sorted(ids, reverse=True) and pages == 3 and open_one not in seen
+    # A page after an id that is gone or never was still answers: the ones below it.
+    page = client.get("/api/v1/matters", params={"box": "grid", "status": "closed", "after": ids[2]}, headers=headers)
+    assert [m["id"] for m in page.json()["items"]] == [ids[1], ids[0]]
+
+
+def test_a_list_counts_up_to_its_cap_and_says_so(world, client, live, monkeypatch):
+    _closed(client, live, 4)
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    page = client.get(
+        "/api/v1/matters", params={"box": "grid", "status": "closed", "limit": 2}, headers=world.headers("grid_leader")
+    ).json()
+    assert (page["total"], page["total_exact"], len(page["items"])) == (3, False, 2) and page["next_after"]
+    monkeypatch.setattr(views, "COUNT_CAP", 4)
+    page = client.get(
+        "/api/v1/matters", params={"box": "grid", "status": "closed"}, headers=world.headers("grid_leader")
+    ).json()
+    assert (page["total"], page["total_exact"], page["next_after"]) == (4, True, None)

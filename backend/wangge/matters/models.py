@@ -36,6 +36,9 @@ class Category(Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+SCOPE_COLUMNS = ("district_id", "street_id", "community_id", "grid_id", "owner_id", "holder_department_id")
+
+
 class Matter(Base):
     __tablename__ = "matters"
     __table_args__ = (
@@ -43,6 +46,8 @@ class Matter(Base):
         Index("ix_matters_lat_lon", "lat", "lon"),
         # Newest first (Open311 queries, exports): walked backwards from the end, stopping at the page's size.
         Index("ix_matters_created_id", "created_at", "id"),
+        # Finished matters newest first in each scope (keyset pages: views.inbox), and the scope's lookups.
+        *(Index(f"ix_matters_{c}_id", c, "id") for c in SCOPE_COLUMNS),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
     )
 
@@ -54,21 +59,21 @@ class Matter(Base):
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
     geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
-    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True, nullable=True)
-    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), index=True, nullable=True)
-    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True, nullable=True)
-    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True, nullable=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), nullable=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), nullable=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), nullable=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), nullable=True)
     source: Mapped[str] = mapped_column(String(20))  # resident, field, front_desk, hotline, open311
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     reporter_name: Mapped[str | None] = mapped_column(String(50), nullable=True)
     reporter_phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     # First-ask ownership 首问责任: the first staff member who received it, until it closes.
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True, nullable=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     route: Mapped[str | None] = mapped_column(String(20), nullable=True)
     holder_level: Mapped[str] = mapped_column(String(12))  # grid, station, street, department
-    holder_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True, nullable=True)
+    holder_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
     handler_status: Mapped[str | None] = mapped_column(String(20), nullable=True)  # where a reopen goes back
     result: Mapped[str | None] = mapped_column(Text, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)  # done, refused, closed, merged

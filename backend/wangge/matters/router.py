@@ -235,10 +235,22 @@ async def list_matters(
     state: Annotated[Literal["open", "closed", "any"], Query(alias="status")] = "open",
     limit: Limit = 50,
     offset: Offset = 0,
+    after: Annotated[Id | None, Query(description="Finished matters: the page after this id (`next_after`)")] = None,
 ) -> dict[str, Any]:
-    """The inbox: mine, my grid, my unit, or everything I may see; overdue first, then by deadline."""
-    items, total = await views.inbox(db, subject, box=box, state=state, limit=limit, offset=offset, settings=settings)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    """The inbox: mine, my grid, my unit, or everything I may see. Open matters overdue first, then by deadline
+    (pages by `offset`); finished ones newest first (pages by `after`, the `next_after` of the page before). `total`
+    counts up to 1000; `total_exact` is false when there are more."""
+    items, total, exact, following = await views.inbox(
+        db, subject, box=box, state=state, limit=limit, offset=offset, settings=settings, after=after
+    )
+    return {
+        "items": items,
+        "total": total,
+        "total_exact": exact,
+        "limit": limit,
+        "offset": offset,
+        "next_after": following,
+    }
 
 
 @router.post(

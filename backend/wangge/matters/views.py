@@ -176,9 +176,26 @@ def _box_condition(subject: Subject, box: str) -> ColumnElement[bool]:
     return true()
 
 
+COUNT_CAP = 1000  # a list says "1000+" rather than count a whole history
+
+
 async def inbox(
-    db: AsyncSession, subject: Subject, *, box: str, state: str, limit: int, offset: int, settings: Settings
-) -> tuple[list[dict[str, Any]], int]:
+    db: AsyncSession,
+    subject: Subject,
+    *,
+    box: str,
+    state: str,
+    limit: int,
+    offset: int,
+    settings: Settings,
+    after: int | None = None,
+) -> tuple[list[dict[str, Any]], int, bool, int | None]:
+    """A page of the inbox: (items, total, whether the total is exact, the `after` of the next page).
+
+    Open matters come overdue first, then by deadline, in pages by offset (there are few: they leave the list when
+    they end). Finished ones come newest first in pages that start after the last id seen, each a short walk down
+    an index of (scope column, id) however long the history (migration 0009). The total is counted up to
+    COUNT_CAP."""
     now = utcnow()
     conds = [readable(subject, Matter), _box_condition(subject, box)]
     open_values = [s.value for s in flow.OPEN]
@@ -186,26 +203,36 @@ async def inbox(
         conds.append(Matter.status.in_(open_values))
     elif state == "closed":
         conds.append(Matter.status.not_in(open_values))
-    total = (await db.execute(select(func.count()).select_from(Matter).where(*conds))).scalar_one()
-    earliest = case(
-        (
-            Matter.sign_due_at.is_not(None) & (Matter.sign_due_at < func.coalesce(Matter.due_at, Matter.sign_due_at)),
-            Matter.sign_due_at,
-        ),
-        else_=Matter.due_at,
+    capped = select(Matter.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+    counted = (await db.execute(select(func.count()).select_from(capped))).scalar_one()
+    total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
+    query = (
+        select(Matter, Category.id, Category.code, Category.name_zh, Grid.name)
+        .join(Category, Category.id == Matter.category_id)
+        .outerjoin(Grid, Grid.id == Matter.grid_id)
+        .where(*conds)
     )
-    is_open = case((Matter.status.in_(open_values), 0), else_=1)
-    rows = (
-        await db.execute(
-            select(Matter, Category.id, Category.code, Category.name_zh, Grid.name)
-            .join(Category, Category.id == Matter.category_id)
-            .outerjoin(Grid, Grid.id == Matter.grid_id)
-            .where(*conds)
-            .order_by(is_open, earliest.is_(None), earliest, Matter.created_at.desc())
-            .limit(limit)
-            .offset(offset)
+    if state == "closed":
+        if after is not None:
+            query = query.where(Matter.id < after)
+        query = query.order_by(Matter.id.desc()).limit(limit + 1)
+    else:
+        earliest = case(
+            (
+                Matter.sign_due_at.is_not(None)
+                & (Matter.sign_due_at < func.coalesce(Matter.due_at, Matter.sign_due_at)),
+                Matter.sign_due_at,
+            ),
+            else_=Matter.due_at,
         )
-    ).all()
+        is_open = case((Matter.status.in_(open_values), 0), else_=1)
+        query = query.order_by(is_open, earliest.is_(None), earliest, Matter.created_at.desc(), Matter.id.desc())
+        query = query.limit(limit).offset(offset)
+    rows = (await db.execute(query)).all()
+    following = None
+    if state == "closed" and len(rows) > limit:
+        rows = rows[:limit]
+        following = rows[-1][0].id
     soon = timedelta(hours=settings.due_soon_hours)
     items = [
         {
@@ -223,7 +250,7 @@ async def inbox(
         }
         for m, cat_id, cat_code, cat, grid_name in rows
     ]
-    return items, total
+    return items, total, exact, following
 
 
 SUPERVISION_LIMIT = 200

@@ -76,7 +76,7 @@ export function createMatter(body: StaffMatterCreate, idempotencyKey: string) {
 
 export type Box = 'mine' | 'grid' | 'unit' | 'all'
 
-export function listMatters(params: { box: Box; status: 'open' | 'closed'; limit: number; offset: number }) {
+export function listMatters(params: { box: Box; status: 'open' | 'closed'; limit: number; offset?: number; after?: number }) {
   return api.get<MatterPage>('/matters', { query: params })
 }
 

@@ -1322,7 +1322,9 @@ export interface paths {
         };
         /**
          * List Matters
-         * @description The inbox: mine, my grid, my unit, or everything I may see; overdue first, then by deadline.
+         * @description The inbox: mine, my grid, my unit, or everything I may see. Open matters overdue first, then by deadline
+         *     (pages by `offset`); finished ones newest first (pages by `after`, the `next_after` of the page before). `total`
+         *     counts up to 1000; `total_exact` is false when there are more.
          */
         get: operations["list_matters_api_v1_matters_get"];
         put?: never;
@@ -8929,6 +8931,8 @@ export interface operations {
                 limit?: number;
                 /** @description Rows to skip */
                 offset?: number;
+                /** @description Finished matters: the page after this id (`next_after`) */
+                after?: number | null;
             };
             header?: never;
             path?: never;

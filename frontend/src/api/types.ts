@@ -189,9 +189,13 @@ export interface MatterListItem {
 
 export interface MatterPage {
   items: MatterListItem[]
+  /** Counted up to 1000: `total_exact` is false when there are more. */
   total: number
+  total_exact?: boolean
   limit?: number
   offset?: number
+  /** Finished matters: pass as `after` for the next page; null on the last one. */
+  next_after?: number | null
 }
 
 /** GET /api/v1/matters/{id}/timeline. */

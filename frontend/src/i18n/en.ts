@@ -137,6 +137,7 @@ export default {
     loadMore: 'Load more',
     noMore: 'No more',
     total: '{n} in all',
+    totalMore: 'more than {n}',
     overdue: 'Overdue',
     dueSoon: 'Due soon',
     leftTime: '{time} left',

@@ -137,6 +137,7 @@ export default {
     loadMore: '加载更多',
     noMore: '没有更多了',
     total: '共 {n} 件',
+    totalMore: '{n} 件以上',
     overdue: '超时',
     dueSoon: '即将到期',
     leftTime: '剩余 {time}',
