@@ -239,7 +239,7 @@ async def list_matters(
 ) -> dict[str, Any]:
     """The inbox: mine, my grid, my unit, or everything I may see. Open matters overdue first, then by deadline
     (pages by `offset`); finished ones newest first (pages by `after`, the `next_after` of the page before). `total`
-    counts up to 1000; `total_exact` is false when there are more."""
+    counts up to 200; `total_exact` is false when there are more."""
     items, total, exact, following = await views.inbox(
         db, subject, box=box, state=state, limit=limit, offset=offset, settings=settings, after=after
     )

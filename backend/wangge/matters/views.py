@@ -176,7 +176,7 @@ def _box_condition(subject: Subject, box: str) -> ColumnElement[bool]:
     return true()
 
 
-COUNT_CAP = 1000  # a list says "1000+" rather than count a whole history
+COUNT_CAP = 200  # a list says "200+" rather than count a whole history (each counted row is a heap visit)
 
 
 async def inbox(

@@ -1324,7 +1324,7 @@ export interface paths {
          * List Matters
          * @description The inbox: mine, my grid, my unit, or everything I may see. Open matters overdue first, then by deadline
          *     (pages by `offset`); finished ones newest first (pages by `after`, the `next_after` of the page before). `total`
-         *     counts up to 1000; `total_exact` is false when there are more.
+         *     counts up to 200; `total_exact` is false when there are more.
          */
         get: operations["list_matters_api_v1_matters_get"];
         put?: never;

@@ -189,7 +189,7 @@ export interface MatterListItem {
 
 export interface MatterPage {
   items: MatterListItem[]
-  /** Counted up to 1000: `total_exact` is false when there are more. */
+  /** Counted up to 200: `total_exact` is false when there are more. */
   total: number
   total_exact?: boolean
   limit?: number
