@@ -41,6 +41,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "backend"), str(ROOT / "bench")]
 
 import httpx  # noqa: E402
 from intake import points  # noqa: E402
+from report import write_section  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from support.pgcluster import PostgresCluster  # noqa: E402
@@ -306,19 +307,6 @@ def section(r: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_section(path: Path, lines: list[str]) -> None:
-    """Replace this script's section of docs/benchmarks.md, or append it; other sections stay as they are."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    head, found, rest = old.partition(HEADING)
-    tail = ""
-    if found:
-        after = rest.find("\n## ")
-        tail = rest[after + 1 :] if after >= 0 else ""
-    text = head.rstrip("\n") + "\n\n" + "\n".join(lines) + ("\n" + tail if tail else "")
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--submissions", type=int, default=400)
@@ -332,7 +320,7 @@ def main() -> int:
         result = asyncio.run(run(args, cluster, Path(tmp)))
         lines = section(result)
         print("\n".join(lines))
-        write_section(Path(args.output), lines)
+        write_section(Path(args.output), HEADING, lines)
     bad = result["lost"] or result["doubled"] or result["undelivered"] or result["not_received"]
     return 1 if bad else 0
 
