@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from matters.helpers import act, matter_id, submit
 from wangge.matters import views
@@ -134,3 +134,75 @@ def test_a_list_counts_up_to_its_cap_and_says_so(world, client, live, monkeypatc
         "/api/v1/matters", params={"box": "grid", "status": "closed"}, headers=world.headers("grid_leader")
     ).json()
     assert (page["total"], page["total_exact"], page["next_after"]) == (4, True, None)
+
+
+# --- open matters by deadline (matters.open_due_at, migration 0010) ----------------------------------------------
+
+
+def test_the_columns_open_statuses_are_the_flows():
+    """open_due_at is computed in SQL from a list of statuses; it must be the flow's own list of open ones."""
+    from wangge.matters import flow
+    from wangge.matters.models import OPEN_STATUSES
+
+    assert set(OPEN_STATUSES) == {s.value for s in flow.OPEN}
+
+
+def _set(live, mid: int, **values) -> None:
+    with live.session() as s:  # a plain UPDATE, as a bulk change or a script would write it
+        s.execute(update(Matter).where(Matter.id == mid).values(**values))
+        s.commit()
+
+
+def _open_due(live, mid: int):
+    with live.session() as s:
+        return s.execute(select(Matter.open_due_at).where(Matter.id == mid)).scalar_one()
+
+
+def test_when_an_open_matter_is_due_follows_the_row_however_it_is_written(client, live):
+    mid = matter_id(live, submit(client)["tracking_code"])
+    now = utcnow().replace(microsecond=0)
+    _set(live, mid, status="accepted", sign_due_at=now + timedelta(hours=1), due_at=now + timedelta(hours=9))
+    assert _open_due(live, mid) == now + timedelta(hours=1)
+    _set(live, mid, sign_due_at=now + timedelta(hours=12))
+    assert _open_due(live, mid) == now + timedelta(hours=9)
+    _set(live, mid, sign_due_at=None)
+    assert _open_due(live, mid) == now + timedelta(hours=9)
+    _set(live, mid, due_at=None, sign_due_at=now)
+    assert _open_due(live, mid) == now
+    _set(live, mid, due_at=None, sign_due_at=None)
+    assert _open_due(live, mid).year == 9999  # open without a deadline: after every dated one
+    for finished in ("resolved", "closed", "merged"):
+        _set(live, mid, status=finished, due_at=now)
+        assert _open_due(live, mid) is None
+
+
+def test_open_matters_come_by_the_earlier_of_their_deadlines_then_newest_first(world, client, live):
+    now = utcnow()
+    ids = [matter_id(live, submit(client)["tracking_code"]) for _ in range(6)]
+    deadlines = [
+        {"sign_due_at": None, "due_at": now + timedelta(hours=5)},
+        {"sign_due_at": now - timedelta(hours=1), "due_at": now + timedelta(hours=30)},  # sign-for overdue
+        {"sign_due_at": None, "due_at": None},
+        {"sign_due_at": now + timedelta(hours=40), "due_at": now + timedelta(hours=2)},
+        {"sign_due_at": None, "due_at": None},
+        {"sign_due_at": None, "due_at": now - timedelta(hours=3), "status": "closed"},
+    ]
+    for mid, values in zip(ids, deadlines, strict=True):
+        _set(live, mid, **{"status": "accepted", **values})
+    headers = world.headers("grid_leader")
+    page = client.get("/api/v1/matters", params={"box": "grid", "status": "open"}, headers=headers).json()
+    expected = [ids[1], ids[3], ids[0], ids[4], ids[2]]  # overdue, 2 h, 5 h, then the undated newest first
+    assert [m["id"] for m in page["items"]] == expected and page["total"] == 5
+    second = client.get(
+        "/api/v1/matters", params={"box": "grid", "status": "open", "limit": 2, "offset": 2}, headers=headers
+    )
+    assert [m["id"] for m in second.json()["items"]] == expected[2:4]
+    # "Any" puts the finished one after every open one.
+    everything = client.get("/api/v1/matters", params={"box": "grid", "status": "any"}, headers=headers).json()
+    assert [m["id"] for m in everything["items"]] == [*expected, ids[5]]
+    # 督办 takes the open ones due within the horizon (24 h): the overdue sign-for, then 2 h, then 5 h.
+    listed = [
+        i["id"]
+        for i in client.get("/api/v1/matters/supervision", headers=world.headers("station_chief")).json()["items"]
+    ]
+    assert listed == [ids[1], ids[3], ids[0]]

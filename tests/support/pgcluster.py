@@ -26,10 +26,16 @@ def _free_port() -> int:
 
 
 class PostgresCluster:
-    def __init__(self) -> None:
+    """`root`: keep the cluster in this folder (a benchmark's generated city, reused by its next run) instead of a
+    temporary one removed at the end."""
+
+    def __init__(self, root: Path | None = None) -> None:
         self.bindir = _bindir()
         self.port = _free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="wangge-pg-"))
+        self.kept = root is not None
+        if root is not None:
+            root.mkdir(parents=True, exist_ok=True)
+        self.root = root or Path(tempfile.mkdtemp(prefix="wangge-pg-"))
         self.datadir = self.root / "data"
         self.as_root = os.geteuid() == 0
 
@@ -42,9 +48,20 @@ class PostgresCluster:
     def start(self) -> PostgresCluster:
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run(
-            "initdb", "-D", str(self.datadir), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C"
-        )
+        if not (self.datadir / "PG_VERSION").exists():
+            self._run(
+                "initdb",
+                "-D",
+                str(self.datadir),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--locale=C",
+            )
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -70,6 +87,9 @@ class PostgresCluster:
             sql,
         ).stdout
 
+    def has_database(self, name: str) -> bool:
+        return self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip() == "1"
+
     def create_database(self, name: str, *, postgis: bool = True) -> str:
         self.psql(f'CREATE DATABASE "{name}"')
         if postgis:
@@ -84,7 +104,8 @@ class PostgresCluster:
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop")
         except subprocess.CalledProcessError:
             pass
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not self.kept:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> PostgresCluster:
         return self.start()

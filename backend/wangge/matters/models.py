@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Computed, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wangge.database import Base
@@ -38,16 +38,60 @@ class Category(Timestamped, Base):
 
 SCOPE_COLUMNS = ("district_id", "street_id", "community_id", "grid_id", "owner_id", "holder_department_id")
 
+# The statuses of an open matter (flow.OPEN, which imports nothing from here, spelled out for the DDL: a status added
+# to the flow is added here and to a migration that rebuilds the open_due_at column and its indexes).
+OPEN_STATUSES = (
+    "submitted",
+    "accepted",
+    "at_station",
+    "escalated",
+    "handling",
+    "emergency",
+    "approval_review",
+    "approval_decision",
+    "public_notice",
+)
+NO_DEADLINE = "9999-12-31 00:00:00+00"  # an open matter without a deadline sorts after every dated one
+# When an open matter's current step is due: the earlier of its sign-for and completion deadlines (NO_DEADLINE when
+# it has neither); NULL once it is no longer open. Computed by the database from the row itself (stored on
+# PostgreSQL, virtual on SQLite) so no write path, bulk UPDATE or generator can let it drift; written for both
+# engines (a timestamp comparison on PostgreSQL, ISO text on SQLite).
+OPEN_DUE_SQL = (
+    "CASE WHEN status IN ({statuses}) THEN COALESCE("
+    "CASE WHEN sign_due_at IS NULL THEN due_at WHEN due_at IS NULL OR sign_due_at < due_at THEN sign_due_at "
+    "ELSE due_at END, '{none}') END"
+).format(statuses=", ".join(f"'{s}'" for s in OPEN_STATUSES), none=NO_DEADLINE)
+# Open matters by deadline in each scope (inboxes, 督办, the overdue notifier): partial indexes that hold only the
+# open rows, so walking one to the first page costs the same at 10,000 matters as at 10,000,000.
+OPEN_SCOPE_COLUMNS = (*SCOPE_COLUMNS, "reported_by_id")
+
 
 class Matter(Base):
     __tablename__ = "matters"
     __table_args__ = (
-        Index("ix_matters_status_due", "status", "due_at"),
         Index("ix_matters_lat_lon", "lat", "lon"),
         # Newest first (Open311 queries, exports): walked backwards from the end, stopping at the page's size.
         Index("ix_matters_created_id", "created_at", "id"),
         # Finished matters newest first in each scope (keyset pages: views.inbox), and the scope's lookups.
         *(Index(f"ix_matters_{c}_id", c, "id") for c in SCOPE_COLUMNS),
+        Index(
+            "ix_matters_open_due",
+            "open_due_at",
+            text("id DESC"),
+            postgresql_where=text("open_due_at IS NOT NULL"),
+            sqlite_where=text("open_due_at IS NOT NULL"),
+        ),
+        *(
+            Index(
+                f"ix_matters_{c}_open_due",
+                c,
+                "open_due_at",
+                text("id DESC"),
+                postgresql_where=text("open_due_at IS NOT NULL"),
+                sqlite_where=text("open_due_at IS NOT NULL"),
+            )
+            for c in OPEN_SCOPE_COLUMNS
+        ),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
     )
 
@@ -86,6 +130,10 @@ class Matter(Base):
     notice_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sign_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Never read into Python (deferred, raising if touched): only the lists' WHERE and ORDER BY use it.
+    open_due_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), Computed(OPEN_DUE_SQL), nullable=True, deferred=True, deferred_raiseload=True
+    )
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # The SHA-256 of the secret in the resident's tracking link (never the secret itself); matters that came in
     # another way have none and are followed with the phone's last digits.

@@ -3,12 +3,11 @@ notice periods that ended."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from wangge.errors import Conflict
-from wangge.matters import flow
 from wangge.matters.flow import Action, Status
 from wangge.matters.models import Matter, MatterEvent
 from wangge.matters.service import STATUS_ZH, _payload, act, unit_of
@@ -25,9 +24,8 @@ async def notify_overdue(db: AsyncSession) -> int:
             await db.execute(
                 select(Matter)
                 .where(
-                    Matter.status.in_([s.value for s in flow.OPEN]),
+                    Matter.open_due_at < now,  # open, and a step is overdue (partial index ix_matters_open_due)
                     Matter.overdue_notified_at.is_(None),
-                    or_(Matter.due_at < now, Matter.sign_due_at < now),
                 )
                 .limit(200)
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import Role, User
@@ -198,11 +198,10 @@ async def inbox(
     COUNT_CAP."""
     now = utcnow()
     conds = [readable(subject, Matter), _box_condition(subject, box)]
-    open_values = [s.value for s in flow.OPEN]
     if state == "open":
-        conds.append(Matter.status.in_(open_values))
+        conds.append(Matter.open_due_at.is_not(None))
     elif state == "closed":
-        conds.append(Matter.status.not_in(open_values))
+        conds.append(Matter.open_due_at.is_(None))
     capped = select(Matter.id).where(*conds).limit(COUNT_CAP + 1).subquery()
     counted = (await db.execute(select(func.count()).select_from(capped))).scalar_one()
     total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
@@ -217,16 +216,11 @@ async def inbox(
             query = query.where(Matter.id < after)
         query = query.order_by(Matter.id.desc()).limit(limit + 1)
     else:
-        earliest = case(
-            (
-                Matter.sign_due_at.is_not(None)
-                & (Matter.sign_due_at < func.coalesce(Matter.due_at, Matter.sign_due_at)),
-                Matter.sign_due_at,
-            ),
-            else_=Matter.due_at,
-        )
-        is_open = case((Matter.status.in_(open_values), 0), else_=1)
-        query = query.order_by(is_open, earliest.is_(None), earliest, Matter.created_at.desc(), Matter.id.desc())
+        # Open ones by when their step is due, newest first on a tie: the partial indexes' own order, so the page
+        # is read off an index in order. In "all" the finished ones (no open_due_at) follow, newest first.
+        if state != "open":
+            query = query.order_by(Matter.open_due_at.is_(None))
+        query = query.order_by(Matter.open_due_at, Matter.id.desc())
         query = query.limit(limit).offset(offset)
     rows = (await db.execute(query)).all()
     following = None
@@ -293,12 +287,8 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
                 .join(Category, Category.id == Matter.category_id)
                 .outerjoin(User, User.id == Matter.owner_id)
             )
-            .where(
-                readable(subject, Matter),
-                Matter.status.in_([s.value for s in flow.OPEN]),
-                or_(Matter.due_at <= horizon, Matter.sign_due_at <= horizon),
-            )
-            .order_by(func.coalesce(Matter.sign_due_at, Matter.due_at), Matter.id)
+            .where(readable(subject, Matter), Matter.open_due_at <= horizon)
+            .order_by(Matter.open_due_at, Matter.id.desc())
             .limit(SUPERVISION_LIMIT)
         )
     ).all()

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import Role, User
@@ -71,15 +71,20 @@ async def in_visible_community(db: AsyncSession, subject: Subject, model: Any, o
 
 async def _agenda(db: AsyncSession, community_id: int, since: datetime, first: bool) -> list[Matter]:
     """Matters at the station brought back (or taken at the front desk) after `since`; all of them the first time."""
-    q = select(Matter).where(Matter.community_id == community_id, Matter.status == Status.at_station.value)
-    if not first:
-        latest = (
-            select(MatterEvent.matter_id, func.max(MatterEvent.at).label("at"))
-            .where(MatterEvent.action.in_(("bring_back", "create")), MatterEvent.to_status == Status.at_station.value)
-            .group_by(MatterEvent.matter_id)
-            .subquery()
+    q = select(Matter).where(
+        Matter.community_id == community_id,
+        Matter.open_due_at.is_not(None),  # the community's open matters (a partial index), then the station's
+        Matter.status == Status.at_station.value,
+    )
+    if not first:  # brought back since: asked of each candidate's own events, never of the whole trail
+        q = q.where(
+            exists().where(
+                MatterEvent.matter_id == Matter.id,
+                MatterEvent.action.in_(("bring_back", "create")),
+                MatterEvent.to_status == Status.at_station.value,
+                MatterEvent.at > since,
+            )
         )
-        q = q.join(latest, latest.c.matter_id == Matter.id).where(latest.c.at > since)
     return list((await db.execute(q.order_by(Matter.id))).scalars())
 
 
