@@ -19,6 +19,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'wangge.db'}"
+    # A read-only PostgreSQL replica (streaming replication of database_url) for the heavy reads that may lag a
+    # moment behind the primary: Open311 lists, exports and dashboards (deps.ReadSessionDep). None: the primary.
+    database_replica_url: str | None = None
     secret_key: str = DEFAULT_SECRET
     cors_origins: list[str] = Field(default_factory=list)
     upload_dir: Path = PROJECT_ROOT / "var" / "uploads"

@@ -127,13 +127,28 @@ def create_sync_db_engine(url: str, *, spatialite_library: str = "mod_spatialite
 
 
 class Database:
-    """The application's engine and session factory, made once per app."""
+    """The application's engines and session factories, made once per app: the primary, and the replica when one
+    is configured (replica_url)."""
 
-    def __init__(self, url: str, *, spatialite_library: str = "mod_spatialite", **engine_options: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        spatialite_library: str = "mod_spatialite",
+        replica_url: str | None = None,
+        **engine_options: Any,
+    ) -> None:
         self.url = url
         self.is_sqlite = is_sqlite_url(url)
         self.engine = create_async_db_engine(url, spatialite_library=spatialite_library, **engine_options)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.replica_engine: AsyncEngine | None = None
+        self.read_sessionmaker = self.sessionmaker
+        if replica_url:
+            if is_sqlite_url(replica_url) or self.is_sqlite:
+                raise ValueError("A read replica is a PostgreSQL standby of a PostgreSQL primary")
+            self.replica_engine = create_async_db_engine(replica_url, **engine_options)
+            self.read_sessionmaker = async_sessionmaker(self.replica_engine, expire_on_commit=False, autoflush=False)
 
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session per request. Writes commit explicitly before the response is built, so that a failed
@@ -142,5 +157,13 @@ class Database:
         async with self.sessionmaker() as session:
             yield session
 
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for a read that may lag a moment behind the primary: on the replica when there is one (a
+        standby refuses writes, so nothing can be written through it by mistake), else the primary's."""
+        async with self.read_sessionmaker() as session:
+            yield session
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.replica_engine is not None:
+            await self.replica_engine.dispose()

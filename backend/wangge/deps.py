@@ -1,4 +1,5 @@
-"""Dependencies shared by the routers: the settings, the database session and the app's database."""
+"""Dependencies shared by the routers: the settings, the database sessions (the primary's, and the replica's for
+reads that may lag) and the app's database."""
 
 from __future__ import annotations
 
@@ -25,8 +26,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async for session in request.app.state.db.read_session():
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# Reads that may lag a moment behind the last write (the replica's, when configured): never for a read that must
+# see what the same client has just written, nor for anything that writes.
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")]

@@ -70,10 +70,33 @@ class Unavailable(DomainError):
     code = "busy"
 
 
+def unreachable(exc: BaseException) -> DomainError | None:
+    """503 `database-unavailable` for an error that means the database (or the replica) could not be reached: the
+    connection was refused or dropped, or the server is starting or shutting down; None for any other error."""
+    if isinstance(exc, sa_exc.DBAPIError):
+        state = _sqlstate(exc.orig) or ""
+        if not (
+            exc.connection_invalidated
+            or isinstance(exc.orig, ConnectionError)
+            or (state[:2] in _PG_UNAVAILABLE and state != "57014")
+        ):
+            return None
+    elif not isinstance(exc, ConnectionError):
+        return None
+    return Unavailable(
+        "The database cannot be reached just now; retry in a moment",
+        code="database-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 # --- database errors that mean "someone else wrote first" -----------------------------------------------------
 
 # PostgreSQL: serialization_failure, deadlock_detected, unique_violation, foreign_key_violation, lock_not_available.
 _PG_CONFLICTS = {"40001", "40P01", "23505", "23503", "55P03"}
+# PostgreSQL: the connection failed (class 08), or the server is shutting down or not yet accepting (class 57P0x
+# is "operator intervention"; 57014, a cancelled statement, is not among them).
+_PG_UNAVAILABLE = {"08", "57"}
 # SQLite: another writer held the database past the busy timeout, or its commit made this snapshot stale.
 _SQLITE_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
 RETRY_AFTER_SECONDS = 1
@@ -186,8 +209,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StaleDataError)
     @app.exception_handler(sa_exc.DBAPIError)
     @app.exception_handler(sa_exc.TimeoutError)
+    @app.exception_handler(ConnectionError)  # the database refused or dropped the connection (asyncpg raises it bare)
     async def _database(request: Request, exc: Exception) -> JSONResponse:
-        mapped = write_conflict(exc)
+        mapped = write_conflict(exc) or unreachable(exc)
         if mapped is None:
             return unexpected(request.url.path)
         # The type only: the message of a database error carries the statement's parameters.

@@ -63,7 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
         app.state.db = Database(
-            settings.database_url, spatialite_library=settings.spatialite_library, **pool_options(settings)
+            settings.database_url,
+            spatialite_library=settings.spatialite_library,
+            replica_url=settings.database_replica_url,
+            **pool_options(settings),
         )
         log.info(
             "started",

@@ -45,10 +45,15 @@ class PostgresCluster:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         return subprocess.run(cmd, check=True, capture_output=True, text=True)  # noqa: S603
 
-    def start(self) -> PostgresCluster:
+    def start(self, *, standby_of: PostgresCluster | None = None) -> PostgresCluster:
+        """Start the cluster; with `standby_of`, as a hot standby streaming from that (running) cluster: a copy of
+        it made by pg_basebackup, read-only, replaying what the primary writes a moment later."""
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
-        if not (self.datadir / "PG_VERSION").exists():
+        if standby_of is not None:
+            source = ("-h", "127.0.0.1", "-p", str(standby_of.port), "-U", "postgres")
+            self._run("pg_basebackup", *source, "-D", str(self.datadir), "-R", "-X", "stream", "-c", "fast", "--no-sync")
+        elif not (self.datadir / "PG_VERSION").exists():
             self._run(
                 "initdb",
                 "-D",

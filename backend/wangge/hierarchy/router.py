@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from wangge.accounts.dependencies import CurrentSubject
-from wangge.deps import Limit, Offset, SessionDep
+from wangge.deps import Limit, Offset, ReadSessionDep, SessionDep
 from wangge.hierarchy import schemas, service
 from wangge.hierarchy.models import Building, Place, PlaceCategory
 from wangge.schemas_common import Id
@@ -75,7 +75,7 @@ _area_routes("community", "communities", schemas.CommunityCreate, "street")
 
 
 @router.get("/communities/{community_id}/coverage", response_model=schemas.CoverageOut, tags=["Communities"])
-async def community_coverage(db: SessionDep, subject: CurrentSubject, community_id: Id) -> dict[str, Any]:
+async def community_coverage(db: ReadSessionDep, subject: CurrentSubject, community_id: Id) -> dict[str, Any]:
     """The parts of the community that no active grid covers (a finding for the administrator)."""
     return await service.coverage(db, subject, community_id)
 

@@ -68,8 +68,10 @@ def answer(fmt: str, root: str, data: Any, status: int = 200) -> Response:
     return Response(body, status_code=status, media_type=MEDIA_TYPES[fmt])
 
 
-def error(fmt: str, status: int, description: str) -> Response:
-    return answer(fmt, "errors", [{"code": status, "description": description}], status)
+def error(fmt: str, status: int, description: str, headers: dict[str, str] | None = None) -> Response:
+    response = answer(fmt, "errors", [{"code": status, "description": description}], status)
+    response.headers.update(headers or {})
+    return response
 
 
 def _element(name: str, value: Any) -> ET.Element:

@@ -14,7 +14,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from starlette.formparsers import MultiPartException
 
-from wangge.deps import SessionDep, SettingsDep
+from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
+from wangge.errors import unreachable
 from wangge.open311 import render, service
 from wangge.open311.render import SpecError
 
@@ -41,7 +42,10 @@ def spec_errors(endpoint: Callable[..., Awaitable[Response]]) -> Callable[..., A
             return await endpoint(*args, **kwargs)
         except SpecError as exc:
             return render.error(render.error_format(request, kwargs.get("fmt")), exc.status, exc.description)
-        except Exception:
+        except Exception as exc:
+            if (down := unreachable(exc)) is not None:
+                fmt = render.error_format(request, kwargs.get("fmt"))
+                return render.error(fmt, down.status, down.detail, headers=down.extra.get("headers"))
             log.exception("open311 request failed", extra={"path": request.url.path})
             fmt = render.error_format(request, kwargs.get("fmt"))
             return render.error(fmt, 500, "An unexpected error occurred; it has been logged")
@@ -51,7 +55,7 @@ def spec_errors(endpoint: Callable[..., Awaitable[Response]]) -> Callable[..., A
 
 @router.get("/discovery.{fmt}")
 @spec_errors
-async def discovery(request: Request, db: SessionDep, settings: SettingsDep, fmt: str) -> Response:
+async def discovery(request: Request, db: ReadSessionDep, settings: SettingsDep, fmt: str) -> Response:
     """Service discovery: where the GeoReport v2 endpoint is, its formats, and how to get a key."""
     render.check_format(fmt)
     changeset = await service.changeset(db)
@@ -68,7 +72,7 @@ async def discovery(request: Request, db: SessionDep, settings: SettingsDep, fmt
 
 @router.get("/services.{fmt}")
 @spec_errors
-async def list_services(request: Request, db: SessionDep, fmt: str) -> Response:
+async def list_services(request: Request, db: ReadSessionDep, fmt: str) -> Response:
     """The categories a request can be filed under."""
     render.check_format(fmt)
     return render.answer(fmt, "services", await service.services(db))
@@ -76,7 +80,7 @@ async def list_services(request: Request, db: SessionDep, fmt: str) -> Response:
 
 @router.get("/services/{service_code}.{fmt}")
 @spec_errors
-async def service_definition(request: Request, db: SessionDep, service_code: str, fmt: str) -> Response:
+async def service_definition(request: Request, db: ReadSessionDep, service_code: str, fmt: str) -> Response:
     """A service's extra fields: none, since every service has metadata false."""
     render.check_format(fmt)
     category = await service.service(db, service_code)
@@ -106,7 +110,7 @@ async def post_request(request: Request, db: SessionDep, settings: SettingsDep, 
 
 @router.get("/requests.{fmt}")
 @spec_errors
-async def list_requests(request: Request, db: SessionDep, fmt: str) -> Response:
+async def list_requests(request: Request, db: ReadSessionDep, fmt: str) -> Response:
     """Requests by service_request_id (comma list, overrides the rest), service_code, status and start_date /
     end_date (at most 90 days; the last 90 by default), newest first, at most 1000."""
     render.check_format(fmt)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from wangge.accounts.dependencies import CurrentSubject, Supervisor
-from wangge.deps import SessionDep, SettingsDep
+from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
 from wangge.schemas_common import Day, Id
 from wangge.station import exports, hazards, schemas, triage
 
@@ -88,7 +88,7 @@ async def close_meeting(db: SessionDep, subject: CurrentSubject, meeting_id: Id)
 
 
 @router.get("/triage/meetings/{meeting_id}/minutes.xlsx", tags=["Triage"], response_class=Response)
-async def minutes_xlsx(db: SessionDep, subject: CurrentSubject, meeting_id: Id) -> Response:
+async def minutes_xlsx(db: ReadSessionDep, subject: CurrentSubject, meeting_id: Id) -> Response:
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     out = await triage.meeting_out(db, meeting)
     data = await asyncio.to_thread(exports.minutes_xlsx, out)
@@ -96,7 +96,7 @@ async def minutes_xlsx(db: SessionDep, subject: CurrentSubject, meeting_id: Id) 
 
 
 @router.get("/triage/meetings/{meeting_id}/minutes.html", tags=["Triage"], response_class=HTMLResponse)
-async def minutes_html(db: SessionDep, subject: CurrentSubject, meeting_id: Id) -> HTMLResponse:
+async def minutes_html(db: ReadSessionDep, subject: CurrentSubject, meeting_id: Id) -> HTMLResponse:
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     return HTMLResponse(exports.minutes_html(await triage.meeting_out(db, meeting)))
 
@@ -146,19 +146,19 @@ async def set_cycle_meeting(db: SessionDep, subject: CurrentSubject, cycle_id: I
 
 
 @router.get("/hazards/cycles/{cycle_id}/bulletin", tags=["Hazards"])
-async def bulletin(db: SessionDep, subject: CurrentSubject, cycle_id: Id) -> Any:
+async def bulletin(db: ReadSessionDep, subject: CurrentSubject, cycle_id: Id) -> Any:
     """通报: hazards found, fixed and overdue, by grid and by type."""
     return await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
 
 
 @router.get("/hazards/cycles/{cycle_id}/bulletin.xlsx", tags=["Hazards"], response_class=Response)
-async def bulletin_xlsx(db: SessionDep, subject: CurrentSubject, cycle_id: Id) -> Response:
+async def bulletin_xlsx(db: ReadSessionDep, subject: CurrentSubject, cycle_id: Id) -> Response:
     b = await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
     return _xlsx(await asyncio.to_thread(exports.bulletin_xlsx, b), f"hazards-{b['month']}-{cycle_id}.xlsx")
 
 
 @router.get("/hazards/cycles/{cycle_id}/bulletin.html", tags=["Hazards"], response_class=HTMLResponse)
-async def bulletin_html(db: SessionDep, subject: CurrentSubject, cycle_id: Id) -> HTMLResponse:
+async def bulletin_html(db: ReadSessionDep, subject: CurrentSubject, cycle_id: Id) -> HTMLResponse:
     b = await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
     return HTMLResponse(exports.bulletin_html(b))
 
@@ -182,7 +182,7 @@ async def list_special_periods(db: SessionDep, subject: CurrentSubject) -> Any:
 
 
 @router.get("/hazards/reporting", tags=["Hazards"])
-async def reporting(db: SessionDep, subject: CurrentSubject, community_id: Id, on: Day | None = None) -> Any:
+async def reporting(db: ReadSessionDep, subject: CurrentSubject, community_id: Id, on: Day | None = None) -> Any:
     """The month's figures, or the day's during a special period."""
     return await hazards.reporting(db, subject=subject, community_id=community_id, on=on or triage.beijing_today())
 

@@ -47,6 +47,7 @@ export default {
       'bad-request': 'The request is not valid',
       'both-away': 'Both A/B partners would be away at the same time',
       busy: 'The service is busy; try again in a moment',
+      'database-unavailable': 'The database cannot be reached just now; try again in a moment',
       'storage-unavailable': 'Photos cannot be stored or shown just now; try again in a moment',
       conflict: 'This conflicts with existing data',
       'control-character': 'The text contains invisible control characters; remove them and try again',
