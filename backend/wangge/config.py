@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-development-only"  # noqa: S105 - the guard below refuses it outside development
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SQLITE_ADMISSION = 16  # requests inside one SQLite web process at once (Settings.admission_limit)
 
 
 class Settings(BaseSettings):
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
     database_pool_size: int | None = None
     database_max_overflow: int | None = None
     database_pool_timeout: float = 30.0
+    # Admission (middleware.Admission): at most this many requests inside each web process at once; the next wait
+    # up to admission_wait_seconds for a place, then get 503 with Retry-After. None: 16 on SQLite (one writer at a
+    # time; past it the waits only grow), no limit on PostgreSQL (the pool's timeout bounds the wait there).
+    max_concurrent_requests: int | None = None
+    admission_wait_seconds: float = 2.0
     # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
@@ -136,6 +142,12 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def admission_limit(self) -> int | None:
+        if self.max_concurrent_requests is not None:
+            return self.max_concurrent_requests
+        return SQLITE_ADMISSION if self.is_sqlite else None
 
 
 @lru_cache

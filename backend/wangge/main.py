@@ -26,7 +26,7 @@ from wangge.headers import SecurityHeaders
 from wangge.hierarchy.router import router as hierarchy_router
 from wangge.matters.router import public as public_router
 from wangge.matters.router import router as matters_router
-from wangge.middleware import BodySizeLimit, RequestContext
+from wangge.middleware import Admission, BodySizeLimit, RequestContext
 from wangge.migrate import current_revision, head_revision
 from wangge.notify.router import router as notify_router
 from wangge.notify.worker import start_embedded
@@ -153,6 +153,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     _mount_frontend(app, settings.frontend_dist)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.admission_limit is not None:
+        app.add_middleware(Admission, limit=settings.admission_limit, wait=settings.admission_wait_seconds)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

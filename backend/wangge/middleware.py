@@ -1,7 +1,9 @@
-"""ASGI middleware: a request id on every request and log line, an access log, and the body size limit."""
+"""ASGI middleware: a request id on every request and log line, an access log, the body size limit, and admission
+(at most so many requests inside the app at once)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -127,3 +129,37 @@ class BodySizeLimit:
             instance=scope.get("path"),
         )
         await response(scope, receive, send)
+
+
+class Admission:
+    """At most `limit` requests inside the app at once; the next ones wait up to `wait` seconds for a place, in
+    the order they came, and are then answered 503 `busy` with Retry-After. Past its capacity (SQLite's single
+    writer, a process's one core) a server would otherwise take every request and answer all of them late, later
+    and later; this bounds the wait of those it serves and tells the rest to come back. Health checks and metrics
+    are never held (they must show the truth under load).
+
+    Not a rate limiter (those are throttle.py's, on the `limits` library): it counts what is in flight, which no
+    library of the stack does with our problem+json answer (uvicorn's --limit-concurrency answers a bare 503)."""
+
+    EXEMPT = ("/healthz", "/readyz", "/metrics")
+
+    def __init__(self, app: Any, limit: int, wait: float) -> None:
+        self.app = app
+        self.wait = wait
+        self.places = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("path") in self.EXEMPT:
+            await self.app(scope, receive, send)
+            return
+        try:
+            await asyncio.wait_for(self.places.acquire(), self.wait)
+        except TimeoutError:
+            seconds = str(errors.RETRY_AFTER_SECONDS)
+            busy = problem(503, "The service is busy; retry in a moment", code="busy", headers={"Retry-After": seconds})
+            await busy(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.places.release()
