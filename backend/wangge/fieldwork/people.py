@@ -12,13 +12,14 @@ the station chief of the grid's community or an administrator whose area holds t
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from pyproj import Geod
 from shapely.ops import nearest_points
-from sqlalchemy import ColumnElement, Select, and_, case, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -110,17 +111,20 @@ def _pair_active_at(pair: Any, at: datetime) -> ColumnElement[bool]:
     return and_(pair.created_at <= at, or_(pair.ended_at.is_(None), pair.ended_at > at))
 
 
-def _cover_statement(at: datetime, *, user_id: int | None = None, grid_id: int | None = None) -> Select[Any]:
+# Made once: building these aliases (and their column collections) cost 2 ms a request, 11 % of a web process's
+# time under the mixed load (bench/mixed.py), since every grid leader's list asks who they cover.
+_LEAD, _AWAY, _PARTNER, _PARTNER_AWAY = aliased(GridLeadership), aliased(Leave), aliased(GridLeadership), aliased(Leave)
+_PAIR = aliased(PostPair)
+# "Now", read when the statement runs (not when it was built): the cached statements below are built once per user
+# or grid and serve every later request.
+_NOW = bindparam("cover_now", callable_=utcnow)
+
+
+def _cover_statement(at: Any, *, user_id: int | None = None, grid_id: int | None = None) -> Select[Any]:
     """Who covers what at `at`: the covered grid's leader is on approved leave, and the covering user leads the
     partner grid of its active pair and is not away. With `user_id`: the grids that user covers (one column); with
     `grid_id`: the users covering that grid (one column)."""
-    lead, away, partner, partner_away = (
-        aliased(GridLeadership),
-        aliased(Leave),
-        aliased(GridLeadership),
-        aliased(Leave),
-    )
-    pair = aliased(PostPair)
+    lead, away, partner, partner_away, pair = _LEAD, _AWAY, _PARTNER, _PARTNER_AWAY, _PAIR
     partner_grid = case((pair.grid_a_id == lead.grid_id, pair.grid_b_id), else_=pair.grid_a_id)
     conditions = [
         _leads_at(lead, at),
@@ -142,14 +146,26 @@ def _cover_statement(at: datetime, *, user_id: int | None = None, grid_id: int |
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _covered_now(user_id: int) -> Select[Any]:
+    return _cover_statement(_NOW, user_id=user_id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _covering_now(grid_id: int) -> Select[Any]:
+    return _cover_statement(_NOW, grid_id=grid_id)
+
+
 def covered_grid_ids(user_id: int, at: datetime | None = None) -> Select[Any]:
-    """A subquery: the grids `user_id` covers at `at` (default now) because their partner is on leave."""
-    return _cover_statement(at or utcnow(), user_id=user_id)
+    """A subquery: the grids `user_id` covers at `at` (default: when the statement runs) because their partner
+    is on leave."""
+    return _covered_now(user_id) if at is None else _cover_statement(at, user_id=user_id)
 
 
 def covering_user_ids(grid_id: int, at: datetime | None = None) -> Select[Any]:
-    """A subquery: who covers `grid_id` at `at` (default now); empty while its leader is at work."""
-    return _cover_statement(at or utcnow(), grid_id=grid_id)
+    """A subquery: who covers `grid_id` at `at` (default: when the statement runs); empty while its leader is at
+    work."""
+    return _covering_now(grid_id) if at is None else _cover_statement(at, grid_id=grid_id)
 
 
 async def covered_grids(db: AsyncSession, subject: Subject, at: datetime | None = None) -> frozenset[int]:
