@@ -206,3 +206,16 @@ def test_open_matters_come_by_the_earlier_of_their_deadlines_then_newest_first(w
         for i in client.get("/api/v1/matters/supervision", headers=world.headers("station_chief")).json()["items"]
     ]
     assert listed == [ids[1], ids[3], ids[0]]
+
+
+def test_a_record_is_read_in_six_statements(world, client, live):
+    """Sign-in check, the matter in scope, where it is and who holds it, the people it names with the station's
+    chiefs, its photos, and who covers its grid: not one statement per name or place (it took ten)."""
+    mid = matter_id(live, submit(client)["tracking_code"])
+    with statements(live) as seen:
+        r = client.get(f"/api/v1/matters/{mid}", headers=world.headers("station_chief"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["category"]["code"] == "sanitation" and body["grid"]["name"] and body["community"]["name"]
+    assert body["holder"]["name"] and body["five_haves"]["supervised_by"]
+    assert len(seen) == 6, seen

@@ -52,7 +52,9 @@ class PostgresCluster:
             shutil.chown(self.root, "postgres", "postgres")
         if standby_of is not None:
             source = ("-h", "127.0.0.1", "-p", str(standby_of.port), "-U", "postgres")
-            self._run("pg_basebackup", *source, "-D", str(self.datadir), "-R", "-X", "stream", "-c", "fast", "--no-sync")
+            self._run(
+                "pg_basebackup", *source, "-D", str(self.datadir), "-R", "-X", "stream", "-c", "fast", "--no-sync"
+            )
         elif not (self.datadir / "PG_VERSION").exists():
             self._run(
                 "initdb",
@@ -93,7 +95,7 @@ class PostgresCluster:
         ).stdout
 
     def has_database(self, name: str) -> bool:
-        return self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip() == "1"
+        return self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip() == "1"  # noqa: S608 - our names
 
     def create_database(self, name: str, *, postgis: bool = True) -> str:
         self.psql(f'CREATE DATABASE "{name}"')

@@ -73,21 +73,48 @@ def photo_out(p: Photo) -> dict[str, Any]:
 async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, settings: Settings) -> dict[str, Any]:
     now = utcnow()
     actions = allowed_actions(subject, m, now, await covering_of(db, subject))
-    category = await db.get(Category, m.category_id)
-    grid = await db.get(Grid, m.grid_id) if m.grid_id else None
-    community = await db.get(Community, m.community_id) if m.community_id else None
-    chiefs = list(
-        (
-            await db.execute(
-                select(User.display_name).where(
-                    User.role == Role.station_chief, User.community_id == m.community_id, User.is_active.is_(True)
+    # Where it is and who holds it, in one statement (the category always; the rest where the matter has them).
+    place = (
+        await db.execute(
+            select(Category, Grid.id, Grid.code, Grid.name, Community.id, Community.code, Community.name)
+            .add_columns(Department.name, Street.name)
+            .select_from(Category)
+            .outerjoin(Grid, Grid.id == m.grid_id)
+            .outerjoin(Community, Community.id == m.community_id)
+            .outerjoin(Department, Department.id == m.holder_department_id)
+            .outerjoin(Street, Street.id == m.street_id)
+            .where(Category.id == m.category_id)
+        )
+    ).one()
+    category, grid_id, grid_code, grid_name, community_id, community_code, community_name, department, street = place
+    # The people it names and the community's station chiefs (who supervise it), in one more.
+    named = {i for i in (m.owner_id, m.reported_by_id, m.resolved_by_id) if i}
+    people_rows = (
+        await db.execute(
+            select(User.id, User.display_name, User.role, User.community_id, User.is_active)
+            .where(
+                or_(
+                    User.id.in_(named),
+                    and_(
+                        User.role == Role.station_chief, User.community_id == m.community_id, User.is_active.is_(True)
+                    ),
                 )
             )
-        ).scalars()
-    )
-    names = await names_of(db, {m.owner_id, m.reported_by_id, m.resolved_by_id})
+            .order_by(User.id)
+        )
+    ).all()
+    names = {r.id: r.display_name for r in people_rows if r.id in named}
+    chiefs = [
+        r.display_name
+        for r in people_rows
+        if r.role == Role.station_chief and r.is_active and r.community_id == m.community_id
+    ]
     photos = list((await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars())
-    holder = {"level": m.holder_level, "department_id": m.holder_department_id, "name": await holder_name(db, m)}
+    holder = {
+        "level": m.holder_level,
+        "department_id": m.holder_department_id,
+        "name": holder_from(m, department, street, community_name, grid_name),
+    }
     reporter = names.get(m.reported_by_id) or (
         f"居民 {m.reporter_name}"
         if m.reporter_name
@@ -116,8 +143,8 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
         "address": m.address,
         "lat": m.lat,
         "lon": m.lon,
-        "grid": {"id": grid.id, "code": grid.code, "name": grid.name} if grid else None,
-        "community": {"id": community.id, "code": community.code, "name": community.name} if community else None,
+        "grid": {"id": grid_id, "code": grid_code, "name": grid_name} if grid_id else None,
+        "community": {"id": community_id, "code": community_code, "name": community_name} if community_id else None,
         "source": m.source,
         "status": m.status,
         "route": m.route,
