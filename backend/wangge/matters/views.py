@@ -125,9 +125,7 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
     if m.grid_id is not None and m.status in {s.value for s in flow.OPEN}:
         # The grid's leader is on approved leave and the A/B partner covers (fieldwork.people's rule, one query).
         row = (
-            await db.execute(
-                select(User.id, User.display_name).where(User.id.in_(people.covering_user_ids(m.grid_id, now)))
-            )
+            await db.execute(select(User.id, User.display_name).where(User.id.in_(people.covering_user_ids(m.grid_id))))
         ).first()
         covered_by = {"id": row[0], "name": row[1]} if row else None
     return {
