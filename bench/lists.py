@@ -42,6 +42,8 @@ SMALL = 10_000
 
 
 GENERATED: dict[int, float] = {}  # matters → seconds `wangge generate` took
+RETURNED: dict[str, int] = {}  # database → requests in the Open311 answer
+OPEN311 = "Open311: requests, open"
 
 
 def build(cluster: PostgresCluster, name: str, grids: int, matters: int) -> tuple[str, dict[str, Any]]:
@@ -109,7 +111,7 @@ LISTS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("administrator: all, open", "admin", "/api/v1/matters", {"box": "all", "status": "open"}),
     ("administrator: all, closed", "admin", "/api/v1/matters", {"box": "all", "status": "closed"}),
     ("administrator: supervision", "admin", "/api/v1/matters/supervision", {}),
-    ("Open311: requests, open", "", "/open311/v2/requests.json", {"status": "open"}),
+    (OPEN311, "", "/open311/v2/requests.json", {"status": "open"}),
     # POST: each request opens the meeting of another day, whose agenda is what came to the station since the last.
     ("station chief: open the triage meeting", "chief", TRIAGE, {}),
 ]
@@ -156,6 +158,8 @@ def measure(url: str, people: dict[str, Any], requests: int) -> dict[str, float]
                     if n >= 2:
                         times.append(elapsed)
                 out[label] = statistics.median(times)
+                if path.startswith("/open311/"):
+                    RETURNED[url] = len(r.json())
                 print(f"  {label}: {out[label]:.1f} ms", flush=True)
     finally:
         server.stop()
@@ -177,7 +181,11 @@ def main() -> int:
         small = measure(small_url, small_people, args.requests)
         print(f"{args.large:,} matters:", flush=True)
         large = measure(large_url, large_people, args.requests)
-    worst = max(large[k] / small[k] for k in small)
+    # Open311 answers the spec's first 1000 requests of the window: fewer at 10,000 matters than at 10,000,000, so
+    # its time is compared per request returned.
+    per_small, per_large = small[OPEN311] / RETURNED[small_url], large[OPEN311] / RETURNED[large_url]
+    ratios = {k: large[k] / small[k] for k in small if k != OPEN311} | {OPEN311: per_large / per_small}
+    worst = max(ratios.values())
     lines = [
         HEADING,
         "",
@@ -188,7 +196,9 @@ def main() -> int:
         "",
         f"| list | {SMALL:,} ms | {args.large:,} ms | ratio |",
         "|---|---|---|---|",
-        *[f"| {k} | {small[k]:.1f} | {large[k]:.1f} | **{large[k] / small[k]:.2f}** |" for k in small],
+        *[f"| {k} | {small[k]:.1f} | {large[k]:.1f} | **{large[k] / small[k]:.2f}** |" for k in small if k != OPEN311],
+        f"| {OPEN311}, per request returned ({RETURNED[small_url]:,} and {RETURNED[large_url]:,} returned) | "
+        f"{per_small:.3f} | {per_large:.3f} | **{ratios[OPEN311]:.2f}** |",
         "",
         f"Worst ratio: {worst:.2f}. `wangge generate` took {GENERATED[args.large] / 60:.1f} min for the city with "
         f"{args.large:,} matters ({GENERATED[SMALL]:.0f} s for {SMALL:,}; patrols left out). "

@@ -33,6 +33,22 @@ def readable(subject: Subject, model: type) -> ColumnElement[bool]:
     return RULES[model](subject)
 
 
+def all_readable(subject: Subject, model: type, column: str, value: int | None) -> bool:
+    """Whether `subject` may read every row of `model` whose `column` is `value` (so readable() adds nothing to a
+    query that pins that column to that value). Matters only: an administrator's; those of the subject's own area
+    (district, street, community or grid); a department officer's department's."""
+    if model is not Matter or value is None:
+        return False
+    if subject.scope_level == ScopeLevel.system:
+        return True
+    if subject.role == Role.resident:
+        return False
+    if subject.role == Role.department_officer:
+        return column == "holder_department_id" and value == subject.department_id
+    area = subject.area_level
+    return area is not None and column == f"{area}_id" and value == getattr(subject, column)
+
+
 def _covered_grids(subject: Subject) -> Any:
     """The grids a grid leader covers now for an A/B partner on leave (fieldwork.people holds the duty rule)."""
     from wangge.fieldwork.people import covered_grid_ids

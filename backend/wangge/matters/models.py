@@ -64,6 +64,10 @@ OPEN_DUE_SQL = (
 # Open matters by deadline in each scope (inboxes, 督办, the overdue notifier): partial indexes that hold only the
 # open rows, so walking one to the first page costs the same at 10,000 matters as at 10,000,000.
 OPEN_SCOPE_COLUMNS = (*SCOPE_COLUMNS, "reported_by_id")
+# A unit's own queue (views.inbox, box "unit"): what its community or street holds at the station or street level.
+# Open ones by deadline from a partial index, finished ones newest first from an index that carries open_due_at, so
+# that counting a page's 200 needs no visit to the table.
+UNIT_COLUMNS = ("community_id", "street_id")
 
 
 class Matter(Base):
@@ -91,6 +95,22 @@ class Matter(Base):
                 sqlite_where=text("open_due_at IS NOT NULL"),
             )
             for c in OPEN_SCOPE_COLUMNS
+        ),
+        *(
+            Index(
+                f"ix_matters_{c}_holder_open_due",
+                c,
+                "holder_level",
+                "open_due_at",
+                text("id DESC"),
+                postgresql_where=text("open_due_at IS NOT NULL"),
+                sqlite_where=text("open_due_at IS NOT NULL"),
+            )
+            for c in UNIT_COLUMNS
+        ),
+        *(
+            Index(f"ix_matters_{c}_holder_id", c, "holder_level", "id", postgresql_include=["open_due_at"])
+            for c in UNIT_COLUMNS
         ),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
     )

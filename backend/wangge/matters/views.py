@@ -19,7 +19,7 @@ from wangge.matters.flow import Status
 from wangge.matters.models import Category, Matter, MatterEvent, Photo
 from wangge.matters.service import GRID_STAFF, allowed_actions, covering_of
 from wangge.models_common import as_utc, utcnow
-from wangge.policy import readable
+from wangge.policy import all_readable, readable
 
 
 def deadlines(m: Matter, now: datetime, soon: timedelta) -> dict[str, Any]:
@@ -180,25 +180,31 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
     }
 
 
-def _box_condition(subject: Subject, box: str) -> ColumnElement[bool]:
+def _box_condition(subject: Subject, box: str) -> tuple[ColumnElement[bool], tuple[str, int | None] | None]:
+    """The box's condition, and the (column, value) it pins a scope column to, if it does."""
     if box == "mine":
-        return or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id)
+        return or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id), None
     if box == "grid":
-        return Matter.grid_id == subject.grid_id if subject.grid_id else false()
+        return (Matter.grid_id == subject.grid_id if subject.grid_id else false()), ("grid_id", subject.grid_id)
     if box == "unit":
         if subject.role == Role.grid_leader:  # the grid's queue, and the queues of the grids covered now
             grids = or_(Matter.grid_id == subject.grid_id, Matter.grid_id.in_(people.covered_grid_ids(subject.user_id)))
-            return and_(grids, Matter.holder_level == "grid")
+            return and_(grids, Matter.holder_level == "grid"), None
         if subject.role in GRID_STAFF:
-            return and_(Matter.grid_id == subject.grid_id, Matter.holder_level == "grid")
+            return and_(Matter.grid_id == subject.grid_id, Matter.holder_level == "grid"), ("grid_id", subject.grid_id)
         if subject.role == Role.station_chief:
-            return and_(Matter.community_id == subject.community_id, Matter.holder_level == "station")
+            queue = and_(Matter.community_id == subject.community_id, Matter.holder_level == "station")
+            return queue, ("community_id", subject.community_id)
         if subject.role == Role.street_officer:
-            return and_(Matter.street_id == subject.street_id, Matter.holder_level == "street")
+            return and_(Matter.street_id == subject.street_id, Matter.holder_level == "street"), (
+                "street_id",
+                subject.street_id,
+            )
         if subject.role == Role.department_officer:
-            return and_(Matter.holder_level == "department", Matter.holder_department_id == subject.department_id)
-        return false()
-    return true()
+            queue = and_(Matter.holder_level == "department", Matter.holder_department_id == subject.department_id)
+            return queue, ("holder_department_id", subject.department_id)
+        return false(), None
+    return true(), None
 
 
 COUNT_CAP = 200  # a list says "200+" rather than count a whole history (each counted row is a heap visit)
@@ -222,7 +228,15 @@ async def inbox(
     an index of (scope column, id) however long the history (migration 0009). The total is counted up to
     COUNT_CAP."""
     now = utcnow()
-    conds = [readable(subject, Matter), _box_condition(subject, box)]
+    box_condition, pinned = _box_condition(subject, box)
+    # A box that pins a scope column to a value whose every matter the subject may read needs no more: leaving out
+    # readable()'s OR (area, or owner, or reporter) lets PostgreSQL estimate the rows, and so walk an index in order
+    # to the page rather than sort the whole unit (41 ms for a community of 5,000 matters; 0.1 ms walked).
+    conds = (
+        [box_condition]
+        if pinned and all_readable(subject, Matter, *pinned)
+        else [readable(subject, Matter), box_condition]
+    )
     if state == "open":
         conds.append(Matter.open_due_at.is_not(None))
     elif state == "closed":

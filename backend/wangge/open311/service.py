@@ -180,9 +180,9 @@ async def find(db: AsyncSession, f: Filters) -> list[Found]:
         if f.codes:
             q = q.where(Category.open311_code.in_(f.codes))
         if f.statuses == {"open"}:
-            q = q.where(Matter.status.in_(OPEN))
+            q = q.where(Matter.open_due_at.is_not(None))  # computed from the status (matters.models.OPEN_DUE_SQL)
         elif f.statuses == {"closed"}:
-            q = q.where(Matter.status.not_in(OPEN))
+            q = q.where(Matter.open_due_at.is_(None))
     q = q.order_by(Matter.created_at.desc(), Matter.id.desc()).limit(MAX_RESULTS)
     return [(m, c, matter_views.holder_from(m, *names)) for m, c, *names in (await db.execute(q)).all()]
 
