@@ -353,7 +353,7 @@ def test_batches_appended_in_time_order_extend_the_stored_line_in_the_database(w
     p = started(client, world)
     pts = walk(90, step=0.00003)
     jump = point(999, 46, 28.1200)  # 2 km away a second after the tenth point (45 s), before the next (50 s)
-    # The last batch is longer than SQLite's nested appends (patrols._NESTED_POINTS).
+    # Batches of one point, of two, of eight with a wild fix, and a long one of eighty.
     batches = [pts[:1], pts[1:3], [*pts[3:10], jump], pts[10:90]]
     for i, batch in enumerate(batches):
         sent(client, world, p["id"], f"append-{i}", batch)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import Role, User
@@ -289,20 +289,48 @@ async def inbox(
 SUPERVISION_LIMIT = 200
 
 
-def with_holder_names(q: Any) -> Any:
-    """Add to a SELECT of Matter the names holder_name would look up, by outer joins: department, street,
-    community and grid (read back with holder_from), so that a list never asks for them row by row."""
-    return (
-        q.add_columns(Department.name, Street.name, Community.name, Grid.name)
-        .outerjoin(Department, Department.id == Matter.holder_department_id)
-        .outerjoin(Street, Street.id == Matter.street_id)
-        .outerjoin(Community, Community.id == Matter.community_id)
-        .outerjoin(Grid, Grid.id == Matter.grid_id)
-    )
+async def holder_names(db: AsyncSession, matters: list[Matter]) -> dict[int, str]:
+    """The name of the level holding each matter, as holder_name says it, for a whole list in one statement: the
+    departments, streets, communities and grids the list names, looked up by id. (Joined into the list's own
+    statement instead, the four lookups cost PostgreSQL 4–10 ms of planning per request, and at 10,000,000
+    matters a hash of every grid: 27 ms for the 200 of 督办 against 17 at 10,000.)"""
+    wanted: dict[str, set[int]] = {"department": set(), "street": set(), "community": set(), "grid": set()}
+    for m in matters:
+        kind, key = _holder_key(m)
+        if key is not None:
+            wanted[kind].add(key)
+    tables = {"department": Department, "street": Street, "community": Community, "grid": Grid}
+    parts = [
+        select(literal(kind).label("kind"), tables[kind].id.label("id"), tables[kind].name.label("name")).where(
+            tables[kind].id.in_(sorted(ids))
+        )
+        for kind, ids in wanted.items()
+        if ids
+    ]
+    names = {(r.kind, r.id): r.name for r in (await db.execute(union_all(*parts))).all()} if parts else {}
+    out = {}
+    for m in matters:
+        kind, key = _holder_key(m)
+        name = names.get((kind, key))
+        out[m.id] = holder_from(
+            m, *(name if k == kind else None for k in ("department", "street", "community", "grid"))
+        )
+    return out
+
+
+def _holder_key(m: Matter) -> tuple[str, int | None]:
+    if m.holder_level == "department" and m.holder_department_id:
+        return "department", m.holder_department_id
+    if m.holder_level == "street" and m.street_id:
+        return "street", m.street_id
+    if m.holder_level == "station" and m.community_id:
+        return "community", m.community_id
+    return "grid", m.grid_id
 
 
 def holder_from(m: Matter, department: str | None, street: str | None, community: str | None, grid: str | None) -> str:
-    """The name of the level holding a matter, as holder_name says it, from the names with_holder_names joined."""
+    """The name of the level holding a matter, as holder_name says it, from the names of its department, street,
+    community and grid."""
     if m.holder_level == "department" and m.holder_department_id:
         return department or ""
     if m.holder_level == "street" and m.street_id:
@@ -314,25 +342,25 @@ def holder_from(m: Matter, department: str | None, street: str | None, community
 
 async def supervision(db: AsyncSession, subject: Subject, settings: Settings) -> list[dict[str, Any]]:
     """督办: open matters in scope whose step is overdue or due soon, with who owns them and since when; the most
-    urgent SUPERVISION_LIMIT. One statement: the holder's name, the owner and the last event come with each row
-    (a list that asked two more questions per row took 0.5–0.9 s at 10,000 matters)."""
+    urgent SUPERVISION_LIMIT. Two statements whatever the rows: the owner and the last event come with each row,
+    the holders' names with holder_names (a list that asked two more questions per row took 0.5–0.9 s at 10,000
+    matters)."""
     now = utcnow()
     horizon = now + timedelta(hours=settings.due_soon_hours)
     since = select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == Matter.id).scalar_subquery()
     rows = (
         await db.execute(
-            with_holder_names(
-                select(Matter, Category.id, Category.code, Category.name_zh, since, User.display_name)
-                .join(Category, Category.id == Matter.category_id)
-                .outerjoin(User, User.id == Matter.owner_id)
-            )
+            select(Matter, Category.id, Category.code, Category.name_zh, since, User.display_name)
+            .join(Category, Category.id == Matter.category_id)
+            .outerjoin(User, User.id == Matter.owner_id)
             .where(readable(subject, Matter), Matter.open_due_at <= horizon)
             .order_by(Matter.open_due_at, Matter.id.desc())
             .limit(SUPERVISION_LIMIT)
         )
     ).all()
+    holders = await holder_names(db, [row[0] for row in rows])
     out = []
-    for m, cat_id, cat_code, cat, last_event, owner, department, street, community, grid in rows:
+    for m, cat_id, cat_code, cat, last_event, owner in rows:
         d = deadlines(m, now, timedelta(hours=settings.due_soon_hours))
         out.append(
             {
@@ -340,7 +368,7 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
                 "tracking_code": m.tracking_code,
                 "category": {"id": cat_id, "code": cat_code, "name": cat},
                 "status": m.status,
-                "holder": {"level": m.holder_level, "name": holder_from(m, department, street, community, grid)},
+                "holder": {"level": m.holder_level, "name": holders[m.id]},
                 "owner": owner,
                 "since": as_utc(last_event) if last_event is not None else None,
                 **d,

@@ -169,9 +169,9 @@ Found = tuple[Matter, Category, str]  # a request, its service, and who handles 
 
 
 async def find(db: AsyncSession, f: Filters) -> list[Found]:
-    """The matching requests, newest first, each with the name of who handles it (joined, not asked per row).
-    A list of ids overrides every other filter, as the spec says."""
-    q = matter_views.with_holder_names(select(Matter, Category).join(Category, Category.id == Matter.category_id))
+    """The matching requests, newest first, each with the name of who handles it (looked up for the whole list in
+    one statement, not per row). A list of ids overrides every other filter, as the spec says."""
+    q = select(Matter, Category).join(Category, Category.id == Matter.category_id)
     q = q.where(Category.open311_code.is_not(None))
     if f.ids:
         q = q.where(Matter.tracking_code.in_(f.ids))
@@ -184,7 +184,9 @@ async def find(db: AsyncSession, f: Filters) -> list[Found]:
         elif f.statuses == {"closed"}:
             q = q.where(Matter.open_due_at.is_(None))
     q = q.order_by(Matter.created_at.desc(), Matter.id.desc()).limit(MAX_RESULTS)
-    return [(m, c, matter_views.holder_from(m, *names)) for m, c, *names in (await db.execute(q)).all()]
+    rows = (await db.execute(q)).all()
+    holders = await matter_views.holder_names(db, [m for m, _ in rows])
+    return [(m, c, holders[m.id]) for m, c in rows]
 
 
 async def one(db: AsyncSession, code: str) -> Found:
