@@ -112,6 +112,14 @@ class Matter(Base):
             Index(f"ix_matters_{c}_holder_id", c, "holder_level", "id", postgresql_include=["open_due_at"])
             for c in UNIT_COLUMNS
         ),
+        # Open matters newest first (Open311's requests with status=open).
+        Index(
+            "ix_matters_open_created",
+            "created_at",
+            "id",
+            postgresql_where=text("open_due_at IS NOT NULL"),
+            sqlite_where=text("open_due_at IS NOT NULL"),
+        ),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
     )
 

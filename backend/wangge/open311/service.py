@@ -179,8 +179,11 @@ async def find(db: AsyncSession, f: Filters) -> list[Found]:
         q = q.where(Matter.created_at >= f.start, Matter.created_at <= f.end)
         if f.codes:
             q = q.where(Category.open311_code.in_(f.codes))
+        # Open ones by open_due_at, which the partial index of open matters by date (ix_matters_open_created) also
+        # holds: walked backwards to the first 1000 whatever the dates. By status, PostgreSQL could not tell that
+        # open matters are the recent ones and sorted every open matter of the city (0.4 s at 10,000,000).
         if f.statuses == {"open"}:
-            q = q.where(Matter.open_due_at.is_not(None))  # computed from the status (matters.models.OPEN_DUE_SQL)
+            q = q.where(Matter.open_due_at.is_not(None))
         elif f.statuses == {"closed"}:
             q = q.where(Matter.open_due_at.is_(None))
     q = q.order_by(Matter.created_at.desc(), Matter.id.desc()).limit(MAX_RESULTS)
