@@ -248,6 +248,7 @@ def main() -> int:
     parser.add_argument("--factor", type=float, default=1.3)
     parser.add_argument("--max", type=float, default=3000)
     parser.add_argument("--only", choices=("pg", "bare", "sqlite"))
+    parser.add_argument("--web-processes", type=int, default=2, help="of the PostgreSQL setup and the bare endpoint")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="wangge-mixed-"))
@@ -257,7 +258,7 @@ def main() -> int:
         if args.only in (None, "pg"):
             url = cluster.create_database("mixed")
             _demo(url)
-            procs, base = _wangge(url, work, "pg", 2, WANGGE_EMBEDDED_WORKER="false")
+            procs, base = _wangge(url, work, "pg", args.web_processes, WANGGE_EMBEDDED_WORKER="false")
             try:
                 config = _config(base)
                 print("PostgreSQL, mixed:", flush=True)
@@ -273,7 +274,7 @@ def main() -> int:
             engine.dispose()
             port = free_port()
             argv = [sys.executable, "-m", "uvicorn", "bare_app:create_app", "--factory", "--port", str(port),
-                    "--workers", "2", "--log-level", "warning", "--no-access-log"]  # fmt: skip
+                    "--workers", str(args.web_processes), "--log-level", "warning", "--no-access-log"]  # fmt: skip
             env = {**_env(bare_url), "BENCH_DATABASE_URL": bare_url}
             bare = _start(argv, env, f"http://127.0.0.1:{port}/docs", work / "bare.log")
             try:
@@ -319,8 +320,8 @@ def report(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -
         "|---|---|---|---|---|",
     ]
     labels = {
-        "pg": "PostgreSQL, mixed (2 web processes + worker)",
-        "bare": "PostgreSQL, bare insert (2 processes)",
+        "pg": f"PostgreSQL, mixed ({args.web_processes} web processes + worker)",
+        "bare": f"PostgreSQL, bare insert ({args.web_processes} processes)",
         "sqlite": "SQLite, mixed (`wangge serve`)",
     }
     for key, steps in results.items():
