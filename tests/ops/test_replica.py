@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
+from conftest import make_settings
 from support.pgcluster import PostgresCluster
 from support.server import LiveServer
 from wangge import migrate
@@ -47,18 +48,7 @@ def clusters() -> Iterator[tuple[PostgresCluster, PostgresCluster]]:
 @pytest.fixture(scope="module")
 def server(clusters) -> Iterator[LiveServer]:
     primary, standby = clusters
-    settings = Settings(
-        database_url=primary.url(NAME),
-        database_replica_url=standby.url(NAME),
-        environment="test",
-        secret_key="replica-test-secret-key-that-is-long-enough-0123456789",
-        argon2_time_cost=1,
-        argon2_memory_kib=1024,
-        embedded_worker=False,
-        log_level="WARNING",
-        _env_file=None,
-    )
-    live = LiveServer(settings).start()
+    live = LiveServer(make_settings(primary.url(NAME), database_replica_url=standby.url(NAME))).start()
     yield live
     live.stop()
 

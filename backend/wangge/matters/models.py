@@ -70,6 +70,12 @@ OPEN_SCOPE_COLUMNS = (*SCOPE_COLUMNS, "reported_by_id")
 UNIT_COLUMNS = ("community_id", "street_id")
 
 
+def _open_index(name: str, *columns: Any) -> Index:
+    """An index over the open matters only (those with an open_due_at), on both engines."""
+    only_open = text("open_due_at IS NOT NULL")
+    return Index(name, *columns, postgresql_where=only_open, sqlite_where=only_open)
+
+
 class Matter(Base):
     __tablename__ = "matters"
     __table_args__ = (
@@ -78,34 +84,10 @@ class Matter(Base):
         Index("ix_matters_created_id", "created_at", "id"),
         # Finished matters newest first in each scope (keyset pages: views.inbox), and the scope's lookups.
         *(Index(f"ix_matters_{c}_id", c, "id") for c in SCOPE_COLUMNS),
-        Index(
-            "ix_matters_open_due",
-            "open_due_at",
-            text("id DESC"),
-            postgresql_where=text("open_due_at IS NOT NULL"),
-            sqlite_where=text("open_due_at IS NOT NULL"),
-        ),
+        _open_index("ix_matters_open_due", "open_due_at", text("id DESC")),
+        *(_open_index(f"ix_matters_{c}_open_due", c, "open_due_at", text("id DESC")) for c in OPEN_SCOPE_COLUMNS),
         *(
-            Index(
-                f"ix_matters_{c}_open_due",
-                c,
-                "open_due_at",
-                text("id DESC"),
-                postgresql_where=text("open_due_at IS NOT NULL"),
-                sqlite_where=text("open_due_at IS NOT NULL"),
-            )
-            for c in OPEN_SCOPE_COLUMNS
-        ),
-        *(
-            Index(
-                f"ix_matters_{c}_holder_open_due",
-                c,
-                "holder_level",
-                "open_due_at",
-                text("id DESC"),
-                postgresql_where=text("open_due_at IS NOT NULL"),
-                sqlite_where=text("open_due_at IS NOT NULL"),
-            )
+            _open_index(f"ix_matters_{c}_holder_open_due", c, "holder_level", "open_due_at", text("id DESC"))
             for c in UNIT_COLUMNS
         ),
         *(
@@ -113,13 +95,7 @@ class Matter(Base):
             for c in UNIT_COLUMNS
         ),
         # Open matters newest first (Open311's requests with status=open).
-        Index(
-            "ix_matters_open_created",
-            "created_at",
-            "id",
-            postgresql_where=text("open_due_at IS NOT NULL"),
-            sqlite_where=text("open_due_at IS NOT NULL"),
-        ),
+        _open_index("ix_matters_open_created", "created_at", "id"),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
     )
 
