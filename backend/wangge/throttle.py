@@ -108,11 +108,15 @@ def _throttle(request: Request) -> Throttle:
     return request.app.state.throttle
 
 
-def client_address(request: Request) -> str:
+async def _throttle_dep(request: Request) -> Throttle:  # async: FastAPI would run a plain function in a thread
+    return _throttle(request)
+
+
+async def client_address(request: Request) -> str:
     return _throttle(request).client(request)
 
 
-ThrottleDep = Annotated[Throttle, Depends(_throttle)]
+ThrottleDep = Annotated[Throttle, Depends(_throttle_dep)]
 ClientAddress = Annotated[str, Depends(client_address)]
 
 

@@ -18,6 +18,12 @@ from wangge.models_common import utcnow
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 CHALLENGE = {"WWW-Authenticate": "Bearer"}
+# The user's columns a Subject is made of, read as a row: loading the whole User as an ORM object cost every
+# request more than the query itself.
+SUBJECT_COLUMNS = (
+    User.id, User.username, User.role, User.scope_level, User.district_id, User.street_id, User.community_id,
+    User.grid_id, User.department_id,
+)  # fmt: skip
 
 
 async def current_subject(
@@ -34,7 +40,7 @@ async def current_subject(
         raise Unauthorized("The access token is invalid", headers=CHALLENGE) from None
     row = (
         await db.execute(
-            select(User)
+            select(*SUBJECT_COLUMNS)
             .join(LoginSession, LoginSession.user_id == User.id)
             .where(
                 User.id == user_id,
@@ -44,7 +50,7 @@ async def current_subject(
                 LoginSession.expires_at > utcnow(),
             )
         )
-    ).scalar()
+    ).first()
     if row is None:
         raise Unauthorized("The session has ended; sign in again", headers=CHALLENGE)
     return Subject.of(row, session_id=claims["sid"])
