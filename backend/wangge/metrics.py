@@ -1,5 +1,6 @@
 """/metrics for Prometheus: request rates and latencies by route (prometheus_client, with the route's template found
-once per route by prometheus-fastapi-instrumentator), and the outbox as the worker sees it — events waiting, the age of the oldest one, how late the worker is on events already due.
+once per route by prometheus-fastapi-instrumentator), and the outbox as the worker sees it — events waiting, the
+age of the oldest one, how late the worker is on events already due.
 
 Each app has its own registry (tests build many apps in one process). With several web workers set
 PROMETHEUS_MULTIPROC_DIR to an empty folder shared by them (README): every scrape then adds up all workers.
@@ -20,8 +21,8 @@ from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_fastapi_instrumentator.routing import get_route_name
-from starlette.requests import HTTPConnection
 from sqlalchemy import func, select
+from starlette.requests import HTTPConnection
 
 from wangge.models_common import as_utc, utcnow
 from wangge.notify.models import OutboxEvent
