@@ -7,6 +7,7 @@ from alembic import context
 from wangge import idempotency as _idempotency  # noqa: F401 - register tables on Base.metadata
 from wangge import workcalendar as _workcalendar  # noqa: F401
 from wangge.accounts import models as _accounts  # noqa: F401
+from wangge.audit import models as _audit  # noqa: F401
 from wangge.config import get_settings
 from wangge.database import Base, create_sync_db_engine
 from wangge.emergencies import models as _emergencies  # noqa: F401

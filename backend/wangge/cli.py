@@ -89,13 +89,23 @@ def _system_subject():  # noqa: ANN202
     return Subject(user_id=0, username="cli", role="administrator", scope_level="system")
 
 
-async def _with_db(fn):  # noqa: ANN001, ANN202
+def _audited(session, command: str) -> None:  # noqa: ANN001
+    """What this command changes goes to the audit log, as made by the command line."""
+    from wangge.audit import recorder
+
+    recorder.install()
+    recorder.set_actor(session, None, f"命令行（wangge {command}）")
+
+
+async def _with_db(fn, audited_as: str | None = None):  # noqa: ANN001, ANN202
     from wangge.database import Database
 
     settings = get_settings()
     db = Database(settings.database_url, spatialite_library=settings.spatialite_library)
     try:
         async with db.sessionmaker() as session:
+            if audited_as:
+                _audited(session, audited_as)
             return await fn(session)
     finally:
         await db.dispose()
@@ -129,7 +139,7 @@ def cmd_import_grids(args: argparse.Namespace) -> int:
         )
 
     try:
-        result = asyncio.run(_with_db(run))
+        result = asyncio.run(_with_db(run, audited_as="import-grids"))
     except DomainError as exc:
         print(f"Import rejected: {exc.detail}", file=sys.stderr)
         for err in exc.extra.get("errors", []):
@@ -174,6 +184,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
         print("The password must have at least 8 characters.", file=sys.stderr)
         return 2
     engine, session = _sync_session()
+    _audited(session, "create-admin")
     with session:
         if session.execute(select(User.id).where(User.username == args.username)).first():
             print(f"The username {args.username} is taken.", file=sys.stderr)
@@ -203,6 +214,7 @@ def cmd_create_api_key(args: argparse.Namespace) -> int:
         return 2
     key = new_key()
     engine, session = _sync_session()
+    _audited(session, "create-api-key")
     with session:
         session.add(ApiKey(name=name, key_hash=key_digest(key), is_active=True))
         session.commit()

@@ -17,6 +17,8 @@ from sqlalchemy import text
 from wangge import __version__, apidocs, errors, logs, metrics
 from wangge.accounts.router import router as accounts_router
 from wangge.accounts.security import Passwords
+from wangge.audit import recorder
+from wangge.audit.router import router as audit_router
 from wangge.config import Settings, get_settings
 from wangge.database import Database
 from wangge.emergencies.router import router as emergencies_router
@@ -97,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.document(app)
     apidocs.install(app)
     metrics.install(app)
+    recorder.install()
 
     api = APIRouter(prefix="/api/v1")
     api.include_router(accounts_router)
@@ -108,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(patrols_router)
     api.include_router(station_router)
     api.include_router(emergencies_router)
+    api.include_router(audit_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

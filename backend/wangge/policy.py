@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from wangge.accounts import scope
 from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.scope import Subject
+from wangge.audit.models import AuditEntry
 from wangge.emergencies.models import Incident
 from wangge.fieldwork.models import Leave, Patrol, Shift, SpecialResident
 from wangge.hierarchy.models import Community, District, Grid, Street
@@ -149,6 +150,19 @@ def _special_residents(subject: Subject) -> ColumnElement[bool]:
     return in_scope
 
 
+def _audit_entries(subject: Subject) -> ColumnElement[bool]:
+    """Administrators read the log of their own area (a system administrator all of it, including the changes
+    that belong to no area, such as categories and the calendar)."""
+    if subject.role != Role.administrator:
+        return false()
+    if subject.scope_level == ScopeLevel.system:
+        return true()
+    area = subject.area_level
+    if area not in ("district", "street", "community"):
+        return false()
+    return getattr(AuditEntry, f"{area}_id") == getattr(subject, f"{area}_id")
+
+
 # --- the rulebook ----------------------------------------------------------------------------------------------
 
 RULES: dict[type, Callable[[Subject], ColumnElement[bool]]] = {
@@ -163,4 +177,5 @@ RULES: dict[type, Callable[[Subject], ColumnElement[bool]]] = {
     Leave: _leaves,
     Shift: _shifts,
     SpecialResident: _special_residents,
+    AuditEntry: _audit_entries,
 }

@@ -28,7 +28,7 @@ from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import Boolean, Date, String
+from sqlalchemy import Boolean, Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wangge.database import Base
@@ -42,6 +42,16 @@ class CalendarOverride(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_workday: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class CalendarYear(Base):
+    """A year whose holidays and make-up working days an administrator has entered in full as overrides (the
+    library does not know it yet): the calendar stops warning about it."""
+
+    __tablename__ = "calendar_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    complete: Mapped[bool] = mapped_column(Boolean)
 
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -329,3 +329,21 @@ def test_calendar_overrides_change_deadlines_and_say_which_years_are_known(world
     # 1 working day from Thursday 31 Dec: Friday 1 Jan is now a day off, so it ends Monday 4 Jan.
     service.clear_cache()
     assert asyncio.run(deadline()).astimezone(SHANGHAI) == datetime(2027, 1, 4, 17, 30, tzinfo=SHANGHAI)
+
+
+def test_a_year_entered_in_full_stops_the_calendar_warning(world, client):
+    system = world.headers("system_admin")
+    assert client.get("/api/v1/calendar", headers=system).json()["covers_next_year"] is False
+    assert_problem(
+        client.put("/api/v1/calendar/years/2027", json={"complete": True}, headers=world.headers("administrator")), 403
+    )
+    assert_problem(client.put("/api/v1/calendar/years/1999", json={"complete": True}, headers=system), 422)
+    r = client.put("/api/v1/calendar/years/2027", json={"complete": True}, headers=system)
+    assert r.status_code == 200 and r.json() == {"year": 2027, "complete": True}
+    status = client.get("/api/v1/calendar", headers=world.headers("station_chief")).json()
+    assert status["covers_next_year"] is True and status["message"] is None and status["complete_years"] == [2027]
+    client.put("/api/v1/calendar/years/2027", json={"complete": False}, headers=system)  # taken back
+    status = client.get("/api/v1/calendar", headers=system).json()
+    assert status["covers_next_year"] is False and status["complete_years"] == []
+    log = client.get("/api/v1/audit", params={"entity": "calendar_year"}, headers=system).json()["items"]
+    assert [e["action"] for e in log] == ["update", "create"] and log[0]["changes"] == {"complete": [True, False]}

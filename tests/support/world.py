@@ -33,6 +33,7 @@ from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
 TABLES = (
+    "audit_entries",
     "activation_members",
     "activations",
     "tier_members",
@@ -72,6 +73,7 @@ TABLES = (
     "handoffs",
     "matters",
     "calendar_overrides",
+    "calendar_years",
     "api_keys",
     "categories",
     "spent_refresh_tokens",

@@ -8,10 +8,13 @@ from typing import Annotated, Any
 from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import LoginSession, Role, User
 from wangge.accounts.scope import Subject
 from wangge.accounts.security import read_access_token
+from wangge.audit import recorder
+from wangge.config import Settings
 from wangge.deps import SessionDep, SettingsDep
 from wangge.errors import Forbidden, Unauthorized
 from wangge.models_common import utcnow
@@ -26,9 +29,7 @@ SUBJECT_COLUMNS = (
 )  # fmt: skip
 
 
-async def current_subject(
-    db: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Subject:
+async def _subject(db: AsyncSession, settings: Settings, token: str | None, *, changing_password: bool) -> Subject:
     if not token:
         raise Unauthorized("Sign in first: this needs a Bearer access token", headers=CHALLENGE)
     claims = read_access_token(settings, token)
@@ -40,7 +41,7 @@ async def current_subject(
         raise Unauthorized("The access token is invalid", headers=CHALLENGE) from None
     row = (
         await db.execute(
-            select(*SUBJECT_COLUMNS)
+            select(*SUBJECT_COLUMNS, User.display_name, User.must_change_password)
             .join(LoginSession, LoginSession.user_id == User.id)
             .where(
                 User.id == user_id,
@@ -53,10 +54,30 @@ async def current_subject(
     ).first()
     if row is None:
         raise Unauthorized("The session has ended; sign in again", headers=CHALLENGE)
+    if row.must_change_password and not changing_password:
+        raise Forbidden(
+            "Your password was reset: choose a new one before anything else", code="password-change-required"
+        )
+    recorder.set_actor(db, row.id, row.display_name)
     return Subject.of(row, session_id=claims["sid"])
 
 
+async def current_subject(
+    db: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Subject:
+    """The caller; 403 `password-change-required` while their password is one an administrator reset."""
+    return await _subject(db, settings, token, changing_password=False)
+
+
+async def subject_changing_password(
+    db: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Subject:
+    """The caller, also while they must change their password (to read themselves, change it or sign out)."""
+    return await _subject(db, settings, token, changing_password=True)
+
+
 CurrentSubject = Annotated[Subject, Depends(current_subject)]
+SubjectChangingPassword = Annotated[Subject, Depends(subject_changing_password)]
 
 
 # --- the role a route requires, in its signature ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wangge.database import Base
@@ -51,6 +51,8 @@ class User(Timestamped, Base):
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True, nullable=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True, nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an administrator resets the password: the user must choose their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class LoginSession(Base):

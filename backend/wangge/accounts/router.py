@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, Response, status
 
 from wangge.accounts import schemas, service, signin
-from wangge.accounts.dependencies import CurrentSubject, UserManager
+from wangge.accounts.dependencies import CurrentSubject, SubjectChangingPassword, UserManager
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import Unauthorized
 from wangge.schemas_common import Id
@@ -49,14 +49,26 @@ async def refresh(db: SessionDep, settings: SettingsDep, data: schemas.RefreshIn
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, tags=["Auth"])
-async def logout(db: SessionDep, subject: CurrentSubject) -> Response:
+async def logout(db: SessionDep, subject: SubjectChangingPassword) -> Response:
     await service.logout(db, subject)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/auth/me", response_model=schemas.UserOut, tags=["Auth"])
-async def me(db: SessionDep, subject: CurrentSubject) -> dict[str, Any]:
+async def me(db: SessionDep, subject: SubjectChangingPassword) -> dict[str, Any]:
+    """The caller's own account; answered also while they must change their password (must_change_password)."""
     return await service.user_out(db, await service.get_user(db, subject, subject.user_id), subject)
+
+
+@router.post("/auth/password", response_model=schemas.UserOut, tags=["Auth"])
+async def change_password(
+    request: Request, db: SessionDep, subject: SubjectChangingPassword, data: schemas.PasswordChange
+) -> dict[str, Any]:
+    """Change one's own password (the current one is asked for). Ends the caller's other sessions; clears the
+    obligation to change a password an administrator reset."""
+    passwords = request.app.state.passwords
+    user = await service.change_own_password(db, subject, passwords, data.current_password, data.new_password)
+    return await service.user_out(db, user, subject)
 
 
 @router.get("/users", response_model=schemas.Page[schemas.UserOut], tags=["Users"])
@@ -66,10 +78,14 @@ async def list_users(
     limit: Limit = 100,
     offset: Offset = 0,
     role: Annotated[schemas.Role | None, Query()] = None,
+    q: Annotated[str | None, Query(max_length=64, description="Part of the username or the name")] = None,
+    active: Annotated[bool | None, Query(description="Only active (true) or deactivated (false) users")] = None,
 ) -> dict[str, Any]:
-    rows, total = await service.list_users(db, subject, limit=limit, offset=offset, role=role.value if role else None)
+    rows, total = await service.list_users(
+        db, subject, limit=limit, offset=offset, role=role.value if role else None, q=q, active=active
+    )
     return {
-        "items": [await service.user_out(db, u, subject) for u in rows],
+        "items": await service.users_out(db, rows, subject),
         "total": total,
         "limit": limit,
         "offset": offset,
@@ -100,3 +116,16 @@ async def update_user(
 @router.post("/users/{user_id}/deactivate", response_model=schemas.UserOut, tags=["Users"])
 async def deactivate_user(db: SessionDep, subject: UserManager, user_id: Id) -> dict[str, Any]:
     return await service.user_out(db, await service.deactivate_user(db, subject, user_id), subject)
+
+
+@router.post("/users/{user_id}/reactivate", response_model=schemas.UserOut, tags=["Users"])
+async def reactivate_user(db: SessionDep, subject: UserManager, user_id: Id) -> dict[str, Any]:
+    return await service.user_out(db, await service.reactivate_user(db, subject, user_id), subject)
+
+
+@router.post("/users/{user_id}/reset-password", response_model=schemas.PasswordReset, tags=["Users"])
+async def reset_password(request: Request, db: SessionDep, subject: UserManager, user_id: Id) -> dict[str, Any]:
+    """A new temporary password, answered once: the user must change it at their next sign-in, and their
+    sessions end now."""
+    user, password = await service.reset_password(db, subject, request.app.state.passwords, user_id)
+    return {"temporary_password": password, "user": await service.user_out(db, user, subject)}

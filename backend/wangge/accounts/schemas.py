@@ -40,6 +40,7 @@ class UserOut(Output):
     role: Role
     scope: ScopeOut
     is_active: bool
+    must_change_password: bool = False
     permissions: list[str] = Field(default_factory=list)
 
 
@@ -51,6 +52,7 @@ class UserCreate(Input):
     role: Role
     scope_level: ScopeLevel
     scope_id: Id | None = Field(None, description="Id of the scope object; empty only for the system scope")
+    must_change_password: bool = Field(False, description="The user must choose their own password at first sign-in")
 
 
 class UserUpdate(Input):
@@ -60,3 +62,13 @@ class UserUpdate(Input):
     role: Role | None = None
     scope_level: ScopeLevel | None = None
     scope_id: Id | None = None
+
+
+class PasswordReset(Output):
+    temporary_password: str = Field(description="Shown once: give it to the user, who must change it at sign-in")
+    user: UserOut
+
+
+class PasswordChange(Input):
+    current_password: Annotated[str, StringConstraints(max_length=256)]
+    new_password: Password

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -168,6 +169,17 @@ async def scope_ref(db: AsyncSession, user: User) -> dict[str, Any]:
     }
 
 
+async def users_out(db: AsyncSession, users: list[User], viewer: Subject) -> list[dict[str, Any]]:
+    """A page of users, their scopes read in one query per level (held here, so that scope_ref finds them in the
+    session's identity map rather than asking once per user)."""
+    held = []
+    for level, model in SCOPE_MODELS.items():
+        ids = {getattr(u, f"{level}_id") for u in users if u.scope_level == level} - {None}
+        if ids:
+            held += (await db.execute(select(model).where(model.id.in_(ids)))).scalars().all()
+    return [await user_out(db, u, viewer) for u in users]
+
+
 async def user_out(db: AsyncSession, user: User, viewer: Subject | None = None) -> dict[str, Any]:
     show_phone = viewer is None or viewer.user_id == user.id or viewer.can("personal_data:read")
     return {
@@ -178,6 +190,7 @@ async def user_out(db: AsyncSession, user: User, viewer: Subject | None = None) 
         "role": user.role,
         "scope": await scope_ref(db, user),
         "is_active": user.is_active,
+        "must_change_password": user.must_change_password,
         "permissions": sorted(PERMISSIONS.get(user.role, frozenset())),
     }
 
@@ -251,11 +264,23 @@ def _require_admin(subject: Subject) -> None:
 
 
 async def list_users(
-    db: AsyncSession, subject: Subject, *, limit: int, offset: int, role: str | None
+    db: AsyncSession,
+    subject: Subject,
+    *,
+    limit: int,
+    offset: int,
+    role: str | None,
+    q: str | None = None,
+    active: bool | None = None,
 ) -> tuple[list[User], int]:
     conditions = [_users_visible(subject)]
     if role:
         conditions.append(User.role == role)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(User.username.ilike(pattern, escape="\\"), User.display_name.ilike(pattern, escape="\\")))
+    if active is not None:
+        conditions.append(User.is_active.is_(active))
     total = (await db.execute(select(func.count()).select_from(User).where(*conditions))).scalar_one()
     rows = (
         (await db.execute(select(User).where(*conditions).order_by(User.username).limit(limit).offset(offset)))
@@ -301,6 +326,7 @@ async def create_user(db: AsyncSession, subject: Subject, passwords: Passwords, 
         password_hash=await passwords.hash_async(data.password),
         role=data.role.value,
         scope_level=data.scope_level.value,
+        must_change_password=data.must_change_password,
         **path,
     )
     db.add(user)
@@ -334,6 +360,8 @@ async def update_user(
         user.phone = data.phone
     if data.password is not None:
         user.password_hash = await passwords.hash_async(data.password)
+        if user.id != subject.user_id:
+            user.must_change_password = True  # a password someone else chose: the user replaces it
     await db.commit()
     await db.refresh(user)
     return user
@@ -344,11 +372,69 @@ async def deactivate_user(db: AsyncSession, subject: Subject, user_id: int) -> U
     if user.id == subject.user_id:
         raise Forbidden("You may not deactivate yourself")
     user.is_active = False
-    await db.execute(
-        update(LoginSession)
-        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+    await _end_sessions(db, user.id)
     await db.commit()
     await db.refresh(user)
     return user
+
+
+async def reactivate_user(db: AsyncSession, subject: Subject, user_id: int) -> User:
+    user = await _load_user(db, subject, user_id)
+    _require_admin(subject)
+    user.is_active = True
+    await db.commit()
+    await db.refresh(user)
+    return user
+
+
+def temporary_password() -> str:
+    """Ten characters a person can read out and type on a phone: no 0/O, 1/l/I."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+async def reset_password(db: AsyncSession, subject: Subject, passwords: Passwords, user_id: int) -> tuple[User, str]:
+    """A new password the user must change at their next sign-in; their sessions end now."""
+    user = await _load_user(db, subject, user_id)
+    _require_admin(subject)
+    if user.id == subject.user_id:
+        raise Forbidden(
+            "Change your own password yourself (you will be asked for the current one)", code="own-password"
+        )
+    password = temporary_password()
+    user.password_hash = await passwords.hash_async(password)
+    user.must_change_password = True
+    await _end_sessions(db, user.id)
+    await db.commit()
+    await db.refresh(user)
+    return user, password
+
+
+async def change_own_password(db: AsyncSession, subject: Subject, passwords: Passwords, current: str, new: str) -> User:
+    """The caller's own password, checked against the current one; their other sessions end."""
+    user = await db.get(User, subject.user_id)
+    if user is None or not await passwords.verify_async(user.password_hash, current):
+        raise Invalid(
+            "The current password is wrong",
+            code="wrong-password",
+            errors=[{"loc": ["body", "current_password"], "msg": "wrong password", "type": "value_error"}],
+        )
+    if current == new:
+        raise Invalid(
+            "Choose a password different from the current one",
+            code="same-password",
+            errors=[{"loc": ["body", "new_password"], "msg": "same as the current one", "type": "value_error"}],
+        )
+    user.password_hash = await passwords.hash_async(new)
+    user.must_change_password = False
+    await _end_sessions(db, user.id, keep=subject.session_id)
+    await db.commit()
+    await db.refresh(user)
+    return user
+
+
+async def _end_sessions(db: AsyncSession, user_id: int, keep: str | None = None) -> None:
+    ended = LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None)
+    if keep is not None:
+        ended = (*ended, LoginSession.id != keep)
+    await db.execute(update(LoginSession).where(*ended).values(revoked_at=utcnow()))

@@ -4,7 +4,7 @@ categories, photos, and the resident's public pages (no account: a tracking code
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Header, Query, Request, UploadFile
+from fastapi import APIRouter, File, Header, Path, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from wangge import idempotency, throttle
 from wangge.accounts.dependencies import CurrentSubject, FieldOrDesk, HotlineImporter
+from wangge.accounts.scope import Subject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Department
@@ -21,7 +22,7 @@ from wangge.matters.models import Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
 from wangge.models_common import utcnow
 from wangge.schemas_common import Day, Id
-from wangge.workcalendar import CalendarOverride
+from wangge.workcalendar import CalendarOverride, CalendarYear
 
 router = APIRouter()
 public = APIRouter(prefix="/public", tags=["Public"])
@@ -165,7 +166,8 @@ async def calendar_status(db: SessionDep, subject: CurrentSubject) -> Any:
     from wangge.workcalendar import SHANGHAI, WorkCalendar
 
     rows = list((await db.execute(select(CalendarOverride).order_by(CalendarOverride.day))).scalars())
-    cal = WorkCalendar(overrides={r.day: r.is_workday for r in rows})
+    complete = sorted((await db.execute(select(CalendarYear.year).where(CalendarYear.complete.is_(True)))).scalars())
+    cal = WorkCalendar(overrides={r.day: r.is_workday for r in rows}, complete_years=complete)
     today = utcnow().astimezone(SHANGHAI).date()
     next_year = today.replace(year=today.year + 1, month=1, day=1)
     message = None
@@ -179,21 +181,43 @@ async def calendar_status(db: SessionDep, subject: CurrentSubject) -> Any:
         "covers_this_year": cal.covers(today),
         "covers_next_year": cal.covers(next_year),
         "overrides": rows,
+        "complete_years": complete,
         "message": message,
     }
+
+
+def _may_keep_calendar(subject: Subject) -> None:
+    if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):
+        raise Forbidden("Only a system or district administrator may change the working calendar")
 
 
 @router.put("/calendar/overrides/{day}", response_model=schemas.OverrideOut, tags=["Calendar"])
 async def set_override(db: SessionDep, subject: CurrentSubject, day: Day, data: schemas.OverrideIn) -> Any:
     """Mark a day as a working day or a day off, over what the holiday library says (system or district
     administrators)."""
-    if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):
-        raise Forbidden("Only a system or district administrator may change the working calendar")
+    _may_keep_calendar(subject)
     row = await db.get(CalendarOverride, day)
     if row is None:
         row = CalendarOverride(day=day)
         db.add(row)
     row.is_workday, row.note = data.is_workday, data.note
+    await db.commit()
+    service.clear_cache()
+    return row
+
+
+@router.put("/calendar/years/{year}", response_model=schemas.CalendarYearOut, tags=["Calendar"])
+async def set_year(
+    db: SessionDep, subject: CurrentSubject, year: Annotated[int, Path(ge=2000, le=2100)], data: schemas.CalendarYearIn
+) -> Any:
+    """Say that a year the holiday library does not know has had all its holidays and make-up working days entered
+    as overrides (complete: true), so that the calendar stops warning about it; or take that back."""
+    _may_keep_calendar(subject)
+    row = await db.get(CalendarYear, year)
+    if row is None:
+        row = CalendarYear(year=year)
+        db.add(row)
+    row.complete = data.complete
     await db.commit()
     service.clear_cache()
     return row

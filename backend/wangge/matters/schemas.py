@@ -119,11 +119,21 @@ class OverrideOut(Output):
     note: str | None
 
 
+class CalendarYearIn(Input):
+    complete: bool
+
+
+class CalendarYearOut(Output):
+    year: int
+    complete: bool
+
+
 class CalendarStatus(Output):
     known_years: list[int]
     covers_this_year: bool
     covers_next_year: bool
     overrides: list[OverrideOut]
+    complete_years: list[int] = Field(description="Years entered in full by hand (the library does not know them)")
     message: str | None
 
 

@@ -30,7 +30,7 @@ from wangge.models_common import as_utc, is_sqlite, utcnow
 from wangge.notify import recipients
 from wangge.notify.outbox import emit
 from wangge.policy import readable
-from wangge.workcalendar import CalendarOverride, TimeLimit, WorkCalendar
+from wangge.workcalendar import CalendarOverride, CalendarYear, TimeLimit, WorkCalendar
 
 GRID_STAFF = {Role.grid_leader.value, Role.grid_member.value}
 STATUS_ZH = {
@@ -150,7 +150,8 @@ async def _cached(key: str, load: Any) -> Any:
 async def work_calendar(db: AsyncSession) -> WorkCalendar:
     async def load() -> WorkCalendar:
         overrides = {row.day: row.is_workday for row in (await db.execute(select(CalendarOverride))).scalars()}
-        return WorkCalendar(overrides=overrides)
+        complete = (await db.execute(select(CalendarYear.year).where(CalendarYear.complete.is_(True)))).scalars()
+        return WorkCalendar(overrides=overrides, complete_years=list(complete))
 
     return await _cached("calendar", load)
 
