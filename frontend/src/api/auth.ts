@@ -20,3 +20,8 @@ export function revokeSession(accessToken: string) {
 export function fetchCurrentUser() {
   return api.get<CurrentUser>('/auth/me')
 }
+
+/** Changes one's own password (the current one is asked for); the answer is the caller's account. */
+export function changePassword(current_password: string, new_password: string) {
+  return api.post<CurrentUser>('/auth/password', { json: { current_password, new_password } })
+}

@@ -44,6 +44,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Audit */
+        get: operations["list_audit_api_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -68,10 +85,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Me */
+        /**
+         * Me
+         * @description The caller's own account; answered also while they must change their password (must_change_password).
+         */
         get: operations["me_api_v1_auth_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Change one's own password (the current one is asked for). Ends the caller's other sessions; clears the
+         *     obligation to change a password an administrator reset.
+         */
+        post: operations["change_password_api_v1_auth_password_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -185,6 +226,27 @@ export interface paths {
          *     administrators).
          */
         put: operations["set_override_api_v1_calendar_overrides__day__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Year
+         * @description Say that a year the holiday library does not know has had all its holidays and make-up working days entered
+         *     as overrides (complete: true), so that the calendar stops warning about it; or take that back.
+         */
+        put: operations["set_year_api_v1_calendar_years__year__put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2421,6 +2483,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{user_id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reactivate User */
+        post: operations["reactivate_user_api_v1_users__user_id__reactivate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset Password
+         * @description A new temporary password, answered once: the user must change it at their next sign-in, and their
+         *     sessions end now.
+         */
+        post: operations["reset_password_api_v1_users__user_id__reset_password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2696,6 +2796,42 @@ export interface components {
             /** User Id */
             user_id?: number | null;
         };
+        /** AuditEntryOut */
+        AuditEntryOut: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "create" | "update" | "deactivate" | "reactivate" | "delete";
+            /** Actor Id */
+            actor_id: number | null;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Changes */
+            changes: {
+                [key: string]: unknown[];
+            };
+            /** Entity */
+            entity: string;
+            /** Entity Id */
+            entity_id: string;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string;
+        };
+        /** AuditPage */
+        AuditPage: {
+            /** Items */
+            items: components["schemas"]["AuditEntryOut"][];
+            /** Next Before */
+            next_before: number | null;
+        };
         /** BatchDecision */
         BatchDecision: {
             /** Assignee */
@@ -2821,6 +2957,11 @@ export interface components {
         };
         /** CalendarStatus */
         CalendarStatus: {
+            /**
+             * Complete Years
+             * @description Years entered in full by hand (the library does not know them)
+             */
+            complete_years: number[];
             /** Covers Next Year */
             covers_next_year: boolean;
             /** Covers This Year */
@@ -2831,6 +2972,18 @@ export interface components {
             message: string | null;
             /** Overrides */
             overrides: components["schemas"]["OverrideOut"][];
+        };
+        /** CalendarYearIn */
+        CalendarYearIn: {
+            /** Complete */
+            complete: boolean;
+        };
+        /** CalendarYearOut */
+        CalendarYearOut: {
+            /** Complete */
+            complete: boolean;
+            /** Year */
+            year: number;
         };
         /** Casualties */
         Casualties: {
@@ -4206,6 +4359,22 @@ export interface components {
             /** User Id */
             user_id?: number | null;
         };
+        /** PasswordChange */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
+        /** PasswordReset */
+        PasswordReset: {
+            /**
+             * Temporary Password
+             * @description Shown once: give it to the user, who must change it at sign-in
+             */
+            temporary_password: string;
+            user: components["schemas"]["UserOut"];
+        };
         /** PatrolDetail */
         PatrolDetail: {
             /** Checkins */
@@ -5136,6 +5305,12 @@ export interface components {
         UserCreate: {
             /** Display Name */
             display_name: string;
+            /**
+             * Must Change Password
+             * @description The user must choose their own password at first sign-in
+             * @default false
+             */
+            must_change_password: boolean;
             /** Password */
             password: string;
             /** Phone */
@@ -5158,6 +5333,11 @@ export interface components {
             id: number;
             /** Is Active */
             is_active: boolean;
+            /**
+             * Must Change Password
+             * @default false
+             */
+            must_change_password: boolean;
             /** Permissions */
             permissions?: string[];
             /** Phone */
@@ -5372,6 +5552,58 @@ export interface operations {
             };
         };
     };
+    list_audit_api_v1_audit_get: {
+        parameters: {
+            query?: {
+                /** @description user, grid, category, … */
+                entity?: string | null;
+                entity_id?: string | null;
+                actor_id?: number | null;
+                action?: ("create" | "update" | "deactivate" | "reactivate" | "delete") | null;
+                /** @description At or after this time */
+                since?: string | null;
+                /** @description Before this time */
+                until?: string | null;
+                /** @description Entries older than this id (the previous page's next_before) */
+                before?: number | null;
+                /** @description Page size */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     logout_api_v1_auth_logout_post: {
         parameters: {
             query?: never;
@@ -5416,6 +5648,48 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_password_api_v1_auth_password_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -5714,6 +5988,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OverrideOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_year_api_v1_calendar_years__year__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarYearIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearOut"];
                 };
             };
             /** @description The request is not valid */
@@ -11759,6 +12077,10 @@ export interface operations {
                 /** @description Rows to skip */
                 offset?: number;
                 role?: components["schemas"]["Role"] | null;
+                /** @description Part of the username or the name */
+                q?: string | null;
+                /** @description Only active (true) or deactivated (false) users */
+                active?: boolean | null;
             };
             header?: never;
             path?: never;
@@ -11939,6 +12261,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reactivate_user_api_v1_users__user_id__reactivate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reset_password_api_v1_users__user_id__reset_password_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordReset"];
                 };
             };
             /** @description The request is not valid */

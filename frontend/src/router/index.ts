@@ -85,6 +85,31 @@ export const routes = [
   },
   { path: '/map', name: 'map', component: () => import('@/pages/grids/MapPage.vue'), meta: { titleKey: 'nav.map' } },
   { path: '/me', name: 'me', component: () => import('@/pages/me/MePage.vue'), meta: { titleKey: 'nav.me' } },
+  {
+    path: '/password',
+    name: 'password',
+    component: () => import('@/pages/auth/ChangePasswordPage.vue'),
+    meta: { bare: true, titleKey: 'password.title' },
+  },
+  { path: '/admin', name: 'admin', component: () => import('@/pages/admin/AdminHome.vue'), meta: { titleKey: 'admin.title' } },
+  {
+    path: '/admin/users',
+    name: 'admin-users',
+    component: () => import('@/pages/admin/UsersPage.vue'),
+    meta: { titleKey: 'admin.users.title' },
+  },
+  {
+    path: '/admin/calendar',
+    name: 'admin-calendar',
+    component: () => import('@/pages/admin/CalendarPage.vue'),
+    meta: { titleKey: 'admin.calendar.title' },
+  },
+  {
+    path: '/admin/audit',
+    name: 'admin-audit',
+    component: () => import('@/pages/admin/AuditPage.vue'),
+    meta: { titleKey: 'admin.audit.title' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/map' },
 ]
 
@@ -106,6 +131,8 @@ export async function guard(to: RouteLocationNormalized) {
       if (!auth.isAuthenticated) return { name: 'login' }
     }
   }
+  // A password an administrator reset is replaced first; nothing else opens until it is.
+  if (auth.mustChangePassword && to.name !== 'password') return { name: 'password' }
   return true
 }
 

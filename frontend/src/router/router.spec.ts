@@ -40,6 +40,23 @@ describe('route guard', () => {
     expect(router.currentRoute.value.path).toBe('/map')
   })
 
+  it('holds a user whose password was reset on /password until they change it', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ ...leader, must_change_password: true }), { headers: { 'Content-Type': 'application/json' } })),
+    )
+    const auth = useAuthStore()
+    auth.setTokens({ access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 900 })
+    const router = createAppRouter(createMemoryHistory())
+    await router.push('/matters')
+    expect(router.currentRoute.value.name).toBe('password')
+    await router.push('/admin/users')
+    expect(router.currentRoute.value.name).toBe('password')
+    auth.user = { ...auth.user!, must_change_password: false }
+    await router.push('/matters')
+    expect(router.currentRoute.value.name).toBe('matters')
+  })
+
   it('follows only same-app redirects', () => {
     expect(safeRedirect('/me')).toBe('/me')
     expect(safeRedirect('//evil.example')).toBe('/map')

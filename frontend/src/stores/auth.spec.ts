@@ -11,6 +11,7 @@ const leader: CurrentUser = {
   role: 'grid_leader',
   scope: { level: 'grid', id: 3, name: '一网格', code: '110101001001001' },
   is_active: true,
+  must_change_password: false,
   phone: null,
 }
 

@@ -107,5 +107,27 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  return { accessToken, refreshToken, user, isAuthenticated, login, loadUser, refresh, logout, clear, setTokens }
+  /** One's own new password; the user (no longer obliged to change it) is kept. */
+  async function changePassword(current: string, next: string) {
+    user.value = await authApi.changePassword(current, next)
+    persist()
+  }
+
+  /** A password an administrator reset must be replaced before anything else. */
+  const mustChangePassword = computed(() => !!user.value?.must_change_password)
+
+  return {
+    accessToken,
+    refreshToken,
+    user,
+    isAuthenticated,
+    mustChangePassword,
+    login,
+    loadUser,
+    refresh,
+    logout,
+    clear,
+    setTokens,
+    changePassword,
+  }
 })

@@ -20,6 +20,7 @@ beforeEach(() => {
     role: 'grid_leader',
     scope: { level: 'grid', id: 3, name: '一网格', code: null },
     is_active: true,
+    must_change_password: false,
     phone: null,
   }
   vi.stubGlobal('navigator', { onLine: false, geolocation: { watchPosition: vi.fn(() => 1), clearWatch: vi.fn() } })

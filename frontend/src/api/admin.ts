@@ -1,0 +1,105 @@
+// Endpoints of the administration area: users (/users), the audit log (/audit) and the areas a user is bound to.
+import { api } from './client'
+import type { Role, ScopeLevel, Schemas } from './types'
+
+export type AdminUser = Schemas['UserOut']
+export type UserCreate = Schemas['UserCreate']
+export type UserUpdate = Schemas['UserUpdate']
+export type PasswordReset = Schemas['PasswordReset']
+export type AuditEntry = Schemas['AuditEntryOut']
+export type AuditPage = Schemas['AuditPage']
+
+export interface UserFilter {
+  q?: string
+  role?: Role
+  active?: boolean
+  limit?: number
+  offset?: number
+}
+
+export function listUsers(filter: UserFilter = {}) {
+  return api.get<{ items: AdminUser[]; total: number; limit: number; offset: number }>('/users', { query: { ...filter } })
+}
+
+export function createUser(body: UserCreate) {
+  return api.post<AdminUser>('/users', { json: body })
+}
+
+export function updateUser(id: number, body: UserUpdate) {
+  return api.patch<AdminUser>(`/users/${id}`, { json: body })
+}
+
+export function deactivateUser(id: number) {
+  return api.post<AdminUser>(`/users/${id}/deactivate`)
+}
+
+export function reactivateUser(id: number) {
+  return api.post<AdminUser>(`/users/${id}/reactivate`)
+}
+
+export function resetPassword(id: number) {
+  return api.post<PasswordReset>(`/users/${id}/reset-password`)
+}
+
+export interface AuditFilter {
+  entity?: string
+  entity_id?: string
+  action?: AuditEntry['action']
+  since?: string
+  until?: string
+  before?: number
+  limit?: number
+}
+
+export function listAudit(filter: AuditFilter = {}) {
+  return api.get<AuditPage>('/audit', { query: { ...filter } })
+}
+
+/** The levels each role may be bound to (the backend's accounts.scope.ROLE_SCOPES). */
+export const ROLE_SCOPES: Record<Role, ScopeLevel[]> = {
+  administrator: ['system', 'district', 'street', 'community'],
+  street_officer: ['street'],
+  department_officer: ['department'],
+  station_chief: ['community'],
+  grid_leader: ['grid'],
+  grid_member: ['grid'],
+  resident: ['community', 'grid'],
+}
+
+export interface AreaChoice {
+  id: number
+  name: string
+  code: string | null
+}
+
+const PLURAL: Record<Exclude<ScopeLevel, 'system'>, string> = {
+  district: '/districts',
+  street: '/streets',
+  community: '/communities',
+  grid: '/grids',
+  department: '/departments',
+}
+
+/** The active areas of one level the caller may see, to bind a user to. */
+export async function listScopeChoices(level: Exclude<ScopeLevel, 'system'>): Promise<AreaChoice[]> {
+  const page = await api.get<{ items: AreaChoice[] }>(PLURAL[level], { query: { limit: 1000, active: true } })
+  return page.items.map((a) => ({ id: a.id, name: a.name, code: a.code ?? null }))
+}
+
+export type CalendarStatus = Schemas['CalendarStatus']
+export type CalendarOverride = Schemas['OverrideOut']
+
+/** Which years the holiday schedule is known for, and the days entered by hand. */
+export function calendarStatus() {
+  return api.get<CalendarStatus>('/calendar')
+}
+
+/** Says that a year the holiday library does not know has been entered in full (or takes it back). */
+export function setCalendarYear(year: number, complete: boolean) {
+  return api.put<{ year: number; complete: boolean }>(`/calendar/years/${year}`, { json: { complete } })
+}
+
+/** A day worked or off, over what the holiday library says (system or district administrators). */
+export function setCalendarDay(day: string, isWorkday: boolean, note: string | null) {
+  return api.put<CalendarOverride>(`/calendar/overrides/${day}`, { json: { is_workday: isWorkday, note } })
+}
