@@ -146,7 +146,13 @@ class Admission:
     def __init__(self, app: Any, limit: int, wait: float) -> None:
         self.app = app
         self.wait = wait
+        self.limit = limit
         self.places = asyncio.Semaphore(limit)
+
+    @property
+    def inside(self) -> int:
+        """How many requests hold a place now."""
+        return self.limit - self.places._value  # noqa: SLF001 - the semaphore's own count
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope.get("path") in self.EXEMPT:

@@ -1,8 +1,8 @@
 """The administration area in Chromium: an administrator (desk, 1280×800) creates a grid member for G1b from the
 users page, finds them, resets their password and reads the temporary one off the dialog; the member signs in on a
 phone (360×740) with it, is held on 修改密码 until they choose their own, then reaches the map. The administrator's
-audit log shows the creation and the reset — never the password — and filters by action. A station chief has no
-管理 entry, and /admin/users refuses them. Screenshots go to test-results/admin-*.png."""
+audit log shows the creation and the reset — never the password — and filters by action. A station chief's 管理
+holds their community's response tiers only. Screenshots go to test-results/admin-*.png."""
 
 from __future__ import annotations
 
@@ -108,12 +108,46 @@ def test_an_administrator_creates_a_user_and_resets_their_password(world, browse
     admin.context.close()
 
 
-def test_a_station_chief_has_no_administration(world, browser, app_server):
+def test_a_station_chief_keeps_the_tiers_of_their_community_and_nothing_else(world, browser, app_server):
+    """管理 for a station chief holds 应急梯队 only; the chief names the first tier's members, which the API then
+    answers; the users page refuses them."""
+    import httpx
+
     base = app_server.base_url
     chief = _login(browser, base, "station_chief", PASSWORD, DESK)
     expect(chief).to_have_url(re.compile(r"/map"))
-    expect(chief.get_by_test_id("nav-matters")).to_be_visible()
-    expect(chief.get_by_test_id("nav-admin")).to_have_count(0)
+    chief.get_by_test_id("nav-admin").click()
+    expect(chief.get_by_test_id("admin-tiers")).to_be_visible()
+    for other in ("admin-users", "admin-calendar", "admin-audit"):
+        expect(chief.get_by_test_id(other)).to_have_count(0)
+    chief.get_by_test_id("admin-tiers").click()
+    card = chief.locator('[data-testid="tier-card"][data-tier="1"]')
+    expect(card).to_contain_text("尚未设置")
+    chief.get_by_test_id("tier-edit-1").click()
+    form = chief.get_by_test_id("tier-form")
+    form.get_by_test_id("tier-save").click()
+    expect(form.get_by_test_id("tier-error")).to_contain_text("至少选择一名成员")
+    for username, duty in (("grid_leader", "现场指挥"), ("leader_g1b", "")):
+        row = form.locator(f'[data-testid="tier-candidate"][data-user="{world.users[username]}"]')
+        row.locator(".van-checkbox").click()
+        if duty:
+            row.get_by_test_id("tier-duty").fill(duty)
+    expect(form.locator(f'[data-testid="tier-candidate"][data-user="{world.users["chief_c3"]}"]')).to_have_count(0)
+    form.get_by_test_id("tier-save").click()
+    expect(form).to_be_hidden()
+    expect(card).to_contain_text("grid_leader的名字 · 现场指挥")
+    expect(card).to_contain_text("leader_g1b的名字")
+    expect(chief.locator(".tiers__popup")).to_be_hidden()
+    _shot(chief, "tiers")
+    tiers = httpx.get(
+        f"{base}/api/v1/response-tiers",
+        params={"unit_level": "community", "unit_id": world.ids["C1"]},
+        headers=world.headers("station_chief"),
+        timeout=30,
+    ).json()
+    assert [(t["tier"], {m["user_id"] for m in t["members"]}) for t in tiers] == [
+        (1, {world.users["grid_leader"], world.users["leader_g1b"]})
+    ]
     chief.goto(base + "/admin/users")
     expect(chief.locator(".users__error")).to_contain_text("没有权限")
     chief.context.close()

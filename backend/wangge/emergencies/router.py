@@ -78,6 +78,14 @@ async def list_tiers(
     )
 
 
+@router.get("/response-tiers/candidates", response_model=list[schemas.TierCandidate])
+async def tier_candidates(
+    db: SessionDep, subject: CurrentSubject, unit_level: Literal["community", "street"], unit_id: Id
+) -> Any:
+    """The people a tier of this unit may name: its active staff (the unit's managers only)."""
+    return await service.tier_candidates(db, subject=subject, unit_level=unit_level, unit_id=unit_id)
+
+
 @router.put("/response-tiers", response_model=schemas.TierOut)
 async def put_tier(db: SessionDep, subject: CurrentSubject, data: schemas.TierIn) -> Any:
     """Create or replace a tier (1–3) of a community or street with its named members."""

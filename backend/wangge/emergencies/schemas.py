@@ -183,6 +183,12 @@ class TierOut(TierRef):
     members: list[TierMemberOut]
 
 
+class TierCandidate(Output):
+    user_id: int
+    name: str
+    role: str
+
+
 class ActivationIn(Input):
     tier_id: Id
 

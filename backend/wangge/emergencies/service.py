@@ -400,6 +400,18 @@ async def tiers_out(db: AsyncSession, tiers: list[ResponseTier]) -> list[dict[st
     ]
 
 
+async def tier_candidates(db: AsyncSession, *, subject: Subject, unit_level: str, unit_id: int) -> list[dict[str, Any]]:
+    """Who may be named to a tier of this unit: its active users (names and roles only), for its managers."""
+    await require_manager(db, subject, unit_level, unit_id, "manage response tiers")
+    column = User.community_id if unit_level == "community" else User.street_id
+    rows = await db.execute(
+        select(User.id, User.display_name, User.role)
+        .where(column == unit_id, User.is_active.is_(True), User.role != Role.resident.value)
+        .order_by(User.role, User.display_name, User.id)
+    )
+    return [{"user_id": r.id, "name": r.display_name, "role": r.role} for r in rows]
+
+
 async def put_tier(db: AsyncSession, *, subject: Subject, data: Any) -> ResponseTier:
     """Create or replace one tier of a unit: its name and its members (active users in that unit)."""
     await require_manager(db, subject, data.unit_level, data.unit_id, "manage response tiers")

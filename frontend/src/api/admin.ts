@@ -103,3 +103,23 @@ export function setCalendarYear(year: number, complete: boolean) {
 export function setCalendarDay(day: string, isWorkday: boolean, note: string | null) {
   return api.put<CalendarOverride>(`/calendar/overrides/${day}`, { json: { is_workday: isWorkday, note } })
 }
+
+export type TierCandidate = Schemas['TierCandidate']
+export type TierIn = Schemas['TierIn']
+export type TierOut = Schemas['TierOut']
+export type UnitLevel = TierIn['unit_level']
+
+/** The tiers of one community or street. */
+export function listTiers(unitLevel: UnitLevel, unitId: number) {
+  return api.get<TierOut[]>('/response-tiers', { query: { unit_level: unitLevel, unit_id: unitId } })
+}
+
+/** Who a tier of this unit may name: its active staff. */
+export function tierCandidates(unitLevel: UnitLevel, unitId: number) {
+  return api.get<TierCandidate[]>('/response-tiers/candidates', { query: { unit_level: unitLevel, unit_id: unitId } })
+}
+
+/** Creates or replaces one tier (1–3) of a unit with its members. */
+export function putTier(body: TierIn) {
+  return api.put<TierOut>('/response-tiers', { json: body })
+}

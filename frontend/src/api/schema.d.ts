@@ -2020,6 +2020,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/response-tiers/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tier Candidates
+         * @description The people a tier of this unit may name: its active staff (the unit's managers only).
+         */
+        get: operations["tier_candidates_api_v1_response_tiers_candidates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shifts": {
         parameters: {
             query?: never;
@@ -5201,6 +5221,15 @@ export interface components {
             start_date?: string | null;
             /** Team Role */
             team_role?: ("floating_population_assistant" | "residents_group_leader" | "building_head" | "party_member" | "property_staff" | "household_head" | "volunteer" | "informant" | "grid_member") | null;
+        };
+        /** TierCandidate */
+        TierCandidate: {
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+            /** User Id */
+            user_id: number;
         };
         /** TierIn */
         TierIn: {
@@ -10832,6 +10861,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TierOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tier_candidates_api_v1_response_tiers_candidates_get: {
+        parameters: {
+            query: {
+                unit_level: "community" | "street";
+                unit_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierCandidate"][];
                 };
             };
             /** @description The request is not valid */

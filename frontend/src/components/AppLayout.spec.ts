@@ -97,12 +97,15 @@ describe('layout by width', () => {
 })
 
 describe('navigation by role', () => {
-  it('gives the patrol tab to grid staff only', async () => {
+  it('gives the patrol tab to grid staff only, and 管理 to those who keep something', async () => {
     const { navItemsFor, sectionOf } = await import('./navItems')
     expect(navItemsFor('grid_leader').map((i) => i.name)).toEqual(['map', 'patrol', 'matters', 'me'])
     expect(navItemsFor('grid_member').map((i) => i.name)).toContain('patrol')
-    expect(navItemsFor('station_chief').map((i) => i.name)).toEqual(['map', 'matters', 'me'])
+    expect(navItemsFor('station_chief').map((i) => i.name)).toEqual(['map', 'matters', 'admin', 'me'])
+    expect(navItemsFor('administrator').map((i) => i.name)).toEqual(['map', 'matters', 'admin', 'me'])
+    expect(navItemsFor('department_officer').map((i) => i.name)).toEqual(['map', 'matters', 'me'])
     expect(navItemsFor(undefined).map((i) => i.name)).toEqual(['map', 'matters', 'me'])
+    expect(sectionOf('/password')).toBe('/me')
     expect(sectionOf('/my-day')).toBe('/patrol')
     expect(sectionOf('/supervision')).toBe('/matters')
   })

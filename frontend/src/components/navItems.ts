@@ -15,8 +15,8 @@ export const navItems: NavItem[] = [
   // 巡查 is the grid staff's daily work; my day and quick report are reached from it.
   { name: 'patrol', to: '/patrol', labelKey: 'nav.patrol', icon: 'guide-o', roles: ['grid_leader', 'grid_member'] },
   { name: 'matters', to: '/matters', labelKey: 'nav.matters', icon: 'todo-list-o' },
-  // 管理: where a street office sets itself up (users, the audit log, …).
-  { name: 'admin', to: '/admin', labelKey: 'nav.admin', icon: 'setting-o', roles: ['administrator'] },
+  // 管理: where a street office sets itself up — administrators everything, chiefs and street officers their units.
+  { name: 'admin', to: '/admin', labelKey: 'nav.admin', icon: 'setting-o', roles: ['administrator', 'street_officer', 'station_chief'] },
   { name: 'me', to: '/me', labelKey: 'nav.me', icon: 'user-o' },
 ]
 

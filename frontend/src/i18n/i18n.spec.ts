@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import zhCN from './zh-CN'
 import en from './en'
+import adminZh from './admin/zh-CN'
+import adminEn from './admin/en'
+import stationZh from './station/zh-CN'
+import stationEn from './station/en'
 import { i18n, LOCALE_STORAGE_KEY, setLocale, toggleLocale } from './index'
 
 function flatten(tree: object, prefix = ''): Record<string, string> {
@@ -16,8 +20,8 @@ function flatten(tree: object, prefix = ''): Record<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 describe('messages', () => {
-  const zh = flatten(zhCN)
-  const english = flatten(en)
+  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh) }
+  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn) }
 
   it('zh-CN and en have exactly the same keys', () => {
     expect(Object.keys(english).sort()).toEqual(Object.keys(zh).sort())
@@ -111,3 +115,19 @@ describe('locale switch', () => {
     expect(document.documentElement.lang).toBe('zh-CN')
   })
 })
+
+describe('sections fetched with their pages', () => {
+  it('merge into what the first screen already has, in both languages', async () => {
+    const { loadSection, switchLocale } = await import('./index')
+    await switchLocale('zh-CN')
+    expect(i18n.global.te('triage.title')).toBe(false)
+    await loadSection('station')
+    expect(i18n.global.t('triage.title')).toBe('研判会')
+    expect(i18n.global.t('triage.link')).toBe('研判会') // kept beside the fetched words
+    await switchLocale('en')
+    expect(i18n.global.t('incident.link')).not.toBe('incident.link')
+    expect(i18n.global.t('incident.listTitle')).not.toBe('incident.listTitle') // fetched for English too
+    await switchLocale('zh-CN')
+  })
+})
+

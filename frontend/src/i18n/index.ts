@@ -45,12 +45,39 @@ export const i18n = createI18n({
   messages: { 'zh-CN': zhCN } as Record<AppLocale, MessageSchema>,
 })
 
+// Sections of messages that only some pages use, fetched with them (loadSection) and kept when the language
+// changes: the administration pages' and the station desk's words are not part of anyone's first screen
+// (tests/browser/test_weight.py holds the first screens to 200 KB).
+const SECTIONS = {
+  admin: { 'zh-CN': () => import('./admin/zh-CN'), en: () => import('./admin/en') },
+  station: { 'zh-CN': () => import('./station/zh-CN'), en: () => import('./station/en') },
+} satisfies Record<string, Record<AppLocale, () => Promise<{ default: object }>>>
+export type Section = keyof typeof SECTIONS
+const wanted = new Set<Section>()
+const merged = new Set<string>()
+
+async function mergeSection(section: Section, locale: AppLocale): Promise<void> {
+  const key = `${section}:${locale}`
+  if (merged.has(key)) return
+  const messages = (await SECTIONS[section][locale]()).default
+  i18n.global.mergeLocaleMessage(locale, messages as unknown as MessageSchema)
+  merged.add(key)
+}
+
+/** The messages of a section of pages, in the current language and (as a fallback) in Chinese. */
+export async function loadSection(section: Section): Promise<void> {
+  wanted.add(section)
+  await Promise.all([mergeSection(section, DEFAULT_LOCALE), mergeSection(section, currentLocale())])
+}
+
 /** Fetches a language's messages once; afterwards setLocale can switch to it. */
 export async function loadLocale(locale: AppLocale): Promise<void> {
-  if (vantMessages[locale]) return
-  const [own, vant] = await LOADERS[locale]()
-  i18n.global.setLocaleMessage(locale, own)
-  vantMessages[locale] = vant
+  if (!vantMessages[locale]) {
+    const [own, vant] = await LOADERS[locale]()
+    i18n.global.setLocaleMessage(locale, own)
+    vantMessages[locale] = vant
+  }
+  await Promise.all([...wanted].map((section) => mergeSection(section, locale)))
 }
 
 function applyToDocument(locale: AppLocale) {

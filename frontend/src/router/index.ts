@@ -1,6 +1,7 @@
 // Routes and the guard that keeps signed-out visitors on the login page.
 import { createRouter, createWebHistory, type RouteLocationNormalized, type Router, type RouterHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
+import { loadSection, type Section } from '@/i18n'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -99,6 +100,12 @@ export const routes = [
     meta: { titleKey: 'admin.users.title' },
   },
   {
+    path: '/admin/tiers',
+    name: 'admin-tiers',
+    component: () => import('@/pages/admin/TiersPage.vue'),
+    meta: { titleKey: 'admin.tiers.title' },
+  },
+  {
     path: '/admin/calendar',
     name: 'admin-calendar',
     component: () => import('@/pages/admin/CalendarPage.vue'),
@@ -133,7 +140,22 @@ export async function guard(to: RouteLocationNormalized) {
   }
   // A password an administrator reset is replaced first; nothing else opens until it is.
   if (auth.mustChangePassword && to.name !== 'password') return { name: 'password' }
+  const section = sectionOfPath(to.path)
+  if (section) {
+    try {
+      await loadSection(section)
+    } catch {
+      // Offline and never fetched: the page opens and shows its keys rather than nothing.
+    }
+  }
   return true
+}
+
+/** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */
+export function sectionOfPath(path: string): Section | null {
+  if (/^\/admin(\/|$)/.test(path)) return 'admin'
+  if (/^\/(triage|hazards|emergency|incidents)(\/|$)/.test(path)) return 'station'
+  return null
 }
 
 /** Only same-app paths are followed after login, never another origin. */

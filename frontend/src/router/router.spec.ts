@@ -57,6 +57,14 @@ describe('route guard', () => {
     expect(router.currentRoute.value.name).toBe('matters')
   })
 
+  it('fetches the words of the desk pages with them', async () => {
+    const { sectionOfPath } = await import('./index')
+    expect(sectionOfPath('/admin')).toBe('admin')
+    expect(sectionOfPath('/admin/users')).toBe('admin')
+    expect(['/triage', '/hazards', '/emergency/new', '/incidents/3'].map(sectionOfPath)).toEqual(['station', 'station', 'station', 'station'])
+    expect(['/map', '/report', '/matters', '/administrator'].map(sectionOfPath)).toEqual([null, null, null, null])
+  })
+
   it('follows only same-app redirects', () => {
     expect(safeRedirect('/me')).toBe('/me')
     expect(safeRedirect('//evil.example')).toBe('/map')

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { i18n } from '@/i18n'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { i18n, loadSection } from '@/i18n'
 import type { AuditEntry } from '@/api/admin'
 import { changeLines } from './auditLogic'
 
@@ -11,6 +11,8 @@ function entry(action: AuditEntry['action'], changes: AuditEntry['changes']): Au
 }
 
 describe('audit entry changes', () => {
+  beforeAll(() => loadSection('admin'))
+
   it('name the fields in the user language and show before → after', () => {
     i18n.global.locale.value = 'zh-CN'
     expect(
