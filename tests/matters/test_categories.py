@@ -41,3 +41,19 @@ def test_a_street_administrator_may_not_change_a_category(world, client):
         f"{API}/{world.categories['sanitation']}", headers=world.headers("administrator"), json={"name_zh": "保洁"}
     )
     assert_problem(r, 403)
+
+
+def test_an_emergency_category_keeps_the_stations_limits(world, client):
+    """An emergency starts the station's clock from the category's station limits: a patch without them would make
+    the next emergency of that category fail, so it is refused naming the missing one."""
+    url = f"{API}/{world.categories['fire_safety']}"
+    admin = world.headers("system_admin")
+    limits = {"station": {"sign": {"amount": 5, "unit": "minutes"}}, "notice": {}}
+    problem = assert_problem(client.patch(url, headers=admin, json={"time_limits": limits}), 422)
+    assert [e["loc"] for e in problem["errors"]] == [["body", "time_limits", "station", "complete"]]
+    limits["station"]["complete"] = {"amount": 90, "unit": "minutes"}
+    r = client.patch(url, headers=admin, json={"time_limits": limits})
+    assert r.status_code == 200 and r.json()["time_limits"] == limits
+    # An ordinary category may go without any limit.
+    r = client.patch(f"{API}/{world.categories['sanitation']}", headers=admin, json={"time_limits": {}})
+    assert r.status_code == 200 and r.json()["time_limits"] == {}

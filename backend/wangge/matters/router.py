@@ -148,7 +148,7 @@ async def update_category(
         raise NotFound(f"No category with id {category_id}")
     changes = data.model_dump(exclude_unset=True)
     if "time_limits" in changes:
-        _check_limits(changes["time_limits"])
+        _check_limits(changes["time_limits"], emergency=cat.is_emergency)
     if changes.get("department_id") is not None and await db.get(Department, changes["department_id"]) is None:
         raise Invalid(
             f"department_id: no department with id {changes['department_id']}",
@@ -162,11 +162,17 @@ async def update_category(
     return cat
 
 
-def _check_limits(limits: dict[str, Any]) -> None:
+def _check_limits(limits: dict[str, Any], *, emergency: bool) -> None:
     from wangge.workcalendar import TimeLimit
 
     def invalid(loc: list[str], msg: str) -> Invalid:
         return Invalid(f"{'.'.join(loc)}: {msg}", errors=[{"loc": ["body", *loc], "msg": msg, "type": "value_error"}])
+
+    # An emergency starts the station's clock from these two (service._clock): without them it could not start.
+    if emergency:
+        for kind in ("sign", "complete"):
+            if not isinstance(limits.get("station"), dict) or kind not in limits["station"]:
+                raise invalid(["time_limits", "station", kind], "an emergency category needs the station's limit")
 
     for level, kinds in limits.items():
         if level not in ("grid", "station", "street", "department", "notice") or not isinstance(kinds, dict):
