@@ -9,6 +9,14 @@ export const UNITS = ['minutes', 'working_minutes', 'working_hours', 'working_da
 export type Level = (typeof LEVELS)[number]
 export type Kind = (typeof KINDS)[number]
 export type Unit = (typeof UNITS)[number]
+/** The public notice has a length (its 办结) and nothing to sign for. */
+export const KINDS_OF: Record<Level, readonly Kind[]> = {
+  grid: KINDS,
+  station: KINDS,
+  street: KINDS,
+  department: KINDS,
+  notice: ['complete'],
+}
 export interface TimeLimit {
   amount: number
   unit: Unit
@@ -53,7 +61,7 @@ export function toGrid(limits: Record<string, unknown> | null | undefined): Limi
   return grid
 }
 
-export type CellProblem = 'whole' | 'tooLarge'
+export type CellProblem = 'whole' | 'tooLarge' | 'required'
 export interface GridProblem {
   level: Level
   kind: Kind
@@ -61,14 +69,18 @@ export interface GridProblem {
   max?: number
 }
 
-/** The API's dict for the grid, or the first cell that is not a whole number from 0 to a year's worth. */
-export function fromGrid(grid: LimitGrid): { limits: TimeLimits } | { problem: GridProblem } {
+/** The API's dict for the grid, or the first cell that is not a whole number from 0 to a year's worth. An
+ * emergency category must keep the station's two limits: an emergency starts its clock from them. */
+export function fromGrid(grid: LimitGrid, { emergency = false } = {}): { limits: TimeLimits } | { problem: GridProblem } {
   const limits: TimeLimits = {}
   for (const level of LEVELS) {
-    for (const kind of KINDS) {
+    for (const kind of KINDS_OF[level]) {
       const { amount, unit } = grid[level][kind]
       const text = amount.trim()
-      if (text === '') continue
+      if (text === '') {
+        if (emergency && level === 'station') return { problem: { level, kind, problem: 'required' } }
+        continue
+      }
       if (!/^\d+$/.test(text)) return { problem: { level, kind, problem: 'whole' } }
       const value = Number(text)
       if (value > MAX_AMOUNT[unit]) return { problem: { level, kind, problem: 'tooLarge', max: MAX_AMOUNT[unit] } }
@@ -86,7 +98,7 @@ export function levelSummary(
 ): string | null {
   const kinds = (limits?.[level] ?? null) as Record<string, { amount: number; unit: unknown } | undefined> | null
   if (!kinds || !KINDS.some((k) => kinds[k])) return null
-  return KINDS.map((k) => {
+  return KINDS_OF[level].map((k) => {
     const limit = kinds[k]
     return limit && isUnit(limit.unit) ? unitWord(limit.unit, limit.amount) : '—'
   }).join(' / ')
