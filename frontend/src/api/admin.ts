@@ -1,4 +1,5 @@
-// Endpoints of the administration area: users (/users), the audit log (/audit) and the areas a user is bound to.
+// Endpoints of the administration area: users (/users), the audit log (/audit), the areas a user is bound to,
+// the working calendar and the categories with their time limits.
 import { api } from './client'
 import type { Role, ScopeLevel, Schemas } from './types'
 
@@ -102,4 +103,17 @@ export function setCalendarYear(year: number, complete: boolean) {
 /** A day worked or off, over what the holiday library says (system or district administrators). */
 export function setCalendarDay(day: string, isWorkday: boolean, note: string | null) {
   return api.put<CalendarOverride>(`/calendar/overrides/${day}`, { json: { is_workday: isWorkday, note } })
+}
+
+export type AdminCategory = Schemas['CategoryOut']
+export type CategoryUpdate = Schemas['CategoryUpdate']
+
+/** Every category, the deactivated ones too (system and district administrators); the others get the active ones. */
+export function listCategories(includeInactive: boolean) {
+  return api.get<AdminCategory[]>('/categories', { query: includeInactive ? { include_inactive: true } : {} })
+}
+
+/** Changes a category; `time_limits`, when sent, replaces the whole dict. */
+export function updateCategory(id: number, body: CategoryUpdate) {
+  return api.patch<AdminCategory>(`/categories/${id}`, { json: body })
 }
