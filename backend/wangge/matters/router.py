@@ -4,7 +4,7 @@ categories, photos, and the resident's public pages (no account: a tracking code
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Header, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Header, Path, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import select
@@ -12,7 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from wangge import idempotency, throttle
-from wangge.accounts.dependencies import CurrentSubject, FieldOrDesk, HotlineImporter
+from wangge.accounts.dependencies import (
+    CurrentSubject,
+    FieldOrDesk,
+    HotlineImporter,
+    current_subject,
+    oauth2_scheme,
+)
 from wangge.accounts.scope import Subject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
@@ -104,28 +110,45 @@ async def _idempotent_create(
 # --- categories ----------------------------------------------------------------------------------------------------
 
 
+def may_manage_categories(subject: Subject) -> bool:
+    """Categories and their time limits are the district's: only system and district administrators change them."""
+    return subject.can("hierarchy:write") and subject.area_level in (None, "district")
+
+
 @router.get("/categories", response_model=list[schemas.CategoryOut], tags=["Categories"])
-async def list_categories(db: SessionDep) -> Any:
-    """The active categories, for the report form (no sign-in needed)."""
-    return (
-        (await db.execute(select(Category).where(Category.is_active.is_(True)).order_by(Category.sort_order)))
-        .scalars()
-        .all()
-    )
+async def list_categories(
+    db: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    include_inactive: Annotated[
+        bool, Query(description="Also the deactivated ones, to reactivate them: for who may change categories")
+    ] = False,
+) -> Any:
+    """The active categories, for the report form (no sign-in needed). With `include_inactive=true` the deactivated
+    ones too, for a system or district administrator (401 without a sign-in, 403 for anyone else). The token is
+    read only then, so a stale one sent along never turns the public list into a 401."""
+    query = select(Category).order_by(Category.sort_order)
+    if include_inactive:
+        subject = await current_subject(db, settings, token)
+        if not may_manage_categories(subject):
+            raise Forbidden("Only a system or district administrator may list deactivated categories")
+    else:
+        query = query.where(Category.is_active.is_(True))
+    return (await db.execute(query)).scalars().all()
 
 
 @router.patch("/categories/{category_id}", response_model=schemas.CategoryOut, tags=["Categories"])
 async def update_category(
     db: SessionDep, subject: CurrentSubject, category_id: Id, data: schemas.CategoryUpdate
 ) -> Any:
-    if not subject.can("hierarchy:write") or subject.area_level not in (None, "district"):
+    if not may_manage_categories(subject):
         raise Forbidden("Only a system or district administrator may change categories")
     cat = await db.get(Category, category_id)
     if cat is None:
         raise NotFound(f"No category with id {category_id}")
     changes = data.model_dump(exclude_unset=True)
     if "time_limits" in changes:
-        _check_limits(changes["time_limits"])
+        _check_limits(changes["time_limits"], emergency=cat.is_emergency)
     if changes.get("department_id") is not None and await db.get(Department, changes["department_id"]) is None:
         raise Invalid(
             f"department_id: no department with id {changes['department_id']}",
@@ -139,11 +162,17 @@ async def update_category(
     return cat
 
 
-def _check_limits(limits: dict[str, Any]) -> None:
+def _check_limits(limits: dict[str, Any], *, emergency: bool) -> None:
     from wangge.workcalendar import TimeLimit
 
     def invalid(loc: list[str], msg: str) -> Invalid:
         return Invalid(f"{'.'.join(loc)}: {msg}", errors=[{"loc": ["body", *loc], "msg": msg, "type": "value_error"}])
+
+    # An emergency starts the station's clock from these two (service._clock): without them it could not start.
+    if emergency:
+        for kind in ("sign", "complete"):
+            if not isinstance(limits.get("station"), dict) or kind not in limits["station"]:
+                raise invalid(["time_limits", "station", kind], "an emergency category needs the station's limit")
 
     for level, kinds in limits.items():
         if level not in ("grid", "station", "street", "department", "notice") or not isinstance(kinds, dict):

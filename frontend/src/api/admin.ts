@@ -1,4 +1,5 @@
-// Endpoints of the administration area: users (/users), the audit log (/audit) and the areas a user is bound to.
+// Endpoints of the administration area: users (/users), the audit log (/audit), the areas a user is bound to,
+// the working calendar and the categories with their time limits.
 import { api } from './client'
 import type { Role, ScopeLevel, Schemas } from './types'
 
@@ -122,4 +123,17 @@ export function tierCandidates(unitLevel: UnitLevel, unitId: number) {
 /** Creates or replaces one tier (1–3) of a unit with its members. */
 export function putTier(body: TierIn) {
   return api.put<TierOut>('/response-tiers', { json: body })
+}
+
+export type AdminCategory = Schemas['CategoryOut']
+export type CategoryUpdate = Schemas['CategoryUpdate']
+
+/** Every category, the deactivated ones too (system and district administrators); the others get the active ones. */
+export function listCategories(includeInactive: boolean) {
+  return api.get<AdminCategory[]>('/categories', { query: includeInactive ? { include_inactive: true } : {} })
+}
+
+/** Changes a category; `time_limits`, when sent, replaces the whole dict. */
+export function updateCategory(id: number, body: CategoryUpdate) {
+  return api.patch<AdminCategory>(`/categories/${id}`, { json: body })
 }

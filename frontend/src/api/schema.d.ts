@@ -263,7 +263,9 @@ export interface paths {
         };
         /**
          * List Categories
-         * @description The active categories, for the report form (no sign-in needed).
+         * @description The active categories, for the report form (no sign-in needed). With `include_inactive=true` the deactivated
+         *     ones too, for a system or district administrator (401 without a sign-in, 403 for anyone else). The token is
+         *     read only then, so a stale one sent along never turns the public list into a 401.
          */
         get: operations["list_categories_api_v1_categories_get"];
         put?: never;
@@ -6085,7 +6087,10 @@ export interface operations {
     };
     list_categories_api_v1_categories_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also the deactivated ones, to reactivate them: for who may change categories */
+                include_inactive?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -112,6 +112,12 @@ export const routes = [
     meta: { titleKey: 'admin.calendar.title' },
   },
   {
+    path: '/admin/categories',
+    name: 'admin-categories',
+    component: () => import('@/pages/admin/CategoriesPage.vue'),
+    meta: { titleKey: 'admin.categories.title' },
+  },
+  {
     path: '/admin/audit',
     name: 'admin-audit',
     component: () => import('@/pages/admin/AuditPage.vue'),

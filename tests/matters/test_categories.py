@@ -1,0 +1,59 @@
+"""The category list: the public one shows the active categories to anyone (a stale token sent along changes
+nothing); `include_inactive=true` adds the deactivated ones for a system or district administrator, who reactivates
+them from there, and is refused to anyone else."""
+
+from __future__ import annotations
+
+from conftest import assert_problem
+
+API = "/api/v1/categories"
+
+
+def _codes(response) -> set[str]:
+    assert response.status_code == 200, response.text
+    return {c["code"] for c in response.json()}
+
+
+def test_a_deactivated_category_is_listed_only_to_who_may_reactivate_it(world, client):
+    admin = world.headers("system_admin")
+    sanitation = world.categories["sanitation"]
+    r = client.patch(f"{API}/{sanitation}", headers=admin, json={"is_active": False})
+    assert r.status_code == 200 and r.json()["is_active"] is False
+
+    assert "sanitation" not in _codes(client.get(API))
+    assert "sanitation" not in _codes(client.get(API, headers=admin))  # without the parameter: the public list
+    assert "sanitation" not in _codes(client.get(API, headers={"Authorization": "Bearer stale"}))
+
+    everything = client.get(API, params={"include_inactive": "true"}, headers=admin)
+    assert _codes(everything) == set(world.categories)
+    assert [c["is_active"] for c in everything.json() if c["code"] == "sanitation"] == [False]
+
+    assert_problem(client.get(API, params={"include_inactive": "true"}), 401)
+    for who in ("administrator", "station_chief", "grid_leader"):  # a street's administrator reads, does not manage
+        assert_problem(client.get(API, params={"include_inactive": "true"}, headers=world.headers(who)), 403)
+
+    r = client.patch(f"{API}/{sanitation}", headers=admin, json={"is_active": True})
+    assert r.status_code == 200 and "sanitation" in _codes(client.get(API))
+
+
+def test_a_street_administrator_may_not_change_a_category(world, client):
+    r = client.patch(
+        f"{API}/{world.categories['sanitation']}", headers=world.headers("administrator"), json={"name_zh": "保洁"}
+    )
+    assert_problem(r, 403)
+
+
+def test_an_emergency_category_keeps_the_stations_limits(world, client):
+    """An emergency starts the station's clock from the category's station limits: a patch without them would make
+    the next emergency of that category fail, so it is refused naming the missing one."""
+    url = f"{API}/{world.categories['fire_safety']}"
+    admin = world.headers("system_admin")
+    limits = {"station": {"sign": {"amount": 5, "unit": "minutes"}}, "notice": {}}
+    problem = assert_problem(client.patch(url, headers=admin, json={"time_limits": limits}), 422)
+    assert [e["loc"] for e in problem["errors"]] == [["body", "time_limits", "station", "complete"]]
+    limits["station"]["complete"] = {"amount": 90, "unit": "minutes"}
+    r = client.patch(url, headers=admin, json={"time_limits": limits})
+    assert r.status_code == 200 and r.json()["time_limits"] == limits
+    # An ordinary category may go without any limit.
+    r = client.patch(f"{API}/{world.categories['sanitation']}", headers=admin, json={"time_limits": {}})
+    assert r.status_code == 200 and r.json()["time_limits"] == {}
