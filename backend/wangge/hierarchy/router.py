@@ -69,6 +69,16 @@ def _area_routes(level: str, plural: str, create_schema: type, parent: str | Non
         return service.area_out(await service.deactivate(db, subject, level, obj_id))
 
 
+@router.get("/communities/figures", response_model=list[schemas.CommunityFigures], tags=["Communities"])
+async def community_figures(
+    db: ReadSessionDep, subject: CurrentSubject, street_id: Annotated[Id | None, Query()] = None
+) -> Any:
+    """Each community's figures (area, households, residents, institutions, businesses) computed from its active
+    grids and places; communities without an active grid are left out."""
+    return await service.community_figures(db, subject, street_id=street_id)
+
+
+# Declared before the areas' own routes: /communities/{obj_id} would take "figures" for an id.
 _area_routes("district", "districts", schemas.DistrictCreate, None)
 _area_routes("street", "streets", schemas.StreetCreate, "district")
 _area_routes("community", "communities", schemas.CommunityCreate, "street")

@@ -121,6 +121,19 @@ class ImportResult(Output):
     updated: list[str]
 
 
+class CommunityFigures(Output):
+    """A community's figures as its active grids add them up, and its active places."""
+
+    community_id: int
+    grids: int
+    area_m2: float
+    households: int
+    registered_population: int
+    floating_population: int
+    institutions: int
+    businesses: int
+
+
 class CoverageOut(Output):
     community_id: int
     community_area_m2: float

@@ -115,6 +115,53 @@ async def _commit(db: AsyncSession, what: str) -> None:
 # --- districts, streets, communities -------------------------------------------------------------------------
 
 
+async def community_figures(db: AsyncSession, subject: Subject, *, street_id: int | None) -> list[dict[str, Any]]:
+    """Each visible community's figures as its active grids add them up (area, households, residents) and its
+    registered institutions and businesses: two grouped queries, whatever the number of communities."""
+    communities = select(Community.id).where(visible(subject, Community, "community"))
+    if street_id is not None:
+        communities = communities.where(Community.street_id == street_id)
+    grids = (
+        await db.execute(
+            select(
+                Grid.community_id,
+                func.count(Grid.id),
+                func.coalesce(func.sum(Grid.area_m2), 0.0),
+                func.coalesce(func.sum(Grid.households), 0),
+                func.coalesce(func.sum(Grid.registered_population), 0),
+                func.coalesce(func.sum(Grid.floating_population), 0),
+            )
+            .where(Grid.community_id.in_(communities), Grid.is_active.is_(True))
+            .group_by(Grid.community_id)
+        )
+    ).all()
+    places = (
+        await db.execute(
+            select(Grid.community_id, Place.category, func.count(Place.id))
+            .join(Grid, Grid.id == Place.grid_id)
+            .where(Grid.community_id.in_(communities), Grid.is_active.is_(True), Place.is_active.is_(True))
+            .group_by(Grid.community_id, Place.category)
+        )
+    ).all()
+    out: dict[int, dict[str, Any]] = {}
+    for cid, n, area, households, registered, floating in grids:
+        out[cid] = {
+            "community_id": cid,
+            "grids": n,
+            "area_m2": float(area),
+            "households": int(households),
+            "registered_population": int(registered),
+            "floating_population": int(floating),
+            "institutions": 0,
+            "businesses": 0,
+        }
+    for cid, category, n in places:
+        row = out.get(cid)
+        if row is not None and category in ("institution", "business"):
+            row["institutions" if category == "institution" else "businesses"] = n
+    return sorted(out.values(), key=lambda r: r["community_id"])
+
+
 def area_out(obj: Any, *, with_geometry: bool = True) -> dict[str, Any]:
     return {
         "id": obj.id,

@@ -77,7 +77,8 @@ export async function loadLocale(locale: AppLocale): Promise<void> {
     i18n.global.setLocaleMessage(locale, own)
     vantMessages[locale] = vant
   }
-  await Promise.all([...wanted].map((section) => mergeSection(section, locale)))
+  const missing = [...wanted].filter((section) => !merged.has(`${section}:${locale}`))
+  if (missing.length) await Promise.all(missing.map((section) => mergeSection(section, locale)))
 }
 
 function applyToDocument(locale: AppLocale) {
