@@ -137,3 +137,50 @@ export function listCategories(includeInactive: boolean) {
 export function updateCategory(id: number, body: CategoryUpdate) {
   return api.patch<AdminCategory>(`/categories/${id}`, { json: body })
 }
+
+export type Area = Schemas['AreaOut']
+export type AreaLevel = 'district' | 'street' | 'community'
+export type CommunityFigures = Schemas['CommunityFigures']
+export type GridImportResult = Schemas['ImportResult']
+
+const AREA_PATH: Record<AreaLevel, string> = { district: '/districts', street: '/streets', community: '/communities' }
+const PARENT_PARAM: Record<AreaLevel, string | null> = { district: null, street: 'district_id', community: 'street_id' }
+
+/** The areas of one level the caller sees, active or not, under one parent. */
+export async function listAreas(level: AreaLevel, parentId?: number): Promise<Area[]> {
+  const parent = PARENT_PARAM[level]
+  const query: Record<string, number> = { limit: 1000 }
+  if (parent && parentId !== undefined) query[parent] = parentId
+  return (await api.get<{ items: Area[] }>(AREA_PATH[level], { query })).items
+}
+
+/** A new district (system administrators), street or community; the code must start with its parent's. */
+export function createArea(level: AreaLevel, body: { code: string; name: string; parentId?: number }) {
+  const parent = PARENT_PARAM[level]
+  const json: Record<string, unknown> = { code: body.code, name: body.name }
+  if (parent) json[parent] = body.parentId
+  return api.post<Area>(AREA_PATH[level], { json })
+}
+
+export function renameArea(level: AreaLevel, id: number, name: string) {
+  return api.patch<Area>(`${AREA_PATH[level]}/${id}`, { json: { name } })
+}
+
+/** An area's boundary (a GeoJSON Polygon or MultiPolygon in WGS 84). */
+export function setAreaBoundary(level: AreaLevel, id: number, geometry: unknown) {
+  return api.patch<Area>(`${AREA_PATH[level]}/${id}`, { json: { geometry } })
+}
+
+export function deactivateArea(level: AreaLevel, id: number) {
+  return api.post<Area>(`${AREA_PATH[level]}/${id}/deactivate`)
+}
+
+/** The communities' figures computed from their grids and places. */
+export function communityFigures(streetId?: number) {
+  return api.get<CommunityFigures[]>('/communities/figures', { query: streetId === undefined ? {} : { street_id: streetId } })
+}
+
+/** A community's grids from a GeoJSON FeatureCollection, by code; all or nothing (422 names each bad feature). */
+export function importGrids(communityId: number, collection: unknown) {
+  return api.post<GridImportResult>(`/communities/${communityId}/grids/import`, { json: collection })
+}

@@ -311,6 +311,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Community Figures
+         * @description Each community's figures (area, households, residents, institutions, businesses) computed from its active
+         *     grids and places; communities without an active grid are left out.
+         */
+        get: operations["community_figures_api_v1_communities_figures_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/communities/{community_id}/coverage": {
         parameters: {
             query?: never;
@@ -3140,6 +3161,28 @@ export interface components {
             name: string;
             /** Street Id */
             street_id: number;
+        };
+        /**
+         * CommunityFigures
+         * @description A community's figures as its active grids add them up, and its active places.
+         */
+        CommunityFigures: {
+            /** Area M2 */
+            area_m2: number;
+            /** Businesses */
+            businesses: number;
+            /** Community Id */
+            community_id: number;
+            /** Floating Population */
+            floating_population: number;
+            /** Grids */
+            grids: number;
+            /** Households */
+            households: number;
+            /** Institutions */
+            institutions: number;
+            /** Registered Population */
+            registered_population: number;
         };
         /** CoverOut */
         CoverOut: {
@@ -6238,6 +6281,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AreaOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    community_figures_api_v1_communities_figures_get: {
+        parameters: {
+            query?: {
+                street_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityFigures"][];
                 };
             };
             /** @description The request is not valid */

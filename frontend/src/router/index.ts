@@ -100,6 +100,12 @@ export const routes = [
     meta: { titleKey: 'admin.users.title' },
   },
   {
+    path: '/admin/areas',
+    name: 'admin-areas',
+    component: () => import('@/pages/admin/AreasPage.vue'),
+    meta: { titleKey: 'admin.areas.title' },
+  },
+  {
     path: '/admin/tiers',
     name: 'admin-tiers',
     component: () => import('@/pages/admin/TiersPage.vue'),
