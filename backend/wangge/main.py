@@ -32,6 +32,7 @@ from wangge.middleware import Admission, BodySizeLimit, RequestContext
 from wangge.migrate import current_revision, head_revision
 from wangge.notify.router import router as notify_router
 from wangge.notify.worker import start_embedded
+from wangge.open311.keys import router as open311_keys_router
 from wangge.open311.router import router as open311_router
 from wangge.request_guard import refuse_control_characters
 from wangge.station.router import router as station_router
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(station_router)
     api.include_router(emergencies_router)
     api.include_router(audit_router)
+    api.include_router(open311_keys_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

@@ -219,3 +219,42 @@ def test_the_users_page_fits_a_phone(world, browser, app_server):
     assert "用户名" in label
     _shot(admin, "users-phone")
     admin.context.close()
+
+
+def test_a_system_administrator_hands_out_an_open311_key(world, browser, app_server):
+    """The key is shown once, files a request, and stops working when deactivated; a street's administrator has no
+    such card."""
+    import httpx
+
+    from support.world import grid_point
+
+    base = app_server.base_url
+    admin = _login(browser, base, "system_admin", PASSWORD, DESK)
+    expect(admin).to_have_url(re.compile(r"/map"))
+    admin.goto(base + "/admin")
+    admin.get_by_test_id("admin-keys").click()
+    admin.get_by_test_id("key-name").fill("12345热线")
+    admin.get_by_test_id("key-create").click()
+    key = admin.get_by_test_id("key-value").inner_text().strip()
+    assert len(key) >= 32
+    row = admin.locator('[data-testid="key-row"][data-name="12345热线"]')
+    expect(row).to_contain_text("在用")
+    lon, lat = grid_point("G1a")
+    body = {"service_code": "sanitation", "lat": lat, "long": lon, "description": "路灯不亮"}
+    filed = httpx.post(f"{base}/open311/v2/requests.json", data={**body, "api_key": key}, timeout=30)
+    assert filed.status_code in (200, 201), filed.text
+    row.get_by_test_id("key-deactivate").click()
+    admin.locator(".van-dialog__confirm").click()
+    expect(row).to_contain_text("已停用")
+    refused = httpx.post(f"{base}/open311/v2/requests.json", data={**body, "api_key": key}, timeout=30)
+    assert refused.status_code in (401, 403)
+    admin.goto(base + "/admin/keys")
+    expect(admin.get_by_test_id("key-value")).to_have_count(0)  # never shown again
+    admin.context.close()
+
+    street_admin = _login(browser, base, "administrator", PASSWORD, DESK)
+    expect(street_admin).to_have_url(re.compile(r"/map"))
+    street_admin.goto(base + "/admin")
+    expect(street_admin.get_by_test_id("admin-users")).to_be_visible()
+    expect(street_admin.get_by_test_id("admin-keys")).to_have_count(0)
+    street_admin.context.close()

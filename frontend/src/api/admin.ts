@@ -184,3 +184,19 @@ export function communityFigures(streetId?: number) {
 export function importGrids(communityId: number, collection: unknown) {
   return api.post<GridImportResult>(`/communities/${communityId}/grids/import`, { json: collection })
 }
+
+export type ApiKey = Schemas['ApiKeyOut']
+export type ApiKeyCreated = Schemas['ApiKeyCreated']
+
+export function listApiKeys() {
+  return api.get<ApiKey[]>('/api-keys')
+}
+
+/** A new Open311 key: the answer holds the key itself, this once. */
+export function createApiKey(name: string) {
+  return api.post<ApiKeyCreated>('/api-keys', { json: { name } })
+}
+
+export function deactivateApiKey(id: number) {
+  return api.post<ApiKey>(`/api-keys/${id}/deactivate`)
+}

@@ -106,6 +106,12 @@ export const routes = [
     meta: { titleKey: 'admin.areas.title' },
   },
   {
+    path: '/admin/keys',
+    name: 'admin-keys',
+    component: () => import('@/pages/admin/ApiKeysPage.vue'),
+    meta: { titleKey: 'admin.keys.title' },
+  },
+  {
     path: '/admin/tiers',
     name: 'admin-tiers',
     component: () => import('@/pages/admin/TiersPage.vue'),
