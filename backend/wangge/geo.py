@@ -186,3 +186,11 @@ def point_in_polygon_condition(
         return geom_column.table.c.id.in_(candidates) & (func.ST_Intersects(geom_column, point) == 1)
     point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
     return func.ST_Intersects(geom_column, point)
+
+
+def within_metres_condition(a: Any, b: Any, metres: float, *, sqlite: bool) -> ColumnElement[bool]:
+    """A WHERE condition: geometries `a` and `b` (WGS 84) are at most `metres` apart on the ellipsoid (0 when they
+    touch). SpatiaLite measures on the ellipsoid when asked (third argument); PostGIS through `geography`."""
+    if sqlite:
+        return func.ST_Distance(a, b, 1) <= metres
+    return func.ST_DWithin(func.geography(a), func.geography(b), metres)

@@ -36,8 +36,8 @@ from wangge.fieldwork.models import (
     TeamMember,
 )
 from wangge.hierarchy import service as hierarchy_service
-from wangge.hierarchy.models import Grid
-from wangge.models_common import as_utc, utcnow
+from wangge.hierarchy.models import Community, Grid
+from wangge.models_common import as_utc, is_sqlite, utcnow
 from wangge.policy import readable
 from wangge.workcalendar import SHANGHAI
 
@@ -73,6 +73,15 @@ def manages(subject: Subject, grid: Grid) -> bool:
         return subject.community_id == grid.community_id
     if subject.role == Role.administrator:
         return within_area(subject, "grid", hierarchy_service.path_ids(grid, "grid"))
+    return False
+
+
+def _manages_community(subject: Subject, community: Community) -> bool:
+    """`manages` for every grid of `community` at once."""
+    if subject.role == Role.station_chief:
+        return subject.community_id == community.id
+    if subject.role == Role.administrator:
+        return within_area(subject, "community", hierarchy_service.path_ids(community, "community"))
     return False
 
 
@@ -398,6 +407,25 @@ async def set_leader(db: AsyncSession, *, subject: Subject, grid_id: int, user_i
     return new
 
 
+async def leader_candidates(db: AsyncSession, *, subject: Subject, community_id: int) -> list[dict[str, Any]]:
+    """Who may be named leader of the community's grids: its active grid leaders (names, roles and grids only; no
+    phones), for those who may name leaders there. `set_leader` takes, for a grid, the one whose `grid_id` it is."""
+    community = await hierarchy_service.get_visible(db, subject, "community", community_id)
+    if not _manages_community(subject, community):
+        raise Forbidden("Only the station chief of the community or an administrator may name its grid leaders")
+    rows = await db.execute(
+        select(User.id, User.display_name, User.role, User.grid_id)
+        .where(
+            User.community_id == community.id,
+            User.role == Role.grid_leader.value,
+            User.is_active.is_(True),
+            User.grid_id.is_not(None),
+        )
+        .order_by(User.grid_id, User.display_name, User.id)
+    )
+    return [{"user_id": r.id, "name": r.display_name, "role": r.role, "grid_id": r.grid_id} for r in rows]
+
+
 # --- teams ---------------------------------------------------------------------------------------------------------
 
 
@@ -502,6 +530,11 @@ def distance_m(a: Any, b: Any) -> float:
     return abs(d)
 
 
+def adjacent(d: float, settings: Settings) -> bool:
+    """The A/B rule: two grids may be paired when they touch or lie within `pair_max_distance_m` of each other."""
+    return d <= settings.pair_max_distance_m
+
+
 async def _pair_out(db: AsyncSession, p: PostPair) -> dict[str, Any]:
     ga, gb = await db.get(Grid, p.grid_a_id), await db.get(Grid, p.grid_b_id)
     return {
@@ -534,7 +567,7 @@ async def create_pair(
         raise Invalid("Both grids need a boundary to be paired")
     d = distance_m(geo.from_db(a.geom), geo.from_db(b.geom))
     limit = settings.pair_max_distance_m
-    if d > limit:
+    if not adjacent(d, settings):
         raise Invalid(
             f"{a.name} and {b.name} are not adjacent: they are {d:.0f} m apart (at most {limit:.0f} m)",
             code="not-adjacent",
@@ -577,3 +610,53 @@ async def end_pair(db: AsyncSession, *, subject: Subject, pair_id: int) -> PostP
     pair.ended_at = utcnow()
     await db.commit()
     return pair
+
+
+async def pair_suggestions(
+    db: AsyncSession, *, subject: Subject, community_id: int, settings: Settings
+) -> list[dict[str, Any]]:
+    """Pairs of the community's active grids that are adjacent by the rule `create_pair` applies and of which
+    neither grid is in an active pair yet, by grid code. A grid may appear in several: pairing one of them takes
+    the others off the next answer.
+
+    The database finds the candidates by ellipsoidal distance (with a metre of slack, since the engines and pyproj
+    measure a polygon's nearest points slightly differently); `distance_m`, the measure `create_pair` uses, then
+    decides, so a suggestion is never refused as not adjacent."""
+    _require_reader(subject)
+    community = await hierarchy_service.get_visible(db, subject, "community", community_id)
+    ga, gb = aliased(Grid), aliased(Grid)
+    now = utcnow()
+    paired = (
+        select(PostPair.grid_a_id)
+        .where(_pair_active_at(PostPair, now))
+        .union(select(PostPair.grid_b_id).where(_pair_active_at(PostPair, now)))
+    )
+    limit = settings.pair_max_distance_m
+    rows = await db.execute(
+        select(ga, gb)
+        .where(
+            ga.community_id == community.id,
+            gb.community_id == community.id,
+            ga.id < gb.id,
+            ga.is_active.is_(True),
+            gb.is_active.is_(True),
+            ga.geom.is_not(None),
+            gb.geom.is_not(None),
+            ga.id.not_in(paired),
+            gb.id.not_in(paired),
+            geo.within_metres_condition(ga.geom, gb.geom, limit + 1.0, sqlite=is_sqlite(db)),
+        )
+        .order_by(ga.code, gb.code)
+    )
+    out = []
+    for a, b in rows.all():
+        d = distance_m(geo.from_db(a.geom), geo.from_db(b.geom))
+        if adjacent(d, settings):
+            out.append(
+                {
+                    "grid_a": await _grid_ref(db, a, with_leader=True),
+                    "grid_b": await _grid_ref(db, b, with_leader=True),
+                    "distance_m": round(d, 1),
+                }
+            )
+    return out

@@ -33,6 +33,17 @@ async def leaders(db: SessionDep, subject: CurrentSubject, grid_id: Id) -> Any:
     return await people.leadership_out(db, await people.list_leaders(db, subject=subject, grid_id=grid_id))
 
 
+@router.get(
+    "/communities/{community_id}/leader-candidates",
+    response_model=list[schemas.LeaderCandidate],
+    tags=["Grid teams"],
+)
+async def leader_candidates(db: SessionDep, subject: CurrentSubject, community_id: Id) -> Any:
+    """The community's active grid leaders, to name one leader of their grid (no phones); for the station chief of
+    the community and administrators whose area holds it."""
+    return await people.leader_candidates(db, subject=subject, community_id=community_id)
+
+
 @router.get("/grids/{grid_id}/team", response_model=list[schemas.TeamMemberOut], tags=["Grid teams"])
 async def team(db: SessionDep, subject: CurrentSubject, grid_id: Id, active: ActiveFilter = True) -> Any:
     """The grid's team; phones are masked unless you may read personal data."""
@@ -75,6 +86,12 @@ async def create_pair(db: SessionDep, settings: SettingsDep, subject: CurrentSub
 @router.get("/post-pairs", response_model=list[schemas.PairOut], tags=["A/B posts"])
 async def list_pairs(db: SessionDep, subject: CurrentSubject, active: ActiveFilter = True) -> Any:
     return await people.pairs_out(db, await people.list_pairs(db, subject=subject, active=active))
+
+
+@router.get("/post-pairs/suggestions", response_model=list[schemas.PairSuggestion], tags=["A/B posts"])
+async def pair_suggestions(db: SessionDep, settings: SettingsDep, subject: CurrentSubject, community_id: Id) -> Any:
+    """Adjacent active grids of the community of which neither is paired yet, to pair one by one."""
+    return await people.pair_suggestions(db, subject=subject, community_id=community_id, settings=settings)
 
 
 @router.post("/post-pairs/{pair_id}/end", response_model=schemas.PairOut, tags=["A/B posts"])

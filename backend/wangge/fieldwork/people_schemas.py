@@ -31,6 +31,15 @@ class LeaderIn(Input):
     user_id: Id
 
 
+class LeaderCandidate(Output):
+    """An active grid leader of the community: the one whose `grid_id` is a grid may be named its leader."""
+
+    user_id: int
+    name: str
+    role: str
+    grid_id: int
+
+
 class LeadershipOut(Output):
     id: int
     grid_id: int
@@ -113,6 +122,14 @@ class PairOut(Output):
     created_at: datetime
     ended_at: datetime | None
     active: bool
+
+
+class PairSuggestion(Output):
+    """Two adjacent grids of a community, neither in an active pair: POST them to /post-pairs to pair them."""
+
+    grid_a: GridRef
+    grid_b: GridRef
+    distance_m: float
 
 
 # --- leave -----------------------------------------------------------------------------------------------------

@@ -200,3 +200,65 @@ export function createApiKey(name: string) {
 export function deactivateApiKey(id: number) {
   return api.post<ApiKey>(`/api-keys/${id}/deactivate`)
 }
+
+export type AdminGrid = Schemas['GridOut']
+export type Leadership = Schemas['LeadershipOut']
+export type LeaderCandidate = Schemas['LeaderCandidate']
+export type TeamMember = Schemas['TeamMemberOut']
+export type TeamMemberIn = Schemas['TeamMemberIn']
+export type PostPair = Schemas['PairOut']
+export type PairSuggestion = Schemas['PairSuggestion']
+
+/** The active grids of one community. */
+export async function listCommunityGrids(communityId: number): Promise<AdminGrid[]> {
+  const page = await api.get<{ items: AdminGrid[] }>('/grids', { query: { community_id: communityId, active: true, limit: 1000 } })
+  return page.items
+}
+
+/** Who led the grid when, newest first; the row without `ended_at` is the leader now. */
+export function gridLeaders(gridId: number) {
+  return api.get<Leadership[]>(`/grids/${gridId}/leaders`)
+}
+
+/** Names `userId` (an active grid leader whose grid this is) the grid's leader; the history is kept. */
+export function setGridLeader(gridId: number, userId: number) {
+  return api.put<Leadership>(`/grids/${gridId}/leader`, { json: { user_id: userId } })
+}
+
+/** The community's active grid leaders, each with the grid they may be named to. */
+export function leaderCandidates(communityId: number) {
+  return api.get<LeaderCandidate[]>(`/communities/${communityId}/leader-candidates`)
+}
+
+/** The grid's current team. */
+export function gridTeam(gridId: number) {
+  return api.get<TeamMember[]>(`/grids/${gridId}/team`)
+}
+
+export function addTeamMember(gridId: number, body: TeamMemberIn) {
+  return api.post<TeamMember>(`/grids/${gridId}/team`, { json: body })
+}
+
+/** The member stops serving on `endDate` (YYYY-MM-DD); the record is kept. */
+export function endTeamMember(memberId: number, endDate: string) {
+  return api.post<TeamMember>(`/team-members/${memberId}/end`, { json: { end_date: endDate } })
+}
+
+/** The active A/B pairs in the caller's scope. */
+export function listPostPairs() {
+  return api.get<PostPair[]>('/post-pairs')
+}
+
+/** Pairs two adjacent grids (422 `not-adjacent` otherwise). */
+export function createPostPair(gridAId: number, gridBId: number) {
+  return api.post<PostPair>('/post-pairs', { json: { grid_a_id: gridAId, grid_b_id: gridBId } })
+}
+
+export function endPostPair(pairId: number) {
+  return api.post<PostPair>(`/post-pairs/${pairId}/end`)
+}
+
+/** Adjacent active grids of the community of which neither is paired yet. */
+export function pairSuggestions(communityId: number) {
+  return api.get<PairSuggestion[]>('/post-pairs/suggestions', { query: { community_id: communityId } })
+}

@@ -413,6 +413,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/communities/{community_id}/leader-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leader Candidates
+         * @description The community's active grid leaders, to name one leader of their grid (no phones); for the station chief of
+         *     the community and administrators whose area holds it.
+         */
+        get: operations["leader_candidates_api_v1_communities__community_id__leader_candidates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/communities/{obj_id}": {
         parameters: {
             query?: never;
@@ -1918,6 +1939,26 @@ export interface paths {
          * @description Pair two adjacent grids (touching, or within `pair_max_distance_m`); otherwise 422 with the distance.
          */
         post: operations["create_pair_api_v1_post_pairs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/post-pairs/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pair Suggestions
+         * @description Adjacent active grids of the community of which neither is paired yet, to pair one by one.
+         */
+        get: operations["pair_suggestions_api_v1_post_pairs_suggestions_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3997,6 +4038,20 @@ export interface components {
             /** Title */
             title: string;
         };
+        /**
+         * LeaderCandidate
+         * @description An active grid leader of the community: the one whose `grid_id` is a grid may be named its leader.
+         */
+        LeaderCandidate: {
+            /** Grid Id */
+            grid_id: number;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+            /** User Id */
+            user_id: number;
+        };
         /** LeaderIn */
         LeaderIn: {
             /** User Id */
@@ -4482,6 +4537,16 @@ export interface components {
             grid_b: components["schemas"]["GridRef"];
             /** Id */
             id: number;
+        };
+        /**
+         * PairSuggestion
+         * @description Two adjacent grids of a community, neither in an active pair: POST them to /post-pairs to pair them.
+         */
+        PairSuggestion: {
+            /** Distance M */
+            distance_m: number;
+            grid_a: components["schemas"]["GridRef"];
+            grid_b: components["schemas"]["GridRef"];
         };
         /** Participant */
         Participant: {
@@ -6593,6 +6658,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leader_candidates_api_v1_communities__community_id__leader_candidates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaderCandidate"][];
                 };
             };
             /** @description The request is not valid */
@@ -10755,6 +10860,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PairOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pair_suggestions_api_v1_post_pairs_suggestions_get: {
+        parameters: {
+            query: {
+                community_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairSuggestion"][];
                 };
             };
             /** @description The request is not valid */

@@ -118,6 +118,12 @@ export const routes = [
     meta: { titleKey: 'admin.tiers.title' },
   },
   {
+    path: '/admin/people',
+    name: 'admin-people',
+    component: () => import('@/pages/admin/PeoplePage.vue'),
+    meta: { titleKey: 'admin.people.title' },
+  },
+  {
     path: '/admin/calendar',
     name: 'admin-calendar',
     component: () => import('@/pages/admin/CalendarPage.vue'),
