@@ -57,3 +57,9 @@ def test_an_emergency_category_keeps_the_stations_limits(world, client):
     # An ordinary category may go without any limit.
     r = client.patch(f"{API}/{world.categories['sanitation']}", headers=admin, json={"time_limits": {}})
     assert r.status_code == 200 and r.json()["time_limits"] == {}
+
+
+def test_the_public_list_of_categories_is_the_active_ones(world, client):
+    r = client.get("/api/v1/public/categories")
+    assert r.status_code == 200, r.text
+    assert r.json() == client.get("/api/v1/categories").json() and all(c["is_active"] for c in r.json())

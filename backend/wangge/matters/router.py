@@ -9,6 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from wangge import idempotency, throttle
@@ -127,14 +128,19 @@ async def list_categories(
     """The active categories, for the report form (no sign-in needed). With `include_inactive=true` the deactivated
     ones too, for a system or district administrator (401 without a sign-in, 403 for anyone else). The token is
     read only then, so a stale one sent along never turns the public list into a 401."""
+    if not include_inactive:
+        return await _categories(db, active_only=True)
+    subject = await current_subject(db, settings, token)
+    if not may_manage_categories(subject):
+        raise Forbidden("Only a system or district administrator may list deactivated categories")
+    return await _categories(db, active_only=False)
+
+
+async def _categories(db: AsyncSession, *, active_only: bool) -> list[Category]:
     query = select(Category).order_by(Category.sort_order)
-    if include_inactive:
-        subject = await current_subject(db, settings, token)
-        if not may_manage_categories(subject):
-            raise Forbidden("Only a system or district administrator may list deactivated categories")
-    else:
+    if active_only:
         query = query.where(Category.is_active.is_(True))
-    return (await db.execute(query)).scalars().all()
+    return list((await db.execute(query)).scalars())
 
 
 @router.patch("/categories/{category_id}", response_model=schemas.CategoryOut, tags=["Categories"])
@@ -503,7 +509,7 @@ async def get_photo(request: Request, db: SessionDep, token: str, variant: Liter
 
 @public.get("/categories", response_model=list[schemas.CategoryOut])
 async def public_categories(db: SessionDep) -> Any:
-    return await list_categories(db)
+    return await _categories(db, active_only=True)
 
 
 @public.post(
