@@ -262,3 +262,25 @@ export function endPostPair(pairId: number) {
 export function pairSuggestions(communityId: number) {
   return api.get<PairSuggestion[]>('/post-pairs/suggestions', { query: { community_id: communityId } })
 }
+
+export type Shift = Schemas['ShiftOut']
+export type ShiftIn = Schemas['ShiftIn']
+export type Roster = Schemas['RosterOut']
+
+/** The shifts the caller may read (a community's leaders' for its chief). */
+export function listShifts() {
+  return api.get<Shift[]>('/shifts')
+}
+
+export function addShift(body: ShiftIn) {
+  return api.post<Shift>('/shifts', { json: body })
+}
+
+export function deleteShift(id: number) {
+  return api.delete<void>(`/shifts/${id}`)
+}
+
+/** The week starting `monday` (YYYY-MM-DD) day by day: who works when, and who covers whom. */
+export function weekRoster(communityId: number, monday: string) {
+  return api.get<Roster>('/fieldwork/roster', { query: { community_id: communityId, week: monday } })
+}

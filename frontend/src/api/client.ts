@@ -203,6 +203,7 @@ export const api = {
   post: <T>(path: string, options: Omit<RequestOptions, 'method'> = {}) => request<T>(path, { ...options, method: 'POST' }),
   put: <T>(path: string, options: Omit<RequestOptions, 'method'> = {}) => request<T>(path, { ...options, method: 'PUT' }),
   patch: <T>(path: string, options: Omit<RequestOptions, 'method'> = {}) => request<T>(path, { ...options, method: 'PATCH' }),
+  delete: <T>(path: string, options: Omit<RequestOptions, 'method'> = {}) => request<T>(path, { ...options, method: 'DELETE' }),
 }
 
 /** A file (an XLSX, a printable page) fetched with the bearer token, since a plain link cannot carry it. */

@@ -112,6 +112,12 @@ export const routes = [
     meta: { titleKey: 'admin.keys.title' },
   },
   {
+    path: '/admin/shifts',
+    name: 'admin-shifts',
+    component: () => import('@/pages/admin/ShiftsPage.vue'),
+    meta: { titleKey: 'admin.shifts.title' },
+  },
+  {
     path: '/admin/tiers',
     name: 'admin-tiers',
     component: () => import('@/pages/admin/TiersPage.vue'),
