@@ -284,3 +284,24 @@ export function deleteShift(id: number) {
 export function weekRoster(communityId: number, monday: string) {
   return api.get<Roster>('/fieldwork/roster', { query: { community_id: communityId, week: monday } })
 }
+
+export type Department = Schemas['DepartmentOut']
+export type DepartmentCreate = Schemas['DepartmentCreate']
+export type DepartmentUpdate = Schemas['DepartmentUpdate']
+
+/** The departments the caller sees, active or not. */
+export async function listDepartments(): Promise<Department[]> {
+  return (await api.get<{ items: Department[] }>('/departments', { query: { limit: 1000 } })).items
+}
+
+export function createDepartment(body: DepartmentCreate) {
+  return api.post<Department>('/departments', { json: body })
+}
+
+export function updateDepartment(id: number, body: DepartmentUpdate) {
+  return api.patch<Department>(`/departments/${id}`, { json: body })
+}
+
+export function deactivateDepartment(id: number) {
+  return api.post<Department>(`/departments/${id}/deactivate`)
+}

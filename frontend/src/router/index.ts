@@ -118,6 +118,12 @@ export const routes = [
     meta: { titleKey: 'admin.shifts.title' },
   },
   {
+    path: '/admin/departments',
+    name: 'admin-departments',
+    component: () => import('@/pages/admin/DepartmentsPage.vue'),
+    meta: { titleKey: 'admin.departments.title' },
+  },
+  {
     path: '/admin/tiers',
     name: 'admin-tiers',
     component: () => import('@/pages/admin/TiersPage.vue'),
