@@ -305,3 +305,40 @@ export function updateDepartment(id: number, body: DepartmentUpdate) {
 export function deactivateDepartment(id: number) {
   return api.post<Department>(`/departments/${id}/deactivate`)
 }
+
+export type Building = Schemas['BuildingOut']
+export type BuildingCreate = Schemas['BuildingCreate']
+export type Place = Schemas['PlaceOut']
+export type PlaceCreate = Schemas['PlaceCreate']
+
+export async function listBuildings(gridId: number): Promise<Building[]> {
+  return (await api.get<{ items: Building[] }>(`/grids/${gridId}/buildings`, { query: { limit: 1000 } })).items
+}
+
+export function createBuilding(gridId: number, body: BuildingCreate) {
+  return api.post<Building>(`/grids/${gridId}/buildings`, { json: body })
+}
+
+export function updateBuilding(id: number, body: Partial<BuildingCreate>) {
+  return api.patch<Building>(`/buildings/${id}`, { json: body })
+}
+
+export function deactivateBuilding(id: number) {
+  return api.post<Building>(`/buildings/${id}/deactivate`)
+}
+
+export async function listPlaces(gridId: number): Promise<Place[]> {
+  return (await api.get<{ items: Place[] }>(`/grids/${gridId}/places`, { query: { limit: 1000 } })).items
+}
+
+export function createPlace(gridId: number, body: PlaceCreate) {
+  return api.post<Place>(`/grids/${gridId}/places`, { json: body })
+}
+
+export function updatePlace(id: number, body: Partial<Omit<PlaceCreate, 'category'>>) {
+  return api.patch<Place>(`/places/${id}`, { json: body })
+}
+
+export function deactivatePlace(id: number) {
+  return api.post<Place>(`/places/${id}/deactivate`)
+}

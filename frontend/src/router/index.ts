@@ -124,6 +124,12 @@ export const routes = [
     meta: { titleKey: 'admin.departments.title' },
   },
   {
+    path: '/admin/registers',
+    name: 'admin-registers',
+    component: () => import('@/pages/admin/RegistersPage.vue'),
+    meta: { titleKey: 'admin.registers.title' },
+  },
+  {
     path: '/admin/tiers',
     name: 'admin-tiers',
     component: () => import('@/pages/admin/TiersPage.vue'),
