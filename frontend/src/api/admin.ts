@@ -342,3 +342,29 @@ export function updatePlace(id: number, body: Partial<Omit<PlaceCreate, 'categor
 export function deactivatePlace(id: number) {
   return api.post<Place>(`/places/${id}/deactivate`)
 }
+
+export type Plan = Schemas['PlanOut']
+export type PlanIn = Schemas['PlanIn']
+export type PlanUpdate = Schemas['PlanUpdate']
+export type Drill = Schemas['DrillOut']
+export type DrillIn = Schemas['DrillIn']
+
+export function listPlans() {
+  return api.get<Plan[]>('/contingency-plans')
+}
+
+export function createPlan(body: PlanIn) {
+  return api.post<Plan>('/contingency-plans', { json: body })
+}
+
+export function updatePlan(id: number, body: PlanUpdate) {
+  return api.patch<Plan>(`/contingency-plans/${id}`, { json: body })
+}
+
+export function listDrills() {
+  return api.get<Drill[]>('/drills')
+}
+
+export function recordDrill(body: DrillIn) {
+  return api.post<Drill>('/drills', { json: body })
+}

@@ -130,6 +130,12 @@ export const routes = [
     meta: { titleKey: 'admin.registers.title' },
   },
   {
+    path: '/admin/plans',
+    name: 'admin-plans',
+    component: () => import('@/pages/admin/PlansPage.vue'),
+    meta: { titleKey: 'admin.plans.title' },
+  },
+  {
     path: '/admin/tiers',
     name: 'admin-tiers',
     component: () => import('@/pages/admin/TiersPage.vue'),
