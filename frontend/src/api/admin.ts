@@ -368,3 +368,29 @@ export function listDrills() {
 export function recordDrill(body: DrillIn) {
   return api.post<Drill>('/drills', { json: body })
 }
+
+export type SpecialGroup = Schemas['SpecialGroupOut']
+export type Resident = Schemas['ResidentOut']
+export type ResidentIn = Schemas['ResidentIn']
+export type ResidentUpdate = Schemas['ResidentUpdate']
+
+export function listSpecialGroups() {
+  return api.get<SpecialGroup[]>('/special-groups')
+}
+
+/** The active special-group residents of a grid. */
+export function listResidents(gridId: number) {
+  return api.get<Resident[]>('/special-residents', { query: { grid_id: gridId } })
+}
+
+export function addResident(body: ResidentIn) {
+  return api.post<Resident>('/special-residents', { json: body })
+}
+
+export function updateResident(id: number, body: ResidentUpdate) {
+  return api.patch<Resident>(`/special-residents/${id}`, { json: body })
+}
+
+export function deactivateResident(id: number) {
+  return api.post<Resident>(`/special-residents/${id}/deactivate`)
+}

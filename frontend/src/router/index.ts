@@ -136,6 +136,12 @@ export const routes = [
     meta: { titleKey: 'admin.plans.title' },
   },
   {
+    path: '/admin/residents',
+    name: 'admin-residents',
+    component: () => import('@/pages/admin/ResidentsPage.vue'),
+    meta: { titleKey: 'admin.residents.title' },
+  },
+  {
     path: '/admin/tiers',
     name: 'admin-tiers',
     component: () => import('@/pages/admin/TiersPage.vue'),

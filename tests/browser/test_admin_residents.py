@@ -1,0 +1,59 @@
+"""特殊人群 in Chromium (1280×800): the station chief registers a resident of G1a in a special group, with phone and
+identity number; the table shows her, the API answers her (and the grid leader's overdue visits list her), an edit
+keeps the identity number unless one is typed, and deactivating takes her off the list."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from playwright.sync_api import expect
+
+from browser.conftest import DESK, new_page
+from support.world import PASSWORD
+
+
+def test_a_chief_registers_a_resident_for_home_visits(world, browser, app_server):
+    base = app_server.base_url
+    page = new_page(browser, DESK)
+    page.goto(base + "/login")
+    page.get_by_test_id("login-username").fill("station_chief")
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page).to_have_url(re.compile(r"/map"))
+    page.goto(base + "/admin")
+    page.get_by_test_id("admin-residents").click()
+    page.get_by_test_id("residents-grid").select_option(str(world.ids["G1a"]))
+    page.get_by_test_id("resident-new").click()
+    form = page.get_by_test_id("resident-form")
+    form.get_by_test_id("resident-save").click()
+    expect(form.get_by_test_id("resident-error")).to_be_visible()
+    form.get_by_test_id("resident-name").locator("input").fill("李奶奶")
+    form.get_by_test_id("resident-phone").locator("input").fill("13800001234")
+    form.get_by_test_id("resident-id-number").locator("input").fill("430111194501011234")
+    form.get_by_test_id("resident-address").locator("input").fill("3栋201")
+    form.get_by_test_id("resident-every").locator("input").fill("7")
+    form.get_by_test_id("resident-save").click()
+    row = page.locator('[data-testid="resident-row"][data-name="李奶奶"]')
+    expect(row).to_contain_text("3栋201")
+    expect(row).to_contain_text("每 7 天")
+    expect(row).to_contain_text("从未走访")
+
+    headers = world.headers("station_chief")
+    listed = httpx.get(
+        f"{base}/api/v1/special-residents", params={"grid_id": world.ids["G1a"]}, headers=headers, timeout=30
+    )
+    her = next(r for r in listed.json() if r["name"] == "李奶奶")
+    assert (her["visit_every_days"], her["address"]) == (7, "3栋201") and her["id_number"].endswith("1234")
+
+    row.get_by_test_id("resident-edit").click()
+    form.get_by_test_id("resident-address").locator("input").fill("3栋202")
+    form.get_by_test_id("resident-save").click()
+    expect(row).to_contain_text("3栋202")
+    again = httpx.get(f"{base}/api/v1/special-residents/{her['id']}", headers=headers, timeout=30).json()
+    assert again["id_number"] == her["id_number"] and again["phone"] == her["phone"]  # untouched by the edit
+
+    row.get_by_text("停用").click()
+    page.locator(".van-dialog__confirm").click()
+    expect(row).to_have_count(0)
+    page.context.close()
