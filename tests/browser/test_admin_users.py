@@ -2,7 +2,7 @@
 users page, finds them, resets their password and reads the temporary one off the dialog; the member signs in on a
 phone (360×740) with it, is held on 修改密码 until they choose their own, then reaches the map. The administrator's
 audit log shows the creation and the reset — never the password — and filters by action. A station chief's 管理
-holds their community's response tiers only. Screenshots go to test-results/admin-*.png."""
+holds their community's response tiers only; a page their role may not use is not drawn. Screenshots go to test-results/admin-*.png."""
 
 from __future__ import annotations
 
@@ -149,8 +149,17 @@ def test_a_station_chief_keeps_the_tiers_of_their_community_and_nothing_else(wor
         (1, {world.users["grid_leader"], world.users["leader_g1b"]})
     ]
     chief.goto(base + "/admin/users")
-    expect(chief.locator(".users__error")).to_contain_text("没有权限")
+    expect(chief.get_by_test_id("forbidden-page")).to_contain_text("您的角色不能使用此页面")
+    expect(chief.get_by_test_id("user-new")).to_have_count(0)  # nothing of the page is drawn
     chief.context.close()
+
+    leader = _login(browser, base, "grid_leader", PASSWORD, PHONE)
+    expect(leader).to_have_url(re.compile(r"/map"))
+    expect(leader.get_by_test_id("nav-admin")).to_have_count(0)
+    for path in ("/admin", "/admin/users"):
+        leader.goto(base + path)
+        expect(leader.get_by_test_id("forbidden-page")).to_be_visible()
+    leader.context.close()
 
 
 def test_a_system_administrator_enters_next_years_holidays(world, browser, app_server):

@@ -36,6 +36,8 @@ export default {
     validation: 'Some fields are not valid',
     server: 'Server error, please try again later',
     unknown: 'Something went wrong',
+    pageForbidden: 'Your role cannot use this page',
+    backToMap: 'Back to the map',
     retryIn: '{message} (again in about {minutes} min)',
     // One message per problem `code` the backend sends (RFC 9457 problem details); keep the keys sorted.
     // tests/ops/test_error_codes.py fails when a code the backend can send has no message here.

@@ -36,6 +36,8 @@ export default {
     validation: '提交的内容有误',
     server: '服务器出错,请稍后重试',
     unknown: '操作失败',
+    pageForbidden: '您的角色不能使用此页面',
+    backToMap: '返回地图',
     retryIn: '{message}（约 {minutes} 分钟后可再试）',
     // One message per problem `code` the backend sends (RFC 9457 problem details); keep the keys sorted.
     // tests/ops/test_error_codes.py fails when a code the backend can send has no message here.

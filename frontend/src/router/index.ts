@@ -2,6 +2,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type Router, type RouterHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { loadSection, type Section } from '@/i18n'
+import { mayOpen } from '@/pages/admin/access'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -171,6 +172,12 @@ export const routes = [
     component: () => import('@/pages/admin/AuditPage.vue'),
     meta: { titleKey: 'admin.audit.title' },
   },
+  {
+    path: '/forbidden',
+    name: 'forbidden',
+    component: () => import('@/pages/auth/ForbiddenPage.vue'),
+    meta: { titleKey: 'errors.forbidden' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/map' },
 ]
 
@@ -194,6 +201,8 @@ export async function guard(to: RouteLocationNormalized) {
   }
   // A password an administrator reset is replaced first; nothing else opens until it is.
   if (auth.mustChangePassword && to.name !== 'password') return { name: 'password' }
+  // A page the role may not use is not drawn at all (the API would refuse its every request anyway).
+  if (auth.user && !mayOpen(to.path, auth.user.role, auth.user.scope.level)) return { name: 'forbidden' }
   const section = sectionOfPath(to.path)
   if (section) {
     try {

@@ -26,7 +26,16 @@ describe('audit entry changes', () => {
       '电话：137****5678',
       'floor_count：6',
     ])
-    expect(changeLines(entry('delete', { note: ['值班', null] }), t, te)).toEqual(['note：值班'])
+    expect(changeLines(entry('delete', { flavour: ['值班', null] }), t, te)).toEqual(['flavour：值班'])
     expect(changeLines(entry('update', { phone: [null, ''] }), t, te)).toEqual(['电话：（空） → （空）'])
+  })
+
+  it('show only the parts of a structured value that changed, and never a secret', () => {
+    i18n.global.locale.value = 'zh-CN'
+    const before = { grid: { sign: { amount: 2, unit: 'working_hours' } }, station: { sign: { amount: 1, unit: 'working_days' } } }
+    const after = { grid: { sign: { amount: 3, unit: 'working_hours' } }, station: { sign: { amount: 1, unit: 'working_days' } } }
+    expect(changeLines(entry('update', { time_limits: [before, after] }), t, te)).toEqual(['时限 grid.sign.amount：2 → 3'])
+    expect(changeLines(entry('update', { password_hash: ['（已修改）', '（已修改）'] }), t, te)).toEqual(['密码：（已修改，内容不记录） → （已修改，内容不记录）'])
+    expect(changeLines(entry('create', { weekday: [null, 2] }), t, te)).toEqual(['星期：周三'])
   })
 })

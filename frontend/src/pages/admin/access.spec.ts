@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest'
+import { mayOpen } from './access'
+
+describe('who opens which administration page', () => {
+  it('follows the role, and the scope for the whole system’s settings', () => {
+    expect(mayOpen('/admin/users', 'administrator', 'street')).toBe(true)
+    expect(mayOpen('/admin/users', 'station_chief', 'community')).toBe(false)
+    expect(mayOpen('/admin/tiers', 'station_chief', 'community')).toBe(true)
+    expect(mayOpen('/admin', 'grid_leader', 'grid')).toBe(false)
+    expect(mayOpen('/admin/keys', 'administrator', 'street')).toBe(false)
+    expect(mayOpen('/admin/keys', 'administrator', 'system')).toBe(true)
+    expect(mayOpen('/map', 'grid_leader', 'grid')).toBe(true)
+    expect(mayOpen('/administrator', undefined, undefined)).toBe(true)
+  })
+})
