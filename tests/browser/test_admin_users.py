@@ -2,7 +2,8 @@
 users page, finds them, resets their password and reads the temporary one off the dialog; the member signs in on a
 phone (360×740) with it, is held on 修改密码 until they choose their own, then reaches the map. The administrator's
 audit log shows the creation and the reset — never the password — and filters by action. A station chief's 管理
-holds their community's response tiers only; a page their role may not use is not drawn. Screenshots go to test-results/admin-*.png."""
+holds their community's response tiers only; a page their role may not use is not drawn. Screenshots go to
+test-results/admin-*.png."""
 
 from __future__ import annotations
 

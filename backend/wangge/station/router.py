@@ -170,13 +170,13 @@ async def submit_results(db: SessionDep, subject: CurrentSubject, task_id: Id, d
     return await hazards.cycle_out(db, await hazards.get_cycle(db, subject=subject, cycle_id=task.cycle_id))
 
 
-@router.post("/hazards/special-periods", status_code=201, tags=["Hazards"])
+@router.post("/hazards/special-periods", status_code=201, response_model=schemas.SpecialPeriodOut, tags=["Hazards"])
 async def create_special_period(db: SessionDep, subject: CurrentSubject, data: schemas.SpecialPeriodCreate) -> Any:
     """特护期: reporting switches to daily while it lasts (street officer or administrator)."""
     return hazards.special_period_out(await hazards.create_special_period(db, subject=subject, data=data))
 
 
-@router.get("/hazards/special-periods", tags=["Hazards"])
+@router.get("/hazards/special-periods", response_model=schemas.SpecialPeriodList, tags=["Hazards"])
 async def list_special_periods(db: SessionDep, subject: CurrentSubject) -> Any:
     return {"items": await hazards.list_special_periods(db, subject=subject)}
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from wangge.matters.schemas import Latitude, Longitude, Target
-from wangge.schemas_common import Id, Input
+from wangge.schemas_common import Id, Input, Output
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=50)]
@@ -126,6 +126,18 @@ class CycleMeeting(Input):
         if self.held_at.tzinfo is None:
             raise ValueError("held_at needs a time zone")
         return self
+
+
+class SpecialPeriodOut(Output):
+    id: int
+    street_id: int
+    name: str
+    start_date: date
+    end_date: date
+
+
+class SpecialPeriodList(Output):
+    items: list[SpecialPeriodOut]
 
 
 class SpecialPeriodCreate(Input):

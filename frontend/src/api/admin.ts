@@ -394,3 +394,15 @@ export function updateResident(id: number, body: ResidentUpdate) {
 export function deactivateResident(id: number) {
   return api.post<Resident>(`/special-residents/${id}/deactivate`)
 }
+
+export type SpecialPeriod = Schemas['SpecialPeriodOut']
+export type SpecialPeriodCreate = Schemas['SpecialPeriodCreate']
+
+/** 特护期 of the streets the caller sees: hazard reporting is daily while one lasts. */
+export async function listSpecialPeriods(): Promise<SpecialPeriod[]> {
+  return (await api.get<Schemas['SpecialPeriodList']>('/hazards/special-periods')).items
+}
+
+export function createSpecialPeriod(body: SpecialPeriodCreate) {
+  return api.post<SpecialPeriod>('/hazards/special-periods', { json: body })
+}

@@ -5292,6 +5292,30 @@ export interface components {
             /** Street Id */
             street_id: number;
         };
+        /** SpecialPeriodList */
+        SpecialPeriodList: {
+            /** Items */
+            items: components["schemas"]["SpecialPeriodOut"][];
+        };
+        /** SpecialPeriodOut */
+        SpecialPeriodOut: {
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /** Street Id */
+            street_id: number;
+        };
         /** StreetCreate */
         StreetCreate: {
             /**
@@ -9031,7 +9055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SpecialPeriodList"];
                 };
             };
             /** @description The request is not valid */
@@ -9073,7 +9097,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SpecialPeriodOut"];
                 };
             };
             /** @description The request is not valid */

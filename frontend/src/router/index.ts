@@ -143,6 +143,12 @@ export const routes = [
     meta: { titleKey: 'admin.residents.title' },
   },
   {
+    path: '/admin/periods',
+    name: 'admin-periods',
+    component: () => import('@/pages/admin/PeriodsPage.vue'),
+    meta: { titleKey: 'admin.periods.title' },
+  },
+  {
     path: '/admin/tiers',
     name: 'admin-tiers',
     component: () => import('@/pages/admin/TiersPage.vue'),

@@ -5,6 +5,7 @@ import type { Role, ScopeLevel } from '@/api/types'
 const ADMIN: Role[] = ['administrator']
 const UNIT_KEEPERS: Role[] = ['administrator', 'street_officer', 'station_chief']
 const CHIEFS_AND_ADMINS: Role[] = ['administrator', 'station_chief']
+const STREET_KEEPERS: Role[] = ['administrator', 'street_officer']
 
 export interface AdminPage {
   to: string
@@ -23,6 +24,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { to: '/admin/shifts', roles: UNIT_KEEPERS },
   { to: '/admin/tiers', roles: UNIT_KEEPERS },
   { to: '/admin/plans', roles: UNIT_KEEPERS },
+  { to: '/admin/periods', roles: STREET_KEEPERS },
   { to: '/admin/categories', roles: ADMIN },
   { to: '/admin/calendar', roles: ADMIN },
   { to: '/admin/keys', roles: ADMIN, system: true },
