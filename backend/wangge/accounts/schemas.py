@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -62,6 +62,31 @@ class UserUpdate(Input):
     role: Role | None = None
     scope_level: ScopeLevel | None = None
     scope_id: Id | None = None
+
+
+class ImportProblem(Output):
+    field: str
+    code: str  # username-invalid, username-repeated, username-taken, name-required, phone-invalid, role-unknown,
+    # scope-unknown, scope-outside, password-short
+
+
+class ImportRow(Output):
+    row: int
+    username: str
+    display_name: str
+    role: str
+    scope_code: str
+    status: Literal["new", "same", "error"]
+    problems: list[ImportProblem]
+
+
+class ImportReport(Output):
+    rows: list[ImportRow]
+    new: int
+    same: int
+    error: int
+    applied: bool
+    created: int
 
 
 class PasswordReset(Output):

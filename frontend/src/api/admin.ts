@@ -1,6 +1,6 @@
 // Endpoints of the administration area: users (/users), the audit log (/audit), the areas a user is bound to,
 // the working calendar and the categories with their time limits.
-import { api } from './client'
+import { api, requestBlob } from './client'
 import type { Role, ScopeLevel, Schemas } from './types'
 
 export type AdminUser = Schemas['UserOut']
@@ -405,4 +405,19 @@ export async function listSpecialPeriods(): Promise<SpecialPeriod[]> {
 
 export function createSpecialPeriod(body: SpecialPeriodCreate) {
   return api.post<SpecialPeriod>('/hazards/special-periods', { json: body })
+}
+
+export type ImportReport = Schemas['ImportReport']
+export type ImportRow = Schemas['ImportRow']
+
+/** The Excel template of a users' list. */
+export function usersTemplate() {
+  return requestBlob('/users/import/template.xlsx')
+}
+
+/** Checks a filled template (apply=false) or creates its new users, all or nothing (apply=true). */
+export function importUsers(file: File, apply: boolean) {
+  const formData = new FormData()
+  formData.append('file', file)
+  return api.post<ImportReport>('/users/import', { formData, query: { apply } })
 }

@@ -2573,6 +2573,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Users
+         * @description Users from an Excel file: every row checked (new, same as already there, or wrong and why). With apply=true
+         *     the new ones are created, all or nothing (422 `import-rejected` with the report while any row is wrong); the
+         *     same file applied again creates nothing. Imported users change their password at first sign-in.
+         */
+        post: operations["import_users_api_v1_users_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/import/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Template
+         * @description The Excel template of a users' list: Chinese headers, an example row, and a sheet that explains the columns.
+         */
+        get: operations["import_template_api_v1_users_import_template_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{user_id}": {
         parameters: {
             query?: never;
@@ -3019,6 +3061,14 @@ export interface components {
             patrol: components["schemas"]["PatrolOut"];
             /** Received */
             received: number;
+        };
+        /** Body_import_users_api_v1_users_import_post */
+        Body_import_users_api_v1_users_import_post: {
+            /**
+             * File
+             * @description The filled template (.xlsx)
+             */
+            file: string;
         };
         /** Body_public_upload_photo_api_v1_public_photos_post */
         Body_public_upload_photo_api_v1_public_photos_post: {
@@ -3864,6 +3914,28 @@ export interface components {
              */
             status: "open" | "assigned" | "fixed" | "closed";
         };
+        /** ImportProblem */
+        ImportProblem: {
+            /** Code */
+            code: string;
+            /** Field */
+            field: string;
+        };
+        /** ImportReport */
+        ImportReport: {
+            /** Applied */
+            applied: boolean;
+            /** Created */
+            created: number;
+            /** Error */
+            error: number;
+            /** New */
+            new: number;
+            /** Rows */
+            rows: components["schemas"]["ImportRow"][];
+            /** Same */
+            same: number;
+        };
         /** ImportResult */
         ImportResult: {
             /** Community Id */
@@ -3872,6 +3944,26 @@ export interface components {
             created: string[];
             /** Updated */
             updated: string[];
+        };
+        /** ImportRow */
+        ImportRow: {
+            /** Display Name */
+            display_name: string;
+            /** Problems */
+            problems: components["schemas"]["ImportProblem"][];
+            /** Role */
+            role: string;
+            /** Row */
+            row: number;
+            /** Scope Code */
+            scope_code: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "same" | "error";
+            /** Username */
+            username: string;
         };
         /** IncidentDetail */
         IncidentDetail: {
@@ -12650,6 +12742,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_users_api_v1_users_import_post: {
+        parameters: {
+            query?: {
+                /** @description false: check and preview; true: create the new rows' users */
+                apply?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_users_api_v1_users_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_template_api_v1_users_import_template_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description The request is not valid */
