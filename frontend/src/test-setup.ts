@@ -8,6 +8,7 @@ import { DEFAULT_LOCALE, loadLocale, loadSection, setLocale } from '@/i18n'
 // so that switching language is as quick in every test file, whichever ran before it in the worker.
 await loadSection('admin')
 await loadSection('station')
+await loadSection('field')
 await loadLocale('en')
 
 beforeEach(() => {

@@ -5,6 +5,8 @@ import adminZh from './admin/zh-CN'
 import adminEn from './admin/en'
 import stationZh from './station/zh-CN'
 import stationEn from './station/en'
+import fieldZh from './field/zh-CN'
+import fieldEn from './field/en'
 import { i18n, LOCALE_STORAGE_KEY, setLocale, toggleLocale } from './index'
 
 function flatten(tree: object, prefix = ''): Record<string, string> {
@@ -20,8 +22,8 @@ function flatten(tree: object, prefix = ''): Record<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 describe('messages', () => {
-  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh) }
-  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn) }
+  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh) }
+  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn) }
 
   it('zh-CN and en have exactly the same keys', () => {
     expect(Object.keys(english).sort()).toEqual(Object.keys(zh).sort())

@@ -2,7 +2,6 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type Router, type RouterHistory } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { loadSection, type Section } from '@/i18n'
-import { mayOpen } from '@/pages/admin/access'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -207,8 +206,12 @@ export async function guard(to: RouteLocationNormalized) {
   }
   // A password an administrator reset is replaced first; nothing else opens until it is.
   if (auth.mustChangePassword && to.name !== 'password') return { name: 'password' }
-  // A page the role may not use is not drawn at all (the API would refuse its every request anyway).
-  if (auth.user && !mayOpen(to.path, auth.user.role, auth.user.scope.level)) return { name: 'forbidden' }
+  // A page the role may not use is not drawn at all (the API would refuse its every request anyway). The rule is
+  // the administration's, fetched with it: the first screens of residents and grid leaders do not carry it.
+  if (auth.user && /^\/admin(\/|$)/.test(to.path)) {
+    const { mayOpen } = await import('@/pages/admin/access')
+    if (!mayOpen(to.path, auth.user.role, auth.user.scope.level)) return { name: 'forbidden' }
+  }
   const section = sectionOfPath(to.path)
   if (section) {
     try {
@@ -224,6 +227,7 @@ export async function guard(to: RouteLocationNormalized) {
 export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
   if (/^\/(triage|hazards|emergency|incidents)(\/|$)/.test(path)) return 'station'
+  if (/^\/(my-day|leave|coverage|visits)(\/|$)/.test(path)) return 'field'
   return null
 }
 
