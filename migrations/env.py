@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from wangge import idempotency as _idempotency  # noqa: F401 - register tables on Base.metadata
-from wangge import workcalendar as _workcalendar  # noqa: F401
-from wangge.accounts import models as _accounts  # noqa: F401
-from wangge.audit import models as _audit  # noqa: F401
+from wangge import registry as _registry  # noqa: F401 - every table on Base.metadata
 from wangge.config import get_settings
 from wangge.database import Base, create_sync_db_engine
-from wangge.emergencies import models as _emergencies  # noqa: F401
-from wangge.fieldwork import models as _fieldwork  # noqa: F401
-from wangge.hierarchy import models as _hierarchy  # noqa: F401
-from wangge.matters import models as _matters  # noqa: F401
-from wangge.notify import models as _notify  # noqa: F401
-from wangge.open311 import models as _open311  # noqa: F401
-from wangge.station import models as _station  # noqa: F401
 
 # SpatiaLite's own tables must never be proposed for dropping by autogenerate.
 SPATIALITE_TABLES = {

@@ -16,6 +16,7 @@ from wangge.config import get_settings
 def _sync_session():  # noqa: ANN202
     from sqlalchemy.orm import Session
 
+    from wangge import registry  # noqa: F401 - every table known, so the users' foreign keys resolve
     from wangge.database import create_sync_db_engine
 
     settings = get_settings()
