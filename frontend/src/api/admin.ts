@@ -378,6 +378,11 @@ export function listSpecialGroups() {
   return api.get<SpecialGroup[]>('/special-groups')
 }
 
+/** Rename a special group, change its visit interval, or take it out of use (system and district administrators). */
+export function updateSpecialGroup(id: number, body: Schemas['SpecialGroupUpdate']) {
+  return api.patch<SpecialGroup>(`/special-groups/${id}`, { json: body })
+}
+
 /** The active special-group residents of a grid. */
 export function listResidents(gridId: number) {
   return api.get<Resident[]>('/special-residents', { query: { grid_id: gridId } })
