@@ -116,6 +116,24 @@ def test_a_station_chief_staffs_the_grids_of_their_community(world, browser, app
     member = g1b.locator('[data-testid="team-member"][data-name="王楼长"]')
     expect(member).to_contain_text("楼长")
     expect(member).to_contain_text("巡防队员")
+
+    # --- 修改: a member corrected — another team role, one more staff type; the phone untouched unless typed -----
+    member.get_by_test_id("member-edit").click()
+    expect(mform.get_by_test_id("member-name").locator("input")).to_have_value("王楼长")
+    expect(mform.get_by_test_id("member-role")).to_have_value("building_head")
+    mform.get_by_test_id("member-role").select_option("residents_group_leader")
+    mform.locator('[data-type="peoples_mediator"]').click()
+    mform.get_by_test_id("member-save").click()
+    expect(mform).to_be_hidden()
+    expect(member).to_contain_text("居民小组长")
+    expect(member).to_contain_text("人民调解员")
+    expect(member).to_contain_text("巡防队员")
+    team = httpx.get(f"{base}{API}/grids/{world.ids['G1b']}/team", headers=world.headers("station_chief"), timeout=30)
+    wang = next(m for m in team.json() if m["name"] == "王楼长")
+    assert (wang["team_role"], sorted(wang["staff_types"])) == (
+        "residents_group_leader",
+        ["patrol_member", "peoples_mediator"],
+    )
     member.get_by_test_id("member-end").click()
     chief.locator(".van-dialog__confirm").click()
     expect(member.get_by_test_id("member-ends")).to_contain_text("卸任")

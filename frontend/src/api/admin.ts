@@ -240,6 +240,11 @@ export function addTeamMember(gridId: number, body: TeamMemberIn) {
 }
 
 /** The member stops serving on `endDate` (YYYY-MM-DD); the record is kept. */
+/** Correct a team member: name, phone, team role, staff types, start date, note. */
+export function updateTeamMember(memberId: number, body: Schemas['TeamMemberUpdate']) {
+  return api.patch<TeamMember>(`/team-members/${memberId}`, { json: body })
+}
+
 export function endTeamMember(memberId: number, endDate: string) {
   return api.post<TeamMember>(`/team-members/${memberId}/end`, { json: { end_date: endDate } })
 }

@@ -310,6 +310,7 @@ export default {
       team: 'Grid team',
       noTeam: 'No team members yet',
       addMember: 'Add member',
+      editTitle: 'Edit “{name}”',
       addTitle: 'Add a team member to {grid}',
       name: 'Name',
       phone: 'Phone',

@@ -311,6 +311,7 @@ export default {
       team: '网格团队',
       noTeam: '还没有团队成员',
       addMember: '添加成员',
+      editTitle: '修改“{name}”',
       addTitle: '为{grid}添加团队成员',
       name: '姓名',
       phone: '电话',
