@@ -474,6 +474,9 @@ export default {
   hazards: {
     link: 'Hazard ledger',
   },
+  logs: {
+    link: 'Work logs',
+  },
   emergency: {
     raise: 'Report emergency',
   },

@@ -474,6 +474,9 @@ export default {
   hazards: {
     link: '隐患台账',
   },
+  logs: {
+    link: '工作日志',
+  },
   emergency: {
     raise: '上报突发',
   },
