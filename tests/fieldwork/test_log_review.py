@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from conftest import assert_problem
+from matters.deliver import deliver, notified
 from wangge.fieldwork.models import DailyLog
 
 from .test_daylog import dispose, field_matter, my_day, sign, today
@@ -93,7 +94,7 @@ def test_reading_a_leaders_day_writes_nothing_and_signing_shows(world, client, l
     assert view["signed_at"] and view["items"][0]["disposition"] == "carried_over"
 
 
-def test_a_remark_reaches_the_leader_who_marks_it_read(world, client):
+def test_a_remark_reaches_the_leader_who_marks_it_read(world, client, live):
     day, leader = today(), world.users["grid_leader"]
     r = remark(client, world, "grid_leader", day, "  请尽快处理路灯问题  ")
     assert r.status_code == 201, r.text
@@ -106,6 +107,9 @@ def test_a_remark_reaches_the_leader_who_marks_it_read(world, client):
     assert [x["text"] for x in mine] == ["请尽快处理路灯问题", "街道：注意消防通道"]
     assert my_day(client, world, "leader_g1b")["remarks"] == []
     assert logs(client, world)["items"][0]["days"][0]["remarks"] == 2
+    deliver(live)
+    told = notified(live, leader, "log.remarked")
+    assert [n.title for n in told] == [f"督查意见 {day}"] * 2 and told[0].body == "请尽快处理路灯问题"
 
     # Only the leader marks it read; once.
     assert_problem(

@@ -24,6 +24,7 @@ from wangge.fieldwork.models import DailyLog, LogRemark, Patrol, PatrolFinding
 from wangge.hierarchy.models import Grid
 from wangge.matters.models import MatterEvent
 from wangge.models_common import as_utc, utcnow
+from wangge.notify.outbox import emit
 from wangge.policy import readable
 from wangge.workcalendar import SHANGHAI
 
@@ -214,6 +215,17 @@ async def add_remark(
         created_at=utcnow(),
     )
     db.add(remark)
+    await db.flush()
+    what = "本周" if kind == "week" else day.isoformat()
+    emit(
+        db,
+        "log.remarked",
+        {"remark_id": remark.id, "user_id": leader.user_id, "kind": kind, "day": day.isoformat()},
+        recipients=[leader.user_id],
+        exclude=subject.user_id,
+        title=f"督查意见 {what}",
+        body=text[:60],
+    )
     await db.commit()
     name = (await db.execute(select(User.display_name).where(User.id == subject.user_id))).scalar_one()
     return daylog.remark_out(remark, name)
