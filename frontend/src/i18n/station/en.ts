@@ -223,6 +223,7 @@ export default {
     noItems: 'No items that day',
     disposition: 'Disposition',
     noDisposition: 'None yet',
+    signedOf: '{n}/{total} days signed',
     daysSigned: '{n}/7 days signed',
     remarkList: 'Remarks',
     noRemarks: 'No remarks yet',

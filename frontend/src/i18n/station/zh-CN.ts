@@ -224,6 +224,7 @@ export default {
     noItems: '当日没有事项',
     disposition: '处置',
     noDisposition: '未处置',
+    signedOf: '签字 {n}/{total} 天',
     daysSigned: '签字 {n}/7 天',
     remarkList: '督查意见',
     noRemarks: '还没有督查意见',
