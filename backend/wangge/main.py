@@ -22,6 +22,7 @@ from wangge.audit.router import router as audit_router
 from wangge.config import Settings, get_settings
 from wangge.database import Database
 from wangge.emergencies.router import router as emergencies_router
+from wangge.fieldwork.logreview_router import router as logreview_router
 from wangge.fieldwork.patrols_router import router as patrols_router
 from wangge.fieldwork.people_router import router as people_router
 from wangge.headers import SecurityHeaders
@@ -35,6 +36,7 @@ from wangge.notify.worker import start_embedded
 from wangge.open311.keys import router as open311_keys_router
 from wangge.open311.router import router as open311_router
 from wangge.request_guard import refuse_control_characters
+from wangge.station.checklists_router import router as checklists_router
 from wangge.station.router import router as station_router
 from wangge.throttle import Throttle
 
@@ -114,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(emergencies_router)
     api.include_router(audit_router)
     api.include_router(open311_keys_router)
+    api.include_router(logreview_router)
+    api.include_router(checklists_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

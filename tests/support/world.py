@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from shapely.geometry import Point, Polygon
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,7 @@ TABLES = (
     "triage_meetings",
     "home_visits",
     "special_residents",
+    "log_remarks",
     "log_dispositions",
     "daily_logs",
     "patrol_findings",
@@ -143,6 +144,15 @@ def _reset_once(engine: Any) -> None:
         _empty(engine, truncate=True)
 
 
+# The checklist templates the migration seeds; those the tests add (some bound to a street) go at each reset.
+SEEDED_CHECKLISTS = ("fire", "gas", "electrical", "building", "road", "production")
+
+
+_EXTRA_CHECKLISTS = text("DELETE FROM checklist_templates WHERE code NOT IN :codes").bindparams(
+    bindparam("codes", expanding=True)
+)
+
+
 def _empty(engine: Any, *, truncate: bool) -> None:
     with engine.begin() as conn:
         if truncate:
@@ -152,6 +162,8 @@ def _empty(engine: Any, *, truncate: bool) -> None:
             # tables (new files for each) took about a second per test, three times as long as DELETE.
             for table in TABLES:
                 conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed table names
+                if table == "inspection_tasks":
+                    conn.execute(_EXTRA_CHECKLISTS, {"codes": list(SEEDED_CHECKLISTS)})
             if conn.dialect.name == "postgresql":
                 conn.execute(_RESTART_SEQUENCES, {"tables": list(TABLES)})
         now = utcnow()

@@ -44,7 +44,15 @@ def audited() -> dict[type, Audited]:
     """The administrative models (imported here, once, so that no model module imports the log)."""
     from wangge.accounts.models import User
     from wangge.emergencies.models import ContingencyPlan, Drill, ResponseTier, TierMember
-    from wangge.fieldwork.models import GridLeadership, PostPair, Shift, SpecialGroup, SpecialResident, TeamMember
+    from wangge.fieldwork.models import (
+        GridLeadership,
+        LogRemark,
+        PostPair,
+        Shift,
+        SpecialGroup,
+        SpecialResident,
+        TeamMember,
+    )  # fmt: skip
     from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
     from wangge.matters.models import Category
     from wangge.open311.models import ApiKey
@@ -58,7 +66,7 @@ def audited() -> dict[type, Audited]:
         GridLeadership: "grid_leader", TeamMember: "team_member", PostPair: "post_pair", Shift: "shift",
         SpecialGroup: "special_group", ResponseTier: "response_tier", TierMember: "tier_member",
         ContingencyPlan: "contingency_plan", Drill: "drill", SpecialPeriod: "special_period",
-        ChecklistTemplate: "checklist",
+        ChecklistTemplate: "checklist", LogRemark: "log_remark",
     }  # fmt: skip
     out = {model: Audited(entity) for model, entity in plain.items()}
     out[User] = Audited("user", hidden=frozenset({"password_hash"}), masked=frozenset({"phone"}))

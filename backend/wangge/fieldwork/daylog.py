@@ -17,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wangge.accounts.models import User
 from wangge.accounts.scope import Subject
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound
 from wangge.fieldwork import patrols
-from wangge.fieldwork.models import DailyLog, Disposition, Patrol, PatrolFinding
+from wangge.fieldwork.models import DailyLog, Disposition, LogRemark, Patrol, PatrolFinding
 from wangge.hierarchy.models import Grid
 from wangge.matters.models import Category, Matter, MatterEvent
 from wangge.models_common import utcnow
@@ -44,7 +45,7 @@ def derived_disposition(status: str | None) -> str | None:
     return DERIVED.get(status or "")
 
 
-def _check_day(day: date) -> None:
+def check_day(day: date) -> None:
     if day > patrols.today():
         raise Invalid(
             f"{day} has not come yet", errors=[{"loc": ["path", "day"], "msg": "in the future", "type": "value_error"}]
@@ -135,9 +136,33 @@ def _ref(item: dict[str, Any]) -> dict[str, Any]:
     return {"kind": item["kind"], "id": item["id"], "title": item["title"]}
 
 
+async def remarks_on(db: AsyncSession, user_id: int, kind: str, day: date) -> list[dict[str, Any]]:
+    """The remarks 督查意见 left on the leader's day (or on the week starting that Monday), oldest first."""
+    rows = await db.execute(
+        select(LogRemark, User.display_name)
+        .join(User, User.id == LogRemark.author_id)
+        .where(LogRemark.user_id == user_id, LogRemark.kind == kind, LogRemark.day == day)
+        .order_by(LogRemark.created_at, LogRemark.id)
+    )
+    return [remark_out(r, name) for r, name in rows.all()]
+
+
+def remark_out(r: LogRemark, author_name: str) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "day": r.day,
+        "text": r.text,
+        "author": {"id": r.author_id, "name": author_name},
+        "created_at": r.created_at,
+        "read_at": r.read_at,
+    }
+
+
 async def my_day(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any]:
-    """The day as it stands; once signed, the day as it was signed."""
+    """The day as it stands; once signed, the day as it was signed. Reads only: opening a day writes nothing."""
     log = await _log(db, subject, day)
+    remarks = await remarks_on(db, subject.user_id, "day", day)
     if log is not None and log.signed_at is not None:
         snap = log.snapshot
         return {
@@ -148,6 +173,7 @@ async def my_day(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any
             "signed_at": log.signed_at,
             "can_sign": False,
             "blocking": [],
+            "remarks": remarks,
         }
     items = await _items(db, subject, day)
     blocking = [_ref(i) for i in items if i["needs_disposition"]]
@@ -159,13 +185,14 @@ async def my_day(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any
         "signed_at": None,
         "can_sign": not blocking and day <= patrols.today(),
         "blocking": blocking,
+        "remarks": remarks,
     }
 
 
 async def set_disposition(
     db: AsyncSession, subject: Subject, day: date, kind: str, item_id: int, data: Any
 ) -> dict[str, Any]:
-    _check_day(day)
+    check_day(day)
     log = await _log(db, subject, day)
     if log is not None and log.signed_at is not None:
         raise Conflict(f"The log of {day} is already signed", code="already-signed")
@@ -220,7 +247,7 @@ def _json(value: Any) -> Any:
 
 async def sign(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any]:
     """Sign the day: refused while any item lacks a disposition (naming each), and refused a second time."""
-    _check_day(day)
+    check_day(day)
     view = await my_day(db, subject, day)
     if view["signed_at"] is not None:
         raise Conflict(f"The log of {day} is already signed", code="already-signed")
@@ -259,13 +286,17 @@ async def sign(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any]:
     return await my_day(db, subject, day)
 
 
-async def week(db: AsyncSession, subject: Subject, start: date) -> dict[str, Any]:
-    """The week's summary from its signed daily logs: days signed, patrols, distance, items by disposition."""
+def check_monday(start: date, loc: tuple[str, str] = ("query", "start")) -> None:
     if start.weekday() != 0:
         raise Invalid(
             f"A week starts on a Monday; {start} is not one",
-            errors=[{"loc": ["query", "start"], "msg": "not a Monday", "type": "value_error"}],
+            errors=[{"loc": list(loc), "msg": "not a Monday", "type": "value_error"}],
         )
+
+
+async def week(db: AsyncSession, subject: Subject, start: date) -> dict[str, Any]:
+    """The week's summary from its signed daily logs: days signed, patrols, distance, items by disposition."""
+    check_monday(start)
     end = start + timedelta(days=6)
     logs = {
         log.day: log
@@ -300,4 +331,5 @@ async def week(db: AsyncSession, subject: Subject, start: date) -> dict[str, Any
         "distance_m": sum(d["distance_m"] for d in days),
         "items_by_disposition": dict(by_disposition),
         "days": days,
+        "remarks": await remarks_on(db, subject.user_id, "week", start),
     }

@@ -267,3 +267,21 @@ class HomeVisit(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LogRemark(Base):
+    """A remark 督查意见 of the station chief (or the street above) on a grid leader's day or week; the leader reads it
+    on their own day and week, and marks it read."""
+
+    __tablename__ = "log_remarks"
+    __table_args__ = (Index("ix_log_remarks_user_kind_day", "user_id", "kind", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the leader whose log it is on
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"))  # the leader's grid then (the remark's area)
+    kind: Mapped[str] = mapped_column(String(8))  # day, week
+    day: Mapped[date] = mapped_column(Date)  # the day, or the Monday of the week
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -178,6 +178,23 @@ class DayItem(ItemRef):
     needs_disposition: bool
 
 
+class Person(Output):
+    id: int
+    name: str
+
+
+class Remark(Output):
+    """A remark 督查意见 on a leader's day or week; read_at: when the leader marked it read."""
+
+    id: int
+    kind: Literal["day", "week"]
+    day: date
+    text: str
+    author: Person
+    created_at: datetime
+    read_at: datetime | None
+
+
 class MyDay(Output):
     day: date
     grid: dict[str, Any] | None
@@ -186,6 +203,7 @@ class MyDay(Output):
     signed_at: datetime | None
     can_sign: bool
     blocking: list[ItemRef]
+    remarks: list[Remark] = []
 
 
 class WeekDay(Output):
@@ -204,3 +222,48 @@ class Week(Output):
     distance_m: float
     items_by_disposition: dict[str, int]
     days: list[WeekDay]
+    remarks: list[Remark] = []
+
+
+# --- the leaders' logs, read by the station chief and the street above 有人督查 ----------------------------------
+
+RemarkText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class RemarkIn(Input):
+    text: RemarkText
+
+
+class LeaderRef(Output):
+    id: int
+    name: str
+    grid: dict[str, Any]
+
+
+class LogCell(Output):
+    """One leader's day in the list: signed or not (and when), its items, the remarks left on it."""
+
+    day: date
+    signed_at: datetime | None
+    items: int
+    remarks: int
+
+
+class LeaderLogs(Output):
+    leader: LeaderRef
+    days: list[LogCell]
+
+
+class LogPage(Output):
+    start: date
+    end: date
+    items: list[LeaderLogs]
+    next_after: int | None
+
+
+class LeaderDay(MyDay):
+    leader: LeaderRef
+
+
+class LeaderWeek(Week):
+    leader: LeaderRef

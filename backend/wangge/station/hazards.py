@@ -27,6 +27,7 @@ from wangge.matters.models import Matter, Photo
 from wangge.matters.schemas import ActionIn, MatterCreate
 from wangge.models_common import as_utc, utcnow
 from wangge.policy import readable
+from wangge.station.checklists import snapshot as checklist_snapshot
 from wangge.station.models import ChecklistTemplate, Hazard, HazardCycle, InspectionTask, SpecialPeriod
 from wangge.station.triage import beijing_today, in_visible_community, visible_community
 from wangge.workcalendar import SHANGHAI
@@ -83,7 +84,15 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 async def create_cycle(db: AsyncSession, *, subject: Subject, data: Any) -> HazardCycle:
     c = await visible_community(db, subject, data.community_id)
     _require_manager(subject, c)
-    q = select(ChecklistTemplate).where(ChecklistTemplate.is_active.is_(True)).order_by(ChecklistTemplate.id)
+    # The active checklists for every street and those of the community's own street.
+    q = (
+        select(ChecklistTemplate)
+        .where(
+            ChecklistTemplate.is_active.is_(True),
+            or_(ChecklistTemplate.street_id.is_(None), ChecklistTemplate.street_id == c.street_id),
+        )
+        .order_by(ChecklistTemplate.id)
+    )
     templates = list((await db.execute(q)).scalars())
     if data.template_codes is not None:
         wanted = list(dict.fromkeys(data.template_codes))
@@ -120,7 +129,16 @@ async def create_cycle(db: AsyncSession, *, subject: Subject, data: Any) -> Haza
     for grid_id in grids:
         leader = await people.leader_at(db, grid_id, now)
         for t in templates:
-            db.add(InspectionTask(cycle_id=cycle.id, grid_id=grid_id, template_id=t.id, assignee_id=leader, results={}))
+            db.add(
+                InspectionTask(
+                    cycle_id=cycle.id,
+                    grid_id=grid_id,
+                    template_id=t.id,
+                    assignee_id=leader,
+                    results={},
+                    checklist=checklist_snapshot(t),
+                )
+            )
     await db.commit()
     return cycle
 
@@ -167,18 +185,21 @@ async def cycle_out(db: AsyncSession, cycle: HazardCycle) -> dict[str, Any]:
         )
     ).all()
     names = await matter_views.names_of(db, {t.assignee_id for t, _, _ in rows})
-    tasks = [
-        {
-            "id": t.id,
-            "grid": {"id": g.id, "name": g.name},
-            "template": {"code": tpl.code, "name": tpl.name_zh, "items": tpl.items},
-            "assignee": {"id": t.assignee_id, "name": names.get(t.assignee_id, "")} if t.assignee_id else None,
-            "done": t.done_at is not None,
-            "done_at": t.done_at,
-            "results": t.results,
-        }
-        for t, g, tpl in rows
-    ]
+    tasks = []
+    for t, g, tpl in rows:
+        checklist = checklist_of(t, tpl)
+        tasks.append(
+            {
+                "id": t.id,
+                "grid": {"id": g.id, "name": g.name},
+                "template": {"code": checklist["code"], "name": checklist["name_zh"], "items": checklist["items"]},
+                "assignee": {"id": t.assignee_id, "name": names.get(t.assignee_id, "")} if t.assignee_id else None,
+                "done": t.done_at is not None,
+                "done_at": t.done_at,
+                "results": t.results,
+                "remarks": t.remarks or {},
+            }
+        )
     done = sum(1 for t in tasks if t["done"])
     return {
         **_cycle_head(cycle, community.name),
@@ -219,6 +240,18 @@ def _new_hazard(fields: Any, *, grid: Grid, subject: Subject, cycle_id: int | No
     )
 
 
+def checklist_of(task: InspectionTask, template: ChecklistTemplate) -> dict[str, Any]:
+    """The checklist the task was issued with (the template's, for a task issued before tasks kept their own)."""
+    return task.checklist or checklist_snapshot(template)
+
+
+def may_submit(subject: Subject, task: InspectionTask, community_id: int) -> bool:
+    """The task's assignee, the grid's leader now, or the community's station chief."""
+    chief = subject.role == Role.station_chief and subject.community_id == community_id
+    leader = subject.role == Role.grid_leader and subject.grid_id == task.grid_id
+    return chief or leader or (task.assignee_id is not None and task.assignee_id == subject.user_id)
+
+
 async def submit_results(db: AsyncSession, *, subject: Subject, task_id: int, data: Any) -> InspectionTask:
     """The assignee (or the chief) records the checklist and the hazards found; the task is done."""
     row = (
@@ -232,23 +265,24 @@ async def submit_results(db: AsyncSession, *, subject: Subject, task_id: int, da
     if row is None:
         raise NotFound(f"No inspection task with id {task_id} in your scope")
     task, cycle, community = row
-    chief = subject.role == Role.station_chief and subject.community_id == community.id
-    if not (chief or (task.assignee_id is not None and task.assignee_id == subject.user_id)):
-        raise Forbidden("Only the task's assignee or the station chief records its results")
+    if not may_submit(subject, task, community.id):
+        raise Forbidden("Only the task's assignee, the grid's leader or the station chief records its results")
     if task.done_at is not None:
         raise Conflict("The inspection task is already done", code="task-done")
-    template = await db.get(ChecklistTemplate, task.template_id)
-    codes = {i["code"] for i in template.items}
-    unknown = sorted(set(data.results) - codes)
-    if unknown:
-        raise Invalid(
-            f"Not items of the {template.code} checklist: {', '.join(unknown)}",
-            errors=[{"loc": ["body", "results"], "msg": "unknown item", "type": "value_error"}],
-        )
+    checklist = checklist_of(task, await db.get(ChecklistTemplate, task.template_id))
+    codes = {i["code"] for i in checklist["items"]}
+    for field, given in (("results", data.results), ("remarks", data.remarks)):
+        unknown = sorted(set(given) - codes)
+        if unknown:
+            raise Invalid(
+                f"Not items of the {checklist['code']} checklist: {', '.join(unknown)}",
+                errors=[{"loc": ["body", field], "msg": "unknown item", "type": "value_error"}],
+            )
     for h in data.hazards:
         await _check_photos(db, h.photo_ids)
     grid = await db.get(Grid, task.grid_id)
     task.results = dict(data.results)
+    task.remarks = {code: text for code, text in data.remarks.items() if text}
     task.done_at = utcnow()
     for h in data.hazards:
         db.add(_new_hazard(h, grid=grid, subject=subject, cycle_id=cycle.id, task_id=task.id))

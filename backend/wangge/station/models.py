@@ -71,12 +71,15 @@ class SupervisionNote(Base):
 
 
 class ChecklistTemplate(Base):
-    """A managed inspection checklist (fire, gas, electrical, building, road, production safety)."""
+    """A managed inspection checklist (fire, gas, electrical, building, road, production safety): for every street
+    (no street: managed by a system administrator) or one street's own (its officers and administrators manage it).
+    Never deleted, only deactivated; the tasks already issued keep the items they were issued with."""
 
     __tablename__ = "checklist_templates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("streets.id"), nullable=True, index=True)
     name_zh: Mapped[str] = mapped_column(String(50))
     name_en: Mapped[str] = mapped_column(String(80))
     hazard_type: Mapped[str] = mapped_column(String(30))
@@ -110,6 +113,11 @@ class InspectionTask(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     results: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {item_code: "ok" | "hazard" | "n/a"}
+    # The checklist as issued ({"code", "name_zh", "name_en", "hazard_type", "items"}): editing the template later
+    # does not change a task already given out.
+    checklist: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # What the inspector noted per item ({item_code: text}).
+    remarks: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Hazard(Base):

@@ -100,8 +100,12 @@ class HazardCreate(HazardFields):
     grid_id: Id
 
 
+ItemRemark = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+
+
 class InspectionResults(Input):
     results: dict[str, Literal["ok", "hazard", "n/a"]]
+    remarks: dict[str, ItemRemark] = Field(default_factory=dict, max_length=100, description="A note per item")
     hazards: list[HazardFields] = Field(default_factory=list, max_length=100)
 
 
@@ -151,3 +155,114 @@ class SpecialPeriodCreate(Input):
         if self.end_date < self.start_date:
             raise ValueError("end_date is before start_date")
         return self
+
+
+# --- checklist templates and the inspection tasks -----------------------------------------------------------------
+
+ItemCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
+HazardType = Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,30}$")]
+
+
+class ChecklistItem(Input):
+    code: ItemCode
+    text_zh: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    text_en: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+
+
+Items = Annotated[list[ChecklistItem], Field(min_length=1, max_length=100)]
+
+
+def _unique_codes(items: list[ChecklistItem] | None) -> None:
+    if items is None:
+        return
+    codes = [i.code for i in items]
+    if len(set(codes)) != len(codes):
+        raise ValueError("each item needs its own code")
+
+
+class ChecklistCreate(Input):
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+    street_id: Id | None = Field(None, description="The street whose own it is; none: for every street")
+    name_zh: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    name_en: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] = ""
+    hazard_type: HazardType
+    items: Items
+
+    @model_validator(mode="after")
+    def _codes(self) -> ChecklistCreate:
+        _unique_codes(self.items)
+        return self
+
+
+class ChecklistUpdate(Input):
+    name_zh: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = None
+    name_en: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
+    hazard_type: HazardType | None = None
+    items: Items | None = None
+    is_active: bool | None = None
+
+    @model_validator(mode="after")
+    def _codes(self) -> ChecklistUpdate:
+        _unique_codes(self.items)
+        return self
+
+
+class ChecklistItemOut(Output):
+    code: str
+    text_zh: str
+    text_en: str = ""
+
+
+class StreetRef(Output):
+    id: int
+    name: str
+
+
+class ChecklistOut(Output):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    hazard_type: str
+    items: list[ChecklistItemOut]
+    street: StreetRef | None
+    is_active: bool
+    can_edit: bool
+
+
+class ChecklistList(Output):
+    items: list[ChecklistOut]
+
+
+class TaskChecklist(Output):
+    code: str
+    name_zh: str
+    name_en: str = ""
+    hazard_type: str = ""
+    items: list[ChecklistItemOut]
+
+
+class Ref(Output):
+    id: int
+    name: str
+
+
+class InspectionTaskOut(Output):
+    """An inspection task with the checklist as it was issued."""
+
+    id: int
+    cycle_id: int
+    month: str
+    community: Ref
+    grid: Ref
+    checklist: TaskChecklist
+    assignee: Ref | None
+    done: bool
+    done_at: datetime | None
+    results: dict[str, str]
+    remarks: dict[str, str]
+    may_submit: bool
+
+
+class InspectionTaskList(Output):
+    items: list[InspectionTaskOut]

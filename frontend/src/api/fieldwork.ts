@@ -1,7 +1,9 @@
 // Endpoints of field work: patrols (sent through the offline outbox), my day, leave and cover, who is on duty.
 // Types are hand-written from the API description of issue 4; keep them in step with backend/wangge/fieldwork.
 import { api, request } from './client'
-import type { Matter, MatterStatus, StaffMatterCreate } from './types'
+import type { Matter, MatterStatus, Schemas, StaffMatterCreate } from './types'
+
+export type Remark = Schemas['Remark']
 
 export interface Patrol {
   id: number
@@ -95,6 +97,8 @@ export interface MyDay {
   signed_at: string | null
   can_sign: boolean
   blocking: { kind: string; id: number; title: string }[]
+  /** 督查意见 left by the station chief or the street on this day. */
+  remarks?: Remark[]
 }
 
 /** One row of the week view; the server's fields are shown as they come (see WeekTable). */
@@ -104,6 +108,7 @@ export interface Week {
   start?: string
   end?: string
   days: WeekDay[]
+  remarks?: Remark[]
   [extra: string]: unknown
 }
 

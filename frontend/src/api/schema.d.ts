@@ -668,6 +668,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/fieldwork/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Logs
+         * @description The grid leaders in your scope (station chief: your community; street officer: your street; administrator:
+         *     your area), each with their days: signed or not, items, remarks. A page at a time, by leader.
+         */
+        get: operations["list_logs_api_v1_fieldwork_logs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fieldwork/logs/{user_id}/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leader Day
+         * @description One leader's day as they see it (as signed, once signed), with the remarks on it; reading writes nothing.
+         */
+        get: operations["leader_day_api_v1_fieldwork_logs__user_id__days__day__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fieldwork/logs/{user_id}/days/{day}/remarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remark Day
+         * @description A remark on the leader's day (at most 500 characters); the leader reads it on 我的一天.
+         */
+        post: operations["remark_day_api_v1_fieldwork_logs__user_id__days__day__remarks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fieldwork/logs/{user_id}/weeks/{start}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leader Week
+         * @description One leader's week (from its Monday) summed up from the signed days, with the remarks on it.
+         */
+        get: operations["leader_week_api_v1_fieldwork_logs__user_id__weeks__start__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fieldwork/logs/{user_id}/weeks/{start}/remarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remark Week
+         * @description A remark on the leader's week (from its Monday); the leader reads it with their week.
+         */
+        post: operations["remark_week_api_v1_fieldwork_logs__user_id__weeks__start__remarks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fieldwork/my-day": {
         parameters: {
             query?: never;
@@ -723,6 +824,26 @@ export interface paths {
          * @description Sign the day; 409 naming each item without a disposition, or when it is already signed.
          */
         post: operations["sign_day_api_v1_fieldwork_my_day__day__sign_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fieldwork/my-remarks/{remark_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Remark Read
+         * @description Mark a remark on your own log read.
+         */
+        post: operations["mark_remark_read_api_v1_fieldwork_my_remarks__remark_id__read_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1084,6 +1205,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hazards/checklists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Checklists
+         * @description The checklist templates for every street and those of the streets in your scope.
+         */
+        get: operations["list_checklists_api_v1_hazards_checklists_get"];
+        put?: never;
+        /**
+         * Create Checklist
+         * @description A new checklist: for every street (system administrator) or a street's own (its officers and administrators).
+         *     409 `checklist-code-taken` when the code exists.
+         */
+        post: operations["create_checklist_api_v1_hazards_checklists_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/checklists/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Checklist */
+        get: operations["get_checklist_api_v1_hazards_checklists__template_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Checklist
+         * @description Change its names, hazard type or items, or deactivate it (`is_active: false`; never deleted). The tasks
+         *     already issued keep the items they were issued with.
+         */
+        patch: operations["update_checklist_api_v1_hazards_checklists__template_id__patch"];
+        trace?: never;
+    };
     "/api/v1/hazards/cycles": {
         parameters: {
             query?: never;
@@ -1228,6 +1396,44 @@ export interface paths {
          * @description 特护期: reporting switches to daily while it lasts (street officer or administrator).
          */
         post: operations["create_special_period_api_v1_hazards_special_periods_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tasks
+         * @description Inspection tasks: a grid leader's for their grid (and those given to them), the station chief's and the
+         *     street's for the communities in scope; each with the checklist as issued.
+         */
+        get: operations["list_tasks_api_v1_hazards_tasks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Task */
+        get: operations["get_task_api_v1_hazards_tasks__task_id__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3302,6 +3508,89 @@ export interface components {
             /** Note */
             note: string | null;
         };
+        /** ChecklistCreate */
+        ChecklistCreate: {
+            /** Code */
+            code: string;
+            /** Hazard Type */
+            hazard_type: string;
+            /** Items */
+            items: components["schemas"]["ChecklistItem"][];
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /**
+             * Street Id
+             * @description The street whose own it is; none: for every street
+             */
+            street_id?: number | null;
+        };
+        /** ChecklistItem */
+        ChecklistItem: {
+            /** Code */
+            code: string;
+            /**
+             * Text En
+             * @default
+             */
+            text_en: string;
+            /** Text Zh */
+            text_zh: string;
+        };
+        /** ChecklistItemOut */
+        ChecklistItemOut: {
+            /** Code */
+            code: string;
+            /**
+             * Text En
+             * @default
+             */
+            text_en: string;
+            /** Text Zh */
+            text_zh: string;
+        };
+        /** ChecklistList */
+        ChecklistList: {
+            /** Items */
+            items: components["schemas"]["ChecklistOut"][];
+        };
+        /** ChecklistOut */
+        ChecklistOut: {
+            /** Can Edit */
+            can_edit: boolean;
+            /** Code */
+            code: string;
+            /** Hazard Type */
+            hazard_type: string;
+            /** Id */
+            id: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Items */
+            items: components["schemas"]["ChecklistItemOut"][];
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            street: components["schemas"]["StreetRef"] | null;
+        };
+        /** ChecklistUpdate */
+        ChecklistUpdate: {
+            /** Hazard Type */
+            hazard_type?: string | null;
+            /** Is Active */
+            is_active?: boolean | null;
+            /** Items */
+            items?: components["schemas"]["ChecklistItem"][] | null;
+            /** Name En */
+            name_en?: string | null;
+            /** Name Zh */
+            name_zh?: string | null;
+        };
         /** CommunityCreate */
         CommunityCreate: {
             /**
@@ -4116,9 +4405,51 @@ export interface components {
         InspectionResults: {
             /** Hazards */
             hazards?: components["schemas"]["HazardFields"][];
+            /**
+             * Remarks
+             * @description A note per item
+             */
+            remarks?: {
+                [key: string]: string;
+            };
             /** Results */
             results: {
                 [key: string]: "ok" | "hazard" | "n/a";
+            };
+        };
+        /** InspectionTaskList */
+        InspectionTaskList: {
+            /** Items */
+            items: components["schemas"]["InspectionTaskOut"][];
+        };
+        /**
+         * InspectionTaskOut
+         * @description An inspection task with the checklist as it was issued.
+         */
+        InspectionTaskOut: {
+            assignee: components["schemas"]["wangge__station__schemas__Ref"] | null;
+            checklist: components["schemas"]["TaskChecklist"];
+            community: components["schemas"]["wangge__station__schemas__Ref"];
+            /** Cycle Id */
+            cycle_id: number;
+            /** Done */
+            done: boolean;
+            /** Done At */
+            done_at: string | null;
+            grid: components["schemas"]["wangge__station__schemas__Ref"];
+            /** Id */
+            id: number;
+            /** May Submit */
+            may_submit: boolean;
+            /** Month */
+            month: string;
+            /** Remarks */
+            remarks: {
+                [key: string]: string;
+            };
+            /** Results */
+            results: {
+                [key: string]: string;
             };
         };
         /** ItemRef */
@@ -4144,10 +4475,86 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /** LeaderDay */
+        LeaderDay: {
+            /** Blocking */
+            blocking: components["schemas"]["ItemRef"][];
+            /** Can Sign */
+            can_sign: boolean;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Grid */
+            grid: {
+                [key: string]: unknown;
+            } | null;
+            /** Items */
+            items: components["schemas"]["DayItem"][];
+            leader: components["schemas"]["LeaderRef"];
+            /** Patrols */
+            patrols: components["schemas"]["PatrolOut"][];
+            /**
+             * Remarks
+             * @default []
+             */
+            remarks: components["schemas"]["Remark"][];
+            /** Signed At */
+            signed_at: string | null;
+        };
         /** LeaderIn */
         LeaderIn: {
             /** User Id */
             user_id: number;
+        };
+        /** LeaderLogs */
+        LeaderLogs: {
+            /** Days */
+            days: components["schemas"]["LogCell"][];
+            leader: components["schemas"]["LeaderRef"];
+        };
+        /** LeaderRef */
+        LeaderRef: {
+            /** Grid */
+            grid: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** LeaderWeek */
+        LeaderWeek: {
+            /** Days */
+            days: components["schemas"]["WeekDay"][];
+            /** Days Signed */
+            days_signed: number;
+            /** Distance M */
+            distance_m: number;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Items By Disposition */
+            items_by_disposition: {
+                [key: string]: number;
+            };
+            leader: components["schemas"]["LeaderRef"];
+            /** Patrols */
+            patrols: number;
+            /**
+             * Remarks
+             * @default []
+             */
+            remarks: components["schemas"]["Remark"][];
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
         };
         /** LeadershipOut */
         LeadershipOut: {
@@ -4240,6 +4647,40 @@ export interface components {
             district: components["schemas"]["wangge__hierarchy__schemas__Ref"];
             grid: components["schemas"]["wangge__hierarchy__schemas__Ref"];
             street: components["schemas"]["wangge__hierarchy__schemas__Ref"];
+        };
+        /**
+         * LogCell
+         * @description One leader's day in the list: signed or not (and when), its items, the remarks left on it.
+         */
+        LogCell: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Items */
+            items: number;
+            /** Remarks */
+            remarks: number;
+            /** Signed At */
+            signed_at: string | null;
+        };
+        /** LogPage */
+        LogPage: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Items */
+            items: components["schemas"]["LeaderLogs"][];
+            /** Next After */
+            next_after: number | null;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
         };
         /**
          * MatterCreate
@@ -4421,6 +4862,11 @@ export interface components {
             items: components["schemas"]["DayItem"][];
             /** Patrols */
             patrols: components["schemas"]["PatrolOut"][];
+            /**
+             * Remarks
+             * @default []
+             */
+            remarks: components["schemas"]["Remark"][];
             /** Signed At */
             signed_at: string | null;
         };
@@ -4747,6 +5193,13 @@ export interface components {
              * Format: date-time
              */
             ended_at: string;
+        };
+        /** Person */
+        Person: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** PhotoOut */
         PhotoOut: {
@@ -5097,6 +5550,39 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /**
+         * Remark
+         * @description A remark 督查意见 on a leader's day or week; read_at: when the leader marked it read.
+         */
+        Remark: {
+            author: components["schemas"]["Person"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "day" | "week";
+            /** Read At */
+            read_at: string | null;
+            /** Text */
+            text: string;
+        };
+        /** RemarkIn */
+        RemarkIn: {
+            /** Text */
+            text: string;
+        };
         /** ReportClock */
         ReportClock: {
             /** Next Due At */
@@ -5425,6 +5911,13 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** StreetRef */
+        StreetRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
         /** SupervisionNoteIn */
         SupervisionNoteIn: {
             /** Text */
@@ -5439,6 +5932,25 @@ export interface components {
              * @enum {string}
              */
             level: "street" | "department";
+        };
+        /** TaskChecklist */
+        TaskChecklist: {
+            /** Code */
+            code: string;
+            /**
+             * Hazard Type
+             * @default
+             */
+            hazard_type: string;
+            /** Items */
+            items: components["schemas"]["ChecklistItemOut"][];
+            /**
+             * Name En
+             * @default
+             */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
         };
         /** TeamMemberEnd */
         TeamMemberEnd: {
@@ -5738,6 +6250,11 @@ export interface components {
             /** Patrols */
             patrols: number;
             /**
+             * Remarks
+             * @default []
+             */
+            remarks: components["schemas"]["Remark"][];
+            /**
              * Start
              * Format: date
              */
@@ -5779,6 +6296,13 @@ export interface components {
         wangge__matters__schemas__Ref: {
             /** Code */
             code?: string | null;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** Ref */
+        wangge__station__schemas__Ref: {
             /** Id */
             id: number;
             /** Name */
@@ -7666,6 +8190,228 @@ export interface operations {
             };
         };
     };
+    list_logs_api_v1_fieldwork_logs_get: {
+        parameters: {
+            query: {
+                start: string;
+                /** @description The last day (default: start); at most 31 days */
+                end?: string | null;
+                grid_id?: number | null;
+                user_id?: number | null;
+                /** @description Only the days signed (true) or not signed (false) */
+                signed?: boolean | null;
+                /** @description Leaders after this id (the previous page's next_after) */
+                after?: number | null;
+                /** @description Page size */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogPage"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leader_day_api_v1_fieldwork_logs__user_id__days__day__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaderDay"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remark_day_api_v1_fieldwork_logs__user_id__days__day__remarks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemarkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Remark"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leader_week_api_v1_fieldwork_logs__user_id__weeks__start__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+                start: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeaderWeek"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remark_week_api_v1_fieldwork_logs__user_id__weeks__start__remarks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+                start: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemarkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Remark"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     my_day_api_v1_fieldwork_my_day_get: {
         parameters: {
             query?: {
@@ -7770,6 +8516,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MyDay"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_remark_read_api_v1_fieldwork_my_remarks__remark_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                remark_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Remark"];
                 };
             };
             /** @description The request is not valid */
@@ -8807,6 +9593,173 @@ export interface operations {
             };
         };
     };
+    list_checklists_api_v1_hazards_checklists_get: {
+        parameters: {
+            query?: {
+                /** @description Only the active (true) or deactivated (false) ones */
+                active?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistList"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_checklist_api_v1_hazards_checklists_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecklistCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_checklist_api_v1_hazards_checklists__template_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_checklist_api_v1_hazards_checklists__template_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChecklistUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_cycles_api_v1_hazards_cycles_get: {
         parameters: {
             query?: {
@@ -9190,6 +10143,87 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpecialPeriodOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tasks_api_v1_hazards_tasks_get: {
+        parameters: {
+            query?: {
+                month?: string | null;
+                grid_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionTaskList"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_task_api_v1_hazards_tasks__task_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionTaskOut"];
                 };
             };
             /** @description The request is not valid */

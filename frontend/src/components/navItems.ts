@@ -38,6 +38,8 @@ const SECTION_OF: [string, string][] = [
   ['/incidents', '/matters'],
   ['/emergency', '/matters'],
   ['/password', '/me'],
+  ['/logs', '/matters'],
+  ['/inspections', '/patrol'],
 ]
 
 export function sectionOf(path: string): string {

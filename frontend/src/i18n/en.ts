@@ -94,6 +94,7 @@ export default {
       'unsupported-media-type': 'This file type is not supported',
       'validation-error': 'Some fields are not valid',
       'write-conflict': 'Another change to the same data happened at the same moment; reload and try again',
+      'checklist-code-taken': 'A checklist with this code exists already',
     },
   },
   map: {
@@ -472,6 +473,9 @@ export default {
   },
   hazards: {
     link: 'Hazard ledger',
+  },
+  logs: {
+    link: 'Work logs',
   },
   emergency: {
     raise: 'Report emergency',

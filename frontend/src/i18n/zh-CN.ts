@@ -94,6 +94,7 @@ export default {
       'unsupported-media-type': '不支持此文件类型',
       'validation-error': '提交的内容有误',
       'write-conflict': '相同数据同时被他人修改，请刷新后重试',
+      'checklist-code-taken': '该检查表编码已存在',
     },
   },
   map: {
@@ -472,6 +473,9 @@ export default {
   },
   hazards: {
     link: '隐患台账',
+  },
+  logs: {
+    link: '工作日志',
   },
   emergency: {
     raise: '上报突发',

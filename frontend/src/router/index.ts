@@ -178,6 +178,19 @@ export const routes = [
     meta: { titleKey: 'admin.audit.title' },
   },
   {
+    path: '/admin/checklists',
+    name: 'admin-checklists',
+    component: () => import('@/pages/admin/ChecklistsPage.vue'),
+    meta: { titleKey: 'admin.checklists.title' },
+  },
+  { path: '/logs', name: 'logs', component: () => import('@/pages/station/LogsPage.vue'), meta: { titleKey: 'logs.title' } },
+  {
+    path: '/inspections',
+    name: 'inspections',
+    component: () => import('@/pages/fieldwork/InspectionsPage.vue'),
+    meta: { titleKey: 'inspections.title' },
+  },
+  {
     path: '/forbidden',
     name: 'forbidden',
     component: () => import('@/pages/auth/ForbiddenPage.vue'),
@@ -226,8 +239,8 @@ export async function guard(to: RouteLocationNormalized) {
 /** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */
 export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
-  if (/^\/(triage|hazards|emergency|incidents)(\/|$)/.test(path)) return 'station'
-  if (/^\/(my-day|leave|coverage|visits)(\/|$)/.test(path)) return 'field'
+  if (/^\/(triage|hazards|emergency|incidents|logs)(\/|$)/.test(path)) return 'station'
+  if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
   return null
 }
 

@@ -11,5 +11,7 @@ describe('who opens which administration page', () => {
     expect(mayOpen('/admin/keys', 'administrator', 'system')).toBe(true)
     expect(mayOpen('/map', 'grid_leader', 'grid')).toBe(true)
     expect(mayOpen('/administrator', undefined, undefined)).toBe(true)
+    expect(mayOpen('/admin/checklists', 'street_officer', 'street')).toBe(true)
+    expect(mayOpen('/admin/checklists', 'station_chief', 'community')).toBe(false)
   })
 })

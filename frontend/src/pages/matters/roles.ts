@@ -61,3 +61,8 @@ export function canRaiseEmergency(role: Role | undefined): boolean {
 export function canCommandIncidents(role: Role | undefined): boolean {
   return role === 'station_chief' || role === 'street_officer' || role === 'administrator'
 }
+
+/** 工作日志 (the grid leaders' logs read from above): station chiefs, street officers, administrators. */
+export function canReadLogs(role: Role | undefined): boolean {
+  return role === 'station_chief' || role === 'street_officer' || role === 'administrator'
+}
