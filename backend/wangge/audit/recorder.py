@@ -121,8 +121,8 @@ def _changes(obj: Any, spec: Audited, kind: str) -> dict[str, list[Any]]:
         if kind == "create" and after is None:
             continue
         out[key] = [_shown(key, before, spec), _shown(key, after, spec)]
-    if kind == "update":  # an unchanged value set again is not a change
-        out = {k: v for k, v in out.items() if v[0] != v[1] or k in spec.hidden}
+    if kind == "update":  # an unchanged value set again is not a change (a new shape shows as the old one's words)
+        out = {k: v for k, v in out.items() if v[0] != v[1] or k in spec.hidden or "geom" in k}
     return out
 
 
