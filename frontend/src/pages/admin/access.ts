@@ -29,6 +29,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { to: '/admin/calendar', roles: ADMIN },
   { to: '/admin/keys', roles: ADMIN, system: true },
   { to: '/admin/audit', roles: ADMIN },
+  { to: '/admin/grids', roles: ADMIN },
 ]
 
 /** Whether a user of this role and scope may open `path` (paths outside /admin: yes). */
