@@ -6,6 +6,7 @@ Screenshots go to test-results/admin-grids-*.png."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from browser.conftest import DESK, PHONE, new_page
 from browser.test_app import login
-from support.world import C_SIZE, ORIGINS
+from support.world import C_SIZE, ORIGINS, square_geojson
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 C1_LON, C1_LAT = ORIGINS["C1"]
@@ -175,3 +176,61 @@ def test_the_grid_editor_fits_a_phone(world, browser, app_server):
     page.locator('[data-testid="grid-item"]').first.click()
     expect(page.get_by_test_id("grids-edit")).to_be_enabled()
     _shot(page, "phone")
+
+
+def test_corners_snap_to_the_neighbours_and_grids_come_from_a_file_beside_the_map(world, browser, app_server, tmp_path):
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "administrator")
+    page.goto(app_server.base_url + "/admin/grids")
+    expect(page.locator('[data-testid="grid-item"]')).to_have_count(2)
+    before = _uncovered(page)
+    px = MapPixels(page)
+    # Clicked four pixels off G1a's north corners (on the empty side): the corners land on G1a's own.
+    top, nudge = C1_LAT + 0.003, 4 / px.box["width"] * C_SIZE
+    page.get_by_test_id("grids-draw").click()
+    clicks = (
+        (C1_LON + nudge, top + nudge),
+        (C1_LON + 0.003 - nudge, top + nudge),
+        (C1_LON + 0.003, top + 0.001),
+        (C1_LON + nudge, top + 0.001),
+        (C1_LON + nudge, top + nudge),
+    )
+    for lon, lat in clicks:
+        page.mouse.click(*px.at(lon, lat))
+    page.get_by_test_id("grids-name").locator("input").fill("贴边网格")
+    page.get_by_test_id("grids-form-save").click()
+    expect(page.get_by_test_id("grids-message")).to_contain_text("贴边网格")
+    snapped = _grid(app_server, world, world.codes["C1"] + "003")
+    corners = _corners(snapped)
+    for corner in ((C1_LON, top), (C1_LON + 0.003, top)):
+        assert any(abs(x - corner[0]) < 1e-6 and abs(y - corner[1]) < 1e-6 for x, y in corners), (corner, corners)
+    assert any(abs(x - C1_LON) < 1e-6 and abs(y - top - 0.001) < TOLERANCE for x, y in corners)  # on the boundary
+    # No sliver left between the new grid and G1a: the uncovered area shrank by the grid's whole area.
+    expect(page.get_by_test_id("grids-coverage")).not_to_have_attribute("data-uncovered", str(before))
+    assert _uncovered(page) == pytest.approx(before - snapped["area_m2"], abs=1)
+
+    # --- a file: a feature of another community is refused and named beside the map; then a good file ----------------
+    def feature(code: str) -> dict:
+        return {
+            "type": "Feature",
+            "properties": {"code": code, "name": "导入的网格", "households": 12},
+            "geometry": square_geojson(C1_LON + 0.006, C1_LAT, 0.003),
+        }
+
+    bad, good = tmp_path / "bad.geojson", tmp_path / "good.geojson"
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [feature(world.codes["C2"] + "009")]}))
+    good.write_text(json.dumps({"type": "FeatureCollection", "features": [feature(world.codes["C1"] + "009")]}))
+    for path in (bad, good):
+        with page.expect_file_chooser() as chooser:
+            page.get_by_test_id("grids-import").click()
+        chooser.value.set_files(str(path))
+        if path is bad:
+            expect(page.get_by_test_id("import-problem")).to_contain_text(world.codes["C2"] + "009")
+    report = page.get_by_test_id("import-report")
+    expect(report).to_contain_text("新建 1 个")
+    expect(page.locator(f'[data-testid="grid-item"][data-code="{world.codes["C1"]}009"]')).to_be_visible()
+    assert _grid(app_server, world, world.codes["C1"] + "009")["households"] == 12
+    side = page.locator(".grids__side").bounding_box()
+    map_box = page.get_by_test_id("grids-map").bounding_box()
+    assert side and map_box and side["x"] >= map_box["x"] + map_box["width"]  # the report beside the map
+    _shot(page, "snapped-imported")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { coveredPercent, isGridCode, lineOf, nextGridCode, polygonOf, toolsOpen } from './gridsLogic'
+import { cornersOf, coveredPercent, isGridCode, lineOf, nextGridCode, polygonOf, snapToCorners, toolsOpen } from './gridsLogic'
 
 describe('grid codes', () => {
   it('are 15 digits under the community code', () => {
@@ -46,6 +46,24 @@ describe('drawn shapes', () => {
       ],
     ])
     expect(closed.coordinates[0]).toHaveLength(4)
+  })
+
+  it('land on a neighbour\'s corner within the tolerance, and only there', () => {
+    const corners = cornersOf([
+      { type: 'Polygon', coordinates: [[[113, 28.103], [113.003, 28.103], [113.003, 28.1], [113, 28.103]]] },
+      { type: 'MultiPolygon', coordinates: [[[[113, 28.1], [113.01, 28.1], [113.01, 28.11], [113, 28.1]]]] },
+      null,
+    ])
+    expect(corners).toHaveLength(8)
+    const drawn = [
+      { lat: 28.10308, lng: 113 }, // on the boundary's edge, 9 m from the grid's corner
+      { lat: 28.104, lng: 113.002 }, // nowhere near a corner
+    ]
+    expect(snapToCorners(drawn, corners, 0.0002)).toEqual([
+      { lat: 28.103, lng: 113 },
+      { lat: 28.104, lng: 113.002 },
+    ])
+    expect(snapToCorners(drawn, corners, 0.00005)[0]).toEqual({ lat: 28.10308, lng: 113 })
   })
 
   it('make lines in lon, lat order', () => {

@@ -45,6 +45,36 @@ export function polygonOf(rings: LatLngLike[][]): GeoJSON.Polygon {
   return { type: 'Polygon', coordinates: rings.map(closedRing) }
 }
 
+/** Each point moved onto the nearest of `corners` within `tolerance` degrees. Geoman snaps a click to the closest
+ * outline, which at a corner where the boundary and a grid meet may be the boundary's long edge a few metres from the
+ * grid's corner: the sliver that would leave is closed by landing on the corner itself. */
+export function snapToCorners<T extends LatLngLike>(points: T[], corners: LatLngLike[], tolerance: number): LatLngLike[] {
+  return points.map((p) => {
+    let best: LatLngLike = p
+    let bestDistance = tolerance
+    for (const c of corners) {
+      const d = Math.hypot(c.lat - p.lat, c.lng - p.lng)
+      if (d <= bestDistance) {
+        best = c
+        bestDistance = d
+      }
+    }
+    return { lat: best.lat, lng: best.lng }
+  })
+}
+
+/** The corners of GeoJSON polygons (Polygon or MultiPolygon), as points to snap to. */
+export function cornersOf(geometries: unknown[]): LatLngLike[] {
+  const out: LatLngLike[] = []
+  const walk = (value: unknown): void => {
+    if (!Array.isArray(value)) return
+    if (typeof value[0] === 'number' && typeof value[1] === 'number') out.push({ lng: value[0], lat: value[1] })
+    else value.forEach(walk)
+  }
+  for (const g of geometries) walk((g as { coordinates?: unknown } | null)?.coordinates)
+  return out
+}
+
 /** A GeoJSON LineString from a drawn line. */
 export function lineOf(points: LatLngLike[]): GeoJSON.LineString {
   return { type: 'LineString', coordinates: points.map(position) }
