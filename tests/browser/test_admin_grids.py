@@ -117,6 +117,15 @@ def test_an_administrator_draws_reshapes_splits_and_merges_grids_on_the_map(worl
 
     # --- cut it along a line from west to east; the smaller, southern part is the new grid ----------------------------
     cut = SOUTH + 0.0012
+    page.get_by_test_id("grids-split").click()  # first a line that stops inside the grid: refused, in our words
+    page.mouse.click(*px.at(WEST - 0.0007, cut))
+    page.mouse.click(*px.at(WEST + 0.001, cut))
+    page.mouse.click(*px.at(WEST + 0.001, cut))
+    page.get_by_test_id("grids-name").locator("input").fill("切不开")
+    page.get_by_test_id("grids-form-save").click()
+    expect(page.get_by_test_id("grids-form-error")).to_contain_text("切分线须从网格一边画到另一边")
+    page.get_by_test_id("grids-cancel").click()
+    assert _grid(app_server, world, code) == reshaped
     page.get_by_test_id("grids-split").click()
     page.mouse.click(*px.at(WEST - 0.0007, cut))
     page.mouse.click(*px.at(EAST + 0.002, cut))
