@@ -12,4 +12,10 @@ describe('who opens which administration page', () => {
     expect(mayOpen('/map', 'grid_leader', 'grid')).toBe(true)
     expect(mayOpen('/administrator', undefined, undefined)).toBe(true)
   })
+
+  it('opens the grid editor to those the API lets change grids: administrators', () => {
+    expect(mayOpen('/admin/grids', 'administrator', 'street')).toBe(true)
+    expect(mayOpen('/admin/grids', 'street_officer', 'street')).toBe(false)
+    expect(mayOpen('/admin/grids', 'station_chief', 'community')).toBe(false)
+  })
 })
