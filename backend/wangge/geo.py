@@ -185,10 +185,24 @@ def uncovered(container: Any, parts: list[Any]) -> Any:
 SNAP_DEGREES = 1e-6
 
 
+def _extended(line: LineString, by: float) -> LineString:
+    """`line` with its first and last segments made `by` degrees longer: a cut drawn to end on the grid's edge (snapped
+    there) may stop a rounding error short of it."""
+    points = list(line.coords)
+
+    def beyond(tip: tuple[float, ...], before: tuple[float, ...]) -> tuple[float, float]:
+        dx, dy = tip[0] - before[0], tip[1] - before[1]
+        length = math.hypot(dx, dy)
+        return (tip[0] + dx / length * by, tip[1] + dy / length * by) if length else (tip[0], tip[1])
+
+    points[0], points[-1] = beyond(points[0], points[1]), beyond(points[-1], points[-2])
+    return LineString(points)
+
+
 def split_in_two(poly: Polygon, line: LineString) -> tuple[Polygon, Polygon] | None:
     """The two polygons that `line` cuts `poly` into, the larger first; None when it does not cut it into exactly
     two parts of more than the tolerance (it misses the polygon, stops inside it, or crosses it more than once)."""
-    parts = list(split(poly, line).geoms)
+    parts = list(split(poly, _extended(line, SNAP_DEGREES * 10)).geoms)
     if len(parts) != 2 or not all(isinstance(p, Polygon) for p in parts):
         return None
     if min(geodesic_area_m2(p) for p in parts) <= AREA_TOLERANCE_M2:

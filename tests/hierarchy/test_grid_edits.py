@@ -209,3 +209,25 @@ def test_a_deactivated_grid_is_neither_split_nor_merged(world, client):
         "coordinates": [[B_SW[0] - 0.001, B_SW[1] + 0.001], [B_SW[0] + 0.003, B_SW[1] + 0.001]],
     }
     assert_problem(_split(client, world, b["id"], line), 409)
+
+
+def test_a_cut_that_ends_on_the_grids_edges_splits_it(world, client):
+    """A line snapped onto the edges (as the map's snapping draws it) may stop a rounding error short of a slanted
+    edge: it still cuts the grid."""
+    w, s = A_SW
+    slanted = [[w, s], [w + 0.003, s], [w + 0.004, s + 0.004], [w, s + 0.003], [w, s]]
+    body = {
+        "community_id": world.ids["C1"],
+        "code": world.codes["C1"] + "101",
+        "name": "斜边网格",
+        "geometry": {"type": "Polygon", "coordinates": [slanted]},
+    }
+    r = client.post("/api/v1/grids", json=body, headers=world.headers("administrator"))
+    assert r.status_code == 201, r.text
+    grid_id = r.json()["id"]
+    for i, t in enumerate((0.123456789, 0.5, 0.87654321)):
+        on_slant = [w + 0.003 + 0.001 * t, s + 0.004 * t]
+        line = {"type": "LineString", "coordinates": [[w, s + 0.003 * t], on_slant]}
+        r = _split(client, world, grid_id, line, suffix=f"20{i}")
+        assert r.status_code == 200, r.text
+        assert r.json()["new_grid"]["area_m2"] > 1
