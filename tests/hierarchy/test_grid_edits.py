@@ -231,3 +231,17 @@ def test_a_cut_that_ends_on_the_grids_edges_splits_it(world, client):
         r = _split(client, world, grid_id, line, suffix=f"20{i}")
         assert r.status_code == 200, r.text
         assert r.json()["new_grid"]["area_m2"] > 1
+
+
+def test_a_new_shape_is_in_the_audit_log_and_the_same_shape_again_is_not(world, client):
+    a = _grid(client, world, "101", A_SW)
+    admin = world.headers("administrator")
+    same = client.patch(f"/api/v1/grids/{a['id']}", json={"geometry": a["geometry"]}, headers=admin)
+    assert same.status_code == 200, same.text
+    assert [e["action"] for e in _audit(client, world, a["id"])] == ["create"]
+    bigger = square_geojson(A_SW[0], A_SW[1], SIZE + 0.0005)
+    r = client.patch(f"/api/v1/grids/{a['id']}", json={"geometry": bigger}, headers=admin)
+    assert r.status_code == 200, r.text
+    changed = _audit(client, world, a["id"])[0]
+    assert changed["action"] == "update" and changed["changes"]["geom"] == ["（地图形状）", "（地图形状）"]
+    assert changed["changes"]["area_m2"][1] > changed["changes"]["area_m2"][0]
