@@ -123,7 +123,7 @@ def test_an_administrator_draws_reshapes_splits_and_merges_grids_on_the_map(worl
     page.mouse.click(*px.at(WEST + 0.001, cut))
     page.get_by_test_id("grids-name").locator("input").fill("切不开")
     page.get_by_test_id("grids-form-save").click()
-    expect(page.get_by_test_id("grids-form-error")).to_contain_text("切分线须从网格一边画到另一边")
+    expect(page.get_by_test_id("grids-form-error")).to_contain_text("切分线须横穿网格")
     page.get_by_test_id("grids-cancel").click()
     assert _grid(app_server, world, code) == reshaped
     page.get_by_test_id("grids-split").click()

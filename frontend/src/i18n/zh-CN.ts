@@ -94,9 +94,9 @@ export default {
       'unsupported-media-type': '不支持此文件类型',
       'validation-error': '提交的内容有误',
       'write-conflict': '相同数据同时被他人修改，请刷新后重试',
-      'split-not-two-parts': '切分线须从网格一边画到另一边，只穿过一次',
-      'grids-not-adjacent': '两个网格不相邻（须同一社区且有公共边），不能合并',
-      'grid-has-staff': '被合并的网格仍有网格长或网格员，请先在人员管理中调走',
+      'split-not-two-parts': '切分线须横穿网格，只穿过一次',
+      'grids-not-adjacent': '两个网格不相邻，不能合并',
+      'grid-has-staff': '该网格仍有网格长或网格员，请先调走',
     },
   },
   map: {
