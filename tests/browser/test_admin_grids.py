@@ -222,7 +222,7 @@ def test_corners_snap_to_the_neighbours_and_grids_come_from_a_file_beside_the_ma
     def feature(code: str) -> dict:
         return {
             "type": "Feature",
-            "properties": {"code": code, "name": "导入的网格", "households": 12},
+            "properties": {"code": code, "name": "<b>导入的网格</b>", "households": 12},
             "geometry": square_geojson(C1_LON + 0.006, C1_LAT, 0.003),
         }
 
@@ -239,6 +239,9 @@ def test_corners_snap_to_the_neighbours_and_grids_come_from_a_file_beside_the_ma
     expect(report).to_contain_text("新建 1 个")
     expect(page.locator(f'[data-testid="grid-item"][data-code="{world.codes["C1"]}009"]')).to_be_visible()
     assert _grid(app_server, world, world.codes["C1"] + "009")["households"] == 12
+    # A name is shown as typed, never read as HTML.
+    expect(page.locator(".grids-label", has_text="<b>导入的网格</b>")).to_have_count(1)
+    expect(page.locator(".grids-label b")).to_have_count(0)
     side = page.locator(".grids__side").bounding_box()
     map_box = page.get_by_test_id("grids-map").bounding_box()
     assert side and map_box and side["x"] >= map_box["x"] + map_box["width"]  # the report beside the map
