@@ -15,8 +15,9 @@ from typing import Any
 import shapely
 from geoalchemy2.shape import from_shape, to_shape
 from pyproj import Geod
-from shapely.geometry import MultiPolygon, Point, Polygon, mapping
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.polygon import orient
+from shapely.ops import split
 from shapely.validation import explain_validity
 from sqlalchemy import ColumnElement, func, literal_column, select, text
 
@@ -113,6 +114,19 @@ def area_from_geojson(data: Any, where: str = "geometry") -> MultiPolygon:
     raise GeometryError(f"{where}: expected a Polygon or MultiPolygon, got {kind!r}")
 
 
+def line_from_geojson(data: Any, where: str = "line") -> LineString:
+    """A LineString of at least two distinct positions (a cut drawn across a grid)."""
+    if not isinstance(data, dict) or data.get("type") != "LineString":
+        raise GeometryError(f"{where}: a GeoJSON LineString is required")
+    positions = data.get("coordinates")
+    if not isinstance(positions, (list, tuple)) or len(positions) < 2:
+        raise GeometryError(f"{where}: a line needs at least 2 positions")
+    line = LineString([_check_position(p, f"{where}, position {i}") for i, p in enumerate(positions)])
+    if line.length == 0:
+        raise GeometryError(f"{where}: the line has no length")
+    return line
+
+
 def point_from_lonlat(lon: float, lat: float, where: str = "point") -> Point:
     _check_position([lon, lat], where)
     return Point(lon, lat)
@@ -165,6 +179,47 @@ def uncovered(container: Any, parts: list[Any]) -> Any:
         p for p in getattr(rest, "geoms", [rest]) if isinstance(p, Polygon) and geodesic_area_m2(p) > AREA_TOLERANCE_M2
     ]
     return MultiPolygon(polys)
+
+
+# Two grids whose edges lie closer than this (about 0.1 m) are taken to share them: a rounding gap, not a street.
+SNAP_DEGREES = 1e-6
+
+
+def _extended(line: LineString, by: float) -> LineString:
+    """`line` with its first and last segments made `by` degrees longer: a cut drawn to end on the grid's edge (snapped
+    there) may stop a rounding error short of it."""
+    points = list(line.coords)
+
+    def beyond(tip: tuple[float, ...], before: tuple[float, ...]) -> tuple[float, float]:
+        dx, dy = tip[0] - before[0], tip[1] - before[1]
+        length = math.hypot(dx, dy)
+        return (tip[0] + dx / length * by, tip[1] + dy / length * by) if length else (tip[0], tip[1])
+
+    points[0], points[-1] = beyond(points[0], points[1]), beyond(points[-1], points[-2])
+    return LineString(points)
+
+
+def split_in_two(poly: Polygon, line: LineString) -> tuple[Polygon, Polygon] | None:
+    """The two polygons that `line` cuts `poly` into, the larger first; None when it does not cut it into exactly
+    two parts of more than the tolerance (it misses the polygon, stops inside it, or crosses it more than once)."""
+    parts = list(split(poly, _extended(line, SNAP_DEGREES * 10)).geoms)
+    if len(parts) != 2 or not all(isinstance(p, Polygon) for p in parts):
+        return None
+    if min(geodesic_area_m2(p) for p in parts) <= AREA_TOLERANCE_M2:
+        return None
+    a, b = sorted(parts, key=geodesic_area_m2, reverse=True)
+    return orient(a, 1.0), orient(b, 1.0)
+
+
+def union_if_adjacent(a: Polygon, b: Polygon) -> Polygon | None:
+    """`a` and `b` as one polygon when they share a stretch of edge (a corner is not enough); a rounding gap along
+    the shared edge is closed. None when they are not adjacent."""
+    for other in (b, shapely.snap(b, a, SNAP_DEGREES)):
+        union = shapely.union_all([a, other])
+        if isinstance(union, Polygon) and union.is_valid:
+            holes = [r for r in union.interiors if geodesic_area_m2(Polygon(r)) > AREA_TOLERANCE_M2]
+            return orient(Polygon(union.exterior, holes).simplify(0), 1.0)  # without the points left mid-edge
+    return None
 
 
 def point_in_polygon_condition(

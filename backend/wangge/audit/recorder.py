@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from geoalchemy2.shape import to_shape
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
@@ -128,10 +129,21 @@ def _changes(obj: Any, spec: Audited, kind: str) -> dict[str, list[Any]]:
             before, after = (None, value) if kind == "create" else (value, None)
         if kind == "create" and after is None:
             continue
+        if kind == "update" and "geom" in key and _same_shape(before, after):
+            continue
         out[key] = [_shown(key, before, spec), _shown(key, after, spec)]
-    if kind == "update":  # an unchanged value set again is not a change
-        out = {k: v for k, v in out.items() if v[0] != v[1] or k in spec.hidden}
+    if kind == "update":  # an unchanged value set again is not a change (a new shape shows as the old one's words)
+        out = {k: v for k, v in out.items() if v[0] != v[1] or k in spec.hidden or "geom" in k}
     return out
+
+
+def _same_shape(before: Any, after: Any) -> bool:
+    if before is None or after is None:
+        return before is after
+    try:
+        return bool(to_shape(before).equals_exact(to_shape(after), 0))
+    except Exception:  # noqa: BLE001 - a value the geometry reader does not know: count it as changed
+        return False
 
 
 def _shown(key: str, value: Any, spec: Audited) -> Any:

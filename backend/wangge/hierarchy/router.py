@@ -5,15 +5,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from wangge.accounts.dependencies import CurrentSubject
+from wangge.accounts.dependencies import CurrentSubject, permits
+from wangge.accounts.scope import Subject
 from wangge.deps import Limit, Offset, ReadSessionDep, SessionDep
-from wangge.hierarchy import schemas, service
+from wangge.hierarchy import edits, schemas, service
 from wangge.hierarchy.models import Building, Place, PlaceCategory
 from wangge.schemas_common import Id
 
 router = APIRouter()
 ActiveFilter = Annotated[bool | None, Query(description="Only active (true) or deactivated (false) rows")]
 WithGeometry = Annotated[bool, Query(description="Include each row's geometry")]
+HierarchyWriter = Annotated[Subject, permits("hierarchy:write", doing="change the hierarchy: administrators do")]
 
 
 def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -157,6 +159,24 @@ async def update_grid(db: SessionDep, subject: CurrentSubject, grid_id: Id, data
 @router.post("/grids/{grid_id}/deactivate", response_model=schemas.GridOut, tags=["Grids"])
 async def deactivate_grid(db: SessionDep, subject: CurrentSubject, grid_id: Id) -> dict[str, Any]:
     return service.grid_out(await service.deactivate(db, subject, "grid", grid_id))
+
+
+@router.post("/grids/{grid_id}/split", response_model=schemas.GridSplitOut, tags=["Grids"])
+async def split_grid(db: SessionDep, subject: HierarchyWriter, grid_id: Id, data: schemas.GridSplit) -> dict[str, Any]:
+    """Cut the grid in two along a line drawn across it: the grid keeps the larger part, a new grid (the code and
+    name given) the smaller one with the buildings and places in it. Refused (split-not-two-parts) when the line
+    does not cut the grid into exactly two parts."""
+    grid, new = await edits.split_grid(db, subject, grid_id, data)
+    return {"grid": service.grid_out(grid), "new_grid": service.grid_out(new)}
+
+
+@router.post("/grids/{grid_id}/merge", response_model=schemas.GridMergeOut, tags=["Grids"])
+async def merge_grids(db: SessionDep, subject: HierarchyWriter, grid_id: Id, data: schemas.GridMerge) -> dict[str, Any]:
+    """Absorb an adjacent grid of the same community: this grid takes the union, the figures, buildings, places and
+    team; the other is deactivated and its A/B pairs ended. Refused while the other grid has a leader or staff
+    accounts (grid-has-staff), and for grids that share no edge (grids-not-adjacent)."""
+    grid, absorbed = await edits.merge_grids(db, subject, grid_id, data)
+    return {"grid": service.grid_out(grid), "absorbed": service.grid_out(absorbed)}
 
 
 # --- buildings and places -------------------------------------------------------------------------------------

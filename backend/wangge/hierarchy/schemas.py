@@ -108,6 +108,29 @@ class GridOut(Output):
     updated_at: datetime
 
 
+class GridSplit(Input):
+    """A line drawn across a grid, and the new grid that takes the smaller of the two parts."""
+
+    line: GeoJSONGeometry = Field(description="GeoJSON LineString that crosses the grid once, from edge to edge")
+    code: code_field("grid")  # type: ignore[valid-type]
+    name: Name
+    kind: GridKind = GridKind.other
+
+
+class GridSplitOut(Output):
+    grid: GridOut
+    new_grid: GridOut
+
+
+class GridMerge(Input):
+    other_id: Id = Field(description="The adjacent grid of the same community to absorb; it is deactivated")
+
+
+class GridMergeOut(Output):
+    grid: GridOut
+    absorbed: GridOut
+
+
 class LocateOut(Output):
     grid: Ref
     community: Ref

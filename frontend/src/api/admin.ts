@@ -431,3 +431,43 @@ export function importUsers(file: File, apply: boolean) {
   formData.append('file', file)
   return api.post<ImportReport>('/users/import', { formData, query: { apply } })
 }
+
+// --- the grid editor (管理 → 网格划分) ------------------------------------------------------------------------------
+
+export type Coverage = Schemas['CoverageOut']
+export type GridKind = Schemas['GridOut']['kind']
+
+/** A community with its boundary. */
+export function getCommunity(id: number) {
+  return api.get<Area>(`/communities/${id}`)
+}
+
+/** The active grids of one community, with their shapes. */
+export async function listGridShapes(communityId: number): Promise<AdminGrid[]> {
+  const query = { community_id: communityId, active: true, with_geometry: true, limit: 1000 }
+  return (await api.get<{ items: AdminGrid[] }>('/grids', { query })).items
+}
+
+/** The parts of the community no active grid covers, and the figures. */
+export function communityCoverage(communityId: number) {
+  return api.get<Coverage>(`/communities/${communityId}/coverage`)
+}
+
+/** A new grid (its shape checked against the boundary and the neighbours: 422 names each problem). */
+export function createGrid(body: { community_id: number; code: string; name: string; kind: GridKind; geometry: GeoJSON.Polygon }) {
+  return api.post<AdminGrid>('/grids', { json: body })
+}
+
+export function setGridShape(gridId: number, geometry: GeoJSON.Polygon) {
+  return api.patch<AdminGrid>(`/grids/${gridId}`, { json: { geometry } })
+}
+
+/** Cuts the grid along `line`; the smaller part becomes the new grid (422 `split-not-two-parts`). */
+export function splitGrid(gridId: number, body: { line: GeoJSON.LineString; code: string; name: string; kind: GridKind }) {
+  return api.post<Schemas['GridSplitOut']>(`/grids/${gridId}/split`, { json: body })
+}
+
+/** The grid absorbs `otherId` (422 `grids-not-adjacent`, 409 `grid-has-staff`); the other is deactivated. */
+export function mergeGrids(gridId: number, otherId: number) {
+  return api.post<Schemas['GridMergeOut']>(`/grids/${gridId}/merge`, { json: { other_id: otherId } })
+}

@@ -1122,6 +1122,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grids/{grid_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge Grids
+         * @description Absorb an adjacent grid of the same community: this grid takes the union, the figures, buildings, places and
+         *     team; the other is deactivated and its A/B pairs ended. Refused while the other grid has a leader or staff
+         *     accounts (grid-has-staff), and for grids that share no edge (grids-not-adjacent).
+         */
+        post: operations["merge_grids_api_v1_grids__grid_id__merge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/grids/{grid_id}/on-duty": {
         parameters: {
             query?: never;
@@ -1154,6 +1176,28 @@ export interface paths {
         put?: never;
         /** Create Place */
         post: operations["create_place_api_v1_grids__grid_id__places_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grids/{grid_id}/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Split Grid
+         * @description Cut the grid in two along a line drawn across it: the grid keeps the larger part, a new grid (the code and
+         *     name given) the smaller one with the buildings and places in it. Refused (split-not-two-parts) when the line
+         *     does not cut the grid into exactly two parts.
+         */
+        post: operations["split_grid_api_v1_grids__grid_id__split_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4024,6 +4068,19 @@ export interface components {
          * @enum {string}
          */
         GridKind: "self_managed" | "property_managed" | "work_unit" | "other";
+        /** GridMerge */
+        GridMerge: {
+            /**
+             * Other Id
+             * @description The adjacent grid of the same community to absorb; it is deactivated
+             */
+            other_id: number;
+        };
+        /** GridMergeOut */
+        GridMergeOut: {
+            absorbed: components["schemas"]["GridOut"];
+            grid: components["schemas"]["GridOut"];
+        };
         /** GridOut */
         GridOut: {
             /** Area M2 */
@@ -4073,6 +4130,34 @@ export interface components {
             leader?: components["schemas"]["wangge__fieldwork__people_schemas__Ref"] | null;
             /** Name */
             name: string;
+        };
+        /**
+         * GridSplit
+         * @description A line drawn across a grid, and the new grid that takes the smaller of the two parts.
+         */
+        GridSplit: {
+            /**
+             * Code
+             * @description 15-digit code (DB11/T 2157-2023)
+             * @example 430111005001001
+             */
+            code: string;
+            /** @default other */
+            kind: components["schemas"]["GridKind"];
+            /**
+             * Line
+             * @description GeoJSON LineString that crosses the grid once, from edge to edge
+             */
+            line: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+        };
+        /** GridSplitOut */
+        GridSplitOut: {
+            grid: components["schemas"]["GridOut"];
+            new_grid: components["schemas"]["GridOut"];
         };
         /** GridUpdate */
         GridUpdate: {
@@ -9289,6 +9374,50 @@ export interface operations {
             };
         };
     };
+    merge_grids_api_v1_grids__grid_id__merge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GridMerge"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridMergeOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     grid_on_duty_api_v1_grids__grid_id__on_duty_get: {
         parameters: {
             query?: {
@@ -9399,6 +9528,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlaceOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    split_grid_api_v1_grids__grid_id__split_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GridSplit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GridSplitOut"];
                 };
             };
             /** @description The request is not valid */

@@ -95,6 +95,9 @@ export default {
       'validation-error': 'Some fields are not valid',
       'write-conflict': 'Another change to the same data happened at the same moment; reload and try again',
       'checklist-code-taken': 'A checklist with this code exists already',
+      'split-not-two-parts': 'Draw the cut from one edge of the grid to the other, crossing it once',
+      'grids-not-adjacent': 'The grids are not adjacent (same community, a shared edge), so they cannot be merged',
+      'grid-has-staff': 'The grid to absorb still has a grid leader or staff; move them first (People)',
     },
   },
   map: {

@@ -95,6 +95,9 @@ export default {
       'validation-error': '提交的内容有误',
       'write-conflict': '相同数据同时被他人修改，请刷新后重试',
       'checklist-code-taken': '该检查表编码已存在',
+      'split-not-two-parts': '切分线须横穿网格，只穿过一次',
+      'grids-not-adjacent': '两个网格不相邻，不能合并',
+      'grid-has-staff': '该网格仍有网格长或网格员，请先调走',
     },
   },
   map: {

@@ -191,6 +191,12 @@ export const routes = [
     meta: { titleKey: 'inspections.title' },
   },
   {
+    path: '/admin/grids',
+    name: 'admin-grids',
+    component: () => import('@/pages/admin/GridsPage.vue'),
+    meta: { titleKey: 'admin.grids.title' },
+  },
+  {
     path: '/forbidden',
     name: 'forbidden',
     component: () => import('@/pages/auth/ForbiddenPage.vue'),

@@ -14,4 +14,10 @@ describe('who opens which administration page', () => {
     expect(mayOpen('/admin/checklists', 'street_officer', 'street')).toBe(true)
     expect(mayOpen('/admin/checklists', 'station_chief', 'community')).toBe(false)
   })
+
+  it('opens the grid editor to those the API lets change grids: administrators', () => {
+    expect(mayOpen('/admin/grids', 'administrator', 'street')).toBe(true)
+    expect(mayOpen('/admin/grids', 'street_officer', 'street')).toBe(false)
+    expect(mayOpen('/admin/grids', 'station_chief', 'community')).toBe(false)
+  })
 })
