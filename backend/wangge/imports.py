@@ -243,6 +243,18 @@ async def grids_by_code(db: AsyncSession, codes: Iterable[str]) -> dict[str, Gri
     return {g.code: g for g in rows.scalars()}
 
 
+def once_per_grid(may_write: Callable[[Grid], bool]) -> Callable[[Grid], bool]:
+    """`may_write` asked once per grid of the file (a file of thousands of rows names a few grids)."""
+    answers: dict[int, bool] = {}
+
+    def ask(grid: Grid) -> bool:
+        if grid.id not in answers:
+            answers[grid.id] = may_write(grid)
+        return answers[grid.id]
+
+    return ask
+
+
 def grid_of(row: Row, grids: dict[str, Grid], may_write: Callable[[Grid], bool]) -> Grid | None:
     """The row's grid (column `grid_code`), or a problem: `grid-unknown`, or `grid-outside` (not in your scope)."""
     grid = grids.get(row.cells.get("grid_code", ""))

@@ -96,10 +96,11 @@ async def check_team(db: AsyncSession, subject: Subject, content: bytes) -> list
             )
         )
         current = {_member_key(m.grid_id, m.user_id, m.name, m.phone): m for m in found.scalars()}
+    may_write = imports.once_per_grid(lambda g: people.manages(subject, g))
     rows = []
     for n, r in imports.numbered(raw):
         row = Row(n, _cells(r, "phone"))
-        grid = imports.grid_of(row, grids, lambda g: people.manages(subject, g))
+        grid = imports.grid_of(row, grids, may_write)
         user = users.get(r["username"]) if r["username"] else None
         if r["username"] and (grid is None or not people.member_user_fits(grid, user)):
             row.problem("username", "account-unknown")
@@ -171,10 +172,11 @@ async def check_residents(db: AsyncSession, subject: Subject, content: bytes) ->
             )
         )
         current = {_resident_key(x.grid_id, x.group_id, x.name, x.id_number): x for x in found.scalars()}
+    may_write = imports.once_per_grid(lambda g: visits.may_write_grid(subject, g, covered))
     rows = []
     for n, r in imports.numbered(raw):
         row = Row(n, _cells(r, "phone", "id_number"))
-        grid = imports.grid_of(row, grids, lambda g: visits.may_write_grid(subject, g, covered))
+        grid = imports.grid_of(row, grids, may_write)
         group = groups.get(r["group"])
         if not visits.group_fits(group):
             row.problem("group", "group-unknown")

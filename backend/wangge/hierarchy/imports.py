@@ -74,13 +74,14 @@ async def _check(
         existing = {
             key(o.grid_id, {"name": o.name, "category": getattr(o, "category", "")}): o for o in found.scalars()
         }
+    allowed = imports.once_per_grid(lambda g: may_write(subject, g))
     rows = []
     for n, r in imports.numbered(raw):
         cells = {k: v for k, v in r.items()}
         if cells.get("head_phone"):
             cells["head_phone"] = mask_phone(cells["head_phone"]) or ""
         row = Row(n, cells)
-        grid = imports.grid_of(row, grids, lambda g: may_write(subject, g))
+        grid = imports.grid_of(row, grids, allowed)
         values = {k: imports.whole(v) if k in ("floors", "households") else v for k, v in r.items()}
         values.update(lon=imports.decimal(r["lon"]), lat=imports.decimal(r["lat"]))
         if model is Place:
