@@ -37,6 +37,8 @@ from wangge.schemas_common import Output
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_SCANNED = 2 * MAX_ROWS  # rows looked at, empty ones included
+MAX_COLUMNS = 200  # cells of the header row looked at
 GRID_CODE = re.compile(r"^\d{15}$")
 LIST_SEPARATORS = re.compile(r"[,，、;；/\s]+")
 
@@ -109,26 +111,38 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def read(content: bytes, sheet: Sheet) -> list[dict[str, str]]:
-    """The rows of the upload's first sheet, by field; empty rows skipped."""
+class SheetRow(dict[str, str]):
+    """A row of the upload by field, with its own number in the spreadsheet (1 is the header)."""
+
+    number: int
+
+
+def read(content: bytes, sheet: Sheet) -> list[SheetRow]:
+    """The rows of the upload's first sheet, by field; empty rows skipped (but counted, so that numbers are the
+    spreadsheet's). Only the columns up to the last header are read, and at most `MAX_SCANNED` rows are scanned."""
     try:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
         ws = wb.worksheets[0]
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the same refusal
         raise Invalid("The file is not an Excel workbook (.xlsx)", code="not-xlsx") from exc
     try:
-        it = ws.iter_rows(values_only=True)
-        header = [_text(c) for c in next(it, ())]
+        first = next(ws.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
+        header = [_text(c) for c in first]
         missing = [h for h in sheet.columns if h not in header]
         if missing:
             raise Invalid(f"The first row must name the columns; missing: {', '.join(missing)}", code="import-headers")
         index = {key: header.index(h) for h, key in sheet.columns.items()}
-        rows: list[dict[str, str]] = []
-        for values in it:
+        width = max(index.values()) + 1
+        rows: list[SheetRow] = []
+        for number, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
+            if number > MAX_SCANNED:
+                raise Invalid(f"At most {MAX_ROWS} rows in one file", code="import-too-large")
             cells = [_text(v) for v in values]
             if not any(cells):
                 continue
-            rows.append({key: cells[i] if i < len(cells) else "" for key, i in index.items()})
+            row = SheetRow({key: cells[i] if i < len(cells) else "" for key, i in index.items()})
+            row.number = number
+            rows.append(row)
             if len(rows) > MAX_ROWS:
                 raise Invalid(f"At most {MAX_ROWS} rows in one file", code="import-too-large")
     except Invalid:
@@ -174,9 +188,9 @@ class Row:
         return "error" if self.problems else "same" if self.same else "new"
 
 
-def numbered(rows: list[dict[str, str]]) -> Iterable[tuple[int, dict[str, str]]]:
+def numbered(rows: list[SheetRow]) -> Iterable[tuple[int, SheetRow]]:
     """The rows with the spreadsheet's own numbers: 1 is the header."""
-    return enumerate(rows, start=2)
+    return ((r.number, r) for r in rows)
 
 
 def validate(row: Row, schema: type[BaseModel], data: dict[str, Any], fields: dict[str, str] | None = None) -> Any:

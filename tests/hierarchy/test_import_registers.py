@@ -90,3 +90,18 @@ def test_places_are_checked_and_applied_once(world, client, live):
     assert _count(live, Place) == before + 2
     assert assert_problem(upload(client, PLACES, admin, b"\x00\x01"), 422)["code"] == "not-xlsx"
     assert_problem(upload(client, PLACES, world.headers("station_chief"), xlsx(P_HEADER, *good)), 403)
+
+
+def test_rows_keep_their_spreadsheet_numbers_and_odd_cells_are_wrong_rows(world, client):
+    admin = world.headers("administrator")
+    g1a = world.codes["G1a"]
+    rows = [[g1a, "奇怪1", "", "", "", "", "nan", "inf"],
+            [None] * 8,  # an empty line in the middle of the list
+            [g1a, "奇怪2", "1e400", "x", "", "", "181", "28.1"],
+            [g1a, "奇怪3", 3.5, 10, "", "", "", "", "多出的列", "也不读"]]  # fmt: skip
+    r = upload(client, BUILDINGS, admin, xlsx(B_HEADER, *rows))
+    assert r.status_code == 200, r.text
+    codes = {row["row"]: {p["code"] for p in row["problems"]} for row in r.json()["rows"]}
+    assert set(codes) == {2, 4, 5}  # the spreadsheet's own numbers, the empty line skipped
+    assert codes[2] >= {"lon-invalid", "lat-invalid"} and codes[4] >= {"floors-invalid", "households-invalid"}
+    assert "lon-invalid" in codes[4] and codes[5] == {"floors-invalid"}
