@@ -91,7 +91,7 @@ def _measure(
     return {n: min(ts) for n, ts in times.items()}
 
 
-def _engine(url: str) -> dict[str, dict[int, float]]:
+def _engine(url: str, cases: list[str]) -> dict[str, dict[int, float]]:
     _demo(url)
     settings = make_settings(url, argon2_time_cost=3, argon2_memory_kib=65536, max_body_bytes=10 * 1024 * 1024)
     server = LiveServer(settings).start()
@@ -101,12 +101,11 @@ def _engine(url: str) -> dict[str, dict[int, float]]:
             headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
             grids = client.get("/api/v1/grids", params={"limit": 20}, headers=headers).json()["items"]
             codes = [g["code"] for g in grids]
-            return {
-                "users": _measure(client, headers, "/api/v1/users/import", lambda r, n: _users(r, n, codes[0])),
-                "residents": _measure(
-                    client, headers, "/api/v1/special-residents/import", lambda r, n: _residents(r, n, codes)
-                ),
+            files = {
+                "users": ("/api/v1/users/import", lambda r, n: _users(r, n, codes[0])),
+                "residents": ("/api/v1/special-residents/import", lambda r, n: _residents(r, n, codes)),
             }
+            return {case: _measure(client, headers, *files[case]) for case in cases}
     finally:
         server.stop()
 
@@ -114,15 +113,18 @@ def _engine(url: str) -> dict[str, dict[int, float]]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--cases", default="users,residents")
+    parser.add_argument("--no-write", action="store_true", help="print the figures, leave docs/benchmarks.md")
     args = parser.parse_args()
     engines = [e for e in args.engines.split(",") if e]
+    cases = [c for c in args.cases.split(",") if c]
     results: dict[str, dict[str, dict[int, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="wangge-import-") as work:
         if "sqlite" in engines:
-            results["SQLite"] = _engine(f"sqlite+aiosqlite:///{Path(work) / 'import.db'}")
+            results["SQLite"] = _engine(f"sqlite+aiosqlite:///{Path(work) / 'import.db'}", cases)
         if "postgresql" in engines:
             with PostgresCluster() as cluster:
-                results["PostgreSQL"] = _engine(cluster.create_database("bench_imports"))
+                results["PostgreSQL"] = _engine(cluster.create_database("bench_imports"), cases)
     small, large = SIZES
     lines = [
         HEADING,
@@ -151,6 +153,9 @@ def main() -> int:
         "per row; what grows with the file is reading it, checking each row and writing it. Users also pay one "
         f"password hash each. Run on {date.today():%Y-%m-%d} on a 2-core machine.",
     ]
+    if args.no_write:
+        print("\n".join(lines))
+        return 0
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8")
     if OLD_HEADING in text:  # the users-only section this one replaces

@@ -5,6 +5,7 @@ scope refused row by row, and identity numbers stored and masked exactly as regi
 from __future__ import annotations
 
 import asyncio
+import gc
 from io import BytesIO
 
 import pytest
@@ -108,3 +109,11 @@ def test_an_upload_past_5_mb_is_refused_before_it_is_read():
     with pytest.raises(Invalid) as refused:
         asyncio.run(imports.upload_bytes(UploadFile(content, filename="big.xlsx")))
     assert refused.value.code == "import-too-large"
+
+
+def test_collection_is_paused_while_a_file_is_worked_on_and_resumes_even_after_a_refusal():
+    assert gc.isenabled()
+    with pytest.raises(Invalid), imports.bulk():
+        assert not gc.isenabled()
+        raise Invalid("a wrong file", code="import-rejected")
+    assert gc.isenabled()

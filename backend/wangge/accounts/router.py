@@ -10,7 +10,7 @@ from wangge.accounts import imports, schemas, service, signin
 from wangge.accounts.dependencies import CurrentSubject, SubjectChangingPassword, UserManager
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import Unauthorized
-from wangge.imports import XLSX, template_response_headers, upload_bytes
+from wangge.imports import XLSX, bulk, template_response_headers, upload_bytes
 from wangge.schemas_common import Id
 
 router = APIRouter()
@@ -94,8 +94,10 @@ async def import_users(
     """Users from an Excel file: every row checked (new, same as already there, or wrong and why). With apply=true
     the new ones are created, all or nothing (422 `import-rejected` with the report while any row is wrong); the
     same file applied again creates nothing. Imported users change their password at first sign-in."""
-    rows = await imports.check(db, subject, await upload_bytes(file))
-    return await imports.apply(db, subject, request.app.state.passwords, rows, apply=apply)
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check(db, subject, content)
+        return await imports.apply(db, subject, request.app.state.passwords, rows, apply=apply)
 
 
 @router.get("/users", response_model=schemas.Page[schemas.UserOut], tags=["Users"])

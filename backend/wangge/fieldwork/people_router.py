@@ -10,7 +10,7 @@ from wangge.deps import SessionDep, SettingsDep
 from wangge.fieldwork import imports, people, rosters
 from wangge.fieldwork import people_schemas as schemas
 from wangge.fieldwork import visits as home_visits
-from wangge.imports import TEMPLATE_RESPONSES, ImportReport, template_response, upload_bytes
+from wangge.imports import TEMPLATE_RESPONSES, ImportReport, bulk, template_response, upload_bytes
 from wangge.schemas_common import Day, Id, Instant
 
 router = APIRouter()
@@ -287,8 +287,10 @@ async def import_team(db: SessionDep, subject: TeamManager, file: XlsxFile, appl
     """Team members of grids from an Excel file, each row naming its grid by code: every row checked as adding one
     member is (new, same as already there, or wrong and why); with apply=true the new ones are added, all or
     nothing (422 `import-rejected` with the report while any row is wrong). The same file again adds nobody."""
-    rows = await imports.check_team(db, subject, await upload_bytes(file))
-    return await imports.apply_team(db, rows, apply=apply)
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check_team(db, subject, content)
+        return await imports.apply_team(db, rows, apply=apply)
 
 
 @router.get(
@@ -306,5 +308,7 @@ async def residents_template(subject: ResidentKeeper) -> Response:
 async def import_residents(db: SessionDep, subject: ResidentKeeper, file: XlsxFile, apply: ApplyFlag = False) -> Any:
     """Special-group residents from an Excel file, as `/team-members/import` does members; phones and identity
     numbers are stored as registering one stores them and shown masked in the report."""
-    rows = await imports.check_residents(db, subject, await upload_bytes(file))
-    return await imports.apply_residents(db, rows, apply=apply)
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check_residents(db, subject, content)
+        return await imports.apply_residents(db, rows, apply=apply)

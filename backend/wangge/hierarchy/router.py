@@ -9,7 +9,7 @@ from wangge.accounts.dependencies import CurrentSubject, HierarchyWriter
 from wangge.deps import Limit, Offset, ReadSessionDep, SessionDep
 from wangge.hierarchy import imports, schemas, service
 from wangge.hierarchy.models import Building, Place, PlaceCategory
-from wangge.imports import TEMPLATE_RESPONSES, ImportReport, template_response, upload_bytes
+from wangge.imports import TEMPLATE_RESPONSES, ImportReport, bulk, template_response, upload_bytes
 from wangge.schemas_common import Id
 
 router = APIRouter()
@@ -253,8 +253,10 @@ async def import_buildings(db: SessionDep, subject: HierarchyWriter, file: XlsxF
     """Buildings (with their heads) from an Excel file, each row naming its grid by code: every row checked as
     creating one is (new, same as already there, or wrong and why); with apply=true the new ones are created, all
     or nothing (422 `import-rejected` with the report while any row is wrong). The same file again creates nothing."""
-    rows = await imports.check_buildings(db, subject, await upload_bytes(file))
-    return await imports.apply(db, rows, Building, apply=apply)
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check_buildings(db, subject, content)
+        return await imports.apply(db, rows, Building, apply=apply)
 
 
 @router.get("/places/import/template.xlsx", response_class=Response, responses=TEMPLATE_RESPONSES, tags=["Places"])
@@ -266,8 +268,10 @@ async def places_template(subject: HierarchyWriter) -> Response:
 @router.post("/places/import", response_model=ImportReport, tags=["Places"])
 async def import_places(db: SessionDep, subject: HierarchyWriter, file: XlsxFile, apply: ApplyFlag = False) -> Any:
     """Institutions 驻区单位 and businesses 个体工商户 from an Excel file, as `/buildings/import` does buildings."""
-    rows = await imports.check_places(db, subject, await upload_bytes(file))
-    return await imports.apply(db, rows, Place, apply=apply)
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check_places(db, subject, content)
+        return await imports.apply(db, rows, Place, apply=apply)
 
 
 # --- departments ----------------------------------------------------------------------------------------------
