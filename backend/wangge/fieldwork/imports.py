@@ -102,7 +102,7 @@ async def check_team(db: AsyncSession, subject: Subject, content: bytes) -> list
         row = Row(n, _cells(r, "phone"))
         grid = imports.grid_of(row, grids, may_write)
         user = users.get(r["username"]) if r["username"] else None
-        if r["username"] and (grid is None or not people.member_user_fits(grid, user)):
+        if r["username"] and grid is not None and not people.member_user_fits(grid, user):
             row.problem("username", "account-unknown")
         role = TEAM_ROLE_NAMES.get(r["team_role"], r["team_role"])
         types = [STAFF_TYPE_NAMES.get(x, x) for x in imports.split_list(r["staff_types"])]
