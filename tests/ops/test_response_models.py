@@ -17,4 +17,6 @@ def test_every_json_route_has_a_response_model():
     pages = {"GET /docs", "GET /docs/oauth2-redirect", "GET /redoc", "GET /metrics"}
     open311 = {p for p in without if "/open311/v2/" in p or p.startswith(("GET /discovery", "GET /services"))}
     assert without - files - open311 - pages == set(), sorted(without - files - open311 - pages)
-    assert len(files) == 5  # the minutes, the bulletin (each XLSX and printable) and the users import template
+    # The minutes, the bulletin (each XLSX and printable) and the import templates (users, grid teams, buildings,
+    # places, special-group residents).
+    assert len(files) == 9

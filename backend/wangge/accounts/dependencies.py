@@ -132,3 +132,17 @@ IncidentRaiser = Annotated[
     ),
 ]
 UserManager = Annotated[Subject, permits("users:write", doing="manage users")]
+TeamManager = Annotated[
+    Subject, requires(R.station_chief, R.administrator, doing="change grid teams: station chiefs and administrators do")
+]
+HierarchyWriter = Annotated[Subject, permits("hierarchy:write", doing="change the hierarchy")]
+ResidentKeeper = Annotated[
+    Subject,
+    requires(
+        R.grid_leader,
+        R.grid_member,
+        R.station_chief,
+        R.administrator,
+        doing="register special-group residents: grid staff, station chiefs and administrators do",
+    ),
+]

@@ -9,30 +9,27 @@ from __future__ import annotations
 
 import asyncio
 import re
-from io import BytesIO
+from dataclasses import replace
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wangge import imports
 from wangge.accounts import service
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import ROLE_SCOPES, Subject, sees_path
 from wangge.accounts.security import Passwords
-from wangge.errors import Conflict, DomainError, Invalid
+from wangge.errors import DomainError
 from wangge.hierarchy.models import Community, Department, District, Grid, Street
+from wangge.imports import Row, Sheet
 
-HEADERS = {
-    "用户名": "username",
-    "姓名": "display_name",
-    "电话": "phone",
-    "角色": "role",
-    "所属编码": "scope_code",
-    "初始密码": "password",
-}
+SHEET = Sheet(
+    title="用户",
+    columns={"用户名": "username", "姓名": "display_name", "电话": "phone", "角色": "role", "所属编码": "scope_code",
+             "初始密码": "password"},
+    example=("zhangsan01", "张三", "13800000000", "网格长", "430111001001001", "Wangge-2026"),
+)  # fmt: skip
 ROLE_NAMES = {
     "网格长": Role.grid_leader, "网格员": Role.grid_member, "服务站站长": Role.station_chief,
     "街道干部": Role.street_officer, "部门干部": Role.department_officer, "管理员": Role.administrator,
@@ -40,90 +37,52 @@ ROLE_NAMES = {
 }  # fmt: skip
 LEVEL_BY_LENGTH = {6: "district", 9: "street", 12: "community", 15: "grid"}
 MODELS = {"district": District, "street": Street, "community": Community, "grid": Grid, "department": Department}
-MAX_ROWS = 5000
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 PHONE = re.compile(r"^\+?[0-9-]{5,20}$")
+LEVEL_NAMES = {"grid": "网格编码(15位)", "community": "社区编码(12位)", "street": "街道编码(9位)",
+               "district": "区编码(6位)", "department": "部门编码", "system": "留空(全系统)"}  # fmt: skip
 
 
 def template() -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "用户"
-    ws.append(list(HEADERS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.append(["zhangsan01", "张三", "13800000000", "网格长", "430111001001001", "Wangge-2026"])
-    for column, width in zip("ABCDEF", (16, 10, 14, 12, 20, 14), strict=True):
-        ws.column_dimensions[column].width = width
-    notes = wb.create_sheet("说明")
-    notes.append(["角色", "所属编码填写"])
-    for name, role in ROLE_NAMES.items():
-        levels = "、".join({"grid": "网格编码(15位)", "community": "社区编码(12位)", "street": "街道编码(9位)",
-                           "district": "区编码(6位)", "department": "部门编码", "system": "留空(全系统)"}[lv]
-                          for lv in sorted(ROLE_SCOPES[role]))  # fmt: skip
-        notes.append([name, levels])
-    notes.append([])
-    notes.append(["初始密码至少8位；导入的用户首次登录须修改密码。用户名已存在且内容相同的行不会重复导入。"])
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    notes = [("角色", "所属编码填写")]
+    notes += [
+        (name, "、".join(LEVEL_NAMES[lv] for lv in sorted(ROLE_SCOPES[role]))) for name, role in ROLE_NAMES.items()
+    ]
+    notes += [(), ("初始密码至少8位；导入的用户首次登录须修改密码。用户名已存在且内容相同的行不会重复导入。",)]
+    return replace(SHEET, notes=tuple(notes)).template()
 
 
-def _rows(content: bytes) -> list[dict[str, str]]:
-    try:
-        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the same refusal
-        raise Invalid("The file is not an Excel workbook (.xlsx)", code="not-xlsx") from exc
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(it, [])]
-    missing = [h for h in HEADERS if h not in header]
-    if missing:
-        raise Invalid(f"The first row must name the columns; missing: {', '.join(missing)}", code="import-headers")
-    index = {HEADERS[h]: header.index(h) for h in HEADERS}
-    rows = []
-    for values in it:
-        cells = ["" if v is None else str(v).strip() for v in values]
-        if not any(cells):
-            continue
-        rows.append({key: cells[i] if i < len(cells) else "" for key, i in index.items()})
-        if len(rows) > MAX_ROWS:
-            raise Invalid(f"At most {MAX_ROWS} rows in one file", code="import-too-large")
-    wb.close()
-    return rows
-
-
-async def check(db: AsyncSession, subject: Subject, content: bytes) -> list[dict[str, Any]]:
+async def check(db: AsyncSession, subject: Subject, content: bytes) -> list[Row]:
     """Every row with its status (new, same, error) and, for errors, the problems' codes by field."""
-    rows = _rows(content)
+    rows = imports.read(content, SHEET)
     names = [r["username"] for r in rows]
     existing = {u.username: u for u in (await db.execute(select(User).where(User.username.in_(set(names))))).scalars()}
     scopes = await _scopes(db, rows)
     seen: set[str] = set()
     out = []
-    for n, r in enumerate(rows, start=2):  # the spreadsheet's own row numbers: 1 is the header
-        problems: list[dict[str, str]] = []
+    for n, r in imports.numbered(rows):
         role = ROLE_NAMES.get(r["role"]) or (Role(r["role"]) if r["role"] in Role.__members__ else None)
+        row = Row(n, {k: r[k] for k in ("username", "display_name", "role", "scope_code")})
         if not USERNAME.match(r["username"]):
-            problems.append({"field": "username", "code": "username-invalid"})
+            row.problem("username", "username-invalid")
         elif r["username"] in seen:
-            problems.append({"field": "username", "code": "username-repeated"})
+            row.problem("username", "username-repeated")
         seen.add(r["username"])
         if not r["display_name"] or len(r["display_name"]) > 100:
-            problems.append({"field": "display_name", "code": "name-required"})
+            row.problem("display_name", "name-required")
         if r["phone"] and not PHONE.match(r["phone"]):
-            problems.append({"field": "phone", "code": "phone-invalid"})
+            row.problem("phone", "phone-invalid")
         path, level = None, None
         if role is None:
-            problems.append({"field": "role", "code": "role-unknown"})
+            row.problem("role", "role-unknown")
         else:
+            row.cells["role"] = role.value
             level, path = _scope_for(role, r["scope_code"], scopes)
             if path is None:
-                problems.append({"field": "scope_code", "code": "scope-unknown"})
+                row.problem("scope_code", "scope-unknown")
             elif not _assignable(subject, role.value, level, path):
-                problems.append({"field": "scope_code", "code": "scope-outside"})
+                row.problem("scope_code", "scope-outside")
         user = existing.get(r["username"])
-        status = "new"
         if user is not None:
             same = (
                 role is not None
@@ -131,19 +90,14 @@ async def check(db: AsyncSession, subject: Subject, content: bytes) -> list[dict
                 and user.display_name == r["display_name"]
                 and user.role == role.value
             )
-            same = same and all(getattr(user, k) == v for k, v in path.items())
-            if same:
-                status = "same"
-            else:
-                problems.append({"field": "username", "code": "username-taken"})
+            row.same = same and all(getattr(user, k) == v for k, v in path.items())
+            if not row.same:
+                row.problem("username", "username-taken")
         elif len(r["password"]) < 8:
-            problems.append({"field": "password", "code": "password-short"})
-        out.append({
-            "row": n, "username": r["username"], "display_name": r["display_name"],
-            "role": role.value if role else r["role"], "scope_code": r["scope_code"],
-            "status": "error" if problems else status, "problems": problems,
-            "_level": level, "_path": path, "_phone": r["phone"] or None, "_password": r["password"],
-        })  # fmt: skip
+            row.problem("password", "password-short")
+        row.extra = dict(row.cells)  # the users' report also names these fields at the row's top level
+        row.value = {"level": level, "path": path, "phone": r["phone"] or None, "password": r["password"]}
+        out.append(row)
     return out
 
 
@@ -191,25 +145,21 @@ def _assignable(subject: Subject, role: str, level: str, path: dict[str, Any]) -
     return True
 
 
-async def apply(db: AsyncSession, subject: Subject, passwords: Passwords, report: list[dict[str, Any]]) -> int:
-    """Create the new rows' users in one transaction; nothing when any row is wrong (the caller checked)."""
-    new = [r for r in report if r["status"] == "new"]
-    # First passwords are temporary (changed at the first sign-in): hashed with the light profile, a core each.
-    hashes = await asyncio.gather(*(passwords.hash_temporary_async(r["_password"]) for r in new))
-    for r, password_hash in zip(new, hashes, strict=True):
-        db.add(
-            User(
-                username=r["username"], display_name=r["display_name"], phone=r["_phone"], password_hash=password_hash,
-                role=r["role"], scope_level=r["_level"], must_change_password=True, **r["_path"],
-            )
-        )  # fmt: skip
-    try:
-        await db.commit()
-    except IntegrityError as exc:  # someone took a username meanwhile
-        await db.rollback()
-        raise Conflict("A username of the file was taken meanwhile; check the file again") from exc
-    return len(new)
+async def apply(
+    db: AsyncSession, subject: Subject, passwords: Passwords, rows: list[Row], *, apply: bool
+) -> dict[str, Any]:
+    """The report; with `apply`, the new rows' users created in one transaction (nothing when any row is wrong)."""
 
+    async def write(new: list[Row]) -> None:
+        # First passwords are temporary (changed at the first sign-in): hashed with the light profile, a core each.
+        hashes = await asyncio.gather(*(passwords.hash_temporary_async(r.value["password"]) for r in new))
+        for r, password_hash in zip(new, hashes, strict=True):
+            db.add(
+                User(
+                    username=r.cells["username"], display_name=r.cells["display_name"], phone=r.value["phone"],
+                    password_hash=password_hash, role=r.cells["role"], scope_level=r.value["level"],
+                    must_change_password=True, **r.value["path"],
+                )
+            )  # fmt: skip
 
-def public(report: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in r.items() if not k.startswith("_")} for r in report]
+    return await imports.run(db, rows, apply=apply, write=write, what="A username of the file")

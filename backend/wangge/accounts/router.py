@@ -9,7 +9,8 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile,
 from wangge.accounts import imports, schemas, service, signin
 from wangge.accounts.dependencies import CurrentSubject, SubjectChangingPassword, UserManager
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
-from wangge.errors import Invalid, Unauthorized
+from wangge.errors import Unauthorized
+from wangge.imports import XLSX, bulk, template_response_headers, upload_bytes
 from wangge.schemas_common import Id
 
 router = APIRouter()
@@ -71,10 +72,6 @@ async def change_password(
     return await service.user_out(db, user, subject)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
-
 @router.get(
     "/users/import/template.xlsx",
     response_class=Response,
@@ -83,14 +80,10 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 )
 async def import_template(subject: UserManager) -> Response:
     """The Excel template of a users' list: Chinese headers, an example row, and a sheet that explains the columns."""
-    return Response(
-        imports.template(),
-        media_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''%E7%94%A8%E6%88%B7%E5%AF%BC%E5%85%A5.xlsx"},
-    )
+    return Response(imports.template(), media_type=XLSX, headers=template_response_headers("用户导入.xlsx"))
 
 
-@router.post("/users/import", response_model=schemas.ImportReport, tags=["Users"])
+@router.post("/users/import", response_model=schemas.UserImportReport, tags=["Users"])
 async def import_users(
     request: Request,
     db: SessionDep,
@@ -101,19 +94,10 @@ async def import_users(
     """Users from an Excel file: every row checked (new, same as already there, or wrong and why). With apply=true
     the new ones are created, all or nothing (422 `import-rejected` with the report while any row is wrong); the
     same file applied again creates nothing. Imported users change their password at first sign-in."""
-    content = await file.read(MAX_IMPORT_BYTES + 1)
-    if len(content) > MAX_IMPORT_BYTES:
-        raise Invalid("The file is larger than 5 MB", code="import-too-large")
-    report = await imports.check(db, subject, content)
-    counts = {s: sum(1 for r in report if r["status"] == s) for s in ("new", "same", "error")}
-    if apply and counts["error"]:
-        raise Invalid(
-            f"{counts['error']} row(s) are wrong; nothing was imported",
-            code="import-rejected",
-            report=imports.public(report),
-        )
-    created = await imports.apply(db, subject, request.app.state.passwords, report) if apply else 0
-    return {"rows": imports.public(report), **counts, "applied": apply, "created": created}
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check(db, subject, content)
+        return await imports.apply(db, subject, request.app.state.passwords, rows, apply=apply)
 
 
 @router.get("/users", response_model=schemas.Page[schemas.UserOut], tags=["Users"])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from wangge.accounts.models import Role, ScopeLevel
+from wangge.imports import ImportReport, ImportRow
 from wangge.schemas_common import Id, Input, Output, Page  # noqa: F401 - routers use schemas.Page
 
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,64}$")]
@@ -64,29 +65,18 @@ class UserUpdate(Input):
     scope_id: Id | None = None
 
 
-class ImportProblem(Output):
-    field: str
-    code: str  # username-invalid, username-repeated, username-taken, name-required, phone-invalid, role-unknown,
-    # scope-unknown, scope-outside, password-short
+class UserImportRow(ImportRow):
+    """A row of a users' file; `problems` codes: username-invalid, username-repeated, username-taken,
+    name-required, phone-invalid, role-unknown, scope-unknown, scope-outside, password-short."""
 
-
-class ImportRow(Output):
-    row: int
     username: str
     display_name: str
     role: str
     scope_code: str
-    status: Literal["new", "same", "error"]
-    problems: list[ImportProblem]
 
 
-class ImportReport(Output):
-    rows: list[ImportRow]
-    new: int
-    same: int
-    error: int
-    applied: bool
-    created: int
+class UserImportReport(ImportReport):
+    rows: list[UserImportRow]  # type: ignore[assignment]
 
 
 class PasswordReset(Output):

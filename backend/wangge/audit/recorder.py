@@ -91,6 +91,7 @@ def _after_flush(session: Session, context: Any) -> None:
         return
     models = audited()
     rows: list[dict[str, Any]] = []
+    areas: dict[int, dict[str, int | None]] = {}  # grids' areas, looked up once a flush (an import adds thousands)
     for objects, kind in ((session.new, "create"), (session.dirty, "update"), (session.deleted, "delete")):
         for obj in objects:
             spec = models.get(type(obj))
@@ -99,7 +100,7 @@ def _after_flush(session: Session, context: Any) -> None:
             changes = _changes(obj, spec, kind)
             if kind == "update" and not changes:
                 continue
-            rows.append(_entry(session, obj, spec, _action(kind, changes), changes, actor))
+            rows.append(_entry(session, obj, spec, _action(kind, changes), changes, actor, areas))
     if rows:
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
@@ -165,7 +166,13 @@ def _shown(key: str, value: Any, spec: Audited) -> Any:
 
 
 def _entry(
-    session: Session, obj: Any, spec: Audited, action: str, changes: dict[str, list[Any]], actor: tuple
+    session: Session,
+    obj: Any,
+    spec: Audited,
+    action: str,
+    changes: dict[str, list[Any]],
+    actor: tuple,
+    areas: dict[int, dict[str, int | None]],
 ) -> dict[str, Any]:
     # The row's key from its columns: a new row has its id now but is registered in the session only after this.
     identity = inspect(obj).mapper.primary_key_from_instance(obj)
@@ -182,25 +189,31 @@ def _entry(
         "entity_id": key[:40],
         "label": label[:200],
         "changes": changes,
-        **_area(session, obj),
+        **_area(session, obj, areas),
     }
 
 
-def _area(session: Session, obj: Any) -> dict[str, int | None]:
-    """Whose log the entry is in: the object's district, street and community (an area is its own)."""
+def _area(session: Session, obj: Any, areas: dict[int, dict[str, int | None]]) -> dict[str, int | None]:
+    """Whose log the entry is in: the object's district, street and community (an area is its own). `areas`
+    keeps the grids' areas already looked up in this flush."""
     level = getattr(type(obj), "level", None)
     area = {f"{lv}_id": getattr(obj, f"{lv}_id", None) for lv in ("district", "street", "community")}
     if level in ("district", "street", "community"):
         area[f"{level}_id"] = obj.id
     grid_id = getattr(obj, "grid_id", None)
     if area["community_id"] is None and grid_id is not None:
-        from wangge.hierarchy.models import Grid
+        if grid_id not in areas:
+            from wangge.hierarchy.models import Grid
 
-        row = (
-            session.connection()
-            .execute(select(Grid.district_id, Grid.street_id, Grid.community_id).where(Grid.id == grid_id))
-            .first()
-        )
-        if row is not None:
-            area = {"district_id": row.district_id, "street_id": row.street_id, "community_id": row.community_id}
+            row = (
+                session.connection()
+                .execute(select(Grid.district_id, Grid.street_id, Grid.community_id).where(Grid.id == grid_id))
+                .first()
+            )
+            areas[grid_id] = (
+                {"district_id": row.district_id, "street_id": row.street_id, "community_id": row.community_id}
+                if row is not None
+                else area
+            )
+        area = dict(areas[grid_id])
     return area

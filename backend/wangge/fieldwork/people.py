@@ -464,11 +464,15 @@ async def list_team(
     return list(rows.scalars())
 
 
+def member_user_fits(grid: Grid, user: User | None) -> bool:
+    """A team member's account must belong to the grid's community."""
+    return user is not None and user.community_id == grid.community_id
+
+
 async def _check_member_user(db: AsyncSession, grid: Grid, user_id: int | None) -> None:
     if user_id is None:
         return
-    user = await db.get(User, user_id)
-    if user is None or user.community_id != grid.community_id:
+    if not member_user_fits(grid, await db.get(User, user_id)):
         raise Invalid("The account must belong to the grid's community", errors=_field("user_id", "unknown account"))
 
 

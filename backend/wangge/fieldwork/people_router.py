@@ -3,13 +3,14 @@ that hand the work to fieldwork.people."""
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
-from wangge.accounts.dependencies import CurrentSubject
+from wangge.accounts.dependencies import CurrentSubject, ResidentKeeper, TeamManager
 from wangge.deps import SessionDep, SettingsDep
-from wangge.fieldwork import people, rosters
+from wangge.fieldwork import imports, people, rosters
 from wangge.fieldwork import people_schemas as schemas
 from wangge.fieldwork import visits as home_visits
+from wangge.imports import TEMPLATE_RESPONSES, ImportReport, bulk, template_response, upload_bytes
 from wangge.schemas_common import Day, Id, Instant
 
 router = APIRouter()
@@ -265,3 +266,49 @@ async def visits(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> An
 async def overdue_visits(db: SessionDep, subject: CurrentSubject) -> Any:
     """Residents due a visit: never visited first, then the longest overdue."""
     return await home_visits.overdue_visits(db, subject=subject)
+
+
+# --- from Excel ----------------------------------------------------------------------------------------------------
+
+XlsxFile = Annotated[UploadFile, File(description="The filled template (.xlsx)")]
+ApplyFlag = Annotated[bool, Query(description="false: check and preview; true: create the new rows, all or nothing")]
+
+
+@router.get(
+    "/team-members/import/template.xlsx", response_class=Response, responses=TEMPLATE_RESPONSES, tags=["Grid teams"]
+)
+async def team_template(subject: TeamManager) -> Response:
+    """The Excel template of grid teams: Chinese headers, an example row and a sheet of notes."""
+    return template_response(imports.TEAM.template(), "网格团队导入.xlsx")
+
+
+@router.post("/team-members/import", response_model=ImportReport, tags=["Grid teams"])
+async def import_team(db: SessionDep, subject: TeamManager, file: XlsxFile, apply: ApplyFlag = False) -> Any:
+    """Team members of grids from an Excel file, each row naming its grid by code: every row checked as adding one
+    member is (new, same as already there, or wrong and why); with apply=true the new ones are added, all or
+    nothing (422 `import-rejected` with the report while any row is wrong). The same file again adds nobody."""
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check_team(db, subject, content)
+        return await imports.apply_team(db, rows, apply=apply)
+
+
+@router.get(
+    "/special-residents/import/template.xlsx",
+    response_class=Response,
+    responses=TEMPLATE_RESPONSES,
+    tags=["Door-to-door service"],
+)
+async def residents_template(subject: ResidentKeeper) -> Response:
+    """The Excel template of special-group residents."""
+    return template_response(imports.RESIDENTS.template(), "特殊人群导入.xlsx")
+
+
+@router.post("/special-residents/import", response_model=ImportReport, tags=["Door-to-door service"])
+async def import_residents(db: SessionDep, subject: ResidentKeeper, file: XlsxFile, apply: ApplyFlag = False) -> Any:
+    """Special-group residents from an Excel file, as `/team-members/import` does members; phones and identity
+    numbers are stored as registering one stores them and shown masked in the report."""
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check_residents(db, subject, content)
+        return await imports.apply_residents(db, rows, apply=apply)

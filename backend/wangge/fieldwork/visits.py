@@ -42,10 +42,17 @@ def mask_id_number(value: str | None) -> str | None:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-async def _may_write_grid(db: AsyncSession, subject: Subject, grid: Grid) -> bool:
+def may_write_grid(subject: Subject, grid: Grid, covered: frozenset[int]) -> bool:
+    """Residents of `grid` are kept by its own staff (and the leader covering it, `covered` being the grids the
+    subject covers now), the station chief of its community and administrators whose area holds it."""
     if subject.role in GRID_STAFF:
-        return subject.grid_id == grid.id or grid.id in await covered_grids(db, subject)
+        return subject.grid_id == grid.id or grid.id in covered
     return manages(subject, grid)
+
+
+async def _may_write_grid(db: AsyncSession, subject: Subject, grid: Grid) -> bool:
+    covered = await covered_grids(db, subject) if subject.role in GRID_STAFF else frozenset()
+    return may_write_grid(subject, grid, covered)
 
 
 def _last_visit() -> Any:
@@ -127,17 +134,25 @@ async def _resident_for_write(db: AsyncSession, subject: Subject, resident_id: i
     return r
 
 
+def group_fits(group: SpecialGroup | None) -> bool:
+    """Residents are registered in active special groups only."""
+    return group is not None and group.is_active
+
+
+def building_fits(building: Building | None, grid_id: int) -> bool:
+    """A resident's building is one of their grid's."""
+    return building is not None and building.grid_id == grid_id
+
+
 async def _check_group(db: AsyncSession, group_id: int) -> None:
-    group = await db.get(SpecialGroup, group_id)
-    if group is None or not group.is_active:
+    if not group_fits(await db.get(SpecialGroup, group_id)):
         raise Invalid(f"There is no active special group {group_id}", errors=_field("group_id", "unknown group"))
 
 
 async def _check_building(db: AsyncSession, grid_id: int, building_id: int | None) -> None:
     if building_id is None:
         return
-    building = await db.get(Building, building_id)
-    if building is None or building.grid_id != grid_id:
+    if not building_fits(await db.get(Building, building_id), grid_id):
         raise Invalid("The building is not in this grid", errors=_field("building_id", "not in the grid"))
 
 

@@ -2,20 +2,19 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, status
+from fastapi import APIRouter, Body, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from wangge.accounts.dependencies import CurrentSubject, permits
-from wangge.accounts.scope import Subject
+from wangge.accounts.dependencies import CurrentSubject, HierarchyWriter
 from wangge.deps import Limit, Offset, ReadSessionDep, SessionDep
-from wangge.hierarchy import edits, schemas, service
+from wangge.hierarchy import edits, imports, schemas, service
 from wangge.hierarchy.models import Building, Place, PlaceCategory
+from wangge.imports import TEMPLATE_RESPONSES, ImportReport, bulk, template_response, upload_bytes
 from wangge.schemas_common import Id
 
 router = APIRouter()
 ActiveFilter = Annotated[bool | None, Query(description="Only active (true) or deactivated (false) rows")]
 WithGeometry = Annotated[bool, Query(description="Include each row's geometry")]
-HierarchyWriter = Annotated[Subject, permits("hierarchy:write", doing="change the hierarchy: administrators do")]
 
 
 def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
@@ -253,6 +252,44 @@ async def update_place(
 @router.post("/places/{place_id}/deactivate", response_model=schemas.PlaceOut, tags=["Places"])
 async def deactivate_place(db: SessionDep, subject: CurrentSubject, place_id: Id) -> dict[str, Any]:
     return service.place_out(await service.deactivate_in_grid(db, subject, Place, place_id, "place"))
+
+
+XlsxFile = Annotated[UploadFile, File(description="The filled template (.xlsx)")]
+ApplyFlag = Annotated[bool, Query(description="false: check and preview; true: create the new rows, all or nothing")]
+
+
+@router.get(
+    "/buildings/import/template.xlsx", response_class=Response, responses=TEMPLATE_RESPONSES, tags=["Buildings"]
+)
+async def buildings_template(subject: HierarchyWriter) -> Response:
+    """The Excel template of a buildings' list: Chinese headers, an example row and a sheet of notes."""
+    return template_response(imports.BUILDINGS.template(), "楼栋导入.xlsx")
+
+
+@router.post("/buildings/import", response_model=ImportReport, tags=["Buildings"])
+async def import_buildings(db: SessionDep, subject: HierarchyWriter, file: XlsxFile, apply: ApplyFlag = False) -> Any:
+    """Buildings (with their heads) from an Excel file, each row naming its grid by code: every row checked as
+    creating one is (new, same as already there, or wrong and why); with apply=true the new ones are created, all
+    or nothing (422 `import-rejected` with the report while any row is wrong). The same file again creates nothing."""
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check_buildings(db, subject, content)
+        return await imports.apply(db, rows, Building, apply=apply)
+
+
+@router.get("/places/import/template.xlsx", response_class=Response, responses=TEMPLATE_RESPONSES, tags=["Places"])
+async def places_template(subject: HierarchyWriter) -> Response:
+    """The Excel template of a list of institutions and businesses."""
+    return template_response(imports.PLACES.template(), "单位与商户导入.xlsx")
+
+
+@router.post("/places/import", response_model=ImportReport, tags=["Places"])
+async def import_places(db: SessionDep, subject: HierarchyWriter, file: XlsxFile, apply: ApplyFlag = False) -> Any:
+    """Institutions 驻区单位 and businesses 个体工商户 from an Excel file, as `/buildings/import` does buildings."""
+    content = await upload_bytes(file)
+    with bulk():
+        rows = await imports.check_places(db, subject, content)
+        return await imports.apply(db, rows, Place, apply=apply)
 
 
 # --- departments ----------------------------------------------------------------------------------------------

@@ -745,7 +745,8 @@ def _visible_grid_ids(subject: Subject) -> Any:
     return select(Grid.id).where(visible(subject, Grid, "grid"))
 
 
-def _point_in_grid(grid: Grid, lon: float | None, lat: float | None) -> Any:
+def point_in_grid(grid: Grid, lon: float | None, lat: float | None) -> Any:
+    """The point to store for a building or place of `grid`: none, or both lon and lat within the grid."""
     if lon is None and lat is None:
         return None
     if lon is None or lat is None:
@@ -797,7 +798,7 @@ async def create_in_grid(db: AsyncSession, subject: Subject, model: Any, grid_id
     grid = await _load_for_write(db, subject, "grid", grid_id)
     values = data.model_dump(exclude={"lon", "lat"})
     values = {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
-    obj = model(grid_id=grid.id, geom=_point_in_grid(grid, data.lon, data.lat), **values)
+    obj = model(grid_id=grid.id, geom=point_in_grid(grid, data.lon, data.lat), **values)
     db.add(obj)
     await _commit(db, data.name)
     return obj
@@ -812,7 +813,7 @@ async def update_in_grid(db: AsyncSession, subject: Subject, model: Any, obj_id:
             raise Invalid(f"{field} may not be null", errors=[_field_error(field, "may not be null")])
         setattr(obj, field, value)
     if "lon" in data.model_fields_set or "lat" in data.model_fields_set:
-        obj.geom = _point_in_grid(grid, data.lon, data.lat)
+        obj.geom = point_in_grid(grid, data.lon, data.lat)
     await _commit(db, obj.name)
     await db.refresh(obj)
     return obj

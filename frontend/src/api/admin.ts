@@ -420,16 +420,19 @@ export function createSpecialPeriod(body: SpecialPeriodCreate) {
 export type ImportReport = Schemas['ImportReport']
 export type ImportRow = Schemas['ImportRow']
 
-/** The Excel template of a users' list. */
-export function usersTemplate() {
-  return requestBlob('/users/import/template.xlsx')
+/** The lists that come from Excel: each has a template (`<path>/template.xlsx`) and an upload (`<path>`). */
+export type ImportPath = '/users/import' | '/team-members/import' | '/buildings/import' | '/places/import' | '/special-residents/import'
+
+/** The Excel template of a list: Chinese headers, an example row, a sheet of notes. */
+export function importTemplate(path: ImportPath) {
+  return requestBlob(`${path}/template.xlsx`)
 }
 
-/** Checks a filled template (apply=false) or creates its new users, all or nothing (apply=true). */
-export function importUsers(file: File, apply: boolean) {
+/** Checks a filled template (apply=false) or creates its new rows, all or nothing (apply=true). */
+export function importFile(path: ImportPath, file: File, apply: boolean) {
   const formData = new FormData()
   formData.append('file', file)
-  return api.post<ImportReport>('/users/import', { formData, query: { apply } })
+  return api.post<ImportReport>(path, { formData, query: { apply } })
 }
 
 // --- the grid editor (管理 → 网格划分) ------------------------------------------------------------------------------

@@ -198,6 +198,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/buildings/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Buildings
+         * @description Buildings (with their heads) from an Excel file, each row naming its grid by code: every row checked as
+         *     creating one is (new, same as already there, or wrong and why); with apply=true the new ones are created, all
+         *     or nothing (422 `import-rejected` with the report while any row is wrong). The same file again creates nothing.
+         */
+        post: operations["import_buildings_api_v1_buildings_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buildings/import/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Buildings Template
+         * @description The Excel template of a buildings' list: Chinese headers, an example row and a sheet of notes.
+         */
+        get: operations["buildings_template_api_v1_buildings_import_template_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/buildings/{building_id}": {
         parameters: {
             query?: never;
@@ -2139,6 +2181,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/places/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Places
+         * @description Institutions 驻区单位 and businesses 个体工商户 from an Excel file, as `/buildings/import` does buildings.
+         */
+        post: operations["import_places_api_v1_places_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/places/import/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Places Template
+         * @description The Excel template of a list of institutions and businesses.
+         */
+        get: operations["places_template_api_v1_places_import_template_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/places/{place_id}": {
         parameters: {
             query?: never;
@@ -2491,6 +2573,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/special-residents/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Residents
+         * @description Special-group residents from an Excel file, as `/team-members/import` does members; phones and identity
+         *     numbers are stored as registering one stores them and shown masked in the report.
+         */
+        post: operations["import_residents_api_v1_special_residents_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/special-residents/import/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Residents Template
+         * @description The Excel template of special-group residents.
+         */
+        get: operations["residents_template_api_v1_special_residents_import_template_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/special-residents/{resident_id}": {
         parameters: {
             query?: never;
@@ -2594,6 +2717,48 @@ export interface paths {
         put?: never;
         /** Deactivate Street */
         post: operations["deactivate_street_api_v1_streets__obj_id__deactivate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team-members/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Team
+         * @description Team members of grids from an Excel file, each row naming its grid by code: every row checked as adding one
+         *     member is (new, same as already there, or wrong and why); with apply=true the new ones are added, all or
+         *     nothing (422 `import-rejected` with the report while any row is wrong). The same file again adds nobody.
+         */
+        post: operations["import_team_api_v1_team_members_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/team-members/import/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Team Template
+         * @description The Excel template of grid teams: Chinese headers, an example row and a sheet of notes.
+         */
+        get: operations["team_template_api_v1_team_members_import_template_xlsx_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3311,6 +3476,38 @@ export interface components {
             patrol: components["schemas"]["PatrolOut"];
             /** Received */
             received: number;
+        };
+        /** Body_import_buildings_api_v1_buildings_import_post */
+        Body_import_buildings_api_v1_buildings_import_post: {
+            /**
+             * File
+             * @description The filled template (.xlsx)
+             */
+            file: string;
+        };
+        /** Body_import_places_api_v1_places_import_post */
+        Body_import_places_api_v1_places_import_post: {
+            /**
+             * File
+             * @description The filled template (.xlsx)
+             */
+            file: string;
+        };
+        /** Body_import_residents_api_v1_special_residents_import_post */
+        Body_import_residents_api_v1_special_residents_import_post: {
+            /**
+             * File
+             * @description The filled template (.xlsx)
+             */
+            file: string;
+        };
+        /** Body_import_team_api_v1_team_members_import_post */
+        Body_import_team_api_v1_team_members_import_post: {
+            /**
+             * File
+             * @description The filled template (.xlsx)
+             */
+            file: string;
         };
         /** Body_import_users_api_v1_users_import_post */
         Body_import_users_api_v1_users_import_post: {
@@ -4321,23 +4518,19 @@ export interface components {
         };
         /** ImportRow */
         ImportRow: {
-            /** Display Name */
-            display_name: string;
+            /** Cells */
+            cells: {
+                [key: string]: string;
+            };
             /** Problems */
             problems: components["schemas"]["ImportProblem"][];
-            /** Role */
-            role: string;
             /** Row */
             row: number;
-            /** Scope Code */
-            scope_code: string;
             /**
              * Status
              * @enum {string}
              */
             status: "new" | "same" | "error";
-            /** Username */
-            username: string;
         };
         /** IncidentDetail */
         IncidentDetail: {
@@ -6243,6 +6436,49 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** UserImportReport */
+        UserImportReport: {
+            /** Applied */
+            applied: boolean;
+            /** Created */
+            created: number;
+            /** Error */
+            error: number;
+            /** New */
+            new: number;
+            /** Rows */
+            rows: components["schemas"]["UserImportRow"][];
+            /** Same */
+            same: number;
+        };
+        /**
+         * UserImportRow
+         * @description A row of a users' file; `problems` codes: username-invalid, username-repeated, username-taken,
+         *     name-required, phone-invalid, role-unknown, scope-unknown, scope-outside, password-short.
+         */
+        UserImportRow: {
+            /** Cells */
+            cells: {
+                [key: string]: string;
+            };
+            /** Display Name */
+            display_name: string;
+            /** Problems */
+            problems: components["schemas"]["ImportProblem"][];
+            /** Role */
+            role: string;
+            /** Row */
+            row: number;
+            /** Scope Code */
+            scope_code: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "same" | "error";
+            /** Username */
+            username: string;
+        };
         /** UserOut */
         UserOut: {
             /** Display Name */
@@ -6832,6 +7068,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_buildings_api_v1_buildings_import_post: {
+        parameters: {
+            query?: {
+                /** @description false: check and preview; true: create the new rows, all or nothing */
+                apply?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_buildings_api_v1_buildings_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    buildings_template_api_v1_buildings_import_template_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description The request is not valid */
@@ -11998,6 +12317,89 @@ export interface operations {
             };
         };
     };
+    import_places_api_v1_places_import_post: {
+        parameters: {
+            query?: {
+                /** @description false: check and preview; true: create the new rows, all or nothing */
+                apply?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_places_api_v1_places_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    places_template_api_v1_places_import_template_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_place_api_v1_places__place_id__get: {
         parameters: {
             query?: never;
@@ -12951,6 +13353,89 @@ export interface operations {
             };
         };
     };
+    import_residents_api_v1_special_residents_import_post: {
+        parameters: {
+            query?: {
+                /** @description false: check and preview; true: create the new rows, all or nothing */
+                apply?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_residents_api_v1_special_residents_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    residents_template_api_v1_special_residents_import_template_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_resident_api_v1_special_residents__resident_id__get: {
         parameters: {
             query?: never;
@@ -13351,6 +13836,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AreaOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_team_api_v1_team_members_import_post: {
+        parameters: {
+            query?: {
+                /** @description false: check and preview; true: create the new rows, all or nothing */
+                apply?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_team_api_v1_team_members_import_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_template_api_v1_team_members_import_template_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description The request is not valid */
@@ -13993,7 +14561,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["UserImportReport"];
                 };
             };
             /** @description The request is not valid */

@@ -60,7 +60,7 @@ export default {
       'hazard-status': 'The hazard cannot change to that status now',
       'idempotency-key-reused': 'This submission was already sent with other content; please submit again',
       'import-headers': 'The first row must be the template’s column names: use the downloaded template',
-      'import-rejected': 'Some rows are wrong, nobody was imported: correct them and upload again',
+      'import-rejected': 'Some rows are wrong, nothing was imported: correct them and upload again',
       'import-too-large': 'The file is too large (at most 5 MB, 5,000 rows)',
       'internal-server-error': 'Server error, please try again later',
       invalid: 'Some of what you sent is not valid',

@@ -60,7 +60,7 @@ export default {
       'hazard-status': '隐患当前的状态不允许此变更',
       'idempotency-key-reused': '重复提交的内容不一致，请重新提交',
       'import-headers': '文件第一行须为模板的列名，请使用下载的模板',
-      'import-rejected': '有的行有误，未导入任何人；请改正后重新上传',
+      'import-rejected': '有的行有误，未导入任何内容；请改正后重新上传',
       'import-too-large': '文件过大（最多5 MB、5000行）',
       'internal-server-error': '服务器出错，请稍后重试',
       invalid: '提交的内容有误',
