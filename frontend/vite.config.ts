@@ -49,6 +49,13 @@ const apiDocsAssets: Plugin = {
 
 export default defineConfig({
   base: '/',
+  // vue-i18n's build flags: the app uses the Composition API only and none of its global components or directive,
+  // so their code is left out of the first screens (vue-i18n's esm-bundler build keeps them when not told).
+  define: {
+    __VUE_I18N_LEGACY_API__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+  },
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
