@@ -132,3 +132,15 @@ IncidentRaiser = Annotated[
     ),
 ]
 UserManager = Annotated[Subject, permits("users:write", doing="manage users")]
+DeskStaff = Annotated[
+    Subject,
+    requires(
+        R.grid_leader,
+        R.grid_member,
+        R.station_chief,
+        R.street_officer,
+        R.department_officer,
+        R.administrator,
+        doing="read the matters table: staff do",
+    ),
+]

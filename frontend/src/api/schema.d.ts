@@ -1486,6 +1486,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/matters/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Matters Export
+         * @description The table's rows with the same filters and sort as an Excel file (Chinese headers; phones masked), at most
+         *     10,000: past that the file's 说明 sheet says so and `X-Export-Capped` is true.
+         */
+        get: operations["matters_export_api_v1_matters_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/matters/import": {
         parameters: {
             query?: never;
@@ -1519,6 +1540,28 @@ export interface paths {
          * @description 督办: overdue and due-soon matters in your scope.
          */
         get: operations["supervision_list_api_v1_matters_supervision_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Matters Table
+         * @description The matters you may see, as the desk's table: every filter narrows that scope, never widens it. Pages follow
+         *     `next_after` and stay exact under every sort (none skipped or repeated when rows share the sorted value).
+         *     `total` is counted up to 1,000.
+         */
+        get: operations["matters_table_api_v1_matters_table_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3491,6 +3534,67 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** DeskPage */
+        DeskPage: {
+            /** Items */
+            items: components["schemas"]["DeskRow"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters and sort) for the next page
+             */
+            next_after: string | null;
+            /** Sort */
+            sort: string;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
+        };
+        /** DeskRow */
+        DeskRow: {
+            /** Address */
+            address: string | null;
+            category: components["schemas"]["wangge__matters__schemas__Ref"];
+            /** Closed At */
+            closed_at: string | null;
+            community: components["schemas"]["wangge__matters__schemas__Ref"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            deadlines: components["schemas"]["Deadlines"];
+            /**
+             * Description
+             * @description The first 200 characters
+             */
+            description: string;
+            grid: components["schemas"]["wangge__matters__schemas__Ref"] | null;
+            holder: components["schemas"]["HolderRef"];
+            /** Id */
+            id: number;
+            /**
+             * Owner
+             * @description The first-ask owner 首问责任人
+             */
+            owner: string | null;
+            /**
+             * Reporter Phone
+             * @description Always masked here (138****5678)
+             */
+            reporter_phone: string | null;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /** Tracking Code */
+            tracking_code: string;
+        };
         /** DispositionIn */
         DispositionIn: {
             /**
@@ -3913,6 +4017,13 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "assigned" | "fixed" | "closed";
+        };
+        /** HolderRef */
+        HolderRef: {
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
         };
         /** ImportProblem */
         ImportProblem: {
@@ -5408,6 +5519,11 @@ export interface components {
             /** Street Id */
             street_id: number;
         };
+        /**
+         * Status
+         * @enum {string}
+         */
+        Status: "submitted" | "accepted" | "at_station" | "escalated" | "handling" | "emergency" | "approval_review" | "approval_decision" | "public_notice" | "resolved" | "closed" | "merged";
         /** StreetCreate */
         StreetCreate: {
             /**
@@ -9857,6 +9973,67 @@ export interface operations {
             };
         };
     };
+    matters_export_api_v1_matters_export_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description created, due (the current step's deadline; finished ones last) or status; `-` descending */
+                sort?: "created" | "-created" | "due" | "-due" | "status" | "-status";
+                /** @description As the inbox: mine, my grid, my unit, all I see */
+                box?: "mine" | "grid" | "unit" | "all";
+                /** @description Any of these statuses (repeat the parameter) */
+                status?: components["schemas"]["Status"][] | null;
+                /** @description Any of these categories */
+                category_id?: number[] | null;
+                /** @description Only this grid's (within what you may see) */
+                grid_id?: number | null;
+                /** @description Only this community's (within what you may see) */
+                community_id?: number | null;
+                /** @description Any of these sources */
+                source?: ("resident" | "field" | "front_desk" | "hotline" | "open311")[] | null;
+                /** @description true: open and past a deadline; false: the others */
+                overdue?: boolean | null;
+                /** @description Reported on or after this day (Beijing time) */
+                created_from?: string | null;
+                /** @description Reported on or before this day (Beijing time) */
+                created_to?: string | null;
+                /** @description A tracking code (or its start), or words of the description or the address */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The filtered rows, at most 10,000 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     import_hotline_api_v1_matters_import_post: {
         parameters: {
             query?: never;
@@ -9922,6 +10099,71 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    matters_table_api_v1_matters_table_get: {
+        parameters: {
+            query?: {
+                /** @description created, due (the current step's deadline; finished ones last) or status; `-` descending */
+                sort?: "created" | "-created" | "due" | "-due" | "status" | "-status";
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before (same filters and sort) */
+                after?: string | null;
+                /** @description As the inbox: mine, my grid, my unit, all I see */
+                box?: "mine" | "grid" | "unit" | "all";
+                /** @description Any of these statuses (repeat the parameter) */
+                status?: components["schemas"]["Status"][] | null;
+                /** @description Any of these categories */
+                category_id?: number[] | null;
+                /** @description Only this grid's (within what you may see) */
+                grid_id?: number | null;
+                /** @description Only this community's (within what you may see) */
+                community_id?: number | null;
+                /** @description Any of these sources */
+                source?: ("resident" | "field" | "front_desk" | "hotline" | "open311")[] | null;
+                /** @description true: open and past a deadline; false: the others */
+                overdue?: boolean | null;
+                /** @description Reported on or after this day (Beijing time) */
+                created_from?: string | null;
+                /** @description Reported on or before this day (Beijing time) */
+                created_to?: string | null;
+                /** @description A tracking code (or its start), or words of the description or the address */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskPage"];
                 };
             };
             /** @description The request is not valid */
