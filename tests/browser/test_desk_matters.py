@@ -5,6 +5,7 @@ rows to Excel (the file holds exactly the rows shown); and at 360×740 the same 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -146,3 +147,24 @@ def test_a_phone_keeps_the_cards(world, browser, app_server, live):
     expect(page.get_by_test_id("matter-item")).to_have_count(4)  # the open ones, as cards
     expect(page.get_by_test_id("desk-table")).to_have_count(0)
     page.context.close()
+
+
+def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, browser, app_server):
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "station_chief")
+    nav = page.get_by_test_id("sidenav")
+    expect(nav.locator("a")).to_have_text(["地图", "事项", "督办", "今日巡查", "值班表", "管理", "我的"])
+    page.get_by_test_id("nav-coverage").click()
+    expect(page).to_have_url(f"{app_server.base_url}/coverage")
+    expect(page.get_by_test_id("nav-coverage")).to_have_class(re.compile("sidenav__item--active"))
+    page.get_by_test_id("nav-roster").click()
+    expect(page).to_have_url(f"{app_server.base_url}/admin/shifts")
+    expect(page.get_by_test_id("nav-roster")).to_have_class(re.compile("sidenav__item--active"))
+    page.get_by_test_id("nav-supervision").click()
+    expect(page).to_have_url(f"{app_server.base_url}/supervision")
+    page.context.close()
+    phone = new_page(browser, PHONE)
+    login(phone, app_server.base_url, "station_chief")
+    expect(phone.get_by_test_id("tabbar").locator(".van-tabbar-item")).to_have_count(4)
+    expect(phone.get_by_test_id("nav-supervision")).to_have_count(0)
+    phone.context.close()

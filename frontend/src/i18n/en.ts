@@ -10,6 +10,7 @@ export default {
     matters: 'Matters',
     me: 'Me',
     admin: 'Admin',
+    roster: 'Duty roster',
   },
   lang: {
     switchTo: '中文',

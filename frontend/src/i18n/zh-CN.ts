@@ -10,6 +10,7 @@ export default {
     matters: '事项',
     me: '我的',
     admin: '管理',
+    roster: '值班表',
   },
   lang: {
     switchTo: 'English',
