@@ -225,6 +225,11 @@ def test_a_chief_sees_nothing_of_another_community_through_any_filter_or_the_exp
     assert _ids(client, world, "grid_leader") == [mine]
     assert _ids(client, world, "grid_leader", box="mine") == []
     assert _table(client, world, "resident", expect=403)
+    # What a chief owns in another community is theirs to read (policy.readable): listed, and only that one.
+    owned = _add(live, world, [{"grid": "G3", "owner_id": world.users["station_chief"]}])[0]
+    assert sorted(_ids(client, world)) == [mine, owned]
+    assert _ids(client, world, q="问题描述") == [owned, mine]
+    assert _ids(client, world, community_id=world.ids["C3"]) == [owned]
 
 
 def test_the_count_stops_at_its_cap(world, client, live, monkeypatch):

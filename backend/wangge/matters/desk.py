@@ -73,11 +73,38 @@ def conditions(subject: Subject, f: Filters, now: datetime) -> list[ColumnElemen
             errors=[{"loc": ["query", "created_from"], "msg": "after created_to", "type": "value_error"}],
         )
     box_condition, pinned = _box_condition(subject, f.box)
-    conds = (
-        [box_condition]
-        if pinned and all_readable(subject, Matter, *pinned)
-        else [readable(subject, Matter), box_condition]
-    )
+    if pinned and all_readable(subject, Matter, *pinned):
+        conds = [box_condition]
+    else:
+        conds = [readable(subject, Matter), box_condition]
+    return conds + _filters(f, now)
+
+
+async def scoped_conditions(db: AsyncSession, subject: Subject, f: Filters, now: datetime) -> list[ColumnElement[bool]]:
+    """conditions(), with the scope pinned to the caller's own area when nothing they may read lies outside it.
+
+    readable()'s OR (the area, or what they own or reported) hides from PostgreSQL how few rows a community holds:
+    it then walks the whole table's index of dates backwards to fill a page (110 ms at 1,000,000 matters against
+    23 at 10,000; 680 against 37 for a search). Most people read nothing outside their area; for them the area's
+    column alone is the same set, and PostgreSQL reads just the area's rows. Whether that holds is asked of
+    readable() itself, so it can never let through a row readable() would refuse."""
+    conds = conditions(subject, f, now)
+    area = subject.area_level
+    if (
+        f.box != "all"
+        or area is None
+        or not all_readable(subject, Matter, f"{area}_id", getattr(subject, f"{area}_id"))
+    ):
+        return conds
+    column, value = getattr(Matter, f"{area}_id"), getattr(subject, f"{area}_id")
+    outside = select(Matter.id).where(readable(subject, Matter), or_(column != value, column.is_(None))).limit(1)
+    if (await db.execute(outside)).first() is not None:
+        return conds
+    return [column == value, *_filters(f, now)]
+
+
+def _filters(f: Filters, now: datetime) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
     if f.status:
         conds.append(Matter.status.in_(f.status))
     if f.category_id:
@@ -264,7 +291,7 @@ async def page(
     db: AsyncSession, subject: Subject, f: Filters, *, sort: str, limit: int, after: str | None, settings: Settings
 ) -> dict[str, Any]:
     now = utcnow()
-    conds = conditions(subject, f, now)
+    conds = await scoped_conditions(db, subject, f, now)
     cursor = decode_cursor(sort, after) if after else None
     capped = select(Matter.id).where(*conds).limit(COUNT_CAP + 1).subquery()
     counted = (await db.execute(select(func.count()).select_from(capped))).scalar_one()
@@ -291,7 +318,8 @@ async def export_rows(
 ) -> tuple[list[dict[str, Any]], bool]:
     """The filtered rows in the table's order, at most EXPORT_CAP; and whether more matched."""
     now = utcnow()
-    rows = await _rows(db, _rows_query(conditions(subject, f, now), sort).limit(EXPORT_CAP + 1), settings, now)
+    conds = await scoped_conditions(db, subject, f, now)
+    rows = await _rows(db, _rows_query(conds, sort).limit(EXPORT_CAP + 1), settings, now)
     return [item for item, _ in rows[:EXPORT_CAP]], len(rows) > EXPORT_CAP
 
 
