@@ -1319,6 +1319,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents Table
+         * @description The desk's table of incidents in your area, newest known first, in keyset pages; `total` counts up to
+         *     1,000. Staff only.
+         */
+        get: operations["incidents_table_api_v1_incidents_table_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{incident_id}": {
         parameters: {
             query?: never;
@@ -4222,6 +4243,25 @@ export interface components {
             street_id: number | null;
             /** Title */
             title: string;
+        };
+        /** IncidentPage */
+        IncidentPage: {
+            /** Items */
+            items: components["schemas"]["IncidentOut"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters) for the next page
+             */
+            next_after: string | null;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
         };
         /** InspectionResults */
         InspectionResults: {
@@ -9520,6 +9560,60 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IncidentDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    incidents_table_api_v1_incidents_table_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "closed") | null;
+                /** @description Any of these types */
+                incident_type?: string[] | null;
+                /** @description Any of these levels */
+                severity?: number[] | null;
+                /** @description Known on or after this day (Beijing time) */
+                known_from?: string | null;
+                /** @description Known on or before this day (Beijing time) */
+                known_to?: string | null;
+                /** @description Code, title or place */
+                q?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentPage"];
                 };
             };
             /** @description The request is not valid */
