@@ -168,3 +168,53 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
     expect(phone.get_by_test_id("tabbar").locator(".van-tabbar-item")).to_have_count(4)
     expect(phone.get_by_test_id("nav-supervision")).to_have_count(0)
     phone.context.close()
+
+
+def test_incidents_are_a_filtered_table_at_a_desk_and_cards_on_a_phone(world, browser, app_server, live):
+    from wangge.emergencies.models import Incident
+
+    with live.session() as s:
+        for n, (kind, severity) in enumerate((("fire", 2), ("gas", 3), ("flood", 4))):
+            known = T0 + timedelta(hours=n)
+            s.add(
+                Incident(
+                    code=f"TJ{n:04d}",
+                    incident_type=kind,
+                    severity=severity,
+                    title=f"突发{kind}",
+                    place="幸福路",
+                    community_id=world.ids["C1"],
+                    street_id=world.ids["S1"],
+                    district_id=world.ids["D1"],
+                    raised_by_id=world.users["grid_leader"],
+                    occurred_at=known,
+                    known_at=known,
+                    first_report_due_at=known + timedelta(minutes=30),
+                    followup_minutes=60,
+                    status="open",
+                )
+            )
+        s.commit()
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "station_chief")
+    page.goto(app_server.base_url + "/incidents")
+    rows = page.get_by_test_id("incident-row")
+    expect(rows).to_have_count(3)
+    expect(page.get_by_test_id("incident-item")).to_have_count(0)
+    page.get_by_test_id("incident-filter-type").select_option("gas")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("TJ0001")
+    page.get_by_test_id("incident-filter-reset").click()
+    expect(rows).to_have_count(3)
+    page.get_by_test_id("incident-filter-search").fill("TJ0002")
+    page.get_by_test_id("incident-filter-search").press("Enter")
+    expect(rows).to_have_count(1)
+    rows.first.click()
+    expect(page).to_have_url(re.compile(r"/incidents/\d+$"))
+    page.context.close()
+    phone = new_page(browser, PHONE)
+    login(phone, app_server.base_url, "station_chief")
+    phone.goto(app_server.base_url + "/incidents")
+    expect(phone.get_by_test_id("incident-item")).to_have_count(3)
+    expect(phone.get_by_test_id("incidents-table")).to_have_count(0)
+    phone.context.close()

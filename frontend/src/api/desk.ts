@@ -28,3 +28,10 @@ export async function fetchPlaces(): Promise<{ grids: Named[]; communities: Name
   ])
   return { grids: grids.items, communities: communities.items }
 }
+
+export type IncidentPage = components['schemas']['IncidentPage']
+
+/** `query` is deskLogic.incidentQuery's. */
+export function fetchIncidentsTable(query: string) {
+  return api.get<IncidentPage>(`/incidents/table${query ? `?${query}` : ''}`)
+}

@@ -243,5 +243,10 @@ export default {
     },
     sortAsc: 'ascending',
     sortDesc: 'descending',
+    incidentCode: 'Code',
+    anyType: 'Any type',
+    anySeverity: 'Any level',
+    incidentSearch: 'Code, title or place',
+    incidentsEmpty: 'No incidents match',
   },
 }

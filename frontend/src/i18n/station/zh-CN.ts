@@ -244,5 +244,10 @@ export default {
     },
     sortAsc: '升序',
     sortDesc: '降序',
+    incidentCode: '编号',
+    anyType: '全部类型',
+    anySeverity: '全部等级',
+    incidentSearch: '编号、标题或地点',
+    incidentsEmpty: '没有符合条件的突发事件',
   },
 }

@@ -3,6 +3,8 @@ import {
   COLUMNS_KEY,
   DEFAULT_HIDDEN,
   emptyFilters,
+  emptyIncidentFilters,
+  incidentQuery,
   loadHidden,
   nextSort,
   OPEN_STATUSES,
@@ -92,5 +94,16 @@ describe('the column chooser', () => {
     expect(loadHidden(memory({ [COLUMNS_KEY]: 'not json' }))).toEqual([...DEFAULT_HIDDEN])
     expect(loadHidden(memory({ [COLUMNS_KEY]: '{"a":1}' }))).toEqual([...DEFAULT_HIDDEN])
     expect(loadHidden(null)).toEqual([...DEFAULT_HIDDEN])
+  })
+})
+
+describe('incidentQuery', () => {
+  it('sends nothing for no filters, and each filter as the API names it', () => {
+    expect(incidentQuery(emptyIncidentFilters())).toBe('')
+    const f = { status: 'open', type: 'gas', severity: '2', from: '2026-11-01', to: '2026-11-02', q: ' 燃气 ' }
+    const p = new URLSearchParams(incidentQuery(f, { limit: 50, after: 'c' }))
+    expect([p.get('status'), p.get('incident_type'), p.get('severity')]).toEqual(['open', 'gas', '2'])
+    expect([p.get('known_from'), p.get('known_to'), p.get('q')]).toEqual(['2026-11-01', '2026-11-02', '燃气'])
+    expect([p.get('limit'), p.get('after')]).toEqual(['50', 'c'])
   })
 })

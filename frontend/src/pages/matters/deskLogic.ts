@@ -133,3 +133,33 @@ export function visibleColumns(hidden: readonly Column[]): Column[] {
 export function totalKey(exact: boolean): 'desk.total' | 'desk.totalMore' {
   return exact ? 'desk.total' : 'desk.totalMore'
 }
+
+export interface IncidentFilters {
+  /** '' any, 'open' or 'closed'. */
+  status: string
+  type: string
+  /** '' any, else 1..4. */
+  severity: string
+  from: string
+  to: string
+  q: string
+}
+
+export function emptyIncidentFilters(): IncidentFilters {
+  return { status: '', type: '', severity: '', from: '', to: '', q: '' }
+}
+
+/** The filters as the query of /incidents/table (without a leading "?"). */
+export function incidentQuery(f: IncidentFilters, page: { limit?: number; after?: string | null } = {}): string {
+  const p = new URLSearchParams()
+  if (f.status) p.append('status', f.status)
+  if (f.type) p.append('incident_type', f.type)
+  if (f.severity) p.append('severity', f.severity)
+  if (f.from) p.append('known_from', f.from)
+  if (f.to) p.append('known_to', f.to)
+  const q = f.q.trim()
+  if (q) p.append('q', q.slice(0, 100))
+  if (page.limit) p.append('limit', String(page.limit))
+  if (page.after) p.append('after', page.after)
+  return p.toString()
+}
