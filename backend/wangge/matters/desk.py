@@ -25,7 +25,7 @@ from wangge.config import Settings
 from wangge.errors import Invalid
 from wangge.hierarchy.models import Community, Grid
 from wangge.matters.flow import Status
-from wangge.matters.models import Category, Matter
+from wangge.matters.models import OPEN_STATUSES, Category, Matter
 from wangge.matters.views import _box_condition, deadlines, holder_names
 from wangge.models_common import as_utc, utcnow
 from wangge.policy import all_readable, matters_beyond_area, readable
@@ -110,6 +110,8 @@ def _filters(f: Filters, now: datetime) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if f.status:
         conds.append(Matter.status.in_(f.status))
+        if set(f.status) <= set(OPEN_STATUSES):  # said outright, so the partial indexes of open matters qualify
+            conds.append(Matter.open_due_at.is_not(None))
     if f.category_id:
         conds.append(Matter.category_id.in_(f.category_id))
     if f.grid_id is not None:
@@ -172,15 +174,24 @@ class Key:
         return self.expr < value if self.descending else self.expr > value
 
 
-def sort_keys(sort: str) -> list[Key]:
+def sort_keys(sort: str, *, open_only: bool = False) -> list[Key]:
+    """The sort's keys. By deadline, ties go newest first (ascending) as the open-deadline indexes hold them
+    (migration 0010: open_due_at, id DESC), so a list of open matters only is read off one of those indexes, forwards
+    or backwards; finished matters (no deadline any more) come last in both directions, a first key dropped when
+    the filters leave none."""
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     if name == "created":
         return [Key(Matter.created_at, descending), Key(Matter.id, descending)]
     if name == "status":
         return [Key(_status_rank, descending), Key(Matter.id, descending)]
-    # By when the current step is due; finished matters (no deadline any more) last in both directions.
-    return [Key(_finished, False), Key(Matter.open_due_at, descending, "due"), Key(Matter.id, descending)]
+    due = [Key(Matter.open_due_at, descending, "due"), Key(Matter.id, not descending)]
+    return due if open_only else [Key(_finished, False), *due]
+
+
+def open_only(f: Filters) -> bool:
+    """Whether the filters leave only open matters (overdue ones, or open statuses only)."""
+    return f.overdue is True or (bool(f.status) and set(f.status) <= set(OPEN_STATUSES))
 
 
 def _after(keys: list[Key], values: list[Any]) -> ColumnElement[bool]:
@@ -247,8 +258,7 @@ def _id(value: Any) -> int:
 # --- the page and the file --------------------------------------------------------------------------------------
 
 
-def _rows_query(conds: list[ColumnElement[bool]], sort: str) -> Any:
-    keys = sort_keys(sort)
+def _rows_query(conds: list[ColumnElement[bool]], keys: list[Key]) -> Any:
     owner = User.__table__.alias("owner")
     return (
         select(Matter, Category.code, Category.name_zh, Grid.name, Community.name, owner.c.display_name)
@@ -298,9 +308,11 @@ async def page(
     cursor = decode_cursor(sort, after) if after else None
     capped = select(Matter.id).where(*conds).limit(COUNT_CAP + 1).subquery()
     counted = (await db.execute(select(func.count()).select_from(capped))).scalar_one()
-    query = _rows_query(conds, sort)
+    keys = sort_keys(sort, open_only=open_only(f))
+    query = _rows_query(conds, keys)
     if cursor is not None:
-        query = query.where(_after(sort_keys(sort), cursor))
+        # A cursor always carries the finished-first key of a sort by deadline; an open-only list has no such key.
+        query = query.where(_after(keys, cursor[len(cursor) - len(keys) :]))
     rows = await _rows(db, query.limit(limit + 1), settings, now)
     following = None
     if len(rows) > limit:
@@ -322,7 +334,8 @@ async def export_rows(
     """The filtered rows in the table's order, at most EXPORT_CAP; and whether more matched."""
     now = utcnow()
     conds = await scoped_conditions(db, subject, f, now)
-    rows = await _rows(db, _rows_query(conds, sort).limit(EXPORT_CAP + 1), settings, now)
+    keys = sort_keys(sort, open_only=open_only(f))
+    rows = await _rows(db, _rows_query(conds, keys).limit(EXPORT_CAP + 1), settings, now)
     return [item for item, _ in rows[:EXPORT_CAP]], len(rows) > EXPORT_CAP
 
 
