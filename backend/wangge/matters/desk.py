@@ -3,7 +3,8 @@ that stops at COUNT_CAP, and the same rows as an XLSX file. Reads only; every fi
 (`policy.readable`, or the box's pinned unit as views.inbox does), so no filter reaches past it.
 
 A page is one statement for the rows (category, grid, community and owner joined) and one for the holders' names
-(views.holder_names), plus the bounded count: the same three questions for 10 rows as for 200."""
+(views.holder_names), plus the bounded count and (for someone with an area) whether they read anything outside it:
+the same questions for 10 rows as for 200."""
 
 from __future__ import annotations
 
