@@ -1069,7 +1069,7 @@ export interface paths {
         };
         /**
          * List Hazards
-         * @description The hazard ledger 台账 within your scope.
+         * @description The hazard ledger 台账 within your scope, by deadline, in keyset pages (`next_after`).
          */
         get: operations["list_hazards_api_v1_hazards_get"];
         put?: never;
@@ -8885,6 +8885,10 @@ export interface operations {
                 status?: string | null;
                 grid_id?: number | null;
                 month?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
             };
             header?: never;
             path?: never;
