@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from wangge.accounts.dependencies import DeskStaff
 from wangge.deps import ReadSessionDep, SettingsDep
 from wangge.matters import desk, schemas
+from wangge.matters import handoffs_table as handoffs_table_mod
 from wangge.matters.flow import Status
 from wangge.schemas_common import Day, Id
 from wangge.station.exports import XLSX
@@ -99,4 +100,33 @@ async def matters_export(
             "X-Export-Rows": str(len(items)),
             "X-Export-Capped": "true" if capped else "false",
         },
+    )
+
+
+@router.get("/handoffs/table", response_model=schemas.HandoffPage)
+async def handoffs_table(
+    db: ReadSessionDep,
+    subject: DeskStaff,
+    direction: Annotated[Literal["in", "out"], Query(description="Received by your unit, or sent by it")] = "in",
+    state: Annotated[
+        Literal["pending", "signed", "returned"] | None, Query(description="Not yet signed for, …")
+    ] = None,
+    created_from: Annotated[Day | None, Query(description="Handed on or after this day (Beijing time)")] = None,
+    created_to: Annotated[Day | None, Query(description="Handed on or before this day (Beijing time)")] = None,
+    q: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,16}$", description="A tracking code, or its start")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+    after: Annotated[str | None, Query(max_length=200, description="The `next_after` of the page before")] = None,
+) -> Any:
+    """工作单: the handoffs your unit received or sent (a station's, a street's, a department's; an administrator's
+    area), newest first in keyset pages; `total` counts up to 1,000."""
+    return await handoffs_table_mod.page(
+        db,
+        subject,
+        direction=direction,
+        state=state,
+        created_from=created_from,
+        created_to=created_to,
+        q=q,
+        limit=limit,
+        after=after,
     )

@@ -331,3 +331,34 @@ class DeskPage(Output):
     limit: int
     sort: str
     next_after: str | None = Field(description="Pass as `after` (with the same filters and sort) for the next page")
+
+
+class HandoffMatter(Output):
+    id: int
+    tracking_code: str
+    status: str
+    category: str
+
+
+class HandoffRow(Output):
+    id: int
+    matter: HandoffMatter
+    from_level: str
+    from_user: str | None
+    to_level: str
+    to_department: str | None
+    to_user: str | None
+    reason: str
+    created_at: datetime
+    sign_due_at: datetime | None
+    signed_at: datetime | None
+    returned_at: datetime | None
+    return_reason: str | None
+
+
+class HandoffPage(Output):
+    items: list[HandoffRow]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    next_after: str | None = Field(description="Pass as `after` (with the same filters) for the next page")

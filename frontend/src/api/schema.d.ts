@@ -1060,6 +1060,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/handoffs/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Handoffs Table
+         * @description 工作单: the handoffs your unit received or sent (a station's, a street's, a department's; an administrator's
+         *     area), newest first in keyset pages; `total` counts up to 1,000.
+         */
+        get: operations["handoffs_table_api_v1_handoffs_table_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hazards": {
         parameters: {
             query?: never;
@@ -3926,6 +3947,17 @@ export interface components {
             /** Registered Population */
             registered_population?: number | null;
         };
+        /** HandoffMatter */
+        HandoffMatter: {
+            /** Category */
+            category: string;
+            /** Id */
+            id: number;
+            /** Status */
+            status: string;
+            /** Tracking Code */
+            tracking_code: string;
+        };
         /** HandoffOut */
         HandoffOut: {
             /**
@@ -3955,6 +3987,56 @@ export interface components {
             signed_at: string | null;
             /** To Department Id */
             to_department_id: number | null;
+            /** To Level */
+            to_level: string;
+            /** To User */
+            to_user: string | null;
+        };
+        /** HandoffPage */
+        HandoffPage: {
+            /** Items */
+            items: components["schemas"]["HandoffRow"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters) for the next page
+             */
+            next_after: string | null;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
+        };
+        /** HandoffRow */
+        HandoffRow: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** From Level */
+            from_level: string;
+            /** From User */
+            from_user: string | null;
+            /** Id */
+            id: number;
+            matter: components["schemas"]["HandoffMatter"];
+            /** Reason */
+            reason: string;
+            /** Return Reason */
+            return_reason: string | null;
+            /** Returned At */
+            returned_at: string | null;
+            /** Sign Due At */
+            sign_due_at: string | null;
+            /** Signed At */
+            signed_at: string | null;
+            /** To Department */
+            to_department: string | null;
             /** To Level */
             to_level: string;
             /** To User */
@@ -8856,6 +8938,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamMemberOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    handoffs_table_api_v1_handoffs_table_get: {
+        parameters: {
+            query?: {
+                /** @description Received by your unit, or sent by it */
+                direction?: "in" | "out";
+                /** @description Not yet signed for, … */
+                state?: ("pending" | "signed" | "returned") | null;
+                /** @description Handed on or after this day (Beijing time) */
+                created_from?: string | null;
+                /** @description Handed on or before this day (Beijing time) */
+                created_to?: string | null;
+                /** @description A tracking code, or its start */
+                q?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoffPage"];
                 };
             };
             /** @description The request is not valid */
