@@ -153,7 +153,7 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
     page = new_page(browser, DESK)
     login(page, app_server.base_url, "station_chief")
     nav = page.get_by_test_id("sidenav")
-    expect(nav.locator("a")).to_have_text(["地图", "事项", "督办", "今日巡查", "值班表", "管理", "我的"])
+    expect(nav.locator("a")).to_have_text(["地图", "事项", "督办", "今日巡查", "值班表", "工作单", "管理", "我的"])
     page.get_by_test_id("nav-coverage").click()
     expect(page).to_have_url(f"{app_server.base_url}/coverage")
     expect(page.get_by_test_id("nav-coverage")).to_have_class(re.compile("sidenav__item--active"))
@@ -217,4 +217,49 @@ def test_incidents_are_a_filtered_table_at_a_desk_and_cards_on_a_phone(world, br
     phone.goto(app_server.base_url + "/incidents")
     expect(phone.get_by_test_id("incident-item")).to_have_count(3)
     expect(phone.get_by_test_id("incidents-table")).to_have_count(0)
+    phone.context.close()
+
+
+def test_a_chief_reads_the_work_orders_the_station_sent_at_a_desk_and_on_a_phone(world, browser, app_server, live):
+    from wangge.matters.models import Handoff
+
+    m = _matters(live, world)
+    with live.session() as s:
+        for n, (name, returned) in enumerate((("A", False), ("B", True))):
+            s.add(
+                Handoff(
+                    matter_id=m[name].id,
+                    from_level="station",
+                    from_status="at_station",
+                    to_level="department",
+                    to_department_id=world.ids["DS1"],
+                    from_user_id=world.users["station_chief"],
+                    reason=f"上报理由{name}",
+                    created_at=T0 + timedelta(hours=n),
+                    returned_at=T0 + timedelta(hours=n + 1) if returned else None,
+                    return_reason="不属于本部门职责" if returned else None,
+                )
+            )
+        s.commit()
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "station_chief")
+    page.get_by_test_id("nav-handoffs").click()
+    expect(page.get_by_test_id("handoffs-empty")).to_be_visible()  # nothing was handed to the station
+    page.get_by_test_id("handoffs-out").click()
+    rows = page.get_by_test_id("handoff-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_have_attribute("data-code", m["B"].tracking_code)  # newest first
+    expect(rows.first).to_contain_text("一街道城管")
+    page.get_by_test_id("handoffs-state").select_option("returned")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("不属于本部门职责")
+    rows.first.click()
+    expect(page).to_have_url(f"{app_server.base_url}/matters/{m['B'].id}")
+    page.context.close()
+    phone = new_page(browser, PHONE)
+    login(phone, app_server.base_url, "station_chief")
+    phone.goto(app_server.base_url + "/handoffs")
+    phone.get_by_test_id("handoffs-out").click()
+    expect(phone.get_by_test_id("handoff-row")).to_have_count(2)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     phone.context.close()

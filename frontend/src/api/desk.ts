@@ -35,3 +35,9 @@ export type IncidentPage = components['schemas']['IncidentPage']
 export function fetchIncidentsTable(query: string) {
   return api.get<IncidentPage>(`/incidents/table${query ? `?${query}` : ''}`)
 }
+
+export type HandoffPage = components['schemas']['HandoffPage']
+
+export function fetchHandoffsTable(query: string) {
+  return api.get<HandoffPage>(`/handoffs/table${query ? `?${query}` : ''}`)
+}

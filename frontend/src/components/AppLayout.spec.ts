@@ -115,9 +115,9 @@ describe('the desk navigation', () => {
   it('reaches 督办, 今日巡查 and the duty roster after 事项 on a desk, for the roles that may read them', async () => {
     const { navItemsFor } = await import('./navItems')
     const names = (role: Parameters<typeof navItemsFor>[0], layout: 'phone' | 'desk') => navItemsFor(role, layout).map((i) => i.name)
-    expect(names('station_chief', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'admin', 'me'])
-    expect(names('street_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'admin', 'me'])
-    expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'me'])
+    expect(names('station_chief', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'admin', 'me'])
+    expect(names('street_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'admin', 'me'])
+    expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'me'])
     expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'me'])
     // Phones keep their four tabs.
     expect(names('station_chief', 'phone')).toEqual(['map', 'matters', 'admin', 'me'])

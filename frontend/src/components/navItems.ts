@@ -21,7 +21,8 @@ export const navItems: NavItem[] = [
 ]
 
 // A desk's side navigation also reaches the pages a phone finds inside 事项: 督办, 今日巡查 (patrol coverage) and the
-// duty roster 值班表 (the shifts page), each for the roles the server lets read it. Shown after 事项.
+// duty roster 值班表 (the shifts page), and a unit's work orders 工作单, each for the roles the server lets read it.
+// Shown after 事项.
 export const deskItems: NavItem[] = [
   {
     name: 'supervision',
@@ -32,6 +33,13 @@ export const deskItems: NavItem[] = [
   },
   { name: 'coverage', to: '/coverage', labelKey: 'coverage.link', icon: 'aim', roles: ['station_chief', 'street_officer', 'administrator'] },
   { name: 'roster', to: '/admin/shifts', labelKey: 'nav.roster', icon: 'calendar-o', roles: ['station_chief', 'street_officer', 'administrator'] },
+  {
+    name: 'handoffs',
+    to: '/handoffs',
+    labelKey: 'nav.handoffs',
+    icon: 'exchange',
+    roles: ['station_chief', 'street_officer', 'department_officer', 'administrator'],
+  },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */

@@ -11,6 +11,7 @@ export default {
     me: 'Me',
     admin: 'Admin',
     roster: 'Duty roster',
+    handoffs: 'Work orders',
   },
   lang: {
     switchTo: '中文',

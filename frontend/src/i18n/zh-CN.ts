@@ -11,6 +11,7 @@ export default {
     me: '我的',
     admin: '管理',
     roster: '值班表',
+    handoffs: '工作单',
   },
   lang: {
     switchTo: 'English',

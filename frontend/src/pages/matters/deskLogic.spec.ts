@@ -4,6 +4,9 @@ import {
   DEFAULT_HIDDEN,
   emptyFilters,
   emptyIncidentFilters,
+  emptyHandoffFilters,
+  handoffQuery,
+  handoffState,
   incidentQuery,
   loadHidden,
   nextSort,
@@ -105,5 +108,20 @@ describe('incidentQuery', () => {
     expect([p.get('status'), p.get('incident_type'), p.get('severity')]).toEqual(['open', 'gas', '2'])
     expect([p.get('known_from'), p.get('known_to'), p.get('q')]).toEqual(['2026-11-01', '2026-11-02', '燃气'])
     expect([p.get('limit'), p.get('after')]).toEqual(['50', 'c'])
+  })
+})
+
+describe('work orders', () => {
+  it('sends the direction only when it is not the default, and a code cleaned of what no code holds', () => {
+    expect(handoffQuery(emptyHandoffFilters())).toBe('')
+    const p = new URLSearchParams(handoffQuery({ direction: 'out', state: 'returned', from: '2026-11-01', to: '', code: ' wg-12% ' }, { limit: 50 }))
+    expect([p.get('direction'), p.get('state'), p.get('created_from'), p.get('q'), p.get('limit')]).toEqual(['out', 'returned', '2026-11-01', 'wg12', '50'])
+    expect(p.has('created_to')).toBe(false)
+  })
+
+  it('reads the state from the dates', () => {
+    expect(handoffState({ signed_at: null, returned_at: null })).toBe('pending')
+    expect(handoffState({ signed_at: '2026-11-01T00:00:00Z', returned_at: null })).toBe('signed')
+    expect(handoffState({ signed_at: null, returned_at: '2026-11-01T00:00:00Z' })).toBe('returned')
   })
 })

@@ -163,3 +163,36 @@ export function incidentQuery(f: IncidentFilters, page: { limit?: number; after?
   if (page.after) p.append('after', page.after)
   return p.toString()
 }
+
+export interface HandoffFilters {
+  direction: 'in' | 'out'
+  /** '' any, or pending, signed, returned. */
+  state: string
+  from: string
+  to: string
+  /** A tracking code or its start. */
+  code: string
+}
+
+export function emptyHandoffFilters(): HandoffFilters {
+  return { direction: 'in', state: '', from: '', to: '', code: '' }
+}
+
+/** The filters as the query of /handoffs/table; a code keeps only what a code can hold (letters and digits). */
+export function handoffQuery(f: HandoffFilters, page: { limit?: number; after?: string | null } = {}): string {
+  const p = new URLSearchParams()
+  if (f.direction !== 'in') p.append('direction', f.direction)
+  if (f.state) p.append('state', f.state)
+  if (f.from) p.append('created_from', f.from)
+  if (f.to) p.append('created_to', f.to)
+  const code = f.code.replace(/[^A-Za-z0-9]/g, '').slice(0, 16)
+  if (code) p.append('q', code)
+  if (page.limit) p.append('limit', String(page.limit))
+  if (page.after) p.append('after', page.after)
+  return p.toString()
+}
+
+/** A work order's state, from its dates. */
+export function handoffState(h: { signed_at?: string | null; returned_at?: string | null }): 'pending' | 'signed' | 'returned' {
+  return h.returned_at ? 'returned' : h.signed_at ? 'signed' : 'pending'
+}
