@@ -79,9 +79,16 @@ def _matters(subject: Subject) -> ColumnElement[bool]:
     area = subject.area_level
     if area is None:
         return false()
+    return or_(getattr(Matter, f"{area}_id") == getattr(subject, f"{area}_id"), matters_beyond_area(subject))
+
+
+def matters_beyond_area(subject: Subject) -> ColumnElement[bool]:
+    """What readable() adds to the area of someone who has one (not a system administrator, a resident or a
+    department officer): the matters they own or reported, and a grid leader's the grids they cover now."""
+    mine = or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id)
     if subject.role == Role.grid_leader:  # only leaders cover; one condition with a subquery
         mine = or_(mine, Matter.grid_id.in_(_covered_grids(subject)))
-    return or_(getattr(Matter, f"{area}_id") == getattr(subject, f"{area}_id"), mine)
+    return mine
 
 
 def _incidents(subject: Subject) -> ColumnElement[bool]:

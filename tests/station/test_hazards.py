@@ -251,3 +251,26 @@ def test_special_period_switches_reporting_to_daily(world, client, live):
     )
     assert other.json()["mode"] == "monthly"
     assert_problem(client.get(f"{API}/reporting", headers=world.headers("chief_c4"), params=params), 404)
+
+
+def test_the_ledger_pages_by_deadline_to_its_end_each_hazard_once(world, client):
+    """Keyset pages ("deadline.id" of the last row): hazards sharing a deadline are neither skipped nor repeated."""
+    chief = world.headers("station_chief")
+    today = beijing_today()
+    for n in range(7):
+        deadline = (today + timedelta(days=n % 3)).isoformat()
+        r = client.post(API, headers=chief, json={**_hazard(deadline=deadline), "grid_id": world.ids["G1a"]})
+        assert r.status_code == 201, r.text
+    whole = client.get(API, headers=chief).json()
+    assert len(whole["items"]) == 7 and whole["next_after"] is None
+    seen, after = [], None
+    while True:
+        page = client.get(API, headers=chief, params={"limit": 2, **({"after": after} if after else {})}).json()
+        seen += [h["id"] for h in page["items"]]
+        after = page["next_after"]
+        if after is None:
+            break
+    assert seen == [h["id"] for h in whole["items"]]
+    assert [h["deadline"] for h in whole["items"]] == sorted(h["deadline"] for h in whole["items"])
+    for bad in ("2026-02-30.1", "2026-11-01.99999999999", "2026-11-01", "x"):
+        assert_problem(client.get(API, headers=chief, params={"after": bad}), 422)

@@ -146,3 +146,15 @@ ResidentKeeper = Annotated[
         doing="register special-group residents: grid staff, station chiefs and administrators do",
     ),
 ]
+DeskStaff = Annotated[
+    Subject,
+    requires(
+        R.grid_leader,
+        R.grid_member,
+        R.station_chief,
+        R.street_officer,
+        R.department_officer,
+        R.administrator,
+        doing="read the matters table: staff do",
+    ),
+]

@@ -4,12 +4,13 @@ and arrival, contingency plans and drills. Thin functions that hand the work to 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import Field
 
 from wangge.accounts.dependencies import CurrentSubject, IncidentRaiser
-from wangge.deps import SessionDep, SettingsDep
-from wangge.emergencies import schemas, service
+from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
+from wangge.emergencies import schemas, service, table
 from wangge.emergencies.models import Activation, Incident
-from wangge.schemas_common import Id
+from wangge.schemas_common import Day, Id
 
 router = APIRouter(tags=["Emergencies"])
 
@@ -46,6 +47,37 @@ async def list_incidents(
 ) -> Any:
     """Incidents in your area, newest first, each with its report clock."""
     return await service.incidents_out(db, await service.list_incidents(db, subject=subject, status=status))
+
+
+@router.get("/incidents/table", response_model=schemas.IncidentPage)
+async def incidents_table(
+    db: ReadSessionDep,
+    subject: CurrentSubject,
+    status: Literal["open", "closed"] | None = None,
+    incident_type: Annotated[list[schemas.IncidentType] | None, Query(description="Any of these types")] = None,
+    severity: Annotated[
+        list[Annotated[int, Field(ge=1, le=4)]] | None, Query(description="Any of these levels")
+    ] = None,
+    known_from: Annotated[Day | None, Query(description="Known on or after this day (Beijing time)")] = None,
+    known_to: Annotated[Day | None, Query(description="Known on or before this day (Beijing time)")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=100, description="Code, title or place")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+    after: Annotated[str | None, Query(max_length=200, description="The `next_after` of the page before")] = None,
+) -> Any:
+    """The desk's table of incidents in your area, newest known first, in keyset pages; `total` counts up to
+    1,000. Staff only."""
+    return await table.page(
+        db,
+        subject,
+        status=status,
+        incident_type=list(incident_type or []),
+        severity=list(severity or []),
+        known_from=known_from,
+        known_to=known_to,
+        q=q.strip() or None if q else None,
+        limit=limit,
+        after=after,
+    )
 
 
 @router.get("/incidents/{incident_id}", response_model=schemas.IncidentDetail)

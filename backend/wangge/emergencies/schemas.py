@@ -250,3 +250,11 @@ class DrillOut(Output):
     findings: str
     created_by_id: int
     created_at: datetime
+
+
+class IncidentPage(Output):
+    items: list[IncidentOut]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    next_after: str | None = Field(description="Pass as `after` (with the same filters) for the next page")

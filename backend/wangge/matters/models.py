@@ -68,6 +68,7 @@ OPEN_SCOPE_COLUMNS = (*SCOPE_COLUMNS, "reported_by_id")
 # Open ones by deadline from a partial index, finished ones newest first from an index that carries open_due_at, so
 # that counting a page's 200 needs no visit to the table.
 UNIT_COLUMNS = ("community_id", "street_id")
+DESK_UNITS = ("community_id", "street_id", "grid_id")
 
 
 def _open_index(name: str, *columns: Any) -> Index:
@@ -96,6 +97,10 @@ class Matter(Base):
         ),
         # Open matters newest first (Open311's requests with status=open).
         _open_index("ix_matters_open_created", "created_at", "id"),
+        # The desk's table (matters.desk): a unit's matters newest first, and whether a person reported any outside
+        # their area (migration 0013).
+        Index("ix_matters_reported_by_id_id", "reported_by_id", "id"),
+        *(Index(f"ix_matters_{c}_created", c, "created_at", "id") for c in DESK_UNITS),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
     )
 

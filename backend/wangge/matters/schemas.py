@@ -296,3 +296,69 @@ class PublicCreated(Output):
     grid: str
     community: str
     message: str
+
+
+# --- the desk's table (matters.desk) ---------------------------------------------------------------------------
+
+
+class HolderRef(Output):
+    level: str
+    name: str
+
+
+class DeskRow(Output):
+    id: int
+    tracking_code: str
+    category: Ref
+    description: str = Field(description="The first 200 characters")
+    address: str | None
+    status: str
+    source: str
+    holder: HolderRef
+    grid: Ref | None
+    community: Ref | None
+    owner: str | None = Field(description="The first-ask owner 首问责任人")
+    reporter_phone: str | None = Field(description="Always masked here (138****5678)")
+    created_at: datetime
+    closed_at: datetime | None
+    deadlines: Deadlines
+
+
+class DeskPage(Output):
+    items: list[DeskRow]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    sort: str
+    next_after: str | None = Field(description="Pass as `after` (with the same filters and sort) for the next page")
+
+
+class HandoffMatter(Output):
+    id: int
+    tracking_code: str
+    status: str
+    category: str
+
+
+class HandoffRow(Output):
+    id: int
+    matter: HandoffMatter
+    from_level: str
+    from_user: str | None
+    to_level: str
+    to_department: str | None
+    to_user: str | None
+    reason: str
+    created_at: datetime
+    sign_due_at: datetime | None
+    signed_at: datetime | None
+    returned_at: datetime | None
+    return_reason: str | None
+
+
+class HandoffPage(Output):
+    items: list[HandoffRow]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    next_after: str | None = Field(description="Pass as `after` (with the same filters) for the next page")

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -320,9 +320,15 @@ async def list_hazards(
     status: str | None,
     grid_id: int | None,
     month: str | None,
-) -> list[dict[str, Any]]:
+    limit: int = 1000,
+    after: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the ledger by deadline, and the `after` of the next one ("deadline.id" of the last row shown): keyset
+    pages, so a ledger of any length is read to its end."""
     _require_staff(subject)
     q = _visible_hazards(subject)
+    if after is not None:
+        q = q.where(tuple_(Hazard.deadline, Hazard.id) > tuple_(*_cursor(after)))
     if community_id is not None:
         q = q.where(Hazard.community_id == community_id)
     if status is not None:
@@ -331,9 +337,24 @@ async def list_hazards(
         q = q.where(Hazard.grid_id == grid_id)
     if month is not None:
         q = q.where(_in_month(month))
-    rows = (await db.execute(q.order_by(Hazard.deadline, Hazard.id).limit(1000))).all()
+    rows = (await db.execute(q.order_by(Hazard.deadline, Hazard.id).limit(limit + 1))).all()
     today = beijing_today()
-    return [hazard_out(h, grid_name, today) for h, grid_name in rows]
+    following = f"{rows[limit - 1][0].deadline.isoformat()}.{rows[limit - 1][0].id}" if len(rows) > limit else None
+    return [hazard_out(h, grid_name, today) for h, grid_name in rows[:limit]], following
+
+
+def _cursor(after: str) -> tuple[date, int]:
+    day, _, ident = after.partition(".")
+    try:
+        parsed, number = date.fromisoformat(day), int(ident)
+    except ValueError:
+        parsed, number = None, 0
+    if parsed is None or not 1 <= number <= 2**31 - 1:
+        raise Invalid(
+            "after: not a cursor this list gave",
+            errors=[{"loc": ["query", "after"], "msg": "not a cursor this list gave", "type": "value_error"}],
+        )
+    return parsed, number
 
 
 def hazard_out(h: Hazard, grid_name: str, today: date) -> dict[str, Any]:

@@ -195,12 +195,24 @@ async def list_hazards(
     status: Annotated[str | None, Query(pattern=r"^(open|assigned|fixed|closed)$")] = None,
     grid_id: Id | None = None,
     month: MonthQuery = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 1000,
+    after: Annotated[
+        str | None,
+        Query(pattern=r"^\d{4}-\d{2}-\d{2}\.\d{1,10}$", description="The `next_after` of the page before"),
+    ] = None,
 ) -> Any:
-    """The hazard ledger 台账 within your scope."""
-    items = await hazards.list_hazards(
-        db, subject=subject, community_id=community_id, status=status, grid_id=grid_id, month=month
+    """The hazard ledger 台账 within your scope, by deadline, in keyset pages (`next_after`)."""
+    items, following = await hazards.list_hazards(
+        db,
+        subject=subject,
+        community_id=community_id,
+        status=status,
+        grid_id=grid_id,
+        month=month,
+        limit=limit,
+        after=after,
     )
-    return {"items": items}
+    return {"items": items, "next_after": following}
 
 
 @router.post("/hazards", status_code=201, tags=["Hazards"])

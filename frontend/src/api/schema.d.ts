@@ -1267,6 +1267,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/handoffs/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Handoffs Table
+         * @description 工作单: the handoffs your unit received or sent (a station's, a street's, a department's; an administrator's
+         *     area), newest first in keyset pages; `total` counts up to 1,000.
+         */
+        get: operations["handoffs_table_api_v1_handoffs_table_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hazards": {
         parameters: {
             query?: never;
@@ -1276,7 +1297,7 @@ export interface paths {
         };
         /**
          * List Hazards
-         * @description The hazard ledger 台账 within your scope.
+         * @description The hazard ledger 台账 within your scope, by deadline, in keyset pages (`next_after`).
          */
         get: operations["list_hazards_api_v1_hazards_get"];
         put?: never;
@@ -1611,6 +1632,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents Table
+         * @description The desk's table of incidents in your area, newest known first, in keyset pages; `total` counts up to
+         *     1,000. Staff only.
+         */
+        get: operations["incidents_table_api_v1_incidents_table_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{incident_id}": {
         parameters: {
             query?: never;
@@ -1778,6 +1820,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/matters/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Matters Export
+         * @description The table's rows with the same filters and sort as an Excel file (Chinese headers; phones masked), at most
+         *     10,000: past that the file's 说明 sheet says so and `X-Export-Capped` is true.
+         */
+        get: operations["matters_export_api_v1_matters_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/matters/import": {
         parameters: {
             query?: never;
@@ -1811,6 +1874,28 @@ export interface paths {
          * @description 督办: overdue and due-soon matters in your scope.
          */
         get: operations["supervision_list_api_v1_matters_supervision_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Matters Table
+         * @description The matters you may see, as the desk's table: every filter narrows that scope, never widens it. Pages follow
+         *     `next_after` and stay exact under every sort (none skipped or repeated when rows share the sorted value).
+         *     `total` is counted up to 1,000.
+         */
+        get: operations["matters_table_api_v1_matters_table_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4021,6 +4106,67 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /** DeskPage */
+        DeskPage: {
+            /** Items */
+            items: components["schemas"]["DeskRow"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters and sort) for the next page
+             */
+            next_after: string | null;
+            /** Sort */
+            sort: string;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
+        };
+        /** DeskRow */
+        DeskRow: {
+            /** Address */
+            address: string | null;
+            category: components["schemas"]["wangge__matters__schemas__Ref"];
+            /** Closed At */
+            closed_at: string | null;
+            community: components["schemas"]["wangge__matters__schemas__Ref"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            deadlines: components["schemas"]["Deadlines"];
+            /**
+             * Description
+             * @description The first 200 characters
+             */
+            description: string;
+            grid: components["schemas"]["wangge__matters__schemas__Ref"] | null;
+            holder: components["schemas"]["HolderRef"];
+            /** Id */
+            id: number;
+            /**
+             * Owner
+             * @description The first-ask owner 首问责任人
+             */
+            owner: string | null;
+            /**
+             * Reporter Phone
+             * @description Always masked here (138****5678)
+             */
+            reporter_phone: string | null;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /** Tracking Code */
+            tracking_code: string;
+        };
         /** DispositionIn */
         DispositionIn: {
             /**
@@ -4372,6 +4518,17 @@ export interface components {
             /** Registered Population */
             registered_population?: number | null;
         };
+        /** HandoffMatter */
+        HandoffMatter: {
+            /** Category */
+            category: string;
+            /** Id */
+            id: number;
+            /** Status */
+            status: string;
+            /** Tracking Code */
+            tracking_code: string;
+        };
         /** HandoffOut */
         HandoffOut: {
             /**
@@ -4401,6 +4558,56 @@ export interface components {
             signed_at: string | null;
             /** To Department Id */
             to_department_id: number | null;
+            /** To Level */
+            to_level: string;
+            /** To User */
+            to_user: string | null;
+        };
+        /** HandoffPage */
+        HandoffPage: {
+            /** Items */
+            items: components["schemas"]["HandoffRow"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters) for the next page
+             */
+            next_after: string | null;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
+        };
+        /** HandoffRow */
+        HandoffRow: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** From Level */
+            from_level: string;
+            /** From User */
+            from_user: string | null;
+            /** Id */
+            id: number;
+            matter: components["schemas"]["HandoffMatter"];
+            /** Reason */
+            reason: string;
+            /** Return Reason */
+            return_reason: string | null;
+            /** Returned At */
+            returned_at: string | null;
+            /** Sign Due At */
+            sign_due_at: string | null;
+            /** Signed At */
+            signed_at: string | null;
+            /** To Department */
+            to_department: string | null;
             /** To Level */
             to_level: string;
             /** To User */
@@ -4484,6 +4691,13 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "assigned" | "fixed" | "closed";
+        };
+        /** HolderRef */
+        HolderRef: {
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
         };
         /** ImportProblem */
         ImportProblem: {
@@ -4678,6 +4892,25 @@ export interface components {
             street_id: number | null;
             /** Title */
             title: string;
+        };
+        /** IncidentPage */
+        IncidentPage: {
+            /** Items */
+            items: components["schemas"]["IncidentOut"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters) for the next page
+             */
+            next_after: string | null;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
         };
         /** InspectionResults */
         InspectionResults: {
@@ -6172,6 +6405,11 @@ export interface components {
             /** Street Id */
             street_id: number;
         };
+        /**
+         * Status
+         * @enum {string}
+         */
+        Status: "submitted" | "accepted" | "at_station" | "escalated" | "handling" | "emergency" | "approval_review" | "approval_decision" | "public_notice" | "resolved" | "closed" | "merged";
         /** StreetCreate */
         StreetCreate: {
             /**
@@ -10000,6 +10238,59 @@ export interface operations {
             };
         };
     };
+    handoffs_table_api_v1_handoffs_table_get: {
+        parameters: {
+            query?: {
+                /** @description Received by your unit, or sent by it */
+                direction?: "in" | "out";
+                /** @description Not yet signed for, … */
+                state?: ("pending" | "signed" | "returned") | null;
+                /** @description Handed on or after this day (Beijing time) */
+                created_from?: string | null;
+                /** @description Handed on or before this day (Beijing time) */
+                created_to?: string | null;
+                /** @description A tracking code, or its start */
+                q?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoffPage"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_hazards_api_v1_hazards_get: {
         parameters: {
             query?: {
@@ -10007,6 +10298,10 @@ export interface operations {
                 status?: string | null;
                 grid_id?: number | null;
                 month?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
             };
             header?: never;
             path?: never;
@@ -10952,6 +11247,60 @@ export interface operations {
             };
         };
     };
+    incidents_table_api_v1_incidents_table_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "closed") | null;
+                /** @description Any of these types */
+                incident_type?: string[] | null;
+                /** @description Any of these levels */
+                severity?: number[] | null;
+                /** @description Known on or after this day (Beijing time) */
+                known_from?: string | null;
+                /** @description Known on or before this day (Beijing time) */
+                known_to?: string | null;
+                /** @description Code, title or place */
+                q?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentPage"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_incident_api_v1_incidents__incident_id__get: {
         parameters: {
             query?: never;
@@ -11383,6 +11732,67 @@ export interface operations {
             };
         };
     };
+    matters_export_api_v1_matters_export_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description created, due (the current step's deadline; finished ones last) or status; `-` descending */
+                sort?: "created" | "-created" | "due" | "-due" | "status" | "-status";
+                /** @description As the inbox: mine, my grid, my unit, all I see */
+                box?: "mine" | "grid" | "unit" | "all";
+                /** @description Any of these statuses (repeat the parameter) */
+                status?: components["schemas"]["Status"][] | null;
+                /** @description Any of these categories */
+                category_id?: number[] | null;
+                /** @description Only this grid's (within what you may see) */
+                grid_id?: number | null;
+                /** @description Only this community's (within what you may see) */
+                community_id?: number | null;
+                /** @description Any of these sources */
+                source?: ("resident" | "field" | "front_desk" | "hotline" | "open311")[] | null;
+                /** @description true: open and past a deadline; false: the others */
+                overdue?: boolean | null;
+                /** @description Reported on or after this day (Beijing time) */
+                created_from?: string | null;
+                /** @description Reported on or before this day (Beijing time) */
+                created_to?: string | null;
+                /** @description A tracking code (or its start), or words of the description or the address */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The filtered rows, at most 10,000 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     import_hotline_api_v1_matters_import_post: {
         parameters: {
             query?: never;
@@ -11448,6 +11858,71 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    matters_table_api_v1_matters_table_get: {
+        parameters: {
+            query?: {
+                /** @description created, due (the current step's deadline; finished ones last) or status; `-` descending */
+                sort?: "created" | "-created" | "due" | "-due" | "status" | "-status";
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before (same filters and sort) */
+                after?: string | null;
+                /** @description As the inbox: mine, my grid, my unit, all I see */
+                box?: "mine" | "grid" | "unit" | "all";
+                /** @description Any of these statuses (repeat the parameter) */
+                status?: components["schemas"]["Status"][] | null;
+                /** @description Any of these categories */
+                category_id?: number[] | null;
+                /** @description Only this grid's (within what you may see) */
+                grid_id?: number | null;
+                /** @description Only this community's (within what you may see) */
+                community_id?: number | null;
+                /** @description Any of these sources */
+                source?: ("resident" | "field" | "front_desk" | "hotline" | "open311")[] | null;
+                /** @description true: open and past a deadline; false: the others */
+                overdue?: boolean | null;
+                /** @description Reported on or after this day (Beijing time) */
+                created_from?: string | null;
+                /** @description Reported on or before this day (Beijing time) */
+                created_to?: string | null;
+                /** @description A tracking code (or its start), or words of the description or the address */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskPage"];
                 };
             };
             /** @description The request is not valid */

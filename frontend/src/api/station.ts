@@ -218,8 +218,9 @@ export interface Bulletin {
   hazards: Hazard[]
 }
 
-export function listHazards(query: { community_id?: number; status?: HazardStatus | ''; month?: string } = {}) {
-  return api.get<{ items: Hazard[] }>('/hazards', { query })
+/** A page of the ledger by deadline; `next_after` (null on the last page) asks for the next one. */
+export function listHazards(query: { community_id?: number; status?: HazardStatus | ''; month?: string; after?: string } = {}) {
+  return api.get<{ items: Hazard[]; next_after?: string | null }>('/hazards', { query })
 }
 
 export function createHazard(body: HazardCreate) {

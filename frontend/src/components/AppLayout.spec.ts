@@ -110,3 +110,30 @@ describe('navigation by role', () => {
     expect(sectionOf('/supervision')).toBe('/matters')
   })
 })
+
+describe('the desk navigation', () => {
+  it('reaches 督办, 今日巡查 and the duty roster after 事项 on a desk, for the roles that may read them', async () => {
+    const { navItemsFor } = await import('./navItems')
+    const names = (role: Parameters<typeof navItemsFor>[0], layout: 'phone' | 'desk') => navItemsFor(role, layout).map((i) => i.name)
+    expect(names('station_chief', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'admin', 'me'])
+    expect(names('street_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'admin', 'me'])
+    expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'me'])
+    expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'me'])
+    // Phones keep their four tabs.
+    expect(names('station_chief', 'phone')).toEqual(['map', 'matters', 'admin', 'me'])
+  })
+
+  it('marks the entry whose page is open, the longest match first, else its section', async () => {
+    const { activeItemName, navItemsFor } = await import('./navItems')
+    const desk = navItemsFor('station_chief', 'desk')
+    expect(activeItemName(desk, '/supervision')).toBe('supervision')
+    expect(activeItemName(desk, '/coverage')).toBe('coverage')
+    expect(activeItemName(desk, '/admin/shifts')).toBe('roster')
+    expect(activeItemName(desk, '/admin/users')).toBe('admin')
+    expect(activeItemName(desk, '/matters/12')).toBe('matters')
+    expect(activeItemName(desk, '/triage')).toBe('matters')
+    const phone = navItemsFor('station_chief', 'phone')
+    expect(activeItemName(phone, '/supervision')).toBe('matters')
+    expect(activeItemName(phone, '/admin/shifts')).toBe('admin')
+  })
+})

@@ -20,9 +20,43 @@ export const navItems: NavItem[] = [
   { name: 'me', to: '/me', labelKey: 'nav.me', icon: 'user-o' },
 ]
 
-/** The navigation a role gets. */
-export function navItemsFor(role: Role | undefined): NavItem[] {
-  return navItems.filter((item) => !item.roles || (role !== undefined && item.roles.includes(role)))
+// A desk's side navigation also reaches the pages a phone finds inside 事项: 督办, 今日巡查 (patrol coverage) and the
+// duty roster 值班表 (the shifts page), and a unit's work orders 工作单, each for the roles the server lets read it.
+// Shown after 事项.
+export const deskItems: NavItem[] = [
+  {
+    name: 'supervision',
+    to: '/supervision',
+    labelKey: 'matters.supervision',
+    icon: 'warning-o',
+    roles: ['station_chief', 'street_officer', 'department_officer', 'administrator'],
+  },
+  { name: 'coverage', to: '/coverage', labelKey: 'coverage.link', icon: 'aim', roles: ['station_chief', 'street_officer', 'administrator'] },
+  { name: 'roster', to: '/admin/shifts', labelKey: 'nav.roster', icon: 'calendar-o', roles: ['station_chief', 'street_officer', 'administrator'] },
+  {
+    name: 'handoffs',
+    to: '/handoffs',
+    labelKey: 'nav.handoffs',
+    icon: 'exchange',
+    roles: ['station_chief', 'street_officer', 'department_officer', 'administrator'],
+  },
+]
+
+/** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */
+export function navItemsFor(role: Role | undefined, layout: 'phone' | 'desk' = 'phone'): NavItem[] {
+  const allowed = (item: NavItem) => !item.roles || (role !== undefined && item.roles.includes(role))
+  const items = navItems.filter(allowed)
+  if (layout === 'phone') return items
+  const at = items.findIndex((item) => item.name === 'matters') + 1
+  return [...items.slice(0, at), ...deskItems.filter(allowed), ...items.slice(at)]
+}
+
+/** The entry a path belongs to: the one whose page it is (the longest match), else its section's. */
+export function activeItemName(items: NavItem[], path: string): string | undefined {
+  const own = items.filter((item) => path === item.to || path.startsWith(`${item.to}/`)).sort((a, b) => b.to.length - a.to.length)
+  if (own.length) return own[0].name
+  const section = sectionOf(path)
+  return items.find((item) => section.startsWith(item.to))?.name
 }
 
 /** Pages that belong to a tab without being under its path. */

@@ -10,6 +10,8 @@ export default {
     matters: 'Matters',
     me: 'Me',
     admin: 'Admin',
+    roster: 'Duty roster',
+    handoffs: 'Work orders',
   },
   lang: {
     switchTo: '中文',

@@ -10,6 +10,8 @@ export default {
     matters: '事项',
     me: '我的',
     admin: '管理',
+    roster: '值班表',
+    handoffs: '工作单',
   },
   lang: {
     switchTo: 'English',

@@ -69,6 +69,7 @@ export const routes = [
     meta: { titleKey: 'coverage.title' },
   },
   { path: '/visits', name: 'visits', component: () => import('@/pages/fieldwork/VisitsPage.vue'), meta: { titleKey: 'visits.title' } },
+  { path: '/handoffs', name: 'handoffs', component: () => import('@/pages/station/HandoffsPage.vue'), meta: { titleKey: 'nav.handoffs' } },
   { path: '/triage', name: 'triage', component: () => import('@/pages/station/TriagePage.vue'), meta: { titleKey: 'triage.title' } },
   { path: '/hazards', name: 'hazards', component: () => import('@/pages/station/HazardsPage.vue'), meta: { titleKey: 'hazards.title' } },
   {
@@ -245,7 +246,7 @@ export async function guard(to: RouteLocationNormalized) {
 /** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */
 export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
-  if (/^\/(triage|hazards|emergency|incidents|logs)(\/|$)/.test(path)) return 'station'
+  if (/^\/(triage|hazards|emergency|incidents|logs|handoffs)(\/|$)/.test(path)) return 'station'
   if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
   return null
 }

@@ -1,16 +1,16 @@
 """Remarks of the station chief (and the street above) on grid leaders' daily logs and weekly summaries; checklist
 templates of one street; inspection tasks keeping the checklist they were issued with, and remarks per item
 
-Revision ID: 0015_log_remarks_checklists
-Revises: 0012_audit_and_password_change
+Revision ID: 0014_log_remarks_checklists
+Revises: 0013_desk_tables
 Create Date: 2026-12-01 15:00:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_log_remarks_checklists"
-down_revision = "0012_audit_and_password_change"
+revision = "0014_log_remarks_checklists"
+down_revision = "0013_desk_tables"
 branch_labels = None
 depends_on = None
 
