@@ -17,6 +17,6 @@ def test_every_json_route_has_a_response_model():
     pages = {"GET /docs", "GET /docs/oauth2-redirect", "GET /redoc", "GET /metrics"}
     open311 = {p for p in without if "/open311/v2/" in p or p.startswith(("GET /discovery", "GET /services"))}
     assert without - files - open311 - pages == set(), sorted(without - files - open311 - pages)
-    # The minutes, the bulletin (each XLSX and printable) and the import templates (users, grid teams, buildings,
-    # places, special-group residents).
-    assert len(files) == 9
+    # The minutes, the bulletin (each XLSX and printable), the import templates (users, grid teams, buildings,
+    # places, special-group residents) and the desk's export of the matters table.
+    assert len(files) == 10, sorted(files)
