@@ -153,7 +153,9 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
     page = new_page(browser, DESK)
     login(page, app_server.base_url, "station_chief")
     nav = page.get_by_test_id("sidenav")
-    expect(nav.locator("a")).to_have_text(["地图", "事项", "督办", "今日巡查", "值班表", "工作单", "管理", "我的"])
+    expect(nav.locator("a")).to_have_text(
+        ["地图", "事项", "督办", "今日巡查", "值班表", "工作单", "工作日志", "研判会", "管理", "我的"]
+    )
     page.get_by_test_id("nav-coverage").click()
     expect(page).to_have_url(f"{app_server.base_url}/coverage")
     expect(page.get_by_test_id("nav-coverage")).to_have_class(re.compile("sidenav__item--active"))
@@ -162,6 +164,12 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
     expect(page.get_by_test_id("nav-roster")).to_have_class(re.compile("sidenav__item--active"))
     page.get_by_test_id("nav-supervision").click()
     expect(page).to_have_url(f"{app_server.base_url}/supervision")
+    page.get_by_test_id("nav-logs").click()
+    expect(page).to_have_url(f"{app_server.base_url}/logs")
+    expect(page.get_by_test_id("nav-logs")).to_have_class(re.compile("sidenav__item--active"))
+    page.get_by_test_id("nav-triage").click()
+    expect(page).to_have_url(f"{app_server.base_url}/triage")
+    expect(page.get_by_test_id("nav-triage")).to_have_class(re.compile("sidenav__item--active"))
     page.context.close()
     phone = new_page(browser, PHONE)
     login(phone, app_server.base_url, "station_chief")

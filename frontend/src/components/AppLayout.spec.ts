@@ -112,11 +112,11 @@ describe('navigation by role', () => {
 })
 
 describe('the desk navigation', () => {
-  it('reaches 督办, 今日巡查 and the duty roster after 事项 on a desk, for the roles that may read them', async () => {
+  it('reaches 督办, 今日巡查, the duty roster, 工作单, 工作日志 and (chiefs) 研判会 after 事项 on a desk, for the roles that may read them', async () => {
     const { navItemsFor } = await import('./navItems')
     const names = (role: Parameters<typeof navItemsFor>[0], layout: 'phone' | 'desk') => navItemsFor(role, layout).map((i) => i.name)
-    expect(names('station_chief', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'admin', 'me'])
-    expect(names('street_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'admin', 'me'])
+    expect(names('station_chief', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'triage', 'admin', 'me'])
+    expect(names('street_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'admin', 'me'])
     expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'me'])
     expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'me'])
     // Phones keep their four tabs.
@@ -131,7 +131,9 @@ describe('the desk navigation', () => {
     expect(activeItemName(desk, '/admin/shifts')).toBe('roster')
     expect(activeItemName(desk, '/admin/users')).toBe('admin')
     expect(activeItemName(desk, '/matters/12')).toBe('matters')
-    expect(activeItemName(desk, '/triage')).toBe('matters')
+    expect(activeItemName(desk, '/triage')).toBe('triage')
+    expect(activeItemName(desk, '/hazards')).toBe('matters')
+    expect(activeItemName(navItemsFor('street_officer', 'desk'), '/triage')).toBe('matters')
     const phone = navItemsFor('station_chief', 'phone')
     expect(activeItemName(phone, '/supervision')).toBe('matters')
     expect(activeItemName(phone, '/admin/shifts')).toBe('admin')

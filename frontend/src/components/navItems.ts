@@ -21,8 +21,8 @@ export const navItems: NavItem[] = [
 ]
 
 // A desk's side navigation also reaches the pages a phone finds inside 事项: 督办, 今日巡查 (patrol coverage) and the
-// duty roster 值班表 (the shifts page), and a unit's work orders 工作单, each for the roles the server lets read it.
-// Shown after 事项.
+// duty roster 值班表 (the shifts page), a unit's work orders 工作单, the leaders' daily logs 工作日志 and, for a station
+// chief, the daily triage meeting 研判会, each for the roles the server lets read it. Shown after 事项.
 export const deskItems: NavItem[] = [
   {
     name: 'supervision',
@@ -40,6 +40,8 @@ export const deskItems: NavItem[] = [
     icon: 'exchange',
     roles: ['station_chief', 'street_officer', 'department_officer', 'administrator'],
   },
+  { name: 'logs', to: '/logs', labelKey: 'nav.logs', icon: 'notes-o', roles: ['station_chief', 'street_officer', 'administrator'] },
+  { name: 'triage', to: '/triage', labelKey: 'nav.triage', icon: 'cluster-o', roles: ['station_chief'] },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */

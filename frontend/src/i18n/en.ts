@@ -12,6 +12,8 @@ export default {
     admin: 'Admin',
     roster: 'Duty roster',
     handoffs: 'Work orders',
+    logs: 'Daily logs',
+    triage: 'Triage',
   },
   lang: {
     switchTo: '中文',

@@ -12,6 +12,8 @@ export default {
     admin: '管理',
     roster: '值班表',
     handoffs: '工作单',
+    logs: '工作日志',
+    triage: '研判会',
   },
   lang: {
     switchTo: 'English',
