@@ -81,8 +81,9 @@ def test_a_scrape_answers_when_the_database_does_not(live, request, tmp_path, cl
     url = new_database(live.engine_name, "wangge_no_tables", tmp_path, request)  # no migrations: every query fails
     server = LiveServer(make_settings(url)).start()
     try:
-        assert httpx.get(server.base_url + "/openapi.json").status_code == 200
-        r = httpx.get(server.base_url + "/metrics")
+        # The first /openapi.json builds the whole schema (some 200 routes): seconds on a busy machine.
+        assert httpx.get(server.base_url + "/openapi.json", timeout=60).status_code == 200
+        r = httpx.get(server.base_url + "/metrics", timeout=30)
         assert r.status_code == 200, r.text
         assert _value(r.text, "wangge_database_up") == 0
         assert "wangge_outbox_pending_events" not in r.text
