@@ -8,6 +8,8 @@ task is done with its hazard in the ledger."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 from playwright.sync_api import expect
 
@@ -45,6 +47,7 @@ def test_a_chief_remarks_on_a_leaders_unsigned_day_and_the_leader_reads_it(world
     expect(cell).to_contain_text("1 项")
     cell.click()
     detail = chief.get_by_test_id("log-detail")
+    expect(detail).to_be_in_viewport()  # the day opens below the table and is brought into sight
     expect(detail.get_by_test_id("log-signed")).to_contain_text("尚未签字")
     expect(detail.get_by_test_id("log-item")).to_contain_text("路灯不亮")
     chief.get_by_test_id("remark-send").click()
@@ -58,9 +61,22 @@ def test_a_chief_remarks_on_a_leaders_unsigned_day_and_the_leader_reads_it(world
     _no_overflow(chief)  # the table scrolls inside its own box
     chief.context.close()
 
+    # A remark on yesterday's log is on today's page too, among those not read yet.
+    yesterday = (beijing_today() - timedelta(days=1)).isoformat()
+    r = httpx.post(
+        f"{base}/api/v1/fieldwork/logs/{leader}/days/{yesterday}/remarks",
+        json={"text": "昨天的日志还没签字"},
+        headers=world.headers("station_chief"),
+        timeout=30,
+    )
+    assert r.status_code == 201, r.text
+
     phone = new_page(browser, PHONE)
     login(phone, base, "grid_leader")
     phone.goto(base + "/my-day")
+    earlier = phone.get_by_test_id("myday-remarks-elsewhere")
+    expect(earlier).to_contain_text("昨天的日志还没签字")
+    expect(earlier).to_contain_text(f"{yesterday} 的日志")
     remarks = phone.get_by_test_id("myday-remarks")
     expect(remarks).to_contain_text("路灯问题请今天联系物业，明天前回复")
     expect(remarks).to_contain_text("station_chief的名字")

@@ -161,3 +161,27 @@ def test_who_may_remark_and_the_limits(world, client):
     )
     # A chief's own account, a resident, is not a leader: 404.
     assert_problem(remark(client, world, "resident", day), 404)
+
+
+def test_a_remark_on_another_day_is_seen_on_today_until_read(world, client):
+    """A chief's remark on yesterday (or on the week) is on today's 我的一天 among the unread ones, not only on
+    yesterday's page; once read it leaves that list, and the day it was left on keeps it."""
+    day = today()
+    yesterday = day - timedelta(days=1)
+    monday = day - timedelta(days=day.weekday())
+    on_yesterday = remark(client, world, "grid_leader", yesterday, "昨天的日志未签字").json()
+    on_today = remark(client, world, "grid_leader", day, "今天注意消防通道").json()
+    on_week = remark(client, world, "grid_leader", monday, "本周巡查偏少", kind="weeks").json()
+
+    now = my_day(client, world)
+    assert [x["id"] for x in now["remarks"]] == [on_today["id"]]
+    assert [x["id"] for x in now["unread_elsewhere"]] == [on_week["id"], on_yesterday["id"]]  # newest first
+    assert [x["day"] for x in now["unread_elsewhere"]] == [str(monday), str(yesterday)]
+    assert my_day(client, world, "leader_g1b")["unread_elsewhere"] == []  # another leader's remarks: never
+
+    read = client.post(f"/api/v1/fieldwork/my-remarks/{on_yesterday['id']}/read", headers=world.headers("grid_leader"))
+    assert read.status_code == 200
+    assert [x["id"] for x in my_day(client, world)["unread_elsewhere"]] == [on_week["id"]]
+    then = my_day(client, world, day=str(yesterday))
+    assert [(x["id"], x["read_at"] is not None) for x in then["remarks"]] == [(on_yesterday["id"], True)]
+    assert {x["id"] for x in then["unread_elsewhere"]} == {on_week["id"], on_today["id"]}  # seen from yesterday

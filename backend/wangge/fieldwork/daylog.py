@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -147,6 +147,26 @@ async def remarks_on(db: AsyncSession, user_id: int, kind: str, day: date) -> li
     return [remark_out(r, name) for r, name in rows.all()]
 
 
+UNREAD_ELSEWHERE = 20
+
+
+async def unread_elsewhere(db: AsyncSession, user_id: int, day: date) -> list[dict[str, Any]]:
+    """The remarks the leader has not read yet that were left on another day or on a week, newest first (at most
+    UNREAD_ELSEWHERE): a chief's remark on yesterday is seen on today's page, not only by going back to yesterday."""
+    rows = await db.execute(
+        select(LogRemark, User.display_name)
+        .join(User, User.id == LogRemark.author_id)
+        .where(
+            LogRemark.user_id == user_id,
+            LogRemark.read_at.is_(None),
+            or_(LogRemark.kind != "day", LogRemark.day != day),
+        )
+        .order_by(LogRemark.created_at.desc(), LogRemark.id.desc())
+        .limit(UNREAD_ELSEWHERE)
+    )
+    return [remark_out(r, name) for r, name in rows.all()]
+
+
 def remark_out(r: LogRemark, author_name: str) -> dict[str, Any]:
     return {
         "id": r.id,
@@ -163,6 +183,7 @@ async def my_day(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any
     """The day as it stands; once signed, the day as it was signed. Reads only: opening a day writes nothing."""
     log = await _log(db, subject, day)
     remarks = await remarks_on(db, subject.user_id, "day", day)
+    elsewhere = await unread_elsewhere(db, subject.user_id, day)
     if log is not None and log.signed_at is not None:
         snap = log.snapshot
         return {
@@ -174,6 +195,7 @@ async def my_day(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any
             "can_sign": False,
             "blocking": [],
             "remarks": remarks,
+            "unread_elsewhere": elsewhere,
         }
     items = await _items(db, subject, day)
     blocking = [_ref(i) for i in items if i["needs_disposition"]]
@@ -186,6 +208,7 @@ async def my_day(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any
         "can_sign": not blocking and day <= patrols.today(),
         "blocking": blocking,
         "remarks": remarks,
+        "unread_elsewhere": elsewhere,
     }
 
 

@@ -204,6 +204,8 @@ class MyDay(Output):
     can_sign: bool
     blocking: list[ItemRef]
     remarks: list[Remark] = []
+    # Remarks not read yet on other days or on weeks, newest first (at most 20).
+    unread_elsewhere: list[Remark] = []
 
 
 class WeekDay(Output):

@@ -99,6 +99,8 @@ export interface MyDay {
   blocking: { kind: string; id: number; title: string }[]
   /** 督查意见 left by the station chief or the street on this day. */
   remarks?: Remark[]
+  /** Remarks not read yet on other days or on weeks, newest first. */
+  unread_elsewhere?: Remark[]
 }
 
 /** One row of the week view; the server's fields are shown as they come (see WeekTable). */

@@ -5013,6 +5013,11 @@ export interface components {
             remarks: components["schemas"]["Remark"][];
             /** Signed At */
             signed_at: string | null;
+            /**
+             * Unread Elsewhere
+             * @default []
+             */
+            unread_elsewhere: components["schemas"]["Remark"][];
         };
         /** LeaderIn */
         LeaderIn: {
@@ -5380,6 +5385,11 @@ export interface components {
             remarks: components["schemas"]["Remark"][];
             /** Signed At */
             signed_at: string | null;
+            /**
+             * Unread Elsewhere
+             * @default []
+             */
+            unread_elsewhere: components["schemas"]["Remark"][];
         };
         /** NotificationOut */
         NotificationOut: {
