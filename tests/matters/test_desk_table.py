@@ -327,3 +327,21 @@ def test_malformed_filters_are_a_422_problem(world, client, params):
             continue  # the file has no pages
         r = client.get(path, params=params, headers=world.headers("station_chief"))
         assert_problem(r, 422)
+
+
+def test_the_export_says_what_the_table_says():
+    """The Excel file's statuses and sources are the app's own Chinese words (matters.statuses, matters.sources)."""
+    import re
+    from pathlib import Path
+
+    from wangge.matters.desk import SOURCE_ZH, STATUS_ZH
+
+    text = (Path(__file__).resolve().parents[2] / "frontend" / "src" / "i18n" / "zh-CN.ts").read_text()
+
+    def words(block: str) -> dict[str, str]:
+        body = re.search(rf"^\s+{block}: \{{(.*?)\}}", text, re.M | re.S)
+        assert body, block
+        return dict(re.findall(r"(\w+): '([^']*)'", body.group(1)))
+
+    assert words("statuses") == STATUS_ZH
+    assert words("sources") == SOURCE_ZH

@@ -340,24 +340,26 @@ async def export_rows(
     return [item for item, _ in rows[:EXPORT_CAP]], len(rows) > EXPORT_CAP
 
 
+# The app's own words (frontend/src/i18n/zh-CN.ts matters.statuses and matters.sources): the file says what the
+# table said.
 STATUS_ZH = {
     "submitted": "待受理",
     "accepted": "已受理",
-    "at_station": "带回服务站",
+    "at_station": "服务站办理",
     "escalated": "已上报待签收",
     "handling": "办理中",
-    "emergency": "突发处置",
-    "approval_review": "街道审核",
-    "approval_decision": "区部门审批",
+    "emergency": "突发处置中",
+    "approval_review": "街道审核中",
+    "approval_decision": "部门审批中",
     "public_notice": "公示中",
     "resolved": "已办结",
     "closed": "已关闭",
     "merged": "已合并",
 }
 SOURCE_ZH = {
-    "resident": "居民上报",
-    "field": "网格发现",
-    "front_desk": "窗口登记",
+    "resident": "居民反映",
+    "field": "现场发现",
+    "front_desk": "前台受理",
     "hotline": "12345热线",
     "open311": "Open311",
 }
