@@ -84,6 +84,17 @@ describe('layout by width', () => {
     wrapper.unmount()
   })
 
+  it('starts each page at its top: the scrolled <main> is reset when the page changes', async () => {
+    const wrapper = await mountAt(360)
+    const main = wrapper.find('main.app-main').element as HTMLElement
+    main.scrollTop = 240
+    expect(main.scrollTop).toBe(240)
+    await (wrapper.vm.$router as import('vue-router').Router).push('/matters')
+    await flushPromises()
+    expect(main.scrollTop).toBe(0)
+    wrapper.unmount()
+  })
+
   it('switches layout when the window is resized', async () => {
     const wrapper = await mountAt(1024)
     expect(wrapper.attributes('data-layout')).toBe('desk')
