@@ -36,6 +36,7 @@ export default {
     weekPatrols: 'Patrols',
     weekDistance: 'Distance',
     weekItems: 'Items',
+    weekNote: 'The week adds up the signed logs; days not signed yet show “—”.',
     weekOpen: 'Open',
     yes: 'Yes',
     no: 'No',

@@ -37,6 +37,7 @@ export default {
     weekPatrols: '巡查次数',
     weekDistance: '里程',
     weekItems: '事项',
+    weekNote: '本周数字按已签字的日志汇总；未签字的日子显示为“—”。',
     weekOpen: '未处置',
     yes: '是',
     no: '否',
