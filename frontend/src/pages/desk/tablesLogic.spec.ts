@@ -37,11 +37,12 @@ describe('visitQuery', () => {
 describe('hazardQuery', () => {
   it('holds only the filters set', () => {
     expect(hazardQuery(emptyHazardFilters())).toEqual({})
-    expect(hazardQuery({ status: 'open', grid: '4', risk: 'major', overdue: 'true' }, '2026-11-01.3')).toEqual({
+    expect(hazardQuery({ status: 'open', grid: '4', risk: 'major', overdue: 'true' }, { limit: 100, after: '2026-11-01.3' })).toEqual({
       status: 'open',
       grid_id: '4',
       risk_level: 'major',
       overdue: 'true',
+      limit: '100',
       after: '2026-11-01.3',
     })
   })

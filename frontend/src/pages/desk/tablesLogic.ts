@@ -86,13 +86,14 @@ export function emptyHazardFilters(): HazardFilters {
 }
 
 /** The filters as the query object of GET /hazards (only those set). */
-export function hazardQuery(f: HazardFilters, after?: string | null): Record<string, string> {
+export function hazardQuery(f: HazardFilters, page: PageAsk = {}): Record<string, string> {
   const q: Record<string, string> = {}
   if (f.status) q.status = f.status
   if (f.grid) q.grid_id = f.grid
   if (f.risk) q.risk_level = f.risk
   if (f.overdue) q.overdue = f.overdue
-  if (after) q.after = after
+  if (page.limit) q.limit = String(page.limit)
+  if (page.after) q.after = page.after
   return q
 }
 
