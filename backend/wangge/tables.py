@@ -1,5 +1,6 @@
 """What the desk's tables share: keyset cursors that name their sort, a count that stops at COUNT_CAP, a Beijing day as
-an instant, and the 422 a bad filter gets. Used by the tables of patrols, home visits and the hazard ledger."""
+an instant, and the 422 a bad filter gets. Used by the tables of incidents, 工作单, patrols, home visits and
+the hazard ledger (the matters table keeps its own cursors: its sorts by deadline need more than equal keys)."""
 
 from __future__ import annotations
 
