@@ -154,7 +154,20 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
     login(page, app_server.base_url, "station_chief")
     nav = page.get_by_test_id("sidenav")
     expect(nav.locator("a")).to_have_text(
-        ["地图", "事项", "督办", "今日巡查", "值班表", "工作单", "工作日志", "研判会", "管理", "我的"]
+        [
+            "地图",
+            "事项",
+            "督办",
+            "今日巡查",
+            "值班表",
+            "工作单",
+            "工作日志",
+            "研判会",
+            "巡查记录",
+            "走访记录",
+            "管理",
+            "我的",
+        ]
     )
     page.get_by_test_id("nav-coverage").click()
     expect(page).to_have_url(f"{app_server.base_url}/coverage")

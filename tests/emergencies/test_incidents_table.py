@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import assert_problem
-from wangge.emergencies import table
+from wangge import tables
 from wangge.emergencies.models import Incident
 
 T0 = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # 10:00 on 2 November in Beijing
@@ -94,7 +94,7 @@ def test_pages_hold_every_incident_once_when_they_share_a_time(world, client, li
             if after is None:
                 break
         assert seen == everything, size
-    monkeypatch.setattr(table, "COUNT_CAP", 4)
+    monkeypatch.setattr(tables, "COUNT_CAP", 4)
     page = client.get("/api/v1/incidents/table", params={"limit": 2}, headers=world.headers("station_chief")).json()
     assert (page["total"], page["total_exact"], len(page["items"])) == (4, False, 2)
 

@@ -158,3 +158,14 @@ DeskStaff = Annotated[
         doing="read the matters table: staff do",
     ),
 ]
+VisitReader = Annotated[
+    Subject,
+    requires(
+        R.grid_leader,
+        R.grid_member,
+        R.station_chief,
+        R.street_officer,
+        R.administrator,
+        doing="read home visits: grid staff, station chiefs, street officers and administrators do",
+    ),
+]

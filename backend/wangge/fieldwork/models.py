@@ -117,7 +117,10 @@ class Shift(Base):
 
 class Patrol(Base):
     __tablename__ = "patrols"
-    __table_args__ = (UniqueConstraint("user_id", "client_id", name="uq_patrols_user_client"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id", name="uq_patrols_user_client"),
+        Index("ix_patrols_started_at_id", "started_at", "id"),  # the desk's table (migration 0015)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(64))  # made by the phone, so a repeated start is one patrol
@@ -259,6 +262,7 @@ class HomeVisit(Base):
     """A home visit 入户走访, made by the A/B pair together."""
 
     __tablename__ = "home_visits"
+    __table_args__ = (Index("ix_home_visits_visited_at_id", "visited_at", "id"),)  # the desk's table (migration 0015)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("special_residents.id"), index=True)

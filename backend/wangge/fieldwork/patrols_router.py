@@ -7,10 +7,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from wangge import idempotency
-from wangge.accounts.dependencies import CurrentSubject, GridStaff
-from wangge.deps import Limit, Offset, SessionDep, SettingsDep
+from wangge.accounts.dependencies import CurrentSubject, GridStaff, Supervisor
+from wangge.deps import Limit, Offset, ReadSessionDep, SessionDep, SettingsDep
 from wangge.errors import Invalid
-from wangge.fieldwork import daylog, patrols
+from wangge.fieldwork import daylog, patrols, patrols_table
 from wangge.fieldwork import patrols_schemas as schemas
 from wangge.schemas_common import Day, Id
 
@@ -46,6 +46,36 @@ async def list_patrols(
         db, subject, day=day, user_id=user_id, grid_id=grid_id, limit=limit, offset=offset
     )
     return {"items": [patrols.patrol_out(p) for p in rows], "total": total}
+
+
+@router.get("/patrols/table", response_model=schemas.PatrolTablePage, tags=TAGS)
+async def patrols_desk_table(
+    db: ReadSessionDep,
+    subject: Supervisor,
+    grid_id: Annotated[Id | None, Query(description="Only this grid's (within what you may see)")] = None,
+    user_id: Annotated[Id | None, Query(description="Only this person's patrols")] = None,
+    started_from: Annotated[Day | None, Query(description="Started on or after this day (Beijing time)")] = None,
+    started_to: Annotated[Day | None, Query(description="Started on or before this day (Beijing time)")] = None,
+    state: Annotated[Literal["ongoing", "ended"] | None, Query(description="Still going on, or ended")] = None,
+    flagged: Annotated[bool | None, Query(description="true: with points flagged as implausible; false: none")] = None,
+    sort: Annotated[Literal["started", "-started"], Query(description="By start; `-` newest first")] = "-started",
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+    after: Annotated[
+        str | None, Query(max_length=200, description="The `next_after` of the page before (same filters and sort)")
+    ] = None,
+) -> Any:
+    """The patrols of the grids in your scope as the desk's table (station chiefs, street officers, administrators):
+    leader, grid, times, distance, points, check-ins and findings, never a coordinate. Keyset pages follow
+    `next_after`, exact when patrols start at the same time; `total` is counted up to 1,000."""
+    filters = patrols_table.Filters(
+        grid_id=grid_id,
+        user_id=user_id,
+        started_from=started_from,
+        started_to=started_to,
+        state=state,
+        flagged=flagged,
+    )
+    return await patrols_table.page(db, subject, filters, sort=sort, limit=limit, after=after)
 
 
 @router.get("/patrols/{patrol_id}", response_model=schemas.PatrolDetail, tags=TAGS)

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
+from wangge.fieldwork.people_schemas import Ref
 from wangge.schemas_common import Id, Input, Output
 
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
@@ -269,3 +270,31 @@ class LeaderDay(MyDay):
 
 class LeaderWeek(Week):
     leader: LeaderRef
+
+
+# --- the desk's table of patrols -----------------------------------------------------------------------------------
+
+
+class PatrolTableRow(Output):
+    """A patrol summed up: no coordinate of its track."""
+
+    id: int
+    leader: Ref
+    grid: Ref
+    started_at: datetime
+    ended_at: datetime | None
+    duration_s: int | None = Field(description="Seconds from start to end; none while it goes on")
+    distance_m: float
+    point_count: int
+    flagged_count: int = Field(description="Points flagged as implausible (an impossible speed)")
+    checkin_count: int
+    finding_count: int
+
+
+class PatrolTablePage(Output):
+    items: list[PatrolTableRow]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    sort: str
+    next_after: str | None = Field(description="Pass as `after` (with the same filters and sort) for the next page")

@@ -5,9 +5,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
-from wangge.accounts.dependencies import CurrentSubject, ResidentKeeper, TeamManager
-from wangge.deps import SessionDep, SettingsDep
-from wangge.fieldwork import imports, people, rosters
+from wangge.accounts.dependencies import CurrentSubject, ResidentKeeper, TeamManager, VisitReader
+from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
+from wangge.fieldwork import imports, people, rosters, visits_table
 from wangge.fieldwork import people_schemas as schemas
 from wangge.fieldwork import visits as home_visits
 from wangge.imports import TEMPLATE_RESPONSES, ImportReport, bulk, template_response, upload_bytes
@@ -260,6 +260,35 @@ async def record_visit(db: SessionDep, subject: CurrentSubject, resident_id: Id,
 )
 async def visits(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
     return await home_visits.visit_out(db, await home_visits.list_visits(db, subject=subject, resident_id=resident_id))
+
+
+@router.get("/visits/table", response_model=schemas.VisitTablePage, tags=["Door-to-door service"])
+async def visits_desk_table(
+    db: ReadSessionDep,
+    subject: VisitReader,
+    grid_id: Annotated[Id | None, Query(description="Only this grid's residents (within what you may see)")] = None,
+    group_id: Annotated[Id | None, Query(description="Only this special group's residents")] = None,
+    visitor_id: Annotated[Id | None, Query(description="Only visits this person made")] = None,
+    visited_from: Annotated[Day | None, Query(description="Visited on or after this day (Beijing time)")] = None,
+    visited_to: Annotated[Day | None, Query(description="Visited on or before this day (Beijing time)")] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=50, description="Words of the resident's name")] = None,
+    sort: Annotated[Literal["visited", "-visited"], Query(description="By visit time; `-` newest first")] = "-visited",
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+    after: Annotated[
+        str | None, Query(max_length=200, description="The `next_after` of the page before (same filters and sort)")
+    ] = None,
+) -> Any:
+    """入户走访 as the desk's table: the visits to the special-group residents you may see (phones masked), in keyset
+    pages exact when visits share a time; `total` is counted up to 1,000."""
+    filters = visits_table.Filters(
+        grid_id=grid_id,
+        group_id=group_id,
+        visitor_id=visitor_id,
+        visited_from=visited_from,
+        visited_to=visited_to,
+        q=q.strip() or None if q else None,
+    )
+    return await visits_table.page(db, subject, filters, sort=sort, limit=limit, after=after)
 
 
 @router.get("/fieldwork/visits/overdue", response_model=list[schemas.OverdueOut], tags=["Door-to-door service"])

@@ -325,3 +325,39 @@ class OverdueOut(Output):
     never_visited: bool
     days_since_visit: int | None
     days_overdue: int | None
+
+
+# --- the desk's table of home visits -------------------------------------------------------------------------------
+
+
+class VisitResident(Output):
+    id: int
+    name: str
+    phone: str | None = Field(description="Masked for everyone here")
+
+
+class VisitGroup(Output):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class VisitTableRow(Output):
+    id: int
+    visited_at: datetime
+    resident: VisitResident
+    group: VisitGroup
+    grid: Ref
+    visitors: list[Ref]
+    notes: str
+    created_by: Ref | None
+
+
+class VisitTablePage(Output):
+    items: list[VisitTableRow]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    sort: str
+    next_after: str | None = Field(description="Pass as `after` (with the same filters and sort) for the next page")

@@ -5,34 +5,25 @@ community, a street, a department; an administrator's area; a system administrat
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, select, true, tuple_
+from sqlalchemy import ColumnElement, and_, false, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from wangge import tables
 from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.scope import Subject
-from wangge.errors import Invalid
 from wangge.hierarchy.models import Department
 from wangge.matters.models import Category, Matter
 from wangge.matters.models import Handoff as HandoffModel
-from wangge.models_common import as_utc
 from wangge.policy import readable
-from wangge.workcalendar import SHANGHAI
 
-COUNT_CAP = 1000
+SORT = "-created"  # the one order of this list, named in its cursors
 # Aliased: policy.readable's rule for a department officer asks EXISTS over handoffs of the matter, which must not
 # correlate to the handoff this list is reading.
 Handoff = aliased(HandoffModel, name="work_order")
-
-
-def _bad(field: str, msg: str) -> Invalid:
-    return Invalid(f"{field}: {msg}", errors=[{"loc": ["query", field], "msg": msg, "type": "value_error"}])
 
 
 def _unit(subject: Subject, direction: str) -> ColumnElement[bool]:
@@ -54,25 +45,6 @@ def _unit(subject: Subject, direction: str) -> ColumnElement[bool]:
     return false()
 
 
-def encode_cursor(h: HandoffModel) -> str:
-    raw = json.dumps([as_utc(h.created_at).isoformat(), h.id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        at, ident = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if type(ident) is not int or not 1 <= ident <= 2**31 - 1:
-            raise ValueError("not an id")
-        return as_utc(datetime.fromisoformat(at)), ident
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError, OverflowError):
-        raise _bad("after", "not a cursor this list gave") from None
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=SHANGHAI).astimezone(UTC)
-
-
 async def page(
     db: AsyncSession,
     subject: Subject,
@@ -85,8 +57,7 @@ async def page(
     limit: int,
     after: str | None,
 ) -> dict[str, Any]:
-    if created_from and created_to and created_from > created_to:
-        raise _bad("created_from", "after created_to")
+    tables.check_range(created_from, created_to, field="created_from", other="created_to")
     conds: list[ColumnElement[bool]] = [readable(subject, Matter), _unit(subject, direction)]
     if state == "pending":
         conds += [Handoff.signed_at.is_(None), Handoff.returned_at.is_(None)]
@@ -95,13 +66,13 @@ async def page(
     elif state == "returned":
         conds.append(Handoff.returned_at.is_not(None))
     if created_from:
-        conds.append(Handoff.created_at >= _start_of(created_from))
+        conds.append(Handoff.created_at >= tables.start_of(created_from))
     if created_to:
-        conds.append(Handoff.created_at < _start_of(created_to + timedelta(days=1)))
+        conds.append(Handoff.created_at < tables.start_of(created_to + timedelta(days=1)))
     if q:
         conds.append(Matter.tracking_code.like(q.upper().replace("%", "").replace("_", "") + "%"))
     joined = select(Handoff.id).join(Matter, Matter.id == Handoff.matter_id).where(*conds)
-    counted = (await db.execute(select(func.count()).select_from(joined.limit(COUNT_CAP + 1).subquery()))).scalar_one()
+    total, exact = await tables.capped_count(db, joined)
     sender = User.__table__.alias("sender")
     signer = User.__table__.alias("signer")
     to_department = Department.__table__.alias("to_department")
@@ -116,9 +87,11 @@ async def page(
         .where(*conds)
     )
     if after:
-        query = query.where(tuple_(Handoff.created_at, Handoff.id) < tuple_(*decode_cursor(after)))
+        at, ident = tables.decode_cursor(SORT, after, [tables.an_instant, tables.an_id])
+        query = query.where(tuple_(Handoff.created_at, Handoff.id) < tuple_(at, ident))
     rows = (await db.execute(query.order_by(Handoff.created_at.desc(), Handoff.id.desc()).limit(limit + 1))).all()
-    following = encode_cursor(rows[limit - 1][0]) if len(rows) > limit else None
+    last = rows[limit - 1][0] if len(rows) > limit else None
+    following = tables.encode_cursor(SORT, [last.created_at, last.id]) if last is not None else None
     items = [
         {
             "id": h.id,
@@ -139,8 +112,8 @@ async def page(
     ]
     return {
         "items": items,
-        "total": min(counted, COUNT_CAP),
-        "total_exact": counted <= COUNT_CAP,
+        "total": total,
+        "total_exact": exact,
         "limit": limit,
         "next_after": following,
     }

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,7 +52,7 @@ def _path(c: Community) -> dict[str, int | None]:
     return {"district_id": c.district_id, "street_id": c.street_id, "community_id": c.id}
 
 
-def _require_staff(subject: Subject) -> None:
+def require_staff(subject: Subject) -> None:
     if subject.role == Role.resident:
         raise Forbidden("Residents may not read the hazard ledger")
 
@@ -144,12 +144,12 @@ async def create_cycle(db: AsyncSession, *, subject: Subject, data: Any) -> Haza
 
 
 async def get_cycle(db: AsyncSession, *, subject: Subject, cycle_id: int) -> HazardCycle:
-    _require_staff(subject)
+    require_staff(subject)
     return await in_visible_community(db, subject, HazardCycle, cycle_id, "hazard cycle")
 
 
 async def list_cycles(db: AsyncSession, *, subject: Subject, community_id: int | None) -> list[dict[str, Any]]:
-    _require_staff(subject)
+    require_staff(subject)
     q = (
         select(HazardCycle, Community.name)
         .join(Community, Community.id == HazardCycle.community_id)
@@ -299,7 +299,7 @@ async def set_cycle_meeting(db: AsyncSession, *, subject: Subject, cycle: Hazard
 # --- the ledger 台账 ----------------------------------------------------------------------------------------------
 
 
-def _in_month(month: str) -> Any:
+def in_month(month: str) -> Any:
     """Hazards of a month: those of that month's cycle, and those found that month outside any cycle."""
     start, end = month_bounds(month)
     cycles = select(HazardCycle.id).where(HazardCycle.month == month)
@@ -308,53 +308,8 @@ def _in_month(month: str) -> Any:
     )
 
 
-def _visible_hazards(subject: Subject) -> Any:
+def visible_hazards(subject: Subject) -> Any:
     return select(Hazard, Grid.name).join(Grid, Grid.id == Hazard.grid_id).where(readable(subject, Hazard))
-
-
-async def list_hazards(
-    db: AsyncSession,
-    *,
-    subject: Subject,
-    community_id: int | None,
-    status: str | None,
-    grid_id: int | None,
-    month: str | None,
-    limit: int = 1000,
-    after: str | None = None,
-) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of the ledger by deadline, and the `after` of the next one ("deadline.id" of the last row shown): keyset
-    pages, so a ledger of any length is read to its end."""
-    _require_staff(subject)
-    q = _visible_hazards(subject)
-    if after is not None:
-        q = q.where(tuple_(Hazard.deadline, Hazard.id) > tuple_(*_cursor(after)))
-    if community_id is not None:
-        q = q.where(Hazard.community_id == community_id)
-    if status is not None:
-        q = q.where(Hazard.status == status)
-    if grid_id is not None:
-        q = q.where(Hazard.grid_id == grid_id)
-    if month is not None:
-        q = q.where(_in_month(month))
-    rows = (await db.execute(q.order_by(Hazard.deadline, Hazard.id).limit(limit + 1))).all()
-    today = beijing_today()
-    following = f"{rows[limit - 1][0].deadline.isoformat()}.{rows[limit - 1][0].id}" if len(rows) > limit else None
-    return [hazard_out(h, grid_name, today) for h, grid_name in rows[:limit]], following
-
-
-def _cursor(after: str) -> tuple[date, int]:
-    day, _, ident = after.partition(".")
-    try:
-        parsed, number = date.fromisoformat(day), int(ident)
-    except ValueError:
-        parsed, number = None, 0
-    if parsed is None or not 1 <= number <= 2**31 - 1:
-        raise Invalid(
-            "after: not a cursor this list gave",
-            errors=[{"loc": ["query", "after"], "msg": "not a cursor this list gave", "type": "value_error"}],
-        )
-    return parsed, number
 
 
 def hazard_out(h: Hazard, grid_name: str, today: date) -> dict[str, Any]:
@@ -387,8 +342,8 @@ def is_overdue(h: Hazard, today: date) -> bool:
 
 
 async def get_hazard(db: AsyncSession, *, subject: Subject, hazard_id: int) -> tuple[Hazard, str]:
-    _require_staff(subject)
-    row = (await db.execute(_visible_hazards(subject).where(Hazard.id == hazard_id))).first()
+    require_staff(subject)
+    row = (await db.execute(visible_hazards(subject).where(Hazard.id == hazard_id))).first()
     if row is None:
         raise NotFound(f"No hazard with id {hazard_id} in your scope")
     return row[0], row[1]
@@ -516,7 +471,7 @@ async def _month_hazards(db: AsyncSession, community_id: int, month: str) -> lis
     rows = await db.execute(
         select(Hazard, Grid.name)
         .join(Grid, Grid.id == Hazard.grid_id)
-        .where(Hazard.community_id == community_id, _in_month(month))
+        .where(Hazard.community_id == community_id, in_month(month))
         .order_by(Hazard.id)
     )
     return [(h, name) for h, name in rows.all()]
@@ -574,7 +529,7 @@ def special_period_out(sp: SpecialPeriod) -> dict[str, Any]:
 
 
 async def list_special_periods(db: AsyncSession, *, subject: Subject) -> list[dict[str, Any]]:
-    _require_staff(subject)
+    require_staff(subject)
     rows = (
         await db.execute(
             select(SpecialPeriod)
@@ -588,7 +543,7 @@ async def list_special_periods(db: AsyncSession, *, subject: Subject) -> list[di
 
 async def reporting(db: AsyncSession, *, subject: Subject, community_id: int, on: date) -> dict[str, Any]:
     """Monthly figures, or the day's figures while a special period of the community's street is on."""
-    _require_staff(subject)
+    require_staff(subject)
     c = await visible_community(db, subject, community_id)
     sp = (
         await db.execute(

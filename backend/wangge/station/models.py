@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wangge.database import Base
@@ -124,6 +124,7 @@ class Hazard(Base):
     """An entry in the hazard ledger 隐患台账."""
 
     __tablename__ = "hazards"
+    __table_args__ = (Index("ix_hazards_deadline_id", "deadline", "id"),)  # the ledger by deadline (migration 0015)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int | None] = mapped_column(ForeignKey("hazard_cycles.id"), index=True, nullable=True)

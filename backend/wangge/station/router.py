@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from wangge.accounts.dependencies import CurrentSubject, Supervisor
 from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
 from wangge.schemas_common import Day, Id
-from wangge.station import exports, hazards, schemas, triage
+from wangge.station import exports, hazard_ledger, hazards, schemas, triage
 
 router = APIRouter()
 MonthQuery = Annotated[str | None, Query(pattern=schemas.MONTH_PATTERN)]
@@ -187,32 +187,35 @@ async def reporting(db: ReadSessionDep, subject: CurrentSubject, community_id: I
     return await hazards.reporting(db, subject=subject, community_id=community_id, on=on or triage.beijing_today())
 
 
-@router.get("/hazards", tags=["Hazards"])
+@router.get("/hazards", response_model=schemas.HazardPage, tags=["Hazards"])
 async def list_hazards(
     db: SessionDep,
     subject: CurrentSubject,
     community_id: Id | None = None,
-    status: Annotated[str | None, Query(pattern=r"^(open|assigned|fixed|closed)$")] = None,
+    status: Annotated[list[schemas.HazardStatus] | None, Query(description="Any of these statuses")] = None,
     grid_id: Id | None = None,
     month: MonthQuery = None,
+    risk_level: Annotated[list[schemas.RiskLevel] | None, Query(description="Any of these risk levels")] = None,
+    hazard_type: Annotated[str | None, Query(pattern=r"^[a-z_]{2,30}$", description="Only this type")] = None,
+    overdue: Annotated[bool | None, Query(description="true: past the deadline, not fixed; false: the others")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Page size")] = 1000,
     after: Annotated[
         str | None,
         Query(pattern=r"^\d{4}-\d{2}-\d{2}\.\d{1,10}$", description="The `next_after` of the page before"),
     ] = None,
 ) -> Any:
-    """The hazard ledger 台账 within your scope, by deadline, in keyset pages (`next_after`)."""
-    items, following = await hazards.list_hazards(
-        db,
-        subject=subject,
+    """The hazard ledger 台账 within your scope, by deadline, in keyset pages (`next_after`); `total` counts what
+    matches up to 1,000."""
+    filters = hazard_ledger.Filters(
         community_id=community_id,
-        status=status,
         grid_id=grid_id,
+        status=list(status or []),
+        risk_level=list(risk_level or []),
+        hazard_type=hazard_type,
         month=month,
-        limit=limit,
-        after=after,
+        overdue=overdue,
     )
-    return {"items": items, "next_after": following}
+    return await hazard_ledger.page(db, subject=subject, filters=filters, limit=limit, after=after)
 
 
 @router.post("/hazards", status_code=201, tags=["Hazards"])

@@ -266,3 +266,41 @@ class InspectionTaskOut(Output):
 
 class InspectionTaskList(Output):
     items: list[InspectionTaskOut]
+
+
+# --- the hazard ledger 台账 --------------------------------------------------------------------------------------
+
+
+class HazardGrid(Output):
+    id: int
+    name: str
+
+
+class HazardOut(Output):
+    id: int
+    cycle_id: int | None
+    task_id: int | None
+    community_id: int
+    grid: HazardGrid
+    place: str
+    lat: float | None
+    lon: float | None
+    hazard_type: str
+    risk_level: str
+    description: str
+    responsible_unit: str
+    deadline: date
+    status: str
+    overdue: bool = Field(description="Past its deadline (Beijing day) and not fixed")
+    matter_id: int | None
+    photo_ids: list[int]
+    found_at: datetime
+    found_by_id: int | None
+    fixed_at: datetime | None
+
+
+class HazardPage(Output):
+    items: list[HazardOut]
+    next_after: str | None = Field(description="Pass as `after` (with the same filters) for the next page")
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool

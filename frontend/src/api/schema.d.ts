@@ -1297,7 +1297,8 @@ export interface paths {
         };
         /**
          * List Hazards
-         * @description The hazard ledger 台账 within your scope, by deadline, in keyset pages (`next_after`).
+         * @description The hazard ledger 台账 within your scope, by deadline, in keyset pages (`next_after`); `total` counts what
+         *     matches up to 1,000.
          */
         get: operations["list_hazards_api_v1_hazards_get"];
         put?: never;
@@ -2121,6 +2122,28 @@ export interface paths {
          * @description Start a patrol (grid staff). The same client_id again returns the same patrol with 200.
          */
         post: operations["start_patrol_api_v1_patrols_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/patrols/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Patrols Desk Table
+         * @description The patrols of the grids in your scope as the desk's table (station chiefs, street officers, administrators):
+         *     leader, grid, times, distance, points, check-ins and findings, never a coordinate. Keyset pages follow
+         *     `next_after`, exact when patrols start at the same time; `total` is counted up to 1,000.
+         */
+        get: operations["patrols_desk_table_api_v1_patrols_table_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3182,6 +3205,27 @@ export interface paths {
          *     sessions end now.
          */
         post: operations["reset_password_api_v1_users__user_id__reset_password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visits/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visits Desk Table
+         * @description 入户走访 as the desk's table: the visits to the special-group residents you may see (phones masked), in keyset
+         *     pages exact when visits share a time; `total` is counted up to 1,000.
+         */
+        get: operations["visits_desk_table_api_v1_visits_table_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4677,6 +4721,81 @@ export interface components {
              */
             risk_level: "major" | "high" | "medium" | "low";
         };
+        /** HazardGrid */
+        HazardGrid: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** HazardOut */
+        HazardOut: {
+            /** Community Id */
+            community_id: number;
+            /** Cycle Id */
+            cycle_id: number | null;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            /** Description */
+            description: string;
+            /** Fixed At */
+            fixed_at: string | null;
+            /**
+             * Found At
+             * Format: date-time
+             */
+            found_at: string;
+            /** Found By Id */
+            found_by_id: number | null;
+            grid: components["schemas"]["HazardGrid"];
+            /** Hazard Type */
+            hazard_type: string;
+            /** Id */
+            id: number;
+            /** Lat */
+            lat: number | null;
+            /** Lon */
+            lon: number | null;
+            /** Matter Id */
+            matter_id: number | null;
+            /**
+             * Overdue
+             * @description Past its deadline (Beijing day) and not fixed
+             */
+            overdue: boolean;
+            /** Photo Ids */
+            photo_ids: number[];
+            /** Place */
+            place: string;
+            /** Responsible Unit */
+            responsible_unit: string;
+            /** Risk Level */
+            risk_level: string;
+            /** Status */
+            status: string;
+            /** Task Id */
+            task_id: number | null;
+        };
+        /** HazardPage */
+        HazardPage: {
+            /** Items */
+            items: components["schemas"]["HazardOut"][];
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters) for the next page
+             */
+            next_after: string | null;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
+        };
         /** HazardUpdate */
         HazardUpdate: {
             /**
@@ -5714,6 +5833,62 @@ export interface components {
              * Format: date-time
              */
             ended_at: string;
+        };
+        /** PatrolTablePage */
+        PatrolTablePage: {
+            /** Items */
+            items: components["schemas"]["PatrolTableRow"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters and sort) for the next page
+             */
+            next_after: string | null;
+            /** Sort */
+            sort: string;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
+        };
+        /**
+         * PatrolTableRow
+         * @description A patrol summed up: no coordinate of its track.
+         */
+        PatrolTableRow: {
+            /** Checkin Count */
+            checkin_count: number;
+            /** Distance M */
+            distance_m: number;
+            /**
+             * Duration S
+             * @description Seconds from start to end; none while it goes on
+             */
+            duration_s: number | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Finding Count */
+            finding_count: number;
+            /**
+             * Flagged Count
+             * @description Points flagged as implausible (an impossible speed)
+             */
+            flagged_count: number;
+            grid: components["schemas"]["wangge__fieldwork__people_schemas__Ref"];
+            /** Id */
+            id: number;
+            leader: components["schemas"]["wangge__fieldwork__people_schemas__Ref"];
+            /** Point Count */
+            point_count: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
         };
         /** Person */
         Person: {
@@ -6762,6 +6937,17 @@ export interface components {
             scope_id?: number | null;
             scope_level?: components["schemas"]["ScopeLevel"] | null;
         };
+        /** VisitGroup */
+        VisitGroup: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+        };
         /** VisitIn */
         VisitIn: {
             /**
@@ -6791,6 +6977,57 @@ export interface components {
             notes: string;
             /** Resident Id */
             resident_id: number;
+            /**
+             * Visited At
+             * Format: date-time
+             */
+            visited_at: string;
+            /** Visitors */
+            visitors: components["schemas"]["wangge__fieldwork__people_schemas__Ref"][];
+        };
+        /** VisitResident */
+        VisitResident: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Phone
+             * @description Masked for everyone here
+             */
+            phone: string | null;
+        };
+        /** VisitTablePage */
+        VisitTablePage: {
+            /** Items */
+            items: components["schemas"]["VisitTableRow"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same filters and sort) for the next page
+             */
+            next_after: string | null;
+            /** Sort */
+            sort: string;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
+        };
+        /** VisitTableRow */
+        VisitTableRow: {
+            created_by: components["schemas"]["wangge__fieldwork__people_schemas__Ref"] | null;
+            grid: components["schemas"]["wangge__fieldwork__people_schemas__Ref"];
+            group: components["schemas"]["VisitGroup"];
+            /** Id */
+            id: number;
+            /** Notes */
+            notes: string;
+            resident: components["schemas"]["VisitResident"];
             /**
              * Visited At
              * Format: date-time
@@ -10305,9 +10542,16 @@ export interface operations {
         parameters: {
             query?: {
                 community_id?: number | null;
-                status?: string | null;
+                /** @description Any of these statuses */
+                status?: ("open" | "assigned" | "fixed" | "closed")[] | null;
                 grid_id?: number | null;
                 month?: string | null;
+                /** @description Any of these risk levels */
+                risk_level?: ("major" | "high" | "medium" | "low")[] | null;
+                /** @description Only this type */
+                hazard_type?: string | null;
+                /** @description true: past the deadline, not fixed; false: the others */
+                overdue?: boolean | null;
                 /** @description Page size */
                 limit?: number;
                 /** @description The `next_after` of the page before */
@@ -10325,7 +10569,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["HazardPage"];
                 };
             };
             /** @description The request is not valid */
@@ -12481,6 +12725,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PatrolOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patrols_desk_table_api_v1_patrols_table_get: {
+        parameters: {
+            query?: {
+                /** @description Only this grid's (within what you may see) */
+                grid_id?: number | null;
+                /** @description Only this person's patrols */
+                user_id?: number | null;
+                /** @description Started on or after this day (Beijing time) */
+                started_from?: string | null;
+                /** @description Started on or before this day (Beijing time) */
+                started_to?: string | null;
+                /** @description Still going on, or ended */
+                state?: ("ongoing" | "ended") | null;
+                /** @description true: with points flagged as implausible; false: none */
+                flagged?: boolean | null;
+                /** @description By start; `-` newest first */
+                sort?: "started" | "-started";
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before (same filters and sort) */
+                after?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatrolTablePage"];
                 };
             };
             /** @description The request is not valid */
@@ -15289,6 +15590,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PasswordReset"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    visits_desk_table_api_v1_visits_table_get: {
+        parameters: {
+            query?: {
+                /** @description Only this grid's residents (within what you may see) */
+                grid_id?: number | null;
+                /** @description Only this special group's residents */
+                group_id?: number | null;
+                /** @description Only visits this person made */
+                visitor_id?: number | null;
+                /** @description Visited on or after this day (Beijing time) */
+                visited_from?: string | null;
+                /** @description Visited on or before this day (Beijing time) */
+                visited_to?: string | null;
+                /** @description Words of the resident's name */
+                q?: string | null;
+                /** @description By visit time; `-` newest first */
+                sort?: "visited" | "-visited";
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before (same filters and sort) */
+                after?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitTablePage"];
                 };
             };
             /** @description The request is not valid */

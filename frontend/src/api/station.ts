@@ -219,8 +219,10 @@ export interface Bulletin {
 }
 
 /** A page of the ledger by deadline; `next_after` (null on the last page) asks for the next one. */
-export function listHazards(query: { community_id?: number; status?: HazardStatus | ''; month?: string; after?: string } = {}) {
-  return api.get<{ items: Hazard[]; next_after?: string | null }>('/hazards', { query })
+export function listHazards(
+  query: { community_id?: number; status?: HazardStatus | ''; grid_id?: string; risk_level?: string; overdue?: string; month?: string; limit?: string; after?: string } = {},
+) {
+  return api.get<{ items: Hazard[]; next_after?: string | null; total: number; total_exact: boolean }>('/hazards', { query })
 }
 
 export function createHazard(body: HazardCreate) {

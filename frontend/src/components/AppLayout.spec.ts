@@ -123,11 +123,15 @@ describe('navigation by role', () => {
 })
 
 describe('the desk navigation', () => {
-  it('reaches 督办, 今日巡查, the duty roster, 工作单, 工作日志 and (chiefs) 研判会 after 事项 on a desk, for the roles that may read them', async () => {
+  it('reaches 督办, 今日巡查, the duty roster, 工作单, 工作日志, (chiefs) 研判会, 巡查记录 and 走访记录 after 事项 on a desk, for the roles that may read them', async () => {
     const { navItemsFor } = await import('./navItems')
     const names = (role: Parameters<typeof navItemsFor>[0], layout: 'phone' | 'desk') => navItemsFor(role, layout).map((i) => i.name)
-    expect(names('station_chief', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'triage', 'admin', 'me'])
-    expect(names('street_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'admin', 'me'])
+    expect(names('station_chief', 'desk')).toEqual([
+      'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'triage', 'patrolsTable', 'visitsTable', 'admin', 'me',
+    ])
+    expect(names('street_officer', 'desk')).toEqual([
+      'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'patrolsTable', 'visitsTable', 'admin', 'me',
+    ])
     expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'me'])
     expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'me'])
     // Phones keep their four tabs.
@@ -139,6 +143,8 @@ describe('the desk navigation', () => {
     const desk = navItemsFor('station_chief', 'desk')
     expect(activeItemName(desk, '/supervision')).toBe('supervision')
     expect(activeItemName(desk, '/coverage')).toBe('coverage')
+    expect(activeItemName(desk, '/patrols/table')).toBe('patrolsTable')
+    expect(activeItemName(desk, '/visits/table')).toBe('visitsTable')
     expect(activeItemName(desk, '/admin/shifts')).toBe('roster')
     expect(activeItemName(desk, '/admin/users')).toBe('admin')
     expect(activeItemName(desk, '/matters/12')).toBe('matters')

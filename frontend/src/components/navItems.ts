@@ -22,7 +22,8 @@ export const navItems: NavItem[] = [
 
 // A desk's side navigation also reaches the pages a phone finds inside 事项: 督办, 今日巡查 (patrol coverage) and the
 // duty roster 值班表 (the shifts page), a unit's work orders 工作单, the leaders' daily logs 工作日志 and, for a station
-// chief, the daily triage meeting 研判会, each for the roles the server lets read it. Shown after 事项.
+// chief, the daily triage meeting 研判会, and the tables of patrols 巡查记录 and home visits 走访记录, each for the roles the
+// server lets read it. Shown after 事项.
 export const deskItems: NavItem[] = [
   {
     name: 'supervision',
@@ -42,6 +43,8 @@ export const deskItems: NavItem[] = [
   },
   { name: 'logs', to: '/logs', labelKey: 'nav.logs', icon: 'notes-o', roles: ['station_chief', 'street_officer', 'administrator'] },
   { name: 'triage', to: '/triage', labelKey: 'nav.triage', icon: 'cluster-o', roles: ['station_chief'] },
+  { name: 'patrolsTable', to: '/patrols/table', labelKey: 'nav.patrolsTable', icon: 'guide-o', roles: ['station_chief', 'street_officer', 'administrator'] },
+  { name: 'visitsTable', to: '/visits/table', labelKey: 'nav.visitsTable', icon: 'friends-o', roles: ['station_chief', 'street_officer', 'administrator'] },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */
@@ -76,6 +79,7 @@ const SECTION_OF: [string, string][] = [
   ['/password', '/me'],
   ['/logs', '/matters'],
   ['/inspections', '/patrol'],
+  ['/patrols/table', '/matters'],
 ]
 
 export function sectionOf(path: string): string {

@@ -14,6 +14,8 @@ export default {
     handoffs: 'Work orders',
     logs: 'Daily logs',
     triage: 'Triage',
+    patrolsTable: 'Patrols',
+    visitsTable: 'Home visits',
   },
   lang: {
     switchTo: '中文',

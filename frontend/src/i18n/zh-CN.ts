@@ -14,6 +14,8 @@ export default {
     handoffs: '工作单',
     logs: '工作日志',
     triage: '研判会',
+    patrolsTable: '巡查记录',
+    visitsTable: '走访记录',
   },
   lang: {
     switchTo: 'English',

@@ -73,6 +73,18 @@ export const routes = [
   { path: '/triage', name: 'triage', component: () => import('@/pages/station/TriagePage.vue'), meta: { titleKey: 'triage.title' } },
   { path: '/hazards', name: 'hazards', component: () => import('@/pages/station/HazardsPage.vue'), meta: { titleKey: 'hazards.title' } },
   {
+    path: '/patrols/table',
+    name: 'patrols-table',
+    component: () => import('@/pages/desk/PatrolsTablePage.vue'),
+    meta: { titleKey: 'nav.patrolsTable' },
+  },
+  {
+    path: '/visits/table',
+    name: 'visits-table',
+    component: () => import('@/pages/desk/VisitsTablePage.vue'),
+    meta: { titleKey: 'nav.visitsTable' },
+  },
+  {
     path: '/emergency/new',
     name: 'emergency-new',
     component: () => import('@/pages/emergency/NewEmergencyPage.vue'),
@@ -246,7 +258,7 @@ export async function guard(to: RouteLocationNormalized) {
 /** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */
 export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
-  if (/^\/(triage|hazards|emergency|incidents|logs|handoffs)(\/|$)/.test(path)) return 'station'
+  if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table)(\/|$)/.test(path)) return 'station'
   if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
   return null
 }

@@ -62,6 +62,7 @@ describe('route guard', () => {
     expect(sectionOfPath('/admin')).toBe('admin')
     expect(sectionOfPath('/admin/users')).toBe('admin')
     expect(['/triage', '/hazards', '/emergency/new', '/incidents/3'].map(sectionOfPath)).toEqual(['station', 'station', 'station', 'station'])
+    expect(['/patrols/table', '/visits/table'].map(sectionOfPath)).toEqual(['station', 'station'])
     expect(['/my-day', '/leave', '/coverage', '/visits'].map(sectionOfPath)).toEqual(['field', 'field', 'field', 'field'])
     expect(['/map', '/report', '/matters', '/administrator'].map(sectionOfPath)).toEqual([null, null, null, null])
   })
