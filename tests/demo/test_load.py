@@ -15,6 +15,8 @@ from wangge import migrate
 from wangge.accounts.models import User
 from wangge.database import create_sync_db_engine
 from wangge.demo.load import DEMO_PASSWORD
+from wangge.emergencies.models import ResponseTier, TierMember
+from wangge.fieldwork.models import Shift
 from wangge.hierarchy.models import Building, Community, Grid, Place
 from wangge.matters.models import Matter
 
@@ -23,7 +25,7 @@ def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {
             m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one()
-            for m in (Community, Grid, Building, Place, User, Matter)
+            for m in (Community, Grid, Building, Place, User, Matter, Shift, ResponseTier, TierMember)
         }
 
 
@@ -47,6 +49,9 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
         assert second.stdout == first.stdout
         assert _counts(engine) == counts
         assert counts["communities"] == 3 and counts["users"] >= 7
+        # The roster and the first response tier are there to look at (管理 → 排班, 应急梯队).
+        leaders = counts["users"] - 7
+        assert counts["shifts"] == 6 * leaders and counts["response_tiers"] == 1 and counts["tier_members"] == 3
         # Sample matters, made once through the services: two brought back to the station for the triage board.
         with engine.connect() as conn:
             statuses = sorted(conn.execute(select(Matter.status)).scalars())
@@ -83,5 +88,11 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
             export = client.get("/api/v1/grids/export", headers=headers).json()
             assert len(export["features"]) == coverage["grid_count"] >= 8
             assert all(f["properties"]["leader_name"] for f in export["features"])
+            roster = client.get("/api/v1/fieldwork/roster", headers=headers)
+            assert roster.status_code == 200, roster.text
+            tiers = client.get(
+                "/api/v1/response-tiers", params={"unit_level": "community", "unit_id": main_id}, headers=headers
+            ).json()
+            assert [(t["tier"], len(t["members"])) for t in tiers] == [(1, 3)]
     finally:
         server.stop()

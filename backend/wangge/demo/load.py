@@ -15,8 +15,9 @@ from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.security import Passwords
 from wangge.config import get_settings
 from wangge.demo.geography import demo_world
+from wangge.emergencies.models import ResponseTier, TierMember
 from wangge.fieldwork import people
-from wangge.fieldwork.models import GridLeadership, PostPair, SpecialGroup, SpecialResident, TeamMember
+from wangge.fieldwork.models import GridLeadership, PostPair, Shift, SpecialGroup, SpecialResident, TeamMember
 from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
 from wangge.matters.models import Category
 from wangge.models_common import utcnow
@@ -217,6 +218,7 @@ def load(session: Session, passwords: Passwords) -> list[DemoAccount]:
     )
     session.flush()
     load_people(session, h)
+    load_duty(session, h)
     session.commit()
     return accounts
 
@@ -292,3 +294,36 @@ def load_people(session: Session, h: dict[str, Any]) -> None:
                         created_at=started,
                     )
                 )
+
+
+def load_duty(session: Session, h: dict[str, Any]) -> None:
+    """The week's shifts 错时工作制 of every demo leader (weekdays 08:30–17:30, and in turn an evening or a Saturday
+    morning), and the main community's first response tier (its chief and its first two leaders); each added only
+    where nothing of its kind exists yet."""
+    leaders = (
+        session.execute(select(User.id).where(User.role == Role.grid_leader.value).order_by(User.id)).scalars().all()
+    )
+    if leaders and session.execute(select(Shift.id).limit(1)).first() is None:
+        for n, leader in enumerate(leaders):
+            for weekday in range(5):
+                session.add(Shift(user_id=leader, weekday=weekday, start_time="08:30", end_time="17:30"))
+            extra = (n % 5, "18:00", "21:00", "晚班") if n % 2 == 0 else (5, "09:00", "12:00", "周末班")
+            session.add(Shift(user_id=leader, weekday=extra[0], start_time=extra[1], end_time=extra[2], label=extra[3]))
+    main = h["communities"][0]
+    tier = session.execute(
+        select(ResponseTier.id).where(ResponseTier.unit_level == "community", ResponseTier.unit_id == main.id)
+    ).first()
+    if tier is None:
+        first = ResponseTier(unit_level="community", unit_id=main.id, tier=1, name="第一梯队")
+        session.add(first)
+        session.flush()
+        chief = session.execute(select(User.id).where(User.username == "chief")).scalar()
+        mains = session.execute(
+            select(User.id)
+            .where(User.role == Role.grid_leader.value, User.community_id == main.id)
+            .order_by(User.id)
+            .limit(2)
+        ).scalars()
+        for user_id, duty in ((chief, "现场指挥"), *((u, "先期处置") for u in mains)):
+            if user_id is not None:
+                session.add(TierMember(tier_id=first.id, user_id=user_id, duty=duty))
