@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -88,8 +90,12 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
             export = client.get("/api/v1/grids/export", headers=headers).json()
             assert len(export["features"]) == coverage["grid_count"] >= 8
             assert all(f["properties"]["leader_name"] for f in export["features"])
-            roster = client.get("/api/v1/fieldwork/roster", headers=headers)
+            today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+            monday = today - timedelta(days=today.weekday())
+            roster = client.get("/api/v1/fieldwork/roster", params={"week": str(monday)}, headers=headers)
             assert roster.status_code == 200, roster.text
+            weekdays = [len(d["shifts"]) for d in roster.json()["days"]]
+            assert all(n >= 8 for n in weekdays[:5]), weekdays  # the community's eight leaders, Monday to Friday
             tiers = client.get(
                 "/api/v1/response-tiers", params={"unit_level": "community", "unit_id": main_id}, headers=headers
             ).json()
