@@ -163,7 +163,7 @@ export default {
       address: 'Address',
       categories: { institution: 'Institution', business: 'Business' },
       fields: { name: 'Name', floors: 'Floors', households: 'Households', head_name: 'Building head', head_phone: 'Head’s phone', lat: 'Latitude', lon: 'Longitude', address: 'Address' },
-      pointHint: 'The coordinates may be left empty; when given, give both, inside this grid (WGS 84).',
+      pointHint: 'The coordinates may be left empty; when given, give both, inside this grid (WGS 84). Or tap the place on the map below.',
       nameRequired: 'Fill in the name',
       pointRule: 'Give both coordinates, valid ones',
       deactivateConfirm: 'Deactivate “{name}”? Its records stay.',

@@ -164,7 +164,7 @@ export default {
       address: '地址',
       categories: { institution: '驻区单位', business: '个体工商户' },
       fields: { name: '名称', floors: '层数', households: '户数', head_name: '楼栋长', head_phone: '楼栋长电话', lat: '纬度', lon: '经度', address: '地址' },
-      pointHint: '经纬度可不填；填写时须同时填写，且位于本网格内（WGS 84）。',
+      pointHint: '经纬度可不填；填写时须同时填写，且位于本网格内（WGS 84）。也可在下方地图上点选位置。',
       nameRequired: '请填写名称',
       pointRule: '经纬度须同时填写且有效',
       deactivateConfirm: '停用“{name}”？记录保留。',
