@@ -36,7 +36,7 @@ def test_an_administrator_registers_a_building_and_a_business(world, browser, ap
     form.get_by_test_id("register-lat").locator("input").fill(str(lat + 1))  # far outside the grid
     form.get_by_test_id("register-lon").locator("input").fill(str(lon))
     form.get_by_test_id("register-save").click()
-    expect(form.get_by_test_id("register-error")).to_be_visible()
+    expect(form.get_by_test_id("register-error")).to_have_text("位置不在本网格内，请在网格范围内选点")
     form.get_by_test_id("register-lat").locator("input").fill(str(lat))
     form.get_by_test_id("register-save").click()
     row = page.locator('[data-testid="building-row"][data-name="3栋"]')

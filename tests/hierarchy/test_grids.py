@@ -286,7 +286,7 @@ def test_building_points_must_lie_in_their_grid_and_phones_are_masked(world, cli
         ),
         422,
     )
-    assert "outside the grid" in problem["detail"]
+    assert "outside the grid" in problem["detail"] and problem["code"] == "point-outside-grid"
     building = f"/api/v1/buildings/{world.ids['B_G1a']}"
     assert client.get(building, headers=world.headers("grid_leader")).json()["head_phone"] == "13812345678"
     assert client.get(building, headers=world.headers("street_officer")).json()["head_phone"] == "138****5678"

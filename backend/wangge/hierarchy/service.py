@@ -754,7 +754,7 @@ def point_in_grid(grid: Grid, lon: float | None, lat: float | None) -> Any:
     point = geo.point_from_lonlat(lon, lat)
     if not geo.from_db(grid.geom).covers(point):
         msg = f"The point ({lat}, {lon}) is outside the grid {grid.code}"
-        raise Invalid(msg, errors=[_field_error("lon", msg)])
+        raise Invalid(msg, code="point-outside-grid", errors=[_field_error("lon", msg)])
     return geo.to_db(point)
 
 

@@ -89,6 +89,7 @@ export default {
       'wrong-password': 'The current password is wrong',
       'patrol-ended': 'The patrol has ended',
       'payload-too-large': 'What you sent is too large',
+      'point-outside-grid': 'The point is outside this grid: choose one inside it',
       'precondition-failed': 'Someone else changed this record; reload it and try again',
       'precondition-required': "The record's version is missing; reload it and try again",
       'refresh-token-reused': 'This sign-in was used elsewhere and has been ended for safety; please sign in again',

@@ -89,6 +89,7 @@ export default {
       'wrong-password': '当前密码不正确',
       'patrol-ended': '巡查已结束',
       'payload-too-large': '提交的内容过大',
+      'point-outside-grid': '位置不在本网格内，请在网格范围内选点',
       'precondition-failed': '内容已被他人更新，请刷新后重试',
       'precondition-required': '缺少版本信息，请刷新后重试',
       'refresh-token-reused': '该登录凭证已在别处使用，为安全起见已退出，请重新登录',
