@@ -28,6 +28,7 @@ from wangge.fieldwork.people_router import router as people_router
 from wangge.headers import SecurityHeaders
 from wangge.hierarchy.router import router as hierarchy_router
 from wangge.matters.desk_router import router as desk_router
+from wangge.matters.loop_router import router as loop_router
 from wangge.matters.router import public as public_router
 from wangge.matters.router import router as matters_router
 from wangge.middleware import Admission, BodySizeLimit, RequestContext
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(accounts_router)
     api.include_router(hierarchy_router)
     api.include_router(desk_router)  # before matters_router: /matters/table is not a matter's id
+    api.include_router(loop_router)  # likewise /matters/callbacks, /matters/verifications, /matters/applications
     api.include_router(matters_router)
     api.include_router(public_router)
     api.include_router(notify_router)

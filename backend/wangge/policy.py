@@ -19,7 +19,7 @@ from wangge.audit.models import AuditEntry
 from wangge.emergencies.models import Incident
 from wangge.fieldwork.models import Leave, Patrol, Shift, SpecialResident
 from wangge.hierarchy.models import Community, District, Grid, Street
-from wangge.matters.models import Handoff, Matter
+from wangge.matters.models import Cooperator, Handoff, Matter
 from wangge.station.models import Hazard
 
 GRID_STAFF = frozenset({Role.grid_leader.value, Role.grid_member.value})
@@ -75,7 +75,10 @@ def _matters(subject: Subject) -> ColumnElement[bool]:
         return Matter.reported_by_id == subject.user_id
     if subject.role == Role.department_officer:
         handed = exists().where(Handoff.matter_id == Matter.id, Handoff.to_department_id == subject.department_id)
-        return or_(Matter.holder_department_id == subject.department_id, handed, mine)
+        convened = exists().where(
+            Cooperator.matter_id == Matter.id, Cooperator.department_id == subject.department_id
+        )  # 协办: convened to co-operate on it
+        return or_(Matter.holder_department_id == subject.department_id, handed, convened, mine)
     area = subject.area_level
     if area is None:
         return false()

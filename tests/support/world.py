@@ -72,6 +72,10 @@ TABLES = (
     "tracking_attempts",
     "matter_events",
     "handoffs",
+    "matter_applications",
+    "matter_cooperators",
+    "mediation_sessions",
+    "mediations",
     "matters",
     "calendar_overrides",
     "calendar_years",
@@ -167,7 +171,7 @@ def _empty(engine: Any, *, truncate: bool) -> None:
             if conn.dialect.name == "postgresql":
                 conn.execute(_RESTART_SEQUENCES, {"tables": list(TABLES)})
         now = utcnow()
-        conn.execute(insert(Category), [{**c, "created_at": now, "updated_at": now} for c in seed.categories()])
+        conn.execute(insert(Category), [{**c, "created_at": now, "updated_at": now} for c in seed.current_categories()])
 
 
 # Community origins (lon, lat) and size; grids sit in the south half of each community.

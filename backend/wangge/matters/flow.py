@@ -13,6 +13,17 @@ The five routes of DOMAIN.md:
                      --approve--> public_notice --end_notice--> resolved   (--refuse--> resolved, refused)
                      (review_return back to the station; object during the notice sends it back to the decision)
 Then the resident rates: confirm --> closed; not satisfied --> reopen once to the same handler, then to the station.
+
+Around them, the steps of GB/T 30428 and the hotlines' practice (issue 11):
+- contact first 先行联系: the holder records contacting the requester (a step that keeps the state);
+- extension 延期 / suspension 缓办: the holder applies with a reason and a date, the level above approves or refuses;
+  only an approval moves the deadline;
+- verification 核查: for the categories that need it a resolution waits in `verifying` for someone other than its
+  handler (the station for grid and station matters, the street for the street's and departments'), who verifies
+  with an on-site photo (then it waits for the rating, or closes, as the category says) or sends it back;
+- callback 回访: the station records the resident's answer by phone; it counts as their rating;
+- mediation 调解: sessions of a dispute, recorded by its holder;
+- joint handling 协商: the holder convenes co-operating departments, each of which records its part.
 """
 
 from __future__ import annotations
@@ -31,12 +42,14 @@ class Status(StrEnum):
     approval_review = "approval_review"  # 街道审核
     approval_decision = "approval_decision"  # 区部门审批
     public_notice = "public_notice"  # 公示中
+    verifying = "verifying"  # 待核查: resolved by its handler, awaiting verification by someone else
     resolved = "resolved"  # 已办结, awaiting the resident's rating
     closed = "closed"  # 已关闭
     merged = "merged"  # 已合并 into another matter
 
 
-OPEN = frozenset(Status) - {Status.resolved, Status.closed, Status.merged}
+# Open: somebody still owes work on it and its clocks run (a verification has its own queue: matters.loop).
+OPEN = frozenset(Status) - {Status.verifying, Status.resolved, Status.closed, Status.merged}
 TERMINAL = frozenset({Status.closed, Status.merged})
 
 
@@ -49,6 +62,9 @@ class Actor(StrEnum):
     department = "department"  # officer of the department that holds it
     resident = "resident"  # the reporter, through the public tracking page
     system = "system"  # the worker (notice periods that end)
+    approver = "approver"  # an officer of the level above the holder, while an application awaits a decision
+    verifier = "verifier"  # the station (grid and station matters) or the street (the others), not the handler
+    cooperator = "cooperator"  # an officer of a department convened to co-operate 协办
 
 
 class Action(StrEnum):
@@ -72,12 +88,32 @@ class Action(StrEnum):
     reopen_to_station = "reopen_to_station"
     close = "close"
     merge = "merge"
+    contact = "contact"  # 先行联系
+    apply_extension = "apply_extension"  # 申请延期
+    apply_suspension = "apply_suspension"  # 申请缓办
+    approve_application = "approve_application"
+    refuse_application = "refuse_application"
+    verify = "verify"  # 核查通过
+    send_back = "send_back"  # 核查退回
+    callback = "callback"  # 回访
+    mediate = "mediate"  # 调解 (a session)
+    coordinate = "coordinate"  # 协商: convene co-operating departments
+    record_part = "record_part"  # a co-operator's part 协办情况
 
 
 # Placeholder targets the service resolves from the record: the sender of a returned handoff, or the handler a
 # reopened matter goes back to.
 SENDER = "sender"
 HANDLER = "handler"
+# The state stays as it is (a step recorded on the matter: a contact, an application, a mediation session).
+SAME = "same"
+# A resolution: `verifying` when the category needs verification, `resolved` otherwise.
+DONE = "done"
+# After verification: `closed` when the category closes on verification, `resolved` (awaiting the rating) otherwise.
+VERIFIED = "verified"
+# A callback's answer: satisfied closes it; not satisfied reopens it as a rating would (HANDLER, then the station).
+ANSWERED = "answered"
+PLACEHOLDERS = frozenset({SENDER, HANDLER, SAME, DONE, VERIFIED, ANSWERED})
 
 
 class Clock(StrEnum):
@@ -98,6 +134,8 @@ class Told(StrEnum):
     holder = "holder"  # the unit that holds the matter after it
     emergency = "emergency"  # the station, the street and the grid at once
     reporter = "reporter"  # the resident (through the webhook's matter.resolved: SMS or the hotline's system)
+    approver = "approver"  # the level that decides an application
+    cooperators = "cooperators"  # the departments convened
 
 
 # Holders that depend on the record: the level chosen for an escalation, the department of the category.
@@ -135,7 +173,13 @@ def _r(
     public: bool = True,
 ) -> Rule:
     if told is None:
-        told = _RESOLVED if to in (Status.resolved,) else _NOBODY if to in TERMINAL else frozenset({Told.holder})
+        told = (
+            _RESOLVED
+            if to in (Status.resolved, DONE, VERIFIED, ANSWERED)
+            else _NOBODY
+            if to in TERMINAL
+            else frozenset({Told.holder})
+        )
     return Rule(to, frozenset(actors), frozenset(needs), route, holder, clock, told, public)
 
 
@@ -151,16 +195,16 @@ S, A, G, ST, STR, D, R, SYS = (
 )
 
 K = Clock
-DONE = {"clock": K.stop}
+STOP = {"clock": K.stop}
 
 TABLE: dict[tuple[Status, Action], Rule] = {
     (S.submitted, A.accept): _r(S.accepted, G, ST, clock=K.signed),
-    (S.submitted, A.handle_on_spot): _r(S.resolved, G, needs=("result",), route="on_spot", **DONE),
-    (S.accepted, A.handle_on_spot): _r(S.resolved, G, needs=("result",), route="on_spot", **DONE),
+    (S.submitted, A.handle_on_spot): _r(DONE, G, needs=("result",), route="on_spot", **STOP),
+    (S.accepted, A.handle_on_spot): _r(DONE, G, needs=("result",), route="on_spot", **STOP),
     (S.submitted, A.bring_back): _r(S.at_station, G, ST, route="station", holder="station", clock=K.handle),
     (S.accepted, A.bring_back): _r(S.at_station, G, route="station", holder="station", clock=K.handle),
-    (S.accepted, A.resolve): _r(S.resolved, G, needs=("result",), **DONE),
-    (S.at_station, A.resolve): _r(S.resolved, ST, needs=("result",), **DONE),
+    (S.accepted, A.resolve): _r(DONE, G, needs=("result",), **STOP),
+    (S.at_station, A.resolve): _r(DONE, ST, needs=("result",), **STOP),
     (S.at_station, A.escalate): _r(
         S.escalated, ST, needs=("target", "reason"), route="escalated", holder=TARGET, clock=K.handoff
     ),
@@ -169,7 +213,7 @@ TABLE: dict[tuple[Status, Action], Rule] = {
     ),
     (S.escalated, A.sign): _r(S.handling, STR, D, clock=K.signed, told=_NOBODY),
     (S.escalated, A.return_): _r(SENDER, STR, D, needs=("reason",), holder=SENDER, clock=K.handle, public=False),
-    (S.handling, A.resolve): _r(S.resolved, STR, D, needs=("result",), **DONE),
+    (S.handling, A.resolve): _r(DONE, STR, D, needs=("result",), **STOP),
     # The system declares it at intake (matters/intake.py) when the category is an emergency one, whichever way
     # the matter came in and whatever its first step.
     **{
@@ -187,7 +231,7 @@ TABLE: dict[tuple[Status, Action], Rule] = {
             (S.at_station, (ST, SYS)),
         )
     },
-    (S.emergency, A.resolve): _r(S.resolved, G, ST, needs=("result",), **DONE),
+    (S.emergency, A.resolve): _r(DONE, G, ST, needs=("result",), **STOP),
     (S.at_station, A.define): _r(
         S.approval_review, ST, needs=("reason",), route="approval", holder="street", clock=K.handle
     ),
@@ -198,28 +242,68 @@ TABLE: dict[tuple[Status, Action], Rule] = {
     (S.approval_decision, A.approve): _r(
         S.public_notice, D, needs=("result",), holder="station", clock=K.notice, told=_NOBODY
     ),
-    (S.approval_decision, A.refuse): _r(S.resolved, D, needs=("result",), **DONE),
+    (S.approval_decision, A.refuse): _r(S.resolved, D, needs=("result",), **STOP),
     (S.public_notice, A.object): _r(
         S.approval_decision, R, needs=("reason",), holder=CATEGORY_DEPARTMENT, clock=K.handle
     ),
-    (S.public_notice, A.end_notice): _r(S.resolved, ST, SYS, **DONE),
-    (S.resolved, A.confirm): _r(S.closed, R, **DONE),
+    (S.public_notice, A.end_notice): _r(S.resolved, ST, SYS, **STOP),
+    (S.resolved, A.confirm): _r(S.closed, R, **STOP),
     (S.resolved, A.reopen): _r(HANDLER, R, needs=("reason",), holder=HANDLER, clock=K.handle),
     (S.resolved, A.reopen_to_station): _r(S.at_station, R, needs=("reason",), holder="station", clock=K.handle),
 }
 # The station chief may close (with an explanation) or merge any open matter of the community.
 for _state in OPEN:
-    TABLE[(_state, A.close)] = _r(S.closed, ST, needs=("reason",), **DONE)
+    TABLE[(_state, A.close)] = _r(S.closed, ST, needs=("reason",), **STOP)
     if _state in (S.submitted, S.accepted, S.at_station):
-        TABLE[(_state, A.merge)] = _r(S.merged, ST, needs=("into",), **DONE)
+        TABLE[(_state, A.merge)] = _r(S.merged, ST, needs=("into",), **STOP)
+
+
+# --- the steps around the routes (issue 11) ----------------------------------------------------------------------
+
+# Who holds a matter in each state where it is being worked on (the holder contacts, applies, mediates).
+_HOLDERS: dict[Status, tuple[Actor, ...]] = {
+    S.submitted: (G,),
+    S.accepted: (G,),
+    S.at_station: (ST,),
+    S.handling: (STR, D),
+    S.emergency: (G, ST),
+}
+for _state, _actors in _HOLDERS.items():
+    TABLE[(_state, A.contact)] = _r(SAME, *_actors, needs=("contact",), told=_NOBODY)
+    if _state in (S.accepted, S.at_station, S.handling):
+        for _apply in (A.apply_extension, A.apply_suspension):
+            TABLE[(_state, _apply)] = _r(
+                SAME, *_actors, needs=("reason", "until"), told=frozenset({Told.approver}), public=False
+            )
+        TABLE[(_state, A.approve_application)] = _r(SAME, Actor.approver)
+        TABLE[(_state, A.refuse_application)] = _r(SAME, Actor.approver, needs=("reason",), public=False)
+        TABLE[(_state, A.mediate)] = _r(SAME, *_actors, needs=("session",), told=_NOBODY)
+    if _state in (S.at_station, S.handling):
+        TABLE[(_state, A.coordinate)] = _r(
+            SAME, *_actors, needs=("departments", "reason"), told=frozenset({Told.cooperators})
+        )
+# A co-operator records its part while the lead still works on it (or before the lead has signed for it).
+for _state in (S.at_station, S.escalated, S.handling):
+    TABLE[(_state, A.record_part)] = _r(SAME, Actor.cooperator, needs=("part",), public=False)
+TABLE[(S.verifying, A.verify)] = _r(
+    VERIFIED, Actor.verifier, needs=("note", "photos"), clock=K.stop, told=frozenset({Told.reporter})
+)
+TABLE[(S.verifying, A.send_back)] = _r(
+    HANDLER, Actor.verifier, needs=("reason",), holder=HANDLER, clock=K.handle, public=False
+)
+TABLE[(S.resolved, A.callback)] = _r(ANSWERED, ST, STR, needs=("answer",), told=_NOBODY)
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What the guards need to know about the record, beyond its status."""
+    """What the guards need to know about the record (and the caller's part in it), beyond its status."""
 
     reopen_count: int = 0
     notice_over: bool = False
+    has_requester: bool = True  # somebody to contact: a reporter with a phone
+    pending: str | None = None  # the kind of application awaiting a decision ("extension", "suspension")
+    own_resolution: bool = False  # the caller resolved it (and so may not verify it)
+    dispute: bool = False  # the category is mediated
 
 
 def _guard(state: Status, action: Action, facts: Facts) -> str | None:
@@ -230,6 +314,16 @@ def _guard(state: Status, action: Action, facts: Facts) -> str | None:
         return "the first dissatisfaction goes back to the same handler"
     if action == A.end_notice and not facts.notice_over:
         return "the notice period has not ended yet"
+    if action == A.contact and not facts.has_requester:
+        return "nobody to contact: the matter has no requester's phone"
+    if action in (A.apply_extension, A.apply_suspension) and facts.pending:
+        return f"an application for {facts.pending} awaits a decision"
+    if action in (A.approve_application, A.refuse_application) and not facts.pending:
+        return "no application awaits a decision"
+    if action in (A.verify, A.send_back) and facts.own_resolution:
+        return "a handler cannot verify their own resolution"
+    if action == A.mediate and not facts.dispute:
+        return "only a dispute's matter is mediated"
     return None
 
 

@@ -23,7 +23,7 @@ from wangge.accounts.scope import Subject
 from wangge.config import Settings
 from wangge.errors import Invalid
 from wangge.hierarchy.models import Community, Grid
-from wangge.matters import flow
+from wangge.matters import flow, loop
 from wangge.matters.flow import Action, Status
 from wangge.matters.models import Matter, Photo
 from wangge.matters.service import (
@@ -140,6 +140,7 @@ async def intake(db: AsyncSession, *, entry: Entry) -> Matter:
     )
     # The grid's clock to sign for a matter starts when it arrives unsigned; otherwise the handling clock.
     _start_step(m, cal, category, holder_level, now, sign=entry.status == Status.submitted)
+    m.contact_due_at = loop.contact_due(cal, category, m, now)  # 先行联系, its own clock
     db.add(m)
     await db.flush()  # the id, for the event and the photos
     for p in entry.photos:
@@ -148,7 +149,7 @@ async def intake(db: AsyncSession, *, entry: Entry) -> Matter:
     record(db, m, by or entry.recorded_by, "create", None, m.status, data)
     if entry.handled_on_spot:
         rule = transition(m, Action.handle_on_spot, actors_for(by, m, entry.covering), now)
-        _resolve(m, by, entry.result, now, outcome="done")
+        _resolve(m, by, entry.result, now, outcome="done", verify=bool(loop.rules_of(category)["verify"]))
         m.route = rule.route
         record(db, m, by, Action.handle_on_spot.value, Status.accepted, m.status, {"result": entry.result})
     elif category.is_emergency:

@@ -5,11 +5,24 @@ open311.models."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Boolean, Computed, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Computed,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wangge.database import Base
@@ -34,6 +47,9 @@ class Category(Timestamped, Base):
     open311_code: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=100)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The steps around the routes (schemas.LoopRules): the first-contact limit, how many and how long extensions and
+    # suspensions may be, whether a resolution is verified and whether that closes it, callbacks, mediation.
+    loop_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 SCOPE_COLUMNS = ("district_id", "street_id", "community_id", "grid_id", "owner_id", "holder_department_id")
@@ -77,6 +93,11 @@ def _open_index(name: str, *columns: Any) -> Index:
     return Index(name, *columns, postgresql_where=only_open, sqlite_where=only_open)
 
 
+_resolved = text("status = 'resolved'")
+_verifying = text("status = 'verifying'")
+_pending = text("pending_application IS NOT NULL")
+
+
 class Matter(Base):
     __tablename__ = "matters"
     __table_args__ = (
@@ -102,6 +123,19 @@ class Matter(Base):
         Index("ix_matters_reported_by_id_id", "reported_by_id", "id"),
         *(Index(f"ix_matters_{c}_created", c, "created_at", "id") for c in DESK_UNITS),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
+        # The callback list, and the queues of verifications and of applications (migration 0016).
+        *(
+            Index(f"ix_matters_{name}_resolved", c, "resolved_at", postgresql_where=_resolved, sqlite_where=_resolved)
+            for name, c in (("community", "community_id"), ("street", "street_id"))
+        ),
+        Index("ix_matters_verifying", "community_id", "id", postgresql_where=_verifying, sqlite_where=_verifying),
+        Index(
+            "ix_matters_pending_application",
+            "street_id",
+            "id",
+            postgresql_where=_pending,
+            sqlite_where=_pending,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -144,6 +178,17 @@ class Matter(Base):
         UTCDateTime(), Computed(OPEN_DUE_SQL), nullable=True, deferred=True, deferred_raiseload=True
     )
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Contact first 先行联系: when the requester must be contacted by, and when they first were (or tried).
+    contact_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The kind of application ("extension", "suspension") awaiting the level above, if one does.
+    pending_application: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Where the rating came from: the resident ("resident") or a callback by the station ("callback").
+    rating_source: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    callback_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The SHA-256 of the secret in the resident's tracking link (never the secret itself); matters that came in
     # another way have none and are followed with the phone's last digits.
     tracking_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -223,3 +268,67 @@ class Photo(Base):
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Application(Base):
+    """An application for an extension 延期 or a suspension 缓办, and the decision of the level above."""
+
+    __tablename__ = "matter_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # extension, suspension
+    reason: Mapped[str] = mapped_column(Text)
+    until: Mapped[datetime] = mapped_column(UTCDateTime())  # the new deadline, or the end of the suspension
+    due_at_before: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    holder_level: Mapped[str] = mapped_column(String(12))  # who applied (the level that held the matter)
+    approver_level: Mapped[str] = mapped_column(String(12))  # station, street
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decision: Mapped[str | None] = mapped_column(String(10), nullable=True)  # approved, refused; NULL: pending
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Cooperator(Base):
+    """A department convened to co-operate on a matter 协办 (joint handling 协商), and the part it recorded."""
+
+    __tablename__ = "matter_cooperators"
+    __table_args__ = (UniqueConstraint("matter_id", "department_id", name="uq_matter_cooperators"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    part: Mapped[str | None] = mapped_column(Text, nullable=True)
+    part_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    part_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Mediation(Base):
+    """A dispute's mediation 调解: the parties (personal data, masked on output), the agreement and its follow-up;
+    the sessions are in MediationSession."""
+
+    __tablename__ = "mediations"
+
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), primary_key=True)
+    parties: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{"name", "phone", "role"}]
+    agreement: Mapped[str | None] = mapped_column(Text, nullable=True)
+    follow_up_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(12), nullable=True)  # of the last session
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class MediationSession(Base):
+    __tablename__ = "mediation_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    mediators: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(12))  # agreed, continued, failed
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -160,6 +160,13 @@ async def update_category(
             f"department_id: no department with id {changes['department_id']}",
             errors=[{"loc": ["body", "department_id"], "msg": "no such department", "type": "value_error"}],
         )
+    if "loop_rules" in changes:
+        if changes["loop_rules"] is None:
+            raise Invalid(
+                "loop_rules may be changed but not removed",
+                errors=[{"loc": ["body", "loop_rules"], "msg": "may not be null", "type": "value_error"}],
+            )
+        changes["loop_rules"] = data.loop_rules.model_dump(mode="json")
     for k, v in changes.items():
         setattr(cat, k, v)
     await db.commit()
@@ -290,7 +297,7 @@ async def list_matters(
     db: SessionDep,
     settings: SettingsDep,
     subject: CurrentSubject,
-    box: Literal["mine", "grid", "unit", "all"] = "all",
+    box: Literal["mine", "grid", "unit", "cooperating", "all"] = "all",
     state: Annotated[Literal["open", "closed", "any"], Query(alias="status")] = "open",
     limit: Limit = 50,
     offset: Offset = 0,
@@ -632,12 +639,12 @@ async def public_rate(
     chief."""
     m = await tracking.verified(db, settings, code, client, token=data.token, last4=data.phone_last4)
     if data.rating == "not_satisfied":
-        action = "reopen" if m.reopen_count == 0 else "reopen_to_station"
+        action = service.reopen_as_rating(m)
         body = schemas.ActionIn(reason=data.comment or "居民不满意")
     else:
         action, body = "confirm", schemas.ActionIn()
     await service.act(db, None, m, action, body, resident=True)
-    m.rating, m.rating_comment, m.rated_at = data.rating, data.comment, utcnow()
+    m.rating, m.rating_comment, m.rated_at, m.rating_source = data.rating, data.comment, utcnow(), "resident"
     await db.commit()
     await db.refresh(m)
     return await _public_view(db, m)

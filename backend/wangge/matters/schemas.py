@@ -16,6 +16,44 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,40}$")]
 
 
+class LimitIn(Input):
+    amount: int = Field(ge=1, le=2000)
+    unit: Literal["minutes", "working_minutes", "working_hours", "working_days"]
+
+    @model_validator(mode="after")
+    def _a_year_at_most(self) -> LimitIn:
+        from wangge.workcalendar import TimeLimit
+
+        TimeLimit(self.amount, self.unit)  # its own bounds (a year of each unit)
+        return self
+
+
+class ApplicationLimit(Input):
+    max_count: int = Field(ge=0, le=10, description="How many may be approved per matter (0: none)")
+    max_days: int = Field(ge=1, le=365, description="How long one may be, in days")
+
+
+class LoopRules(Input):
+    """The steps around a category's routes: how soon the requester is contacted, how many and how long extensions
+    and suspensions may be, whether a resolution is verified and whether that closes it, when the station calls
+    back, whether it is mediated."""
+
+    contact: LimitIn | None = None
+    extension: ApplicationLimit = ApplicationLimit(max_count=2, max_days=10)
+    suspension: ApplicationLimit = ApplicationLimit(max_count=1, max_days=30)
+    verify: bool = False
+    close_on: Literal["rating", "verification"] = "rating"
+    callback_after_days: int = Field(3, ge=1, le=60)
+    callback_tries: int = Field(3, ge=1, le=10)
+    mediation: bool = False
+
+    @model_validator(mode="after")
+    def _verification_closes_only_when_verified(self) -> LoopRules:
+        if self.close_on == "verification" and not self.verify:
+            raise ValueError("a category that closes on verification must verify")
+        return self
+
+
 class CategoryOut(Output):
     id: int
     code: str
@@ -29,6 +67,7 @@ class CategoryOut(Output):
     time_limits: dict[str, Any]
     open311_code: str | None
     is_active: bool
+    loop_rules: dict[str, Any] = Field(default_factory=dict, description="LoopRules, as saved")
 
 
 class CategoryUpdate(Input):
@@ -42,6 +81,7 @@ class CategoryUpdate(Input):
     default_route: Literal["on_spot", "station", "escalated", "emergency", "approval"] = None  # type: ignore[assignment]
     time_limits: dict[str, Any] = None  # type: ignore[assignment]
     is_active: bool = None  # type: ignore[assignment]
+    loop_rules: LoopRules = None  # type: ignore[assignment]
 
 
 class _Place(Input):
@@ -95,11 +135,54 @@ class Target(Input):
     department_id: Id | None = None
 
 
+class ContactIn(Input):
+    """Contacting the requester first 先行联系: how, when, whether they answered (after how many tries), what was
+    agreed."""
+
+    method: Literal["phone", "sms", "visit", "other"]
+    answered: bool = True
+    tries: int = Field(1, ge=1, le=20)
+    at: datetime | None = Field(None, description="When; now if left out")
+    agreed: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class PartyIn(Input):
+    """A party to a dispute (personal data: the phone is masked to those who may not read it)."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    phone: Phone | None = None
+    role: Annotated[str, StringConstraints(max_length=30)] | None = None
+
+
+class SessionIn(Input):
+    """A mediation session 调解: when, who mediated, how it ended; an agreement's text and its follow-up date."""
+
+    held_on: date
+    mediators: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    outcome: Literal["agreed", "continued", "failed"]
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    agreement: Annotated[str, StringConstraints(max_length=4000)] | None = None
+    follow_up_on: date | None = None
+    parties: list[PartyIn] | None = Field(None, max_length=10, description="The parties, replacing those recorded")
+
+
 class ActionIn(Input):
+    """The body of an action: the fields its row in the table needs (the record's `actions[].needs`)."""
+
     reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
     result: Text | None = None
     target: Target | None = None
     into: Id | None = Field(None, description="The matter this one is a duplicate of (merge)")
+    contact: ContactIn | None = None
+    until: date | None = Field(None, description="An extension's new deadline, or the day a suspension ends")
+    note: Text | None = None
+    photos: list[Id] | None = Field(None, max_length=9, description="Photos uploaded with POST /photos (verify)")
+    answer: Literal["satisfied", "basically_satisfied", "not_satisfied", "unreachable"] | None = Field(
+        None, description="The resident's answer to a callback 回访"
+    )
+    session: SessionIn | None = None
+    departments: list[Id] | None = Field(None, max_length=10, description="Departments convened to co-operate")
+    part: Text | None = Field(None, description="A co-operating department's part 协办情况")
 
 
 class PlaceIn(Input):
@@ -242,6 +325,13 @@ class MatterOut(Output):
     closed_at: datetime | None
     covered_by: Ref | None = Field(None, description="Who covers the grid while its leader is on leave (A/B post)")
     possible_duplicates: list[dict[str, Any]] | None = None
+    rating_source: str | None = Field(None, description="resident, or callback (the station's 回访)")
+    order_no: str | None = Field(None, description="The 12345 hotline's order number, for a hotline order")
+    contact_due_at: datetime | None = None
+    first_contact_at: datetime | None = None
+    pending_application: str | None = Field(None, description="extension or suspension, awaiting a decision")
+    suspended_until: datetime | None = None
+    verified_at: datetime | None = None
 
 
 class HandoffOut(Output):

@@ -25,7 +25,7 @@ from wangge.fieldwork import people
 from wangge.hierarchy.models import Community, Department, Grid
 from wangge.matters import flow, seed
 from wangge.matters.flow import Action, Actor, Status
-from wangge.matters.models import Category, Handoff, Matter, MatterEvent
+from wangge.matters.models import Category, Cooperator, Handoff, Matter, MatterEvent
 from wangge.models_common import as_utc, is_sqlite, utcnow
 from wangge.notify import recipients
 from wangge.notify.outbox import emit
@@ -43,6 +43,7 @@ STATUS_ZH = {
     "approval_review": "街道审核中",
     "approval_decision": "部门审批中",
     "public_notice": "公示中",
+    "verifying": "待核查",
     "resolved": "已办结",
     "closed": "已关闭",
     "merged": "已合并",
@@ -61,12 +62,43 @@ HOLDER_FOR_STATUS = {
 # --- scope -----------------------------------------------------------------------------------------------------
 
 
-def actors_for(subject: Subject | None, m: Matter, covering: frozenset[int] = frozenset()) -> set[Actor]:
+# The level above each holder, which decides its applications for an extension or a suspension: the station
+# decides the grid's, the street the station's, the district (its administrators) the street's and departments'.
+APPROVER_LEVEL = {"grid": "station", "station": "street", "street": "district", "department": "district"}
+# Who verifies a resolution: the station the grid's and its own (by another chief), the street the others.
+VERIFIER_LEVEL = {"grid": "station", "station": "station", "street": "street", "department": "street"}
+
+
+def _at_level(subject: Subject, m: Matter, level: str) -> bool:
+    """Whether `subject` is an officer of `level` over `m` (station chief, street officer, district administrator)."""
+    if level == "station":
+        return subject.role == Role.station_chief and subject.community_id == m.community_id
+    if level == "street":
+        return subject.role == Role.street_officer and subject.street_id == m.street_id
+    if level == "district":
+        return (
+            subject.role == Role.administrator
+            and subject.scope_level == "district"
+            and subject.district_id == m.district_id
+        )
+    return False
+
+
+def actors_for(
+    subject: Subject | None, m: Matter, covering: frozenset[int] = frozenset(), *, cooperating: bool = False
+) -> set[Actor]:
     """How the caller relates to this matter, for the transition table. `covering`: the grids the caller covers now
-    for an A/B partner on leave (`await people.covered_grids(db, subject)`); they act there as the grid's staff."""
+    for an A/B partner on leave (`await people.covered_grids(db, subject)`); they act there as the grid's staff.
+    `cooperating`: the caller's department is convened to co-operate on it (`await loop.cooperates(...)`)."""
     if subject is None:
         return set()
     found: set[Actor] = set()
+    if m.pending_application and _at_level(subject, m, APPROVER_LEVEL.get(m.holder_level, "")):
+        found.add(Actor.approver)
+    if m.status == Status.verifying and _at_level(subject, m, VERIFIER_LEVEL.get(m.holder_level, "")):
+        found.add(Actor.verifier)
+    if cooperating and subject.role == Role.department_officer:
+        found.add(Actor.cooperator)
     if subject.role in GRID_STAFF and m.grid_id is not None and (subject.grid_id == m.grid_id or m.grid_id in covering):
         found.add(Actor.grid_staff)
     if subject.role == Role.station_chief and subject.community_id == m.community_id:
@@ -82,17 +114,31 @@ def actors_for(subject: Subject | None, m: Matter, covering: frozenset[int] = fr
     return found
 
 
-def facts_for(m: Matter, now: datetime) -> flow.Facts:
+def facts_for(
+    m: Matter, now: datetime, subject: Subject | None = None, rules: dict[str, Any] | None = None
+) -> flow.Facts:
+    """What the guards know: the record's own facts, the caller's part in it, and its category's rules."""
     return flow.Facts(
-        reopen_count=m.reopen_count, notice_over=m.notice_ends_at is not None and as_utc(m.notice_ends_at) <= now
+        reopen_count=m.reopen_count,
+        notice_over=m.notice_ends_at is not None and as_utc(m.notice_ends_at) <= now,
+        has_requester=bool(m.reporter_phone),
+        pending=m.pending_application,
+        own_resolution=subject is not None and bool(subject.user_id) and subject.user_id == m.resolved_by_id,
+        dispute=bool((rules or {}).get("mediation")),
     )
 
 
-def transition(m: Matter, action: Action | str, actors: set[Actor], now: datetime) -> flow.Rule:
+def transition(
+    m: Matter,
+    action: Action | str,
+    actors: set[Actor],
+    now: datetime,
+    facts: flow.Facts | None = None,
+) -> flow.Rule:
     """The table's rule for taking `action` on `m` now; a refusal is a 409 that names the state and the actions
     the caller may take (every place that applies a transition goes through here)."""
     try:
-        return flow.transition(Status(m.status), action, actors, facts_for(m, now))
+        return flow.transition(Status(m.status), action, actors, facts or facts_for(m, now))
     except flow.Refused as exc:
         raise Conflict(
             str(exc),
@@ -102,19 +148,40 @@ def transition(m: Matter, action: Action | str, actors: set[Actor], now: datetim
         ) from None
 
 
-def allowed_actions(
-    subject: Subject | None, m: Matter, now: datetime | None = None, covering: frozenset[int] = frozenset()
-) -> list[dict[str, Any]]:
-    """The actions `subject` may take now, each with the fields its body must carry (the table's `needs`), so
-    that a client builds its forms from the record instead of mirroring the rules."""
-    actors = actors_for(subject, m, covering)
-    rules = flow.allowed_rules(Status(m.status), actors, facts_for(m, now or utcnow()))
-    return [{"action": a.value, "needs": sorted(rule.needs)} for a, rule in rules]
-
-
 async def covering_of(db: AsyncSession, subject: Subject | None) -> frozenset[int]:
     """The grids `subject` covers now (empty for anyone but a grid leader covering a partner's leave)."""
     return await people.covered_grids(db, subject) if subject is not None else frozenset()
+
+
+async def cooperates(db: AsyncSession, subject: Subject | None, m: Matter) -> bool:
+    """Whether the caller's department is convened to co-operate on `m` (one indexed lookup, officers only)."""
+    if subject is None or subject.role != Role.department_officer or subject.department_id is None:
+        return False
+    found = await db.execute(
+        select(Cooperator.id).where(Cooperator.matter_id == m.id, Cooperator.department_id == subject.department_id)
+    )
+    return found.first() is not None
+
+
+async def relation(
+    db: AsyncSession, subject: Subject | None, m: Matter, now: datetime, *, system: bool = False, resident: bool = False
+) -> tuple[set[Actor], flow.Facts]:
+    """The caller's actors on `m` and the facts the guards read, as every path that lists or takes actions needs."""
+    actors = actors_for(subject, m, await covering_of(db, subject), cooperating=await cooperates(db, subject, m))
+    if system:
+        actors.add(Actor.system)
+    if resident:
+        actors.add(Actor.resident)
+    rules = (await category_rules(db)).get(m.category_id, {})
+    return actors, facts_for(m, now, subject, rules)
+
+
+async def allowed_actions(db: AsyncSession, subject: Subject | None, m: Matter) -> list[dict[str, Any]]:
+    """The actions `subject` may take now, each with the fields its body must carry (the table's `needs`), so
+    that a client builds its forms from the record instead of mirroring the rules."""
+    actors, facts = await relation(db, subject, m, utcnow())
+    rules = flow.allowed_rules(Status(m.status), actors, facts)
+    return [{"action": a.value, "needs": sorted(rule.needs)} for a, rule in rules]
 
 
 async def get_visible(db: AsyncSession, subject: Subject, matter_id: int) -> Matter:
@@ -218,13 +285,26 @@ class CategoryInfo:
     department_id: int | None
     is_emergency: bool
     time_limits: dict[str, Any]
+    loop_rules: dict[str, Any]
+
+
+async def category_rules(db: AsyncSession) -> dict[int, dict[str, Any]]:
+    """Every category's loop rules by id (models.Category.loop_rules), cached like the categories."""
+
+    async def load() -> dict[int, dict[str, Any]]:
+        rows = (await db.execute(select(Category.id, Category.loop_rules))).all()
+        return {row.id: row.loop_rules or {} for row in rows}
+
+    return await _cached("category_rules", load)
 
 
 async def category_by_code(db: AsyncSession, code: str) -> CategoryInfo:
     async def load() -> dict[str, CategoryInfo]:
         rows = (await db.execute(select(Category).where(Category.is_active.is_(True)))).scalars()
         return {
-            c.code: CategoryInfo(c.id, c.code, c.name_zh, c.level, c.department_id, c.is_emergency, c.time_limits)
+            c.code: CategoryInfo(
+                c.id, c.code, c.name_zh, c.level, c.department_id, c.is_emergency, c.time_limits, c.loop_rules or {}
+            )
             for c in rows
         }
 
@@ -306,9 +386,13 @@ def raise_forbidden(subject: Subject, what: str) -> None:
 # --- actions ---------------------------------------------------------------------------------------------------
 
 
-def _resolve(m: Matter, subject: Subject | None, result: str | None, now: datetime, *, outcome: str) -> None:
+def _resolve(
+    m: Matter, subject: Subject | None, result: str | None, now: datetime, *, outcome: str, verify: bool = False
+) -> None:
+    """The handler's resolution: `verifying` when the category needs verification (flow.DONE), else `resolved`."""
     m.handler_status = m.status
-    m.status = Status.resolved
+    m.status = Status.verifying if verify else Status.resolved
+    m.verified_at = m.verified_by_id = None
     m.result = result if result is not None else m.result
     m.outcome = outcome
     m.resolved_at = now
@@ -401,19 +485,15 @@ async def _apply(
     *,
     system: bool = False,
     resident: bool = False,
-) -> flow.Rule:
+) -> Step:
     """Take `action` on `m`: the table says whether it may be taken and what it does (the holder after it, the
     clock that starts); the action's own effect below does the rest (a handoff, a merge), then it is recorded."""
-    actors = actors_for(subject, m, await covering_of(db, subject))
-    if system:
-        actors.add(Actor.system)
-    if resident:
-        actors.add(Actor.resident)
-    rule = transition(m, action, actors, now)
+    actors, facts = await relation(db, subject, m, now, system=system, resident=resident)
+    rule = transition(m, action, actors, now, facts)
     action = Action(action)
     for name in rule.needs:
         value = getattr(body, name, None) if body is not None else None
-        if value in (None, "") and not (name == "target" and action == Action.escalate):
+        if value in (None, "", []) and not (name == "target" and action == Action.escalate):
             raise Invalid(
                 f"'{action.value}' needs {name}",
                 errors=[{"loc": ["body", name], "msg": "required for this action", "type": "missing"}],
@@ -426,9 +506,11 @@ async def _apply(
     if rule.route:
         m.route = rule.route
     await EFFECTS.get(action, _move_and_clock)(step)
+    if m.pending_application and m.status != from_status:
+        await loop.withdraw_pending(db, m, now)  # an application lapses when the matter moves on
     label = "resident" if resident else "system"
     record(db, m, subject, action.value, from_status, m.status, step.data, actor_label=label)
-    return rule
+    return step
 
 
 # --- what each action does -------------------------------------------------------------------------------------
@@ -437,7 +519,7 @@ async def _apply(
 def _move(s: Step) -> None:
     """The state and the holder the rule names."""
     m, holder = s.m, s.rule.holder
-    if s.rule.to not in (flow.SENDER, flow.HANDLER):
+    if s.rule.to not in flow.PLACEHOLDERS:
         m.status = Status(s.rule.to)
     if holder == flow.CATEGORY_DEPARTMENT:
         if s.category.department_id is None:
@@ -519,7 +601,9 @@ async def _return(s: Step) -> None:
 
 
 async def _resolve_step(s: Step) -> None:
-    _resolve(s.m, s.subject, s.field("result"), s.now, outcome="refused" if s.action == Action.refuse else "done")
+    verify = s.rule.to == flow.DONE and bool((s.category.loop_rules or {}).get("verify"))
+    outcome = "refused" if s.action == Action.refuse else "done"
+    _resolve(s.m, s.subject, s.field("result"), s.now, outcome=outcome, verify=verify)
 
 
 async def _confirm(s: Step) -> None:
@@ -535,6 +619,11 @@ async def _reopen(s: Step) -> None:
     else:
         _move(s)
     _clock(s)
+
+
+def reopen_as_rating(m: Matter) -> str:
+    """A dissatisfaction goes back to the same handler the first time, to the station after (public_rate, callback)."""
+    return "reopen" if m.reopen_count == 0 else "reopen_to_station"
 
 
 async def _approve(s: Step) -> None:
@@ -599,8 +688,9 @@ async def act(
     category = await db.get(Category, m.category_id)
     cal = await work_calendar(db)
     from_status = m.status
-    rule = await _apply(db, m, category, subject, action, body, now, cal, resident=resident, system=system)
-    await _notify_change(db, m, subject, action, from_status, category, rule)
+    step = await _apply(db, m, category, subject, action, body, now, cal, resident=resident, system=system)
+    await _notify_change(db, m, subject, action, from_status, category, step.rule, step.data)
+    loop.tell_hotline(db, m, step, from_status)
     return m
 
 
@@ -612,6 +702,7 @@ async def _notify_change(
     from_status: str,
     category: Category,
     rule: flow.Rule,
+    data: dict[str, Any],
 ) -> None:
     """Tell whom the rule names (flow.Told), and the first-ask owner of every change."""
     units: list[dict[str, Any]] = []
@@ -619,7 +710,17 @@ async def _notify_change(
         units.append(unit_of(m, m.holder_level, m.holder_department_id))
     if flow.Told.emergency in rule.told:
         units += _emergency_units(m)
-    title = f"{m.tracking_code} {STATUS_ZH.get(from_status, from_status)} → {STATUS_ZH.get(m.status, m.status)}"
+    if flow.Told.approver in rule.told:
+        level = APPROVER_LEVEL.get(m.holder_level, "station")
+        units.append(
+            recipients.unit(level, community_id=m.community_id, street_id=m.street_id, district_id=m.district_id)
+        )
+    if flow.Told.cooperators in rule.told:
+        units += [unit_of(m, "department", d) for d in data.get("departments", [])]
+    if rule.to == flow.SAME:  # a step that keeps the state: named by what was done
+        title = f"{m.tracking_code} {loop.STEP_ZH.get(action, action)}"
+    else:
+        title = f"{m.tracking_code} {STATUS_ZH.get(from_status, from_status)} → {STATUS_ZH.get(m.status, m.status)}"
     emit(
         db,
         "matter.changed",
@@ -630,7 +731,7 @@ async def _notify_change(
         title=title,
         body=f"{category.name_zh}：{m.description[:60]}",
     )
-    if flow.Told.reporter in rule.told:
+    if flow.Told.reporter in rule.told and m.status in (Status.resolved, Status.closed):
         emit(
             db,
             "matter.resolved",
@@ -642,3 +743,10 @@ async def _notify_change(
                 reporter={"name": m.reporter_name, "phone": m.reporter_phone},
             ),
         )
+
+
+# The steps around the routes (contact, applications, verification, callbacks, mediation, joint handling) have their
+# effects in matters.loop, which reads the names above: imported last, and its effects join the table's.
+from wangge.matters import loop  # noqa: E402
+
+EFFECTS.update(loop.EFFECTS)

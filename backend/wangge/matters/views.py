@@ -16,8 +16,8 @@ from wangge.fieldwork import people
 from wangge.hierarchy.models import Community, Department, Grid, Street
 from wangge.matters import flow
 from wangge.matters.flow import Status
-from wangge.matters.models import Category, Matter, MatterEvent, Photo
-from wangge.matters.service import GRID_STAFF, allowed_actions, covering_of
+from wangge.matters.models import Category, Cooperator, Matter, MatterEvent, Photo
+from wangge.matters.service import GRID_STAFF, allowed_actions
 from wangge.models_common import as_utc, utcnow
 from wangge.policy import all_readable, readable
 
@@ -61,7 +61,7 @@ def photo_out(p: Photo) -> dict[str, Any]:
 
 async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, settings: Settings) -> dict[str, Any]:
     now = utcnow()
-    actions = allowed_actions(subject, m, now, await covering_of(db, subject))
+    actions = await allowed_actions(db, subject, m)
     # Where it is and who holds it, in one statement (the category always; the rest where the matter has them).
     place = (
         await db.execute(
@@ -166,6 +166,13 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
         "updated_at": m.updated_at,
         "resolved_at": m.resolved_at,
         "closed_at": m.closed_at,
+        "rating_source": m.rating_source,
+        "order_no": m.external_id if m.source == "hotline" else None,
+        "contact_due_at": m.contact_due_at,
+        "first_contact_at": m.first_contact_at,
+        "pending_application": m.pending_application,
+        "suspended_until": m.suspended_until,
+        "verified_at": m.verified_at,
     }
 
 
@@ -173,6 +180,11 @@ def _box_condition(subject: Subject, box: str) -> tuple[ColumnElement[bool], tup
     """The box's condition, and the (column, value) it pins a scope column to, if it does."""
     if box == "mine":
         return or_(Matter.owner_id == subject.user_id, Matter.reported_by_id == subject.user_id), None
+    if box == "cooperating":  # 协办: what a department was convened to co-operate on
+        if subject.role != Role.department_officer or subject.department_id is None:
+            return false(), None
+        convened = select(Cooperator.matter_id).where(Cooperator.department_id == subject.department_id)
+        return Matter.id.in_(convened), None
     if box == "grid":
         return (Matter.grid_id == subject.grid_id if subject.grid_id else false()), ("grid_id", subject.grid_id)
     if box == "unit":

@@ -21,10 +21,12 @@ def unit(
     community_id: int | None = None,
     street_id: int | None = None,
     department_id: int | None = None,
+    district_id: int | None = None,
 ) -> dict[str, Any]:
     """A unit as it travels in an outbox payload."""
     return {
         "level": level,
+        "district_id": district_id,
         "grid_id": grid_id,
         "community_id": community_id,
         "street_id": street_id,
@@ -42,6 +44,11 @@ def _condition(u: dict[str, Any]) -> Any:
         return and_(User.role == Role.station_chief.value, User.community_id == u["community_id"])
     if level == "street" and u.get("street_id"):
         return and_(User.role == Role.street_officer.value, User.street_id == u["street_id"])
+    if level == "district" and u.get("district_id"):
+        # The district's administrators (who decide the applications of its streets and departments).
+        return and_(
+            User.role == Role.administrator.value, User.scope_level == "district", User.district_id == u["district_id"]
+        )
     if level == "department" and u.get("department_id"):
         return and_(User.role == Role.department_officer.value, User.department_id == u["department_id"])
     return false()
