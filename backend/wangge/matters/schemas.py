@@ -258,6 +258,10 @@ class Deadlines(Output):
     notice_ends_at: datetime | None
     overdue: bool
     due_soon: bool
+    contact_due_at: datetime | None = Field(
+        None, description="When the requester must be contacted by (先行联系), until they are"
+    )
+    contact_overdue: bool = Field(False, description="Nobody has contacted the requester and the limit has passed")
 
 
 class FiveHaves(Output):

@@ -164,22 +164,33 @@ async def cooperates(db: AsyncSession, subject: Subject | None, m: Matter) -> bo
 
 
 async def relation(
-    db: AsyncSession, subject: Subject | None, m: Matter, now: datetime, *, system: bool = False, resident: bool = False
+    db: AsyncSession,
+    subject: Subject | None,
+    m: Matter,
+    now: datetime,
+    *,
+    system: bool = False,
+    resident: bool = False,
+    rules: dict[str, Any] | None = None,
 ) -> tuple[set[Actor], flow.Facts]:
-    """The caller's actors on `m` and the facts the guards read, as every path that lists or takes actions needs."""
+    """The caller's actors on `m` and the facts the guards read, as every path that lists or takes actions needs
+    (`rules`: the category's loop rules when the caller has the category at hand)."""
     actors = actors_for(subject, m, await covering_of(db, subject), cooperating=await cooperates(db, subject, m))
     if system:
         actors.add(Actor.system)
     if resident:
         actors.add(Actor.resident)
-    rules = (await category_rules(db)).get(m.category_id, {})
+    if rules is None:
+        rules = (await category_rules(db)).get(m.category_id, {})
     return actors, facts_for(m, now, subject, rules)
 
 
-async def allowed_actions(db: AsyncSession, subject: Subject | None, m: Matter) -> list[dict[str, Any]]:
+async def allowed_actions(
+    db: AsyncSession, subject: Subject | None, m: Matter, rules: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """The actions `subject` may take now, each with the fields its body must carry (the table's `needs`), so
     that a client builds its forms from the record instead of mirroring the rules."""
-    actors, facts = await relation(db, subject, m, utcnow())
+    actors, facts = await relation(db, subject, m, utcnow(), rules=rules)
     rules = flow.allowed_rules(Status(m.status), actors, facts)
     return [{"action": a.value, "needs": sorted(rule.needs)} for a, rule in rules]
 
@@ -488,7 +499,8 @@ async def _apply(
 ) -> Step:
     """Take `action` on `m`: the table says whether it may be taken and what it does (the holder after it, the
     clock that starts); the action's own effect below does the rest (a handoff, a merge), then it is recorded."""
-    actors, facts = await relation(db, subject, m, now, system=system, resident=resident)
+    rules = getattr(category, "loop_rules", None) or {}
+    actors, facts = await relation(db, subject, m, now, system=system, resident=resident, rules=rules)
     rule = transition(m, action, actors, now, facts)
     action = Action(action)
     for name in rule.needs:

@@ -31,6 +31,12 @@ def deadlines(m: Matter, now: datetime, soon: timedelta) -> dict[str, Any]:
         "notice_ends_at": m.notice_ends_at,
         "overdue": open_ and any(d < now for d in due),
         "due_soon": open_ and not any(d < now for d in due) and any(d < now + soon for d in due),
+        # 先行联系: while nobody has contacted the requester yet, when they must be by, and whether that has passed.
+        "contact_due_at": m.contact_due_at if open_ and m.first_contact_at is None else None,
+        "contact_overdue": open_
+        and m.first_contact_at is None
+        and m.contact_due_at is not None
+        and as_utc(m.contact_due_at) < now,
     }
 
 
@@ -61,7 +67,6 @@ def photo_out(p: Photo) -> dict[str, Any]:
 
 async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, settings: Settings) -> dict[str, Any]:
     now = utcnow()
-    actions = await allowed_actions(db, subject, m)
     # Where it is and who holds it, in one statement (the category always; the rest where the matter has them).
     place = (
         await db.execute(
@@ -76,6 +81,7 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
         )
     ).one()
     category, grid_id, grid_code, grid_name, community_id, community_code, community_name, department, street = place
+    actions = await allowed_actions(db, subject, m, category.loop_rules or {})
     # The people it names and the community's station chiefs (who supervise it), in one more.
     named = {i for i in (m.owner_id, m.reported_by_id, m.resolved_by_id) if i}
     people_rows = (
@@ -154,7 +160,7 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
             "responsible": " / ".join(x for x in (names.get(m.owner_id), holder["name"]) if x) or None,
             "resolved_by": names.get(m.resolved_by_id)
             if m.resolved_by_id
-            else (holder["name"] if m.status in (Status.resolved, Status.closed) else None),
+            else (holder["name"] if m.status in (Status.verifying, Status.resolved, Status.closed) else None),
             "supervised_by": "、".join(chiefs) or None,
         },
         "covered_by": covered_by,
