@@ -24,6 +24,7 @@ TS = sa.DateTime(timezone=True)
 MATTER_COLUMNS = (
     sa.Column("contact_due_at", TS, nullable=True),
     sa.Column("first_contact_at", TS, nullable=True),
+    sa.Column("contact_notified_at", TS, nullable=True),
     sa.Column("pending_application", sa.String(12), nullable=True),
     sa.Column("suspended_until", TS, nullable=True),
     sa.Column("verified_at", TS, nullable=True),
@@ -38,6 +39,12 @@ PARTIAL = (
     ("ix_matters_street_resolved", ["street_id", "resolved_at"], "status = 'resolved'"),
     ("ix_matters_verifying", ["community_id", "id"], "status = 'verifying'"),
     ("ix_matters_pending_application", ["street_id", "id"], "pending_application IS NOT NULL"),
+    (
+        "ix_matters_contact_due",
+        ["contact_due_at"],
+        "open_due_at IS NOT NULL AND contact_due_at IS NOT NULL AND first_contact_at IS NULL "
+        "AND contact_notified_at IS NULL",
+    ),
 )
 
 

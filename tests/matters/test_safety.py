@@ -296,6 +296,46 @@ def test_the_worker_ends_a_notice_period_that_drew_no_objection(world, client, l
     assert timeline[-1]["action"] == "end_notice" and timeline[-1]["actor"] == "system"
 
 
+def test_the_worker_reports_a_first_contact_that_is_late_once(world, client, live):
+    """先行联系: a resident's request carries the category's contact deadline; past it with nobody contacted, the
+    worker tells the holder and records it on the timeline, once; a contacted matter is never reported."""
+    import asyncio
+
+    from wangge.database import Database
+    from wangge.notify.models import OutboxEvent
+
+    late, contacted = (matter_id(live, submit(client)["tracking_code"]) for _ in range(2))
+    m = get(client, world, "grid_leader", late).json()
+    assert m["contact_due_at"] is not None and m["first_contact_at"] is None
+    assert m["deadlines"]["contact_due_at"] == m["contact_due_at"] and m["deadlines"]["contact_overdue"] is False
+    act(client, world, "grid_leader", contacted, "contact", contact={"method": "phone", "agreed": "明早上门"})
+    with live.session() as s:
+        s.execute(
+            update(Matter)
+            .where(Matter.id.in_([late, contacted]))
+            .values(contact_due_at=utcnow() - timedelta(minutes=1))
+        )
+        s.commit()
+
+    async def rounds() -> dict[str, int]:
+        db = Database(live.settings.database_url)
+        try:
+            async with db.sessionmaker() as session:
+                return await periodic.periodic(session)
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(rounds())["contact_late"] == 1
+    assert asyncio.run(rounds())["contact_late"] == 0  # once
+    assert get(client, world, "grid_leader", late).json()["deadlines"]["contact_overdue"] is True
+    assert get(client, world, "grid_leader", contacted).json()["deadlines"]["contact_overdue"] is False
+    timeline = client.get(f"/api/v1/matters/{late}/timeline", headers=world.headers("grid_leader")).json()
+    assert timeline[-1]["action"] == "contact_late" and timeline[-1]["actor"] == "system"
+    with live.session() as s:
+        topics = [e.payload["data"]["matter_id"] for e in s.query(OutboxEvent).filter_by(topic="matter.contact_late")]
+    assert topics == [late]
+
+
 def test_calendar_overrides_change_deadlines_and_say_which_years_are_known(world, client, live):
     status = client.get("/api/v1/calendar", headers=world.headers("station_chief")).json()
     assert 2026 in status["known_years"] and status["covers_this_year"] is True

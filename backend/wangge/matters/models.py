@@ -96,6 +96,11 @@ def _open_index(name: str, *columns: Any) -> Index:
 _resolved = text("status = 'resolved'")
 _verifying = text("status = 'verifying'")
 _pending = text("pending_application IS NOT NULL")
+# Open matters whose requester nobody has contacted yet, not yet reported late (the worker's contact reminders).
+_uncontacted = text(
+    "open_due_at IS NOT NULL AND contact_due_at IS NOT NULL AND first_contact_at IS NULL "
+    "AND contact_notified_at IS NULL"
+)
 
 
 class Matter(Base):
@@ -129,6 +134,7 @@ class Matter(Base):
             for name, c in (("community", "community_id"), ("street", "street_id"))
         ),
         Index("ix_matters_verifying", "community_id", "id", postgresql_where=_verifying, sqlite_where=_verifying),
+        Index("ix_matters_contact_due", "contact_due_at", postgresql_where=_uncontacted, sqlite_where=_uncontacted),
         Index(
             "ix_matters_pending_application",
             "street_id",
@@ -181,6 +187,7 @@ class Matter(Base):
     # Contact first 先行联系: when the requester must be contacted by, and when they first were (or tried).
     contact_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    contact_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # told it is late
     # The kind of application ("extension", "suspension") awaiting the level above, if one does.
     pending_application: Mapped[str | None] = mapped_column(String(12), nullable=True)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -68,6 +68,60 @@ async def notify_overdue(db: AsyncSession) -> int:
     return told
 
 
+async def notify_contact_late(db: AsyncSession) -> int:
+    """Tell the holder and the first-ask owner, once, that nobody has contacted the requester within the category's
+    limit (先行联系). Read off the partial index of the uncontacted open matters; claimed like the overdue notices."""
+    now = utcnow()
+    rows = list(
+        (
+            await db.execute(
+                select(Matter)
+                .where(
+                    Matter.open_due_at.is_not(None),
+                    Matter.contact_due_at.is_not(None),
+                    Matter.first_contact_at.is_(None),
+                    Matter.contact_notified_at.is_(None),
+                    Matter.contact_due_at < now,
+                )
+                .limit(200)
+            )
+        ).scalars()
+    )
+    told = 0
+    for m in rows:
+        claimed = await db.execute(
+            update(Matter)
+            .where(Matter.id == m.id, Matter.contact_notified_at.is_(None))
+            .values(contact_notified_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:
+            continue
+        told += 1
+        emit(
+            db,
+            "matter.contact_late",
+            _payload(m, contact_due_at=m.contact_due_at.isoformat()),
+            recipients=[m.owner_id] if m.owner_id else [],
+            units=[unit_of(m, m.holder_level, m.holder_department_id)],
+            title=f"先行联系超时 {m.tracking_code}",
+            body="请尽快联系诉求人并记录",
+        )
+        db.add(
+            MatterEvent(
+                matter_id=m.id,
+                at=now,
+                actor_label="system",
+                action="contact_late",
+                from_status=m.status,
+                to_status=m.status,
+                data={"contact_due_at": m.contact_due_at.isoformat()},
+            )
+        )
+    await db.commit()
+    return told
+
+
 async def end_due_notices(db: AsyncSession) -> int:
     """Public notices whose period is over and that drew no objection end by themselves. Run by the worker; if
     another worker or a person got there first, the record's version has moved and this one steps back."""
@@ -94,5 +148,10 @@ async def end_due_notices(db: AsyncSession) -> int:
 
 
 async def periodic(db: AsyncSession) -> dict[str, int]:
-    """The matters' share of the worker's rounds: overdue notices and notice periods that ended."""
-    return {"overdue": await notify_overdue(db), "notices_ended": await end_due_notices(db)}
+    """The matters' share of the worker's rounds: overdue notices, late first contacts and notice periods that
+    ended."""
+    return {
+        "overdue": await notify_overdue(db),
+        "contact_late": await notify_contact_late(db),
+        "notices_ended": await end_due_notices(db),
+    }
