@@ -1,7 +1,9 @@
 """事项类别与时限 in Chromium: the system administrator opens it from the admin home (desk, 1280×800), is stopped by
 the form on an amount that is not a whole number, sets sanitation's grid-level completion limit to 3 working days and
 saves, and the public category list then carries it; they deactivate a category and reactivate it from the same
-table. A street's administrator reads the page on a phone (360×740) with no edit or save. Screenshots go to
+table. They set a category's steps around the routes (办理规则: contact first, extensions, verification closing it,
+callbacks, mediation), stopped under the field on a number out of the server's bounds, and read them back through
+the API. A street's administrator reads the page on a phone (360×740) with no edit or save. Screenshots go to
 test-results/admin-categories-*.png."""
 
 from __future__ import annotations
@@ -33,9 +35,13 @@ def _login(browser: Browser, base: str, username: str, viewport: dict[str, int])
     return page
 
 
-def _sanitation(base: str) -> dict:
-    (found,) = [c for c in httpx.get(f"{base}/api/v1/categories", timeout=30).json() if c["code"] == "sanitation"]
+def _category(base: str, code: str) -> dict:
+    (found,) = [c for c in httpx.get(f"{base}/api/v1/categories", timeout=30).json() if c["code"] == code]
     return found
+
+
+def _sanitation(base: str) -> dict:
+    return _category(base, "sanitation")
 
 
 def test_a_system_administrator_sets_a_time_limit(world, browser, app_server):
@@ -92,6 +98,74 @@ def test_a_system_administrator_sets_a_time_limit(world, browser, app_server):
     admin.context.close()
 
 
+def test_a_system_administrator_sets_the_steps_around_the_routes(world, browser, app_server):
+    base = app_server.base_url
+    before = _category(base, "party_integrity")["loop_rules"]
+    assert before["verify"] is False and before["mediation"] is False
+
+    admin = _login(browser, base, "system_admin", DESK)
+    admin.goto(base + "/admin/categories")
+    row = admin.locator('[data-testid="category-row"][data-code="party_integrity"]')
+    expect(row.get_by_test_id("category-loop-summary")).to_contain_text("先行联系 2 工作小时")
+    row.get_by_test_id("category-edit").click()
+    form = admin.get_by_test_id("category-form")
+    loop = form.get_by_test_id("category-loop")
+    expect(loop.get_by_test_id("loop-contact-amount")).to_have_value("2")
+    expect(loop.get_by_test_id("loop-extension-max-count")).to_have_value("2")
+    expect(loop.get_by_test_id("loop-close-on")).to_have_count(0)  # only once verification is on
+
+    # Eleven extensions is more than the server takes: said under the field, nothing sent.
+    loop.get_by_test_id("loop-extension-max-count").fill("11")
+    form.get_by_test_id("category-save").click()
+    expect(loop.get_by_test_id("loop-error-extension")).to_contain_text("0–10")
+    expect(form.get_by_test_id("category-form-error")).to_contain_text("办理规则")
+    assert _category(base, "party_integrity")["loop_rules"] == before
+
+    loop.get_by_test_id("loop-extension-max-count").fill("3")
+    expect(loop.get_by_test_id("loop-error-extension")).to_have_count(0)  # the problem goes once the field changes
+    loop.get_by_test_id("loop-contact-amount").fill("4")
+    loop.get_by_test_id("loop-contact-unit").select_option("working_days")
+    loop.get_by_test_id("loop-suspension-max-days").fill("15")
+    loop.get_by_test_id("loop-verify").click()
+    loop.get_by_test_id("loop-close-on-verification").check()
+    loop.get_by_test_id("loop-callback-after-days").fill("5")
+    loop.get_by_test_id("loop-callback-tries").fill("2")
+    loop.get_by_test_id("loop-mediation").click()
+    _shot(admin, "loop-form")
+    form.get_by_test_id("category-save").click()
+    expect(form).to_be_hidden()
+    summary = row.get_by_test_id("category-loop-summary")
+    expect(summary).to_contain_text("先行联系 4 工作日")
+    expect(summary).to_contain_text("核查即结案")
+    expect(summary).to_contain_text("调解")
+
+    assert _category(base, "party_integrity")["loop_rules"] == {
+        "contact": {"amount": 4, "unit": "working_days"},
+        "extension": {"max_count": 3, "max_days": 10},
+        "suspension": {"max_count": 1, "max_days": 15},
+        "verify": True,
+        "close_on": "verification",
+        "callback_after_days": 5,
+        "callback_tries": 2,
+        "mediation": True,
+    }
+
+    # Opened again, the form shows what was saved; verification off and no contact limit go back as such.
+    row.get_by_test_id("category-edit").click()
+    expect(loop.get_by_test_id("loop-close-on-verification")).to_be_checked()
+    expect(loop.get_by_test_id("loop-callback-tries")).to_have_value("2")
+    loop.get_by_test_id("loop-contact-amount").fill("")
+    loop.get_by_test_id("loop-verify").click()
+    expect(loop.get_by_test_id("loop-close-on")).to_have_count(0)
+    form.get_by_test_id("category-save").click()
+    expect(form).to_be_hidden()
+    expect(row.get_by_test_id("category-loop-summary")).not_to_contain_text("核查")
+    saved = _category(base, "party_integrity")["loop_rules"]
+    assert saved["contact"] is None and saved["verify"] is False and saved["close_on"] == "rating"
+    assert saved["mediation"] is True and saved["suspension"] == {"max_count": 1, "max_days": 15}
+    admin.context.close()
+
+
 def test_a_street_administrator_reads_the_categories_on_a_phone(world, browser, app_server):
     base = app_server.base_url
     street_admin = _login(browser, base, "administrator", PHONE)
@@ -124,6 +198,12 @@ def test_the_form_fits_a_phone(world, browser, app_server):
     form.get_by_test_id("limit-station-complete-amount").fill("")
     form.get_by_test_id("category-save").click()
     expect(form.get_by_test_id("category-form-error")).to_contain_text("服务站")  # an emergency keeps the station's
+    loop = form.get_by_test_id("category-loop")
+    loop.get_by_test_id("loop-verify").click()  # the widest rows: the closing choice and the callback's numbers
+    expect(loop.get_by_test_id("loop-close-on")).to_be_visible()
+    loop.scroll_into_view_if_needed()
+    overflow = form.evaluate("f => f.scrollWidth - f.clientWidth")
+    assert overflow <= 0, f"the rules make the form {overflow}px wider than the screen"
     admin.wait_for_timeout(400)  # the popup's slide-in, for the screenshot
     _shot(admin, "form-phone")
     admin.context.close()

@@ -1,10 +1,12 @@
-"""The demo data through the real command, on both engines: loaded once, unchanged by a second run, and usable."""
+"""The demo data through the real command, on both engines: loaded once, unchanged by a second run, and usable —
+including a sample of each step around the routes in the queues of the accounts that take it (demo/loop.py)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -17,10 +19,13 @@ from wangge import migrate
 from wangge.accounts.models import User
 from wangge.database import create_sync_db_engine
 from wangge.demo.load import DEMO_PASSWORD
+from wangge.demo.loop import HOTLINE_ORDERS
 from wangge.emergencies.models import ResponseTier, TierMember
 from wangge.fieldwork.models import Shift
 from wangge.hierarchy.models import Building, Community, Grid, Place
-from wangge.matters.models import Matter
+from wangge.matters.models import Matter, MatterEvent
+
+BACKEND = str(Path(__file__).resolve().parents[2] / "backend")  # the code under test, not an installed copy
 
 
 def _counts(engine) -> dict[str, int]:
@@ -35,7 +40,7 @@ def _counts(engine) -> dict[str, int]:
 def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tmp_path):
     url = new_database(engine_name, "wangge_demo", tmp_path, request)
     migrate.upgrade(url)
-    env = {"WANGGE_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
+    env = {"WANGGE_DATABASE_URL": url, "PATH": "/usr/bin:/bin", "PYTHONPATH": BACKEND}
     first = subprocess.run(
         [sys.executable, "-m", "wangge.cli", "seed-demo"], env=env, capture_output=True, text=True, check=True
     )
@@ -54,10 +59,26 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
         # The roster and the first response tier are there to look at (管理 → 排班, 应急梯队).
         leaders = counts["users"] - 7
         assert counts["shifts"] == 6 * leaders and counts["response_tiers"] == 1 and counts["tier_members"] == 3
-        # Sample matters, made once through the services: two brought back to the station for the triage board.
+        # Sample matters, made once through the services: two brought back to the station for the triage board, and
+        # the samples of the steps around the routes (an application pending on each of two levels, a verification,
+        # callbacks due, a dispute, a joint handling, two hotline orders).
         with engine.connect() as conn:
             statuses = sorted(conn.execute(select(Matter.status)).scalars())
-        assert statuses == ["at_station", "at_station", "resolved", "submitted", "submitted"]
+            by_callback = conn.execute(select(Matter.id).where(Matter.rating_source == "callback")).scalars().all()
+            contacts = [
+                (order_no, data["contact"]["on_time"])
+                for order_no, data in conn.execute(
+                    select(Matter.external_id, MatterEvent.data)
+                    .join(Matter, Matter.id == MatterEvent.matter_id)
+                    .where(MatterEvent.action == "contact", Matter.source == "hotline")
+                    .order_by(Matter.external_id)
+                )
+            ]
+        assert statuses == sorted(
+            ["at_station"] * 4 + ["accepted"] * 3 + ["resolved"] * 5 + ["submitted"] * 2 + ["verifying", "closed"]
+        )
+        assert len(by_callback) == 1  # closed by the station's callback, as the resident's rating
+        assert contacts == [(HOTLINE_ORDERS[0], True), (HOTLINE_ORDERS[1], False)]  # one in time, one late
         with engine.connect() as conn:
             main_id = conn.execute(select(Community.id).order_by(Community.code)).scalars().first()
             households = conn.execute(select(func.sum(Grid.households)).where(Grid.community_id == main_id)).scalar()
@@ -100,5 +121,47 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
                 "/api/v1/response-tiers", params={"unit_level": "community", "unit_id": main_id}, headers=headers
             ).json()
             assert [(t["tier"], len(t["members"])) for t in tiers] == [(1, 3)]
+            _the_steps_around_the_routes(client, headers, _headers(client, "street"), _headers(client, "dept"))
     finally:
         server.stop()
+
+
+def _headers(client: httpx.Client, username: str) -> dict[str, str]:
+    token = client.post("/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD})
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _the_steps_around_the_routes(client: httpx.Client, chief: dict, street: dict, dept: dict) -> None:
+    """Each new queue of the demo accounts has its sample right after `make run`."""
+
+    def get(path: str, headers: dict, **params) -> object:
+        answer = client.get(f"/api/v1{path}", headers=headers, params=params)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    # 待审批: the grid leader's extension is the station chief's, the station's suspension the street officer's.
+    (extension,) = get("/matters/applications", chief)
+    assert extension["application"]["kind"] == "extension" and extension["holder_level"] == "grid"
+    (suspension,) = get("/matters/applications", street)
+    assert suspension["application"]["kind"] == "suspension" and suspension["holder_level"] == "station"
+    # 待核查: the illegal structure the grid leader dealt with, for the chief (who did not resolve it) to verify.
+    (verifying,) = get("/matters/verifications", chief)
+    assert verifying["category"]["code"] == "illegal_construction" and verifying["own"] is False
+    # 待回访: resolved days ago and not rated; one already tried once without an answer.
+    callbacks = get("/matters/callbacks", chief)
+    assert len(callbacks) >= 3 and sorted(c["callback_tries"] for c in callbacks)[-1] == 1
+    # 调解: the dispute's parties, two sessions, the agreement and its follow-up.
+    disputes = get("/matters", chief, box="all")["items"]
+    (dispute,) = [m for m in disputes if m["category"]["code"] == "dispute"]
+    mediation = get(f"/matters/{dispute['id']}/loop", chief)["mediation"]
+    assert len(mediation["parties"]) == 2 and len(mediation["sessions"]) == 2
+    assert mediation["outcome"] == "agreed" and mediation["agreement"] and mediation["follow_up_on"]
+    # 协办: the `dept` account's department is convened with another and has recorded its part.
+    (joint,) = get("/matters", dept, box="cooperating")["items"]
+    cooperators = get(f"/matters/{joint['id']}/loop", dept)["cooperators"]
+    assert len(cooperators) == 2 and sum(1 for c in cooperators if c["part"]) == 1
+    # 12345: the late order, resolved today, goes back to the hotline with its order number and first contact.
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    orders = get("/matters/hotline/results", street, since=str(today), until=str(today))["orders"]
+    assert [(o["order_no"], bool(o["first_contact_at"])) for o in orders] == [(HOTLINE_ORDERS[1], True)]

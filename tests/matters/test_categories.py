@@ -63,3 +63,40 @@ def test_the_public_list_of_categories_is_the_active_ones(world, client):
     r = client.get("/api/v1/public/categories")
     assert r.status_code == 200, r.text
     assert r.json() == client.get("/api/v1/categories").json() and all(c["is_active"] for c in r.json())
+
+
+def test_the_loop_rules_are_saved_whole_and_each_refusal_names_its_field(world, client):
+    """The category form (CategoryLoopRules) sends the rules whole and says a 422 under the field its `loc` names."""
+    url = f"{API}/{world.categories['culture']}"
+    admin = world.headers("system_admin")
+    for rules, loc in (
+        ({"extension": {"max_count": 11, "max_days": 10}}, ["body", "loop_rules", "extension", "max_count"]),
+        ({"callback_after_days": 0}, ["body", "loop_rules", "callback_after_days"]),
+        ({"contact": {"amount": 0, "unit": "working_hours"}}, ["body", "loop_rules", "contact", "amount"]),
+        ({"contact": {"amount": 2, "unit": "hours"}}, ["body", "loop_rules", "contact", "unit"]),
+        ({"verify": False, "close_on": "verification"}, ["body", "loop_rules"]),  # the model's own rule
+        (None, ["body", "loop_rules"]),
+    ):
+        problem = assert_problem(client.patch(url, headers=admin, json={"loop_rules": rules}), 422)
+        assert [e["loc"] for e in problem["errors"]] == [loc], rules
+    before = client.get(API).json()
+    rules = {
+        "contact": {"amount": 1, "unit": "working_days"},
+        "extension": {"max_count": 0, "max_days": 1},
+        "suspension": {"max_count": 3, "max_days": 60},
+        "verify": True,
+        "close_on": "verification",
+        "callback_after_days": 7,
+        "callback_tries": 5,
+        "mediation": True,
+    }
+    r = client.patch(url, headers=admin, json={"loop_rules": rules})
+    assert r.status_code == 200 and r.json()["loop_rules"] == rules
+    after = {c["code"]: c for c in client.get(API).json()}
+    assert after["culture"]["loop_rules"] == rules
+    assert {c["code"]: c["loop_rules"] for c in before if c["code"] != "culture"} == {
+        code: c["loop_rules"] for code, c in after.items() if code != "culture"
+    }
+    assert_problem(client.patch(url, headers=world.headers("administrator"), json={"loop_rules": rules}), 403)
+    (was,) = [c["loop_rules"] for c in before if c["code"] == "culture"]
+    assert client.patch(url, headers=admin, json={"loop_rules": was}).status_code == 200  # for the tests after this

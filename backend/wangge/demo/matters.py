@@ -1,5 +1,6 @@
 """A few sample matters for the demo, made through the real services, so that a new user's inboxes and the station
-chief's triage board are not empty. Only when the database has no matter yet: running it again changes nothing."""
+chief's triage board are not empty, and the samples of the steps around the routes (demo.loop). Only when the
+database has no matter yet: running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from wangge.accounts.models import User
 from wangge.accounts.scope import Subject
 from wangge.config import Settings
 from wangge.database import Database
+from wangge.demo import loop
 from wangge.demo.geography import demo_world
 from wangge.matters import intake, service
 from wangge.matters.models import Matter
@@ -72,7 +74,9 @@ async def seed(settings: Settings) -> int:
                 photo_ids=[],
             )
             await intake.create_by_staff(session, Subject.of(leader), field, settings)
+            await session.flush()
+            made += 1 + await loop.seed(session, settings, grids)
             await session.commit()
-            return made + 1
+            return made
     finally:
         await db.dispose()

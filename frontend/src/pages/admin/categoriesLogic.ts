@@ -103,3 +103,155 @@ export function levelSummary(
     return limit && isUnit(limit.unit) ? unitWord(limit.unit, limit.amount) : '—'
   }).join(' / ')
 }
+
+// --- the steps around the routes (schemas.LoopRules) ---------------------------------------------------------------
+// 先行联系 within a limit (or none), how many and how long 延期 and 缓办 may be, whether a resolution is verified 核查
+// and whether that closes it, when the station calls back 回访 and how many tries, whether it is mediated 调解. The
+// form edits numbers as text; a PATCH sends the rules whole (the API replaces them).
+
+export type CloseOn = 'rating' | 'verification'
+export interface ApplicationLimit {
+  max_count: number
+  max_days: number
+}
+// A type (not an interface) so that it goes where the API's open dict goes.
+export type LoopRules = {
+  contact: TimeLimit | null
+  extension: ApplicationLimit
+  suspension: ApplicationLimit
+  verify: boolean
+  close_on: CloseOn
+  callback_after_days: number
+  callback_tries: number
+  mediation: boolean
+}
+
+/** What a category saved before the rules existed has (matters.loop.DEFAULT_RULES). */
+export const DEFAULT_LOOP_RULES: LoopRules = {
+  contact: null,
+  extension: { max_count: 2, max_days: 10 },
+  suspension: { max_count: 1, max_days: 30 },
+  verify: false,
+  close_on: 'rating',
+  callback_after_days: 3,
+  callback_tries: 3,
+  mediation: false,
+}
+
+/** The number fields of the form, by the API's path, with the bounds the server takes (schemas.py). */
+export const LOOP_NUMBERS = {
+  'contact.amount': { min: 1, max: 2000 },
+  'extension.max_count': { min: 0, max: 10 },
+  'extension.max_days': { min: 1, max: 365 },
+  'suspension.max_count': { min: 0, max: 10 },
+  'suspension.max_days': { min: 1, max: 365 },
+  callback_after_days: { min: 1, max: 60 },
+  callback_tries: { min: 1, max: 10 },
+} as const
+export type LoopNumber = keyof typeof LOOP_NUMBERS
+/** A field of the form a problem is said under (the switches' problems go under close_on). */
+export type LoopField = LoopNumber | 'contact.unit' | 'close_on'
+
+export interface LoopForm {
+  numbers: Record<LoopNumber, string>
+  contactUnit: Unit
+  verify: boolean
+  closeOn: CloseOn
+  mediation: boolean
+}
+
+function whole(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) ? value : fallback
+}
+
+/** The form for the rules a category has, each missing rule at its default (an empty contact amount: no limit). */
+export function toLoopForm(rules: Record<string, unknown> | null | undefined): LoopForm {
+  const r = { ...DEFAULT_LOOP_RULES, ...(rules ?? {}) } as Record<string, unknown>
+  const app = (kind: 'extension' | 'suspension') => (r[kind] ?? {}) as Record<string, unknown>
+  const limit = (key: 'max_count' | 'max_days', kind: 'extension' | 'suspension') =>
+    String(whole(app(kind)[key], DEFAULT_LOOP_RULES[kind][key]))
+  const contact = r.contact as { amount?: unknown; unit?: unknown } | null
+  const hasContact = !!contact && typeof contact.amount === 'number' && isUnit(contact.unit)
+  return {
+    numbers: {
+      'contact.amount': hasContact ? String(contact.amount) : '',
+      'extension.max_count': limit('max_count', 'extension'),
+      'extension.max_days': limit('max_days', 'extension'),
+      'suspension.max_count': limit('max_count', 'suspension'),
+      'suspension.max_days': limit('max_days', 'suspension'),
+      callback_after_days: String(whole(r.callback_after_days, DEFAULT_LOOP_RULES.callback_after_days)),
+      callback_tries: String(whole(r.callback_tries, DEFAULT_LOOP_RULES.callback_tries)),
+    },
+    contactUnit: hasContact ? (contact.unit as Unit) : 'working_hours',
+    verify: r.verify === true,
+    closeOn: r.verify === true && r.close_on === 'verification' ? 'verification' : 'rating',
+    mediation: r.mediation === true,
+  }
+}
+
+export interface LoopProblem {
+  field: LoopField
+  problem: 'whole' | 'range'
+  min?: number
+  max?: number
+}
+
+/** The API's rules for the form, or its first field out of the server's bounds. Closing on verification is only
+ * sent for a category that verifies (the switch hides the choice otherwise). */
+export function fromLoopForm(form: LoopForm): { rules: LoopRules } | { problem: LoopProblem } {
+  const values = {} as Record<LoopNumber, number>
+  for (const field of Object.keys(LOOP_NUMBERS) as LoopNumber[]) {
+    const text = form.numbers[field].trim()
+    if (field === 'contact.amount' && text === '') continue
+    if (!/^\d+$/.test(text)) return { problem: { field, problem: 'whole' } }
+    const value = Number(text)
+    const { min, max } = LOOP_NUMBERS[field]
+    if (value < min || value > max) return { problem: { field, problem: 'range', min, max } }
+    values[field] = value
+  }
+  const contactAmount = values['contact.amount']
+  if (contactAmount !== undefined && contactAmount > MAX_AMOUNT[form.contactUnit]) {
+    return { problem: { field: 'contact.amount', problem: 'range', min: 1, max: MAX_AMOUNT[form.contactUnit] } }
+  }
+  return {
+    rules: {
+      contact: contactAmount === undefined ? null : { amount: contactAmount, unit: form.contactUnit },
+      extension: { max_count: values['extension.max_count'], max_days: values['extension.max_days'] },
+      suspension: { max_count: values['suspension.max_count'], max_days: values['suspension.max_days'] },
+      verify: form.verify,
+      close_on: form.verify ? form.closeOn : 'rating',
+      callback_after_days: values.callback_after_days,
+      callback_tries: values.callback_tries,
+      mediation: form.mediation,
+    },
+  }
+}
+
+/** The form's field a 422 names (loc ["body", "loop_rules", ...]), or null for one the form does not show. */
+export function loopFieldOf(loc: readonly (string | number)[] | undefined): LoopField | null {
+  const path = (loc ?? []).map(String)
+  const at = path.indexOf('loop_rules')
+  if (at < 0) return null
+  const rest = path.slice(at + 1)
+  const key = rest.join('.')
+  if (key in LOOP_NUMBERS) return key as LoopNumber
+  if (rest[0] === 'contact') return rest[1] === 'unit' ? 'contact.unit' : 'contact.amount'
+  if (rest[0] === 'extension' || rest[0] === 'suspension') return `${rest[0]}.max_days`
+  // The rule that only a verifying category closes on verification is the model's own: it names no field.
+  return 'close_on'
+}
+
+/** The rules in a line of the table, as short words: 先行联系 2 工作小时 · 需核查 · 调解. */
+export function loopSummary(
+  rules: Record<string, unknown> | null | undefined,
+  words: { contact: (limit: TimeLimit) => string; verify: string; closes: string; mediation: string },
+): string[] {
+  const form = fromLoopForm(toLoopForm(rules))
+  if ('problem' in form) return []
+  const r = form.rules
+  const said: string[] = []
+  if (r.contact) said.push(words.contact(r.contact))
+  if (r.verify) said.push(r.close_on === 'verification' ? words.closes : words.verify)
+  if (r.mediation) said.push(words.mediation)
+  return said
+}
