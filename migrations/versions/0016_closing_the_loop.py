@@ -25,6 +25,7 @@ MATTER_COLUMNS = (
     sa.Column("contact_due_at", TS, nullable=True),
     sa.Column("first_contact_at", TS, nullable=True),
     sa.Column("contact_notified_at", TS, nullable=True),
+    sa.Column("resolved_due_at", TS, nullable=True),
     sa.Column("pending_application", sa.String(12), nullable=True),
     sa.Column("suspended_until", TS, nullable=True),
     sa.Column("verified_at", TS, nullable=True),

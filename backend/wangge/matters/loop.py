@@ -364,7 +364,7 @@ def hotline_result(m: Matter) -> dict[str, Any]:
         "first_contact_at": iso(m.first_contact_at),
         "resolved_at": iso(m.resolved_at),
         "closed_at": iso(m.closed_at),
-        "due_at": iso(m.due_at),
+        "due_at": iso(m.due_at or m.resolved_due_at),
         "rating": m.rating,
         "rating_source": m.rating_source,
     }

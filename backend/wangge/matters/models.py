@@ -188,6 +188,8 @@ class Matter(Base):
     contact_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     contact_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # told it is late
+    # The completion deadline in force when it was resolved (due_at is cleared then): was it resolved in time?
+    resolved_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # The kind of application ("extension", "suspension") awaiting the level above, if one does.
     pending_application: Mapped[str | None] = mapped_column(String(12), nullable=True)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -410,6 +410,7 @@ def _resolve(
 ) -> None:
     """The handler's resolution: `verifying` when the category needs verification (flow.DONE), else `resolved`."""
     m.handler_status = m.status
+    m.resolved_due_at = m.due_at  # kept for the hotline and the assessment: resolved in time or not
     m.status = Status.verifying if verify else Status.resolved
     m.verified_at = m.verified_by_id = None
     m.result = result if result is not None else m.result
