@@ -16,7 +16,7 @@ from sqlalchemy import select
 from conftest import assert_problem
 from matters.test_lists import statements
 from wangge.matters import desk
-from wangge.matters.models import Matter
+from wangge.matters.models import Cooperator, Matter
 from wangge.models_common import utcnow
 
 T0 = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
@@ -234,6 +234,22 @@ def test_a_chief_sees_nothing_of_another_community_through_any_filter_or_the_exp
     assert sorted(_ids(client, world)) == [mine, owned]
     assert _ids(client, world, q="问题描述") == [owned, mine]
     assert _ids(client, world, community_id=world.ids["C3"]) == [owned]
+
+
+def test_a_department_sees_what_it_co_operates_on_in_its_cooperating_box(world, client, live):
+    """协办: the matters a department was convened to, as the inbox's box says; nobody else has any."""
+    convened, other = _add(
+        live,
+        world,
+        [{"status": "at_station", "holder_level": "station"}, {"status": "at_station", "holder_level": "station"}],
+    )
+    with live.session() as s:
+        s.add(Cooperator(matter_id=convened, department_id=world.ids["DS1"], added_at=T0))
+        s.commit()
+    assert _ids(client, world, "department_officer", box="cooperating") == [convened]
+    assert _ids(client, world, "dept_dd1", box="cooperating") == []
+    assert _ids(client, world, "station_chief", box="cooperating") == []
+    assert other in _ids(client, world, "station_chief")
 
 
 def test_the_count_stops_at_its_cap(world, client, live, monkeypatch):

@@ -190,12 +190,16 @@ def test_hotline_import_reports_each_row(world, client, live):
     assert rows[3]["accepted"] and rows[3]["placed"] is False
     assert "unknown category" in rows[4]["reason"] and "outside your scope" in rows[5]["reason"]
     assert "appears twice" in rows[6]["reason"]
+    # Each refusal also says why in a word the app translates; an accepted row has none.
+    assert [rows[i]["code"] for i in (4, 5, 6)] == ["unknown-category", "outside-scope", "order-twice"]
+    assert rows[1]["code"] is None
     again = client.post(
         "/api/v1/matters/import",
         json={"orders": [{"order_no": "H001", "category": "sanitation", "description": "再次"}]},
         headers=world.headers("station_chief"),
     ).json()
     assert again["rows"][0]["reason"] == "order H001 was already imported"
+    assert again["rows"][0]["code"] == "order-imported"
     m = client.get(
         f"/api/v1/matters/{matter_id(live, rows[3]['tracking_code'])}", headers=world.headers("station_chief")
     ).json()

@@ -22,7 +22,8 @@ Source = Literal["resident", "field", "front_desk", "hotline", "open311"]
 
 def table_filters(
     box: Annotated[
-        Literal["mine", "grid", "unit", "all"], Query(description="As the inbox: mine, my grid, my unit, all I see")
+        Literal["mine", "grid", "unit", "cooperating", "all"],
+        Query(description="As the inbox: mine, my grid, my unit, co-operating (a department's 协办), all I see"),
     ] = "all",
     status: Annotated[list[Status] | None, Query(description="Any of these statuses (repeat the parameter)")] = None,
     category_id: Annotated[list[Id] | None, Query(description="Any of these categories")] = None,

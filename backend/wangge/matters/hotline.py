@@ -35,6 +35,14 @@ MAX_ROWS = 2000
 PHONE = re.compile(r"^\+?[0-9-]{5,20}$")
 
 
+class RowRefused(ValueError):
+    """A row the import leaves out: `code` says why in a word the app translates, the message in English."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def parse(content_type: str, raw: bytes) -> list[dict[str, Any]]:
     """Rows from a CSV (UTF-8, with a header line; a BOM is fine) or a JSON body `{"orders": [...]}`."""
     if "json" in content_type:
@@ -101,7 +109,10 @@ async def import_orders(db: AsyncSession, subject: Subject, rows: list[dict[str,
         try:
             values = await _check(db, subject, row, categories, taken, seen)
         except (ValueError, TypeError) as exc:
-            report.append({"row": i, "order_no": _text(row, "order_no"), "accepted": False, "reason": str(exc)})
+            code = exc.code if isinstance(exc, RowRefused) else "invalid-row"
+            report.append(
+                {"row": i, "order_no": _text(row, "order_no"), "accepted": False, "code": code, "reason": str(exc)}
+            )
             continue
         checked.append((i, values))
         report.append({"row": i, "order_no": values["order_no"], "accepted": True})
@@ -145,45 +156,45 @@ async def _check(
     seen: set[str],
 ) -> dict[str, Any]:
     if row.get("_invalid"):
-        raise ValueError("the row is not an object")
+        raise RowRefused("not-an-object", "the row is not an object")
     order_no = _text(row, "order_no")
     if not order_no or len(order_no) > 64:
-        raise ValueError("order_no is required (at most 64 characters)")
+        raise RowRefused("order-no", "order_no is required (at most 64 characters)")
     if order_no in taken:
-        raise ValueError(f"order {order_no} was already imported")
+        raise RowRefused("order-imported", f"order {order_no} was already imported")
     if order_no in seen:
-        raise ValueError(f"order {order_no} appears twice in this file")
+        raise RowRefused("order-twice", f"order {order_no} appears twice in this file")
     seen.add(order_no)
     category = categories.get(_text(row, "category") or "")
     if category is None:
-        raise ValueError(f"unknown category {_text(row, 'category')!r}")
+        raise RowRefused("unknown-category", f"unknown category {_text(row, 'category')!r}")
     description = _text(row, "description")
     if not description or len(description) > 2000:
-        raise ValueError("description is required (at most 2000 characters)")
+        raise RowRefused("description", "description is required (at most 2000 characters)")
     phone = _text(row, "caller_phone")
     if phone and not PHONE.match(phone):
-        raise ValueError("caller_phone is not a phone number")
+        raise RowRefused("caller-phone", "caller_phone is not a phone number")
     try:
         lat, lon = _number(row, "lat"), _number(row, "lon")
     except ValueError:
-        raise ValueError("lat and lon must be numbers") from None
+        raise RowRefused("lat-lon", "lat and lon must be numbers") from None
     grid: Grid | None = None
     community: Community | None = None
     if (lat is None) != (lon is None):
-        raise ValueError("give both lat and lon, or neither")
+        raise RowRefused("lat-lon", "give both lat and lon, or neither")
     if lat is not None:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError("lat/lon out of range")
+            raise RowRefused("lat-lon", "lat/lon out of range")
         found = await service.locate(db, lat, lon)
         if found is None:
-            raise ValueError("the position is not inside any grid")
+            raise RowRefused("outside-grids", "the position is not inside any grid")
         grid = found[0]
     elif _text(row, "grid_code"):
         grid = (
             await db.execute(select(Grid).where(Grid.code == _text(row, "grid_code"), Grid.is_active.is_(True)))
         ).scalar()
         if grid is None:
-            raise ValueError(f"unknown grid {_text(row, 'grid_code')}")
+            raise RowRefused("unknown-grid", f"unknown grid {_text(row, 'grid_code')}")
     elif _text(row, "community_code"):
         community = (
             await db.execute(
@@ -191,14 +202,14 @@ async def _check(
             )
         ).scalar()
         if community is None:
-            raise ValueError(f"unknown community {_text(row, 'community_code')}")
+            raise RowRefused("unknown-community", f"unknown community {_text(row, 'community_code')}")
     else:
-        raise ValueError("say where: lat/lon, grid_code or community_code")
+        raise RowRefused("no-place", "say where: lat/lon, grid_code or community_code")
     if grid is not None:
         community = await db.get(Community, grid.community_id)
     path = {"district_id": community.district_id, "street_id": community.street_id, "community_id": community.id}
     if not sees_path(subject, "community", path):
-        raise ValueError("the place is outside your scope")
+        raise RowRefused("outside-scope", "the place is outside your scope")
     return {
         "order_no": order_no,
         "category": category,

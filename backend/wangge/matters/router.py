@@ -321,6 +321,7 @@ async def list_matters(
 
 @router.post(
     "/matters/import",
+    response_model=schemas.HotlineImport,
     tags=["Matters"],
     openapi_extra={
         "requestBody": {
@@ -331,7 +332,7 @@ async def list_matters(
         }
     },
 )
-async def import_hotline(request: Request, db: SessionDep, subject: HotlineImporter) -> dict[str, Any]:
+async def import_hotline(request: Request, db: SessionDep, subject: HotlineImporter) -> Any:
     """Import 12345 hotline orders from CSV (header: order_no, category, description, lat, lon, address, grid_code,
     community_code, caller_name, caller_phone) or JSON `{"orders": [...]}`; the answer reports every row."""
     rows = hotline.parse(request.headers.get("content-type", ""), await request.body())

@@ -456,3 +456,24 @@ class HandoffPage(Output):
     total_exact: bool
     limit: int
     next_after: str | None = Field(description="Pass as `after` (with the same filters) for the next page")
+
+
+class HotlineImportRow(Output):
+    row: int = Field(description="The row's number in the file (1: the first after the header)")
+    order_no: str | None
+    accepted: bool
+    tracking_code: str | None = Field(None, description="The matter made of an accepted row")
+    placed: bool | None = Field(None, description="Accepted: whether it landed in a grid (else at the station)")
+    code: str | None = Field(
+        None,
+        description="Rejected: why, as a word the app translates (order-no, order-imported, order-twice, "
+        "unknown-category, description, caller-phone, lat-lon, outside-grids, unknown-grid, unknown-community, "
+        "no-place, outside-scope, not-an-object, invalid-row)",
+    )
+    reason: str | None = Field(None, description="Rejected: why, in English")
+
+
+class HotlineImport(Output):
+    accepted: int
+    rejected: int
+    rows: list[HotlineImportRow]

@@ -99,6 +99,8 @@ export interface RequestOptions {
   form?: Record<string, string>
   /** Sent as multipart/form-data (the browser sets the boundary). */
   formData?: FormData
+  /** Sent as it is, with its media type (a CSV file, say). */
+  raw?: { body: Blob; type: string }
   /** Extra request headers (Idempotency-Key, If-Match, …). */
   headers?: Record<string, string>
   query?: Record<string, string | number | boolean | null | undefined>
@@ -131,6 +133,9 @@ async function send(url: string, options: RequestOptions, token: string | null):
     body = new URLSearchParams(options.form).toString()
   } else if (options.formData) {
     body = options.formData
+  } else if (options.raw) {
+    headers.set('Content-Type', options.raw.type)
+    body = options.raw.body
   }
   for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value)
   if (token) headers.set('Authorization', `Bearer ${token}`)

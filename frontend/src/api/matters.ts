@@ -74,7 +74,7 @@ export function createMatter(body: StaffMatterCreate, idempotencyKey: string) {
   return api.post<Matter>('/matters', { json: body, headers: { 'Idempotency-Key': idempotencyKey } })
 }
 
-export type Box = 'mine' | 'grid' | 'unit' | 'all'
+export type Box = 'mine' | 'grid' | 'unit' | 'all' | 'cooperating'
 
 export function listMatters(params: { box: Box; status: 'open' | 'closed'; limit: number; offset?: number; after?: number }) {
   return api.get<MatterPage>('/matters', { query: params })

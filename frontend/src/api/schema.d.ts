@@ -4357,6 +4357,17 @@ export interface components {
         };
         /** Deadlines */
         Deadlines: {
+            /**
+             * Contact Due At
+             * @description When the requester must be contacted by (先行联系), until they are
+             */
+            contact_due_at?: string | null;
+            /**
+             * Contact Overdue
+             * @description Nobody has contacted the requester and the limit has passed
+             * @default false
+             */
+            contact_overdue: boolean;
             /** Due At */
             due_at: string | null;
             /** Due Soon */
@@ -5106,6 +5117,47 @@ export interface components {
             level: string;
             /** Name */
             name: string;
+        };
+        /** HotlineImport */
+        HotlineImport: {
+            /** Accepted */
+            accepted: number;
+            /** Rejected */
+            rejected: number;
+            /** Rows */
+            rows: components["schemas"]["HotlineImportRow"][];
+        };
+        /** HotlineImportRow */
+        HotlineImportRow: {
+            /** Accepted */
+            accepted: boolean;
+            /**
+             * Code
+             * @description Rejected: why, as a word the app translates (order-no, order-imported, order-twice, unknown-category, description, caller-phone, lat-lon, outside-grids, unknown-grid, unknown-community, no-place, outside-scope, not-an-object, invalid-row)
+             */
+            code?: string | null;
+            /** Order No */
+            order_no: string | null;
+            /**
+             * Placed
+             * @description Accepted: whether it landed in a grid (else at the station)
+             */
+            placed?: boolean | null;
+            /**
+             * Reason
+             * @description Rejected: why, in English
+             */
+            reason?: string | null;
+            /**
+             * Row
+             * @description The row's number in the file (1: the first after the header)
+             */
+            row: number;
+            /**
+             * Tracking Code
+             * @description The matter made of an accepted row
+             */
+            tracking_code?: string | null;
         };
         /** HotlineResult */
         HotlineResult: {
@@ -12668,8 +12720,8 @@ export interface operations {
             query?: {
                 /** @description created, due (the current step's deadline; finished ones last) or status; `-` descending */
                 sort?: "created" | "-created" | "due" | "-due" | "status" | "-status";
-                /** @description As the inbox: mine, my grid, my unit, all I see */
-                box?: "mine" | "grid" | "unit" | "all";
+                /** @description As the inbox: mine, my grid, my unit, co-operating (a department's 协办), all I see */
+                box?: "mine" | "grid" | "unit" | "cooperating" | "all";
                 /** @description Any of these statuses (repeat the parameter) */
                 status?: components["schemas"]["Status"][] | null;
                 /** @description Any of these categories */
@@ -12792,9 +12844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["HotlineImport"];
                 };
             };
             /** @description The request is not valid */
@@ -12866,8 +12916,8 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_after` of the page before (same filters and sort) */
                 after?: string | null;
-                /** @description As the inbox: mine, my grid, my unit, all I see */
-                box?: "mine" | "grid" | "unit" | "all";
+                /** @description As the inbox: mine, my grid, my unit, co-operating (a department's 协办), all I see */
+                box?: "mine" | "grid" | "unit" | "cooperating" | "all";
                 /** @description Any of these statuses (repeat the parameter) */
                 status?: components["schemas"]["Status"][] | null;
                 /** @description Any of these categories */

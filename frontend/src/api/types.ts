@@ -229,7 +229,12 @@ export interface ActionBody {
   result?: string
   target?: { level: 'street' | 'department'; department_id?: number }
   into?: number
+  note?: string
+  answer?: CallbackAnswer
 }
+
+/** A callback's 回访 answer (the action `callback`). */
+export type CallbackAnswer = 'satisfied' | 'basically_satisfied' | 'not_satisfied' | 'unreachable'
 
 /** POST /api/v1/matters (staff in the field or at the front desk). */
 export type StaffMatterCreate = Schemas['MatterCreate']

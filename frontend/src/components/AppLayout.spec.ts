@@ -127,11 +127,18 @@ describe('the desk navigation', () => {
     const { navItemsFor } = await import('./navItems')
     const names = (role: Parameters<typeof navItemsFor>[0], layout: 'phone' | 'desk') => navItemsFor(role, layout).map((i) => i.name)
     expect(names('station_chief', 'desk')).toEqual([
-      'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'triage', 'patrolsTable', 'visitsTable', 'admin', 'me',
+      'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'triage', 'patrolsTable', 'visitsTable',
+      'applications', 'verifications', 'callbacks', 'hotline', 'admin', 'me',
     ])
     expect(names('street_officer', 'desk')).toEqual([
-      'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'patrolsTable', 'visitsTable', 'admin', 'me',
+      'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'patrolsTable', 'visitsTable',
+      'applications', 'verifications', 'callbacks', 'hotline', 'admin', 'me',
     ])
+    // An administrator decides the street's and departments' applications and imports orders; verifying and calling
+    // back are the station's and the street's.
+    expect(names('administrator', 'desk')).toContain('applications')
+    expect(names('administrator', 'desk')).toContain('hotline')
+    expect(names('administrator', 'desk')).not.toContain('callbacks')
     expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'me'])
     expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'me'])
     // Phones keep their four tabs.
@@ -148,11 +155,14 @@ describe('the desk navigation', () => {
     expect(activeItemName(desk, '/admin/shifts')).toBe('roster')
     expect(activeItemName(desk, '/admin/users')).toBe('admin')
     expect(activeItemName(desk, '/matters/12')).toBe('matters')
+    expect(activeItemName(desk, '/matters/applications')).toBe('applications')
+    expect(activeItemName(desk, '/matters/hotline')).toBe('hotline')
     expect(activeItemName(desk, '/triage')).toBe('triage')
     expect(activeItemName(desk, '/hazards')).toBe('matters')
     expect(activeItemName(navItemsFor('street_officer', 'desk'), '/triage')).toBe('matters')
     const phone = navItemsFor('station_chief', 'phone')
     expect(activeItemName(phone, '/supervision')).toBe('matters')
     expect(activeItemName(phone, '/admin/shifts')).toBe('admin')
+    expect(activeItemName(phone, '/matters/callbacks')).toBe('matters')
   })
 })

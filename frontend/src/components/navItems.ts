@@ -45,6 +45,17 @@ export const deskItems: NavItem[] = [
   { name: 'triage', to: '/triage', labelKey: 'nav.triage', icon: 'cluster-o', roles: ['station_chief'] },
   { name: 'patrolsTable', to: '/patrols/table', labelKey: 'nav.patrolsTable', icon: 'guide-o', roles: ['station_chief', 'street_officer', 'administrator'] },
   { name: 'visitsTable', to: '/visits/table', labelKey: 'nav.visitsTable', icon: 'friends-o', roles: ['station_chief', 'street_officer', 'administrator'] },
+  // The queues around the routes (待审批 for the level above the holder, 待核查, 待回访) and the 12345 hotline's orders.
+  {
+    name: 'applications',
+    to: '/matters/applications',
+    labelKey: 'nav.applications',
+    icon: 'passed',
+    roles: ['station_chief', 'street_officer', 'administrator'],
+  },
+  { name: 'verifications', to: '/matters/verifications', labelKey: 'nav.verifications', icon: 'certificate', roles: ['station_chief', 'street_officer'] },
+  { name: 'callbacks', to: '/matters/callbacks', labelKey: 'nav.callbacks', icon: 'phone-o', roles: ['station_chief', 'street_officer'] },
+  { name: 'hotline', to: '/matters/hotline', labelKey: 'nav.hotline', icon: 'service-o', roles: ['station_chief', 'street_officer', 'administrator'] },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */

@@ -210,6 +210,30 @@ export const routes = [
     meta: { titleKey: 'admin.grids.title' },
   },
   {
+    path: '/matters/applications',
+    name: 'applications',
+    component: () => import('@/pages/desk/ApplicationsPage.vue'),
+    meta: { titleKey: 'nav.applications' },
+  },
+  {
+    path: '/matters/verifications',
+    name: 'verifications',
+    component: () => import('@/pages/desk/VerificationsPage.vue'),
+    meta: { titleKey: 'nav.verifications' },
+  },
+  {
+    path: '/matters/callbacks',
+    name: 'callbacks',
+    component: () => import('@/pages/desk/CallbacksPage.vue'),
+    meta: { titleKey: 'nav.callbacks' },
+  },
+  {
+    path: '/matters/hotline',
+    name: 'hotline',
+    component: () => import('@/pages/desk/HotlinePage.vue'),
+    meta: { titleKey: 'nav.hotline' },
+  },
+  {
     path: '/forbidden',
     name: 'forbidden',
     component: () => import('@/pages/auth/ForbiddenPage.vue'),
@@ -259,6 +283,7 @@ export async function guard(to: RouteLocationNormalized) {
 export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
   if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table)(\/|$)/.test(path)) return 'station'
+  if (/^\/matters\/(applications|verifications|callbacks|hotline)(\/|$)/.test(path)) return 'station'
   if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
   return null
 }

@@ -63,6 +63,9 @@ describe('route guard', () => {
     expect(sectionOfPath('/admin/users')).toBe('admin')
     expect(['/triage', '/hazards', '/emergency/new', '/incidents/3'].map(sectionOfPath)).toEqual(['station', 'station', 'station', 'station'])
     expect(['/patrols/table', '/visits/table'].map(sectionOfPath)).toEqual(['station', 'station'])
+    const queues = ['/matters/applications', '/matters/verifications', '/matters/callbacks', '/matters/hotline']
+    expect(queues.map(sectionOfPath)).toEqual(['station', 'station', 'station', 'station'])
+    expect(sectionOfPath('/matters/12')).toBeNull()
     expect(['/my-day', '/leave', '/coverage', '/visits'].map(sectionOfPath)).toEqual(['field', 'field', 'field', 'field'])
     expect(['/map', '/report', '/matters', '/administrator'].map(sectionOfPath)).toEqual([null, null, null, null])
   })

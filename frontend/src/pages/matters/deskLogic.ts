@@ -3,7 +3,7 @@
 
 export type SortKey = 'created' | 'due' | 'status'
 export type Sort = SortKey | `-${SortKey}`
-export type Box = 'mine' | 'grid' | 'unit' | 'all'
+export type Box = 'mine' | 'grid' | 'unit' | 'all' | 'cooperating'
 
 /** The statuses of an open matter, and of a finished one (flow.OPEN, flow's others). */
 export const OPEN_STATUSES = [

@@ -7,6 +7,8 @@ const GRID_STAFF: Role[] = ['grid_leader', 'grid_member']
 export function boxesFor(role: Role | undefined): Box[] {
   if (role && GRID_STAFF.includes(role)) return ['mine', 'grid', 'unit', 'all']
   if (role === 'administrator') return ['mine', 'all']
+  // 协办: a department convened to co-operate on another unit's matter finds it here.
+  if (role === 'department_officer') return ['mine', 'unit', 'cooperating', 'all']
   return ['mine', 'unit', 'all']
 }
 
