@@ -33,7 +33,7 @@ function record(overrides: Partial<Matter> = {}): Matter {
     rating_comment: null,
     reopen_count: 0,
     merged_into_id: null,
-    deadlines: { sign_due_at: '2099-01-01T00:00:00Z', due_at: null, notice_ends_at: null, overdue: false, due_soon: false },
+    deadlines: { sign_due_at: '2099-01-01T00:00:00Z', due_at: null, notice_ends_at: null, overdue: false, due_soon: false, contact_overdue: false },
     five_haves: { found_by: '居民 李女士', reported_by: '居民 李女士', responsible: 'G1a网格', resolved_by: null, supervised_by: '王站长' },
     allowed_actions: ['accept', 'bring_back'],
     photos: [],
