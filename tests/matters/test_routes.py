@@ -44,7 +44,7 @@ def test_route_2_brought_back_to_the_station_owner_stays_the_first_receiver(worl
     mid = matter_id(live, code)
     m = get(client, world, "grid_leader", mid).json()
     assert m["status"] == "submitted" and m["owner"] is None
-    assert m["allowed_actions"] == ["accept", "handle_on_spot", "bring_back", "declare_emergency"]
+    assert m["allowed_actions"] == ["accept", "handle_on_spot", "bring_back", "declare_emergency", "contact"]
     assert m["deadlines"]["sign_due_at"] is not None
     act(client, world, "grid_leader", mid, "accept")
     m = act(client, world, "grid_leader", mid, "bring_back")
