@@ -3,22 +3,27 @@ and malformed bodies of every new action (issue 11), through the API on both eng
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+import threading
 import typing
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from conftest import assert_problem
+from conftest import assert_problem, make_settings
 from matters.deliver import deliver, notified
 from matters.helpers import act, events, get
 from matters.loop_helpers import accepted, at_station, loop_of, post_action, today
+from notify.receiver import WebhookReceiver
 from support.world import grid_point
+from wangge.database import Database
 from wangge.matters import flow, schemas
 from wangge.matters.models import MatterEvent
 from wangge.models_common import utcnow
+from wangge.notify.worker import OutboxWorker
 from wangge.workcalendar import SHANGHAI
 
 PARTIES = [
@@ -151,6 +156,27 @@ def _import(client, world, who: str, order_no: str, grid: str = "G1a") -> str:
     return r.json()["rows"][0]["tracking_code"]
 
 
+HOOK_SECRET = "hotline-webhook-secret-0123456789abcdef"
+
+
+def _deliver_to(live, url: str) -> None:
+    """The real worker delivers the outbox to a webhook (in a thread: the test's own loop may be busy)."""
+    settings = make_settings(live.settings.database_url, webhook_url=url, webhook_secret=HOOK_SECRET)
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            async with OutboxWorker(db, settings) as worker:
+                while await worker.run_once():
+                    pass
+        finally:
+            await db.dispose()
+
+    t = threading.Thread(target=lambda: asyncio.run(run()))
+    t.start()
+    t.join()
+
+
 def test_a_hotline_orders_extension_and_result_go_back_with_its_order_number(world, client, live):
     from matters.helpers import matter_id
 
@@ -181,6 +207,15 @@ def test_a_hotline_orders_extension_and_result_go_back_with_its_order_number(wor
     other = accepted(client, world, live)
     act(client, world, "grid_leader", other, "resolve", result="已清理")
     assert len(events(live, "hotline.result")) == 1
+
+    # Both go to the hotline's platform through the signed webhook.
+    with WebhookReceiver(HOOK_SECRET) as hook:
+        _deliver_to(live, hook.url)
+    sent = [r for r in hook.requests if r.topic.startswith("hotline.")]
+    assert [(r.topic, r.body["data"]["order_no"], r.signature_ok) for r in sent] == [
+        ("hotline.extension", "12345-2026-0001", True),
+        ("hotline.result", "12345-2026-0001", True),
+    ]
 
     # The export of a range of days, in the import's two formats.
     day = today()
@@ -272,3 +307,14 @@ def test_every_field_the_table_needs_is_in_the_records_schema():
     needs = typing.get_args(schemas.AllowedAction.model_fields["needs"].annotation)[0]
     assert set().union(*(rule.needs for rule in flow.TABLE.values())) == set(typing.get_args(needs))
     assert set(typing.get_args(needs)) <= set(schemas.ActionIn.model_fields)
+
+
+def test_every_status_is_named_where_statuses_are_shown():
+    """A new status (待核查) has its words in the notifications' titles and the desk's export, and counts as handled
+    in the grid's day log."""
+    from wangge.fieldwork.daylog import derived_disposition
+    from wangge.matters import desk, service
+
+    assert set(flow.Status) <= set(service.STATUS_ZH) and set(flow.Status) <= set(desk.STATUS_ZH)
+    assert desk.STATUS_ZH["verifying"] == service.STATUS_ZH["verifying"] == "待核查"
+    assert derived_disposition("verifying") == "handled"
