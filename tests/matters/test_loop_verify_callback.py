@@ -204,7 +204,8 @@ def test_the_street_calls_back_on_its_and_its_departments_matters(world, client,
     act(client, world, "department_officer", mid, "resolve", result="已清运")
     set_matter(live, mid, resolved_at=utcnow() - timedelta(days=4))
     queue = client.get("/api/v1/matters/callbacks", headers=world.headers("street_officer")).json()
-    assert [i["id"] for i in queue] == [mid]
+    assert [(i["id"], i["reporter_phone"]) for i in queue] == [(mid, "138****5678")]  # no personal_data:read
+    assert client.get("/api/v1/matters/callbacks", headers=world.headers("station_chief")).json()[0]["id"] == mid
     # Whoever lists it may record the answer.
     assert "callback" in get(client, world, "street_officer", mid).json()["allowed_actions"]
     m = act(client, world, "street_officer", mid, "callback", answer="basically_satisfied")
