@@ -13,6 +13,7 @@ from matters.helpers import act, events, get
 from matters.loop_helpers import (
     accepted,
     at_station,
+    district_admin_of_d1,
     loop_of,
     post_action,
     second_chief_of_c1,
@@ -38,6 +39,10 @@ def test_a_station_chief_cannot_verify_their_own_resolution_another_chief_does_w
         post_action(client, world, "station_chief", mid, "verify", {"note": "自查", "photos": []}), 409
     )
     assert body["code"] == "action-not-allowed" and "cannot verify their own" in body["detail"]
+    # The street, the level above, may verify it too (a community often has one chief): it is in its queue.
+    street = client.get("/api/v1/matters/verifications", headers=world.headers("street_officer")).json()
+    assert [(i["id"], i["own"]) for i in street] == [(mid, False)]
+    assert "verify" in get(client, world, "street_officer", mid).json()["allowed_actions"]
     # The resident hears nothing until it is verified, and cannot rate it meanwhile.
     assert _resolved_events(live, mid) == []
     code = m["tracking_code"]
@@ -115,9 +120,12 @@ def test_the_street_verifies_a_departments_resolution_and_a_category_may_close_o
     mid = with_department(client, world, live, "illegal_construction")
     m = act(client, world, "department_officer", mid, "resolve", result="已拆除")
     assert m["status"] == "verifying"
-    # The station does not verify a department's resolution; the street does.
+    # The station does not verify a department's resolution, nor does the district; the street does.
     assert "verify" not in get(client, world, "station_chief", mid).json()["allowed_actions"]
     assert client.get("/api/v1/matters/verifications", headers=world.headers("station_chief")).json() == []
+    admin = district_admin_of_d1(live, world)
+    assert client.get("/api/v1/matters/verifications", headers=world.headers(admin)).json() == []
+    assert "verify" not in get(client, world, admin, mid).json()["allowed_actions"]
     assert [
         i["id"] for i in client.get("/api/v1/matters/verifications", headers=world.headers("street_officer")).json()
     ] == [mid]
@@ -126,6 +134,15 @@ def test_the_street_verifies_a_departments_resolution_and_a_category_may_close_o
     m = act(client, world, "street_officer", mid, "verify", note="核查属实", photos=[photo])
     assert m["status"] == "closed" and m["closed_at"] is not None
     assert len(_resolved_events(live, mid)) == 1
+    # The street's own resolution: its officer may not verify it; the district verifies it.
+    held = at_station(client, world, live, "illegal_construction")
+    act(client, world, "station_chief", held, "escalate", reason="需街道协调", target={"level": "street"})
+    act(client, world, "street_officer", held, "sign")
+    m = act(client, world, "street_officer", held, "resolve", result="已协调拆除")
+    assert m["status"] == "verifying" and "verify" not in m["allowed_actions"]
+    assert [i["id"] for i in client.get("/api/v1/matters/verifications", headers=world.headers(admin)).json()] == [held]
+    m = act(client, world, admin, held, "verify", note="区里核查", photos=[upload_photo(client, world, admin)])
+    assert m["status"] == "closed"
     # Sent back to a department: it handles it again.
     again = with_department(client, world, live, "illegal_construction")
     act(client, world, "department_officer", again, "resolve", result="已拆除")

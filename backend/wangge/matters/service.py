@@ -65,8 +65,14 @@ HOLDER_FOR_STATUS = {
 # The level above each holder, which decides its applications for an extension or a suspension: the station
 # decides the grid's, the street the station's, the district (its administrators) the street's and departments'.
 APPROVER_LEVEL = {"grid": "station", "station": "street", "street": "district", "department": "district"}
-# Who verifies a resolution: the station the grid's and its own (by another chief), the street the others.
-VERIFIER_LEVEL = {"grid": "station", "station": "station", "street": "street", "department": "street"}
+# Who verifies a resolution: the station the grid's, the street the departments'; a station's or a street's own by
+# another officer of it or by the level above (a community often has one chief, who may not verify their own).
+VERIFIER_LEVELS = {
+    "grid": ("station",),
+    "station": ("station", "street"),
+    "street": ("street", "district"),
+    "department": ("street",),
+}
 
 
 def _at_level(subject: Subject, m: Matter, level: str) -> bool:
@@ -95,7 +101,9 @@ def actors_for(
     found: set[Actor] = set()
     if m.pending_application and _at_level(subject, m, APPROVER_LEVEL.get(m.holder_level, "")):
         found.add(Actor.approver)
-    if m.status == Status.verifying and _at_level(subject, m, VERIFIER_LEVEL.get(m.holder_level, "")):
+    if m.status == Status.verifying and any(
+        _at_level(subject, m, level) for level in VERIFIER_LEVELS.get(m.holder_level, ())
+    ):
         found.add(Actor.verifier)
     if cooperating and subject.role == Role.department_officer:
         found.add(Actor.cooperator)
