@@ -22,7 +22,7 @@ from matters.loop_helpers import (
     with_department,
 )
 from wangge.models_common import as_utc, utcnow
-from wangge.workcalendar import SHANGHAI
+from wangge.workcalendar import SHANGHAI, TimeLimit, WorkCalendar
 
 
 def test_contact_first_is_recorded_by_the_holder_against_its_own_clock(world, client, live):
@@ -30,6 +30,8 @@ def test_contact_first_is_recorded_by_the_holder_against_its_own_clock(world, cl
     m = get(client, world, "grid_leader", mid).json()
     # The category's limit (two working hours) runs from intake, for a report with a phone.
     assert m["contact_due_at"] is not None and m["first_contact_at"] is None
+    expected = WorkCalendar().deadline(datetime.fromisoformat(m["created_at"]), TimeLimit(2, "working_hours"))
+    assert abs(datetime.fromisoformat(m["contact_due_at"]) - expected) < timedelta(seconds=1)
     assert {"action": "contact", "needs": ["contact"]} in m["actions"]
     act(client, world, "grid_leader", mid, "accept")
     # Nobody answered the first time: still a contact, tried three times.
