@@ -27,7 +27,7 @@ from wangge.matters.models import Category, Matter, MatterEvent
 from wangge.models_common import utcnow
 
 DERIVED = {
-    "verifying": "handled",
+    "verifying": "handled",  # resolved, awaiting verification by someone else
     "resolved": "handled",
     "closed": "handled",
     "merged": "handled",

@@ -19,7 +19,8 @@ Around them, the steps of GB/T 30428 and the hotlines' practice (issue 11):
 - extension 延期 / suspension 缓办: the holder applies with a reason and a date, the level above approves or refuses;
   only an approval moves the deadline;
 - verification 核查: for the categories that need it a resolution waits in `verifying` for someone other than its
-  handler (the station for grid and station matters, the street for the street's and departments'), who verifies
+  handler (the station for grid matters, the street for departments'; a station's or a street's own by another of
+  its officers or by the level above), who verifies
   with an on-site photo (then it waits for the rating, or closes, as the category says) or sends it back;
 - callback 回访: the station records the resident's answer by phone; it counts as their rating;
 - mediation 调解: sessions of a dispute, recorded by its holder;
@@ -63,7 +64,7 @@ class Actor(StrEnum):
     resident = "resident"  # the reporter, through the public tracking page
     system = "system"  # the worker (notice periods that end)
     approver = "approver"  # an officer of the level above the holder, while an application awaits a decision
-    verifier = "verifier"  # the station (grid and station matters) or the street (the others), not the handler
+    verifier = "verifier"  # the level that verifies (service.VERIFIER_LEVELS), not the handler
     cooperator = "cooperator"  # an officer of a department convened to co-operate 协办
 
 

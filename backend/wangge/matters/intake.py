@@ -287,7 +287,7 @@ async def create_public(
 # --- photos ------------------------------------------------------------------------------------------------------
 
 
-async def staff_photos(db: AsyncSession, subject: Subject, ids: list[int]) -> list[Photo]:
+async def staff_photos(db: AsyncSession, subject: Subject, ids: list[int], field: str = "photo_ids") -> list[Photo]:
     if not ids:
         return []
     photos = list(
@@ -302,7 +302,7 @@ async def staff_photos(db: AsyncSession, subject: Subject, ids: list[int]) -> li
     if len(photos) != len(set(ids)):
         raise Invalid(
             "Some photos are not yours, already attached, or do not exist",
-            errors=[{"loc": ["body", "photo_ids"], "msg": "unknown photo", "type": "value_error"}],
+            errors=[{"loc": ["body", field], "msg": "unknown photo", "type": "value_error"}],
         )
     return photos
 

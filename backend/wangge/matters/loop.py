@@ -196,7 +196,7 @@ async def _verify(s: Any) -> None:
     from wangge.matters.intake import staff_photos
 
     m = s.m
-    photos = await staff_photos(s.db, s.subject, list(s.field("photos") or []))
+    photos = await staff_photos(s.db, s.subject, list(s.field("photos") or []), "photos")
     for p in photos:
         p.matter_id = m.id
     m.verified_at, m.verified_by_id = s.now, s.subject.user_id if s.subject else None

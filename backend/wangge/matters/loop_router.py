@@ -34,8 +34,9 @@ async def applications(db: ReadSessionDep, settings: SettingsDep, subject: Super
 
 @router.get("/matters/verifications", response_model=list[loop_schemas.QueueItem])
 async def verifications(db: ReadSessionDep, settings: SettingsDep, subject: Supervisor) -> Any:
-    """Resolutions awaiting verification 核查 by the caller (the station for grid and station matters, the street
-    for the street's and departments'), oldest first (at most 100); `own` marks those the caller resolved."""
+    """Resolutions awaiting verification 核查 by the caller (the station for grid matters, the street for
+    departments'; a station's or a street's own by another of its officers or the level above), oldest first (at
+    most 100); `own` marks those the caller resolved."""
     return await loop_views.verifications_queue(db, subject, settings)
 
 

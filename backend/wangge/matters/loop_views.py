@@ -225,8 +225,9 @@ def _verified_by(subject: Subject) -> ColumnElement[bool]:
     if subject.role == Role.station_chief:
         return and_(Matter.community_id == subject.community_id, Matter.holder_level.in_(("grid", "station")))
     if subject.role == Role.street_officer:
-        levels = ("station", "street", "department")
-        return and_(Matter.street_id == subject.street_id, Matter.holder_level.in_(levels))
+        return and_(Matter.street_id == subject.street_id, Matter.holder_level.in_(("station", "street", "department")))
+    if subject.role == Role.administrator and subject.scope_level == "district":
+        return and_(Matter.district_id == subject.district_id, Matter.holder_level == "street")
     return false()
 
 

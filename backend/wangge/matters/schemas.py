@@ -289,7 +289,22 @@ class AllowedAction(Output):
     """An action the caller may take on the record now (the flow table), and what its body needs."""
 
     action: str
-    needs: list[Literal["reason", "result", "target", "into"]]
+    needs: list[
+        Literal[
+            "reason",
+            "result",
+            "target",
+            "into",
+            "contact",
+            "until",
+            "note",
+            "photos",
+            "answer",
+            "session",
+            "departments",
+            "part",
+        ]
+    ]
 
 
 class MatterOut(Output):

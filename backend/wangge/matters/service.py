@@ -65,12 +65,12 @@ HOLDER_FOR_STATUS = {
 # The level above each holder, which decides its applications for an extension or a suspension: the station
 # decides the grid's, the street the station's, the district (its administrators) the street's and departments'.
 APPROVER_LEVEL = {"grid": "station", "station": "street", "street": "district", "department": "district"}
-# Who verifies a resolution: the station the grid's; the station's own another chief, or the street (a community
-# with one chief is not stuck); the street the street's and the departments'.
+# Who verifies a resolution: the station the grid's, the street the departments'; a station's or a street's own by
+# another officer of it or by the level above (a community often has one chief, who may not verify their own).
 VERIFIER_LEVELS = {
     "grid": ("station",),
     "station": ("station", "street"),
-    "street": ("street",),
+    "street": ("street", "district"),
     "department": ("street",),
 }
 
@@ -102,7 +102,7 @@ def actors_for(
     if m.pending_application and _at_level(subject, m, APPROVER_LEVEL.get(m.holder_level, "")):
         found.add(Actor.approver)
     if m.status == Status.verifying and any(
-        _at_level(subject, m, lv) for lv in VERIFIER_LEVELS.get(m.holder_level, ())
+        _at_level(subject, m, level) for level in VERIFIER_LEVELS.get(m.holder_level, ())
     ):
         found.add(Actor.verifier)
     if cooperating and subject.role == Role.department_officer:
@@ -111,8 +111,10 @@ def actors_for(
         found.add(Actor.grid_staff)
     if subject.role == Role.station_chief and subject.community_id == m.community_id:
         found.add(Actor.station)
-    if subject.role == Role.street_officer and subject.street_id == m.street_id and m.holder_level == "street":
-        found.add(Actor.street)
+    if subject.role == Role.street_officer and subject.street_id == m.street_id:
+        # The street holds it; or a department of it resolved it and the street calls back (loop_views.callbacks).
+        if m.holder_level == "street" or (m.status == Status.resolved and m.holder_level == "department"):
+            found.add(Actor.street)
     if (
         subject.role == Role.department_officer
         and m.holder_level == "department"
@@ -305,30 +307,40 @@ class CategoryInfo:
     is_emergency: bool
     time_limits: dict[str, Any]
     loop_rules: dict[str, Any]
+    is_active: bool = True
 
 
-async def category_rules(db: AsyncSession) -> dict[int, dict[str, Any]]:
-    """Every category's loop rules by id (models.Category.loop_rules), cached like the categories."""
+async def _categories(db: AsyncSession) -> dict[str, CategoryInfo]:
+    """Every category by code (the inactive ones too, for their rules), loaded once for intake and the guards."""
 
-    async def load() -> dict[int, dict[str, Any]]:
-        rows = (await db.execute(select(Category.id, Category.loop_rules))).all()
-        return {row.id: row.loop_rules or {} for row in rows}
-
-    return await _cached("category_rules", load)
-
-
-async def category_by_code(db: AsyncSession, code: str) -> CategoryInfo:
     async def load() -> dict[str, CategoryInfo]:
-        rows = (await db.execute(select(Category).where(Category.is_active.is_(True)))).scalars()
+        rows = (await db.execute(select(Category))).scalars()
         return {
             c.code: CategoryInfo(
-                c.id, c.code, c.name_zh, c.level, c.department_id, c.is_emergency, c.time_limits, c.loop_rules or {}
+                c.id,
+                c.code,
+                c.name_zh,
+                c.level,
+                c.department_id,
+                c.is_emergency,
+                c.time_limits,
+                c.loop_rules or {},
+                c.is_active,
             )
             for c in rows
         }
 
-    cat = (await _cached("categories", load)).get(code)
-    if cat is None:
+    return await _cached("categories", load)
+
+
+async def category_rules(db: AsyncSession) -> dict[int, dict[str, Any]]:
+    """Every category's loop rules by id (models.Category.loop_rules), from the categories' cache."""
+    return {c.id: c.loop_rules for c in (await _categories(db)).values()}
+
+
+async def category_by_code(db: AsyncSession, code: str) -> CategoryInfo:
+    cat = (await _categories(db)).get(code)
+    if cat is None or not cat.is_active:
         raise Invalid(
             f"There is no category '{code}'",
             errors=[{"loc": ["body", "category"], "msg": "unknown category", "type": "value_error"}],
@@ -727,7 +739,7 @@ async def _notify_change(
 ) -> None:
     """Tell whom the rule names (flow.Told), and the first-ask owner of every change."""
     units: list[dict[str, Any]] = []
-    if flow.Told.holder in rule.told:
+    if flow.Told.holder in rule.told or data.get("reopened"):  # a callback's "not satisfied" puts it on a desk again
         units.append(unit_of(m, m.holder_level, m.holder_department_id))
     if flow.Told.emergency in rule.told:
         units += _emergency_units(m)

@@ -1978,8 +1978,9 @@ export interface paths {
         };
         /**
          * Verifications
-         * @description Resolutions awaiting verification 核查 by the caller (the station for grid and station matters, the street
-         *     for the street's and departments'), oldest first (at most 100); `own` marks those the caller resolved.
+         * @description Resolutions awaiting verification 核查 by the caller (the station for grid matters, the street for
+         *     departments'; a station's or a street's own by another of its officers or the level above), oldest first (at
+         *     most 100); `own` marks those the caller resolved.
          */
         get: operations["verifications_api_v1_matters_verifications_get"];
         put?: never;
@@ -3596,7 +3597,7 @@ export interface components {
             /** Action */
             action: string;
             /** Needs */
-            needs: ("reason" | "result" | "target" | "into")[];
+            needs: ("reason" | "result" | "target" | "into" | "contact" | "until" | "note" | "photos" | "answer" | "session" | "departments" | "part")[];
         };
         /** ApiKeyCreated */
         ApiKeyCreated: {
