@@ -66,7 +66,8 @@ def test_the_public_list_of_categories_is_the_active_ones(world, client):
 
 
 def test_the_loop_rules_are_saved_whole_and_each_refusal_names_its_field(world, client):
-    """The category form (CategoryLoopRules) sends the rules whole and says a 422 under the field its `loc` names."""
+    """The category form (CategoryLoopRules) sends the rules whole and says a 422 under the field its `loc` names;
+    a client that sends a part changes only that part."""
     url = f"{API}/{world.categories['culture']}"
     admin = world.headers("system_admin")
     for rules, loc in (
@@ -97,6 +98,9 @@ def test_the_loop_rules_are_saved_whole_and_each_refusal_names_its_field(world, 
     assert {c["code"]: c["loop_rules"] for c in before if c["code"] != "culture"} == {
         code: c["loop_rules"] for code, c in after.items() if code != "culture"
     }
+    # A part sent changes that part alone: the rules not named stay as saved.
+    r = client.patch(url, headers=admin, json={"loop_rules": {"callback_after_days": 4, "contact": None}})
+    assert r.status_code == 200 and r.json()["loop_rules"] == {**rules, "callback_after_days": 4, "contact": None}
     assert_problem(client.patch(url, headers=world.headers("administrator"), json={"loop_rules": rules}), 403)
     (was,) = [c["loop_rules"] for c in before if c["code"] == "culture"]
     assert client.patch(url, headers=admin, json={"loop_rules": was}).status_code == 200  # for the tests after this

@@ -213,6 +213,8 @@ async def _send_back(s: Any) -> None:
 
     m = s.m
     m.status = m.handler_status or Status.at_station  # back to the handler, at the level that held it
+    if m.status == Status.submitted:  # resolved on the spot as it came in: the grid has it in hand now
+        m.status = Status.accepted
     m.resolved_at = m.resolved_by_id = None
     _clock(s)
 

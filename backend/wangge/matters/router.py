@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Header, Path, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse, JSONResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -166,7 +167,19 @@ async def update_category(
                 "loop_rules may be changed but not removed",
                 errors=[{"loc": ["body", "loop_rules"], "msg": "may not be null", "type": "value_error"}],
             )
-        changes["loop_rules"] = data.loop_rules.model_dump(mode="json")
+        # The rules sent change, the others stay as saved (a category of before 0016 starts from the defaults).
+        sent = data.loop_rules.model_dump(mode="json", exclude_unset=True)
+        try:
+            merged = schemas.LoopRules.model_validate({**(cat.loop_rules or {}), **sent})
+        except ValidationError as exc:
+            raise Invalid(
+                "loop_rules: " + "; ".join(e["msg"] for e in exc.errors()),
+                errors=[
+                    {"loc": ["body", "loop_rules", *map(str, e["loc"])], "msg": e["msg"], "type": "value_error"}
+                    for e in exc.errors()
+                ],
+            ) from None
+        changes["loop_rules"] = merged.model_dump(mode="json")
     for k, v in changes.items():
         setattr(cat, k, v)
     await db.commit()
