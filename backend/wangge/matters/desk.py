@@ -352,6 +352,7 @@ STATUS_ZH = {
     "approval_review": "街道审核中",
     "approval_decision": "部门审批中",
     "public_notice": "公示中",
+    "verifying": "待核查",
     "resolved": "已办结",
     "closed": "已关闭",
     "merged": "已合并",

@@ -285,7 +285,22 @@ class AllowedAction(Output):
     """An action the caller may take on the record now (the flow table), and what its body needs."""
 
     action: str
-    needs: list[Literal["reason", "result", "target", "into"]]
+    needs: list[
+        Literal[
+            "reason",
+            "result",
+            "target",
+            "into",
+            "contact",
+            "until",
+            "note",
+            "photos",
+            "answer",
+            "session",
+            "departments",
+            "part",
+        ]
+    ]
 
 
 class MatterOut(Output):
@@ -371,11 +386,14 @@ class PublicMatterOut(Output):
     resolved_at: datetime | None
     result: str | None
     rating: str | None
+    rating_source: str | None = Field(None, description="resident, or callback (given by phone to the station)")
     can_rate: bool
     can_object: bool
     notice_ends_at: datetime | None
     photos: list[PhotoOut]
-    steps: list[dict[str, Any]]
+    steps: list[dict[str, Any]] = Field(
+        description="{at, action, status}; an approved application (approve_application) also {kind, until}"
+    )
 
 
 class PublicCreated(Output):

@@ -1821,6 +1821,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/matters/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Applications
+         * @description Applications for an extension 延期 or a suspension 缓办 that the caller decides (the level above the
+         *     holder: the station for a grid's, the street for a station's, the district for the street's and departments'),
+         *     oldest first (at most 100).
+         */
+        get: operations["applications_api_v1_matters_applications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callbacks
+         * @description Resolved matters not rated by the resident within their category's days: to call back 回访, oldest first
+         *     (at most 100). The answer is recorded with the action `callback`.
+         */
+        get: operations["callbacks_api_v1_matters_callbacks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/matters/export.xlsx": {
         parameters: {
             query?: never;
@@ -1834,6 +1877,27 @@ export interface paths {
          *     10,000: past that the file's 说明 sheet says so and `X-Export-Capped` is true.
          */
         get: operations["matters_export_api_v1_matters_export_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/hotline/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hotline Results
+         * @description The 12345 orders finished in a range of days, with their order number, result and times, for the hotline
+         *     platform: JSON `{"orders": [...]}` or a UTF-8 CSV with a header line, the import's two formats.
+         */
+        get: operations["hotline_results_api_v1_matters_hotline_results_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1905,6 +1969,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/matters/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verifications
+         * @description Resolutions awaiting verification 核查 by the caller (the station for grid and station matters, the street
+         *     for the street's and departments'), oldest first (at most 100); `own` marks those the caller resolved.
+         */
+        get: operations["verifications_api_v1_matters_verifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/matters/{matter_id}": {
         parameters: {
             query?: never;
@@ -1955,6 +2040,27 @@ export interface paths {
          * @description The work orders 工作单 of the matter: who handed it to whom, why, and whether it was signed or returned.
          */
         get: operations["handoffs_api_v1_matters__matter_id__handoffs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matters/{matter_id}/loop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Matter Loop
+         * @description The steps around the routes on one record: contacts, applications, verification, callbacks, mediation (its
+         *     parties' phones masked to those who may not read personal data) and co-operating departments.
+         */
+        get: operations["matter_loop_api_v1_matters__matter_id__loop_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3399,18 +3505,50 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** ActionIn */
+        /**
+         * ActionIn
+         * @description The body of an action: the fields its row in the table needs (the record's `actions[].needs`).
+         */
         ActionIn: {
+            /**
+             * Answer
+             * @description The resident's answer to a callback 回访
+             */
+            answer?: ("satisfied" | "basically_satisfied" | "not_satisfied" | "unreachable") | null;
+            contact?: components["schemas"]["ContactIn"] | null;
+            /**
+             * Departments
+             * @description Departments convened to co-operate
+             */
+            departments?: number[] | null;
             /**
              * Into
              * @description The matter this one is a duplicate of (merge)
              */
             into?: number | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Part
+             * @description A co-operating department's part 协办情况
+             */
+            part?: string | null;
+            /**
+             * Photos
+             * @description Photos uploaded with POST /photos (verify)
+             */
+            photos?: number[] | null;
             /** Reason */
             reason?: string | null;
             /** Result */
             result?: string | null;
+            session?: components["schemas"]["SessionIn"] | null;
             target?: components["schemas"]["Target"] | null;
+            /**
+             * Until
+             * @description An extension's new deadline, or the day a suspension ends
+             */
+            until?: string | null;
         };
         /** ActivationIn */
         ActivationIn: {
@@ -3458,7 +3596,7 @@ export interface components {
             /** Action */
             action: string;
             /** Needs */
-            needs: ("reason" | "result" | "target" | "into")[];
+            needs: ("reason" | "result" | "target" | "into" | "contact" | "until" | "note" | "photos" | "answer" | "session" | "departments" | "part")[];
         };
         /** ApiKeyCreated */
         ApiKeyCreated: {
@@ -3484,6 +3622,55 @@ export interface components {
             is_active: boolean;
             /** Name */
             name: string;
+        };
+        /** ApplicationLimit */
+        ApplicationLimit: {
+            /**
+             * Max Count
+             * @description How many may be approved per matter (0: none)
+             */
+            max_count: number;
+            /**
+             * Max Days
+             * @description How long one may be, in days
+             */
+            max_days: number;
+        };
+        /** ApplicationOut */
+        ApplicationOut: {
+            /**
+             * Applied At
+             * Format: date-time
+             */
+            applied_at: string;
+            /** Applied By */
+            applied_by: string | null;
+            /** Approver Level */
+            approver_level: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Decided By */
+            decided_by: string | null;
+            /**
+             * Decision
+             * @description approved, refused, withdrawn; null while it awaits a decision
+             */
+            decision: string | null;
+            /** Decision Note */
+            decision_note: string | null;
+            /** Due At Before */
+            due_at_before: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
         };
         /** AreaOut */
         AreaOut: {
@@ -3761,6 +3948,22 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** CallbackOut */
+        CallbackOut: {
+            /** Answer */
+            answer: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string | null;
+            /** Note */
+            note: string | null;
+            /** Tries */
+            tries: number | null;
+        };
         /** Casualties */
         Casualties: {
             /**
@@ -3797,6 +4000,13 @@ export interface components {
             is_emergency: boolean;
             /** Level */
             level: string;
+            /**
+             * Loop Rules
+             * @description LoopRules, as saved
+             */
+            loop_rules?: {
+                [key: string]: unknown;
+            };
             /** Name En */
             name_en: string;
             /** Name Zh */
@@ -3839,6 +4049,7 @@ export interface components {
             icon?: string;
             /** Is Active */
             is_active?: boolean;
+            loop_rules?: components["schemas"]["LoopRules"];
             /** Name En */
             name_en?: string;
             /** Name Zh */
@@ -3999,6 +4210,84 @@ export interface components {
             institutions: number;
             /** Registered Population */
             registered_population: number;
+        };
+        /**
+         * ContactIn
+         * @description Contacting the requester first 先行联系: how, when, whether they answered (after how many tries), what was
+         *     agreed.
+         */
+        ContactIn: {
+            /** Agreed */
+            agreed?: string | null;
+            /**
+             * Answered
+             * @default true
+             */
+            answered: boolean;
+            /**
+             * At
+             * @description When; now if left out
+             */
+            at?: string | null;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "phone" | "sms" | "visit" | "other";
+            /**
+             * Tries
+             * @default 1
+             */
+            tries: number;
+        };
+        /** ContactOut */
+        ContactOut: {
+            /** Due At */
+            due_at: string | null;
+            /** First At */
+            first_at: string | null;
+            /**
+             * On Time
+             * @description Whether the first contact came within the limit (null: not yet)
+             */
+            on_time: boolean | null;
+            /** Records */
+            records: components["schemas"]["ContactRecord"][];
+        };
+        /** ContactRecord */
+        ContactRecord: {
+            /** Agreed */
+            agreed?: string | null;
+            /** Answered */
+            answered?: boolean | null;
+            /** At */
+            at?: string | null;
+            /** By */
+            by?: string | null;
+            /** Method */
+            method?: string | null;
+            /** On Time */
+            on_time?: boolean | null;
+            /** Tries */
+            tries?: number | null;
+        };
+        /** CooperatorOut */
+        CooperatorOut: {
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            /** Department */
+            department: string;
+            /** Department Id */
+            department_id: number;
+            /** Part */
+            part: string | null;
+            /** Part At */
+            part_at: string | null;
+            /** Part By */
+            part_by: string | null;
         };
         /** CoverOut */
         CoverOut: {
@@ -4818,6 +5107,43 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** HotlineResult */
+        HotlineResult: {
+            /** Closed At */
+            closed_at: string | null;
+            /** Due At */
+            due_at: string | null;
+            /** First Contact At */
+            first_contact_at: string | null;
+            /** Order No */
+            order_no: string;
+            /** Outcome */
+            outcome: string | null;
+            /** Rating */
+            rating: string | null;
+            /** Rating Source */
+            rating_source: string | null;
+            /** Received At */
+            received_at: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Result */
+            result: string | null;
+            /** Status */
+            status: string;
+            /** Tracking Code */
+            tracking_code: string;
+        };
+        /** HotlineResults */
+        HotlineResults: {
+            /** Orders */
+            orders: components["schemas"]["HotlineResult"][];
+            /**
+             * Truncated
+             * @description More than the export's limit finished in the range: narrow it
+             */
+            truncated: boolean;
+        };
         /** ImportProblem */
         ImportProblem: {
             /** Code */
@@ -5276,6 +5602,16 @@ export interface components {
             /** Note */
             note: string;
         };
+        /** LimitIn */
+        LimitIn: {
+            /** Amount */
+            amount: number;
+            /**
+             * Unit
+             * @enum {string}
+             */
+            unit: "minutes" | "working_minutes" | "working_hours" | "working_days";
+        };
         /** LocateOut */
         LocateOut: {
             community: components["schemas"]["wangge__hierarchy__schemas__Ref"];
@@ -5316,6 +5652,77 @@ export interface components {
              * Format: date
              */
             start: string;
+        };
+        /** LoopOut */
+        LoopOut: {
+            /** Applications */
+            applications: components["schemas"]["ApplicationOut"][];
+            /** Callbacks */
+            callbacks: components["schemas"]["CallbackOut"][];
+            contact: components["schemas"]["ContactOut"];
+            /** Cooperators */
+            cooperators: components["schemas"]["CooperatorOut"][];
+            /** @description Only for a category that is mediated */
+            mediation: components["schemas"]["MediationOut"] | null;
+            /** Order No */
+            order_no: string | null;
+            /**
+             * Rules
+             * @description The category's LoopRules
+             */
+            rules: {
+                [key: string]: unknown;
+            };
+            verification: components["schemas"]["VerificationOut"];
+        };
+        /**
+         * LoopRules
+         * @description The steps around a category's routes: how soon the requester is contacted, how many and how long extensions
+         *     and suspensions may be, whether a resolution is verified and whether that closes it, when the station calls
+         *     back, whether it is mediated.
+         */
+        LoopRules: {
+            /**
+             * Callback After Days
+             * @default 3
+             */
+            callback_after_days: number;
+            /**
+             * Callback Tries
+             * @default 3
+             */
+            callback_tries: number;
+            /**
+             * Close On
+             * @default rating
+             * @enum {string}
+             */
+            close_on: "rating" | "verification";
+            contact?: components["schemas"]["LimitIn"] | null;
+            /**
+             * @default {
+             *       "max_count": 2,
+             *       "max_days": 10
+             *     }
+             */
+            extension: components["schemas"]["ApplicationLimit"];
+            /**
+             * Mediation
+             * @default false
+             */
+            mediation: boolean;
+            /**
+             * @default {
+             *       "max_count": 1,
+             *       "max_days": 30
+             *     }
+             */
+            suspension: components["schemas"]["ApplicationLimit"];
+            /**
+             * Verify
+             * @default false
+             */
+            verify: boolean;
         };
         /**
          * MatterCreate
@@ -5370,6 +5777,8 @@ export interface components {
             /** Closed At */
             closed_at: string | null;
             community: components["schemas"]["wangge__matters__schemas__Ref"] | null;
+            /** Contact Due At */
+            contact_due_at?: string | null;
             /** @description Who covers the grid while its leader is on leave (A/B post) */
             covered_by?: components["schemas"]["wangge__matters__schemas__Ref"] | null;
             /**
@@ -5380,6 +5789,8 @@ export interface components {
             deadlines: components["schemas"]["Deadlines"];
             /** Description */
             description: string;
+            /** First Contact At */
+            first_contact_at?: string | null;
             five_haves: components["schemas"]["FiveHaves"];
             grid: components["schemas"]["wangge__matters__schemas__Ref"] | null;
             /** Holder */
@@ -5394,9 +5805,19 @@ export interface components {
             lon: number | null;
             /** Merged Into Id */
             merged_into_id: number | null;
+            /**
+             * Order No
+             * @description The 12345 hotline's order number, for a hotline order
+             */
+            order_no?: string | null;
             /** Outcome */
             outcome: string | null;
             owner: components["schemas"]["wangge__matters__schemas__Ref"] | null;
+            /**
+             * Pending Application
+             * @description extension or suspension, awaiting a decision
+             */
+            pending_application?: string | null;
             /** Photos */
             photos: components["schemas"]["PhotoOut"][];
             /** Possible Duplicates */
@@ -5407,6 +5828,11 @@ export interface components {
             rating: string | null;
             /** Rating Comment */
             rating_comment: string | null;
+            /**
+             * Rating Source
+             * @description resident, or callback (the station's 回访)
+             */
+            rating_source?: string | null;
             /** Reopen Count */
             reopen_count: number;
             /** Reporter Name */
@@ -5423,6 +5849,8 @@ export interface components {
             source: string;
             /** Status */
             status: string;
+            /** Suspended Until */
+            suspended_until?: string | null;
             /** Tracking Code */
             tracking_code: string;
             /**
@@ -5430,6 +5858,8 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+            /** Verified At */
+            verified_at?: string | null;
             /** Version */
             version: number;
         };
@@ -5441,6 +5871,19 @@ export interface components {
             status: string;
             /** Tracking Code */
             tracking_code: string;
+        };
+        /** MediationOut */
+        MediationOut: {
+            /** Agreement */
+            agreement: string | null;
+            /** Follow Up On */
+            follow_up_on: string | null;
+            /** Outcome */
+            outcome: string | null;
+            /** Parties */
+            parties: components["schemas"]["PartyOut"][];
+            /** Sessions */
+            sessions: components["schemas"]["SessionOut"][];
         };
         /** MeetingOpen */
         MeetingOpen: {
@@ -5733,6 +6176,27 @@ export interface components {
             /** User Id */
             user_id?: number | null;
         };
+        /**
+         * PartyIn
+         * @description A party to a dispute (personal data: the phone is masked to those who may not read it).
+         */
+        PartyIn: {
+            /** Name */
+            name: string;
+            /** Phone */
+            phone?: string | null;
+            /** Role */
+            role?: string | null;
+        };
+        /** PartyOut */
+        PartyOut: {
+            /** Name */
+            name: string;
+            /** Phone */
+            phone?: string | null;
+            /** Role */
+            role?: string | null;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Current Password */
@@ -5889,6 +6353,29 @@ export interface components {
              * Format: date-time
              */
             started_at: string;
+        };
+        /** PendingApplication */
+        PendingApplication: {
+            /**
+             * Applied At
+             * Format: date-time
+             */
+            applied_at: string;
+            /** Applied By */
+            applied_by: string | null;
+            /** Due At Before */
+            due_at_before: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
         };
         /** Person */
         Person: {
@@ -6194,16 +6681,62 @@ export interface components {
             photos: components["schemas"]["PhotoOut"][];
             /** Rating */
             rating: string | null;
+            /**
+             * Rating Source
+             * @description resident, or callback (given by phone to the station)
+             */
+            rating_source?: string | null;
             /** Resolved At */
             resolved_at: string | null;
             /** Result */
             result: string | null;
             /** Status */
             status: string;
-            /** Steps */
+            /**
+             * Steps
+             * @description {at, action, status}; an approved application (approve_application) also {kind, until}
+             */
             steps: {
                 [key: string]: unknown;
             }[];
+            /** Tracking Code */
+            tracking_code: string;
+        };
+        /** QueueItem */
+        QueueItem: {
+            application?: components["schemas"]["PendingApplication"] | null;
+            /** Callback Tries */
+            callback_tries?: number | null;
+            category: components["schemas"]["CategoryRef"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            deadlines: components["schemas"]["Deadlines"];
+            /** Description */
+            description: string;
+            /** Grid */
+            grid: string | null;
+            /** Holder Level */
+            holder_level: string;
+            /** Id */
+            id: number;
+            /**
+             * Own
+             * @description Verifications: the caller resolved it (another must verify)
+             */
+            own?: boolean | null;
+            /** Reporter Name */
+            reporter_name?: string | null;
+            /** Reporter Phone */
+            reporter_phone?: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Result */
+            result?: string | null;
+            /** Status */
+            status: string;
             /** Tracking Code */
             tracking_code: string;
         };
@@ -6496,6 +7029,65 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** SentBack */
+        SentBack: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** By */
+            by: string | null;
+            /** Reason */
+            reason: string | null;
+        };
+        /**
+         * SessionIn
+         * @description A mediation session 调解: when, who mediated, how it ended; an agreement's text and its follow-up date.
+         */
+        SessionIn: {
+            /** Agreement */
+            agreement?: string | null;
+            /** Follow Up On */
+            follow_up_on?: string | null;
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Mediators */
+            mediators: string;
+            /** Note */
+            note?: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "agreed" | "continued" | "failed";
+            /**
+             * Parties
+             * @description The parties, replacing those recorded
+             */
+            parties?: components["schemas"]["PartyIn"][] | null;
+        };
+        /** SessionOut */
+        SessionOut: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Id */
+            id: number;
+            /** Mediators */
+            mediators: string;
+            /** Note */
+            note: string | null;
+            /** Outcome */
+            outcome: string;
+            /** Recorded By */
+            recorded_by: string | null;
+        };
         /** ShiftIn */
         ShiftIn: {
             /** End Time */
@@ -6594,7 +7186,7 @@ export interface components {
          * Status
          * @enum {string}
          */
-        Status: "submitted" | "accepted" | "at_station" | "escalated" | "handling" | "emergency" | "approval_review" | "approval_decision" | "public_notice" | "resolved" | "closed" | "merged";
+        Status: "submitted" | "accepted" | "at_station" | "escalated" | "handling" | "emergency" | "approval_review" | "approval_decision" | "public_notice" | "verifying" | "resolved" | "closed" | "merged";
         /** StreetCreate */
         StreetCreate: {
             /**
@@ -6936,6 +7528,23 @@ export interface components {
             /** Scope Id */
             scope_id?: number | null;
             scope_level?: components["schemas"]["ScopeLevel"] | null;
+        };
+        /** VerificationOut */
+        VerificationOut: {
+            /** Close On */
+            close_on: string;
+            /** Needed */
+            needed: boolean;
+            /** Note */
+            note: string | null;
+            /** Photos */
+            photos: components["schemas"]["PhotoOut"][];
+            /** Sent Back */
+            sent_back: components["schemas"]["SentBack"][];
+            /** Verified At */
+            verified_at: string | null;
+            /** Verified By */
+            verified_by: string | null;
         };
         /** VisitGroup */
         VisitGroup: {
@@ -11896,7 +12505,7 @@ export interface operations {
     list_matters_api_v1_matters_get: {
         parameters: {
             query?: {
-                box?: "mine" | "grid" | "unit" | "all";
+                box?: "mine" | "grid" | "unit" | "cooperating" | "all";
                 status?: "open" | "closed" | "any";
                 /** @description Page size */
                 limit?: number;
@@ -11986,6 +12595,82 @@ export interface operations {
             };
         };
     };
+    applications_api_v1_matters_applications_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueItem"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    callbacks_api_v1_matters_callbacks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueItem"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     matters_export_api_v1_matters_export_xlsx_get: {
         parameters: {
             query?: {
@@ -12025,6 +12710,52 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    hotline_results_api_v1_matters_hotline_results_get: {
+        parameters: {
+            query: {
+                /** @description Finished on or after this day (Beijing time) */
+                since: string;
+                /** @description Finished on or before this day (Beijing time) */
+                until: string;
+                /** @description JSON {orders: [...]} or CSV, as imported */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotlineResults"];
+                    "text/csv": string;
                 };
             };
             /** @description The request is not valid */
@@ -12199,6 +12930,44 @@ export interface operations {
             };
         };
     };
+    verifications_api_v1_matters_verifications_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueItem"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_matter_api_v1_matters__matter_id__get: {
         parameters: {
             query?: never;
@@ -12304,6 +13073,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HandoffOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    matter_loop_api_v1_matters__matter_id__loop_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                matter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoopOut"];
                 };
             };
             /** @description The request is not valid */

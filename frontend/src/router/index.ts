@@ -260,6 +260,8 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
   if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table)(\/|$)/.test(path)) return 'station'
   if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
+  // A matter's record and the resident's tracking page: the steps around the routes (issue 11).
+  if (/^\/(matters\/\d+|track)(\/|$)/.test(path)) return 'loop'
   return null
 }
 

@@ -65,6 +65,8 @@ describe('route guard', () => {
     expect(['/patrols/table', '/visits/table'].map(sectionOfPath)).toEqual(['station', 'station'])
     expect(['/my-day', '/leave', '/coverage', '/visits'].map(sectionOfPath)).toEqual(['field', 'field', 'field', 'field'])
     expect(['/map', '/report', '/matters', '/administrator'].map(sectionOfPath)).toEqual([null, null, null, null])
+    expect(['/matters/12', '/track', '/track/WGABC123'].map(sectionOfPath)).toEqual(['loop', 'loop', 'loop'])
+    expect(['/matters/new', '/matters/supervision'].map(sectionOfPath)).toEqual([null, null])
   })
 
   it('follows only same-app redirects', () => {
