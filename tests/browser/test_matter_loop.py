@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from browser.conftest import DESK, PHONE
 from browser.test_app import login
+from browser.test_weight import LIMIT, _fresh_page, _weigh
 from support.world import PASSWORD, grid_point
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -42,7 +43,7 @@ def _act(base: str, who: dict[str, str], mid: int, action: str, body: dict | Non
     return done.json()
 
 
-def _accepted(base: str, leader: dict[str, str], category: str, description: str) -> int:
+def _accepted(base: str, leader: dict[str, str], category: str, description: str) -> tuple[int, str]:
     """A resident's report in G1a that the grid leader accepts (over HTTP)."""
     lon, lat = grid_point("G1a")
     r = httpx.post(
@@ -63,7 +64,7 @@ def _accepted(base: str, leader: dict[str, str], category: str, description: str
     assert found.status_code == 200, found.text
     mid = next(m["id"] for m in found.json()["items"] if m["tracking_code"] == code)
     assert _act(base, leader, mid, "accept")["status"] == "accepted"
-    return mid
+    return mid, code
 
 
 def _page(browser: Browser, viewport: dict[str, int]) -> Page:
@@ -82,13 +83,15 @@ def _page(browser: Browser, viewport: dict[str, int]) -> Page:
 def _no_horizontal_scroll(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     widest = page.evaluate(
-        "Math.max(...[...document.querySelectorAll('.app-main, .action-dialog')]"
+        "Math.max(...[...document.querySelectorAll('.pub-page, .app-main, .action-dialog')]"
         ".map(e => e.scrollWidth - e.clientWidth), 0)"
     )
     assert widest <= 0, f"something is {widest}px wider than the screen"
 
 
-UNCLIP = "html, body, #app, .app-layout, .app-main { height: auto !important; overflow: visible !important; }"
+UNCLIP = (
+    "html, body, #app, .pub-page, .app-layout, .app-main { height: auto !important; overflow: visible !important; }"
+)
 
 
 def _shot(page: Page, name: str, full_page: bool = False) -> None:
@@ -108,7 +111,7 @@ def _shot(page: Page, name: str, full_page: bool = False) -> None:
 def test_an_extension_applied_on_a_phone_and_approved_at_the_desk(world, browser, app_server):
     base = app_server.base_url
     leader = _token(base, "grid_leader")
-    mid = _accepted(base, leader, "sanitation", "小区东门建筑垃圾需协调清运车辆")
+    mid, code = _accepted(base, leader, "sanitation", "小区东门建筑垃圾需协调清运车辆")
     due = httpx.get(f"{base}/api/v1/matters/{mid}", headers=leader, timeout=30).json()["deadlines"]["due_at"]
     assert due, "an accepted matter has a deadline"
     until = (datetime.fromisoformat(due).astimezone(BEIJING) + timedelta(days=3)).date().isoformat()
@@ -172,6 +175,22 @@ def test_an_extension_applied_on_a_phone_and_approved_at_the_desk(world, browser
     phone.context.close()
     desk.context.close()
 
+    # The resident's tracking page, fresh (nothing cached): within the first screens' weight, and it says the
+    # deadline moved, to which day, without the reason.
+    resident = _fresh_page(browser)
+    sizes = _weigh(resident, base, "/track", lambda p: expect(p.get_by_test_id("track-code")).to_be_visible())
+    assert sum(sizes.values()) <= LIMIT, sizes
+    resident.get_by_test_id("track-code").fill(code)
+    resident.get_by_test_id("track-phone").fill("5678")
+    resident.get_by_test_id("track-submit").click()
+    steps = resident.get_by_test_id("track-steps")
+    expect(steps.locator('[data-action="approve_application"]')).to_contain_text(f"办理期限已延长至 {until}")
+    expect(steps).not_to_contain_text("需协调清运车辆")
+    expect(steps.locator('[data-action="apply_extension"]')).to_have_count(0)
+    _no_horizontal_scroll(resident)
+    _shot(resident, "track-extended-phone", full_page=True)
+    resident.context.close()
+
 
 def _photo(tmp_path: Path) -> Path:
     path = tmp_path / "site.jpg"
@@ -182,7 +201,7 @@ def _photo(tmp_path: Path) -> Path:
 def test_a_verification_with_an_on_site_photo(world, browser, app_server, tmp_path):
     base = app_server.base_url
     leader = _token(base, "grid_leader")
-    mid = _accepted(base, leader, "illegal_construction", "楼顶搭建彩钢板房")
+    mid, _code = _accepted(base, leader, "illegal_construction", "楼顶搭建彩钢板房")
     resolved = _act(base, leader, mid, "resolve", {"result": "已督促业主自行拆除"})
     assert resolved["status"] == "verifying"  # the category is verified before the rating
     assert "verify" not in resolved["allowed_actions"]  # not by the one who resolved it

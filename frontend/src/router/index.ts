@@ -223,6 +223,7 @@ export async function guard(to: RouteLocationNormalized) {
   const auth = useAuthStore()
   if (to.meta.public) {
     if (to.name === 'login' && auth.isAuthenticated) return safeRedirect(to.query.redirect)
+    await wordsOf(to.path) // the tracking page's (issue 11)
     return true
   }
   if (!auth.isAuthenticated) {
@@ -244,15 +245,19 @@ export async function guard(to: RouteLocationNormalized) {
     const { mayOpen } = await import('@/pages/admin/access')
     if (!mayOpen(to.path, auth.user.role, auth.user.scope.level)) return { name: 'forbidden' }
   }
-  const section = sectionOfPath(to.path)
-  if (section) {
-    try {
-      await loadSection(section)
-    } catch {
-      // Offline and never fetched: the page opens and shows its keys rather than nothing.
-    }
-  }
+  await wordsOf(to.path)
   return true
+}
+
+/** The lazily fetched words of the page at `path`, if it has some. */
+async function wordsOf(path: string): Promise<void> {
+  const section = sectionOfPath(path)
+  if (!section) return
+  try {
+    await loadSection(section)
+  } catch {
+    // Offline and never fetched: the page opens and shows its keys rather than nothing.
+  }
 }
 
 /** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */

@@ -29,6 +29,14 @@ describe('route guard', () => {
     expect(router.currentRoute.value.name).toBe('login')
   })
 
+  it("fetches the tracking page's words for a resident, who is not signed in", async () => {
+    const { i18n } = await import('@/i18n')
+    const router = createAppRouter(createMemoryHistory())
+    await router.push('/track/WGABC123')
+    expect(router.currentRoute.value.name).toBe('track')
+    expect(i18n.global.te('track.stepLabels.contact')).toBe(true)
+  })
+
   it('lets a signed-in user in and loads who they are', async () => {
     const auth = useAuthStore()
     auth.setTokens({ access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 900 })
