@@ -115,6 +115,16 @@ export default defineConfig({
     // Leaflet's stylesheet names images (the layer switcher's, the default marker's) that our maps never show:
     // left as files, they are fetched only if shown; inlined, every map screen would carry them.
     assetsInlineLimit: (file) => (file.includes('/node_modules/leaflet/') ? false : undefined),
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          includeDependenciesRecursively: false,
+          // The resident's report form's photo picker and category grid travel together (one chunk, not two: the
+          // report is a first screen), though a matter's action dialog uses the picker too.
+          groups: [{ name: 'report-parts', test: /src[\\/]pages[\\/]matters[\\/](PhotoPicker|CategoryGrid)\.vue/ }],
+        },
+      },
+    },
   },
   test: {
     environment: 'jsdom',

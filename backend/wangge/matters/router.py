@@ -607,8 +607,18 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
         "can_object": "object" in allowed,
         "notice_ends_at": m.notice_ends_at,
         "photos": [views.photo_out(p) for p in photos],
-        "steps": [{"at": e.at, "action": e.action, "status": e.to_status} for e in events if e.action in PUBLIC_STEPS],
+        "rating_source": m.rating_source,
+        "steps": [_public_step(e) for e in events if e.action in PUBLIC_STEPS],
     }
+
+
+def _public_step(e: MatterEvent) -> dict[str, Any]:
+    """A step as the resident sees it; an approved extension or suspension with its kind and date (nothing personal:
+    no names, no reasons, no notes)."""
+    step = {"at": e.at, "action": e.action, "status": e.to_status}
+    if e.action == "approve_application":
+        step.update(kind=e.data.get("kind"), until=e.data.get("until"))
+    return step
 
 
 TRACKING_LIMIT = "Too many tracking requests from your address; wait a moment"

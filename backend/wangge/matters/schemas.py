@@ -390,11 +390,14 @@ class PublicMatterOut(Output):
     resolved_at: datetime | None
     result: str | None
     rating: str | None
+    rating_source: str | None = Field(None, description="resident, or callback (given by phone to the station)")
     can_rate: bool
     can_object: bool
     notice_ends_at: datetime | None
     photos: list[PhotoOut]
-    steps: list[dict[str, Any]]
+    steps: list[dict[str, Any]] = Field(
+        description="{at, action, status}; an approved application (approve_application) also {kind, until}"
+    )
 
 
 class PublicCreated(Output):

@@ -8,6 +8,7 @@ import type {
   Handoff,
   Matter,
   MatterEvent,
+  MatterLoop,
   MatterPage,
   PublicCreated,
   PublicMatter,
@@ -105,6 +106,11 @@ export function fetchHandoffs(id: number | string) {
 
 export function fetchSupervision() {
   return api.get<{ items: SupervisionItem[] }>('/matters/supervision')
+}
+
+/** The steps around the routes on one record: contacts, applications, verification, callbacks, mediation, co-operators. */
+export function fetchLoop(id: number | string) {
+  return api.get<MatterLoop>(`/matters/${id}/loop`)
 }
 
 export function fetchDepartments() {

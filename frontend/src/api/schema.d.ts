@@ -6734,13 +6734,21 @@ export interface components {
             photos: components["schemas"]["PhotoOut"][];
             /** Rating */
             rating: string | null;
+            /**
+             * Rating Source
+             * @description resident, or callback (given by phone to the station)
+             */
+            rating_source?: string | null;
             /** Resolved At */
             resolved_at: string | null;
             /** Result */
             result: string | null;
             /** Status */
             status: string;
-            /** Steps */
+            /**
+             * Steps
+             * @description {at, action, status}; an approved application (approve_application) also {kind, until}
+             */
             steps: {
                 [key: string]: unknown;
             }[];

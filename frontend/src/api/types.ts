@@ -127,6 +127,7 @@ export type MatterStatus =
   | 'approval_review'
   | 'approval_decision'
   | 'public_notice'
+  | 'verifying'
   | 'resolved'
   | 'closed'
   | 'merged'
@@ -224,14 +225,11 @@ export interface SupervisionItem {
 /** GET /api/v1/departments (one page of them). */
 export type Department = Schemas['DepartmentOut']
 
-export interface ActionBody {
-  reason?: string
-  result?: string
-  target?: { level: 'street' | 'department'; department_id?: number }
-  into?: number
-  note?: string
-  answer?: CallbackAnswer
-}
+/** POST /api/v1/matters/{id}/actions/{action}: the fields the action's row needs (`actions[].needs`). */
+export type ActionBody = Schemas['ActionIn']
+
+/** GET /api/v1/matters/{id}/loop: the steps around the routes on one record (issue 11). */
+export type MatterLoop = Schemas['LoopOut']
 
 /** A callback's 回访 answer (the action `callback`). */
 export type CallbackAnswer = 'satisfied' | 'basically_satisfied' | 'not_satisfied' | 'unreachable'
@@ -251,7 +249,8 @@ export type PublicMatter = Narrow<
   {
     status: MatterStatus
     rating: Rating | null
-    steps: { at: string; action: string; status: MatterStatus | null }[]
+    /** `until` and `kind` on an approved application (the new deadline, or the day a suspension ends). */
+    steps: { at: string; action: string; status: MatterStatus | null; until?: string | null; kind?: string | null }[]
   }
 >
 

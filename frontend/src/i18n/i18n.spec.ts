@@ -7,6 +7,8 @@ import stationZh from './station/zh-CN'
 import stationEn from './station/en'
 import fieldZh from './field/zh-CN'
 import fieldEn from './field/en'
+import loopZh from './loop/zh-CN'
+import loopEn from './loop/en'
 import { i18n, LOCALE_STORAGE_KEY, setLocale, toggleLocale } from './index'
 
 function flatten(tree: object, prefix = ''): Record<string, string> {
@@ -22,8 +24,8 @@ function flatten(tree: object, prefix = ''): Record<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 describe('messages', () => {
-  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh) }
-  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn) }
+  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh), ...flatten(loopZh) }
+  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn), ...flatten(loopEn) }
 
   it('zh-CN and en have exactly the same keys', () => {
     expect(Object.keys(english).sort()).toEqual(Object.keys(zh).sort())

@@ -52,6 +52,7 @@ const SECTIONS = {
   admin: { 'zh-CN': () => import('./admin/zh-CN'), en: () => import('./admin/en') },
   station: { 'zh-CN': () => import('./station/zh-CN'), en: () => import('./station/en') },
   field: { 'zh-CN': () => import('./field/zh-CN'), en: () => import('./field/en') },
+  loop: { 'zh-CN': () => import('./loop/zh-CN'), en: () => import('./loop/en') },
 } satisfies Record<string, Record<AppLocale, () => Promise<{ default: object }>>>
 export type Section = keyof typeof SECTIONS
 const wanted = new Set<Section>()

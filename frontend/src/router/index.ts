@@ -247,6 +247,7 @@ export async function guard(to: RouteLocationNormalized) {
   const auth = useAuthStore()
   if (to.meta.public) {
     if (to.name === 'login' && auth.isAuthenticated) return safeRedirect(to.query.redirect)
+    await wordsOf(to.path) // the tracking page's (issue 11)
     return true
   }
   if (!auth.isAuthenticated) {
@@ -268,15 +269,19 @@ export async function guard(to: RouteLocationNormalized) {
     const { mayOpen } = await import('@/pages/admin/access')
     if (!mayOpen(to.path, auth.user.role, auth.user.scope.level)) return { name: 'forbidden' }
   }
-  const section = sectionOfPath(to.path)
-  if (section) {
-    try {
-      await loadSection(section)
-    } catch {
-      // Offline and never fetched: the page opens and shows its keys rather than nothing.
-    }
-  }
+  await wordsOf(to.path)
   return true
+}
+
+/** The lazily fetched words of the page at `path`, if it has some. */
+async function wordsOf(path: string): Promise<void> {
+  const section = sectionOfPath(path)
+  if (!section) return
+  try {
+    await loadSection(section)
+  } catch {
+    // Offline and never fetched: the page opens and shows its keys rather than nothing.
+  }
 }
 
 /** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */
@@ -285,6 +290,8 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table)(\/|$)/.test(path)) return 'station'
   if (/^\/matters\/(applications|verifications|callbacks|hotline)(\/|$)/.test(path)) return 'station'
   if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
+  // A matter's record and the resident's tracking page: the steps around the routes (issue 11).
+  if (/^\/(matters\/\d+|track)(\/|$)/.test(path)) return 'loop'
   return null
 }
 

@@ -29,6 +29,14 @@ describe('route guard', () => {
     expect(router.currentRoute.value.name).toBe('login')
   })
 
+  it("fetches the tracking page's words for a resident, who is not signed in", async () => {
+    const { i18n } = await import('@/i18n')
+    const router = createAppRouter(createMemoryHistory())
+    await router.push('/track/WGABC123')
+    expect(router.currentRoute.value.name).toBe('track')
+    expect(i18n.global.te('track.stepLabels.contact')).toBe(true)
+  })
+
   it('lets a signed-in user in and loads who they are', async () => {
     const auth = useAuthStore()
     auth.setTokens({ access_token: 'a', refresh_token: 'r', token_type: 'bearer', expires_in: 900 })
@@ -65,9 +73,10 @@ describe('route guard', () => {
     expect(['/patrols/table', '/visits/table'].map(sectionOfPath)).toEqual(['station', 'station'])
     const queues = ['/matters/applications', '/matters/verifications', '/matters/callbacks', '/matters/hotline']
     expect(queues.map(sectionOfPath)).toEqual(['station', 'station', 'station', 'station'])
-    expect(sectionOfPath('/matters/12')).toBeNull()
     expect(['/my-day', '/leave', '/coverage', '/visits'].map(sectionOfPath)).toEqual(['field', 'field', 'field', 'field'])
     expect(['/map', '/report', '/matters', '/administrator'].map(sectionOfPath)).toEqual([null, null, null, null])
+    expect(['/matters/12', '/track', '/track/WGABC123'].map(sectionOfPath)).toEqual(['loop', 'loop', 'loop'])
+    expect(['/matters/new', '/matters/supervision'].map(sectionOfPath)).toEqual([null, null])
   })
 
   it('follows only same-app redirects', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
-import { i18n, setLocale } from '@/i18n'
+import { i18n, loadSection, setLocale } from '@/i18n'
 import type { Matter } from '@/api/types'
 import MatterPage from './MatterPage.vue'
 
@@ -59,10 +59,11 @@ function json(body: unknown, status = 200, headers: Record<string, string> = {})
 }
 
 /** A fake backend: GET of the record answers `current` with its version as ETag; actions go to `onAction`. */
-function backend(state: { current: Matter }, onAction: (url: string, init: RequestInit) => Response) {
+function backend(state: { current: Matter; loop?: unknown }, onAction: (url: string, init: RequestInit) => Response) {
   return vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = String(input)
     if (url.includes('/actions/')) return onAction(url, init)
+    if (url.endsWith('/loop') && state.loop) return json(state.loop)
     if (url.endsWith('/timeline')) return json([{ id: 1, at: '2026-03-01T08:00:00Z', actor: 'resident', action: 'create', from_status: null, to_status: 'submitted', data: {} }])
     if (url.endsWith('/handoffs')) return json([])
     if (url.includes('/public/categories')) return json([])
@@ -196,6 +197,60 @@ describe('MatterPage', () => {
     await click('action-accept')
     await click('action-confirm')
     expect(q('action-error')?.textContent).toContain("'accept' is not allowed while the matter is closed")
+    wrapper.unmount()
+  })
+
+  it('applies for an extension with its date, then shows the application awaiting approval', async () => {
+    await loadSection('loop') // the router fetches it with /matters/:id
+    const state: { current: Matter; loop?: unknown } = {
+      current: { ...record({ status: 'accepted', version: 5 }), actions: [{ action: 'apply_extension', needs: ['reason', 'until'] }] },
+    }
+    const onAction = vi.fn(() => {
+      state.current = { ...record({ status: 'accepted', version: 6, allowed_actions: [] }), pending_application: 'extension' }
+      state.loop = {
+        rules: {},
+        order_no: null,
+        contact: { due_at: null, first_at: null, on_time: null, records: [] },
+        applications: [
+          { id: 1, kind: 'extension', reason: '等材料', until: '2026-12-10T15:59:59Z', due_at_before: null, approver_level: 'station',
+            applied_by: '网格长', applied_at: '2026-12-01T02:00:00Z', decision: null, decision_note: null, decided_by: null, decided_at: null },
+        ],
+        verification: { needed: false, close_on: 'rating', verified_at: null, verified_by: null, note: null, photos: [], sent_back: [] },
+        callbacks: [],
+        mediation: null,
+        cooperators: [],
+      }
+      return json(state.current, 200, { ETag: '"6"' })
+    })
+    vi.stubGlobal('fetch', backend(state, onAction))
+    const wrapper = await mountPage()
+    expect(wrapper.find('[data-testid="matter-loop"]').exists()).toBe(false) // nothing around the routes yet
+
+    await click('action-apply_extension')
+    expect(q('action-dialog')?.querySelector('h3')?.textContent).toBe('申请延期')
+    const reason = q('action-text') as HTMLTextAreaElement
+    reason.value = '等待产权材料'
+    reason.dispatchEvent(new Event('input'))
+    await flushPromises()
+    await click('action-confirm') // without the date: asked for it, nothing sent
+    expect(onAction).not.toHaveBeenCalled()
+    expect(q('action-error')?.textContent).toContain('延期至')
+    const until = q('loop-until') as HTMLInputElement
+    until.value = '2026-12-10'
+    until.dispatchEvent(new Event('input'))
+    await flushPromises()
+    await click('action-confirm')
+
+    expect(onAction).toHaveBeenCalledTimes(1)
+    const [url, init] = onAction.mock.calls[0] as unknown as [string, RequestInit]
+    expect(url).toBe('/api/v1/matters/7/actions/apply_extension')
+    expect(new Headers(init.headers).get('If-Match')).toBe('"5"')
+    expect(JSON.parse(String(init.body))).toEqual({ reason: '等待产权材料', until: '2026-12-10' })
+    expect(wrapper.find('[data-testid="loop-banner-pending"]').text()).toBe('延期申请待审批：至 2026-12-10')
+    const shown = wrapper.find('[data-testid="loop-application"]')
+    expect(shown.attributes('data-decision')).toBe('pending')
+    expect(shown.text()).toContain('延期至 2026-12-10')
+    expect(shown.text()).toContain('待审批')
     wrapper.unmount()
   })
 })

@@ -5,7 +5,7 @@ export type SortKey = 'created' | 'due' | 'status'
 export type Sort = SortKey | `-${SortKey}`
 export type Box = 'mine' | 'grid' | 'unit' | 'all' | 'cooperating'
 
-/** The statuses of an open matter, and of a finished one (flow.OPEN, flow's others). */
+/** The statuses of an open matter, and of a finished one (flow.OPEN, flow's others: 待核查 is among them). */
 export const OPEN_STATUSES = [
   'submitted',
   'accepted',
@@ -17,7 +17,7 @@ export const OPEN_STATUSES = [
   'approval_decision',
   'public_notice',
 ] as const
-export const FINISHED_STATUSES = ['resolved', 'closed', 'merged'] as const
+export const FINISHED_STATUSES = ['verifying', 'resolved', 'closed', 'merged'] as const
 export const SOURCES = ['resident', 'field', 'front_desk', 'hotline', 'open311'] as const
 
 export interface DeskFilters {

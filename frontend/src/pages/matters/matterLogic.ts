@@ -13,6 +13,7 @@ export const STATUSES: MatterStatus[] = [
   'approval_review',
   'approval_decision',
   'public_notice',
+  'verifying',
   'resolved',
   'closed',
   'merged',
@@ -72,7 +73,8 @@ export function buildActionBody(needs: readonly string[] | undefined, input: Act
 }
 
 export class MissingField extends Error {
-  constructor(readonly field: ActionField) {
+  /** `field` names the label matters.fields.<field> (an action's field, or a part of one: loopLogic). */
+  constructor(readonly field: string) {
     super(`missing ${field}`)
     this.name = 'MissingField'
   }

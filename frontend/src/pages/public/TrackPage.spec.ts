@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { defineComponent } from 'vue'
-import { i18n, setLocale } from '@/i18n'
+import { i18n, loadSection, setLocale } from '@/i18n'
 import TrackPage from './TrackPage.vue'
 
 const Blank = defineComponent({ template: '<div />' })
@@ -109,5 +109,34 @@ describe('TrackPage', () => {
     await flushPromises()
     expect(wrapper.find('[data-testid="track-error"]').text()).toBe('尝试次数过多，请稍后再试')
     wrapper.unmount()
+  })
+
+  it("words the steps around the routes for the resident: contacted, the deadline's new date, awaiting verification, a callback", async () => {
+    await loadSection('loop') // the router fetches it with /track
+    const verifying = {
+      ...resolved,
+      status: 'verifying',
+      can_rate: false,
+      rating: null,
+      steps: [
+        { at: '2026-11-30T08:00:00Z', action: 'create', status: 'submitted' },
+        { at: '2026-11-30T08:30:00Z', action: 'contact', status: 'accepted' },
+        { at: '2026-12-01T02:00:00Z', action: 'approve_application', status: 'accepted', kind: 'extension', until: '2026-12-10T15:59:59Z' },
+        { at: '2026-12-02T02:00:00Z', action: 'resolve', status: 'verifying' },
+      ],
+    }
+    const { wrapper } = await mountTrack('/track/WGX7K2P9#t=tok', () => json(verifying))
+    expect(wrapper.find('[data-testid="track-status"]').text()).toBe('办理完成，待核查')
+    const steps = wrapper.findAll('[data-testid="track-steps"] li').map((li) => [li.attributes('data-action'), li.text()])
+    expect(steps[0]).toEqual(['resolve', expect.stringContaining('办理完成，待核查')])
+    expect(steps[1]).toEqual(['approve_application', expect.stringContaining('办理期限已延长至 2026-12-10')])
+    expect(steps[2]).toEqual(['contact', expect.stringContaining('已联系您')])
+    wrapper.unmount()
+
+    const called = { ...resolved, status: 'closed', can_rate: false, rating: 'basically_satisfied', rating_source: 'callback' }
+    const again = await mountTrack('/track/WGX7K2P9#t=tok', () => json({ ...called, steps: [...called.steps, { at: '2026-12-05T02:00:00Z', action: 'callback', status: 'closed' }] }))
+    expect(again.wrapper.find('[data-testid="track-rating"]').text()).toBe('基本满意（电话回访）')
+    expect(again.wrapper.find('[data-testid="track-steps"] li').text()).toContain('电话回访')
+    again.wrapper.unmount()
   })
 })
