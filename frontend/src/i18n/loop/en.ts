@@ -13,6 +13,8 @@ export default {
       mediate: 'Mediate',
       coordinate: 'Convene co-operators',
       record_part: 'Record our part',
+      overdue: 'Overdue, reported',
+      contact_late: 'First contact late',
     },
     fields: {
       method: 'How',

@@ -14,6 +14,8 @@ export default {
       mediate: '调解',
       coordinate: '协商协办',
       record_part: '填报协办情况',
+      overdue: '超时督办',
+      contact_late: '先行联系超时',
     },
     fields: {
       method: '联系方式',
