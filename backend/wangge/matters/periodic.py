@@ -3,6 +3,9 @@ notice periods that ended."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,6 +16,32 @@ from wangge.matters.models import Matter, MatterEvent
 from wangge.matters.service import STATUS_ZH, _payload, act, unit_of
 from wangge.models_common import utcnow
 from wangge.notify.outbox import emit
+
+
+async def _claim(db: AsyncSession, m: Matter, column: Any, now: datetime) -> bool:
+    """Mark `column` of `m` as told, unless another worker did first. A plain UPDATE (not the ORM's) so the record's
+    version, and so its ETag, stays as it is."""
+    claimed = await db.execute(
+        update(Matter)
+        .where(Matter.id == m.id, column.is_(None))
+        .values({column.key: now})
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def _system_event(db: AsyncSession, m: Matter, action: str, now: datetime, data: dict[str, Any]) -> None:
+    db.add(
+        MatterEvent(
+            matter_id=m.id,
+            at=now,
+            actor_label="system",
+            action=action,
+            from_status=m.status,
+            to_status=m.status,
+            data=data,
+        )
+    )
 
 
 async def notify_overdue(db: AsyncSession) -> int:
@@ -34,14 +63,7 @@ async def notify_overdue(db: AsyncSession) -> int:
     up = {"grid": "station", "station": "street", "street": "street", "department": "street"}
     told = 0
     for m in rows:
-        # A plain UPDATE (not the ORM's) so the record's version, and so its ETag, stays as it is.
-        claimed = await db.execute(
-            update(Matter)
-            .where(Matter.id == m.id, Matter.overdue_notified_at.is_(None))
-            .values(overdue_notified_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
+        if not await _claim(db, m, Matter.overdue_notified_at, now):
             continue
         told += 1
         emit(
@@ -53,17 +75,7 @@ async def notify_overdue(db: AsyncSession) -> int:
             title=f"超时督办 {m.tracking_code}",
             body=STATUS_ZH.get(m.status, m.status),
         )
-        db.add(
-            MatterEvent(
-                matter_id=m.id,
-                at=now,
-                actor_label="system",
-                action="overdue",
-                from_status=m.status,
-                to_status=m.status,
-                data={},
-            )
-        )
+        _system_event(db, m, "overdue", now, {})
     await db.commit()
     return told
 
@@ -89,13 +101,7 @@ async def notify_contact_late(db: AsyncSession) -> int:
     )
     told = 0
     for m in rows:
-        claimed = await db.execute(
-            update(Matter)
-            .where(Matter.id == m.id, Matter.contact_notified_at.is_(None))
-            .values(contact_notified_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
+        if not await _claim(db, m, Matter.contact_notified_at, now):
             continue
         told += 1
         emit(
@@ -107,17 +113,7 @@ async def notify_contact_late(db: AsyncSession) -> int:
             title=f"先行联系超时 {m.tracking_code}",
             body="请尽快联系诉求人并记录",
         )
-        db.add(
-            MatterEvent(
-                matter_id=m.id,
-                at=now,
-                actor_label="system",
-                action="contact_late",
-                from_status=m.status,
-                to_status=m.status,
-                data={"contact_due_at": m.contact_due_at.isoformat()},
-            )
-        )
+        _system_event(db, m, "contact_late", now, {"contact_due_at": m.contact_due_at.isoformat()})
     await db.commit()
     return told
 
