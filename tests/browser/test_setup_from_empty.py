@@ -1,4 +1,4 @@
-"""A street office sets itself up from an empty database through the screens alone, on each engine's server.
+"""A street office sets itself up from an empty database through the screens alone, on the browser tests' engine.
 
 A fresh install: the schema migrated and one system administrator created with `wangge create-admin`, nothing else
 (no demo). In Chromium the administrator creates a district, a street and a community, sets the community's
@@ -27,8 +27,8 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
 
-from browser.conftest import DESK, DIST, PHONE
-from conftest import ENGINES, make_settings, new_database
+from browser.conftest import BROWSER_ENGINE, DESK, DIST, PHONE
+from conftest import make_settings, new_database
 from support.server import LiveServer
 from wangge import migrate
 
@@ -53,7 +53,7 @@ def _shot(page: Page, engine: str, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"setup-{engine}-{name}.png"), full_page=True)
 
 
-@pytest.fixture(params=[e for e in ("sqlite", "postgres") if e in ENGINES])
+@pytest.fixture(params=[BROWSER_ENGINE])  # like every browser test, on one engine (the API tests run on both)
 def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, LiveServer]]:
     """A fresh install on the engine: migrated, one administrator from the command line, the app served."""
     engine = request.param
