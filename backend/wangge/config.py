@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     webhook_secret: str = ""
     webhook_timeout_seconds: float = 10
     webhook_max_attempts: int = Field(12, ge=1)
+    # Beyond the webhook's timeout, how long a worker's claim on an event lasts for it to record the outcome; past
+    # it, a worker that died holding the event has it delivered by another.
+    worker_lease_grace_seconds: float = Field(20, ge=1)
     worker_poll_seconds: float = Field(2, gt=0)
     # How often the worker looks for overdue steps and notice periods that ended.
     worker_rounds_seconds: float = Field(60, gt=0)

@@ -168,13 +168,16 @@ def test_three_web_processes_and_the_worker_behind_nginx_survive_kill_9_under_lo
         "WANGGE_WEBHOOK_URL": receiver.url,
         "WANGGE_WEBHOOK_SECRET": "production-shape-webhook-secret",
         "WANGGE_WEBHOOK_TIMEOUT_SECONDS": "2",
+        "WANGGE_WORKER_LEASE_GRACE_SECONDS": "6",  # events held by the killed worker come back after 8 s, not 22
         "WANGGE_WORKER_POLL_SECONDS": "0.5",
         "WANGGE_TRUSTED_PROXIES": '["127.0.0.1"]',  # nginx; the residents come from 127.0.0.2 and up
         "WANGGE_FRONTEND_DIST": str(DIST),
         "WANGGE_ARGON2_TIME_COST": "1",
         "WANGGE_ARGON2_MEMORY_KIB": "1024",
     }
-    lease_s = lease_for(Settings(webhook_timeout_seconds=2, _env_file=None)).total_seconds()
+    lease_s = lease_for(
+        Settings(webhook_timeout_seconds=2, worker_lease_grace_seconds=6, _env_file=None)
+    ).total_seconds()
     ports = [free_port() for _ in range(WEB_PROCESSES)]
     uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "wangge.main:create_app", "--host", "127.0.0.1"]
     webs = [

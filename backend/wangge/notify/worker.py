@@ -65,8 +65,8 @@ class Outcome:
 
 
 def lease_for(settings: Settings) -> timedelta:
-    """How long a claim holds an event: one webhook that times out, and 20 s to record the outcome."""
-    return timedelta(seconds=settings.webhook_timeout_seconds + 20)
+    """How long a claim holds an event: one webhook that times out, and the grace to record the outcome (20 s)."""
+    return timedelta(seconds=settings.webhook_timeout_seconds + settings.worker_lease_grace_seconds)
 
 
 class OutboxWorker:
