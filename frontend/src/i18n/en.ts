@@ -235,6 +235,7 @@ export default {
     reload: 'Reload',
     back: 'Back',
     actorResident: 'Resident',
+    actorSystem: 'System',
     statuses: {
       submitted: 'Submitted',
       accepted: 'Accepted',

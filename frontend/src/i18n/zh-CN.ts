@@ -235,6 +235,7 @@ export default {
     reload: '刷新',
     back: '返回',
     actorResident: '居民',
+    actorSystem: '系统',
     statuses: {
       submitted: '待受理',
       accepted: '已受理',

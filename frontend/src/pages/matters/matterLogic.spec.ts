@@ -3,6 +3,7 @@ import { ApiError } from '@/api/client'
 import { i18n } from '@/i18n'
 import {
   FormKey,
+  actorText,
   MissingField,
   buildActionBody,
   fieldsFor,
@@ -132,5 +133,13 @@ describe('deadlines', () => {
     expect(nearestDeadline({ sign_due_at: '2026-03-02T10:00:00Z', due_at: '2026-03-03T10:00:00Z' })).toBe('2026-03-02T10:00:00Z')
     expect(nearestDeadline({ sign_due_at: null, due_at: '2026-03-03T10:00:00Z' })).toBe('2026-03-03T10:00:00Z')
     expect(nearestDeadline({ sign_due_at: null, due_at: null })).toBeNull()
+  })
+})
+
+describe('actorText', () => {
+  it('names the resident and the platform in the app words, staff by their account', () => {
+    expect(actorText('resident', t)).toBe('居民')
+    expect(actorText('system', t)).toBe('系统')
+    expect(actorText('leader1', t)).toBe('leader1')
   })
 })

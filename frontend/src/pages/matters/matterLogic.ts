@@ -212,3 +212,11 @@ export class FormKey {
     return this.value
   }
 }
+
+/** Who took a step, as the timeline shows it: the resident and the platform itself (the worker's notices, periods
+ * that end) in the app's words, staff by their account. */
+export function actorText(actor: string, t: (key: string) => string): string {
+  if (actor === 'resident') return t('matters.actorResident')
+  if (actor === 'system') return t('matters.actorSystem')
+  return actor
+}
