@@ -51,6 +51,7 @@ export default {
     contactDueAt: 'Contact by',
     firstContactAt: 'First contact',
     contactDue: 'Contact the requester by {at}',
+    contactOwed: 'The requester is still to be contacted (by {at})',
     notYet: 'Not contacted yet',
     onTime: 'On time',
     late: 'Late',

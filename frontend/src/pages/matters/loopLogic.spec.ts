@@ -173,6 +173,11 @@ describe('what the record shows', () => {
     expect(bannersOf({ status: 'accepted', contact_due_at: '2026-12-02T08:00:00Z' }, loop(), t, now).map((b) => b.kind)).toEqual(['contact'])
     expect(bannersOf({ status: 'accepted', contact_due_at: '2026-12-02T08:00:00Z', first_contact_at: '2026-12-01T08:00:00Z' }, loop(), t, now)).toEqual([])
     expect(bannersOf({ status: 'resolved', contact_due_at: '2026-12-02T08:00:00Z' }, loop(), t, now)).toEqual([])
+    // Someone who may not record the contact (a convened department, a supervisor) is told it is owed, not asked.
+    const owed = { status: 'at_station', contact_due_at: '2026-12-02T08:00:00Z', actions: [{ action: 'record_part' }] }
+    expect(bannersOf(owed, loop(), t, now)[0].text).toMatch(/^loop\.contactOwed/)
+    const holder = { ...owed, actions: [{ action: 'contact' }, { action: 'resolve' }] }
+    expect(bannersOf(holder, loop(), t, now)[0].text).toMatch(/^loop\.contactDue/)
   })
 
   it('shows the loop only when there is something in it', () => {

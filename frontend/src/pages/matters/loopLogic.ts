@@ -151,7 +151,14 @@ export function pendingOf(loop: MatterLoop | null | undefined): MatterLoop['appl
 /** The record's banners: an application awaiting a decision, a suspension, a resolution awaiting verification,
  * a first contact still owed. Each as [kind, text]; the kind styles it. */
 export function bannersOf(
-  matter: { status: string; pending_application?: string | null; suspended_until?: string | null; contact_due_at?: string | null; first_contact_at?: string | null },
+  matter: {
+    status: string
+    pending_application?: string | null
+    suspended_until?: string | null
+    contact_due_at?: string | null
+    first_contact_at?: string | null
+    actions?: readonly { action: string }[]
+  },
   loop: MatterLoop | null | undefined,
   t: T,
   now: number = Date.now(),
@@ -169,7 +176,9 @@ export function bannersOf(
   if (matter.status === 'verifying') out.push({ kind: 'verifying', text: t('loop.awaitingVerification') })
   const open = !['verifying', 'resolved', 'closed', 'merged'].includes(matter.status)
   if (open && matter.contact_due_at && !matter.first_contact_at) {
-    out.push({ kind: 'contact', text: t('loop.contactDue', { at: formatDateTime(matter.contact_due_at) }) })
+    // Asked of the one who may record it; the others (a supervisor, a convened department) read that it is owed.
+    const mine = !matter.actions || matter.actions.some((a) => a.action === 'contact')
+    out.push({ kind: 'contact', text: t(mine ? 'loop.contactDue' : 'loop.contactOwed', { at: formatDateTime(matter.contact_due_at) }) })
   }
   return out
 }
