@@ -58,6 +58,32 @@ describe('LoopSection', () => {
     expect(part('loop-contact').text()).toContain('约定：周五协调')
     expect(part('loop-verification').text()).toContain('是（核查后待居民评价）')
     expect(part('loop-verification').text()).toContain('尚未核查')
+    // The decision's note after the time, apart from it (not "03:32:…", read as a time).
+    const refused = mount(LoopSection, {
+      props: {
+        loop: {
+          ...full,
+          applications: [
+            {
+              id: 7,
+              kind: 'suspension',
+              until: '2026-12-10',
+              reason: '当事人外出',
+              applied_by: '谭明',
+              applied_at: '2026-12-01T19:31:00Z',
+              due_at_before: '2026-12-06T15:59:00Z',
+              approver_level: 'station',
+              decision: 'refused',
+              decided_by: '陈秀英',
+              decided_at: '2026-12-01T19:32:00Z',
+              decision_note: '不必缓办',
+            },
+          ],
+        },
+      },
+      global: { plugins: [i18n] },
+    })
+    expect(refused.find('[data-testid="loop-application"]').text()).toMatch(/陈秀英 审批于 \S+ \d\d:\d\d · 不必缓办/)
     expect(part('loop-sent-back').text()).toContain('照片看不清')
     expect(part('loop-callbacks').text()).toContain('无法联系')
     // The parties as the API gives them: the phone masked for who may not read it.
