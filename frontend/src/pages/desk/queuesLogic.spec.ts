@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { afterCallback, ANSWERS, callbackOutcomeKey, applicationDay, callbackBody, refusalReason, withoutRow } from './queuesLogic'
+import { afterCallback, ANSWERS, callbackOutcomeKey, applicationDay, callbackBody, refusalReason, triesText, withoutRow } from './queuesLogic'
 
 describe('refusalReason', () => {
   it('is null while blank and the trimmed text otherwise', () => {
@@ -61,5 +61,14 @@ describe('applicationDay', () => {
   it('is empty for nothing and the text itself for what is not a date', () => {
     expect(applicationDay(null)).toBe('')
     expect(applicationDay('later')).toBe('later')
+  })
+})
+
+describe('triesText', () => {
+  const t = (key: string, values: { n: number }) => `${key}:${values.n}`
+  it('counts the unanswered calls, and shows a dash before the first', () => {
+    expect(triesText(2, t)).toBe('queues.triesN:2')
+    expect(triesText(0, t)).toBe('—')
+    expect(triesText(null, t)).toBe('—')
   })
 })

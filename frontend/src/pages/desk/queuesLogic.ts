@@ -43,3 +43,8 @@ export function applicationDay(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
 }
+
+/** The 已回访 cell: the unanswered calls so far, or a dash (not an empty cell, which reads as missing on a phone). */
+export function triesText(tries: number | null | undefined, t: (key: string, values: { n: number }) => string): string {
+  return tries ? t('queues.triesN', { n: tries }) : '—'
+}
