@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from tempfile import gettempdir
@@ -162,7 +163,12 @@ def test_the_queues_and_the_hotline_page_are_cards_on_a_phone(world, browser, ap
     page = new_page(browser, PHONE)
     login(page, app_server.base_url, "station_chief")
 
-    page.goto(app_server.base_url + "/matters/applications")
+    # A phone has no side navigation: the inbox links the queues the chief works.
+    page.goto(app_server.base_url + "/matters")
+    expect(page.get_by_test_id("link-verifications")).to_be_visible()
+    expect(page.get_by_test_id("link-callbacks")).to_be_visible()
+    page.get_by_test_id("link-applications").click()
+    expect(page).to_have_url(re.compile(r"/matters/applications$"))
     expect(page.get_by_test_id("application-row")).to_have_count(1)
     expect(page.get_by_test_id("approve")).to_be_visible()
     _no_overflow(page)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { boxesFor, defaultBox } from './roles'
+import { boxesFor, defaultBox, queueLinksFor } from './roles'
 
 describe('boxesFor', () => {
   it('gives the 协办 box to department officers only', () => {
@@ -8,5 +8,14 @@ describe('boxesFor', () => {
     for (const role of ['grid_leader', 'grid_member', 'station_chief', 'street_officer', 'administrator'] as const) {
       expect(boxesFor(role)).not.toContain('cooperating')
     }
+  })
+})
+
+describe('queueLinksFor', () => {
+  it('links the queues a role works, so a phone reaches them from the inbox', () => {
+    expect(queueLinksFor('station_chief').map((i) => i.to)).toEqual(['/matters/applications', '/matters/verifications', '/matters/callbacks'])
+    expect(queueLinksFor('administrator').map((i) => i.name)).toEqual(['applications'])
+    expect(queueLinksFor('grid_leader')).toEqual([])
+    expect(queueLinksFor(undefined)).toEqual([])
   })
 })

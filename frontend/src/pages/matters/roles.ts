@@ -1,6 +1,7 @@
 // Which matter screens and boxes each role gets. The server decides what anyone may do; these only shape the UI.
 import type { Box } from '@/api/matters'
 import type { Role } from '@/api/types'
+import { deskItems, type NavItem } from '@/components/navItems'
 
 const GRID_STAFF: Role[] = ['grid_leader', 'grid_member']
 
@@ -67,4 +68,11 @@ export function canCommandIncidents(role: Role | undefined): boolean {
 /** 工作日志 (the grid leaders' logs read from above): station chiefs, street officers, administrators. */
 export function canReadLogs(role: Role | undefined): boolean {
   return role === 'station_chief' || role === 'street_officer' || role === 'administrator'
+}
+
+/** The queues around the routes (待审批, 待核查, 待回访) a role works, as the inbox links them: on a phone the side
+ * navigation that lists them on a desk is not there. */
+export function queueLinksFor(role: Role | undefined): NavItem[] {
+  const queues = ['applications', 'verifications', 'callbacks']
+  return deskItems.filter((item) => queues.includes(item.name) && role !== undefined && (item.roles ?? []).includes(role))
 }
