@@ -84,7 +84,7 @@ describe('LoopSection', () => {
       global: { plugins: [i18n] },
     })
     expect(refused.find('[data-testid="loop-application"]').text()).toMatch(/陈秀英 审批于 \S+ \d\d:\d\d · 不必缓办/)
-    expect(part('loop-sent-back').text()).toContain('照片看不清')
+    expect(part('loop-sent-back').text()).toContain('核查退回 · 照片看不清')
     expect(part('loop-callbacks').text()).toContain('无法联系')
     // The parties as the API gives them: the phone masked for who may not read it.
     expect(wrapper.findAll('[data-testid="loop-party-shown"]').map((p) => p.text())).toEqual(['张三 · 楼上 · 138****0001', '李四'])
