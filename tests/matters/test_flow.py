@@ -124,7 +124,6 @@ def test_each_rule_says_what_the_action_does():
         "apply_extension",
         "apply_suspension",
         "refuse_application",
-        "send_back",
         "record_part",
     }
     assert "create" in flow.PUBLIC_STEPS and not hidden & flow.PUBLIC_STEPS

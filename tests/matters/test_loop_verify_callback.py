@@ -61,6 +61,7 @@ def test_a_station_chief_cannot_verify_their_own_resolution_another_chief_does_w
     # Sent back first: the station handles it again, on a fresh clock.
     m = act(client, world, other, mid, "send_back", reason="现场仍有残留")
     assert m["status"] == "at_station" and m["resolved_at"] is None and m["deadlines"]["due_at"] is not None
+    assert m["result"] is None  # the result the verifier did not accept is no longer the matter's (the timeline has it)
     act(client, world, "station_chief", mid, "resolve", result="已全部拆除")
     # Verifying needs a note and an on-site photo taken by the verifier.
     missing = assert_problem(post_action(client, world, other, mid, "verify", {"note": "现场已拆除"}), 422)

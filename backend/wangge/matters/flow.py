@@ -289,9 +289,8 @@ for _state in (S.at_station, S.escalated, S.handling):
 TABLE[(S.verifying, A.verify)] = _r(
     VERIFIED, Actor.verifier, needs=("note", "photos"), clock=K.stop, told=frozenset({Told.reporter})
 )
-TABLE[(S.verifying, A.send_back)] = _r(
-    HANDLER, Actor.verifier, needs=("reason",), holder=HANDLER, clock=K.handle, public=False
-)
+# Sent back, the resident sees it is being worked on again (not why: the reason is between staff).
+TABLE[(S.verifying, A.send_back)] = _r(HANDLER, Actor.verifier, needs=("reason",), holder=HANDLER, clock=K.handle)
 TABLE[(S.resolved, A.callback)] = _r(ANSWERED, ST, STR, needs=("answer",), told=_NOBODY)
 
 

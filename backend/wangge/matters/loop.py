@@ -216,6 +216,7 @@ async def _send_back(s: Any) -> None:
     if m.status == Status.submitted:  # resolved on the spot as it came in: the grid has it in hand now
         m.status = Status.accepted
     m.resolved_at = m.resolved_by_id = None
+    m.result = m.outcome = None  # the verifier did not accept it (the timeline keeps what it said)
     _clock(s)
 
 

@@ -97,6 +97,7 @@ export default {
       contact: 'We contacted you',
       approve_application: 'Deadline extended',
       verify: 'Verified on site',
+      send_back: 'Not done yet on inspection; being worked on again',
       callback: 'Phone callback',
       mediate: 'Mediation',
       coordinate: 'Several departments involved',

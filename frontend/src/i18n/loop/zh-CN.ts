@@ -98,6 +98,7 @@ export default {
       contact: '已联系您',
       approve_application: '办理期限已延长',
       verify: '已现场核查',
+      send_back: '核查未通过，重新办理',
       callback: '电话回访',
       mediate: '调解',
       coordinate: '多部门协办',
