@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -19,7 +19,7 @@ from wangge.deps import ReadSessionDep, SettingsDep
 from wangge.errors import Invalid
 from wangge.matters import loop_schemas, loop_views, service
 from wangge.schemas_common import Day, Id
-from wangge.workcalendar import SHANGHAI
+from wangge.tables import start_of
 
 router = APIRouter(tags=["Matters"])
 
@@ -58,8 +58,7 @@ def _range(since: Any, until: Any) -> tuple[datetime, datetime]:
             "At most a year at a time",
             errors=[{"loc": ["query", "until"], "msg": "range longer than a year", "type": "value_error"}],
         )
-    start = datetime.combine(since, time(0), SHANGHAI)
-    return start, datetime.combine(until, time(0), SHANGHAI) + timedelta(days=1)
+    return start_of(since), start_of(until + timedelta(days=1))
 
 
 CSV_COLUMNS = (

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.accounts.models import Role, User
+from wangge.accounts.models import Role
 from wangge.accounts.scope import Subject, mask_phone
 from wangge.config import Settings
 from wangge.hierarchy.models import Department, Grid
@@ -26,19 +26,12 @@ from wangge.matters.models import (
     MediationSession,
     Photo,
 )
-from wangge.matters.views import deadlines, photo_out
+from wangge.matters.service import category_rules
+from wangge.matters.views import deadlines, names_of, photo_out
 from wangge.models_common import as_utc, utcnow
 from wangge.policy import readable
 
 # --- the record ----------------------------------------------------------------------------------------------------
-
-
-async def _names(db: AsyncSession, ids: set[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    rows = await db.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
-    return {row.id: row.display_name for row in rows}
 
 
 async def record_loop(db: AsyncSession, m: Matter, subject: Subject) -> dict[str, Any]:
@@ -82,7 +75,7 @@ async def record_loop(db: AsyncSession, m: Matter, subject: Subject) -> dict[str
         if rules["mediation"]
         else []
     )
-    names = await _names(
+    names = await names_of(
         db,
         {e.actor_id for e in events}
         | {a.applied_by_id for a in applications}
@@ -265,7 +258,7 @@ async def applications_queue(db: AsyncSession, subject: Subject, settings: Setti
             .limit(QUEUE_LIMIT)
         )
     ).all()
-    names = await _names(db, {a.applied_by_id for *_, a in rows})
+    names = await names_of(db, {a.applied_by_id for *_, a in rows})
     return [
         {
             **_item(m, code, name, grid, now, soon),
@@ -303,9 +296,9 @@ async def callbacks_queue(db: AsyncSession, subject: Subject, settings: Settings
     first: the station calls them back 回访."""
     now, soon = utcnow(), timedelta(hours=settings.due_soon_hours)
     by_days: dict[int, list[int]] = {}
-    for cat in (await db.execute(select(Category.id, Category.loop_rules))).all():
-        days = int(loop.rules_of(cat)["callback_after_days"])
-        by_days.setdefault(days, []).append(cat.id)
+    for cat_id, rules in (await category_rules(db)).items():
+        days = int({**loop.DEFAULT_RULES, **rules}["callback_after_days"])
+        by_days.setdefault(days, []).append(cat_id)
     waited = or_(
         *(
             and_(Matter.category_id.in_(ids), Matter.resolved_at <= now - timedelta(days=days))
