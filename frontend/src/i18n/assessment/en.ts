@@ -107,11 +107,12 @@ export default {
       noRank: 'Not ranked yet this month',
       noGrids: 'You lead no grid at the moment',
     },
-    errors: {
-      'not-found': 'No such unit, or not within your scope',
+  },
+  // The app's own messages for the assessment API's problem codes (merged into errors.codes).
+  errors: {
+    codes: {
       'period-invalid': 'The period is not valid',
       'range-too-long': 'A range is at most 366 days',
-      forbidden: 'Your role cannot see assessment figures here',
     },
   },
 }

@@ -109,11 +109,12 @@ export default {
       noRank: '本月尚未排名',
       noGrids: '你目前没有负责的网格',
     },
-    errors: {
-      'not-found': '没有这个单位，或不在你的范围内',
+  },
+  // The app's own messages for the assessment API's problem codes (merged into errors.codes).
+  errors: {
+    codes: {
       'period-invalid': '统计周期不正确',
       'range-too-long': '自定义区间最长 366 天',
-      forbidden: '你的角色不能查看这里的考核数字',
     },
   },
 }
