@@ -292,6 +292,8 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
   // A matter's record and the resident's tracking page: the steps around the routes (issue 11).
   if (/^\/(matters\/\d+|track)(\/|$)/.test(path)) return 'loop'
+  // The assessment 考核 pages and a grid leader's 我的本月 (issue 12).
+  if (/^\/(assessment|me\/month)(\/|$)/.test(path)) return 'assessment'
   return null
 }
 
