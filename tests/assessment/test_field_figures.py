@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select, update
 
-from assessment.helpers import bj, r, run_figures
+from assessment.run_figures import bj, r, run_figures
 from wangge.assessment import field_figures
 from wangge.fieldwork.models import DailyLog, GridLeadership, HomeVisit, Patrol, SpecialGroup, SpecialResident
 from wangge.matters.models import Matter
@@ -190,3 +190,24 @@ def test_field_figures_of_leaders(live, week):
     # Quick reports they entered in the week: QR1 and QR2 = 2 (QR4 is next week); leader_g1b none.
     assert lead["quick_reports"] == 2
     assert b_lead["quick_reports"] == 0
+
+
+def test_the_api_gives_the_field_figures_with_the_matters(live, week, client):
+    w = week.ids
+    q = {"period": "week", "at": "2026-11-11"}
+    resp = client.get(
+        "/api/v1/assessment/figures",
+        params={**q, "level": "grid", "id": w["G1a"]},
+        headers=week.headers("station_chief"),
+    )
+    assert resp.status_code == 200, resp.text
+    got = resp.json()["figures"]
+    # The same hand-worked figures as above, beside the matters' own and the other families' (zero here).
+    assert got["patrol_coverage"] == r(2, 5) and got["visit_rate"] == r(2, 3) and got["quick_reports"] == 1
+    assert got["hazards_found"] == 0 and got["muster_on_time"] == r(0, 0)
+    assert "received" in got
+    me = client.get("/api/v1/assessment/me", params=q, headers=week.headers("grid_leader"))
+    assert me.status_code == 200, me.text
+    # The leader's own: patrols Mon, Tue, Wed = 3 of 5; quick reports 2.
+    assert me.json()["leader"]["patrol_coverage"] == r(3, 5)
+    assert me.json()["leader"]["quick_reports"] == 2

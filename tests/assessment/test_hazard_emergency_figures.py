@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from assessment.helpers import bj, r, run_figures
+from assessment.run_figures import bj, r, run_figures
 from wangge.assessment import emergency_figures, hazard_figures
 from wangge.emergencies.models import Activation, ActivationMember, Incident, IncidentReport, ResponseTier
 from wangge.station.models import Hazard

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.assessment.field_common import AREA_LEVELS, rate
+from wangge.assessment.field_common import AREA_LEVELS
+from wangge.assessment.figures_common import rate
 from wangge.emergencies.models import Activation, ActivationMember, Incident, IncidentReport
 from wangge.models_common import as_utc, utcnow
 

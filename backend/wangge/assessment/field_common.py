@@ -22,11 +22,6 @@ from wangge.workcalendar import SHANGHAI
 AREA_LEVELS = ("grid", "community", "street", "district")
 
 
-def rate(num: int, den: int) -> dict[str, Any]:
-    """The contract's rate: value rounded to 4 places, null when nothing was due."""
-    return {"num": int(num), "den": int(den), "value": round(num / den, 4) if den else None}
-
-
 def grid_column(level: str) -> Any:
     """The column of `grids` naming the unit of an area level (grid → grids.id)."""
     return Grid.id if level == "grid" else getattr(Grid, f"{level}_id")

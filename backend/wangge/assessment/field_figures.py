@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.assessment.field_common import AREA_LEVELS, Days, days_table, grid_column, period_days, rate
+from wangge.assessment.field_common import AREA_LEVELS, Days, days_table, grid_column, period_days
+from wangge.assessment.figures_common import rate
 from wangge.fieldwork.models import DailyLog, GridLeadership, HomeVisit, Patrol, SpecialGroup, SpecialResident
 from wangge.hierarchy.models import Grid
 from wangge.matters.models import Matter

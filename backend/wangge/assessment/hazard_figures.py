@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.assessment.field_common import AREA_LEVELS, bj_day, community_column, days_table, period_days, rate
+from wangge.assessment.field_common import AREA_LEVELS, bj_day, community_column, days_table, period_days
+from wangge.assessment.figures_common import rate
 from wangge.hierarchy.models import Community
 from wangge.station.hazards import TYPE_ZH
 from wangge.station.models import Hazard
