@@ -9,6 +9,8 @@ import fieldZh from './field/zh-CN'
 import fieldEn from './field/en'
 import loopZh from './loop/zh-CN'
 import loopEn from './loop/en'
+import assessmentZh from './assessment/zh-CN'
+import assessmentEn from './assessment/en'
 import { i18n, LOCALE_STORAGE_KEY, setLocale, toggleLocale } from './index'
 
 function flatten(tree: object, prefix = ''): Record<string, string> {
@@ -24,8 +26,8 @@ function flatten(tree: object, prefix = ''): Record<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 describe('messages', () => {
-  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh), ...flatten(loopZh) }
-  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn), ...flatten(loopEn) }
+  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh), ...flatten(loopZh), ...flatten(assessmentZh) }
+  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn), ...flatten(loopEn), ...flatten(assessmentEn) }
 
   it('zh-CN and en have exactly the same keys', () => {
     expect(Object.keys(english).sort()).toEqual(Object.keys(zh).sort())
@@ -134,3 +136,29 @@ describe('sections fetched with their pages', () => {
   })
 })
 
+
+describe('assessment words', () => {
+  const zh = flatten(assessmentZh)
+  const english = flatten(assessmentEn)
+  // The indicator keys of the shared contract (issue 12): schemes, exports and the bulletin label them from here.
+  const keys = ['received', 'resolved', 'response_rate', 'on_time_rate', 'resolution_rate', 'satisfaction_rate',
+    'rated_online', 'rated_callback', 'reopen_rate', 'overdue', 'resolve_hours', 'level_share', 'patrol_coverage',
+    'log_days', 'visit_rate', 'quick_reports', 'hazards_found', 'hazards_fixed_on_time', 'hazards_overdue',
+    'hazards_by_type', 'first_report_on_time', 'follow_ups_on_time', 'muster_on_time']
+
+  it('every indicator, grade and period kind is named in both languages', () => {
+    for (const key of keys) {
+      expect(zh[`assessment.indicators.${key}`], key).toBeTruthy()
+      expect(english[`assessment.indicators.${key}`], key).toBeTruthy()
+    }
+    for (const grade of ['green', 'yellow', 'red']) expect(zh[`assessment.grades.${grade}`], grade).toBeTruthy()
+    for (const kind of ['day', 'week', 'month', 'quarter', 'year', 'range']) expect(english[`assessment.periods.${kind}`], kind).toBeTruthy()
+  })
+
+  it('uses the domain words', () => {
+    expect(zh['assessment.indicators.response_rate']).toBe('响应率')
+    expect(zh['assessment.indicators.resolution_rate']).toBe('解决率')
+    expect(zh['assessment.indicators.satisfaction_rate']).toBe('满意率')
+    expect(zh['assessment.grades.green']).toBe('绿')
+  })
+})

@@ -53,6 +53,7 @@ const SECTIONS = {
   station: { 'zh-CN': () => import('./station/zh-CN'), en: () => import('./station/en') },
   field: { 'zh-CN': () => import('./field/zh-CN'), en: () => import('./field/en') },
   loop: { 'zh-CN': () => import('./loop/zh-CN'), en: () => import('./loop/en') },
+  assessment: { 'zh-CN': () => import('./assessment/zh-CN'), en: () => import('./assessment/en') },
 } satisfies Record<string, Record<AppLocale, () => Promise<{ default: object }>>>
 export type Section = keyof typeof SECTIONS
 const wanted = new Set<Section>()

@@ -210,6 +210,12 @@ export const routes = [
     meta: { titleKey: 'admin.grids.title' },
   },
   {
+    path: '/admin/schemes',
+    name: 'admin-schemes',
+    component: () => import('@/pages/admin/AssessmentSchemesPage.vue'),
+    meta: { titleKey: 'admin.schemes.title' },
+  },
+  {
     path: '/matters/applications',
     name: 'applications',
     component: () => import('@/pages/desk/ApplicationsPage.vue'),
@@ -292,6 +298,8 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
   // A matter's record and the resident's tracking page: the steps around the routes (issue 11).
   if (/^\/(matters\/\d+|track)(\/|$)/.test(path)) return 'loop'
+  // The assessment 考核 pages and a grid leader's 我的本月 (issue 12).
+  if (/^\/(assessment|me\/month)(\/|$)/.test(path)) return 'assessment'
   return null
 }
 

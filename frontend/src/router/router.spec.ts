@@ -77,6 +77,8 @@ describe('route guard', () => {
     expect(['/map', '/report', '/matters', '/administrator'].map(sectionOfPath)).toEqual([null, null, null, null])
     expect(['/matters/12', '/track', '/track/WGABC123'].map(sectionOfPath)).toEqual(['loop', 'loop', 'loop'])
     expect(['/matters/new', '/matters/supervision'].map(sectionOfPath)).toEqual([null, null])
+    expect(['/assessment', '/assessment/grid/4', '/me/month'].map(sectionOfPath)).toEqual(['assessment', 'assessment', 'assessment'])
+    expect(sectionOfPath('/me')).toBe(null)
   })
 
   it('follows only same-app redirects', () => {
