@@ -90,13 +90,6 @@ export default {
     drill: 'Open',
     back: 'Up one level',
     period_label: '{label}',
-    sources: {
-      resident: 'Resident report',
-      grid: 'Found by grid staff',
-      hotline: '12345 hotline',
-      staff: 'Registered by staff',
-      other: 'Other',
-    },
     shares: { grid: 'Grid', station: 'Station', street: 'Street', department: 'Department' },
     myMonth: {
       title: 'My month',

@@ -92,13 +92,6 @@ export default {
     drill: '查看',
     back: '返回上级',
     period_label: '{label}',
-    sources: {
-      resident: '居民上报',
-      grid: '网格发现',
-      hotline: '12345 热线',
-      staff: '工作人员登记',
-      other: '其他',
-    },
     shares: { grid: '网格', station: '服务站', street: '街道', department: '部门' },
     myMonth: {
       title: '我的本月',
