@@ -17,6 +17,7 @@ from sqlalchemy import text
 from wangge import __version__, apidocs, errors, logs, metrics
 from wangge.accounts.router import router as accounts_router
 from wangge.accounts.security import Passwords
+from wangge.assessment.router import router as assessment_router
 from wangge.audit import recorder
 from wangge.audit.router import router as audit_router
 from wangge.config import Settings, get_settings
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(open311_keys_router)
     api.include_router(logreview_router)
     api.include_router(checklists_router)
+    api.include_router(assessment_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

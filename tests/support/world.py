@@ -33,6 +33,9 @@ from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
 TABLES = (
+    "assessment_bulletins",
+    "assessment_results",
+    "assessment_schemes",
     "audit_entries",
     "activation_members",
     "activations",

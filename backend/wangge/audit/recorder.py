@@ -44,6 +44,7 @@ def set_actor(session: Any, user_id: int | None, name: str) -> None:
 def audited() -> dict[type, Audited]:
     """The administrative models (imported here, once, so that no model module imports the log)."""
     from wangge.accounts.models import User
+    from wangge.assessment.models import AssessmentScheme
     from wangge.emergencies.models import ContingencyPlan, Drill, ResponseTier, TierMember
     from wangge.fieldwork.models import (
         GridLeadership,
@@ -67,7 +68,7 @@ def audited() -> dict[type, Audited]:
         GridLeadership: "grid_leader", TeamMember: "team_member", PostPair: "post_pair", Shift: "shift",
         SpecialGroup: "special_group", ResponseTier: "response_tier", TierMember: "tier_member",
         ContingencyPlan: "contingency_plan", Drill: "drill", SpecialPeriod: "special_period",
-        ChecklistTemplate: "checklist", LogRemark: "log_remark",
+        ChecklistTemplate: "checklist", LogRemark: "log_remark", AssessmentScheme: "assessment_scheme",
     }  # fmt: skip
     out = {model: Audited(entity) for model, entity in plain.items()}
     out[User] = Audited("user", hidden=frozenset({"password_hash"}), masked=frozenset({"phone"}))

@@ -140,6 +140,9 @@ async def intake(db: AsyncSession, *, entry: Entry) -> Matter:
     )
     # The grid's clock to sign for a matter starts when it arrives unsigned; otherwise the handling clock.
     _start_step(m, cal, category, holder_level, now, sign=entry.status == Status.submitted)
+    # Its response: due when the sign-for clock says; a matter staff took themselves is responded to as it arrives.
+    m.respond_due_at = m.sign_due_at
+    m.responded_at = None if entry.status == Status.submitted else now
     m.contact_due_at = loop.contact_due(cal, category, m, now)  # 先行联系, its own clock
     db.add(m)
     await db.flush()  # the id, for the event and the photos
@@ -155,6 +158,7 @@ async def intake(db: AsyncSession, *, entry: Entry) -> Matter:
     elif category.is_emergency:
         # Every way in declares it the same way: the system, at intake, whatever the first step.
         await _apply(db, m, category, by, Action.declare_emergency, None, now, cal, system=True)
+        m.respond_due_at, m.responded_at = m.sign_due_at, None  # its response runs on the emergency's clock
     units = [unit_of(m, m.holder_level, m.holder_department_id)]
     emit(
         db,

@@ -85,6 +85,9 @@ OPEN_SCOPE_COLUMNS = (*SCOPE_COLUMNS, "reported_by_id")
 # that counting a page's 200 needs no visit to the table.
 UNIT_COLUMNS = ("community_id", "street_id")
 DESK_UNITS = ("community_id", "street_id", "grid_id")
+# The assessment's other units (assessment.matter_figures): a district's, a department's and a first-ask owner's
+# matters created in a period (migration 0017; the desk's units above serve the grid, community and street).
+ASSESSED_UNITS = ("district_id", "holder_department_id", "owner_id")
 
 
 def _open_index(name: str, *columns: Any) -> Index:
@@ -127,6 +130,7 @@ class Matter(Base):
         # their area (migration 0013).
         Index("ix_matters_reported_by_id_id", "reported_by_id", "id"),
         *(Index(f"ix_matters_{c}_created", c, "created_at", "id") for c in DESK_UNITS),
+        *(Index(f"ix_matters_{c}_created", c, "created_at", "id") for c in ASSESSED_UNITS),
         UniqueConstraint("source", "external_id", name="uq_matters_source_external_id"),
         # The callback list, and the queues of verifications and of applications (migration 0016).
         *(
@@ -188,6 +192,10 @@ class Matter(Base):
     contact_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     contact_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # told it is late
+    # The response 响应 the assessment measures: when the first step's holder signed for it (or took it themselves at
+    # intake), and the sign-for deadline it had then (sign_due_at is cleared once signed). Migration 0017.
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    respond_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # The completion deadline in force when it was resolved (due_at is cleared then): was it resolved in time?
     resolved_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # The kind of application ("extension", "suspension") awaiting the level above, if one does.

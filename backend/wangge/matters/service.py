@@ -505,6 +505,9 @@ class Step:
         return getattr(self.body, name, None) if self.body is not None else None
 
 
+_UNSIGNED = (Status.submitted, Status.emergency)
+
+
 async def _apply(
     db: AsyncSession,
     m: Matter,
@@ -539,6 +542,8 @@ async def _apply(
     if rule.route:
         m.route = rule.route
     await EFFECTS.get(action, _move_and_clock)(step)
+    if m.responded_at is None and from_status in _UNSIGNED and not system:
+        m.responded_at = now  # the first step a person takes on an unsigned matter is its response (the assessment's)
     if m.pending_application and m.status != from_status:
         await loop.withdraw_pending(db, m, now)  # an application lapses when the matter moves on
     label = "resident" if resident else "system"

@@ -85,6 +85,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assessment/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard
+         * @description A unit's dashboard: figures, the trend of the 12 periods up to this one, by category and by source, the most
+         *     overdue open matters, a map of ~100 m cells and the children's table.
+         */
+        get: operations["dashboard_api_v1_assessment_dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unit Figures
+         * @description A unit's figures for the period, scored with the scheme in force then, with the previous period and the same
+         *     period last year beside them.
+         */
+        get: operations["unit_figures_api_v1_assessment_figures_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Month
+         * @description Your month (or another period): your own figures, your grids', and your rank among your community's
+         *     leaders.
+         */
+        get: operations["my_month_api_v1_assessment_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/schemes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Schemes
+         * @description Every version of a street's scheme (without street_id: the district-wide default's), newest first.
+         */
+        get: operations["list_schemes_api_v1_assessment_schemes_get"];
+        put?: never;
+        /**
+         * Create Scheme
+         * @description The next version of a street's scheme (or of the default), in force from the month of `effective_from`;
+         *     the weights must sum to 100 (422 scheme-weights).
+         */
+        post: operations["create_scheme_api_v1_assessment_schemes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/schemes/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current Scheme
+         * @description The scheme scoring a street's month: the street's newest version in force on its first day, else the
+         *     district-wide default's, else the built-in 三率 30/35/35 (id null).
+         */
+        get: operations["current_scheme_api_v1_assessment_schemes_current_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Table
+         * @description The children of a unit at `level` (a street's communities or departments, a community's grids…), ranked by
+         *     score within it; ties share a rank (1, 1, 3) and units without a score come last.
+         */
+        get: operations["table_api_v1_assessment_table_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -4033,6 +4163,19 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** CategoryRow */
+        CategoryRow: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Overdue */
+            overdue: number;
+            /** Received */
+            received: number;
+            /** Resolved */
+            resolved: number;
+        };
         /**
          * CategoryUpdate
          * @description Only the fields sent change. `department_id` may be null (no owning department); the others may be left
@@ -4212,6 +4355,16 @@ export interface components {
             /** Registered Population */
             registered_population: number;
         };
+        /** Compare */
+        Compare: {
+            /** Figures */
+            figures: {
+                [key: string]: unknown;
+            };
+            period: components["schemas"]["PeriodOut"];
+            /** Score */
+            score: number | null;
+        };
         /**
          * ContactIn
          * @description Contacting the requester first 先行联系: how, when, whether they answered (after how many tries), what was
@@ -4337,6 +4490,22 @@ export interface components {
             /** Minutes */
             minutes: string;
         };
+        /** Dashboard */
+        Dashboard: {
+            /** By Category */
+            by_category: components["schemas"]["CategoryRow"][];
+            /** By Source */
+            by_source: components["schemas"]["SourceRow"][];
+            /** Children */
+            children: components["schemas"]["TableRow"][];
+            figures: components["schemas"]["UnitFigures"];
+            /** Map */
+            map: components["schemas"]["MapCell"][];
+            /** Most Overdue */
+            most_overdue: components["schemas"]["OverdueItem"][];
+            /** Trend */
+            trend: components["schemas"]["TrendPoint"][];
+        };
         /** DayItem */
         DayItem: {
             /** Derived */
@@ -4406,6 +4575,15 @@ export interface components {
             /** Reason */
             reason?: string | null;
             target?: components["schemas"]["Target"] | null;
+        };
+        /** Deduction */
+        Deduction: {
+            /** Key */
+            key: string;
+            /** Max */
+            max: number;
+            /** Points */
+            points: number;
         };
         /** DepartmentCreate */
         DepartmentCreate: {
@@ -5410,6 +5588,13 @@ export interface components {
             /** Total Exact */
             total_exact: boolean;
         };
+        /** Indicator */
+        Indicator: {
+            /** Key */
+            key: string;
+            /** Weight */
+            weight: number;
+        };
         /** InspectionResults */
         InspectionResults: {
             /** Hazards */
@@ -5777,6 +5962,15 @@ export interface components {
              */
             verify: boolean;
         };
+        /** MapCell */
+        MapCell: {
+            /** Count */
+            count: number;
+            /** Lat */
+            lat: number;
+            /** Lon */
+            lon: number;
+        };
         /**
          * MatterCreate
          * @description A matter entered by staff: from the field (a grid leader's own finding) or at the front desk for a caller.
@@ -6006,6 +6200,17 @@ export interface components {
              */
             unread_elsewhere: components["schemas"]["Remark"][];
         };
+        /** MyMonth */
+        MyMonth: {
+            /** Grids */
+            grids: components["schemas"]["UnitFigures"][];
+            /** Leader */
+            leader: {
+                [key: string]: unknown;
+            };
+            period: components["schemas"]["PeriodOut"];
+            rank: components["schemas"]["Rank"];
+        };
         /** NotificationOut */
         NotificationOut: {
             /** Body */
@@ -6079,6 +6284,27 @@ export interface components {
             /** Reason */
             reason: string;
             user: components["schemas"]["wangge__fieldwork__people_schemas__Ref"] | null;
+        };
+        /** OverdueItem */
+        OverdueItem: {
+            /** Category */
+            category: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Holder Level */
+            holder_level: string;
+            /** Id */
+            id: number;
+            /**
+             * Overdue Hours
+             * @description Working hours past the deadline, 1 decimal
+             */
+            overdue_hours: number;
+            /** Tracking Code */
+            tracking_code: string;
         };
         /** OverdueOut */
         OverdueOut: {
@@ -6429,6 +6655,26 @@ export interface components {
              * Format: date-time
              */
             until: string;
+        };
+        /** PeriodOut */
+        PeriodOut: {
+            /**
+             * End
+             * Format: date
+             * @description The last day (inclusive), Beijing
+             */
+            end: string;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Label En */
+            label_en: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
         };
         /** Person */
         Person: {
@@ -6793,6 +7039,13 @@ export interface components {
             /** Tracking Code */
             tracking_code: string;
         };
+        /** Rank */
+        Rank: {
+            /** Of */
+            of: number;
+            /** Rank */
+            rank: number | null;
+        };
         /** RatingIn */
         RatingIn: {
             /** Comment */
@@ -7067,6 +7320,74 @@ export interface components {
             start_time: string;
             user: components["schemas"]["wangge__fieldwork__people_schemas__Ref"];
         };
+        /** SchemeIn */
+        SchemeIn: {
+            /**
+             * Effective From
+             * Format: date
+             * @description The first day of the first month it scores
+             */
+            effective_from: string;
+            rules: components["schemas"]["SchemeRules"];
+            /**
+             * Street Id
+             * @description null: the district-wide default
+             */
+            street_id?: number | null;
+        };
+        /** SchemeOut */
+        SchemeOut: {
+            /** Created At */
+            created_at: string | null;
+            /** Created By */
+            created_by: number | null;
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /** Id */
+            id: number | null;
+            rules: components["schemas"]["SchemeRules"];
+            /** Street Id */
+            street_id: number | null;
+            /** Version */
+            version: number;
+        };
+        /** SchemeRef */
+        SchemeRef: {
+            /**
+             * Id
+             * @description null: the built-in default (三率 30/35/35), never stored
+             */
+            id: number | null;
+            /** Street Id */
+            street_id: number | null;
+            /** Version */
+            version: number;
+        };
+        /** SchemeRules */
+        SchemeRules: {
+            /** Deductions */
+            deductions?: components["schemas"]["Deduction"][];
+            /**
+             * Green
+             * @default 90
+             */
+            green: number;
+            /** Indicators */
+            indicators: components["schemas"]["Indicator"][];
+            /**
+             * Min Count
+             * @default 5
+             */
+            min_count: number;
+            /**
+             * Yellow
+             * @default 75
+             */
+            yellow: number;
+        };
         /**
          * ScopeLevel
          * @enum {string}
@@ -7168,6 +7489,13 @@ export interface components {
             /** Weekday */
             weekday: number;
         };
+        /** SourceRow */
+        SourceRow: {
+            /** Received */
+            received: number;
+            /** Source */
+            source: string;
+        };
         /** SpecialGroupOut */
         SpecialGroupOut: {
             /** Code */
@@ -7268,6 +7596,30 @@ export interface components {
         SupervisionNoteIn: {
             /** Text */
             text: string;
+        };
+        /** Table */
+        Table: {
+            period: components["schemas"]["PeriodOut"];
+            /** Rows */
+            rows: components["schemas"]["TableRow"][];
+            scheme: components["schemas"]["SchemeRef"] | null;
+        };
+        /** TableRow */
+        TableRow: {
+            /** Figures */
+            figures: {
+                [key: string]: unknown;
+            };
+            /** Grade */
+            grade: ("green" | "yellow" | "red") | null;
+            /**
+             * Rank
+             * @description Within the parent; ties share a rank (1, 1, 3); null without a score
+             */
+            rank: number | null;
+            /** Score */
+            score: number | null;
+            unit: components["schemas"]["UnitRef"];
         };
         /** Target */
         Target: {
@@ -7460,6 +7812,44 @@ export interface components {
              * @default bearer
              */
             token_type: string;
+        };
+        /** TrendPoint */
+        TrendPoint: {
+            /** Figures */
+            figures: {
+                [key: string]: unknown;
+            };
+            period: components["schemas"]["PeriodOut"];
+        };
+        /** UnitFigures */
+        UnitFigures: {
+            /** Figures */
+            figures: {
+                [key: string]: unknown;
+            };
+            /**
+             * Frozen
+             * @description A closed month served from the results stored when it was frozen
+             */
+            frozen: boolean;
+            /** Grade */
+            grade: ("green" | "yellow" | "red") | null;
+            last_year: components["schemas"]["Compare"];
+            period: components["schemas"]["PeriodOut"];
+            previous: components["schemas"]["Compare"];
+            scheme: components["schemas"]["SchemeRef"] | null;
+            /** Score */
+            score: number | null;
+            unit: components["schemas"]["UnitRef"];
+        };
+        /** UnitRef */
+        UnitRef: {
+            /** Id */
+            id: number;
+            /** Level */
+            level: string;
+            /** Name */
+            name: string;
         };
         /** Unpatrolled */
         Unpatrolled: {
@@ -7963,6 +8353,329 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dashboard_api_v1_assessment_dashboard_get: {
+        parameters: {
+            query: {
+                /** @description The unit's level */
+                level: "grid" | "leader" | "community" | "street" | "department" | "district";
+                id: number;
+                /** @description The kind of period */
+                period?: "day" | "week" | "month" | "quarter" | "year" | "range";
+                /** @description A day inside the period (default: today in Beijing) */
+                at?: string | null;
+                /** @description A range's first day */
+                start?: string | null;
+                /** @description A range's last day (at most 366 days in all) */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unit_figures_api_v1_assessment_figures_get: {
+        parameters: {
+            query: {
+                /** @description The unit's level */
+                level: "grid" | "leader" | "community" | "street" | "department" | "district";
+                id: number;
+                /** @description The kind of period */
+                period?: "day" | "week" | "month" | "quarter" | "year" | "range";
+                /** @description A day inside the period (default: today in Beijing) */
+                at?: string | null;
+                /** @description A range's first day */
+                start?: string | null;
+                /** @description A range's last day (at most 366 days in all) */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitFigures"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_month_api_v1_assessment_me_get: {
+        parameters: {
+            query?: {
+                /** @description The kind of period */
+                period?: "day" | "week" | "month" | "quarter" | "year" | "range";
+                /** @description A day inside the period (default: today in Beijing) */
+                at?: string | null;
+                /** @description A range's first day */
+                start?: string | null;
+                /** @description A range's last day (at most 366 days in all) */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyMonth"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_schemes_api_v1_assessment_schemes_get: {
+        parameters: {
+            query?: {
+                street_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_scheme_api_v1_assessment_schemes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    current_scheme_api_v1_assessment_schemes_current_get: {
+        parameters: {
+            query?: {
+                street_id?: number | null;
+                /** @description Any day of the month (default: this month) */
+                month?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemeOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    table_api_v1_assessment_table_get: {
+        parameters: {
+            query: {
+                /** @description The unit's level */
+                level: "grid" | "leader" | "community" | "street" | "department" | "district";
+                /** @description The unit's level */
+                parent_level: "grid" | "leader" | "community" | "street" | "department" | "district";
+                parent_id: number;
+                /** @description The kind of period */
+                period?: "day" | "week" | "month" | "quarter" | "year" | "range";
+                /** @description A day inside the period (default: today in Beijing) */
+                at?: string | null;
+                /** @description A range's first day */
+                start?: string | null;
+                /** @description A range's last day (at most 366 days in all) */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Table"];
                 };
             };
             /** @description The request is not valid */
