@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Dashboard, PeriodOut, TableRow } from '@/api/assessment'
 import { categoryOption, pieOption, scoreOption, trendOption } from './chartOptions'
 
-const period = (label: string, start: string): PeriodOut => ({ kind: 'month', start, end: start, label })
+const period = (label: string, start: string): PeriodOut => ({ kind: 'month', start, end: start, label, label_en: `en ${label}` })
 const rate = (num: number, den: number) => ({ num, den, value: den ? num / den : null })
 type Series = { name?: string; type: string; data: unknown[]; yAxisIndex?: number }
 
@@ -14,6 +14,7 @@ describe('chart options', () => {
     ]
     const option = trendOption(trend, (k) => `#${k}`) as { xAxis: { data: string[] }; series: Series[] }
     expect(option.xAxis.data).toEqual(['10月', '11月'])
+    expect((trendOption(trend, (k) => k, 'en') as { xAxis: { data: string[] } }).xAxis.data).toEqual(['en 10月', 'en 11月'])
     expect(option.series.map((s) => s.name)).toEqual(['#received', '#resolved', '#response_rate', '#resolution_rate', '#satisfaction_rate'])
     expect(option.series[0].data).toEqual([4, 0])
     expect(option.series[2]).toMatchObject({ type: 'line', yAxisIndex: 1, data: [75, null] })

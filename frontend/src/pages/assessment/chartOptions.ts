@@ -1,14 +1,14 @@
 // The ECharts options of the assessment pages, built from the API's figures (pure, so the specs can read them).
 import type { EChartsCoreOption } from 'echarts/core'
 import type { Dashboard, TableRow } from '@/api/assessment'
-import { figureNumber, gradeColour } from './assessmentLogic'
+import { figureNumber, gradeColour, periodText, type Lang } from './assessmentLogic'
 
 const RATES = ['response_rate', 'resolution_rate', 'satisfaction_rate'] as const
 type Name = (key: string) => string
 
 /** Received and resolved as bars (left axis), the 三率 as lines in % (right axis), over the 12 periods. */
-export function trendOption(trend: Dashboard['trend'], name: Name): EChartsCoreOption {
-  const labels = trend.map((p) => p.period.label)
+export function trendOption(trend: Dashboard['trend'], name: Name, lang: Lang = 'zh-CN'): EChartsCoreOption {
+  const labels = trend.map((p) => periodText(p.period, lang))
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, type: 'scroll' },
