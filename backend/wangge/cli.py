@@ -307,6 +307,29 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assessment_freeze(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from wangge.assessment import periods, results
+
+    try:
+        month = date.fromisoformat(args.month + "-01") if args.month else None
+    except ValueError:
+        print("The month is YYYY-MM", file=sys.stderr)
+        return 1
+    if month is None:  # the month before this one
+        month = periods.previous(periods.period_of("month", periods.today())).start
+
+    async def run(session):  # noqa: ANN001, ANN202
+        written = await results.freeze_month(session, month=month)
+        await session.commit()
+        return written
+
+    written = asyncio.run(_with_db(run))
+    print(f"Froze {month:%Y-%m}: {written} unit results written (those already frozen are kept).")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="wangge", description="Wangge (网格) grid management")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -365,6 +388,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--password", default="wangge2026", help="the password of every generated account")
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("assessment-freeze", help="store a closed month's assessment results (idempotent)")
+    p.add_argument("month", nargs="?", help="YYYY-MM (default: last month)")
+    p.set_defaults(func=cmd_assessment_freeze)
 
     p = sub.add_parser("openapi", help="print the API's OpenAPI document as JSON (no database or server needed)")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from wangge.assessment import matter_figures
+from wangge.assessment import emergency_figures, field_figures, hazard_figures, matter_figures
 
 Family = Callable[..., Awaitable[dict[int, dict[str, Any]]]]
 
 FAMILIES: list[Family] = [
     matter_figures.figures,
+    field_figures.figures,
+    hazard_figures.figures,
+    emergency_figures.figures,
 ]

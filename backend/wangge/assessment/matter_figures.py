@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.assessment.figures_common import duration, rate
-from wangge.matters.models import OPEN_STATUSES, Matter
+from wangge.matters.models import OPEN_STATUSES, Handoff, Matter
 from wangge.matters.service import work_calendar
 from wangge.models_common import utcnow
 
@@ -113,7 +113,34 @@ async def figures(
     for row in rows:
         tallies[row[0]] = {"received": int(row[1]), **{n: int(v) for n, v in zip(names, row[2:], strict=True)}}
     hours = await _resolve_hours(db, column, in_period, cond["resolved"])
-    return {i: _shape(tallies.get(i), hours.get(i, [])) for i in ids}
+    out = {i: _shape(tallies.get(i), hours.get(i, [])) for i in ids}
+    if level == "department":
+        for i, response in (await _department_response(db, ids, start, end, cond["counted"])).items():
+            out[i]["response_rate"] = response
+    return out
+
+
+async def _department_response(
+    db: AsyncSession, ids: list[int], start: datetime, end: datetime, counted: Any
+) -> dict[int, dict[str, Any]]:
+    """A department's response is to the work orders 工作单 handed to it: signed for (or returned with a reason)
+    by the handoff's sign-for deadline; decided once answered or past that deadline."""
+    now = utcnow()
+    h = Handoff
+    answered = func.coalesce(h.signed_at, h.returned_at)
+    in_time = and_(answered.is_not(None), or_(h.sign_due_at.is_(None), answered <= h.sign_due_at))
+    missed = and_(
+        h.sign_due_at.is_not(None),
+        or_(and_(answered.is_(None), h.sign_due_at < now), and_(answered.is_not(None), answered > h.sign_due_at)),
+    )
+    rows = await db.execute(
+        select(h.to_department_id, _count(in_time), _count(missed))
+        .join(Matter, Matter.id == h.matter_id)
+        .where(h.to_department_id.in_(ids), Matter.created_at >= start, Matter.created_at < end, counted)
+        .group_by(h.to_department_id)
+    )
+    found = {r[0]: rate(int(r[1]), int(r[1]) + int(r[2])) for r in rows}
+    return {i: found.get(i, rate(0, 0)) for i in ids}
 
 
 async def _resolve_hours(db: AsyncSession, column: Any, in_period: Any, resolved: Any) -> dict[int, list[float]]:

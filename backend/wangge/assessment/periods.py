@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from wangge.errors import Invalid
 from wangge.models_common import utcnow
-from wangge.tables import bad, start_of
+from wangge.tables import start_of
 from wangge.workcalendar import SHANGHAI
 
 Kind = Literal["day", "week", "month", "quarter", "year", "range"]
@@ -28,6 +29,15 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+
+def bad(field: str, msg: str) -> Invalid:
+    """A 422 naming the query parameter that is wrong (code assessment-period)."""
+    return Invalid(
+        f"{field}: {msg}",
+        code="assessment-period",
+        errors=[{"loc": ["query", field], "msg": msg, "type": "value_error"}],
+    )
 
 
 def today() -> date:

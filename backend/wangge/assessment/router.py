@@ -120,7 +120,7 @@ async def my_month(
 @router.get("/assessment/schemes", response_model=list[s.SchemeOut])
 async def list_schemes(db: SessionDep, subject: Assessor, street_id: Id | None = None) -> Any:
     """Every version of a street's scheme (without street_id: the district-wide default's), newest first."""
-    return await schemes.list_schemes(db, street_id=street_id)
+    return await schemes.list_schemes(db, subject=subject, street_id=street_id)
 
 
 @router.get("/assessment/schemes/current", response_model=s.SchemeOut)
@@ -132,6 +132,7 @@ async def current_scheme(
 ) -> Any:
     """The scheme scoring a street's month: the street's newest version in force on its first day, else the
     district-wide default's, else the built-in 三率 30/35/35 (id null)."""
+    await schemes.readable_street(db, subject, street_id)
     return (await schemes.in_force(db, street_id=street_id, month=month or periods.today())).out()
 
 

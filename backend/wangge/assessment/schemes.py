@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.accounts.scope import Subject
+from wangge.accounts.scope import Subject, sees_path, within_area
 from wangge.assessment.figures_common import is_rate
 from wangge.assessment.models import AssessmentScheme
 from wangge.assessment.schemas import SchemeIn, SchemeRules
-from wangge.errors import Invalid, NotFound
+from wangge.errors import Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Street
 from wangge.models_common import utcnow
 
@@ -163,8 +163,21 @@ async def in_force_many(db: AsyncSession, *, street_ids: Sequence[int | None], m
     return out
 
 
-async def list_schemes(db: AsyncSession, *, street_id: int | None) -> list[dict[str, Any]]:
+async def readable_street(db: AsyncSession, subject: Subject, street_id: int | None) -> None:
+    """404 unless the subject's scope holds the street or lies within it (a chief reads their street's scheme)."""
+    if street_id is None:
+        return
+    street = await db.get(Street, street_id)
+    if street is None or not (
+        subject.scope_level == "system"
+        or sees_path(subject, "street", {"district_id": street.district_id, "street_id": street.id})
+    ):
+        raise NotFound(f"No street {street_id} in your scope", code="assessment-unit-not-found")
+
+
+async def list_schemes(db: AsyncSession, *, subject: Subject, street_id: int | None) -> list[dict[str, Any]]:
     """Every version of the street's scheme (or of the default), newest first."""
+    await readable_street(db, subject, street_id)
     cond = AssessmentScheme.street_id.is_(None) if street_id is None else AssessmentScheme.street_id == street_id
     rows = (await db.execute(select(AssessmentScheme).where(cond).order_by(AssessmentScheme.version.desc()))).scalars()
     return [_of(r).out() for r in rows]
@@ -179,10 +192,17 @@ async def create(db: AsyncSession, *, subject: Subject, data: SchemeIn) -> dict[
             code="scheme-effective-from",
             errors=[{"loc": ["body", "effective_from"], "msg": "the first day of a month", "type": "value_error"}],
         )
-    if data.street_id is not None:
+    if data.street_id is None:
+        if subject.area_level not in (None, "district"):
+            raise Forbidden(
+                "The district-wide default is set by an administrator of the district", code="scheme-default"
+            )
+    else:
         street = await db.get(Street, data.street_id)
-        if street is None or (subject.district_id is not None and street.district_id != subject.district_id):
-            raise NotFound(f"No street {data.street_id}", code="assessment-unit-not-found")
+        if street is None or not within_area(
+            subject, "street", {"district_id": street.district_id, "street_id": street.id}
+        ):
+            raise NotFound(f"No street {data.street_id} in your scope", code="assessment-unit-not-found")
     cond = (
         AssessmentScheme.street_id.is_(None) if data.street_id is None else AssessmentScheme.street_id == data.street_id
     )
@@ -209,8 +229,8 @@ def score(rules: dict[str, Any], figures: dict[str, Any]) -> tuple[float | None,
     earned = weights = 0.0
     for ind in rules.get("indicators", []):
         value = figures.get(ind["key"])
-        if is_rate(value) and value.get("value") is not None:
-            earned += float(ind["weight"]) * float(value["value"])
+        if is_rate(value) and value.get("den"):
+            earned += float(ind["weight"]) * value["num"] / value["den"]  # exact, not the rounded value
             weights += float(ind["weight"])
     if weights == 0:
         return None, None

@@ -210,6 +210,12 @@ export const routes = [
     meta: { titleKey: 'admin.grids.title' },
   },
   {
+    path: '/admin/schemes',
+    name: 'admin-schemes',
+    component: () => import('@/pages/admin/AssessmentSchemesPage.vue'),
+    meta: { titleKey: 'admin.schemes.title' },
+  },
+  {
     path: '/matters/applications',
     name: 'applications',
     component: () => import('@/pages/desk/ApplicationsPage.vue'),

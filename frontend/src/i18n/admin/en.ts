@@ -664,5 +664,9 @@ export default {
       grids: 'Grids of this community',
       none: 'No grids yet',
     },
+    schemes: {
+      title: 'Assessment schemes',
+      hint: 'Each street’s indicators, weights, deductions and grade bands, versioned by month',
+    },
   },
 }

@@ -664,5 +664,9 @@ export default {
       grids: '本社区网格',
       none: '还没有网格',
     },
+    schemes: {
+      title: '考核方案',
+      hint: '各街道的考核指标、权重、扣分与等级线，按月分版本',
+    },
   },
 }

@@ -20,4 +20,10 @@ describe('who opens which administration page', () => {
     expect(mayOpen('/admin/grids', 'street_officer', 'street')).toBe(false)
     expect(mayOpen('/admin/grids', 'station_chief', 'community')).toBe(false)
   })
+
+  it('opens the assessment schemes to administrators only (the API lets only them write schemes)', () => {
+    expect(mayOpen('/admin/schemes', 'administrator', 'district')).toBe(true)
+    expect(mayOpen('/admin/schemes', 'street_officer', 'street')).toBe(false)
+    expect(mayOpen('/admin/schemes', 'station_chief', 'community')).toBe(false)
+  })
 })

@@ -31,6 +31,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { to: '/admin/audit', roles: ADMIN },
   { to: '/admin/checklists', roles: STREET_KEEPERS },
   { to: '/admin/grids', roles: ADMIN },
+  { to: '/admin/schemes', roles: ADMIN },
 ]
 
 /** Whether a user of this role and scope may open `path` (paths outside /admin: yes). */
