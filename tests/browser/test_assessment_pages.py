@@ -40,6 +40,11 @@ def _month_of_matters(live, world) -> None:
         s.commit()
 
 
+def _figure(page, key: str):
+    """The value of indicator `key` on its card."""
+    return page.locator(f'[data-testid="figure-card"][data-key="{key}"] [data-testid="figure-value"]')
+
+
 def _no_overflow(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -50,11 +55,11 @@ def test_a_chief_reads_the_community_dashboard_and_drills_into_a_grid(world, bro
     login(page, app_server.base_url, "station_chief")
     page.get_by_test_id("nav-assessment").click()
     expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区")
-    received = page.locator('[data-testid="figure-card"][data-key="received"] [data-testid="figure-value"]')
+    received = _figure(page, "received")
     expect(received).to_have_text("8")  # G1a's 6 and G1b's 2, never C2's
-    expect(page.locator('[data-testid="figure-card"][data-key="resolved"] [data-testid="figure-value"]')).to_have_text("4")
-    rate = page.locator('[data-testid="figure-card"][data-key="resolution_rate"] [data-testid="figure-value"]')
-    expect(rate).to_contain_text("（")  # num/den beside the percentage
+    expect(_figure(page, "resolved")).to_have_text("4")
+    expect(_figure(page, "resolution_rate")).to_have_text("50.0%（4/8）")  # num/den beside the percentage
+    expect(_figure(page, "overdue")).to_have_text("1")
     expect(page.get_by_test_id("period-label")).not_to_be_empty()
     # Every chart is a canvas with its table under it.
     expect(page.locator('[data-testid="asm-chart"] canvas').first).to_be_visible()
@@ -119,7 +124,7 @@ def test_the_dashboard_fits_a_phone_too(world, browser, app_server, live):
     page = new_page(browser, PHONE)
     login(page, app_server.base_url, "station_chief")
     page.goto(app_server.base_url + "/assessment")
-    expect(page.locator('[data-testid="figure-card"][data-key="received"] [data-testid="figure-value"]')).to_have_text("8")
+    expect(_figure(page, "received")).to_have_text("8")
     expect(page.get_by_test_id("unit-row")).to_have_count(2)
     _no_overflow(page)
     page.context.close()

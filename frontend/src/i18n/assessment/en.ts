@@ -71,6 +71,7 @@ export default {
     byCategory: 'By category',
     bySource: 'By source',
     mostOverdue: 'Most overdue',
+    cell: 'Where (lat, lon, ~100 m cell)',
     map: 'Where matters are',
     children: 'Units, red / yellow / green',
     fieldWork: 'Grid work',

@@ -73,6 +73,7 @@ export default {
     byCategory: '按类别',
     bySource: '按来源',
     mostOverdue: '超期最久',
+    cell: '位置（纬度, 经度，约 100 米格）',
     map: '事项分布',
     children: '下级单位红黄绿榜',
     fieldWork: '网格工作',

@@ -8,7 +8,19 @@ export type Lang = 'zh-CN' | 'en'
 
 export const PERIOD_KINDS: PeriodKind[] = ['day', 'week', 'month', 'quarter', 'year', 'range']
 /** The 三率 and the counts shown first on every dashboard. */
-export const HEADLINE_KEYS = ['received', 'resolved', 'response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate', 'reopen_rate', 'overdue', 'resolve_hours']
+export const HEADLINE_KEYS = [
+  'received',
+  'resolved',
+  'response_rate',
+  'resolution_rate',
+  'satisfaction_rate',
+  'rated_online',
+  'rated_callback',
+  'on_time_rate',
+  'reopen_rate',
+  'overdue',
+  'resolve_hours',
+]
 export const FIELD_KEYS = ['patrol_coverage', 'log_days', 'visit_rate', 'quick_reports']
 export const HAZARD_KEYS = ['hazards_found', 'hazards_fixed_on_time', 'hazards_overdue']
 export const EMERGENCY_KEYS = ['first_report_on_time', 'follow_ups_on_time', 'muster_on_time']

@@ -22,6 +22,7 @@ export function trendOption(trend: Dashboard['trend'], name: Name, lang: Lang = 
       ...['received', 'resolved'].map((key) => ({
         name: name(key),
         type: 'bar',
+        barMaxWidth: 24,
         data: trend.map((p) => figureNumber(p.figures[key]) ?? 0),
       })),
       ...RATES.map((key) => ({
@@ -44,7 +45,7 @@ export function categoryOption(rows: Dashboard['by_category'], name: Name): ECha
     grid: { left: 90, right: 16, top: 30, bottom: 20 },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: top.map((r) => r.name) },
-    series: (['received', 'resolved', 'overdue'] as const).map((key) => ({ name: name(key), type: 'bar', data: top.map((r) => r[key]) })),
+    series: (['received', 'resolved', 'overdue'] as const).map((key) => ({ name: name(key), type: 'bar', barMaxWidth: 16, data: top.map((r) => r[key]) })),
   }
 }
 
@@ -65,6 +66,6 @@ export function scoreOption(rows: TableRow[]): EChartsCoreOption {
     grid: { left: 40, right: 16, top: 16, bottom: 56 },
     xAxis: { type: 'category', data: scored.map((r) => r.unit.name), axisLabel: { rotate: 30, interval: 0 } },
     yAxis: { type: 'value', min: 0, max: 100 },
-    series: [{ type: 'bar', data: scored.map((r) => ({ value: r.score, itemStyle: { color: gradeColour(r.grade) } })) }],
+    series: [{ type: 'bar', barMaxWidth: 40, data: scored.map((r) => ({ value: r.score, itemStyle: { color: gradeColour(r.grade) } })) }],
   }
 }
