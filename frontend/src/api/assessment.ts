@@ -1,6 +1,8 @@
 // Endpoints of the assessment 考核 (issue 12): a unit's figures, the ranked table of a parent's units, the dashboard
-// and a grid leader's month. Types follow the shared contract (backend/wangge/assessment/schemas.py).
+// and a grid leader's month. Types are the generated ones (backend/wangge/assessment/schemas.py) with the figures
+// narrowed to their shapes (a count, a rate, a duration or a breakdown).
 import { api, requestBlob } from './client'
+import type { Narrow, Schemas } from './types'
 
 export type Level = 'grid' | 'leader' | 'community' | 'street' | 'department' | 'district'
 export type PeriodKind = 'day' | 'week' | 'month' | 'quarter' | 'year' | 'range'
@@ -20,65 +22,21 @@ export type Breakdown = Record<string, number>
 export type Figure = number | Rate | Duration | Breakdown
 export type Figures = Record<string, Figure>
 
-export interface PeriodOut {
-  kind: PeriodKind
-  start: string
-  end: string
-  label: string
-}
-export interface UnitRef {
-  level: Level
-  id: number
-  name: string
-}
-export interface SchemeRef {
-  id: number
-  version: number
-  street_id: number | null
-}
-export interface Comparison {
-  period: PeriodOut
-  figures: Figures
-  score: number | null
-}
-export interface UnitFigures {
-  unit: UnitRef
-  period: PeriodOut
-  frozen: boolean
-  scheme: SchemeRef | null
-  figures: Figures
-  score: number | null
-  grade: Grade | null
-  previous: Comparison
-  last_year: Comparison
-}
-export interface TableRow {
-  unit: UnitRef
-  figures: Figures
-  score: number | null
-  grade: Grade | null
-  rank: number | null
-}
-export interface TableOut {
-  period: PeriodOut
-  scheme: SchemeRef | null
-  rows: TableRow[]
-}
-export interface Dashboard {
-  figures: UnitFigures
-  trend: { period: PeriodOut; figures: Figures }[]
-  by_category: { code: string; name: string; received: number; resolved: number; overdue: number }[]
-  by_source: { source: string; received: number }[]
-  most_overdue: { id: number; tracking_code: string; category: string; holder_level: string; due_at: string; overdue_hours: number }[]
-  map: { lat: number; lon: number; count: number }[]
-  children: TableRow[]
-}
-export interface MyMonth {
-  period: PeriodOut
-  leader: Figures
-  grids: UnitFigures[]
-  rank: { rank: number | null; of: number }
-}
+export type PeriodOut = Narrow<Schemas['PeriodOut'], { kind: PeriodKind }>
+export type UnitRef = Narrow<Schemas['UnitRef'], { level: Level }>
+export type SchemeRef = Schemas['SchemeRef']
+export type Comparison = Narrow<Schemas['Compare'], { period: PeriodOut; figures: Figures }>
+export type UnitFigures = Narrow<
+  Schemas['UnitFigures'],
+  { unit: UnitRef; period: PeriodOut; figures: Figures; grade: Grade | null; previous: Comparison; last_year: Comparison }
+>
+export type TableRow = Narrow<Schemas['TableRow'], { unit: UnitRef; figures: Figures; grade: Grade | null }>
+export type TableOut = Narrow<Schemas['Table'], { period: PeriodOut; rows: TableRow[] }>
+export type Dashboard = Narrow<
+  Schemas['Dashboard'],
+  { figures: UnitFigures; trend: { period: PeriodOut; figures: Figures }[]; children: TableRow[] }
+>
+export type MyMonth = Narrow<Schemas['MyMonth'], { period: PeriodOut; leader: Figures; grids: UnitFigures[] }>
 
 /** period=…&at=… or period=range&start=…&end=… */
 export type PeriodQuery = { period: PeriodKind; at?: string; start?: string; end?: string }

@@ -128,18 +128,19 @@ describe('the desk navigation', () => {
     const names = (role: Parameters<typeof navItemsFor>[0], layout: 'phone' | 'desk') => navItemsFor(role, layout).map((i) => i.name)
     expect(names('station_chief', 'desk')).toEqual([
       'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'triage', 'patrolsTable', 'visitsTable',
-      'applications', 'verifications', 'callbacks', 'hotline', 'admin', 'me',
+      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'admin', 'me',
     ])
     expect(names('street_officer', 'desk')).toEqual([
       'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'patrolsTable', 'visitsTable',
-      'applications', 'verifications', 'callbacks', 'hotline', 'admin', 'me',
+      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'admin', 'me',
     ])
     // An administrator decides the street's and departments' applications and imports orders; verifying and calling
     // back are the station's and the street's.
     expect(names('administrator', 'desk')).toContain('applications')
     expect(names('administrator', 'desk')).toContain('hotline')
     expect(names('administrator', 'desk')).not.toContain('callbacks')
-    expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'me'])
+    expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'assessment', 'me'])
+    expect(names('administrator', 'desk')).toContain('assessment') // 考核统计 (issue 12), each desk role's own unit
     expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'me'])
     // Phones keep their four tabs.
     expect(names('station_chief', 'phone')).toEqual(['map', 'matters', 'admin', 'me'])

@@ -56,6 +56,14 @@ export const deskItems: NavItem[] = [
   { name: 'verifications', to: '/matters/verifications', labelKey: 'nav.verifications', icon: 'certificate', roles: ['station_chief', 'street_officer'] },
   { name: 'callbacks', to: '/matters/callbacks', labelKey: 'nav.callbacks', icon: 'phone-o', roles: ['station_chief', 'street_officer'] },
   { name: 'hotline', to: '/matters/hotline', labelKey: 'nav.hotline', icon: 'service-o', roles: ['station_chief', 'street_officer', 'administrator'] },
+  // 考核统计 (issue 12): each desk role's dashboard of its own unit.
+  {
+    name: 'assessment',
+    to: '/assessment',
+    labelKey: 'nav.assessment',
+    icon: 'bar-chart-o',
+    roles: ['station_chief', 'street_officer', 'department_officer', 'administrator'],
+  },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */
@@ -91,6 +99,7 @@ const SECTION_OF: [string, string][] = [
   ['/logs', '/matters'],
   ['/inspections', '/patrol'],
   ['/patrols/table', '/matters'],
+  ['/assessment', '/matters'],
 ]
 
 export function sectionOf(path: string): string {

@@ -20,6 +20,8 @@ export default {
     verifications: 'To verify',
     callbacks: 'Callbacks',
     hotline: '12345 orders',
+    assessment: 'Assessment',
+    myMonth: 'My month',
   },
   lang: {
     switchTo: '中文',

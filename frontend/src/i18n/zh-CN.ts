@@ -20,6 +20,8 @@ export default {
     verifications: '待核查',
     callbacks: '待回访',
     hotline: '12345工单',
+    assessment: '考核统计',
+    myMonth: '我的本月',
   },
   lang: {
     switchTo: 'English',

@@ -240,6 +240,24 @@ export const routes = [
     meta: { titleKey: 'nav.hotline' },
   },
   {
+    path: '/assessment',
+    name: 'assessment',
+    component: () => import('@/pages/assessment/AssessmentPage.vue'),
+    meta: { titleKey: 'assessment.title' },
+  },
+  {
+    path: '/assessment/:level(grid|community|street|department|district)/:id(\\d+)',
+    name: 'assessment-unit',
+    component: () => import('@/pages/assessment/AssessmentPage.vue'),
+    meta: { titleKey: 'assessment.title' },
+  },
+  {
+    path: '/me/month',
+    name: 'my-month',
+    component: () => import('@/pages/assessment/MyMonthPage.vue'),
+    meta: { titleKey: 'assessment.myMonth.title' },
+  },
+  {
     path: '/forbidden',
     name: 'forbidden',
     component: () => import('@/pages/auth/ForbiddenPage.vue'),

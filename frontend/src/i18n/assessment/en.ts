@@ -71,6 +71,7 @@ export default {
     byCategory: 'By category',
     bySource: 'By source',
     mostOverdue: 'Most overdue',
+    cell: 'Where (lat, lon, ~100 m cell)',
     map: 'Where matters are',
     children: 'Units, red / yellow / green',
     fieldWork: 'Grid work',
@@ -90,13 +91,6 @@ export default {
     drill: 'Open',
     back: 'Up one level',
     period_label: '{label}',
-    sources: {
-      resident: 'Resident report',
-      grid: 'Found by grid staff',
-      hotline: '12345 hotline',
-      staff: 'Registered by staff',
-      other: 'Other',
-    },
     shares: { grid: 'Grid', station: 'Station', street: 'Street', department: 'Department' },
     myMonth: {
       title: 'My month',

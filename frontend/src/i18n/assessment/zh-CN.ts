@@ -73,6 +73,7 @@ export default {
     byCategory: '按类别',
     bySource: '按来源',
     mostOverdue: '超期最久',
+    cell: '位置（纬度, 经度，约 100 米格）',
     map: '事项分布',
     children: '下级单位红黄绿榜',
     fieldWork: '网格工作',
@@ -92,13 +93,6 @@ export default {
     drill: '查看',
     back: '返回上级',
     period_label: '{label}',
-    sources: {
-      resident: '居民上报',
-      grid: '网格发现',
-      hotline: '12345 热线',
-      staff: '工作人员登记',
-      other: '其他',
-    },
     shares: { grid: '网格', station: '服务站', street: '街道', department: '部门' },
     myMonth: {
       title: '我的本月',

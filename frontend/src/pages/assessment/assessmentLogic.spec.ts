@@ -13,6 +13,7 @@ import {
   isFuture,
   periodLabel,
   periodQuery,
+  periodText,
   rangeValid,
   rateGrade,
   sharesOf,
@@ -119,6 +120,11 @@ describe('periods', () => {
     expect(periodLabel(state('range', '', '2026-01-01', '2026-01-31'), 'en')).toBe('2026-01-01 – 2026-01-31')
   })
 
+  it("shows the server's label in the language shown", () => {
+    const p = { label: '2026年11月', label_en: 'Nov 2026' }
+    expect([periodText(p), periodText(p, 'en')]).toEqual(['2026年11月', 'Nov 2026'])
+  })
+
   it('builds the API parameters and checks ranges', () => {
     expect(periodQuery(state('month', '2026-11-15'))).toEqual({ period: 'month', at: '2026-11-15' })
     expect(periodQuery(state('range', 'x', '2026-01-01', '2026-01-31'))).toEqual({ period: 'range', start: '2026-01-01', end: '2026-01-31' })
@@ -145,7 +151,10 @@ describe('home units', () => {
     expect(homeUnit('station_chief', { level: 'community', id: 4 })).toEqual({ level: 'community', id: 4 })
     expect(homeUnit('street_officer', { level: 'street', id: 1 })).toEqual({ level: 'street', id: 1 })
     expect(homeUnit('department_officer', { level: 'department', id: 9 })).toEqual({ level: 'department', id: 9 })
-    expect(homeUnit('administrator', { level: 'district', id: null })).toEqual({ level: 'district', id: 0 })
+    expect(homeUnit('administrator', { level: 'district', id: 3 })).toEqual({ level: 'district', id: 3 })
+    expect(homeUnit('administrator', { level: 'street', id: 1 })).toEqual({ level: 'street', id: 1 })
+    expect(homeUnit('administrator', { level: 'system', id: null })).toBe(null)
+    expect(homeUnit('station_chief', { level: 'street', id: 1 })).toBe(null)
     expect(homeUnit('grid_leader', { level: 'grid', id: 2 })).toBe(null)
   })
 })

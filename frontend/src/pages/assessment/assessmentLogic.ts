@@ -2,13 +2,25 @@
 // visibly not 100 % of 200), the change against another period, grade and rate colours, and the period picker's
 // navigation. Dates are Beijing calendar days as 'YYYY-MM-DD' strings, computed on UTC parts so the browser's own
 // time zone never shifts them.
-import type { Breakdown, Duration, Figure, Grade, Level, PeriodKind, PeriodQuery, Rate } from '@/api/assessment'
+import type { Breakdown, Duration, Figure, Grade, Level, PeriodKind, PeriodOut, PeriodQuery, Rate } from '@/api/assessment'
 
 export type Lang = 'zh-CN' | 'en'
 
 export const PERIOD_KINDS: PeriodKind[] = ['day', 'week', 'month', 'quarter', 'year', 'range']
 /** The 三率 and the counts shown first on every dashboard. */
-export const HEADLINE_KEYS = ['received', 'resolved', 'response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate', 'reopen_rate', 'overdue', 'resolve_hours']
+export const HEADLINE_KEYS = [
+  'received',
+  'resolved',
+  'response_rate',
+  'resolution_rate',
+  'satisfaction_rate',
+  'rated_online',
+  'rated_callback',
+  'on_time_rate',
+  'reopen_rate',
+  'overdue',
+  'resolve_hours',
+]
 export const FIELD_KEYS = ['patrol_coverage', 'log_days', 'visit_rate', 'quick_reports']
 export const HAZARD_KEYS = ['hazards_found', 'hazards_fixed_on_time', 'hazards_overdue']
 export const EMERGENCY_KEYS = ['first_report_on_time', 'follow_ups_on_time', 'muster_on_time']
@@ -217,6 +229,11 @@ export function rangeValid(start: string, end: string): boolean {
   return !!start && !!end && start <= end && daysBetween(start, end) + 1 <= MAX_RANGE_DAYS
 }
 
+/** The server's label of a period in the language shown. */
+export function periodText(p: Pick<PeriodOut, 'label' | 'label_en'>, lang: Lang = 'zh-CN'): string {
+  return lang === 'en' ? p.label_en : p.label
+}
+
 /** The picker's label: 2026年11月, 2026年第4季度, 11-02 至 11-08 … / Nov 2026, Q4 2026, … */
 export function periodLabel(state: PeriodState, lang: Lang = 'zh-CN'): string {
   const zh = lang === 'zh-CN'
@@ -245,15 +262,16 @@ export function periodLabel(state: PeriodState, lang: Lang = 'zh-CN'): string {
 /** The level a unit's children are at (a leader has none). */
 export const CHILD_LEVEL: Partial<Record<Level, Level>> = { district: 'street', street: 'community', community: 'grid', grid: 'leader' }
 
-/** The dashboard a role starts on: the scope's own unit. */
+/** The dashboard a role starts on: the scope's own unit (null: a system administrator picks a district first). */
 export function homeUnit(role: string | undefined, scope: { level: string; id?: number | null } | undefined): { level: Level; id: number } | null {
-  if (!scope) return null
-  const id = scope.id ?? 0
-  if (role === 'administrator') return { level: 'district', id }
-  if (role === 'department_officer' && scope.level === 'department') return { level: 'department', id }
-  if (role === 'street_officer' && scope.level === 'street') return { level: 'street', id }
-  if (role === 'station_chief' && scope.level === 'community') return { level: 'community', id }
-  return null
+  if (!scope || !scope.id) return null
+  const own: Record<string, string[]> = {
+    administrator: ['district', 'street', 'community'],
+    department_officer: ['department'],
+    street_officer: ['street'],
+    station_chief: ['community'],
+  }
+  return role && own[role]?.includes(scope.level) && isLevel(scope.level) ? { level: scope.level, id: scope.id } : null
 }
 
 const LEVELS: Level[] = ['grid', 'leader', 'community', 'street', 'department', 'district']

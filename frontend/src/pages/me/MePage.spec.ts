@@ -16,7 +16,7 @@ describe('MePage', () => {
     Object.defineProperty(window, 'innerWidth', { configurable: true, writable: true, value: 360 })
   })
 
-  async function mountMe() {
+  async function mountMe(role: 'station_chief' | 'grid_leader' = 'station_chief') {
     const router = createRouter({
       history: createMemoryHistory(),
       routes: [
@@ -33,7 +33,7 @@ describe('MePage', () => {
       id: 2,
       username: 'chief',
       display_name: '王强',
-      role: 'station_chief',
+      role,
       scope: { level: 'community', id: 4, name: '和平里社区', code: '110101001001' },
       is_active: true,
       must_change_password: false,
@@ -52,6 +52,12 @@ describe('MePage', () => {
     await wrapper.find('[data-testid="lang-switch"]').trigger('click')
     expect(wrapper.find('[data-testid="me-role"]').text()).toBe('Station chief')
     expect(wrapper.find('[data-testid="logout"]').text()).toBe('Log out')
+  })
+
+  it('links 我的本月 for a grid leader only', async () => {
+    const leader = (await mountMe('grid_leader')).wrapper
+    expect(leader.find('[data-testid="me-my-month"]').text()).toContain('我的本月')
+    expect((await mountMe('station_chief')).wrapper.find('[data-testid="me-my-month"]').exists()).toBe(false)
   })
 
   it('logout revokes the session, clears it and goes to /login', async () => {
