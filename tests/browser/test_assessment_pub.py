@@ -94,7 +94,8 @@ def test_a_street_officer_prints_the_monthly_bulletin(world, browser, app_server
     assert rounds_at(live, beijing(2026, 11, 2))["bulletins"] == 3
     page = new_page(browser, DESK)
     login(page, app_server.base_url, "street_officer")
-    page.goto(app_server.base_url + "/assessment/bulletins")
+    page.get_by_test_id("nav-bulletins").click()  # 考核通报 in the desk's side navigation
+    expect(page).to_have_url(f"{app_server.base_url}/assessment/bulletins")
     rows = page.get_by_test_id("bulletin-row")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("一街道")

@@ -132,7 +132,7 @@ describe('the desk navigation', () => {
     ])
     expect(names('street_officer', 'desk')).toEqual([
       'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'patrolsTable', 'visitsTable',
-      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'admin', 'me',
+      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'bulletins', 'admin', 'me',
     ])
     // An administrator decides the street's and departments' applications and imports orders; verifying and calling
     // back are the station's and the street's.
@@ -141,6 +141,7 @@ describe('the desk navigation', () => {
     expect(names('administrator', 'desk')).not.toContain('callbacks')
     expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'assessment', 'me'])
     expect(names('administrator', 'desk')).toContain('assessment') // 考核统计 (issue 12), each desk role's own unit
+    expect(names('administrator', 'desk')).toContain('bulletins') // 考核通报: the streets' and the district's
     expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'me'])
     // Phones keep their four tabs.
     expect(names('station_chief', 'phone')).toEqual(['map', 'matters', 'admin', 'me'])
@@ -159,6 +160,8 @@ describe('the desk navigation', () => {
     expect(activeItemName(desk, '/matters/applications')).toBe('applications')
     expect(activeItemName(desk, '/matters/hotline')).toBe('hotline')
     expect(activeItemName(desk, '/triage')).toBe('triage')
+    expect(activeItemName(navItemsFor('street_officer', 'desk'), '/assessment/bulletins/3')).toBe('bulletins')
+    expect(activeItemName(navItemsFor('street_officer', 'desk'), '/assessment/street/1')).toBe('assessment')
     expect(activeItemName(desk, '/hazards')).toBe('matters')
     expect(activeItemName(navItemsFor('street_officer', 'desk'), '/triage')).toBe('matters')
     const phone = navItemsFor('station_chief', 'phone')

@@ -64,6 +64,8 @@ export const deskItems: NavItem[] = [
     icon: 'bar-chart-o',
     roles: ['station_chief', 'street_officer', 'department_officer', 'administrator'],
   },
+  // 考核通报 (issue 12): the streets' monthly bulletins, for their officers and the administrators above them.
+  { name: 'bulletins', to: '/assessment/bulletins', labelKey: 'nav.bulletins', icon: 'bullhorn-o', roles: ['street_officer', 'administrator'] },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */

@@ -22,6 +22,7 @@ export default {
     hotline: '12345 orders',
     assessment: 'Assessment',
     myMonth: 'My month',
+    bulletins: 'Bulletins',
   },
   lang: {
     switchTo: '中文',

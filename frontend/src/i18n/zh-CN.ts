@@ -22,6 +22,7 @@ export default {
     hotline: '12345工单',
     assessment: '考核统计',
     myMonth: '我的本月',
+    bulletins: '考核通报',
   },
   lang: {
     switchTo: 'English',
