@@ -1,15 +1,20 @@
 """The assessment's published papers in Chromium: a resident follows their request and opens their community's public
 board 公示栏 from the tracking page on a 360×740 phone (nothing personal on it, nothing wider than the screen, the
 report page still within its first-screen weight); a street officer opens October's bulletin 通报 from the list at
-1280×800 and gets its printable A4 page, whose toolbar is not printed."""
+1280×800 and gets its printable A4 page, whose toolbar is not printed; a station chief exports their grids' table
+from the dashboard at 1280×800 and the file says what the table says."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+from pathlib import Path
 
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
+from assessment.helpers import add_matter
 from assessment.test_bulletin import beijing, rounds_at
 from browser.conftest import DESK, PHONE, new_page
 from browser.test_app import login
@@ -18,6 +23,7 @@ from matters.helpers import PHONE as REPORTER_PHONE
 from matters.helpers import matter_id, submit
 from wangge.matters.models import Matter
 from wangge.models_common import utcnow
+from wangge.workcalendar import SHANGHAI
 
 
 def _fits(page: Page) -> None:
@@ -117,4 +123,47 @@ def test_a_street_officer_prints_the_monthly_bulletin(world, browser, app_server
     width = sheet.evaluate("e => e.getBoundingClientRect().width")
     assert 780 <= width <= 800, width  # 210 mm at 96 dpi
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.context.close()
+
+
+def test_a_chief_exports_the_table_of_their_grids_from_the_dashboard(world, browser, app_server, live):
+    import httpx
+
+    today = utcnow().astimezone(SHANGHAI)
+    with live.session() as s:
+        for i in range(6):
+            add_matter(
+                s,
+                world,
+                grid="G1a" if i < 5 else "G1b",
+                created_at=today.replace(day=1, hour=10) + timedelta(hours=i),
+                status="closed",
+                outcome="done",
+                resolved_at=today.replace(day=1, hour=10) + timedelta(hours=i + 1),
+                rating="satisfied",
+            )
+        s.commit()
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "station_chief")
+    page.get_by_test_id("nav-assessment").click()
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区", timeout=15_000)
+    expect(page.get_by_test_id("unit-row")).to_have_count(2)
+    with page.expect_download() as info:
+        page.get_by_test_id("export-table").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    wb = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+    rows = list(wb["考核排名"].iter_rows(values_only=True))
+    assert rows[0][0] == "C1社区 考核排名"
+    assert dict((r[0], r[1]) for r in rows[1:6] if r and r[0])["导出人"] == "station_chief的名字"
+    at = next(i for i, r in enumerate(rows) if r and r[0] == "排名")
+    cells = [dict(zip(rows[at], r, strict=True)) for r in rows[at + 1 :]]
+    params = {"level": "grid", "parent_level": "community", "parent_id": world.ids["C1"], "period": "month"}
+    table = httpx.get(
+        f"{app_server.base_url}/api/v1/assessment/table", params=params, headers=world.headers("station_chief")
+    ).json()
+    assert [(c["单位"], c["排名"], c["受理量"]) for c in cells] == [
+        (r["unit"]["name"], r["rank"], r["figures"]["received"]) for r in table["rows"]
+    ]
+    assert cells[0]["单位"] == "G1a网格" and cells[0]["受理量"] == 5 and cells[0]["满意率·分母"] == 5
     page.context.close()
