@@ -18,5 +18,6 @@ def test_every_json_route_has_a_response_model():
     open311 = {p for p in without if "/open311/v2/" in p or p.startswith(("GET /discovery", "GET /services"))}
     assert without - files - open311 - pages == set(), sorted(without - files - open311 - pages)
     # The minutes, the bulletin (each XLSX and printable), the import templates (users, grid teams, buildings,
-    # places, special-group residents) and the desk's export of the matters table.
-    assert len(files) == 10, sorted(files)
+    # places, special-group residents), the desk's export of the matters table, and the assessment's ranking table,
+    # dashboard and monthly bulletin as XLSX.
+    assert len(files) == 13, sorted(files)
