@@ -40,6 +40,11 @@ def _month_of_matters(live, world) -> None:
         s.commit()
 
 
+# A dashboard computes the period, the previous one, last year's and the 12 periods of the trend: on a busy test
+# machine's SQLite that takes seconds, so each wait for a freshly loaded page is given this long.
+LOAD = 30_000
+
+
 def _figure(page, key: str):
     """The value of indicator `key` on its card."""
     return page.locator(f'[data-testid="figure-card"][data-key="{key}"] [data-testid="figure-value"]')
@@ -54,7 +59,7 @@ def test_a_chief_reads_the_community_dashboard_and_drills_into_a_grid(world, bro
     page = new_page(browser, DESK)
     login(page, app_server.base_url, "station_chief")
     page.get_by_test_id("nav-assessment").click()
-    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区")
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区", timeout=LOAD)
     received = _figure(page, "received")
     expect(received).to_have_text("8")  # G1a's 6 and G1b's 2, never C2's
     expect(_figure(page, "resolved")).to_have_text("4")
@@ -77,20 +82,20 @@ def test_a_chief_reads_the_community_dashboard_and_drills_into_a_grid(world, bro
     # Drill into G1a: its own dashboard, the period kept.
     page.get_by_test_id("unit-open").first.click()
     expect(page).to_have_url(f"{app_server.base_url}/assessment/grid/{world.ids['G1a']}")
-    expect(page.get_by_test_id("assessment-unit")).to_contain_text("G1a网格")
-    expect(received).to_have_text("6")
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("G1a网格", timeout=LOAD)
+    expect(received).to_have_text("6", timeout=LOAD)
     # The previous month and back; the next month has not begun.
     page.get_by_test_id("period-prev").click()
     expect(page).to_have_url(re.compile(r"period=month"))
-    expect(received).to_have_text("0")
+    expect(received).to_have_text("0", timeout=LOAD)
     page.get_by_test_id("period-next").click()
-    expect(received).to_have_text("6")
+    expect(received).to_have_text("6", timeout=LOAD)
     expect(page.get_by_test_id("period-next")).to_be_disabled()
     # English on request.
     page.get_by_test_id("lang-switch").click()
     expect(page.locator('[data-testid="figure-card"][data-key="response_rate"]')).to_contain_text("Response rate")
     page.get_by_test_id("assessment-back").click()
-    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区")
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区", timeout=LOAD)
     # The most overdue matter opens its record.
     overdue.locator("a").click()
     expect(page).to_have_url(re.compile(r"/matters/\d+"))
@@ -105,7 +110,7 @@ def test_a_grid_leader_reads_my_month_on_a_phone(world, browser, app_server, liv
     page.get_by_test_id("me-my-month").click()
     expect(page).to_have_url(f"{app_server.base_url}/me/month")
     grid = page.get_by_test_id("my-grid")
-    expect(grid).to_have_count(1)
+    expect(grid).to_have_count(1, timeout=LOAD)
     expect(grid).to_contain_text("G1a网格")
     expect(grid.locator('[data-key="received"] [data-testid="figure-value"]')).to_have_text("6")
     expect(page.get_by_test_id("my-work")).to_contain_text("巡查覆盖率")
@@ -115,7 +120,7 @@ def test_a_grid_leader_reads_my_month_on_a_phone(world, browser, app_server, liv
     box = page.get_by_test_id("my-work").bounding_box()
     assert box and box["y"] + box["height"] <= PHONE["height"] + 1, box
     page.get_by_test_id("month-prev").click()
-    expect(grid.locator('[data-key="received"] [data-testid="figure-value"]')).to_have_text("0")
+    expect(grid.locator('[data-key="received"] [data-testid="figure-value"]')).to_have_text("0", timeout=LOAD)
     page.context.close()
 
 
@@ -124,7 +129,25 @@ def test_the_dashboard_fits_a_phone_too(world, browser, app_server, live):
     page = new_page(browser, PHONE)
     login(page, app_server.base_url, "station_chief")
     page.goto(app_server.base_url + "/assessment")
-    expect(_figure(page, "received")).to_have_text("8")
+    expect(_figure(page, "received")).to_have_text("8", timeout=LOAD)
     expect(page.get_by_test_id("unit-row")).to_have_count(2)
     _no_overflow(page)
+    page.context.close()
+
+
+def test_a_street_officer_ranks_communities_and_departments(world, browser, app_server, live):
+    _month_of_matters(live, world)
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "street_officer")
+    page.get_by_test_id("nav-assessment").click()
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("一街道", timeout=LOAD)
+    expect(_figure(page, "received")).to_have_text("9")  # C1's 8 and C2's 1
+    communities = page.get_by_test_id("children").get_by_test_id("unit-row")
+    expect(communities).to_have_count(2)
+    expect(communities.first).to_contain_text("C1社区")  # graded (8 received) before C2 (1, too few)
+    expect(page.get_by_test_id("departments")).to_contain_text("一街道城管")
+    expect(page.get_by_test_id("departments")).not_to_contain_text("二街道城管")  # S2's
+    page.get_by_test_id("children").get_by_test_id("unit-open").nth(1).click()
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C2社区", timeout=LOAD)
+    expect(_figure(page, "received")).to_have_text("1")
     page.context.close()
