@@ -392,6 +392,7 @@ def _matters(conn: Any, sql: Sql, plan: Plan) -> None:
     rating_pick = _pick(f"({h('i', plan.seed + 15)} % 1000)", RATINGS)
     grid = f"({h('i', plan.seed + 16)} % {grid_count})"
     source = _pick(f"({h('i', plan.seed + 19)} % 1000)", SOURCES)
+    signed_after = f"({h('i', plan.seed + 22)} % 10800)"
     jitter_x = f"(0.15 + ({h('i', plan.seed + 17)} % 1000) * 0.0007)"
     jitter_y = f"(0.15 + ({h('i', plan.seed + 18)} % 1000) * 0.0007)"
     # The grid's south-west corner from its number, as in _hierarchy.
@@ -404,7 +405,7 @@ def _matters(conn: Any, sql: Sql, plan: Plan) -> None:
         "owner_id, status, route, holder_level, holder_department_id, handler_status, result, outcome, "
         "resolved_by_id, rating, rating_comment, rated_at, reopen_count, merged_into_id, notice_ends_at, "
         "sign_due_at, due_at, overdue_notified_at, tracking_token_hash, version, created_at, updated_at, "
-        "resolved_at, closed_at) "
+        "resolved_at, closed_at, responded_at, respond_due_at, resolved_due_at, rating_source) "
         f"SELECT 'GN' || {sql.pad('i', 11)}, gc.category_id, gc.name || '：生成事项第' || i || '号', NULL, "
         f"{lat}, {lon}, {sql.point(lon, lat)}, gg.district_id, gg.street_id, gg.community_id, gg.grid_id, "
         f"{source}, NULL, NULL, "
@@ -422,7 +423,11 @@ def _matters(conn: Any, sql: Sql, plan: Plan) -> None:
         f"CASE WHEN {is_open} THEN {sql.at(f'{created} + 3 * 86400')} END, NULL, NULL, 1, "
         f"{sql.at(created)}, {sql.at(f'CASE WHEN {is_open} THEN {created} ELSE {created} + {closed_after} END')}, "
         f"CASE WHEN {is_open} THEN NULL ELSE {sql.at(f'{created} + {closed_after} - 600')} END, "
-        f"CASE WHEN {is_open} THEN NULL ELSE {sql.at(f'{created} + {closed_after}')} END "
+        f"CASE WHEN {is_open} THEN NULL ELSE {sql.at(f'{created} + {closed_after}')} END, "
+        # The assessment's facts: signed for within three hours (due within two), due three days after arrival.
+        f"{sql.at(f'{created} + {signed_after}')}, {sql.at(f'{created} + 7200')}, "
+        f"CASE WHEN {is_open} OR {merged} THEN NULL ELSE {sql.at(f'{created} + 3 * 86400')} END, "
+        f"CASE WHEN {is_open} OR {merged} THEN NULL ELSE 'resident' END "
         "FROM {series} "
         f"JOIN gen_grid gg ON gg.k = {grid} "
         f"JOIN gen_category gc ON gc.k = {h('i', plan.seed + 21)} % {categories}"

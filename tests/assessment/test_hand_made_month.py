@@ -307,6 +307,13 @@ def test_a_frozen_month_does_not_move(live, world, client):
     after = figures(client, world, "station_chief", "community", "C1", **MARCH)
     assert after["frozen"] is True
     assert after["figures"] == before["figures"] and after["score"] == before["score"] == 64.33
+    # The dashboard's trend shows the frozen March too.
+    d = client.get(
+        "/api/v1/assessment/dashboard",
+        params={**MARCH, "level": "community", "id": world.ids["C1"]},
+        headers=world.headers("station_chief"),
+    ).json()
+    assert d["trend"][-1]["figures"]["resolved"] == 6 and d["trend"][-1]["figures"]["resolution_rate"] == rate(6, 9)
     # The same days asked as a range are computed now: 7 resolved, 5 rated.
     live_now = figures(
         client, world, "station_chief", "community", "C1", period="range", start="2026-03-01", end="2026-03-31"

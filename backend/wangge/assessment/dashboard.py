@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.scope import Subject
-from wangge.assessment import periods, service, units
+from wangge.assessment import matter_figures, periods, results, service, units
 from wangge.assessment.matter_figures import UNIT_COLUMN, conditions
 from wangge.assessment.periods import Period
 from wangge.matters.models import OPEN_STATUSES, Category, Matter
@@ -28,10 +28,17 @@ def _count(cond: Any) -> Any:
 
 
 async def trend(db: AsyncSession, *, level: str, id: int, period: Period) -> list[dict[str, Any]]:
+    """The 12 periods up to this one: computed from the records in one query, frozen months from their rows."""
+    every = periods.months_up_to(period, TREND_LENGTH)
+    computed = await matter_figures.trend(db, level=level, unit_id=id, bounds=[periods.utc_bounds(p) for p in every])
+    frozen = await results.load_months(
+        db, level=level, unit_id=id, months=[p.start for p in every if periods.is_closed_month(p)]
+    )
     out = []
-    for p in periods.months_up_to(period, TREND_LENGTH):
-        s = (await service.scored(db, level=level, ids=[id], period=p))[id]
-        out.append({"period": service.period_out(p), "figures": {k: s.figures.get(k) for k in service.TREND_KEYS}})
+    for p, figures in zip(every, computed, strict=True):
+        stored = frozen.get(p.start) if periods.is_closed_month(p) else None
+        shown = {k: stored.figures.get(k) for k in service.TREND_KEYS} if stored is not None else figures
+        out.append({"period": service.period_out(p), "figures": shown})
     return out
 
 

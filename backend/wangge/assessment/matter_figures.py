@@ -91,6 +91,14 @@ def conditions(now: datetime) -> dict[str, Any]:
     }
 
 
+def tally_statement(column: Any, in_period: Any, cond: dict[str, Any]) -> Any:
+    """The one GROUP BY: per unit, how many matters were received and how many meet each condition (the
+    benchmark prints its plan: bench/assessment_dashboard.py)."""
+    return (
+        select(column, func.count(), *(_count(c).label(n) for n, c in cond.items())).where(in_period).group_by(column)
+    )
+
+
 def _count(cond: Any) -> Any:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
@@ -106,9 +114,7 @@ async def figures(
     cond = conditions(utcnow())
     names = list(cond)
     in_period = and_(column.in_(ids), Matter.created_at >= start, Matter.created_at < end)
-    rows = await db.execute(
-        select(column, func.count(), *(_count(cond[n]).label(n) for n in names)).where(in_period).group_by(column)
-    )
+    rows = await db.execute(tally_statement(column, in_period, cond))
     tallies: dict[int, dict[str, int]] = {}
     for row in rows:
         tallies[row[0]] = {"received": int(row[1]), **{n: int(v) for n, v in zip(names, row[2:], strict=True)}}
@@ -172,3 +178,42 @@ def _shape(t: dict[str, int] | None, hours: list[float]) -> dict[str, Any]:
         "resolve_hours": duration(hours),
         "level_share": {level: t[f"share_{level}"] for level in SHARE_LEVELS},
     }
+
+
+TREND_CONDITIONS = ("counted", "resolved", "responded", "response_missed", "rated", "satisfied")
+
+
+async def trend(
+    db: AsyncSession, *, level: str, unit_id: int, bounds: Sequence[tuple[datetime, datetime]]
+) -> list[dict[str, Any]]:
+    """received, resolved and the 三率 of one unit in each of consecutive periods (`bounds`, oldest first), with
+    one GROUP BY over the periods' buckets: the dashboard's trend."""
+    column = UNIT_COLUMN[level]
+    cond = conditions(utcnow())
+    bucket = case(*((Matter.created_at < end, i) for i, (_start, end) in enumerate(bounds)), else_=len(bounds))
+    flags = select(bucket.label("bucket"), *(case((cond[n], 1), else_=0).label(n) for n in TREND_CONDITIONS)).where(
+        column == unit_id, Matter.created_at >= bounds[0][0], Matter.created_at < bounds[-1][1]
+    )
+    inner = flags.subquery()
+    rows = await db.execute(
+        select(inner.c.bucket, func.count(), *(func.sum(inner.c[n]) for n in TREND_CONDITIONS)).group_by(inner.c.bucket)
+    )
+    tallies: dict[int, dict[str, int]] = {}
+    for row in rows:
+        tallies[row[0]] = {
+            "received": int(row[1]),
+            **{n: int(v or 0) for n, v in zip(TREND_CONDITIONS, row[2:], strict=True)},
+        }
+    out = []
+    for i in range(len(bounds)):
+        t = tallies.get(i) or defaultdict(int)
+        out.append(
+            {
+                "received": t["received"],
+                "resolved": t["resolved"],
+                "response_rate": rate(t["responded"], t["responded"] + t["response_missed"]),
+                "resolution_rate": rate(t["resolved"], t["counted"]),
+                "satisfaction_rate": rate(t["satisfied"], t["rated"]),
+            }
+        )
+    return out

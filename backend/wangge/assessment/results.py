@@ -48,6 +48,22 @@ async def load(
     return {r.unit_id: (r, stored.get(r.scheme_id, schemes.BUILT_IN)) for r in rows}
 
 
+async def load_months(
+    db: AsyncSession, *, level: str, unit_id: int, months: Sequence[date]
+) -> dict[date, AssessmentResult]:
+    """One unit's stored results of several months, by month."""
+    if not months:
+        return {}
+    rows = await db.execute(
+        select(AssessmentResult).where(
+            AssessmentResult.level == level,
+            AssessmentResult.unit_id == unit_id,
+            AssessmentResult.month.in_([m.replace(day=1) for m in months]),
+        )
+    )
+    return {r.month: r for r in rows.scalars()}
+
+
 async def _units_with_parents(db: AsyncSession, level: str) -> list[tuple[int, Any]]:
     """Every active unit of a level with the parent it is ranked within."""
     if level == "leader":
