@@ -40,6 +40,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         embedded_worker=False,  # tests deliver the outbox themselves, when they choose
+        monthly_bulletins=False,  # on a month's first working day the rounds would write (and announce) bulletins
         log_level="WARNING",
         max_body_bytes=256 * 1024,
         # The shared servers answer many tests from one address: their per-address windows are wide, and

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     # The web process delivers the outbox too (fine for one process); in production set it false and run
     # `wangge worker` beside the web workers.
     embedded_worker: bool = True
+    # The worker's rounds write last month's assessment bulletins 通报 from the first working day of a month on
+    # (assessment/bulletin.py); off, no bulletin is written (the API tests turn it off unless they test it).
+    monthly_bulletins: bool = True
     # Delivered notification events are removed after this many days (they may carry a reporter's phone number).
     outbox_retention_days: int = Field(30, ge=1)
     # Idempotency-Key records keep the whole first response (a staff entry's has the reporter's phone); a client

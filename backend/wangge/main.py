@@ -17,6 +17,8 @@ from sqlalchemy import text
 from wangge import __version__, apidocs, errors, logs, metrics
 from wangge.accounts.router import router as accounts_router
 from wangge.accounts.security import Passwords
+from wangge.assessment.bulletin_router import router as bulletin_router
+from wangge.assessment.public_board import router as board_router
 from wangge.assessment.router import router as assessment_router
 from wangge.audit import recorder
 from wangge.audit.router import router as audit_router
@@ -124,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(logreview_router)
     api.include_router(checklists_router)
     api.include_router(assessment_router)
+    api.include_router(board_router)
+    api.include_router(bulletin_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:

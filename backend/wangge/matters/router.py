@@ -609,6 +609,7 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
         "photos": [views.photo_out(p) for p in photos],
         "rating_source": m.rating_source,
         "steps": [_public_step(e) for e in events if e.action in PUBLIC_STEPS],
+        "community_id": m.community_id,
     }
 
 

@@ -398,6 +398,7 @@ class PublicMatterOut(Output):
     steps: list[dict[str, Any]] = Field(
         description="{at, action, status}; an approved application (approve_application) also {kind, until}"
     )
+    community_id: int | None = Field(None, description="The community whose public board 公示栏 shows it")
 
 
 class PublicCreated(Output):

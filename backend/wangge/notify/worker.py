@@ -303,8 +303,9 @@ class OutboxWorker:
     # -- running ------------------------------------------------------------------------------------------------
 
     async def rounds(self) -> dict[str, int]:
-        """The periodic work of the domains: overdue notices, notice periods that ended, tracks past retention,
-        and personal data past its retention (delivered events, idempotency records)."""
+        """The periodic work of the domains: overdue notices, notice periods that ended, tracks past retention, the
+        monthly assessment bulletins, and personal data past its retention (delivered events, idempotency
+        records)."""
         from wangge.fieldwork import patrols  # imported late: these import the outbox
         from wangge.matters import periodic as matters
 
@@ -320,6 +321,14 @@ class OutboxWorker:
                 done |= await patrols.periodic(session, settings=self.settings, now=self.clock())
         except Exception:  # noqa: BLE001 - one domain's failure must not hold up the others; retried next round
             log.exception("the patrols' periodic round failed")
+        try:
+            from wangge.assessment import bulletin  # imported late, like the domains above
+
+            if self.settings.monthly_bulletins:
+                async with self.db.sessionmaker() as session:
+                    done |= await bulletin.periodic(session, now=self.clock())
+        except Exception:  # noqa: BLE001 - the month's bulletins are written at a later round
+            log.exception("the monthly bulletins failed")
         try:
             async with self.db.sessionmaker() as session:
                 done |= await _abuse_housekeeping(session, self.settings, self.clock())

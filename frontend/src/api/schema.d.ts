@@ -85,6 +85,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assessment/bulletins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Bulletins
+         * @description The monthly bulletins of the streets you may see (a street officer's street; an administrator's streets),
+         *     newest month first.
+         */
+        get: operations["list_bulletins_api_v1_assessment_bulletins_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/bulletins/{bulletin_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bulletin
+         * @description A bulletin, for its printable page (404 outside your streets).
+         */
+        get: operations["get_bulletin_api_v1_assessment_bulletins__bulletin_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/bulletins/{bulletin_id}.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bulletin Xlsx
+         * @description The bulletin as an Excel file: the ranking, the best and worst grids, the overdue matters named.
+         */
+        get: operations["bulletin_xlsx_api_v1_assessment_bulletins__bulletin_id__xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assessment/dashboard": {
         parameters: {
             query?: never;
@@ -98,6 +159,27 @@ export interface paths {
          *     overdue open matters, a map of ~100 m cells and the children's table.
          */
         get: operations["dashboard_api_v1_assessment_dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/dashboard.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard Xlsx
+         * @description `GET /assessment/dashboard` as an Excel file, a sheet per table: the unit's figures beside the previous
+         *     period and last year's, the trend, by category, by source, the most overdue and the units under it.
+         */
+        get: operations["dashboard_xlsx_api_v1_assessment_dashboard_xlsx_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -207,6 +289,27 @@ export interface paths {
          *     score within it; ties share a rank (1, 1, 3) and units without a score come last.
          */
         get: operations["table_api_v1_assessment_table_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/table.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Table Xlsx
+         * @description `GET /assessment/table` as an Excel file: the ranked rows with Chinese headers, each rate as a percentage
+         *     followed by its numerator and denominator, with the period, the scheme, who exported it and when.
+         */
+        get: operations["table_xlsx_api_v1_assessment_table_xlsx_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2676,6 +2779,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/communities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Communities
+         * @description The active communities with their streets, for the board's community picker (no account).
+         */
+        get: operations["public_communities_api_v1_public_communities_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/communities/{community_id}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Board
+         * @description A community's public board 公示栏 (no account): last month's 三率 with received and resolved counts, the matters
+         *     in their public notice period with how to object, and the resolved matters of public-space categories of the
+         *     last three months — without names, phones or addresses. Limited per address like the tracking pages.
+         */
+        get: operations["public_board_api_v1_public_communities__community_id__board_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/matters": {
         parameters: {
             query?: never;
@@ -3924,6 +4069,126 @@ export interface components {
             /** Received */
             received: number;
         };
+        /** BoardCategory */
+        BoardCategory: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Name En */
+            name_en: string;
+        };
+        /** BoardMonth */
+        BoardMonth: {
+            /**
+             * Month
+             * @description YYYY-MM, the month before this one (Beijing)
+             */
+            month: string;
+            /** Received */
+            received: number;
+            resolution_rate: components["schemas"]["BoardRate"];
+            /** Resolved */
+            resolved: number;
+            response_rate: components["schemas"]["BoardRate"];
+            satisfaction_rate: components["schemas"]["BoardRate"];
+        };
+        /** BoardNotice */
+        BoardNotice: {
+            category: components["schemas"]["BoardCategory"];
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /**
+             * Place
+             * @description The grid, never an address
+             */
+            place: string;
+            /**
+             * Reference
+             * @description The notice's number (the matter's tracking code), to quote when objecting
+             */
+            reference: string;
+            /**
+             * Until
+             * Format: date
+             * @description The last day (Beijing) an objection is taken
+             */
+            until: string;
+            /**
+             * What
+             * @description The decision on notice, with names and phone numbers blotted out
+             */
+            what: string;
+        };
+        /** BoardObject */
+        BoardObject: {
+            /**
+             * Phone
+             * @description The station's duty phone (quote the notice's number)
+             */
+            phone: string | null;
+            /**
+             * Tracking Path
+             * @description Where the requester objects online with their tracking code
+             */
+            tracking_path: string;
+        };
+        /** BoardOut */
+        BoardOut: {
+            /**
+             * Community
+             * @description {id, name, street}
+             */
+            community: {
+                [key: string]: unknown;
+            };
+            /** Duty Phone */
+            duty_phone: string | null;
+            how_to_object: components["schemas"]["BoardObject"];
+            last_month: components["schemas"]["BoardMonth"];
+            /** Notices */
+            notices: components["schemas"]["BoardNotice"][];
+            /** Public Space Categories */
+            public_space_categories: string[];
+            /** Resolved */
+            resolved: components["schemas"]["BoardResolved"][];
+        };
+        /** BoardRate */
+        BoardRate: {
+            /** Den */
+            den: number;
+            /** Num */
+            num: number;
+            /**
+             * Value
+             * @description num / den to 4 places; null when den is 0
+             */
+            value: number | null;
+        };
+        /** BoardResolved */
+        BoardResolved: {
+            category: components["schemas"]["BoardCategory"];
+            /**
+             * Outcome
+             * @description done (解决) or refused (不予受理 / 不能解决)
+             */
+            outcome: string;
+            /** Place */
+            place: string;
+            /**
+             * Reported On
+             * Format: date
+             */
+            reported_on: string;
+            /**
+             * Resolved On
+             * Format: date
+             */
+            resolved_on: string;
+        };
         /** Body_import_buildings_api_v1_buildings_import_post */
         Body_import_buildings_api_v1_buildings_import_post: {
             /**
@@ -4048,6 +4313,76 @@ export interface components {
             lon?: number | null;
             /** Name */
             name?: string | null;
+        };
+        /** BulletinOut */
+        BulletinOut: {
+            /**
+             * Data
+             * @description {street, month, period, scheme, street_figures, street_score, street_grade, ranking: [{unit, rank, score, grade, figures}], best, worst (grids: {unit, community, score, grade, figures}), best_worst_level, overdue: [{id, tracking_code, category, community, grid, holder_level, status, due_at, overdue_hours}], overdue_total}
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string;
+            /**
+             * Month
+             * @description YYYY-MM
+             */
+            month: string;
+            /** Overdue Total */
+            overdue_total: number;
+            scheme: components["schemas"]["BulletinScheme"] | null;
+            /**
+             * Street
+             * @description {id, name}
+             */
+            street: {
+                [key: string]: unknown;
+            };
+        };
+        /** BulletinScheme */
+        BulletinScheme: {
+            /** Id */
+            id: number;
+            /** Street Id */
+            street_id: number | null;
+            /** Version */
+            version: number;
+        };
+        /** BulletinSummary */
+        BulletinSummary: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string;
+            /**
+             * Month
+             * @description YYYY-MM
+             */
+            month: string;
+            /** Overdue Total */
+            overdue_total: number;
+            scheme: components["schemas"]["BulletinScheme"] | null;
+            /**
+             * Street
+             * @description {id, name}
+             */
+            street: {
+                [key: string]: unknown;
+            };
         };
         /** CalendarStatus */
         CalendarStatus: {
@@ -6921,6 +7256,15 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** PublicCommunity */
+        PublicCommunity: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Street */
+            street: string;
+        };
         /** PublicCreated */
         PublicCreated: {
             /** Community */
@@ -6967,6 +7311,11 @@ export interface components {
             /** Can Rate */
             can_rate: boolean;
             category: components["schemas"]["wangge__matters__schemas__Ref"];
+            /**
+             * Community Id
+             * @description The community whose public board 公示栏 shows it
+             */
+            community_id?: number | null;
             /**
              * Created At
              * Format: date-time
@@ -8375,6 +8724,126 @@ export interface operations {
             };
         };
     };
+    list_bulletins_api_v1_assessment_bulletins_get: {
+        parameters: {
+            query?: {
+                street_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinSummary"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_bulletin_api_v1_assessment_bulletins__bulletin_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bulletin_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulletinOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulletin_xlsx_api_v1_assessment_bulletins__bulletin_id__xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bulletin_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An XLSX file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     dashboard_api_v1_assessment_dashboard_get: {
         parameters: {
             query: {
@@ -8403,6 +8872,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dashboard_xlsx_api_v1_assessment_dashboard_xlsx_get: {
+        parameters: {
+            query: {
+                /** @description The unit's level */
+                level: "grid" | "leader" | "community" | "street" | "department" | "district";
+                id: number;
+                /** @description The kind of period */
+                period?: "day" | "week" | "month" | "quarter" | "year" | "range";
+                /** @description A day inside the period (default: today in Beijing) */
+                at?: string | null;
+                /** @description A range's first day */
+                start?: string | null;
+                /** @description A range's last day (at most 366 days in all) */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An XLSX file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description The request is not valid */
@@ -8676,6 +9195,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Table"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    table_xlsx_api_v1_assessment_table_xlsx_get: {
+        parameters: {
+            query: {
+                /** @description The unit's level */
+                level: "grid" | "leader" | "community" | "street" | "department" | "district";
+                /** @description The unit's level */
+                parent_level: "grid" | "leader" | "community" | "street" | "department" | "district";
+                parent_id: number;
+                /** @description The kind of period */
+                period?: "day" | "week" | "month" | "quarter" | "year" | "range";
+                /** @description A day inside the period (default: today in Beijing) */
+                at?: string | null;
+                /** @description A range's first day */
+                start?: string | null;
+                /** @description A range's last day (at most 366 days in all) */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An XLSX file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description The request is not valid */
@@ -15062,6 +15633,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_communities_api_v1_public_communities_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCommunity"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_board_api_v1_public_communities__community_id__board_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                community_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardOut"];
                 };
             };
             /** @description The request is not valid */

@@ -386,6 +386,7 @@ export default {
     linkInvalid: 'This tracking link is not valid; enter the last four digits of your phone instead',
     byLink: 'Opened with your tracking link',
     reportNew: 'Report a problem',
+    board: 'Community notice board',
   },
   patrol: {
     title: 'Patrol',

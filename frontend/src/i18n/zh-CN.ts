@@ -386,6 +386,7 @@ export default {
     linkInvalid: '查询链接无效，请输入手机号后四位查询',
     byLink: '已通过查询链接打开',
     reportNew: '我要反映问题',
+    board: '社区公示栏',
   },
   patrol: {
     title: '巡查',

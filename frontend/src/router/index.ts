@@ -263,6 +263,24 @@ export const routes = [
     component: () => import('@/pages/auth/ForbiddenPage.vue'),
     meta: { titleKey: 'errors.forbidden' },
   },
+  {
+    path: '/board/:id(\\d+)?',
+    name: 'board',
+    component: () => import('@/pages/public/BoardPage.vue'),
+    meta: { public: true, bare: true, titleKey: 'assessment.board.title' },
+  },
+  {
+    path: '/assessment/bulletins',
+    name: 'bulletins',
+    component: () => import('@/pages/assessment/BulletinsPage.vue'),
+    meta: { titleKey: 'assessment.bulletin.listTitle' },
+  },
+  {
+    path: '/assessment/bulletins/:id(\\d+)',
+    name: 'bulletin',
+    component: () => import('@/pages/assessment/BulletinPage.vue'),
+    meta: { bare: true, titleKey: 'assessment.bulletin.title' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/map' },
 ]
 
@@ -318,6 +336,8 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/(matters\/\d+|track)(\/|$)/.test(path)) return 'loop'
   // The assessment 考核 pages and a grid leader's 我的本月 (issue 12).
   if (/^\/(assessment|me\/month)(\/|$)/.test(path)) return 'assessment'
+  // The communities' public boards 公示栏 (issue 12): their words are the assessment's.
+  if (/^\/board(\/|$)/.test(path)) return 'assessment'
   return null
 }
 
@@ -328,7 +348,7 @@ export function safeRedirect(value: unknown): string {
 
 /** The pages a resident opens without an account (a report, a tracking link). */
 export function isResidentPath(path: string): boolean {
-  return /^\/(report|track)(\/|$)/.test(path)
+  return /^\/(report|track|board)(\/|$)/.test(path)
 }
 
 export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)): Router {

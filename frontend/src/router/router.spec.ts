@@ -79,6 +79,8 @@ describe('route guard', () => {
     expect(['/matters/new', '/matters/supervision'].map(sectionOfPath)).toEqual([null, null])
     expect(['/assessment', '/assessment/grid/4', '/me/month'].map(sectionOfPath)).toEqual(['assessment', 'assessment', 'assessment'])
     expect(sectionOfPath('/me')).toBe(null)
+    expect(['/board', '/board/7', '/assessment/bulletins/3'].map(sectionOfPath)).toEqual(['assessment', 'assessment', 'assessment'])
+    expect(sectionOfPath('/boards')).toBe(null)
   })
 
   it('follows only same-app redirects', () => {
@@ -90,9 +92,9 @@ describe('route guard', () => {
 })
 
 describe('resident pages', () => {
-  it('are /report and /track with or without a code, and nothing else', async () => {
+  it('are /report, /track with or without a code and /board with or without a community, and nothing else', async () => {
     const { isResidentPath } = await import('./index')
-    expect(['/report', '/track', '/track/WG12345678', '/report/'].every(isResidentPath)).toBe(true)
-    expect(['/map', '/login', '/reports', '/matters/1', '/'].some(isResidentPath)).toBe(false)
+    expect(['/report', '/track', '/track/WG12345678', '/report/', '/board', '/board/3'].every(isResidentPath)).toBe(true)
+    expect(['/map', '/login', '/reports', '/matters/1', '/', '/boards', '/assessment/bulletins'].some(isResidentPath)).toBe(false)
   })
 })
