@@ -1,14 +1,18 @@
 """The assessment pages in Chromium (issue 12). At 1280×800 a station chief opens 考核统计 from the desk navigation:
 their community's figures (a rate with num/den beside it), the charts (canvases) each with its table, the most overdue
-matter linking to its record, the map and the ranked red/yellow/green table of their grids; drills into a grid and
-switches to English. At 360×740 a grid leader opens 我的本月 from 我的: their grid's figures, their field work and
-their rank, on one phone screen without horizontal overflow."""
+matter linking to its record, the map and the ranked red/yellow/green table of their grids, exports that table (a
+real XLSX, read back with openpyxl); drills into a grid and switches to English. A street officer ranks communities
+and departments. At 360×740 a grid leader opens 我的本月 from 我的: their grid's figures, their field work and their
+rank, on one phone screen without horizontal overflow; a chief's dashboard fits the phone too."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from assessment.helpers import add_matter
@@ -79,6 +83,17 @@ def test_a_chief_reads_the_community_dashboard_and_drills_into_a_grid(world, bro
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("G1a网格")  # ranked: G1a has a score, G1b too few matters to grade
     expect(rows.nth(1)).to_have_attribute("data-grade", "")
+    # The ranked table as Excel: a real workbook with G1a's figures in it.
+    with page.expect_download() as info:
+        page.get_by_test_id("children").get_by_test_id("export-table").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()), read_only=True)
+    cells = [list(r) for r in book["考核排名"].iter_rows(values_only=True)]
+    head = next(r for r in cells if "受理量" in r)
+    g1a = next(r for r in cells if "G1a网格" in r)
+    assert g1a[head.index("受理量")] == 6, (head, g1a)
+    assert any("G1b网格" in r for r in cells)
     # Drill into G1a: its own dashboard, the period kept.
     page.get_by_test_id("unit-open").first.click()
     expect(page).to_have_url(f"{app_server.base_url}/assessment/grid/{world.ids['G1a']}")
