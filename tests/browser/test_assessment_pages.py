@@ -166,3 +166,26 @@ def test_a_street_officer_ranks_communities_and_departments(world, browser, app_
     expect(page.get_by_test_id("assessment-unit")).to_contain_text("C2社区", timeout=LOAD)
     expect(_figure(page, "received")).to_have_text("1")
     page.context.close()
+
+
+def test_a_department_and_a_system_administrator_open_their_own_units(world, browser, app_server, live):
+    _month_of_matters(live, world)
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "department_officer")
+    page.get_by_test_id("nav-assessment").click()
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("一街道城管", timeout=LOAD)
+    expect(page.get_by_test_id("headline")).to_be_visible()
+    expect(page.get_by_test_id("children")).to_have_count(0)  # a department has no units under it
+    page.context.close()
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "system_admin")
+    page.goto(app_server.base_url + "/assessment?period=range&start=2026-01-01&end=2026-12-31")
+    # No unit of their own: the first district opens, the range kept; the other is a pick away.
+    expect(page).to_have_url(re.compile(rf"/assessment/district/{world.ids['D1']}\?period=range"), timeout=LOAD)
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("一区", timeout=LOAD)
+    expect(page.get_by_test_id("period-label")).to_have_text("2026-01-01 至 2026-12-31")
+    expect(page.get_by_test_id("children").get_by_test_id("unit-row")).to_have_count(2)  # 一街道, 二街道
+    expect(page.get_by_test_id("departments")).to_contain_text("一区应急局")
+    page.get_by_test_id("assessment-district").select_option(str(world.ids["D2"]))
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("二区", timeout=LOAD)
+    page.context.close()
