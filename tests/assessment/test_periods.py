@@ -76,3 +76,22 @@ def test_bad_periods(kind, start, end):
 
 def test_a_range_of_366_days_is_allowed():
     assert period_of("range", start=date(2024, 1, 1), end=date(2024, 12, 31)).days == 366
+
+
+def test_the_working_clock_agrees_with_the_calendar():
+    """Many pairs of instants, across weekends, holidays (2026's Spring Festival) and the lunch break."""
+    import random
+    from datetime import timedelta
+
+    from wangge.assessment.figures_common import WorkingClock
+    from wangge.workcalendar import WorkCalendar
+
+    cal = WorkCalendar()
+    clock = WorkingClock(cal)
+    rng = random.Random(12)
+    base = datetime(2026, 2, 1, tzinfo=UTC)
+    for _ in range(300):
+        a = base + timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
+        b = a + timedelta(minutes=rng.randrange(0, 60 * 24 * 20))
+        assert abs(clock.between(a, b) - cal.working_minutes_between(a, b)) <= 1, (a, b)
+    assert clock.between(base, base) == 0 and clock.between(base + timedelta(days=1), base) == 0

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge.assessment.figures_common import duration, rate
+from wangge.assessment.figures_common import WorkingClock, duration, rate
 from wangge.matters.models import OPEN_STATUSES, Handoff, Matter
 from wangge.matters.service import work_calendar
 from wangge.models_common import utcnow
@@ -154,10 +154,10 @@ async def _resolve_hours(db: AsyncSession, column: Any, in_period: Any, resolved
     rows = (await db.execute(select(column, Matter.created_at, Matter.resolved_at).where(in_period, resolved))).all()
     if not rows:
         return {}
-    cal = await work_calendar(db)
+    clock = WorkingClock(await work_calendar(db))
     out: dict[int, list[float]] = defaultdict(list)
     for unit, created, done in rows:
-        out[unit].append(max(cal.working_minutes_between(created, done), 0) / 60)
+        out[unit].append(clock.between(created, done) / 60)
     return out
 
 

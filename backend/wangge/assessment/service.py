@@ -21,6 +21,7 @@ from wangge.errors import Invalid
 from wangge.fieldwork.models import GridLeadership
 from wangge.hierarchy.models import Community, Department, Grid
 
+CHUNK = 5000
 TREND_KEYS = ("received", "resolved", "response_rate", "resolution_rate", "satisfaction_rate")
 
 
@@ -41,13 +42,19 @@ async def compute(db: AsyncSession, *, level: str, ids: Sequence[int], period: P
     """Every family's figures of each unit over the period, computed now from the records."""
     start, end = periods.utc_bounds(period)
     out: dict[int, dict[str, Any]] = {i: {} for i in ids}
-    if not ids:
-        return out
-    for family in FAMILIES:
-        part = await family(db, level=level, unit_ids=list(ids), start=start, end=end)
-        for i in ids:
-            out[i].update(part.get(i) or {})
+    for chunk in chunks(ids):
+        for family in FAMILIES:
+            part = await family(db, level=level, unit_ids=chunk, start=start, end=end)
+            for i in chunk:
+                out[i].update(part.get(i) or {})
     return out
+
+
+def chunks(ids: Sequence[int]) -> list[list[int]]:
+    """The ids in slices small enough for one IN list (PostgreSQL's driver takes at most 32,767 parameters; a
+    month is frozen for every grid of a city at once)."""
+    ids = list(ids)
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
 async def streets_of(db: AsyncSession, level: str, ids: Sequence[int]) -> dict[int, int | None]:
@@ -70,12 +77,13 @@ async def scored(db: AsyncSession, *, level: str, ids: Sequence[int], period: Pe
     scored with the scheme in force on the period's first day."""
     out: dict[int, Scored] = {}
     if periods.is_closed_month(period):
-        for unit_id, (row, scheme) in (await results.load(db, level=level, ids=ids, month=period.start)).items():
-            out[unit_id] = Scored(row.figures, row.score, row.grade, scheme, True)
+        for chunk in chunks(ids):
+            for unit_id, (row, scheme) in (await results.load(db, level=level, ids=chunk, month=period.start)).items():
+                out[unit_id] = Scored(row.figures, row.score, row.grade, scheme, True)
     rest = [i for i in ids if i not in out]
     if rest:
         figures = await compute(db, level=level, ids=rest, period=period)
-        streets = await streets_of(db, level, rest)
+        streets = {k: v for chunk in chunks(rest) for k, v in (await streets_of(db, level, chunk)).items()}
         by_street = await schemes.in_force_many(db, street_ids=list(streets.values()), month=period.start)
         for i in rest:
             scheme = by_street[streets[i]]
