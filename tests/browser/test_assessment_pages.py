@@ -1,14 +1,18 @@
 """The assessment pages in Chromium (issue 12). At 1280×800 a station chief opens 考核统计 from the desk navigation:
 their community's figures (a rate with num/den beside it), the charts (canvases) each with its table, the most overdue
-matter linking to its record, the map and the ranked red/yellow/green table of their grids; drills into a grid and
-switches to English. At 360×740 a grid leader opens 我的本月 from 我的: their grid's figures, their field work and
-their rank, on one phone screen without horizontal overflow."""
+matter linking to its record, the map and the ranked red/yellow/green table of their grids, exports that table (a
+real XLSX, read back with openpyxl); drills into a grid and switches to English. A street officer ranks communities
+and departments. At 360×740 a grid leader opens 我的本月 from 我的: their grid's figures, their field work and their
+rank, on one phone screen without horizontal overflow; a chief's dashboard fits the phone too."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from assessment.helpers import add_matter
@@ -40,6 +44,11 @@ def _month_of_matters(live, world) -> None:
         s.commit()
 
 
+# A dashboard computes the period, the previous one, last year's and the 12 periods of the trend: on a busy test
+# machine's SQLite that takes seconds, so each wait for a freshly loaded page is given this long.
+LOAD = 30_000
+
+
 def _figure(page, key: str):
     """The value of indicator `key` on its card."""
     return page.locator(f'[data-testid="figure-card"][data-key="{key}"] [data-testid="figure-value"]')
@@ -54,7 +63,7 @@ def test_a_chief_reads_the_community_dashboard_and_drills_into_a_grid(world, bro
     page = new_page(browser, DESK)
     login(page, app_server.base_url, "station_chief")
     page.get_by_test_id("nav-assessment").click()
-    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区")
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区", timeout=LOAD)
     received = _figure(page, "received")
     expect(received).to_have_text("8")  # G1a's 6 and G1b's 2, never C2's
     expect(_figure(page, "resolved")).to_have_text("4")
@@ -74,23 +83,34 @@ def test_a_chief_reads_the_community_dashboard_and_drills_into_a_grid(world, bro
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("G1a网格")  # ranked: G1a has a score, G1b too few matters to grade
     expect(rows.nth(1)).to_have_attribute("data-grade", "")
+    # The ranked table as Excel: a real workbook with G1a's figures in it.
+    with page.expect_download() as info:
+        page.get_by_test_id("children").get_by_test_id("export-table").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()), read_only=True)
+    cells = [list(r) for r in book["考核排名"].iter_rows(values_only=True)]
+    head = next(r for r in cells if "受理量" in r)
+    g1a = next(r for r in cells if "G1a网格" in r)
+    assert g1a[head.index("受理量")] == 6, (head, g1a)
+    assert any("G1b网格" in r for r in cells)
     # Drill into G1a: its own dashboard, the period kept.
     page.get_by_test_id("unit-open").first.click()
     expect(page).to_have_url(f"{app_server.base_url}/assessment/grid/{world.ids['G1a']}")
-    expect(page.get_by_test_id("assessment-unit")).to_contain_text("G1a网格")
-    expect(received).to_have_text("6")
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("G1a网格", timeout=LOAD)
+    expect(received).to_have_text("6", timeout=LOAD)
     # The previous month and back; the next month has not begun.
     page.get_by_test_id("period-prev").click()
     expect(page).to_have_url(re.compile(r"period=month"))
-    expect(received).to_have_text("0")
+    expect(received).to_have_text("0", timeout=LOAD)
     page.get_by_test_id("period-next").click()
-    expect(received).to_have_text("6")
+    expect(received).to_have_text("6", timeout=LOAD)
     expect(page.get_by_test_id("period-next")).to_be_disabled()
     # English on request.
     page.get_by_test_id("lang-switch").click()
     expect(page.locator('[data-testid="figure-card"][data-key="response_rate"]')).to_contain_text("Response rate")
     page.get_by_test_id("assessment-back").click()
-    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区")
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区", timeout=LOAD)
     # The most overdue matter opens its record.
     overdue.locator("a").click()
     expect(page).to_have_url(re.compile(r"/matters/\d+"))
@@ -105,7 +125,7 @@ def test_a_grid_leader_reads_my_month_on_a_phone(world, browser, app_server, liv
     page.get_by_test_id("me-my-month").click()
     expect(page).to_have_url(f"{app_server.base_url}/me/month")
     grid = page.get_by_test_id("my-grid")
-    expect(grid).to_have_count(1)
+    expect(grid).to_have_count(1, timeout=LOAD)
     expect(grid).to_contain_text("G1a网格")
     expect(grid.locator('[data-key="received"] [data-testid="figure-value"]')).to_have_text("6")
     expect(page.get_by_test_id("my-work")).to_contain_text("巡查覆盖率")
@@ -115,7 +135,7 @@ def test_a_grid_leader_reads_my_month_on_a_phone(world, browser, app_server, liv
     box = page.get_by_test_id("my-work").bounding_box()
     assert box and box["y"] + box["height"] <= PHONE["height"] + 1, box
     page.get_by_test_id("month-prev").click()
-    expect(grid.locator('[data-key="received"] [data-testid="figure-value"]')).to_have_text("0")
+    expect(grid.locator('[data-key="received"] [data-testid="figure-value"]')).to_have_text("0", timeout=LOAD)
     page.context.close()
 
 
@@ -124,7 +144,48 @@ def test_the_dashboard_fits_a_phone_too(world, browser, app_server, live):
     page = new_page(browser, PHONE)
     login(page, app_server.base_url, "station_chief")
     page.goto(app_server.base_url + "/assessment")
-    expect(_figure(page, "received")).to_have_text("8")
+    expect(_figure(page, "received")).to_have_text("8", timeout=LOAD)
     expect(page.get_by_test_id("unit-row")).to_have_count(2)
     _no_overflow(page)
+    page.context.close()
+
+
+def test_a_street_officer_ranks_communities_and_departments(world, browser, app_server, live):
+    _month_of_matters(live, world)
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "street_officer")
+    page.get_by_test_id("nav-assessment").click()
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("一街道", timeout=LOAD)
+    expect(_figure(page, "received")).to_have_text("9")  # C1's 8 and C2's 1
+    communities = page.get_by_test_id("children").get_by_test_id("unit-row")
+    expect(communities).to_have_count(2)
+    expect(communities.first).to_contain_text("C1社区")  # graded (8 received) before C2 (1, too few)
+    expect(page.get_by_test_id("departments")).to_contain_text("一街道城管")
+    expect(page.get_by_test_id("departments")).not_to_contain_text("二街道城管")  # S2's
+    page.get_by_test_id("children").get_by_test_id("unit-open").nth(1).click()
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C2社区", timeout=LOAD)
+    expect(_figure(page, "received")).to_have_text("1")
+    page.context.close()
+
+
+def test_a_department_and_a_system_administrator_open_their_own_units(world, browser, app_server, live):
+    _month_of_matters(live, world)
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "department_officer")
+    page.get_by_test_id("nav-assessment").click()
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("一街道城管", timeout=LOAD)
+    expect(page.get_by_test_id("headline")).to_be_visible()
+    expect(page.get_by_test_id("children")).to_have_count(0)  # a department has no units under it
+    page.context.close()
+    page = new_page(browser, DESK)
+    login(page, app_server.base_url, "system_admin")
+    page.goto(app_server.base_url + "/assessment?period=range&start=2026-01-01&end=2026-12-31")
+    # No unit of their own: the first district opens, the range kept; the other is a pick away.
+    expect(page).to_have_url(re.compile(rf"/assessment/district/{world.ids['D1']}\?period=range"), timeout=LOAD)
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("一区", timeout=LOAD)
+    expect(page.get_by_test_id("period-label")).to_have_text("2026-01-01 至 2026-12-31")
+    expect(page.get_by_test_id("children").get_by_test_id("unit-row")).to_have_count(2)  # 一街道, 二街道
+    expect(page.get_by_test_id("departments")).to_contain_text("一区应急局")
+    page.get_by_test_id("assessment-district").select_option(str(world.ids["D2"]))
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("二区", timeout=LOAD)
     page.context.close()
