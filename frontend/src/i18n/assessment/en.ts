@@ -163,6 +163,10 @@ export default {
       'scheme-indicator': 'The scheme names an unknown or repeated indicator',
       'scheme-bands': 'The yellow band cannot start above the green one',
       'scheme-effective-from': 'A scheme takes effect on the first day of a month',
+      'assessment-level': 'This level has no such assessment figures',
+      'assessment-unit-not-found': 'No such unit, or it is outside your area',
+      'assessment-period': 'The period is not valid',
+      'scheme-default': 'Only an administrator of the district sets the district-wide default',
     },
   },
 }

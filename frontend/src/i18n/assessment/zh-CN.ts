@@ -165,6 +165,10 @@ export default {
       'scheme-indicator': '方案中有未知或重复的指标',
       'scheme-bands': '黄色线不能高于绿色线',
       'scheme-effective-from': '方案须从某月 1 日起生效',
+      'assessment-level': '这一层级没有这项考核统计',
+      'assessment-unit-not-found': '找不到这个单位，或不在你的范围内',
+      'assessment-period': '统计周期不正确',
+      'scheme-default': '全区默认方案只能由区级管理员设置',
     },
   },
 }
