@@ -228,3 +228,23 @@ def test_a_year_is_one_query_on_both_engines(live, week):
     assert year["patrol_coverage"]["num"] == 3
     assert year["patrol_coverage"]["den"] > 200
     assert year["quick_reports"] == 2  # QR1 and QR4
+
+
+def test_a_single_day(live, week):
+    """One day: the days table is a single SELECT, not a UNION."""
+    u = week.users
+    day = run_figures(
+        live,
+        field_figures.figures,
+        level="leader",
+        unit_ids=[u["grid_leader"], u["leader_g1b"]],
+        start=bj("2026-11-10 00:00"),
+        end=bj("2026-11-11 00:00"),
+    )
+    # Tuesday: grid_leader patrolled (23:30) and signed; leader_g1b signed G1a's day but did not patrol.
+    assert day[u["grid_leader"]]["patrol_coverage"] == r(1, 1)
+    assert day[u["grid_leader"]]["log_days"] == r(1, 1)
+    assert day[u["leader_g1b"]]["patrol_coverage"] == r(0, 1)
+    assert day[u["leader_g1b"]]["log_days"] == r(1, 1)
+    # A weekly resident owes nothing in one day.
+    assert day[u["grid_leader"]]["visit_rate"] == r(0, 0)
