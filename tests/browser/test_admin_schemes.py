@@ -53,21 +53,23 @@ def test_an_administrator_makes_the_next_version_of_a_streets_scheme(world, brow
     expect(page.get_by_test_id("scheme-sum")).to_have_text("权重合计 100 / 100")
     expect(page.get_by_test_id("scheme-problems")).to_have_count(0)
     page.get_by_test_id("scheme-green").fill("85")
-    page.get_by_test_id("scheme-month").fill("2027-01")
+    page.get_by_test_id("scheme-month").fill("2099-01")
     page.get_by_test_id("scheme-save").click()
 
     row = page.locator('[data-testid="scheme-row"][data-version="1"]')
     expect(row).to_contain_text("响应率 20 · 解决率 35 · 满意率 35 · 巡查覆盖率 10")
-    expect(row).to_contain_text("2027-01")
+    expect(row).to_contain_text("2099-01")
     expect(row).to_contain_text("绿 ≥ 85，黄 ≥ 75")
     expect(page.get_by_test_id("scheme-new")).to_contain_text("新建第 2 版")
+    # Version 1 scores from 2099: this month is still scored with the built-in scheme, and the page says so.
+    expect(page.get_by_test_id("scheme-none")).to_contain_text("本月使用： 内置默认（三率 30/35/35）")
     listed = httpx.get(
         f"{base}/api/v1/assessment/schemes",
         params={"street_id": world.ids["S1"]},
         headers=world.headers("system_admin"),
         timeout=30,
     ).json()
-    assert [(s["version"], s["effective_from"]) for s in listed] == [(1, "2027-01-01")]
+    assert [(s["version"], s["effective_from"]) for s in listed] == [(1, "2099-01-01")]
     assert [(i["key"], i["weight"]) for i in listed[0]["rules"]["indicators"]] == [
         ("response_rate", 20),
         ("resolution_rate", 35),
