@@ -211,3 +211,40 @@ def test_the_api_gives_the_field_figures_with_the_matters(live, week, client):
     # The leader's own: patrols Mon, Tue, Wed = 3 of 5; quick reports 2.
     assert me.json()["leader"]["patrol_coverage"] == r(3, 5)
     assert me.json()["leader"]["quick_reports"] == 2
+
+
+def test_a_year_is_one_query_on_both_engines(live, week):
+    """A year's days table has some 365 rows (SQLite allows 500 terms in a compound SELECT)."""
+    w = week.ids
+    year = run_figures(
+        live,
+        field_figures.figures,
+        level="grid",
+        unit_ids=[w["G1a"]],
+        start=bj("2026-01-01 00:00"),
+        end=bj("2027-01-01 00:00"),
+    )[w["G1a"]]
+    # Mon 9, Tue 10 and Mon 16 November; the den is every working day of 2026 over by now (more than 200).
+    assert year["patrol_coverage"]["num"] == 3
+    assert year["patrol_coverage"]["den"] > 200
+    assert year["quick_reports"] == 2  # QR1 and QR4
+
+
+def test_a_single_day(live, week):
+    """One day: the days table is a single SELECT, not a UNION."""
+    u = week.users
+    day = run_figures(
+        live,
+        field_figures.figures,
+        level="leader",
+        unit_ids=[u["grid_leader"], u["leader_g1b"]],
+        start=bj("2026-11-10 00:00"),
+        end=bj("2026-11-11 00:00"),
+    )
+    # Tuesday: grid_leader patrolled (23:30) and signed; leader_g1b signed G1a's day but did not patrol.
+    assert day[u["grid_leader"]]["patrol_coverage"] == r(1, 1)
+    assert day[u["grid_leader"]]["log_days"] == r(1, 1)
+    assert day[u["leader_g1b"]]["patrol_coverage"] == r(0, 1)
+    assert day[u["leader_g1b"]]["log_days"] == r(1, 1)
+    # A weekly resident owes nothing in one day.
+    assert day[u["grid_leader"]]["visit_rate"] == r(0, 0)

@@ -244,3 +244,19 @@ def test_emergency_figures(live, incidents):
         "muster_on_time": r(1, 2),
     }
     assert figures("department", [w["DS1"]]) == {w["DS1"]: {}}
+
+
+def test_hazards_of_a_single_day(live, ledger):
+    w = ledger.ids
+    # Thursday the 12th: H1 was due that day and fixed at 23:30 (on time); nothing else fell due.
+    day = run_figures(
+        live,
+        hazard_figures.figures,
+        level="grid",
+        unit_ids=[w["G1a"]],
+        start=bj("2026-11-12 00:00"),
+        end=bj("2026-11-13 00:00"),
+    )[w["G1a"]]
+    assert day["hazards_fixed_on_time"] == r(1, 1)
+    # At the end of the 12th: H7 (due the 1st) is open; H2 (due the 11th) was fixed at 00:30 on the 12th.
+    assert day["hazards_overdue"] == 1

@@ -1,5 +1,6 @@
 """Every problem `code` the backend can send has the app's own message in both languages (errors.codes.<code> in
-frontend/src/i18n/zh-CN.ts and en.ts), and every problem body carries its `code`.
+frontend/src/i18n/zh-CN.ts and en.ts, or in the section of the pages that call the API sending it), and every
+problem body carries its `code`.
 
 The codes are found in the backend's source and classes, without a database: each DomainError subclass's `code`,
 each literal `code="..."` given to `problem(...)` or to a DomainError (sub)class, and the codes that `problem()`
@@ -103,16 +104,29 @@ def _block(text: str, start: int) -> str:
         i += 1
 
 
-def translated_codes(language: str) -> dict[str, str]:
-    text = (I18N / f"{language}.ts").read_text(encoding="utf-8")
+def _codes_in(path: Path, *, required: bool) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8")
     errors_at = re.search(r"^  errors: \{", text, re.M)
-    assert errors_at, f"{language}.ts has no top-level `errors` messages"
+    assert errors_at or not required, f"{path.name} has no top-level `errors` messages"
+    if not errors_at:
+        return {}
     in_errors = _block(text, errors_at.end() - 1)
     codes_at = re.search(r"^    codes: \{", in_errors, re.M)
-    assert codes_at, f"{language}.ts has no errors.codes map"
+    assert codes_at or not required, f"{path.name} has no errors.codes map"
+    if not codes_at:
+        return {}
     body = _block(in_errors, codes_at.end() - 1)
     entries = re.findall(r"^\s*(?:'([^']+)'|\"([^\"]+)\"|([A-Za-z_]\w*))\s*:\s*(['\"])(.*?)\4,?\s*$", body, re.M)
     return {(a or b or c): message for a, b, c, _, message in entries}
+
+
+def translated_codes(language: str) -> dict[str, str]:
+    """errors.codes of the language's file, and of its sections (i18n/<section>/<language>.ts): a section's codes
+    are merged into errors.codes with the pages that fetch it, the only pages whose requests can answer them."""
+    codes = _codes_in(I18N / f"{language}.ts", required=True)
+    for section in sorted(I18N.glob(f"*/{language}.ts")):
+        codes.update(_codes_in(section, required=False))
+    return codes
 
 
 def test_the_scan_finds_the_codes_it_should():

@@ -45,6 +45,12 @@ class Days:
     working: list[date]
     cutoff: datetime
 
+    @staticmethod
+    def span(days: Sequence[date]) -> tuple[datetime, datetime]:
+        """The UTC instants from the first day's start to the last day's end: a plain range the indexes serve,
+        beside the join on the days table."""
+        return start_of(days[0]), start_of(days[-1] + timedelta(days=1))
+
 
 async def period_days(db: AsyncSession, start: datetime, end: datetime, now: datetime | None = None) -> Days:
     cutoff = min(as_utc(end), now or utcnow())

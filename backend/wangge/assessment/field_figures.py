@@ -36,7 +36,9 @@ async def _patrol_days(db: AsyncSession, level: str, ids: Sequence[int], days: D
     if not days.working:
         return {}
     d = days_table(days.working)
-    on_day = and_(Patrol.started_at >= d.c.s, Patrol.started_at < d.c.e)
+    lo, hi = Days.span(days.working)
+    in_span = and_(Patrol.started_at >= lo, Patrol.started_at < hi)
+    on_day = and_(Patrol.started_at >= d.c.s, Patrol.started_at < d.c.e, in_span)
     if level == "leader":
         stmt = (
             select(Patrol.user_id, func.count(distinct(d.c.idx)))

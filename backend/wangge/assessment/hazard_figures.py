@@ -58,7 +58,7 @@ async def figures(
         stmt = (
             _select(level, func.sum(case((fixed_in_time, 1), else_=0)), func.count(Hazard.id))
             .join(d, d.c.day == Hazard.deadline)
-            .where(unit.in_(ids))
+            .where(unit.in_(ids), Hazard.deadline >= days.all[0], Hazard.deadline <= days.all[-1])
             .group_by(unit)
         )
         on_time = {u: (int(num or 0), den) for u, num, den in (await db.execute(stmt)).all()}

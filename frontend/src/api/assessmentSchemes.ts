@@ -1,39 +1,13 @@
 // The assessment schemes 考核方案 (issue 12): every version of a street's scheme (or of the district-wide default),
 // the one in force for a month, and the next version an administrator creates. Shapes of the shared contract
-// (backend/wangge/assessment/schemas.py: SchemeIn, SchemeOut).
+// (backend/wangge/assessment/schemas.py: SchemeIn, SchemeOut; generated types).
 import { api } from './client'
+import type { Schemas } from './types'
 
-export interface SchemeIndicator {
-  key: string
-  weight: number
-}
-export interface SchemeDeduction {
-  key: string
-  points: number
-  max: number
-}
-export interface SchemeRules {
-  indicators: SchemeIndicator[]
-  deductions: SchemeDeduction[]
-  green: number
-  yellow: number
-  min_count: number
-}
-export interface Scheme {
-  /** null: the built-in default (三率 30/35/35), never stored. */
-  id: number | null
-  street_id: number | null
-  version: number
-  effective_from: string
-  rules: SchemeRules
-  created_by: number | null
-  created_at: string | null
-}
-export interface SchemeCreate {
-  street_id: number | null
-  effective_from: string
-  rules: SchemeRules
-}
+export type SchemeRules = Schemas['SchemeRules']
+/** A version; id null and version 0: the built-in default (三率 30/35/35), never stored. */
+export type Scheme = Schemas['SchemeOut']
+export type SchemeCreate = Schemas['SchemeIn']
 
 /** Every version, newest first; without a street: the district-wide default's. */
 export function listSchemes(streetId: number | null) {

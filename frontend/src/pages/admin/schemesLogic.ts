@@ -50,7 +50,7 @@ export function nextMonth(today: string): string {
 export function draftFrom(rules: SchemeRules, month: string): Draft {
   return {
     indicators: rules.indicators.map((i) => ({ key: i.key, weight: i.weight })),
-    deductions: rules.deductions.map((d) => ({ key: d.key, points: d.points, max: d.max })),
+    deductions: (rules.deductions ?? []).map((d) => ({ key: d.key, points: d.points, max: d.max })),
     green: rules.green,
     yellow: rules.yellow,
     min_count: rules.min_count,
@@ -115,5 +115,5 @@ export function weightsLine(rules: SchemeRules, label: (key: string) => string):
 
 /** A version's deductions in one line: "超期件 −1/件，最多 −10" through the page's template. */
 export function deductionsLine(rules: SchemeRules, each: (key: string, points: number, max: number) => string): string {
-  return rules.deductions.map((d) => each(d.key, d.points, d.max)).join(' · ')
+  return (rules.deductions ?? []).map((d) => each(d.key, d.points, d.max)).join(' · ')
 }
