@@ -10,13 +10,13 @@ import threading
 from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from conftest import assert_problem, make_settings
 from matters.deliver import deliver
 from matters.helpers import matter_id, submit
 from wangge.accounts.models import User
-from wangge.assessment.models import AssessmentResult
+from wangge.assessment.models import AssessmentBulletin, AssessmentResult
 from wangge.database import Database
 from wangge.matters.models import Matter
 from wangge.notify.models import Notification, OutboxEvent
@@ -240,3 +240,24 @@ def test_the_bulletin_ranks_from_the_frozen_month_with_the_best_and_worst_grids(
     assert (first["响应率"], first["响应率·分子"], first["响应率·分母"]) == (0.9, 9, 10)
     cell = wb["通报"].cell(row=at + 2, column=list(header).index("响应率") + 1)
     assert cell.number_format == "0.00%"
+
+
+def test_two_workers_on_the_first_working_day_write_each_bulletin_once(world, client, live):
+    """Two workers' rounds at once: whichever writes a street's bulletin first, the other's insert does nothing (or
+    its whole round fails and is retried later), so each street has one bulletin and its officers one notice."""
+    results: list[dict[str, int]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(rounds_at(live, beijing(2026, 11, 2, 9)))) for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2
+    assert sum(r.get("bulletins", 0) for r in results) <= 3
+    rounds_at(live, beijing(2026, 11, 2, 10))  # a later round writes whatever a failed one left
+    events = _bulletin_events(live)
+    assert sorted(e.payload["data"]["street_id"] for e in events) == sorted(world.ids[s] for s in ("S1", "S2", "S3"))
+    with live.session() as s:
+        count = s.execute(select(func.count()).select_from(AssessmentBulletin)).scalar_one()
+    assert count == 3
