@@ -14,10 +14,10 @@ from pydantic import Field
 from wangge.accounts.dependencies import requires
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import Subject
-from wangge.assessment import bulletin, exports, periods, service, units
+from wangge.assessment import bulletin, exports, service, units
 from wangge.assessment import dashboard as dashboards
-from wangge.assessment.router import Assessor, AtQ, EndQ, LevelQ, PeriodQ, StartQ
-from wangge.deps import ReadSessionDep, SessionDep
+from wangge.assessment.router import Assessor, LevelQ, PeriodDep
+from wangge.deps import ReadSessionDep
 from wangge.models_common import utcnow
 from wangge.schemas_common import Id, Output
 
@@ -93,19 +93,15 @@ async def get_bulletin(db: ReadSessionDep, subject: BulletinReader, bulletin_id:
 
 @router.get("/table.xlsx", response_class=Response, responses=XLSX_RESPONSES)
 async def table_xlsx(
-    db: SessionDep,
+    db: ReadSessionDep,
     subject: Assessor,
     level: LevelQ,
     parent_level: LevelQ,
     parent_id: Id,
-    period: PeriodQ = "month",
-    at: AtQ = None,
-    start: StartQ = None,
-    end: EndQ = None,
+    p: PeriodDep,
 ) -> Response:
     """`GET /assessment/table` as an Excel file: the ranked rows with Chinese headers, each rate as a percentage
     followed by its numerator and denominator, with the period, the scheme, who exported it and when."""
-    p = periods.period_of(period, at, start, end)
     table = await service.table(
         db, subject=subject, level=level, parent_level=parent_level, parent_id=parent_id, period=p
     )
@@ -117,18 +113,14 @@ async def table_xlsx(
 
 @router.get("/dashboard.xlsx", response_class=Response, responses=XLSX_RESPONSES)
 async def dashboard_xlsx(
-    db: SessionDep,
+    db: ReadSessionDep,
     subject: Assessor,
     level: LevelQ,
     id: Id,
-    period: PeriodQ = "month",
-    at: AtQ = None,
-    start: StartQ = None,
-    end: EndQ = None,
+    p: PeriodDep,
 ) -> Response:
     """`GET /assessment/dashboard` as an Excel file, a sheet per table: the unit's figures beside the previous
     period and last year's, the trend, by category, by source, the most overdue and the units under it."""
-    p = periods.period_of(period, at, start, end)
     dash = await dashboards.dashboard(db, subject=subject, level=level, id=id, period=p)
     name = await exporter_name(db, subject)
     data = await asyncio.to_thread(exports.dashboard_xlsx, dash, exporter=name, at=utcnow())

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from wangge.accounts.dependencies import requires
 from wangge.accounts.models import Role
@@ -14,7 +13,7 @@ from wangge.accounts.scope import Subject
 from wangge.assessment import dashboard as dashboards
 from wangge.assessment import periods, schemes, service
 from wangge.assessment import schemas as s
-from wangge.deps import SessionDep
+from wangge.deps import ReadSessionDep, SessionDep
 from wangge.schemas_common import Day, Id
 
 router = APIRouter(tags=["Assessment"])
@@ -44,42 +43,38 @@ StartQ = Annotated[Day | None, Query(description="A range's first day")]
 EndQ = Annotated[Day | None, Query(description="A range's last day (at most 366 days in all)")]
 
 
-def _period(kind: str, at: date | None, start: date | None, end: date | None) -> periods.Period:
-    return periods.period_of(kind, at, start, end)
+def _period(period: PeriodQ = "month", at: AtQ = None, start: StartQ = None, end: EndQ = None) -> periods.Period:
+    """The period every assessment route takes: a kind and a day inside it, or a range's first and last days."""
+    return periods.period_of(period, at, start, end)
+
+
+PeriodDep = Annotated[periods.Period, Depends(_period)]
 
 
 @router.get("/assessment/figures", response_model=s.UnitFigures)
 async def unit_figures(
-    db: SessionDep,
+    db: ReadSessionDep,
     subject: Assessor,
     level: LevelQ,
     id: Id,
-    period: PeriodQ = "month",
-    at: AtQ = None,
-    start: StartQ = None,
-    end: EndQ = None,
+    p: PeriodDep,
 ) -> Any:
     """A unit's figures for the period, scored with the scheme in force then, with the previous period and the same
     period last year beside them."""
-    p = _period(period, at, start, end)
     return await service.unit_figures(db, subject=subject, level=level, id=id, period=p)
 
 
 @router.get("/assessment/table", response_model=s.Table)
 async def table(
-    db: SessionDep,
+    db: ReadSessionDep,
     subject: Assessor,
     level: LevelQ,
     parent_level: LevelQ,
     parent_id: Id,
-    period: PeriodQ = "month",
-    at: AtQ = None,
-    start: StartQ = None,
-    end: EndQ = None,
+    p: PeriodDep,
 ) -> Any:
     """The children of a unit at `level` (a street's communities or departments, a community's grids…), ranked by
     score within it; ties share a rank (1, 1, 3) and units without a score come last."""
-    p = _period(period, at, start, end)
     return await service.table(
         db, subject=subject, level=level, parent_level=parent_level, parent_id=parent_id, period=p
     )
@@ -87,33 +82,25 @@ async def table(
 
 @router.get("/assessment/dashboard", response_model=s.Dashboard)
 async def dashboard(
-    db: SessionDep,
+    db: ReadSessionDep,
     subject: Assessor,
     level: LevelQ,
     id: Id,
-    period: PeriodQ = "month",
-    at: AtQ = None,
-    start: StartQ = None,
-    end: EndQ = None,
+    p: PeriodDep,
 ) -> Any:
     """A unit's dashboard: figures, the trend of the 12 periods up to this one, by category and by source, the most
     overdue open matters, a map of ~100 m cells and the children's table."""
-    p = _period(period, at, start, end)
     return await dashboards.dashboard(db, subject=subject, level=level, id=id, period=p)
 
 
 @router.get("/assessment/me", response_model=s.MyMonth)
 async def my_month(
-    db: SessionDep,
+    db: ReadSessionDep,
     subject: GridLeader,
-    period: PeriodQ = "month",
-    at: AtQ = None,
-    start: StartQ = None,
-    end: EndQ = None,
+    p: PeriodDep,
 ) -> Any:
     """Your month (or another period): your own figures, your grids', and your rank among your community's
     leaders."""
-    p = _period(period, at, start, end)
     return await service.my_month(db, subject=subject, period=p)
 
 
