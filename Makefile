@@ -62,11 +62,21 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json
 
 FRONTEND_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/package.json
 frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
-	cd frontend && npm run build --silent
+	cd frontend && npm run build:only --silent
 	@touch $@
 
-deps: deps-system $(VENV)/.installed frontend/node_modules/.package-lock.json
-build: deps frontend/dist/index.html
+# The type check (vue-tsc) is a step of its own so that it runs beside the build (`npm run build` does both in turn).
+.stamps/typecheck: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES) $(wildcard frontend/tsconfig*.json)
+	cd frontend && npm run --silent typecheck
+	@mkdir -p .stamps && touch $@
+
+# Steps that do not need each other run side by side (-j, each step's output kept together): the Python and the
+# front-end installs; the build, the type check, the API types' check and the front end's unit tests.
+SIDE_BY_SIDE := $(MAKE) --no-print-directory --output-sync=target
+deps: deps-system
+	@$(SIDE_BY_SIDE) -j2 $(VENV)/.installed frontend/node_modules/.package-lock.json
+build: deps
+	@$(SIDE_BY_SIDE) -j2 frontend/dist/index.html .stamps/typecheck
 
 # --- run --------------------------------------------------------------------------------------------------------
 migrate: deps
@@ -86,8 +96,8 @@ serve:
 # tests share nothing across workers. TEST_WORKERS=0 runs in one process (e.g. to debug with -x or pdb).
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4
-test: deps-test build api-types-check
-	cd frontend && npm test --silent
+test: deps-test deps
+	@$(SIDE_BY_SIDE) -j4 frontend/dist/index.html .stamps/typecheck api-types-check test-frontend
 	$(PYTEST)
 
 test-python: deps-test build
@@ -121,4 +131,4 @@ bench-crash: deps-test
 	$(PY) bench/crash.py
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist
+	rm -rf $(VENV) frontend/node_modules frontend/dist .stamps

@@ -4,15 +4,20 @@ Playwright never downloads a browser here; it drives /usr/bin/chromium (installe
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from conftest import ENGINES, make_settings
+from conftest import ENGINES, TLS, make_settings
 from support.server import LiveServer
+from support.world import PASSWORD
 
 # The browser tests drive the front end; the API tests already run on both engines, so the browser tests run against
 # one: PostgreSQL (production's) when it is among WANGGE_TEST_ENGINES, or WANGGE_BROWSER_ENGINE when set.
@@ -97,9 +102,66 @@ def app_server(live) -> Iterator[LiveServer]:
     server.stop()
 
 
-def new_page(browser: Browser, viewport: dict[str, int], locale: str = "zh-CN") -> Page:
+def new_page(
+    browser: Browser, viewport: dict[str, int], locale: str = "zh-CN", *, init_script: str | None = None, **options: Any
+) -> Page:
     context = browser.new_context(
-        viewport=viewport, locale=locale, is_mobile=viewport["width"] < 768, has_touch=viewport["width"] < 768
+        viewport=viewport,
+        locale=locale,
+        is_mobile=viewport["width"] < 768,
+        has_touch=viewport["width"] < 768,
+        **options,
     )
+    if init_script is not None:
+        context.add_init_script(init_script)
     context.set_default_timeout(15_000)
     return context.new_page()
+
+
+# --- signed in before the app loads --------------------------------------------------------------------------------
+# Signing in through the form cost every test a load of the login page and of the map (two starts of the app) before
+# it went where it tests. Only the tests about signing in use the form (tests/browser/test_app.py, a new account's
+# first sign-in, the set-up from an empty database); every other test starts signed in: the tokens of the API's
+# sign-in, the request the form sends, are put where the app keeps its session before the app starts. The world is
+# rebuilt for each test (its sessions with it), so the tokens are asked for per page; that takes a few milliseconds.
+_AUTH_STORE = Path(__file__).resolve().parents[2] / "frontend" / "src" / "stores" / "auth.ts"
+AUTH_STORAGE_KEY = re.search(r"AUTH_STORAGE_KEY = '([^']+)'", _AUTH_STORE.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+# A Playwright init script runs before the page's own scripts on every document the context opens; this one stores
+# the session on the first document of the app's origin only (it leaves a mark), so that signing out stays so.
+# (A storage_state does the same but costs a hidden page load per context.)
+_SEED_SESSION = """(() => {
+  if (location.origin !== %(origin)s) return
+  if (localStorage.getItem(%(mark)s) === null) {
+    localStorage.setItem(%(mark)s, '1')
+    localStorage.setItem(%(key)s, %(session)s)
+  }
+})()"""
+
+
+def session_script(base_url: str, username: str, password: str = PASSWORD) -> str:
+    """An init script that signs `username` in (see above); the app then fetches the user itself, as after a
+    reload."""
+    r = httpx.post(
+        base_url + "/api/v1/auth/token",
+        data={"username": username, "password": password, "grant_type": "password"},
+        timeout=30,
+        verify=TLS,
+    )
+    assert r.status_code == 200, r.text
+    session = {"accessToken": r.json()["access_token"], "refreshToken": r.json()["refresh_token"], "user": None}
+    values = {
+        "origin": base_url,
+        "mark": "wangge.tests.signed-in",
+        "key": AUTH_STORAGE_KEY,
+        "session": json.dumps(session),
+    }
+    return _SEED_SESSION % {name: json.dumps(value) for name, value in values.items()}
+
+
+def signed_in(
+    browser: Browser, base_url: str, username: str, viewport: dict[str, int], path: str, **options: Any
+) -> Page:
+    """A page of a new context, `username` signed in, opened at `path`."""
+    page = new_page(browser, viewport, init_script=session_script(base_url, username), **options)
+    page.goto(base_url + path)
+    return page

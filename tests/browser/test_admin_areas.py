@@ -6,14 +6,13 @@ refused with the feature named and nothing changed. Screenshots go to test-resul
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
 
-from browser.conftest import DESK, new_page
-from support.world import PASSWORD, square_geojson
+from browser.conftest import DESK, signed_in
+from support.world import square_geojson
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 STREET, COMMUNITY = "430111009", "430111009001"
@@ -34,13 +33,7 @@ def _feature(code: str, name: str, lon: float, households: int) -> dict:
 
 def test_a_street_a_community_and_its_grids_from_the_screens(world, browser, app_server, tmp_path):
     base = app_server.base_url
-    page = new_page(browser, DESK)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("system_admin")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    page.goto(base + "/admin")
+    page = signed_in(browser, base, "system_admin", DESK, "/admin")
     page.get_by_test_id("admin-areas").click()
     page.get_by_test_id("areas-district").select_option(str(world.ids["D1"]))
 

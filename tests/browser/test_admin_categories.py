@@ -8,31 +8,20 @@ test-results/admin-categories-*.png."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from browser.conftest import DESK, PHONE, new_page
-from support.world import PASSWORD
+from browser.conftest import DESK, PHONE, signed_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"admin-categories-{name}.png"), full_page=True)
-
-
-def _login(browser: Browser, base: str, username: str, viewport: dict[str, int]) -> Page:
-    page = new_page(browser, viewport)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    return page
+    # Transitions (a popup's slide-in) are taken at their end rather than waited for.
+    page.screenshot(path=str(SHOTS / f"admin-categories-{name}.png"), full_page=True, animations="disabled")
 
 
 def _category(base: str, code: str) -> dict:
@@ -49,8 +38,7 @@ def test_a_system_administrator_sets_a_time_limit(world, browser, app_server):
     before = _sanitation(base)
     assert before["time_limits"]["grid"]["complete"] != {"amount": 3, "unit": "working_days"}
 
-    admin = _login(browser, base, "system_admin", DESK)
-    admin.goto(base + "/admin")
+    admin = signed_in(browser, base, "system_admin", DESK, "/admin")
     admin.get_by_test_id("admin-categories").click()
     row = admin.locator('[data-testid="category-row"][data-code="sanitation"]')
     expect(row).to_contain_text("环境卫生")
@@ -103,8 +91,7 @@ def test_a_system_administrator_sets_the_steps_around_the_routes(world, browser,
     before = _category(base, "party_integrity")["loop_rules"]
     assert before["verify"] is False and before["mediation"] is False
 
-    admin = _login(browser, base, "system_admin", DESK)
-    admin.goto(base + "/admin/categories")
+    admin = signed_in(browser, base, "system_admin", DESK, "/admin/categories")
     row = admin.locator('[data-testid="category-row"][data-code="party_integrity"]')
     expect(row.get_by_test_id("category-loop-summary")).to_contain_text("先行联系 2 工作小时")
     row.get_by_test_id("category-edit").click()
@@ -168,8 +155,7 @@ def test_a_system_administrator_sets_the_steps_around_the_routes(world, browser,
 
 def test_a_street_administrator_reads_the_categories_on_a_phone(world, browser, app_server):
     base = app_server.base_url
-    street_admin = _login(browser, base, "administrator", PHONE)
-    street_admin.goto(base + "/admin")
+    street_admin = signed_in(browser, base, "administrator", PHONE, "/admin")
     street_admin.get_by_test_id("admin-categories").click()
     expect(street_admin.get_by_test_id("categories-readonly")).to_be_visible()
     row = street_admin.locator('[data-testid="category-row"][data-code="sanitation"]')
@@ -187,8 +173,7 @@ def test_the_form_fits_a_phone(world, browser, app_server):
     """The time-limit grid is the widest thing on the page: on a 360 px phone the popup takes the screen and the
     grid stays inside it."""
     base = app_server.base_url
-    admin = _login(browser, base, "system_admin", PHONE)
-    admin.goto(base + "/admin/categories")
+    admin = signed_in(browser, base, "system_admin", PHONE, "/admin/categories")
     admin.locator('[data-testid="category-row"][data-code="fire_safety"]').get_by_test_id("category-edit").click()
     form = admin.get_by_test_id("category-form")
     expect(form.get_by_test_id("limits-notice")).to_be_visible()
@@ -204,6 +189,5 @@ def test_the_form_fits_a_phone(world, browser, app_server):
     loop.scroll_into_view_if_needed()
     overflow = form.evaluate("f => f.scrollWidth - f.clientWidth")
     assert overflow <= 0, f"the rules make the form {overflow}px wider than the screen"
-    admin.wait_for_timeout(400)  # the popup's slide-in, for the screenshot
     _shot(admin, "form-phone")
     admin.context.close()

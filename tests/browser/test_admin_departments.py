@@ -4,27 +4,19 @@ department's categories are changed and it is deactivated. Screenshot: test-resu
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, new_page
-from support.world import PASSWORD
+from browser.conftest import DESK, signed_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 def test_an_administrator_keeps_the_departments(world, browser, app_server):
     base = app_server.base_url
-    page = new_page(browser, DESK)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("administrator")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    page.goto(base + "/admin")
+    page = signed_in(browser, base, "administrator", DESK, "/admin")
     page.get_by_test_id("admin-departments").click()
     page.get_by_test_id("department-new").click()
     form = page.get_by_test_id("department-form")

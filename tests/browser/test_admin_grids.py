@@ -13,8 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser.conftest import DESK, PHONE, new_page
-from browser.test_app import login
+from browser.conftest import DESK, PHONE, signed_in
 from support.world import C_SIZE, ORIGINS, square_geojson
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -67,9 +66,7 @@ def _uncovered(page: Page) -> float:
 
 
 def test_an_administrator_draws_reshapes_splits_and_merges_grids_on_the_map(world, browser, app_server):
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "administrator")
-    page.goto(app_server.base_url + "/admin")
+    page = signed_in(browser, app_server.base_url, "administrator", DESK, "/admin")
     page.get_by_test_id("admin-grids").click()
     expect(page.get_by_test_id("grids-community")).to_have_value(str(world.ids["C1"]))
     expect(page.locator('[data-testid="grid-item"]')).to_have_count(2)  # G1a and G1b
@@ -171,9 +168,7 @@ def test_an_administrator_draws_reshapes_splits_and_merges_grids_on_the_map(worl
 
 
 def test_the_grid_editor_fits_a_phone(world, browser, app_server):
-    page = new_page(browser, PHONE)
-    login(page, app_server.base_url, "administrator")
-    page.goto(app_server.base_url + "/admin/grids")
+    page = signed_in(browser, app_server.base_url, "administrator", PHONE, "/admin/grids")
     expect(page.locator("path.grids-boundary")).to_have_count(1)
     expect(page.get_by_test_id("grids-map")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -188,9 +183,7 @@ def test_the_grid_editor_fits_a_phone(world, browser, app_server):
 
 
 def test_corners_snap_to_the_neighbours_and_grids_come_from_a_file_beside_the_map(world, browser, app_server, tmp_path):
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "administrator")
-    page.goto(app_server.base_url + "/admin/grids")
+    page = signed_in(browser, app_server.base_url, "administrator", DESK, "/admin/grids")
     expect(page.locator('[data-testid="grid-item"]')).to_have_count(2)
     before = _uncovered(page)
     px = MapPixels(page)

@@ -4,14 +4,12 @@ the table, and the same file again would create nobody."""
 
 from __future__ import annotations
 
-import re
 from io import BytesIO
 
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, new_page
-from support.world import PASSWORD
+from browser.conftest import DESK, signed_in
 
 
 def _xlsx(path, *rows):
@@ -31,13 +29,7 @@ def test_an_administrator_imports_users_from_excel(world, browser, app_server, t
     good = [["xls_leader", "表格网格长", "13700000011", "网格长", g1b, "first-pass-1"],
             ["xls_member", "表格网格员", "", "网格员", g1b, "first-pass-2"]]  # fmt: skip
     bad = ["xls_bad", "", "", "队长", g1b, "first-pass-3"]
-    page = new_page(browser, DESK)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("administrator")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    page.goto(base + "/admin/users")
+    page = signed_in(browser, base, "administrator", DESK, "/admin/users")
     page.get_by_test_id("user-import-open").click()
     panel = page.get_by_test_id("user-import")
     panel.get_by_test_id("import-file").set_input_files(_xlsx(tmp_path / "bad.xlsx", *good, bad))

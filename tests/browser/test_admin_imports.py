@@ -6,25 +6,12 @@ theirs (网格团队, 楼栋与单位)."""
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, PHONE, new_page
+from browser.conftest import DESK, PHONE, signed_in
 from support.imports import xlsx
-from support.world import PASSWORD
 
 HEADER = ["网格编码", "类别", "姓名", "电话", "身份证号", "住址", "楼栋", "走访周期（天）", "备注"]
-
-
-def _signed_in(browser, app_server, viewport, who="station_chief"):
-    page = new_page(browser, viewport)
-    page.goto(app_server.base_url + "/login")
-    page.get_by_test_id("login-username").fill(who)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    return page
 
 
 def _file(tmp_path, name, *rows):
@@ -38,8 +25,7 @@ def test_a_chief_imports_residents_from_excel(world, browser, app_server, tmp_pa
     good = [[g1a, "独居老人", "表格王奶奶", "13700000051", "430111194501015678", "5栋101", "", "", ""],
             [g1a, "残疾人", "表格张叔", "", "", "5栋102", "", 14, ""]]  # fmt: skip
     bad = [g1a, "外星人", "表格错行", "", "", "", "", "", ""]
-    page = _signed_in(browser, app_server, DESK)
-    page.goto(app_server.base_url + "/admin/residents")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/admin/residents")
     page.get_by_test_id("residents-grid").select_option(str(world.ids["G1a"]))
     page.get_by_test_id("residents-import-open").click()
     panel = page.get_by_test_id("residents-import")
@@ -71,8 +57,7 @@ def test_a_chief_imports_residents_from_excel(world, browser, app_server, tmp_pa
 
 
 def test_the_import_panels_are_usable_on_a_phone(world, browser, app_server, tmp_path):
-    page = _signed_in(browser, app_server, PHONE)
-    page.goto(app_server.base_url + "/admin/residents")
+    page = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/admin/residents")
     page.get_by_test_id("residents-import-open").click()
     panel = page.get_by_test_id("residents-import")
     for testid in ("import-template", "import-file", "import-close"):  # whole on the screen once the panel is in
@@ -92,8 +77,7 @@ def test_the_import_panels_are_usable_on_a_phone(world, browser, app_server, tmp
     page.get_by_test_id("import-close").click()
     page.context.close()
 
-    admin = _signed_in(browser, app_server, PHONE, who="administrator")
-    admin.goto(app_server.base_url + "/admin/registers")
+    admin = signed_in(browser, app_server.base_url, "administrator", PHONE, "/admin/registers")
     admin.get_by_test_id("buildings-import-open").click()
     expect(admin.get_by_test_id("buildings-import")).to_contain_text("从 Excel 导入楼栋")
     admin.context.close()

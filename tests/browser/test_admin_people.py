@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from browser.conftest import DESK, PHONE, new_page
+from browser.conftest import DESK, PHONE, signed_in
 from support.world import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -21,18 +21,8 @@ API = "/api/v1"
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     expect(page.locator(".van-toast")).to_be_hidden(timeout=5000)  # the last change's toast is gone
-    page.wait_for_timeout(300)  # a popup's slide-in
-    page.screenshot(path=str(SHOTS / f"admin-people-{name}.png"), full_page=True)
-
-
-def _login(browser: Browser, base: str, username: str, viewport: dict[str, int]) -> Page:
-    page = new_page(browser, viewport)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    return page
+    # Transitions (a popup's slide-in) are taken at their end rather than waited for.
+    page.screenshot(path=str(SHOTS / f"admin-people-{name}.png"), full_page=True, animations="disabled")
 
 
 def _fits(page: Page) -> None:
@@ -74,7 +64,7 @@ def _setup(world, base: str) -> int:
 def test_a_station_chief_staffs_the_grids_of_their_community(world, browser, app_server):
     base = app_server.base_url
     new_leader = _setup(world, base)
-    chief = _login(browser, base, "station_chief", DESK)
+    chief = signed_in(browser, base, "station_chief", DESK, "/map")
     chief.get_by_test_id("nav-admin").click()
     chief.get_by_test_id("admin-people").click()
     expect(chief).to_have_url(re.compile(r"/admin/people"))
@@ -172,8 +162,7 @@ def test_a_station_chief_staffs_the_grids_of_their_community(world, browser, app
     chief.context.close()
 
     # --- on a phone: the same page fits 360 px ------------------------------------------------------------------
-    phone = _login(browser, base, "station_chief", PHONE)
-    phone.goto(base + "/admin/people")
+    phone = signed_in(browser, base, "station_chief", PHONE, "/admin/people")
     g1b = phone.locator(f'[data-testid="grid-card"][data-code="{world.codes["G1b"]}"]')
     g1b.get_by_test_id("leader-history-toggle").click()
     expect(g1b.get_by_test_id("leader-term")).to_have_count(2)
@@ -193,8 +182,7 @@ def test_a_station_chief_staffs_the_grids_of_their_community(world, browser, app
 
 def test_a_street_officer_reads_the_staffing_of_their_communities(world, browser, app_server):
     base = app_server.base_url
-    officer = _login(browser, base, "street_officer", PHONE)
-    officer.goto(base + "/admin")
+    officer = signed_in(browser, base, "street_officer", PHONE, "/admin")
     officer.get_by_test_id("admin-people").click()
     expect(officer.get_by_test_id("people-read-only")).to_be_visible()
     choice = officer.get_by_test_id("people-community")

@@ -4,30 +4,17 @@ such card."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, new_page
-from support.world import PASSWORD
-
-
-def _login(browser, base, username):
-    page = new_page(browser, DESK)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    return page
+from browser.conftest import DESK, signed_in
 
 
 def test_a_street_officer_declares_a_special_period(world, browser, app_server):
     base = app_server.base_url
-    page = _login(browser, base, "street_officer")
-    page.goto(base + "/admin")
+    page = signed_in(browser, base, "street_officer", DESK, "/admin")
     page.get_by_test_id("admin-periods").click()
     today = date.today()
     page.get_by_test_id("period-name").locator("input").fill("春节特护期")
@@ -45,8 +32,7 @@ def test_a_street_officer_declares_a_special_period(world, browser, app_server):
     assert [(p["street_id"], p["name"]) for p in listed.json()["items"]] == [(world.ids["S1"], "春节特护期")]
     page.context.close()
 
-    chief = _login(browser, base, "station_chief")
-    chief.goto(base + "/admin")
+    chief = signed_in(browser, base, "station_chief", DESK, "/admin")
     expect(chief.get_by_test_id("admin-tiers")).to_be_visible()
     expect(chief.get_by_test_id("admin-periods")).to_have_count(0)
     chief.context.close()

@@ -4,24 +4,15 @@ answers both."""
 
 from __future__ import annotations
 
-import re
-
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, new_page
-from support.world import PASSWORD
+from browser.conftest import DESK, signed_in
 
 
 def test_a_chief_writes_a_plan_and_records_a_drill(world, browser, app_server):
     base = app_server.base_url
-    page = new_page(browser, DESK)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("station_chief")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    page.goto(base + "/admin")
+    page = signed_in(browser, base, "station_chief", DESK, "/admin")
     page.get_by_test_id("admin-plans").click()
 
     page.get_by_test_id("plan-new").click()

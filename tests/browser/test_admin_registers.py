@@ -4,24 +4,16 @@ the API after."""
 
 from __future__ import annotations
 
-import re
-
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, new_page
-from support.world import PASSWORD, grid_point
+from browser.conftest import DESK, signed_in
+from support.world import grid_point
 
 
 def test_an_administrator_registers_a_building_and_a_business(world, browser, app_server):
     base = app_server.base_url
-    page = new_page(browser, DESK)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("administrator")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    page.goto(base + "/admin/registers")
+    page = signed_in(browser, base, "administrator", DESK, "/admin/registers")
     page.get_by_test_id("registers-community").select_option(str(world.ids["C1"]))
     page.get_by_test_id("registers-grid").select_option(str(world.ids["G1a"]))
 

@@ -4,24 +4,15 @@ keeps the identity number unless one is typed, and deactivating takes her off th
 
 from __future__ import annotations
 
-import re
-
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, new_page
-from support.world import PASSWORD
+from browser.conftest import DESK, signed_in
 
 
 def test_a_chief_registers_a_resident_for_home_visits(world, browser, app_server):
     base = app_server.base_url
-    page = new_page(browser, DESK)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("station_chief")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    page.goto(base + "/admin")
+    page = signed_in(browser, base, "station_chief", DESK, "/admin")
     page.get_by_test_id("admin-residents").click()
     page.get_by_test_id("residents-grid").select_option(str(world.ids["G1a"]))
     expect(page.get_by_test_id("groups-panel")).to_have_count(0)  # the groups are the district administrators'
@@ -68,13 +59,7 @@ def test_a_system_administrator_changes_a_groups_visit_interval(world, browser, 
     groups = httpx.get(f"{base}/api/v1/special-groups", headers=headers, timeout=30).json()
     group = groups[0]
     try:
-        page = new_page(browser, DESK)
-        page.goto(base + "/login")
-        page.get_by_test_id("login-username").fill("system_admin")
-        page.get_by_test_id("login-password").fill(PASSWORD)
-        page.get_by_test_id("login-submit").click()
-        expect(page).to_have_url(re.compile(r"/map"))
-        page.goto(base + "/admin/residents")
+        page = signed_in(browser, base, "system_admin", DESK, "/admin/residents")
         row = page.locator(f'[data-testid="group-row"][data-code="{group["code"]}"]')
         expect(row).to_contain_text(group["name_zh"])
         expect(page.get_by_test_id("group-row")).to_have_count(len(groups))

@@ -11,8 +11,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, expect
 
-from browser.conftest import DESK, PHONE, new_page
-from support.world import PASSWORD
+from browser.conftest import DESK, PHONE, signed_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
@@ -22,20 +21,10 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"admin-shifts-{name}.png"), full_page=True)
 
 
-def _login(browser, base: str, username: str, viewport: dict[str, int]) -> Page:
-    page = new_page(browser, viewport)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    return page
-
-
 def test_a_chief_sets_an_evening_shift_and_the_roster_shows_it(world, browser, app_server):
     base = app_server.base_url
     leader = world.users["grid_leader"]
-    chief = _login(browser, base, "station_chief", DESK)
+    chief = signed_in(browser, base, "station_chief", DESK, "/map")
     chief.get_by_test_id("nav-admin").click()
     chief.get_by_test_id("admin-shifts").click()
     row = chief.locator(f'[data-testid="shift-row"][data-user="{leader}"]')
@@ -67,8 +56,7 @@ def test_a_chief_sets_an_evening_shift_and_the_roster_shows_it(world, browser, a
     expect(wednesday.get_by_test_id("shift-chip")).to_have_count(count - 1)
     chief.context.close()
 
-    officer = _login(browser, base, "street_officer", PHONE)
-    officer.goto(base + "/admin/shifts")
+    officer = signed_in(browser, base, "street_officer", PHONE, "/admin/shifts")
     expect(officer.get_by_test_id("roster")).to_be_visible()
     expect(officer.get_by_test_id("shift-add")).to_have_count(0)
     assert officer.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -12,18 +12,19 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from browser.conftest import DESK, PHONE, new_page
-from support.world import PASSWORD
+from browser.conftest import DESK, PHONE, new_page, signed_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
 def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"admin-{name}.png"), full_page=True)
+    # Transitions (a dialog's fade-in) are taken at their end rather than waited for.
+    page.screenshot(path=str(SHOTS / f"admin-{name}.png"), full_page=True, animations="disabled")
 
 
-def _login(browser: Browser, base: str, username: str, password: str, viewport: dict[str, int]) -> Page:
+def _first_sign_in(browser: Browser, base: str, username: str, password: str, viewport: dict[str, int]) -> Page:
+    """A new account's first sign-in, with the password it was given: through the form."""
     page = new_page(browser, viewport)
     page.goto(base + "/login")
     page.get_by_test_id("login-username").fill(username)
@@ -34,7 +35,7 @@ def _login(browser: Browser, base: str, username: str, password: str, viewport: 
 
 def test_an_administrator_creates_a_user_and_resets_their_password(world, browser, app_server):
     base = app_server.base_url
-    admin = _login(browser, base, "administrator", PASSWORD, DESK)
+    admin = signed_in(browser, base, "administrator", DESK, "/map")
     expect(admin).to_have_url(re.compile(r"/map"))
     admin.get_by_test_id("nav-admin").click()
     admin.get_by_test_id("admin-users").click()
@@ -74,12 +75,11 @@ def test_an_administrator_creates_a_user_and_resets_their_password(world, browse
     expect(dialog.get_by_test_id("temporary-password")).to_have_text(re.compile(r"^[A-Za-z0-9]{10}$"))
     temporary = re.match(r"^[A-Za-z0-9]{10}$", dialog.get_by_test_id("temporary-password").inner_text())
     assert temporary
-    admin.wait_for_timeout(400)  # the dialog's fade-in, for the screenshot
     _shot(admin, "reset")
     dialog.locator(".van-dialog__confirm").click()
 
     # --- the member signs in on a phone with it, and must choose their own ------------------------------------
-    member = _login(browser, base, "member_new", temporary.group(0), PHONE)
+    member = _first_sign_in(browser, base, "member_new", temporary.group(0), PHONE)
     expect(member).to_have_url(re.compile(r"/password"))
     expect(member.get_by_test_id("password-forced")).to_be_visible()
     member.goto(base + "/matters")
@@ -115,7 +115,7 @@ def test_a_station_chief_keeps_the_tiers_of_their_community_and_nothing_else(wor
     import httpx
 
     base = app_server.base_url
-    chief = _login(browser, base, "station_chief", PASSWORD, DESK)
+    chief = signed_in(browser, base, "station_chief", DESK, "/map")
     expect(chief).to_have_url(re.compile(r"/map"))
     chief.get_by_test_id("nav-admin").click()
     expect(chief.get_by_test_id("admin-tiers")).to_be_visible()
@@ -154,7 +154,7 @@ def test_a_station_chief_keeps_the_tiers_of_their_community_and_nothing_else(wor
     expect(chief.get_by_test_id("user-new")).to_have_count(0)  # nothing of the page is drawn
     chief.context.close()
 
-    leader = _login(browser, base, "grid_leader", PASSWORD, PHONE)
+    leader = signed_in(browser, base, "grid_leader", PHONE, "/map")
     expect(leader).to_have_url(re.compile(r"/map"))
     expect(leader.get_by_test_id("nav-admin")).to_have_count(0)
     for path in ("/admin", "/admin/users"):
@@ -171,9 +171,7 @@ def test_a_system_administrator_enters_next_years_holidays(world, browser, app_s
 
     base = app_server.base_url
     known = httpx.get(f"{base}/api/v1/calendar", headers=world.headers("system_admin"), timeout=30).json()
-    admin = _login(browser, base, "system_admin", PASSWORD, DESK)
-    expect(admin).to_have_url(re.compile(r"/map"))
-    admin.goto(base + "/admin")
+    admin = signed_in(browser, base, "system_admin", DESK, "/admin")
     if known["covers_next_year"]:
         expect(admin.get_by_test_id("admin-users")).to_be_visible()
         expect(admin.get_by_test_id("admin-calendar-warning")).to_have_count(0)
@@ -201,9 +199,7 @@ def test_a_system_administrator_enters_next_years_holidays(world, browser, app_s
     expect(admin.locator('[data-testid="audit-row"][data-entity="calendar_day"]')).to_contain_text("2027-02-11")
     admin.context.close()
 
-    street_admin = _login(browser, base, "administrator", PASSWORD, DESK)
-    expect(street_admin).to_have_url(re.compile(r"/map"))
-    street_admin.goto(base + "/admin/calendar")
+    street_admin = signed_in(browser, base, "administrator", DESK, "/admin/calendar")
     expect(street_admin.get_by_test_id("calendar-readonly")).to_be_visible()
     expect(street_admin.get_by_test_id("calendar-save")).to_have_count(0)
     expect(street_admin.locator('[data-testid="calendar-row"][data-day="2027-02-11"]')).to_be_visible()
@@ -214,7 +210,7 @@ def test_the_users_page_fits_a_phone(world, browser, app_server):
     """On a 360 px phone the table becomes cards whose cells name their column, and nothing is wider than the
     screen."""
     base = app_server.base_url
-    admin = _login(browser, base, "administrator", PASSWORD, PHONE)
+    admin = signed_in(browser, base, "administrator", PHONE, "/map")
     expect(admin).to_have_url(re.compile(r"/map"))
     admin.get_by_test_id("nav-admin").click()
     admin.get_by_test_id("admin-users").click()
@@ -239,9 +235,7 @@ def test_a_system_administrator_hands_out_an_open311_key(world, browser, app_ser
     from support.world import grid_point
 
     base = app_server.base_url
-    admin = _login(browser, base, "system_admin", PASSWORD, DESK)
-    expect(admin).to_have_url(re.compile(r"/map"))
-    admin.goto(base + "/admin")
+    admin = signed_in(browser, base, "system_admin", DESK, "/admin")
     admin.get_by_test_id("admin-keys").click()
     admin.get_by_test_id("key-name").fill("12345热线")
     admin.get_by_test_id("key-create").click()
@@ -262,9 +256,7 @@ def test_a_system_administrator_hands_out_an_open311_key(world, browser, app_ser
     expect(admin.get_by_test_id("key-value")).to_have_count(0)  # never shown again
     admin.context.close()
 
-    street_admin = _login(browser, base, "administrator", PASSWORD, DESK)
-    expect(street_admin).to_have_url(re.compile(r"/map"))
-    street_admin.goto(base + "/admin")
+    street_admin = signed_in(browser, base, "administrator", DESK, "/admin")
     expect(street_admin.get_by_test_id("admin-users")).to_be_visible()
     expect(street_admin.get_by_test_id("admin-keys")).to_have_count(0)
     street_admin.context.close()

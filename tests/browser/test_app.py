@@ -7,11 +7,12 @@ import re
 
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, PHONE, new_page
+from browser.conftest import DESK, PHONE, new_page, signed_in
 from support.world import PASSWORD
 
 
 def login(page, base_url: str, username: str) -> None:
+    """Through the form, as a person signs in; the other browser tests start signed in (conftest.signed_in)."""
     page.goto(base_url + "/login")
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(PASSWORD)
@@ -70,8 +71,7 @@ def test_language_switch_goes_to_english_and_stays(world, browser, app_server):
 
 
 def test_desk_layout_and_station_chief_scope(world, browser, app_server):
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/map")
     expect(page.get_by_test_id("sidenav")).to_be_visible()
     expect(page.get_by_test_id("tabbar")).to_have_count(0)
     expect(page.get_by_test_id("grid-map")).to_have_attribute("data-loaded", "true")
@@ -82,9 +82,7 @@ def test_desk_layout_and_station_chief_scope(world, browser, app_server):
 
 
 def test_me_page_and_logout(world, browser, app_server):
-    page = new_page(browser, PHONE)
-    login(page, app_server.base_url, "grid_member")
-    page.goto(app_server.base_url + "/me")
+    page = signed_in(browser, app_server.base_url, "grid_member", PHONE, "/me")
     expect(page.get_by_test_id("me-name")).to_have_text("grid_member的名字")
     page.get_by_test_id("logout").click()
     expect(page).to_have_url(re.compile(r"/login"))

@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from browser.conftest import PHONE, new_page
+from browser.conftest import PHONE, signed_in
 from support.world import PASSWORD
 from wangge.fieldwork.models import HomeVisit
 
@@ -36,16 +36,6 @@ def _no_horizontal_scroll(page: Page) -> None:
     assert widest <= 0, f"something is {widest}px wider than the screen"
 
 
-def _login(browser: Browser, base: str, username: str) -> Page:
-    page = new_page(browser, PHONE)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
-    return page
-
-
 def _token(base: str, username: str) -> dict[str, str]:
     r = httpx.post(f"{base}/api/v1/auth/token", data={"username": username, "password": PASSWORD}, timeout=30)
     assert r.status_code == 200, r.text
@@ -57,8 +47,7 @@ def test_coverage_then_home_visit(world, live, browser, app_server):
     g1a, g1b = world.codes["G1a"], world.codes["G1b"]
 
     # --- 今日巡查: the station chief, from the Me page --------------------------------------------------------------
-    page = _login(browser, base, "station_chief")
-    page.goto(base + "/me")
+    page = signed_in(browser, base, "station_chief", PHONE, "/me")
     page.get_by_test_id("me-coverage").click()
     expect(page).to_have_url(re.compile(r"/coverage$"))
     unpatrolled = page.get_by_test_id("coverage-unpatrolled")
@@ -114,8 +103,7 @@ def test_coverage_then_home_visit(world, live, browser, app_server):
     resident_id = created.json()["id"]
 
     # --- 入户走访: the grid leader, from My day ----------------------------------------------------------------------
-    page = _login(browser, base, "grid_leader")
-    page.goto(base + "/my-day")
+    page = signed_in(browser, base, "grid_leader", PHONE, "/my-day")
     page.get_by_test_id("myday-visits").click()
     expect(page).to_have_url(re.compile(r"/visits$"))
     item = page.locator(f'[data-testid="visit-overdue"][data-id="{resident_id}"]')

@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from browser.conftest import DESK, PHONE, new_page
-from browser.test_app import login
+from browser.conftest import DESK, PHONE, signed_in
 from wangge.matters.models import Matter
 from wangge.models_common import utcnow
 
@@ -70,9 +69,7 @@ def _codes(page: Page) -> list[str]:
 
 def test_a_chief_filters_searches_sorts_chooses_columns_and_exports_the_desk_table(world, browser, app_server, live):
     m = _matters(live, world)
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
-    page.goto(app_server.base_url + "/matters")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/matters")
     rows = page.get_by_test_id("desk-row")
     expect(page.get_by_test_id("desk-table")).to_be_visible()
     expect(page.get_by_test_id("matter-item")).to_have_count(0)  # no cards at a desk
@@ -141,17 +138,14 @@ def test_a_chief_filters_searches_sorts_chooses_columns_and_exports_the_desk_tab
 
 def test_a_phone_keeps_the_cards(world, browser, app_server, live):
     _matters(live, world)
-    page = new_page(browser, PHONE)
-    login(page, app_server.base_url, "station_chief")
-    page.goto(app_server.base_url + "/matters")
+    page = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/matters")
     expect(page.get_by_test_id("matter-item")).to_have_count(4)  # the open ones, as cards
     expect(page.get_by_test_id("desk-table")).to_have_count(0)
     page.context.close()
 
 
 def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, browser, app_server):
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/map")
     nav = page.get_by_test_id("sidenav")
     expect(nav.locator("a")).to_have_text(
         [
@@ -188,8 +182,7 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
     expect(page).to_have_url(f"{app_server.base_url}/triage")
     expect(page.get_by_test_id("nav-triage")).to_have_class(re.compile("sidenav__item--active"))
     page.context.close()
-    phone = new_page(browser, PHONE)
-    login(phone, app_server.base_url, "station_chief")
+    phone = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/map")
     expect(phone.get_by_test_id("tabbar").locator(".van-tabbar-item")).to_have_count(4)
     expect(phone.get_by_test_id("nav-supervision")).to_have_count(0)
     phone.context.close()
@@ -220,9 +213,7 @@ def test_incidents_are_a_filtered_table_at_a_desk_and_cards_on_a_phone(world, br
                 )
             )
         s.commit()
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
-    page.goto(app_server.base_url + "/incidents")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/incidents")
     rows = page.get_by_test_id("incident-row")
     expect(rows).to_have_count(3)
     expect(page.get_by_test_id("incident-item")).to_have_count(0)
@@ -237,9 +228,7 @@ def test_incidents_are_a_filtered_table_at_a_desk_and_cards_on_a_phone(world, br
     rows.first.click()
     expect(page).to_have_url(re.compile(r"/incidents/\d+$"))
     page.context.close()
-    phone = new_page(browser, PHONE)
-    login(phone, app_server.base_url, "station_chief")
-    phone.goto(app_server.base_url + "/incidents")
+    phone = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/incidents")
     expect(phone.get_by_test_id("incident-item")).to_have_count(3)
     expect(phone.get_by_test_id("incidents-table")).to_have_count(0)
     phone.context.close()
@@ -266,8 +255,7 @@ def test_a_chief_reads_the_work_orders_the_station_sent_at_a_desk_and_on_a_phone
                 )
             )
         s.commit()
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/map")
     page.get_by_test_id("nav-handoffs").click()
     expect(page.get_by_test_id("handoffs-empty")).to_be_visible()  # nothing was handed to the station
     page.get_by_test_id("handoffs-out").click()
@@ -281,9 +269,7 @@ def test_a_chief_reads_the_work_orders_the_station_sent_at_a_desk_and_on_a_phone
     rows.first.click()
     expect(page).to_have_url(f"{app_server.base_url}/matters/{m['B'].id}")
     page.context.close()
-    phone = new_page(browser, PHONE)
-    login(phone, app_server.base_url, "station_chief")
-    phone.goto(app_server.base_url + "/handoffs")
+    phone = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/handoffs")
     phone.get_by_test_id("handoffs-out").click()
     expect(phone.get_by_test_id("handoff-row")).to_have_count(2)
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

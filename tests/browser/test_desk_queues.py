@@ -18,8 +18,7 @@ from tempfile import gettempdir
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
-from browser.conftest import DESK, PHONE, new_page
-from browser.test_app import login
+from browser.conftest import DESK, PHONE, signed_in
 from matters.helpers import act, get, matter_id, submit
 from wangge.matters.models import Matter
 from wangge.models_common import utcnow
@@ -70,8 +69,7 @@ def test_a_chief_decides_applications_verifies_calls_back_and_imports_hotline_or
     act(client, world, "station_chief", own_id, "resolve", result="已拆除")
     called_id, called_code = _resolved_days_ago(client, world, live)
 
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/map")
     page.get_by_test_id("nav-applications").click()
     rows = page.get_by_test_id("application-row")
     expect(rows).to_have_count(2)
@@ -160,11 +158,8 @@ def test_a_chief_decides_applications_verifies_calls_back_and_imports_hotline_or
 def test_the_queues_and_the_hotline_page_are_cards_on_a_phone(world, browser, app_server, live, client):
     _applied(client, world, live)
     _, called_code = _resolved_days_ago(client, world, live)
-    page = new_page(browser, PHONE)
-    login(page, app_server.base_url, "station_chief")
-
     # A phone has no side navigation: the inbox links the queues the chief works.
-    page.goto(app_server.base_url + "/matters")
+    page = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/matters")
     expect(page.get_by_test_id("link-verifications")).to_be_visible()
     expect(page.get_by_test_id("link-callbacks")).to_be_visible()
     page.get_by_test_id("link-applications").click()
@@ -208,9 +203,7 @@ def test_a_department_finds_what_it_co_operates_on_in_its_inbox_box(world, brows
     act(client, world, "grid_leader", mid, "bring_back")
     act(client, world, "station_chief", mid, "coordinate", departments=[world.ids["DS1"]], reason="需城管协办")
     for viewport, rows in ((DESK, "desk-row"), (PHONE, "matter-item")):
-        page = new_page(browser, viewport)
-        login(page, app_server.base_url, "department_officer")
-        page.goto(app_server.base_url + "/matters")
+        page = signed_in(browser, app_server.base_url, "department_officer", viewport, "/matters")
         page.get_by_test_id("box-cooperating").click()
         expect(page.get_by_test_id("box-cooperating")).to_have_text("协办")
         expect(page.get_by_test_id(rows)).to_have_count(1)

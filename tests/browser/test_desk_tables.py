@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from browser.conftest import DESK, PHONE, new_page
-from browser.test_app import login
+from browser.conftest import DESK, PHONE, signed_in
 from wangge.fieldwork.models import HomeVisit, Patrol, SpecialGroup, SpecialResident
 from wangge.station.models import Hazard
 from wangge.station.triage import beijing_today
@@ -96,8 +95,7 @@ def _no_overflow(page: Page) -> None:
 
 def test_a_chief_filters_the_patrols_and_loads_more(world, browser, app_server, live):
     _patrols(live, world)
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/map")
     page.get_by_test_id("nav-patrolsTable").click()
     rows = page.get_by_test_id("patrol-row")
     expect(rows).to_have_count(50)
@@ -120,9 +118,7 @@ def test_a_chief_filters_the_patrols_and_loads_more(world, browser, app_server, 
     expect(page.get_by_test_id("patrols-leader")).to_be_visible()
     expect(page.get_by_test_id("patrols-total")).to_have_text("共 55 条")
     page.context.close()
-    phone = new_page(browser, PHONE)
-    login(phone, app_server.base_url, "station_chief")
-    phone.goto(app_server.base_url + "/patrols/table")
+    phone = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/patrols/table")
     expect(phone.get_by_test_id("patrol-row")).to_have_count(50)
     expect(phone.locator(".wg-table thead")).to_be_hidden()  # each row a card
     _no_overflow(phone)
@@ -131,8 +127,7 @@ def test_a_chief_filters_the_patrols_and_loads_more(world, browser, app_server, 
 
 def test_a_chief_filters_the_visits_and_loads_more(world, browser, app_server, live):
     _visits(live, world)
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/map")
     page.get_by_test_id("nav-visitsTable").click()
     rows = page.get_by_test_id("visit-row")
     expect(rows).to_have_count(50)
@@ -154,9 +149,7 @@ def test_a_chief_filters_the_visits_and_loads_more(world, browser, app_server, l
     expect(page.get_by_test_id("visits-visitor")).to_contain_text("leader_g1b的名字")
     expect(rows).to_have_count(3)
     page.context.close()
-    phone = new_page(browser, PHONE)
-    login(phone, app_server.base_url, "station_chief")
-    phone.goto(app_server.base_url + "/visits/table")
+    phone = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/visits/table")
     expect(phone.get_by_test_id("visit-row")).to_have_count(50)
     _no_overflow(phone)
     phone.context.close()
@@ -164,9 +157,7 @@ def test_a_chief_filters_the_visits_and_loads_more(world, browser, app_server, l
 
 def test_a_chief_filters_the_hazard_ledger_as_a_table_and_loads_more(world, browser, app_server, live):
     _hazards(live, world)
-    page = new_page(browser, DESK)
-    login(page, app_server.base_url, "station_chief")
-    page.goto(app_server.base_url + "/hazards")
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/hazards")
     rows = page.get_by_test_id("hazard-row")
     expect(page.get_by_test_id("hazards-table")).to_be_visible()
     expect(page.get_by_test_id("hazard-item")).to_have_count(0)  # no cards at a desk
@@ -184,9 +175,7 @@ def test_a_chief_filters_the_hazard_ledger_as_a_table_and_loads_more(world, brow
     page.get_by_test_id("hazard-filter-grid").select_option(str(world.ids["G1b"]))
     expect(rows).to_have_count(2)
     page.context.close()
-    phone = new_page(browser, PHONE)
-    login(phone, app_server.base_url, "station_chief")
-    phone.goto(app_server.base_url + "/hazards")
+    phone = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/hazards")
     expect(phone.get_by_test_id("hazard-item")).to_have_count(100)  # phones keep their cards
     expect(phone.get_by_test_id("hazards-table")).to_have_count(0)
     _no_overflow(phone)

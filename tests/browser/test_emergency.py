@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import PHONE
+from browser.conftest import PHONE, session_script
 from support.world import PASSWORD, grid_point
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -28,16 +28,17 @@ def test_grid_leader_raises_an_emergency_and_sends_the_first_report(world, brows
     base = app_server.base_url
     lon, lat = grid_point("G1a")
     context = browser.new_context(
-        viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, geolocation={"latitude": lat, "longitude": lon}
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": lat, "longitude": lon},
     )
+    context.add_init_script(session_script(base, "grid_leader"))
     context.grant_permissions(["geolocation"], origin=base)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("grid_leader")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
+    page.goto(base + "/map")
 
     page.get_by_test_id("nav-patrol").click()
     page.get_by_test_id("emergency-raise").click()

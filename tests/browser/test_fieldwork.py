@@ -13,8 +13,8 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
-from browser.conftest import PHONE
-from support.world import PASSWORD, grid_point
+from browser.conftest import PHONE, session_script
+from support.world import grid_point
 from wangge.accounts.models import User
 from wangge.fieldwork.models import Patrol, PatrolFinding, PatrolPoint
 from wangge.matters.models import Category, Matter, Photo
@@ -25,6 +25,7 @@ MOVES = 6
 
 
 def _context(browser: Browser, base: str, lat: float, lon: float) -> BrowserContext:
+    """The grid leader's phone, signed in, where the context says it is."""
     context = browser.new_context(
         viewport=PHONE,
         locale="zh-CN",
@@ -32,6 +33,7 @@ def _context(browser: Browser, base: str, lat: float, lon: float) -> BrowserCont
         has_touch=True,
         geolocation={"latitude": lat, "longitude": lon, "accuracy": 5},
     )
+    context.add_init_script(session_script(base, "grid_leader"))
     context.grant_permissions(["geolocation"], origin=base)
     context.set_default_timeout(15_000)
     return context
@@ -64,11 +66,7 @@ def test_patrol_offline_then_online_arrives_once(world, live, browser, app_serve
 
     context = _context(browser, base, lat, lon)
     page = context.new_page()
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("grid_leader")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
+    page.goto(base + "/map")
 
     page.get_by_test_id("nav-patrol").click()
     expect(page).to_have_url(re.compile(r"/patrol$"))

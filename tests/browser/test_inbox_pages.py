@@ -8,8 +8,7 @@ import httpx
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from browser.conftest import PHONE, new_page
-from browser.test_app import login
+from browser.conftest import PHONE, signed_in
 from support.world import grid_point
 from wangge.matters.models import Matter
 from wangge.models_common import utcnow
@@ -35,9 +34,7 @@ def test_a_leader_scrolls_through_every_finished_matter_of_the_grid_once(world, 
         ids = sorted(s.execute(select(Matter.id).where(Matter.grid_id == world.ids["G1a"])).scalars(), reverse=True)
     assert len(ids) == FINISHED
 
-    page = new_page(browser, PHONE)
-    login(page, app_server.base_url, "grid_leader")
-    page.goto(app_server.base_url + "/matters?box=grid&status=closed")
+    page = signed_in(browser, app_server.base_url, "grid_leader", PHONE, "/matters?box=grid&status=closed")
     items = page.get_by_test_id("matter-item")
     expect(items).to_have_count(20)
     expect(page.get_by_test_id("inbox-total")).to_have_text("共 45 件")

@@ -13,8 +13,7 @@ from datetime import timedelta
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, PHONE, new_page
-from browser.test_app import login
+from browser.conftest import DESK, PHONE, signed_in
 from wangge.station.triage import beijing_today
 
 
@@ -34,9 +33,7 @@ def test_a_chief_remarks_on_a_leaders_unsigned_day_and_the_leader_reads_it(world
     assert r.status_code == 201, r.text
     leader = world.users["grid_leader"]
 
-    chief = new_page(browser, DESK)
-    login(chief, base, "station_chief")
-    chief.goto(base + "/matters")
+    chief = signed_in(browser, base, "station_chief", DESK, "/matters")
     chief.get_by_test_id("link-logs").click()
     expect(chief.get_by_test_id("logs-page")).to_be_visible()
     expect(chief.get_by_test_id("logs-row")).to_have_count(2)  # G1a's and G1b's leaders; never C2's
@@ -71,9 +68,7 @@ def test_a_chief_remarks_on_a_leaders_unsigned_day_and_the_leader_reads_it(world
     )
     assert r.status_code == 201, r.text
 
-    phone = new_page(browser, PHONE)
-    login(phone, base, "grid_leader")
-    phone.goto(base + "/my-day")
+    phone = signed_in(browser, base, "grid_leader", PHONE, "/my-day")
     earlier = phone.get_by_test_id("myday-remarks-elsewhere")
     expect(earlier).to_contain_text("昨天的日志还没签字")
     expect(earlier).to_contain_text(f"{yesterday} 的日志")
@@ -92,9 +87,7 @@ def test_a_chief_remarks_on_a_leaders_unsigned_day_and_the_leader_reads_it(world
 
 def test_an_administrator_makes_a_checklist_and_a_leader_fills_it_on_the_phone(world, browser, app_server):
     base = app_server.base_url
-    admin = new_page(browser, DESK)
-    login(admin, base, "system_admin")
-    admin.goto(base + "/admin")
+    admin = signed_in(browser, base, "system_admin", DESK, "/admin")
     admin.get_by_test_id("admin-checklists").click()
     expect(admin.get_by_test_id("checklists-page")).to_be_visible()
     admin.get_by_test_id("checklist-add").click()
@@ -123,9 +116,7 @@ def test_an_administrator_makes_a_checklist_and_a_leader_fills_it_on_the_phone(w
     assert r.status_code == 201, r.text
     assert [i["code"] for i in r.json()["tasks"][0]["template"]["items"]] == ["roof_b_1", "roof_b_2"]
 
-    phone = new_page(browser, PHONE)
-    login(phone, base, "grid_leader")
-    phone.goto(base + "/my-day")
+    phone = signed_in(browser, base, "grid_leader", PHONE, "/my-day")
     phone.get_by_test_id("myday-inspections").click()
     task = phone.locator('[data-testid="inspection-task"][data-code="roof_b"]')
     expect(task).to_have_count(1)  # their grid's only

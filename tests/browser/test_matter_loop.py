@@ -15,8 +15,7 @@ import httpx
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from browser.conftest import DESK, PHONE
-from browser.test_app import login
+from browser.conftest import DESK, PHONE, signed_in
 from browser.test_weight import LIMIT, _fresh_page, _weigh
 from support.world import PASSWORD, grid_point
 
@@ -67,17 +66,9 @@ def _accepted(base: str, leader: dict[str, str], category: str, description: str
     return mid, code
 
 
-def _page(browser: Browser, viewport: dict[str, int]) -> Page:
+def _page(browser: Browser, base: str, username: str, viewport: dict[str, int], path: str) -> Page:
     # Beijing time, as the people using it: the deadlines read as they would on their phones.
-    context = browser.new_context(
-        viewport=viewport,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        is_mobile=viewport["width"] < 768,
-        has_touch=viewport["width"] < 768,
-    )
-    context.set_default_timeout(15_000)
-    return context.new_page()
+    return signed_in(browser, base, username, viewport, path, timezone_id="Asia/Shanghai")
 
 
 def _no_horizontal_scroll(page: Page) -> None:
@@ -117,9 +108,7 @@ def test_an_extension_applied_on_a_phone_and_approved_at_the_desk(world, browser
     until = (datetime.fromisoformat(due).astimezone(BEIJING) + timedelta(days=3)).date().isoformat()
 
     # (a) On the grid leader's phone: the application, with a reason and the new date.
-    phone = _page(browser, PHONE)
-    login(phone, base, "grid_leader")
-    phone.goto(f"{base}/matters/{mid}")
+    phone = _page(browser, base, "grid_leader", PHONE, f"/matters/{mid}")
     expect(phone.get_by_test_id("matter-status")).to_have_attribute("data-status", "accepted")
     phone.get_by_test_id("action-apply_extension").click()
     dialog = phone.get_by_test_id("action-dialog")
@@ -144,9 +133,7 @@ def test_an_extension_applied_on_a_phone_and_approved_at_the_desk(world, browser
     _shot(phone, "extension-applied-phone", full_page=True)
 
     # (b) At the station chief's desk: the banner, then the approval.
-    desk = _page(browser, DESK)
-    login(desk, base, "station_chief")
-    desk.goto(f"{base}/matters/{mid}")
+    desk = _page(browser, base, "station_chief", DESK, f"/matters/{mid}")
     expect(desk.get_by_test_id("loop-banner-pending")).to_have_text(f"延期申请待审批：至 {until}")
     expect(desk.get_by_test_id("action-refuse_application")).to_have_class(re.compile("van-button--danger"))
     desk.get_by_test_id("action-approve_application").click()
@@ -207,9 +194,7 @@ def test_a_verification_with_an_on_site_photo(world, browser, app_server, tmp_pa
     assert "verify" not in resolved["allowed_actions"]  # not by the one who resolved it
 
     # The station chief, on site with a phone.
-    phone = _page(browser, PHONE)
-    login(phone, base, "station_chief")
-    phone.goto(f"{base}/matters/{mid}")
+    phone = _page(browser, base, "station_chief", PHONE, f"/matters/{mid}")
     status = phone.get_by_test_id("matter-status")
     expect(status).to_have_attribute("data-status", "verifying")
     expect(status).to_have_text("待核查")
@@ -244,9 +229,7 @@ def test_a_verification_with_an_on_site_photo(world, browser, app_server, tmp_pa
     _shot(phone, "verified-phone", full_page=True)
 
     # At a desk the record reads the same.
-    desk = _page(browser, DESK)
-    login(desk, base, "station_chief")
-    desk.goto(f"{base}/matters/{mid}")
+    desk = _page(browser, base, "station_chief", DESK, f"/matters/{mid}")
     expect(desk.get_by_test_id("matter-status")).to_have_attribute("data-status", "resolved")
     expect(desk.get_by_test_id("loop-verification").get_by_test_id("loop-verify-photo")).to_have_count(1)
     _shot(desk, "verified-desk", full_page=True)

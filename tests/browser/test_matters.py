@@ -10,8 +10,8 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from browser.conftest import DESK, PHONE
-from support.world import PASSWORD, grid_point
+from browser.conftest import DESK, PHONE, session_script
+from support.world import grid_point
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
@@ -50,14 +50,6 @@ def _no_horizontal_scroll(page: Page) -> None:
         "Math.max(...[...document.querySelectorAll('.pub-page, .app-main')].map(e => e.scrollWidth - e.clientWidth), 0)"
     )
     assert widest <= 0, f"something is {widest}px wider than the screen"
-
-
-def _login(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/login")
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
 
 
 def _photo(tmp_path: Path) -> Path:
@@ -104,8 +96,9 @@ def test_resident_reports_staff_resolve_resident_rates(world, browser, app_serve
 
     # (b) The grid leader opens it from the inbox, accepts it and resolves it.
     staff = _context(browser, PHONE)
+    staff.add_init_script(session_script(base, "grid_leader"))
     leader = staff.new_page()
-    _login(leader, base, "grid_leader")
+    leader.goto(base + "/map")
     leader.get_by_test_id("nav-matters").click()
     expect(leader).to_have_url(re.compile(r"/matters"))
     expect(leader.get_by_test_id("box-grid")).to_have_attribute("aria-selected", "true")
@@ -246,8 +239,9 @@ def test_staff_report_supervision_and_desk(world, browser, app_server, tmp_path)
     and the desk layout has the matters entry and no horizontal scroll."""
     base = app_server.base_url
     context = _context(browser, PHONE)
+    context.add_init_script(session_script(base, "station_chief"))
     page = context.new_page()
-    _login(page, base, "station_chief")
+    page.goto(base + "/map")
     page.get_by_test_id("nav-matters").click()
     expect(page.get_by_test_id("box-grid")).to_have_count(0)  # only grid staff have a grid box
     page.get_by_test_id("matter-new").click()
@@ -276,8 +270,9 @@ def test_staff_report_supervision_and_desk(world, browser, app_server, tmp_path)
     context.close()
 
     desk = _context(browser, DESK)
+    desk.add_init_script(session_script(base, "station_chief"))
     page = desk.new_page()
-    _login(page, base, "station_chief")
+    page.goto(base + "/map")
     page.get_by_test_id("nav-matters").click()
     # At a desk the matters are a table (tests/browser/test_desk_matters.py), the cards are the phone's.
     expect(page.get_by_test_id("desk-row").first).to_be_visible()

@@ -151,6 +151,8 @@ def _users_file(path: Path) -> str:
     return str(path)
 
 
+@pytest.mark.long
+@pytest.mark.timeout(300)  # ~50 s on a quiet 2-core machine, more when it is shared
 def test_a_street_office_sets_itself_up_from_an_empty_database(fresh, browser, tmp_path):
     engine, server = fresh
     base = server.base_url

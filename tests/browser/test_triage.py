@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import DESK, new_page
+from browser.conftest import DESK, signed_in
 from support.world import PASSWORD, grid_point
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -60,12 +60,7 @@ def test_triage_board_batch_close_and_lock(world, browser, app_server):
     first = _brought_back(base, leader, "楼道堆放杂物，影响通行")
     second = _brought_back(base, leader, "小区门口垃圾桶满溢")
 
-    page = new_page(browser, DESK)
-    page.goto(base + "/login")
-    page.get_by_test_id("login-username").fill("station_chief")
-    page.get_by_test_id("login-password").fill(PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page).to_have_url(re.compile(r"/map"))
+    page = signed_in(browser, base, "station_chief", DESK, "/map")
     page.get_by_test_id("nav-matters").click()
     page.get_by_test_id("link-triage").click()
     expect(page).to_have_url(re.compile(r"/triage$"))

@@ -14,23 +14,23 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, Page, expect
 
-from browser.conftest import PHONE
-from browser.test_app import login
+from browser.conftest import PHONE, session_script
 
 LIMIT = 200_000  # bytes, gzipped
 COUNTED = {"document", "script", "stylesheet", "font", "image", "manifest"}
 ALREADY_COMPRESSED = (".png", ".jpg", ".jpeg", ".webp", ".woff2")
 
 
-def _fresh_page(browser: Browser, storage_state=None) -> Page:
+def _fresh_page(browser: Browser, init_script: str | None = None) -> Page:
     context = browser.new_context(
         viewport=PHONE,
         locale="zh-CN",
         is_mobile=True,
         has_touch=True,
         service_workers="block",
-        storage_state=storage_state,
     )
+    if init_script is not None:
+        context.add_init_script(init_script)
     context.set_default_timeout(15_000)
     return context.new_page()
 
@@ -90,12 +90,8 @@ def test_a_residents_report_page_weighs_at_most_200_kb(world, browser, app_serve
 
 
 def test_a_grid_leaders_map_weighs_at_most_200_kb(world, browser, app_server):
-    signing_in = _fresh_page(browser)
-    login(signing_in, app_server.base_url, "grid_leader")
-    state = signing_in.context.storage_state()
-    signing_in.context.close()
-
-    page = _fresh_page(browser, storage_state=state)  # signed in, nothing cached: the leader reopening the app
+    # Signed in, nothing cached: the leader reopening the app.
+    page = _fresh_page(browser, init_script=session_script(app_server.base_url, "grid_leader"))
     sizes = _weigh(page, app_server.base_url, "/map", lambda p: expect(p.locator("path.grid-polygon")).to_have_count(1))
     tabbar = page.locator(".van-tabbar")
     assert _style(tabbar, "display") == "flex" and tabbar.bounding_box()["height"] <= 60

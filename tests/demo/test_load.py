@@ -36,6 +36,7 @@ def _counts(engine) -> dict[str, int]:
         }
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgres"])
 def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tmp_path):
     url = new_database(engine_name, "wangge_demo", tmp_path, request)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from conftest import Live, assert_problem
+from conftest import TLS, Live, assert_problem
 from support.world import World
 from wangge.models_common import utcnow
 from wangge.notify.models import Notification
@@ -16,7 +16,7 @@ from wangge.notify.models import Notification
 
 @pytest.fixture
 def api(notify_api: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=notify_api + "/api/v1", timeout=30) as c:
+    with httpx.Client(base_url=notify_api + "/api/v1", timeout=30, verify=TLS) as c:
         yield c
 
 

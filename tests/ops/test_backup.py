@@ -30,6 +30,7 @@ def _snapshot(engine) -> dict[str, list[str]]:
         return {t: sorted(repr(tuple(row)) for row in conn.execute(text(f'SELECT * FROM "{t}"'))) for t in tables}  # noqa: S608
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgres"])
 def test_a_backup_restores_every_table_row_for_row(engine_name, request, tmp_path):
     url = new_database(engine_name, "wangge_backup", tmp_path, request)

@@ -148,6 +148,8 @@ def inside_demo_grids(n: int) -> list[tuple[float, float]]:
     return [(p.y, p.x) for p in (grids[i % len(grids)].representative_point() for i in range(n))]
 
 
+@pytest.mark.long
+@pytest.mark.timeout(300)  # ~50 s on a quiet 2-core machine, more when it is shared
 def test_three_web_processes_and_the_worker_behind_nginx_survive_kill_9_under_load(pg_cluster, tmp_path):
     url = pg_cluster.create_database("production_shape")
     migrate.upgrade(url)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conftest import Live, make_settings
+from conftest import TLS, Live, make_settings
 from support.server import LiveServer
 from wangge.config import Settings
 
@@ -27,7 +27,7 @@ def throttled_server(live: Live) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def throttled(throttled_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=throttled_server.base_url, timeout=30) as c:
+    with httpx.Client(base_url=throttled_server.base_url, timeout=30, verify=TLS) as c:
         yield c
 
 
