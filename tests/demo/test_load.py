@@ -71,6 +71,10 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
             # (the two past months for the assessment, demo.history, aside: they are counted below)
             samples = Matter.description.not_in(history.DESCRIPTIONS)
             statuses = sorted(conn.execute(select(Matter.status).where(samples)).scalars())
+            # A sample moved back in time keeps its contact's own time with it (the loop's record shows it).
+            contact_times = conn.execute(
+                select(MatterEvent.at, MatterEvent.data).where(MatterEvent.action == "contact")
+            ).all()
             past, latest = conn.execute(
                 select(func.count(), func.max(Matter.created_at)).where(Matter.description.in_(history.DESCRIPTIONS))
             ).one()
@@ -96,6 +100,9 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
         month_start = datetime.now(ZoneInfo("Asia/Shanghai")).replace(day=1, hour=0, minute=0, second=0)
         assert as_utc(latest) < month_start
         assert contacts == [(HOTLINE_ORDERS[0], True), (HOTLINE_ORDERS[1], False)]  # one in time, one late
+        assert len(contact_times) > 50
+        for at, data in contact_times:
+            assert abs(datetime.fromisoformat(data["contact"]["at"]) - as_utc(at)) < timedelta(minutes=1), (at, data)
         with engine.connect() as conn:
             main_id = conn.execute(select(Community.id).order_by(Community.code)).scalars().first()
             households = conn.execute(select(func.sum(Grid.households)).where(Grid.community_id == main_id)).scalar()
