@@ -53,6 +53,10 @@ def test_an_administrator_makes_the_next_version_of_a_streets_scheme(world, brow
     expect(page.get_by_test_id("scheme-sum")).to_have_text("权重合计 100 / 100")
     expect(page.get_by_test_id("scheme-problems")).to_have_count(0)
     page.get_by_test_id("scheme-green").fill("85")
+    # A month already closed is frozen with the scheme that scored it: the form refuses it, in words.
+    page.get_by_test_id("scheme-month").fill("2020-01")
+    expect(page.get_by_test_id("scheme-problems")).to_contain_text("新版本请从本月或以后生效")
+    expect(page.get_by_test_id("scheme-save")).to_be_disabled()
     page.get_by_test_id("scheme-month").fill("2099-01")
     page.get_by_test_id("scheme-save").click()
 

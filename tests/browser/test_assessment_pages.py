@@ -147,6 +147,12 @@ def test_the_dashboard_fits_a_phone_too(world, browser, app_server, live):
     expect(_figure(page, "received")).to_have_text("8", timeout=LOAD)
     expect(page.get_by_test_id("unit-row")).to_have_count(2)
     _no_overflow(page)
+    # On a phone a table's rows are cards without the header row: every figure carries its column's name.
+    for table in ("trend-table", "category-table", "source-table", "overdue-table", "map-table"):
+        cells = page.get_by_test_id(table).locator("tbody td")
+        assert cells.count() > 0 and cells.count() == page.get_by_test_id(table).locator("td[data-label]").count()
+    received = page.get_by_test_id("category-table").locator("tbody tr").first.locator("td").nth(1)
+    assert page.evaluate("e => getComputedStyle(e, '::before').content", received.element_handle()) == '"受理量："'
     page.context.close()
 
 

@@ -123,7 +123,18 @@ def test_a_street_officer_prints_the_monthly_bulletin(world, browser, app_server
     width = sheet.evaluate("e => e.getBoundingClientRect().width")
     assert 780 <= width <= 800, width  # 210 mm at 96 dpi
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    url = page.url
     page.context.close()
+    # On a phone the wide tables scroll sideways inside the sheet: a rate is never broken over lines (one line a
+    # row), and the page itself is no wider than the screen.
+    phone = new_page(browser, PHONE)
+    login(phone, app_server.base_url, "street_officer")
+    phone.goto(url)
+    row = phone.get_by_test_id("bulletin-rank-row").first
+    expect(row).to_contain_text("C1社区")
+    assert row.evaluate("e => e.getBoundingClientRect().height") < 30
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.context.close()
 
 
 def test_a_chief_exports_the_table_of_their_grids_from_the_dashboard(world, browser, app_server, live):

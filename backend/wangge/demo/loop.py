@@ -12,7 +12,7 @@ moved back in time whole — its times and its events by the same amount — bef
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -67,6 +67,10 @@ async def _back_in_time(db: AsyncSession, m: Matter, delta: timedelta) -> None:
     await db.flush()
     for event in (await db.execute(select(MatterEvent).where(MatterEvent.matter_id == m.id))).scalars():
         event.at = as_utc(event.at) - delta
+        contact = (event.data or {}).get("contact")
+        if isinstance(contact, dict) and contact.get("at"):  # the contact's own time, shown in the loop's record
+            at = as_utc(datetime.fromisoformat(contact["at"])) - delta
+            event.data = {**event.data, "contact": {**contact, "at": at.isoformat()}}
 
 
 async def seed(db: AsyncSession, settings: Settings, grids: list[dict[str, Any]]) -> int:

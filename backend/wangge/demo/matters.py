@@ -1,6 +1,7 @@
 """A few sample matters for the demo, made through the real services, so that a new user's inboxes and the station
-chief's triage board are not empty, and the samples of the steps around the routes (demo.loop). Only when the
-database has no matter yet: running it again changes nothing."""
+chief's triage board are not empty, the samples of the steps around the routes (demo.loop) and two past months for
+the assessment's figures (demo.history). Only when the database has no matter yet: running it again changes
+nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from wangge.accounts.models import User
 from wangge.accounts.scope import Subject
 from wangge.config import Settings
 from wangge.database import Database
-from wangge.demo import loop
+from wangge.demo import history, loop
 from wangge.demo.geography import demo_world
 from wangge.matters import intake, service
 from wangge.matters.models import Matter
@@ -76,6 +77,7 @@ async def seed(settings: Settings) -> int:
             await intake.create_by_staff(session, Subject.of(leader), field, settings)
             await session.flush()
             made += 1 + await loop.seed(session, settings, grids)
+            made += await history.seed(session, settings, demo_world()["communities"])
             await session.commit()
             return made
     finally:

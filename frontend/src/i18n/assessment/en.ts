@@ -134,6 +134,7 @@ export default {
         bands: 'The yellow band cannot start above the green one',
         minCount: 'The least matters received is a whole number, 0 or more',
         month: 'Choose the month it takes effect',
+        pastMonth: 'A past month stays frozen with the scheme that scored it: choose this month or a later one',
       },
     },
     bulletin: {

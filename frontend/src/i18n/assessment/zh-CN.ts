@@ -136,6 +136,7 @@ export default {
         bands: '黄色线不能高于绿色线',
         minCount: '最少受理件数须为不小于 0 的整数',
         month: '请选择生效月份',
+        pastMonth: '过去的月份已按当时的方案封存，新版本请从本月或以后生效',
       },
     },
     bulletin: {

@@ -48,6 +48,13 @@ describe('a draft', () => {
     zero.indicators = [{ key: 'response_rate', weight: 100 }, { key: 'visit_rate', weight: 0 }]
     expect(problems(zero)).toEqual(['weightRange'])
   })
+
+  it('takes effect this month or later, never in a month already frozen', () => {
+    expect(problems(draftFrom(DEFAULT, '2026-11'), '2026-12')).toEqual(['pastMonth'])
+    expect(problems(draftFrom(DEFAULT, '2026-12'), '2026-12')).toEqual([])
+    expect(problems(draftFrom(DEFAULT, '2027-01'), '2026-12')).toEqual([])
+    expect(problems(draftFrom(DEFAULT, '2026-11'))).toEqual([]) // without today: the form's own check only
+  })
   it('becomes the body: rules and the first day of its month', () => {
     const d = draftFrom(DEFAULT, '2027-01')
     d.indicators = [

@@ -31,7 +31,7 @@ export interface Draft {
   month: string
 }
 
-export type Problem = 'noIndicators' | 'weights' | 'repeated' | 'weightRange' | 'deductionRange' | 'bands' | 'bandRange' | 'minCount' | 'month'
+export type Problem = 'noIndicators' | 'weights' | 'repeated' | 'weightRange' | 'deductionRange' | 'bands' | 'bandRange' | 'minCount' | 'month' | 'pastMonth'
 
 const num = (v: number | '') => (v === '' || !Number.isFinite(v) ? 0 : v)
 
@@ -58,8 +58,10 @@ export function draftFrom(rules: SchemeRules, month: string): Draft {
   }
 }
 
-/** What stops the draft from being a scheme, in the order the form shows them (empty: it may be sent). */
-export function problems(draft: Draft): Problem[] {
+/** What stops the draft from being a scheme, in the order the form shows them (empty: it may be sent). With
+ * `thisMonth` ("YYYY-MM" in Beijing) a month before it is refused: a closed month is frozen with the scheme that
+ * scored it, so a version taking effect then would change nothing there (and read as if it had). */
+export function problems(draft: Draft, thisMonth?: string): Problem[] {
   const out: Problem[] = []
   if (!draft.indicators.length) out.push('noIndicators')
   else if (weightSum(draft) !== 100) out.push('weights')
@@ -74,6 +76,7 @@ export function problems(draft: Draft): Problem[] {
   else if (num(draft.yellow) > num(draft.green)) out.push('bands')
   if (draft.min_count === '' || draft.min_count < 0 || !Number.isInteger(draft.min_count)) out.push('minCount')
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(draft.month)) out.push('month')
+  else if (thisMonth && draft.month < thisMonth) out.push('pastMonth')
   return out
 }
 
