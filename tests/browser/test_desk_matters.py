@@ -163,6 +163,7 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
             "待核查",
             "待回访",
             "12345工单",
+            "考核统计",
             "管理",
             "我的",
         ]

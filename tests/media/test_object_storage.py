@@ -74,7 +74,9 @@ def test_a_photo_is_stored_as_three_objects_and_served_through_the_app(world, li
 def test_unused_photos_are_removed_from_the_bucket_with_their_rows(world, live, s3, bucket, app_on_s3):
     tokens = []
     for _ in range(2):
-        r = httpx.post(app_on_s3.base_url + "/api/v1/public/photos", files={"file": ("a.png", png(), "image/png")})
+        r = httpx.post(
+            app_on_s3.base_url + "/api/v1/public/photos", files={"file": ("a.png", png(), "image/png")}, timeout=30
+        )
         assert r.status_code == 201, r.text
         tokens.append(r.json()["token"])
     old, fresh = tokens

@@ -458,6 +458,7 @@ def test_the_worker_command_delivers_until_sigterm(live: Live, receiver: Webhook
         "WANGGE_WEBHOOK_URL": receiver.url,
         "WANGGE_WEBHOOK_SECRET": SECRET,
         "WANGGE_WORKER_POLL_SECONDS": "0.1",
+        "WANGGE_MONTHLY_BULLETINS": "false",  # as in every test's settings: the bulletins' own tests run them
     }
     proc = subprocess.Popen(  # cwd elsewhere, so a developer's .env does not leak in
         [sys.executable, "-m", "wangge.cli", "worker"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
