@@ -3,12 +3,15 @@ written by administrators within their area and audited. Rankings within a paren
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
-from assessment.helpers import add_matter, bj, figures
+from assessment.helpers import add_matter, bj, figures, freeze
 from conftest import assert_problem
 from support.world import G_SIZE, ORIGINS, square
 from wangge import geo
+from wangge.assessment.models import AssessmentScheme
 from wangge.assessment.service import rank
 from wangge.audit.models import AuditEntry
 from wangge.hierarchy.models import Grid
@@ -213,3 +216,19 @@ def test_a_communitys_grids_ranked_with_a_tie_through_the_api(live, world, clien
         ("G1b网格", 100.0, 1, "green"),
         ("G1c网格", 56.92, 3, "red"),
     ]
+
+
+def test_a_scheme_may_not_start_in_a_month_already_frozen(live, world, client):
+    month_of_c1(live, world, 2026, 3)
+    assert freeze(live, date(2026, 3, 1)) > 0
+    ok = rules(("response_rate", 40), ("resolution_rate", 30), ("satisfaction_rate", 30))
+    for month in ("2026-03-01", "2026-02-01"):  # March is frozen: neither March nor a month before it
+        r = post(client, world, "administrator", street_id=world.ids["S1"], effective_from=month, rules=ok)
+        assert assert_problem(r, 422)["code"] == "scheme-month-frozen", month
+    with live.session() as s:
+        assert s.execute(select(AssessmentScheme)).first() is None  # nothing half-written
+    # April is not frozen yet: a version from April is taken, and March keeps the scheme that scored it.
+    r = post(client, world, "administrator", street_id=world.ids["S1"], effective_from="2026-04-01", rules=ok)
+    assert r.status_code == 201, r.text
+    march = figures(client, world, "station_chief", "community", "C1", period="month", at="2026-03-10")
+    assert march["frozen"] is True and march["scheme"]["version"] == 0

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.scope import Subject, sees_path, within_area
 from wangge.assessment.figures_common import is_rate
-from wangge.assessment.models import AssessmentScheme
+from wangge.assessment.models import AssessmentResult, AssessmentScheme
 from wangge.assessment.schemas import SchemeIn, SchemeRules
 from wangge.errors import Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Street
@@ -203,6 +203,14 @@ async def create(db: AsyncSession, *, subject: Subject, data: SchemeIn) -> dict[
             subject, "street", {"district_id": street.district_id, "street_id": street.id}
         ):
             raise NotFound(f"No street {data.street_id} in your scope", code="assessment-unit-not-found")
+    frozen = select(AssessmentResult.month).where(AssessmentResult.month >= data.effective_from).limit(1)
+    if (await db.execute(frozen)).first() is not None:
+        raise Invalid(
+            "That month is already frozen with the scheme that scored it: a new version takes effect from a month "
+            "not frozen yet",
+            code="scheme-month-frozen",
+            errors=[{"loc": ["body", "effective_from"], "msg": "a month not frozen yet", "type": "value_error"}],
+        )
     cond = (
         AssessmentScheme.street_id.is_(None) if data.street_id is None else AssessmentScheme.street_id == data.street_id
     )

@@ -124,6 +124,7 @@ export default {
       'scheme-indicator': 'The scheme names an unknown indicator, or one twice',
       'scheme-bands': 'The yellow band cannot start above the green one',
       'scheme-effective-from': 'A scheme takes effect on the first day of a month',
+      'scheme-month-frozen': 'That month is already frozen with the scheme that scored it: choose a month not frozen yet',
       'scheme-default': 'The district-wide default is set by an administrator of the district',
     },
   },
