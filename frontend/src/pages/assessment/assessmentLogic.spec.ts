@@ -58,7 +58,8 @@ describe('changes against another period', () => {
 
   it('gives counts and hours as differences; fewer overdue is good', () => {
     expect(deltaOf('overdue', 2, 5)).toMatchObject({ arrow: '▼', diff: -3, tone: 'good', text: '▼ 3' })
-    expect(deltaOf('received', 2, 5).tone).toBe('bad')
+    expect(deltaOf('received', 2, 5)).toMatchObject({ arrow: '▼', tone: 'neutral' }) // fewer received is not worse in itself
+    expect(deltaOf('hazards_found', 6, 2).tone).toBe('neutral')
     expect(deltaOf('resolve_hours', { n: 3, avg: 10, p90: 12 }, { n: 3, avg: 12.5, p90: 20 })).toMatchObject({ diff: -2.5, tone: 'good', text: '▼ 2.5 小时' })
     expect(deltaOf('received', 4, 4).text).toBe('持平')
     expect(deltaOf('response_rate', { num: 0, den: 0, value: null }, { num: 1, den: 1, value: 1 }).arrow).toBe(null)

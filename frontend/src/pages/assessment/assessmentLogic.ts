@@ -28,6 +28,9 @@ export const EMERGENCY_KEYS = ['first_report_on_time', 'follow_ups_on_time', 'mu
 export const TABLE_KEYS = ['received', 'response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate', 'overdue']
 /** Indicators where less is better: a rise is shown in red. */
 const LOWER_IS_BETTER = new Set(['reopen_rate', 'overdue', 'resolve_hours', 'hazards_overdue'])
+/** Indicators whose change is neither better nor worse in itself: fewer matters received, or more hazards found, may
+ * mean a quieter month or a less watchful one. */
+const NO_BETTER = new Set(['received', 'hazards_found'])
 /** The largest range the API accepts (the contract's 366 days). */
 export const MAX_RANGE_DAYS = 366
 
@@ -104,7 +107,8 @@ export function deltaOf(key: string, current: Figure | null | undefined, other: 
   if (isRate(current)) amount = lang === 'zh-CN' ? `${size.toFixed(1)} 个百分点` : `${size.toFixed(1)} pts`
   else if (isDuration(current)) amount = lang === 'zh-CN' ? `${size.toFixed(1)} 小时` : `${size.toFixed(1)} h`
   else amount = String(size)
-  return { arrow: up ? '▲' : '▼', diff, tone: better ? 'good' : 'bad', text: `${up ? '▲' : '▼'} ${amount}` }
+  const tone = NO_BETTER.has(key) ? 'neutral' : better ? 'good' : 'bad'
+  return { arrow: up ? '▲' : '▼', diff, tone, text: `${up ? '▲' : '▼'} ${amount}` }
 }
 
 export const GRADE_COLOURS: Record<Grade, string> = { green: '#07a35a', yellow: '#e6a23c', red: '#ee0a24' }
