@@ -346,4 +346,9 @@ def template_response(content: bytes, filename: str) -> Response:
     return Response(content, media_type=XLSX, headers=template_response_headers(filename))
 
 
+def xlsx_response(content: bytes, filename: str) -> Response:
+    """An XLSX file to download under an ASCII name (the minutes, the assessment's tables and bulletins)."""
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 TEMPLATE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}}}

@@ -18,6 +18,7 @@ from wangge.assessment import bulletin, exports, service, units
 from wangge.assessment import dashboard as dashboards
 from wangge.assessment.router import Assessor, LevelQ, PeriodDep
 from wangge.deps import ReadSessionDep
+from wangge.imports import XLSX, xlsx_response
 from wangge.models_common import utcnow
 from wangge.schemas_common import Id, Output
 
@@ -26,7 +27,7 @@ BulletinReader = Annotated[
     Subject,
     requires(Role.street_officer, Role.administrator, doing="read bulletins: street officers and administrators do"),
 ]
-XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {exports.XLSX: {}}, "description": "An XLSX file"}}
+XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}, "description": "An XLSX file"}}
 
 
 class BulletinScheme(Output):
@@ -52,12 +53,6 @@ class BulletinOut(BulletinSummary):
         "score, grade, figures}], best, worst (grids: {unit, community, score, grade, figures}), best_worst_level, "
         "overdue: [{id, tracking_code, category, community, grid, holder_level, status, due_at, overdue_hours}], "
         "overdue_total}"
-    )
-
-
-def xlsx_response(data: bytes, filename: str) -> Response:
-    return Response(
-        data, media_type=exports.XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 

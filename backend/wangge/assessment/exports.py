@@ -18,7 +18,6 @@ from wangge.matters.desk import SOURCE_ZH
 from wangge.models_common import as_utc
 from wangge.workcalendar import SHANGHAI
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.00%"
 INDICATOR_ZH = {  # the UI's labels (frontend/src/i18n/assessment/zh-CN.ts)
     "received": "受理量",

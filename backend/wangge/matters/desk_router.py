@@ -9,11 +9,11 @@ from fastapi.responses import Response
 
 from wangge.accounts.dependencies import DeskStaff
 from wangge.deps import ReadSessionDep, SettingsDep
+from wangge.imports import XLSX
 from wangge.matters import desk, schemas
 from wangge.matters import handoffs_table as handoffs_table_mod
 from wangge.matters.flow import Status
 from wangge.schemas_common import Day, Id
-from wangge.station.exports import XLSX
 
 router = APIRouter(tags=["Matters"])
 

@@ -14,7 +14,6 @@ from openpyxl.styles import Font
 from wangge.models_common import as_utc
 from wangge.workcalendar import SHANGHAI
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DECISION_ZH = {"station": "站内办理", "escalate": "上报", "close": "关闭", "merge": "合并", None: "未决"}
 MINUTES_COLUMNS = ["类别", "查询码", "网格", "事项描述", "研判决定", "承办", "备注"]
 FIGURE_COLUMNS = ["发现", "已整改", "逾期"]

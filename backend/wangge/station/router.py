@@ -10,17 +10,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from wangge.accounts.dependencies import CurrentSubject, Supervisor
 from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
+from wangge.imports import xlsx_response
 from wangge.schemas_common import Day, Id
 from wangge.station import exports, hazard_ledger, hazards, schemas, triage
 
 router = APIRouter()
 MonthQuery = Annotated[str | None, Query(pattern=schemas.MONTH_PATTERN)]
-
-
-def _xlsx(data: bytes, filename: str) -> Response:
-    return Response(
-        data, media_type=exports.XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
 
 
 # --- triage 每天一研判 ---------------------------------------------------------------------------------------------
@@ -92,7 +87,7 @@ async def minutes_xlsx(db: ReadSessionDep, subject: CurrentSubject, meeting_id: 
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     out = await triage.meeting_out(db, meeting)
     data = await asyncio.to_thread(exports.minutes_xlsx, out)
-    return _xlsx(data, f"triage-{out['day'].isoformat()}-{meeting.id}.xlsx")
+    return xlsx_response(data, f"triage-{out['day'].isoformat()}-{meeting.id}.xlsx")
 
 
 @router.get("/triage/meetings/{meeting_id}/minutes.html", tags=["Triage"], response_class=HTMLResponse)
@@ -154,7 +149,7 @@ async def bulletin(db: ReadSessionDep, subject: CurrentSubject, cycle_id: Id) ->
 @router.get("/hazards/cycles/{cycle_id}/bulletin.xlsx", tags=["Hazards"], response_class=Response)
 async def bulletin_xlsx(db: ReadSessionDep, subject: CurrentSubject, cycle_id: Id) -> Response:
     b = await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
-    return _xlsx(await asyncio.to_thread(exports.bulletin_xlsx, b), f"hazards-{b['month']}-{cycle_id}.xlsx")
+    return xlsx_response(await asyncio.to_thread(exports.bulletin_xlsx, b), f"hazards-{b['month']}-{cycle_id}.xlsx")
 
 
 @router.get("/hazards/cycles/{cycle_id}/bulletin.html", tags=["Hazards"], response_class=HTMLResponse)
