@@ -72,6 +72,7 @@ TABLES = (
     "outbox_events",
     "idempotency_keys",
     "photos",
+    "matter_supporters",
     "tracking_attempts",
     "matter_events",
     "handoffs",

@@ -42,6 +42,10 @@ class User(Timestamped, Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The person allowed their own phone on the public pages (亮证) when their grid publishes no duty number.
+    phone_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The language of their notifications and of the server's messages when a request names none (zh-CN, en).
+    language: Mapped[str] = mapped_column(String(10), default="zh-CN", server_default="zh-CN")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(32))
     scope_level: Mapped[str] = mapped_column(String(16))

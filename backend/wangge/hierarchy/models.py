@@ -72,6 +72,8 @@ class Community(Timestamped, Base):
     street_id: Mapped[int] = mapped_column(ForeignKey("streets.id"), index=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # The station's duty phone 值班电话, published on the public pages (who is my grid, the board).
+    duty_phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
     geom = mapped_column(area_geometry(), nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -92,6 +94,8 @@ class Grid(Timestamped, Base):
     households: Mapped[int] = mapped_column(Integer, default=0)
     registered_population: Mapped[int] = mapped_column(Integer, default=0)
     floating_population: Mapped[int] = mapped_column(Integer, default=0)
+    # The grid's published duty number 网格值班电话 (亮证): what the public calls, never a personal phone.
+    duty_phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
     # Geodesic area on the WGS 84 ellipsoid, computed from geom whenever it changes; never typed in.
     area_m2: Mapped[float] = mapped_column(Float, default=0.0)
     geom = mapped_column(Geometry("POLYGON", srid=4326, spatial_index=True), nullable=False)

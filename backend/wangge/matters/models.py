@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -50,6 +51,10 @@ class Category(Timestamped, Base):
     # The steps around the routes (schemas.LoopRules): the first-contact limit, how many and how long extensions and
     # suspensions may be, whether a resolution is verified and whether that closes it, callbacks, mediation.
     loop_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Offered to residents (the report page, Open311 stays as it was), under a plain public name.
+    resident_facing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    public_name_zh: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    public_name_en: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
 SCOPE_COLUMNS = ("district_id", "street_id", "community_id", "grid_id", "owner_id", "holder_department_id")
@@ -284,6 +289,20 @@ class Photo(Base):
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     lat: Mapped[float | None] = mapped_column(Float, nullable=True)
     lon: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # before: what was reported (or found); after: the result, taken when resolving or handling on the spot.
+    stage: Mapped[str] = mapped_column(String(10), default="before", server_default="before")
+
+
+class Supporter(Base):
+    """A resident's "me too" 我也遇到 on an open public-space report, one per device (a keyed hash of its token)."""
+
+    __tablename__ = "matter_supporters"
+    __table_args__ = (UniqueConstraint("matter_id", "client_hash", name="uq_matter_supporters_matter_client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id", ondelete="CASCADE"))
+    client_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -94,6 +94,31 @@ def loop_rules_for(code: str) -> dict[str, Any]:
     }
 
 
+# The categories residents choose from, under the plain names they would use (migration 0018): things anyone can
+# see or suffer in the neighbourhood, and help they ask for. The internal lines (党建, 党廉, 计生, 综治, 文化, 民生工程)
+# stay for staff.
+RESIDENT_NAMES = {
+    "sanitation": ("垃圾与环境卫生", "Litter and cleanliness"),
+    "urban_construction": ("道路与市政设施损坏", "Broken roads and street facilities"),
+    "illegal_construction": ("违章搭建", "Illegal structures"),
+    "environment": ("噪音与污染", "Noise and pollution"),
+    "road_safety": ("交通与停车", "Traffic and parking"),
+    "fire_safety": ("消防隐患", "Fire hazards"),
+    "gas_safety": ("燃气隐患", "Gas hazards"),
+    "production_safety": ("安全生产隐患", "Workplace safety hazards"),
+    "public_health": ("公共卫生", "Public health"),
+    "dispute": ("邻里纠纷", "Disputes between neighbours"),
+    "civil_affairs": ("困难求助", "Help in hardship"),
+    "employment": ("就业求助", "Help finding work"),
+    "social_security": ("社保咨询", "Social security questions"),
+}
+
+
+def resident_fields(code: str) -> dict[str, Any]:
+    zh, en = RESIDENT_NAMES.get(code, (None, None))
+    return {"resident_facing": code in RESIDENT_NAMES, "public_name_zh": zh, "public_name_en": en}
+
+
 def category_row(code: str) -> dict[str, Any]:
     order = next(i for i, row in enumerate(ALL, start=1) if row[0] == code)
     _, zh, en, icon, level, route = ALL[order - 1]
@@ -124,4 +149,4 @@ def categories() -> list[dict[str, Any]]:
 
 def current_categories() -> list[dict[str, Any]]:
     """Every category as the migrations leave them (the test world resets to these)."""
-    return [category_row(code) for code, *_ in ALL]
+    return [{**category_row(code), **resident_fields(code)} for code, *_ in ALL]
