@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from wangge.basemap.presets import Basemap, BasemapError, Datum, Preset, TileFile, describe, resolve_preset
+
 DEFAULT_SECRET = "change-me-development-only"  # noqa: S105 - the guard below refuses it outside development
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SQLITE_ADMISSION = 16  # requests inside one SQLite web process at once (Settings.admission_limit)
@@ -34,6 +36,15 @@ class Settings(BaseSettings):
     s3_prefix: str = "photos/"
     s3_access_key_id: str = ""
     s3_secret_access_key: SecretStr | None = None
+    # The basemap under every map (README "Basemaps"): none, tianditu (needs tianditu_key), amap (GCJ-02), xyz or wmts
+    # (basemap_url, in basemap_datum), or pmtiles (a raster PMTiles file at pmtiles_path, served by the app). Unset:
+    # xyz when the older tile_url is set (with tile_attribution), else none.
+    basemap: Preset | None = None
+    tianditu_key: str = ""
+    basemap_url: str = ""
+    basemap_datum: Datum = "wgs84"
+    basemap_attribution: str = ""
+    pmtiles_path: Path | None = None
     tile_url: str = ""
     tile_attribution: str = ""
     map_center: tuple[float, float] = (28.1105, 113.0215)
@@ -144,6 +155,39 @@ class Settings(BaseSettings):
                 f"WANGGE_WEBHOOK_URL is set outside development (for example: {secrets.token_urlsafe(32)})"
             )
         return self
+
+    @model_validator(mode="after")
+    def _refuse_unusable_basemap(self) -> Settings:
+        # Checked here so that a wrong key, template or file stops the start with a message, not a grey map later.
+        tile_file = None
+        try:
+            if self.basemap_preset == "pmtiles":
+                if self.pmtiles_path is None:
+                    raise BasemapError("WANGGE_PMTILES_PATH must name a PMTiles file for the pmtiles basemap")
+                tile_file = TileFile(self.pmtiles_path)
+            self.basemap_descriptor(tile_file)
+        except BasemapError as exc:
+            raise ValueError(str(exc)) from None
+        finally:
+            if tile_file is not None:
+                tile_file.close()
+        return self
+
+    @property
+    def basemap_preset(self) -> Preset:
+        return resolve_preset(self.basemap, self.tile_url)
+
+    def basemap_descriptor(self, tile_file: TileFile | None = None) -> Basemap:
+        return describe(
+            preset=self.basemap_preset,
+            tianditu_key=self.tianditu_key,
+            basemap_url=self.basemap_url,
+            basemap_datum=self.basemap_datum,
+            basemap_attribution=self.basemap_attribution,
+            tile_url=self.tile_url,
+            tile_attribution=self.tile_attribution,
+            tile_file=tile_file,
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,9 +5,10 @@ that allows exactly what the built app loads.
 What the app needs, and why each source is there: its own scripts, styles, fonts, service worker and manifest
 ('self', no inline script or style: Vite emits files, Vue and Leaflet style elements through the CSSOM); images
 from 'self', `data:` (Leaflet's and Vant's inlined icons, Vant's inlined icon font) and `blob:` (the preview of a
-photo before it is uploaded); map tiles from the host of WANGGE_TILE_URL. The interactive API documentation
-(/docs, /redoc) loads Swagger UI or ReDoc from the app's own files (apidocs.py) but starts them with an inline
-script and ReDoc runs a worker from a blob: it gets its own policy, on those paths only, with no other host.
+photo before it is uploaded); map tiles from the hosts of the basemap's layers (basemap/presets.py). The interactive
+API documentation (/docs, /redoc) loads Swagger UI or ReDoc from the app's own files (apidocs.py) but starts them
+with an inline script and ReDoc runs a worker from a blob: it gets its own policy, on those paths only, with no
+other host.
 """
 
 from __future__ import annotations
@@ -38,13 +39,13 @@ def tile_source(tile_url: str) -> str | None:
     return f"{parts.scheme}://{host}"
 
 
-def app_policy(tile_url: str) -> str:
-    tiles = tile_source(tile_url)
+def app_policy(*tile_urls: str) -> str:
+    tiles = sorted({source for source in map(tile_source, tile_urls) if source})
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
-        "img-src": " ".join(["'self'", "data:", "blob:", *([tiles] if tiles else [])]),
+        "img-src": " ".join(["'self'", "data:", "blob:", *tiles]),
         "font-src": "'self' data:",
         "connect-src": "'self'",
         "worker-src": "'self'",
@@ -74,7 +75,7 @@ DOCS_POLICY = "; ".join(
 class SecurityHeaders:
     """Adds the headers to every HTTP response (errors included) unless the response set them itself."""
 
-    def __init__(self, app: Any, tile_url: str = "") -> None:
+    def __init__(self, app: Any, tile_urls: list[str] | None = None) -> None:
         self.app = app
         common = [
             (b"x-content-type-options", b"nosniff"),
@@ -82,7 +83,7 @@ class SecurityHeaders:
             (b"referrer-policy", b"strict-origin-when-cross-origin"),
             (b"permissions-policy", b"geolocation=(self), camera=(), microphone=(), payment=(), usb=()"),
         ]
-        self.app_headers = [*common, (b"content-security-policy", app_policy(tile_url).encode())]
+        self.app_headers = [*common, (b"content-security-policy", app_policy(*(tile_urls or [])).encode())]
         self.docs_headers = [*common, (b"content-security-policy", DOCS_POLICY.encode())]
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:

@@ -22,6 +22,8 @@ from wangge.assessment.public_board import router as board_router
 from wangge.assessment.router import router as assessment_router
 from wangge.audit import recorder
 from wangge.audit.router import router as audit_router
+from wangge.basemap.presets import Basemap, TileFile
+from wangge.basemap.router import router as basemap_router
 from wangge.config import Settings, get_settings
 from wangge.database import Database
 from wangge.emergencies.router import router as emergencies_router
@@ -66,6 +68,19 @@ class Ready(BaseModel):
     revision: str | None
 
 
+class Meta(BaseModel):
+    """What the app needs before sign-in. `tile_url`/`tile_attribution` are the older single XYZ layer (kept for
+    older clients); `basemap` is what the app draws."""
+
+    app_name: str
+    version: str
+    tile_url: str
+    tile_attribution: str
+    default_center: tuple[float, float]
+    default_zoom: int
+    basemap: Basemap
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.configure(settings.log_level)
@@ -88,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if stop_worker is not None:
             await stop_worker()
         await app.state.db.dispose()
+        if app.state.tile_file is not None:
+            app.state.tile_file.close()
 
     app = FastAPI(
         title="Wangge 网格 API",
@@ -103,6 +120,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.passwords = Passwords(settings)
     app.state.throttle = Throttle(settings)
+    # The pmtiles basemap's file, open for the life of the app (the settings checked it could be read).
+    app.state.tile_file = (
+        TileFile(settings.pmtiles_path) if settings.basemap_preset == "pmtiles" and settings.pmtiles_path else None
+    )
+    basemap = settings.basemap_descriptor(app.state.tile_file)
     errors.install(app)
     errors.document(app)
     apidocs.install(app)
@@ -128,10 +150,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(assessment_router)
     api.include_router(board_router)
     api.include_router(bulletin_router)
+    api.include_router(basemap_router)
 
-    @api.get("/meta", tags=["Meta"])
+    @api.get("/meta", tags=["Meta"], response_model=Meta)
     async def meta() -> dict[str, Any]:
-        """What the app needs before sign-in: name, version and map settings."""
+        """What the app needs before sign-in: name, version and map settings (the basemap, in `basemap`)."""
         return {
             "app_name": "网格",
             "version": __version__,
@@ -139,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "tile_attribution": settings.tile_attribution,
             "default_center": list(settings.map_center),
             "default_zoom": settings.map_zoom,
+            "basemap": basemap,
         }
 
     app.include_router(api)
@@ -185,7 +209,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID", "ETag"],
         )
     app.add_middleware(RequestContext)
-    app.add_middleware(SecurityHeaders, tile_url=settings.tile_url)  # outermost: on every response, 500s included
+    # Outermost: on every response, 500s included; images from the basemap's tile hosts.
+    app.add_middleware(SecurityHeaders, tile_urls=[layer.url for layer in basemap.layers])
     return app
 
 

@@ -15,6 +15,7 @@ def test_every_json_route_has_a_response_model():
     files = {p for p in without if p.endswith((".xlsx", ".html"))}
     # Pages and formats that are not JSON: the API's documentation and Prometheus's text format.
     pages = {"GET /docs", "GET /docs/oauth2-redirect", "GET /redoc", "GET /metrics"}
+    pages.add("GET /basemap/tiles/{z}/{x}/{y}")  # the PMTiles basemap's images
     open311 = {p for p in without if "/open311/v2/" in p or p.startswith(("GET /discovery", "GET /services"))}
     assert without - files - open311 - pages == set(), sorted(without - files - open311 - pages)
     # The minutes, the bulletin (each XLSX and printable), the import templates (users, grid teams, buildings,

@@ -431,6 +431,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/basemap/tiles/{z}/{x}/{y}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Basemap Tile
+         * @description One tile of the PMTiles basemap (404 when the file has none there, or no file is configured).
+         */
+        get: operations["basemap_tile_api_v1_basemap_tiles__z___x___y__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/buildings/import": {
         parameters: {
             query?: never;
@@ -2373,7 +2393,7 @@ export interface paths {
         };
         /**
          * Meta
-         * @description What the app needs before sign-in: name, version and map settings.
+         * @description What the app needs before sign-in: name, version and map settings (the basemap, in `basemap`).
          */
         get: operations["meta_api_v1_meta_get"];
         put?: never;
@@ -4030,6 +4050,37 @@ export interface components {
             items: components["schemas"]["AuditEntryOut"][];
             /** Next Before */
             next_before: number | null;
+        };
+        /** Basemap */
+        Basemap: {
+            /**
+             * Datum
+             * @enum {string}
+             */
+            datum: "wgs84" | "gcj02";
+            /** Layers */
+            layers: components["schemas"]["BasemapLayer"][];
+            /**
+             * Preset
+             * @enum {string}
+             */
+            preset: "none" | "tianditu" | "amap" | "xyz" | "wmts" | "pmtiles";
+        };
+        /**
+         * BasemapLayer
+         * @description One tile layer, a Leaflet XYZ template ({z}/{x}/{y}, {s} one of `subdomains`).
+         */
+        BasemapLayer: {
+            /** Attribution */
+            attribution: string;
+            /** Max Native Zoom */
+            max_native_zoom?: number | null;
+            /** Max Zoom */
+            max_zoom: number;
+            /** Subdomains */
+            subdomains: string[];
+            /** Url */
+            url: string;
         };
         /** BatchDecision */
         BatchDecision: {
@@ -6497,6 +6548,29 @@ export interface components {
              * @description null while not arrived and the target has not yet passed
              */
             within_target: boolean | null;
+        };
+        /**
+         * Meta
+         * @description What the app needs before sign-in. `tile_url`/`tile_attribution` are the older single XYZ layer (kept for
+         *     older clients); `basemap` is what the app draws.
+         */
+        Meta: {
+            /** App Name */
+            app_name: string;
+            basemap: components["schemas"]["Basemap"];
+            /** Default Center */
+            default_center: [
+                number,
+                number
+            ];
+            /** Default Zoom */
+            default_zoom: number;
+            /** Tile Attribution */
+            tile_attribution: string;
+            /** Tile Url */
+            tile_url: string;
+            /** Version */
+            version: string;
         };
         /** MinutesIn */
         MinutesIn: {
@@ -9499,6 +9573,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    basemap_tile_api_v1_basemap_tiles__z___x___y__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                z: number;
+                x: number;
+                y: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tile as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                    "image/webp": unknown;
                 };
             };
             /** @description The request is not valid */
@@ -14655,9 +14773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Meta"];
                 };
             };
             /** @description The request is not valid */
