@@ -121,7 +121,11 @@ export default defineConfig({
           includeDependenciesRecursively: false,
           // The resident's report form's photo picker and category grid travel together (one chunk, not two: the
           // report is a first screen), though a matter's action dialog uses the picker too.
-          groups: [{ name: 'report-parts', test: /src[\\/]pages[\\/]matters[\\/](PhotoPicker|CategoryGrid)\.vue/ }],
+          // Leaflet and the basemap module every map draws with (src/map/basemap.ts) travel together too.
+          groups: [
+            { name: 'report-parts', test: /src[\\/]pages[\\/]matters[\\/](PhotoPicker|CategoryGrid)\.vue/ },
+            { name: 'leaflet', test: /node_modules[\\/]leaflet[\\/]|src[\\/]pages[\\/]grids[\\/]leaflet\.ts|src[\\/]map[\\/]basemap(Logic)?\.ts/ },
+          ],
         },
       },
     },

@@ -43,7 +43,12 @@ export interface Meta {
   /** [lat, lon] */
   default_center: [number, number]
   default_zoom: number
+  /** The basemap under every map (src/map/basemap.ts); older servers leave it out. */
+  basemap?: Basemap
 }
+
+export type Basemap = Schemas['Basemap']
+export type BasemapLayer = Schemas['BasemapLayer']
 
 // --- auth ---------------------------------------------------------------------------------------------------------
 
