@@ -271,3 +271,24 @@ def test_bounded_and_a_few_statements_however_many_rows(world, client, live, sce
     assert len(body["hazards"]["features"]) == 2000
     assert body["matters"]["truncated"] is False and body["limit"] == 2000
     assert len(many) == len(few) <= 8, many
+
+
+def test_hazards_and_incidents_without_a_point_are_shown_inside_their_grid(world, client, live):
+    with live.session() as s:
+        hazard = Hazard(**{**_hazard(world, "G1b"), "lat": None, "lon": None})
+        incident = _incident(world, "G1a")
+        incident.lat = incident.lon = None
+        s.add_all([hazard, incident])
+        s.commit()
+        ids = {"hazard": hazard.id, "incident": incident.id}
+    body = _get(client, world, "station_chief", layers="incidents,hazards")
+    for layer, grid in (("hazards", "G1b"), ("incidents", "G1a")):
+        (feature,) = body[layer]["features"]
+        assert feature["id"] == ids[layer[:-1]] and feature["properties"]["approximate"] is True
+        lon, lat = feature["geometry"]["coordinates"]
+        west, south = ORIGINS["C1"][0] + GRIDS[grid][1], ORIGINS["C1"][1]
+        assert west < lon < west + G_SIZE and south < lat < south + G_SIZE, (layer, lon, lat)
+    lon, lat = ORIGINS["C1"]
+    g1a = f"{lat},{lon},{lat + G_SIZE},{lon + G_SIZE * 0.95}"
+    boxed = _get(client, world, "station_chief", layers="incidents,hazards", bbox=g1a)
+    assert _ids(boxed, "incidents") == {ids["incident"]} and _ids(boxed, "hazards") == set()

@@ -5,7 +5,8 @@ Reads only. Every layer is one query limited in SQL to what the caller may read 
 the rule each domain's own lists use), to the bounding box when one is given, and to `MAX_FEATURES` rows (one more
 is read to say `truncated`); no query per row. What a feature carries is what staff see in the desk's lists, never
 a resident's name or phone. Grid staff see their own grid's hazards only (the ledger of their community stays on the
-station's pages). Tracks are today's (Beijing day) patrols, simplified by the database.
+station's pages). Tracks are today's (Beijing day) patrols, simplified by the database. A hazard or an incident
+recorded without a point is shown at a point inside its grid, marked `approximate`.
 """
 
 from __future__ import annotations
@@ -95,6 +96,13 @@ def _in_bbox(lat: Any, lon: Any, bbox: BBox | None) -> list[ColumnElement[bool]]
     return [lat.between(bbox.south, bbox.north), lon.between(bbox.west, bbox.east)]
 
 
+def _placed(lat: Any, lon: Any, grid_geom: Any) -> tuple[Any, Any]:
+    """The row's own point, or for a row recorded without one a point inside its grid (computed by the database;
+    the feature then says `approximate`)."""
+    spot = func.ST_PointOnSurface(grid_geom)
+    return func.coalesce(lat, func.ST_Y(spot)), func.coalesce(lon, func.ST_X(spot))
+
+
 def _point(lat: float, lon: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [lon, lat]}
 
@@ -155,7 +163,8 @@ async def _matters(
 
 
 async def _incidents(db: AsyncSession, subject: Subject, *, bbox: BBox | None, limit: int) -> dict[str, Any]:
-    """Incidents still open (not closed), the most severe first."""
+    """Incidents still open (not closed), the most severe first; one recorded without a point at its grid."""
+    lat, lon = _placed(Incident.lat, Incident.lon, Grid.geom)
     rows = await db.execute(
         select(
             Incident.id,
@@ -164,12 +173,14 @@ async def _incidents(db: AsyncSession, subject: Subject, *, bbox: BBox | None, l
             Incident.incident_type,
             Incident.severity,
             Incident.place,
-            Incident.lat,
-            Incident.lon,
+            lat.label("lat"),
+            lon.label("lon"),
+            Incident.lat.is_(None).label("approximate"),
             Incident.occurred_at,
             Incident.status,
         )
-        .where(readable(subject, Incident), Incident.status == "open", *_in_bbox(Incident.lat, Incident.lon, bbox))
+        .outerjoin(Grid, Grid.id == Incident.grid_id)
+        .where(readable(subject, Incident), Incident.status == "open", *_in_bbox(lat, lon, bbox))
         .order_by(Incident.severity, Incident.id.desc())
         .limit(limit + 1)
     )
@@ -187,6 +198,7 @@ async def _incidents(db: AsyncSession, subject: Subject, *, bbox: BBox | None, l
                 "place": r.place,
                 "occurred_at": r.occurred_at,
                 "status": r.status,
+                "approximate": bool(r.approximate),
             },
         }
         for r in rows
@@ -202,8 +214,9 @@ def _hazard_scope(subject: Subject) -> list[ColumnElement[bool]]:
 
 
 async def _hazards(db: AsyncSession, subject: Subject, *, bbox: BBox | None, limit: int) -> dict[str, Any]:
-    """The open items of the hazard ledgers, the earliest deadline first."""
+    """The open items of the hazard ledgers, the earliest deadline first; one recorded without a point at its grid."""
     today = beijing_today()
+    lat, lon = _placed(Hazard.lat, Hazard.lon, Grid.geom)
     rows = await db.execute(
         select(
             Hazard.id,
@@ -212,13 +225,14 @@ async def _hazards(db: AsyncSession, subject: Subject, *, bbox: BBox | None, lim
             Hazard.risk_level,
             Hazard.deadline,
             Hazard.status,
-            Hazard.lat,
-            Hazard.lon,
+            lat.label("lat"),
+            lon.label("lon"),
+            Hazard.lat.is_(None).label("approximate"),
             Grid.id.label("grid_id"),
             Grid.name.label("grid_name"),
         )
         .join(Grid, Grid.id == Hazard.grid_id)
-        .where(*_hazard_scope(subject), Hazard.status.in_(OPEN_HAZARDS), *_in_bbox(Hazard.lat, Hazard.lon, bbox))
+        .where(*_hazard_scope(subject), Hazard.status.in_(OPEN_HAZARDS), *_in_bbox(lat, lon, bbox))
         .order_by(Hazard.deadline, Hazard.id)
         .limit(limit + 1)
     )
@@ -236,6 +250,7 @@ async def _hazards(db: AsyncSession, subject: Subject, *, bbox: BBox | None, lim
                 "overdue": r.deadline < today,
                 "status": r.status,
                 "grid": {"id": r.grid_id, "name": r.grid_name},
+                "approximate": bool(r.approximate),
             },
         }
         for r in rows

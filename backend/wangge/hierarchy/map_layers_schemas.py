@@ -46,6 +46,7 @@ class IncidentPoint(Output):
     place: str
     occurred_at: datetime
     status: str
+    approximate: bool = Field(description="Recorded without a point of its own: shown at a point inside its grid")
 
 
 class TrackLine(Output):
@@ -67,6 +68,7 @@ class HazardPoint(Output):
     overdue: bool
     status: str
     grid: LayerRef
+    approximate: bool = Field(description="Recorded without a point of its own: shown at a point inside its grid")
 
 
 class MatterFeature(Output):

@@ -5667,6 +5667,11 @@ export interface components {
         /** HazardPoint */
         HazardPoint: {
             /**
+             * Approximate
+             * @description Recorded without a point of its own: shown at a point inside its grid
+             */
+            approximate: boolean;
+            /**
              * Deadline
              * Format: date
              */
@@ -6032,6 +6037,11 @@ export interface components {
         };
         /** IncidentPoint */
         IncidentPoint: {
+            /**
+             * Approximate
+             * @description Recorded without a point of its own: shown at a point inside its grid
+             */
+            approximate: boolean;
             /** Code */
             code: string;
             /** Id */

@@ -29,7 +29,7 @@ export default {
     risk: 'Risk',
     fixBy: 'Fix by',
     hazardType: 'Hazard type',
-    openLedger: 'Open the hazard ledger',
+    approximate: 'No point recorded: shown inside its grid',
   },
   errors: {
     codes: {

@@ -30,7 +30,7 @@ export default {
     risk: '风险等级',
     fixBy: '整改期限',
     hazardType: '隐患类型',
-    openLedger: '打开隐患台账',
+    approximate: '未标注坐标，显示在所属网格内',
   },
   errors: {
     codes: {
