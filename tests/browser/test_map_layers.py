@@ -149,6 +149,13 @@ def test_a_chief_sees_the_layers_toggles_them_and_opens_an_overdue_matter(world,
     expect(overdue).to_have_count(1)
     expect(page.get_by_test_id("layer-count-overdue")).to_have_text("1")
 
+    # In English on request, the same counts.
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("map-layers")).to_contain_text("Overdue matters")
+    expect(page.get_by_test_id("map-layers")).to_contain_text("Today's patrol tracks")
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("map-layers")).to_contain_text("超期事项")
+
     overdue.click()
     popup = page.get_by_test_id("layer-popup")
     expect(popup).to_be_visible()
