@@ -31,6 +31,7 @@ from wangge.fieldwork.logreview_router import router as logreview_router
 from wangge.fieldwork.patrols_router import router as patrols_router
 from wangge.fieldwork.people_router import router as people_router
 from wangge.headers import SecurityHeaders
+from wangge.hierarchy.map_layers_router import router as map_layers_router
 from wangge.hierarchy.router import router as hierarchy_router
 from wangge.matters.desk_router import router as desk_router
 from wangge.matters.loop_router import router as loop_router
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(board_router)
     api.include_router(bulletin_router)
     api.include_router(basemap_router)
+    api.include_router(map_layers_router)
 
     @api.get("/meta", tags=["Meta"], response_model=Meta)
     async def meta() -> dict[str, Any]:

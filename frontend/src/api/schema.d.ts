@@ -2048,6 +2048,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/map/layers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Map Layers
+         * @description The map's layers within your scope, as GeoJSON FeatureCollections: open matters, overdue matters, open
+         *     incidents, today's (Beijing day) patrol tracks and open hazards; at most 2,000 features a layer
+         *     (`truncated` says when more matched). Layers not asked for are null.
+         */
+        get: operations["get_map_layers_api_v1_map_layers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/matters": {
         parameters: {
             query?: never;
@@ -5559,6 +5581,18 @@ export interface components {
              */
             risk_level: "major" | "high" | "medium" | "low";
         };
+        /** HazardFeature */
+        HazardFeature: {
+            geometry: components["schemas"]["PointGeometry"];
+            /** Id */
+            id: number;
+            properties: components["schemas"]["HazardPoint"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+        };
         /** HazardFields */
         HazardFields: {
             /**
@@ -5592,6 +5626,26 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+        };
+        /** HazardLayer */
+        HazardLayer: {
+            /**
+             * Count
+             * @description The features given
+             */
+            count: number;
+            /** Features */
+            features: components["schemas"]["HazardFeature"][];
+            /**
+             * Truncated
+             * @description More matched than the limit: zoom in (pass a smaller bbox)
+             */
+            truncated: boolean;
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
         };
         /** HazardOut */
         HazardOut: {
@@ -5660,6 +5714,32 @@ export interface components {
             total: number;
             /** Total Exact */
             total_exact: boolean;
+        };
+        /** HazardPoint */
+        HazardPoint: {
+            /**
+             * Approximate
+             * @description Recorded without a point of its own: shown at a point inside its grid
+             */
+            approximate: boolean;
+            /**
+             * Deadline
+             * Format: date
+             */
+            deadline: string;
+            grid: components["schemas"]["LayerRef"];
+            /** Hazard Type */
+            hazard_type: string;
+            /** Id */
+            id: number;
+            /** Overdue */
+            overdue: boolean;
+            /** Place */
+            place: string;
+            /** Risk Level */
+            risk_level: string;
+            /** Status */
+            status: string;
         };
         /** HazardUpdate */
         HazardUpdate: {
@@ -5872,6 +5952,18 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** IncidentFeature */
+        IncidentFeature: {
+            geometry: components["schemas"]["PointGeometry"];
+            /** Id */
+            id: number;
+            properties: components["schemas"]["IncidentPoint"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+        };
         /** IncidentIn */
         IncidentIn: {
             /** Incident Type */
@@ -5896,6 +5988,26 @@ export interface components {
             severity: number;
             /** Title */
             title: string;
+        };
+        /** IncidentLayer */
+        IncidentLayer: {
+            /**
+             * Count
+             * @description The features given
+             */
+            count: number;
+            /** Features */
+            features: components["schemas"]["IncidentFeature"][];
+            /**
+             * Truncated
+             * @description More matched than the limit: zoom in (pass a smaller bbox)
+             */
+            truncated: boolean;
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
         };
         /** IncidentOut */
         IncidentOut: {
@@ -5974,6 +6086,36 @@ export interface components {
             /** Total Exact */
             total_exact: boolean;
         };
+        /** IncidentPoint */
+        IncidentPoint: {
+            /**
+             * Approximate
+             * @description Recorded without a point of its own: shown at a point inside its grid
+             */
+            approximate: boolean;
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Incident Type */
+            incident_type: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Place */
+            place: string;
+            /**
+             * Severity
+             * @description 1 (I, most severe) .. 4 (IV)
+             */
+            severity: number;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+        };
         /** Indicator */
         Indicator: {
             /** Key */
@@ -6040,6 +6182,15 @@ export interface components {
             kind: string;
             /** Title */
             title: string;
+        };
+        /** LayerRef */
+        LayerRef: {
+            /** Code */
+            code?: string | null;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /**
          * LeaderCandidate
@@ -6236,6 +6387,19 @@ export interface components {
              */
             unit: "minutes" | "working_minutes" | "working_hours" | "working_days";
         };
+        /** LineGeometry */
+        LineGeometry: {
+            /**
+             * Coordinates
+             * @description [[longitude, latitude], …], simplified
+             */
+            coordinates: number[][];
+            /**
+             * Type
+             * @constant
+             */
+            type: "LineString";
+        };
         /** LocateOut */
         LocateOut: {
             community: components["schemas"]["wangge__hierarchy__schemas__Ref"];
@@ -6357,6 +6521,35 @@ export interface components {
             /** Lon */
             lon: number;
         };
+        /** MapLayersOut */
+        MapLayersOut: {
+            /**
+             * Day
+             * Format: date
+             * @description Today in Beijing: the day of the tracks
+             */
+            day: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** @description Hazards of the ledger not yet fixed */
+            hazards: components["schemas"]["HazardLayer"] | null;
+            /** @description Incidents not yet closed */
+            incidents: components["schemas"]["IncidentLayer"] | null;
+            /**
+             * Limit
+             * @description The most features a layer gives
+             */
+            limit: number;
+            /** @description Open matters not yet past their step's deadline */
+            matters: components["schemas"]["MatterLayer"] | null;
+            /** @description Open matters past their step's deadline */
+            overdue: components["schemas"]["MatterLayer"] | null;
+            /** @description Today's patrols (Beijing day), one line each */
+            tracks: components["schemas"]["TrackLayer"] | null;
+        };
         /**
          * MatterCreate
          * @description A matter entered by staff: from the field (a grid leader's own finding) or at the front desk for a caller.
@@ -6391,6 +6584,38 @@ export interface components {
              * @enum {string}
              */
             source: "field" | "front_desk";
+        };
+        /** MatterFeature */
+        MatterFeature: {
+            geometry: components["schemas"]["PointGeometry"];
+            /** Id */
+            id: number;
+            properties: components["schemas"]["MatterPoint"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+        };
+        /** MatterLayer */
+        MatterLayer: {
+            /**
+             * Count
+             * @description The features given
+             */
+            count: number;
+            /** Features */
+            features: components["schemas"]["MatterFeature"][];
+            /**
+             * Truncated
+             * @description More matched than the limit: zoom in (pass a smaller bbox)
+             */
+            truncated: boolean;
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
         };
         /** MatterOut */
         MatterOut: {
@@ -6495,6 +6720,30 @@ export interface components {
             verified_at?: string | null;
             /** Version */
             version: number;
+        };
+        /** MatterPoint */
+        MatterPoint: {
+            /** Address */
+            address: string | null;
+            category: components["schemas"]["LayerRef"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Deadline
+             * @description When the current step is due (sign-for or completion)
+             */
+            deadline: string | null;
+            /** Id */
+            id: number;
+            /** Overdue */
+            overdue: boolean;
+            /** Status */
+            status: string;
+            /** Tracking Code */
+            tracking_code: string;
         };
         /** MatterRef */
         MatterRef: {
@@ -7257,6 +7506,19 @@ export interface components {
             batch_id: string;
             /** Points */
             points: components["schemas"]["PointIn"][];
+        };
+        /** PointGeometry */
+        PointGeometry: {
+            /**
+             * Coordinates
+             * @description [longitude, latitude]
+             */
+            coordinates: number[];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Point";
         };
         /** PointIn */
         PointIn: {
@@ -8235,6 +8497,63 @@ export interface components {
              * @default bearer
              */
             token_type: string;
+        };
+        /** TrackFeature */
+        TrackFeature: {
+            geometry: components["schemas"]["LineGeometry"];
+            /** Id */
+            id: number;
+            properties: components["schemas"]["TrackLine"];
+            /**
+             * Type
+             * @constant
+             */
+            type: "Feature";
+        };
+        /** TrackLayer */
+        TrackLayer: {
+            /**
+             * Count
+             * @description The features given
+             */
+            count: number;
+            /** Features */
+            features: components["schemas"]["TrackFeature"][];
+            /**
+             * Truncated
+             * @description More matched than the limit: zoom in (pass a smaller bbox)
+             */
+            truncated: boolean;
+            /**
+             * Type
+             * @constant
+             */
+            type: "FeatureCollection";
+        };
+        /** TrackLine */
+        TrackLine: {
+            /** Distance M */
+            distance_m: number;
+            /** Ended At */
+            ended_at: string | null;
+            grid: components["schemas"]["LayerRef"];
+            /**
+             * Id
+             * @description The patrol's id
+             */
+            id: number;
+            /**
+             * Leader
+             * @description The name of the leader who patrolled
+             */
+            leader: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** User Id */
+            user_id: number;
         };
         /** TrendPoint */
         TrendPoint: {
@@ -13935,6 +14254,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LeaveOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_map_layers_api_v1_map_layers_get: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated, of matters, overdue, incidents, tracks, hazards (all when left out) */
+                layers?: string | null;
+                /** @description south,west,north,east in degrees (WGS 84) */
+                bbox?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapLayersOut"];
                 };
             };
             /** @description The request is not valid */

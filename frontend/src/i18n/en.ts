@@ -134,6 +134,7 @@ export default {
     empty: 'No grids',
     legend: 'Communities',
     loadFailed: 'Could not load the grids',
+    layers: 'Layers',
   },
   grid: {
     name: 'Grid name',

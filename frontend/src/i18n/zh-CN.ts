@@ -134,6 +134,7 @@ export default {
     empty: '暂无网格',
     legend: '社区图例',
     loadFailed: '网格加载失败',
+    layers: '图层',
   },
   grid: {
     name: '网格名称',

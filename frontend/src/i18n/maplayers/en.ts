@@ -1,0 +1,40 @@
+// The words of the desk map's layers in English (see ./zh-CN.ts).
+export default {
+  mapLayers: {
+    title: 'Layers',
+    names: {
+      matters: 'Open matters',
+      overdue: 'Overdue matters',
+      incidents: 'Incidents',
+      tracks: "Today's patrol tracks",
+      hazards: 'Hazards',
+    },
+    truncated: 'Only the first {n}: zoom in to see all',
+    loadFailed: 'The layers could not be loaded',
+    category: 'Category',
+    status: 'Status',
+    deadline: 'Due',
+    noDeadline: 'No deadline',
+    overdue: 'Overdue',
+    openRecord: 'Open the record',
+    severity: 'Severity',
+    occurredAt: 'Occurred',
+    place: 'Place',
+    leader: 'Patrolled by',
+    grid: 'Grid',
+    startedAt: 'Started',
+    ongoing: 'Under way',
+    distance: 'Distance',
+    distanceKm: '{km} km',
+    risk: 'Risk',
+    fixBy: 'Fix by',
+    hazardType: 'Hazard type',
+    approximate: 'No point recorded: shown inside its grid',
+  },
+  errors: {
+    codes: {
+      'map-bbox-invalid': 'The map area is not valid: move the map and try again',
+      'map-layers-invalid': 'Unknown map layer: reload the page and try again',
+    },
+  },
+}
