@@ -32,6 +32,7 @@ from wangge.headers import SecurityHeaders
 from wangge.hierarchy.router import router as hierarchy_router
 from wangge.matters.desk_router import router as desk_router
 from wangge.matters.loop_router import router as loop_router
+from wangge.matters.public_router import router as public_map_router
 from wangge.matters.router import public as public_router
 from wangge.matters.router import router as matters_router
 from wangge.middleware import Admission, BodySizeLimit, RequestContext
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(assessment_router)
     api.include_router(board_router)
     api.include_router(bulletin_router)
+    api.include_router(public_map_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:
