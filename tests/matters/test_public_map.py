@@ -234,3 +234,11 @@ def test_an_administrator_offers_a_category_to_residents_under_a_public_name(wor
     assert (
         changed["changes"]["resident_facing"] == [False, True] and changed["changes"]["public_name_zh"][1] == "文体活动"
     )
+
+
+def test_the_tracking_view_names_the_category_as_residents_know_it(world, client):
+    created = submit(client, "sanitation", "G1a")
+    view = client.get(
+        f"{API}/matters/{created['tracking_code']}", headers={"X-Tracking-Token": created["tracking_token"]}
+    ).json()
+    assert view["category"]["code"] == "sanitation" and view["category"]["name"] == "垃圾与环境卫生"

@@ -602,7 +602,7 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
     }
     return {
         "tracking_code": m.tracking_code,
-        "category": {"id": cat.id, "code": cat.code, "name": cat.name_zh},
+        "category": {"id": cat.id, "code": cat.code, "name": cat.public_name_zh or cat.name_zh},
         "description": m.description,
         "address": m.address,
         "status": m.status,

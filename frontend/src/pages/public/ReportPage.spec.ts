@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { defineComponent } from 'vue'
-import { i18n, setLocale } from '@/i18n'
+import { i18n, loadSection, setLocale } from '@/i18n'
 import ResidentPlace from './ResidentPlace.vue'
 import ReportPage from './ReportPage.vue'
 
@@ -64,7 +64,8 @@ async function fill(wrapper: Awaited<ReturnType<typeof mountReport>>['wrapper'],
 const submits = (fetchMock: ReturnType<typeof vi.fn>) => fetchMock.mock.calls.filter(([u]) => String(u).endsWith('/public/matters'))
 
 describe('ReportPage', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
+    await loadSection('resident')
     localStorage.clear()
     where = { grid: { id: 1, code: 'G1', name: 'G1a网格' }, community: { id: 1, name: 'C1社区', duty_phone: null } }
     setLocale('zh-CN')
