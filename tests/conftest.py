@@ -61,6 +61,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         submission_limit="100000/minute",
         upload_limit="100000/minute",
         tracking_limit="100000/minute",
+        lookup_limit="100000/minute",
         # The concurrency tests race 200 requests at once, also on SQLite, whose default admission (16 inside, 2 s
         # of waiting) would turn some into 503s; tests/ops/test_admission.py tests admission on a server of its own.
         max_concurrent_requests=1000,

@@ -92,6 +92,7 @@ class Settings(BaseSettings):
     submission_limit: str = "5/minute"  # public submissions
     upload_limit: str = "30/minute"  # photo uploads (nine may go with one submission)
     tracking_limit: str = "30/minute"  # public tracking lookups, ratings and objections
+    lookup_limit: str = "120/minute"  # the resident's map: grids, locate, places, nearby, "me too"
     # Sign-in per account (in the database): after this many wrong passwords in a row the account waits
     # sign_in_lock_seconds, doubled at each further wrong one, at most sign_in_lock_max_minutes; a success, or no
     # wrong password for sign_in_forget_minutes, starts again from zero.

@@ -35,6 +35,7 @@ from wangge.hierarchy.map_layers_router import router as map_layers_router
 from wangge.hierarchy.router import router as hierarchy_router
 from wangge.matters.desk_router import router as desk_router
 from wangge.matters.loop_router import router as loop_router
+from wangge.matters.public_router import router as public_map_router
 from wangge.matters.router import public as public_router
 from wangge.matters.router import router as matters_router
 from wangge.middleware import Admission, BodySizeLimit, RequestContext
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(bulletin_router)
     api.include_router(basemap_router)
     api.include_router(map_layers_router)
+    api.include_router(public_map_router)
 
     @api.get("/meta", tags=["Meta"], response_model=Meta)
     async def meta() -> dict[str, Any]:

@@ -23,7 +23,7 @@ from limits.storage import storage_from_string
 from wangge.config import Settings
 from wangge.errors import DomainError
 
-Window = Literal["sign_in", "submission", "upload", "tracking"]
+Window = Literal["sign_in", "submission", "upload", "tracking", "lookup"]
 
 
 class TooManyAttempts(DomainError):
@@ -65,6 +65,7 @@ class Throttle:
             "submission": parse(settings.submission_limit),
             "upload": parse(settings.upload_limit),
             "tracking": parse(settings.tracking_limit),
+            "lookup": parse(settings.lookup_limit),
         }
         self.trusted = _networks(settings.trusted_proxies)
 

@@ -59,10 +59,19 @@ def test_an_emergency_category_keeps_the_stations_limits(world, client):
     assert r.status_code == 200 and r.json()["time_limits"] == {}
 
 
-def test_the_public_list_of_categories_is_the_active_ones(world, client):
+def test_the_public_list_of_categories_is_the_active_resident_facing_ones_under_their_public_names(world, client):
     r = client.get("/api/v1/public/categories")
     assert r.status_code == 200, r.text
-    assert r.json() == client.get("/api/v1/categories").json() and all(c["is_active"] for c in r.json())
+    staff = {c["code"]: c for c in client.get("/api/v1/categories").json()}
+    codes = [c["code"] for c in r.json()]
+    assert codes and all(staff[code]["resident_facing"] and staff[code]["is_active"] for code in codes)
+    assert {code for code, c in staff.items() if c["resident_facing"] and c["is_active"]} == set(codes)
+    # The internal lines stay for staff: party building 党建, integrity 党廉, family planning 计生.
+    internal = {code for code, c in staff.items() if any(w in c["name_zh"] for w in ("党建", "党廉", "计生"))}
+    assert internal and not internal & set(codes)
+    sanitation = next(c for c in r.json() if c["code"] == "sanitation")
+    assert sanitation["public_name_zh"] == "垃圾与环境卫生" and sanitation["public_name_en"] == "Litter and cleanliness"
+    assert "time_limits" not in sanitation and "loop_rules" not in sanitation  # the staff's rules stay with staff
 
 
 def test_the_loop_rules_are_saved_whole_and_each_refusal_names_its_field(world, client):

@@ -528,9 +528,16 @@ async def get_photo(request: Request, db: SessionDep, token: str, variant: Liter
 # --- the resident's pages --------------------------------------------------------------------------------------
 
 
-@public.get("/categories", response_model=list[schemas.CategoryOut])
+@public.get("/categories", response_model=list[schemas.PublicCategoryOut])
 async def public_categories(db: SessionDep) -> Any:
-    return await _categories(db, active_only=True)
+    """The categories a resident chooses from (居民可选), with their plain public names; the internal lines (党建 …)
+    stay for staff (/categories)."""
+    query = (
+        select(Category)
+        .where(Category.is_active.is_(True), Category.resident_facing.is_(True))
+        .order_by(Category.sort_order)
+    )
+    return list((await db.execute(query)).scalars())
 
 
 @public.post(
@@ -595,7 +602,7 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
     }
     return {
         "tracking_code": m.tracking_code,
-        "category": {"id": cat.id, "code": cat.code, "name": cat.name_zh},
+        "category": {"id": cat.id, "code": cat.code, "name": cat.public_name_zh or cat.name_zh},
         "description": m.description,
         "address": m.address,
         "status": m.status,
@@ -610,7 +617,15 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
         "rating_source": m.rating_source,
         "steps": [_public_step(e) for e in events if e.action in PUBLIC_STEPS],
         "community_id": m.community_id,
+        "next_due_at": _next_due(m),
     }
+
+
+def _next_due(m: Matter) -> Any:
+    """When the current step is due (signing for it first, else finishing it), while the matter is open."""
+    if m.status not in {s.value for s in flow.OPEN}:
+        return None
+    return m.sign_due_at or m.due_at
 
 
 def _public_step(e: MatterEvent) -> dict[str, Any]:

@@ -68,6 +68,9 @@ class CategoryOut(Output):
     open311_code: str | None
     is_active: bool
     loop_rules: dict[str, Any] = Field(default_factory=dict, description="LoopRules, as saved")
+    resident_facing: bool = Field(False, description="Offered to residents on the report page (居民可选)")
+    public_name_zh: str | None = Field(None, description="The plain name residents see (Chinese)")
+    public_name_en: str | None = Field(None, description="The plain name residents see (English)")
 
 
 class CategoryUpdate(Input):
@@ -82,6 +85,9 @@ class CategoryUpdate(Input):
     time_limits: dict[str, Any] = None  # type: ignore[assignment]
     is_active: bool = None  # type: ignore[assignment]
     loop_rules: LoopRules = None  # type: ignore[assignment]
+    resident_facing: bool = None  # type: ignore[assignment]
+    public_name_zh: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
+    public_name_en: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None
 
 
 class _Place(Input):
@@ -351,6 +357,7 @@ class MatterOut(Output):
     pending_application: str | None = Field(None, description="extension or suspension, awaiting a decision")
     suspended_until: datetime | None = None
     verified_at: datetime | None = None
+    supporters: int = Field(0, description='How many residents\' devices said "me too" 我也遇到 on the public page')
 
 
 class HandoffOut(Output):
@@ -399,6 +406,9 @@ class PublicMatterOut(Output):
         description="{at, action, status}; an approved application (approve_application) also {kind, until}"
     )
     community_id: int | None = Field(None, description="The community whose public board 公示栏 shows it")
+    next_due_at: datetime | None = Field(
+        None, description="When the current step is due (signing for it, else finishing it); null once resolved"
+    )
 
 
 class PublicCreated(Output):
@@ -496,3 +506,81 @@ class HotlineImport(Output):
     accepted: int
     rejected: int
     rows: list[HotlineImportRow]
+
+
+# --- the resident's map (matters.public_map) -------------------------------------------------------------------
+
+
+class PublicGridOut(Output):
+    id: int
+    code: str
+    name: str
+    community_id: int
+    community_name: str
+    geometry: dict[str, Any] = Field(description="GeoJSON Polygon, WGS 84")
+
+
+class PublicGridDetail(PublicGridOut):
+    centroid: list[float] = Field(description="[lat, lon] of a point inside the grid, to centre a map on")
+
+
+class PublicGridRef(Output):
+    id: int
+    code: str
+    name: str
+
+
+class PublicCommunityRef(Output):
+    id: int
+    name: str
+    duty_phone: str | None = Field(description="The station's duty phone 服务站值班电话")
+
+
+class PublicLocation(Output):
+    grid: PublicGridRef | None = Field(description="The grid covering the point; null outside every grid")
+    community: PublicCommunityRef | None = Field(
+        description="The grid's community; outside every grid the nearest one (whose station to call instead)"
+    )
+
+
+class PublicPlaceOut(Output):
+    kind: Literal["building", "place"]
+    id: int
+    name: str
+    grid_id: int
+    grid_name: str
+    point: list[float] = Field(description="[lat, lon]")
+
+
+class NearbyMatterOut(Output):
+    """An open public-space report near a point: nothing that names or reaches a person."""
+
+    id: int
+    category_code: str
+    category_name: str
+    category_name_en: str
+    created_at: datetime
+    status: str
+    supporters: int
+    distance_m: float
+
+
+class SupportIn(Input):
+    client: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")] = Field(
+        description="This device's own random token (kept by the app); only a keyed hash of it is stored"
+    )
+
+
+class SupportOut(Output):
+    supporters: int
+
+
+class PublicCategoryOut(Output):
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    icon: str
+    is_emergency: bool
+    public_name_zh: str | None
+    public_name_en: str | None

@@ -16,7 +16,7 @@ from wangge.fieldwork import people
 from wangge.hierarchy.models import Community, Department, Grid, Street
 from wangge.matters import flow
 from wangge.matters.flow import Status
-from wangge.matters.models import Category, Cooperator, Matter, MatterEvent, Photo
+from wangge.matters.models import Category, Cooperator, Matter, MatterEvent, Photo, Supporter
 from wangge.matters.service import GRID_STAFF, allowed_actions
 from wangge.models_common import as_utc, utcnow
 from wangge.policy import all_readable, readable
@@ -72,6 +72,7 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
         await db.execute(
             select(Category, Grid.id, Grid.code, Grid.name, Community.id, Community.code, Community.name)
             .add_columns(Department.name, Street.name)
+            .add_columns(select(func.count(Supporter.id)).where(Supporter.matter_id == m.id).scalar_subquery())
             .select_from(Category)
             .outerjoin(Grid, Grid.id == m.grid_id)
             .outerjoin(Community, Community.id == m.community_id)
@@ -80,7 +81,10 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
             .where(Category.id == m.category_id)
         )
     ).one()
-    category, grid_id, grid_code, grid_name, community_id, community_code, community_name, department, street = place
+    category, grid_id, grid_code, grid_name, community_id, community_code, community_name, department, street = place[
+        :9
+    ]
+    supporters = place[9]
     actions = await allowed_actions(db, subject, m, category.loop_rules or {})
     # The people it names and the community's station chiefs (who supervise it), in one more.
     named = {i for i in (m.owner_id, m.reported_by_id, m.resolved_by_id) if i}
@@ -179,6 +183,7 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
         "pending_application": m.pending_application,
         "suspended_until": m.suspended_until,
         "verified_at": m.verified_at,
+        "supporters": supporters,
     }
 
 

@@ -21,8 +21,9 @@ import type {
 
 // --- public (no sign-in) ---
 
-export function fetchPublicCategories() {
-  return api.get<Category[]>('/public/categories', { auth: false })
+/** Every active category (no sign-in needed): staff pick from all; residents from /public/categories. */
+export function fetchActiveCategories() {
+  return api.get<Category[]>('/categories', { auth: false })
 }
 
 export function uploadPublicPhoto(file: File | Blob) {

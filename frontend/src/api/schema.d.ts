@@ -2811,7 +2811,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public Categories */
+        /**
+         * Public Categories
+         * @description The categories a resident chooses from (居民可选), with their plain public names; the internal lines (党建 …)
+         *     stay for staff (/categories).
+         */
         get: operations["public_categories_api_v1_public_categories_get"];
         put?: never;
         post?: never;
@@ -2855,6 +2859,67 @@ export interface paths {
          *     last three months — without names, phones or addresses. Limited per address like the tracking pages.
          */
         get: operations["public_board_api_v1_public_communities__community_id__board_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/grids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Grids
+         * @description The active grids with their outlines and names (at most 500), of a community or meeting a box.
+         */
+        get: operations["public_grids_api_v1_public_grids_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/grids/{grid_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Grid
+         * @description One active grid, with a point inside it to centre the map on (the poster's QR code opens the report there).
+         */
+        get: operations["public_grid_api_v1_public_grids__grid_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/locate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Locate
+         * @description The grid covering a point and its community with the station's duty phone; outside every grid, no grid and
+         *     the nearest community (the station to call instead: a report there is refused).
+         */
+        get: operations["public_locate_api_v1_public_locate_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2948,6 +3013,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/matters/{matter_id}/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public Support
+         * @description "Me too" 我也遇到 on an open public-space report instead of a second one: once per device (again changes
+         *     nothing); 404 for a closed or private matter.
+         */
+        post: operations["public_support_api_v1_public_matters__matter_id__support_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/nearby": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Nearby
+         * @description Open public-space reports within 200 m, nearest first (at most 20): category, date, status and how many said
+         *     "me too" — nothing about who reported them.
+         */
+        get: operations["public_nearby_api_v1_public_nearby_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/photos": {
         parameters: {
             query?: never;
@@ -2962,6 +3069,26 @@ export interface paths {
          * @description Upload a photo before submitting; pass its token in `photo_tokens`.
          */
         post: operations["public_upload_photo_api_v1_public_photos_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Places
+         * @description Buildings and places inside the grids whose name contains `q` (at most 20).
+         */
+        get: operations["public_places_api_v1_public_places_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4552,6 +4679,22 @@ export interface components {
             name_zh: string;
             /** Open311 Code */
             open311_code: string | null;
+            /**
+             * Public Name En
+             * @description The plain name residents see (English)
+             */
+            public_name_en?: string | null;
+            /**
+             * Public Name Zh
+             * @description The plain name residents see (Chinese)
+             */
+            public_name_zh?: string | null;
+            /**
+             * Resident Facing
+             * @description Offered to residents on the report page (居民可选)
+             * @default false
+             */
+            resident_facing: boolean;
             /** Time Limits */
             time_limits: {
                 [key: string]: unknown;
@@ -4606,6 +4749,12 @@ export interface components {
             name_en?: string;
             /** Name Zh */
             name_zh?: string;
+            /** Public Name En */
+            public_name_en?: string | null;
+            /** Public Name Zh */
+            public_name_zh?: string | null;
+            /** Resident Facing */
+            resident_facing?: boolean;
             /** Time Limits */
             time_limits?: {
                 [key: string]: unknown;
@@ -6707,6 +6856,12 @@ export interface components {
             source: string;
             /** Status */
             status: string;
+            /**
+             * Supporters
+             * @description How many residents' devices said "me too" 我也遇到 on the public page
+             * @default 0
+             */
+            supporters: number;
             /** Suspended Until */
             suspended_until?: string | null;
             /** Tracking Code */
@@ -6868,6 +7023,31 @@ export interface components {
             };
             period: components["schemas"]["PeriodOut"];
             rank: components["schemas"]["Rank"];
+        };
+        /**
+         * NearbyMatterOut
+         * @description An open public-space report near a point: nothing that names or reaches a person.
+         */
+        NearbyMatterOut: {
+            /** Category Code */
+            category_code: string;
+            /** Category Name */
+            category_name: string;
+            /** Category Name En */
+            category_name_en: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Distance M */
+            distance_m: number;
+            /** Id */
+            id: number;
+            /** Status */
+            status: string;
+            /** Supporters */
+            supporters: number;
         };
         /** NotificationOut */
         NotificationOut: {
@@ -7592,6 +7772,25 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** PublicCategoryOut */
+        PublicCategoryOut: {
+            /** Code */
+            code: string;
+            /** Icon */
+            icon: string;
+            /** Id */
+            id: number;
+            /** Is Emergency */
+            is_emergency: boolean;
+            /** Name En */
+            name_en: string;
+            /** Name Zh */
+            name_zh: string;
+            /** Public Name En */
+            public_name_en: string | null;
+            /** Public Name Zh */
+            public_name_zh: string | null;
+        };
         /** PublicCommunity */
         PublicCommunity: {
             /** Id */
@@ -7600,6 +7799,18 @@ export interface components {
             name: string;
             /** Street */
             street: string;
+        };
+        /** PublicCommunityRef */
+        PublicCommunityRef: {
+            /**
+             * Duty Phone
+             * @description The station's duty phone 服务站值班电话
+             */
+            duty_phone: string | null;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** PublicCreated */
         PublicCreated: {
@@ -7615,6 +7826,67 @@ export interface components {
             tracking_code: string;
             /** Tracking Token */
             tracking_token: string;
+        };
+        /** PublicGridDetail */
+        PublicGridDetail: {
+            /**
+             * Centroid
+             * @description [lat, lon] of a point inside the grid, to centre a map on
+             */
+            centroid: number[];
+            /** Code */
+            code: string;
+            /** Community Id */
+            community_id: number;
+            /** Community Name */
+            community_name: string;
+            /**
+             * Geometry
+             * @description GeoJSON Polygon, WGS 84
+             */
+            geometry: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** PublicGridOut */
+        PublicGridOut: {
+            /** Code */
+            code: string;
+            /** Community Id */
+            community_id: number;
+            /** Community Name */
+            community_name: string;
+            /**
+             * Geometry
+             * @description GeoJSON Polygon, WGS 84
+             */
+            geometry: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** PublicGridRef */
+        PublicGridRef: {
+            /** Code */
+            code: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** PublicLocation */
+        PublicLocation: {
+            /** @description The grid's community; outside every grid the nearest one (whose station to call instead) */
+            community: components["schemas"]["PublicCommunityRef"] | null;
+            /** @description The grid covering the point; null outside every grid */
+            grid: components["schemas"]["PublicGridRef"] | null;
         };
         /**
          * PublicMatterCreate
@@ -7659,6 +7931,11 @@ export interface components {
             created_at: string;
             /** Description */
             description: string;
+            /**
+             * Next Due At
+             * @description When the current step is due (signing for it, else finishing it); null once resolved
+             */
+            next_due_at?: string | null;
             /** Notice Ends At */
             notice_ends_at: string | null;
             /** Photos */
@@ -7685,6 +7962,27 @@ export interface components {
             }[];
             /** Tracking Code */
             tracking_code: string;
+        };
+        /** PublicPlaceOut */
+        PublicPlaceOut: {
+            /** Grid Id */
+            grid_id: number;
+            /** Grid Name */
+            grid_name: string;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "building" | "place";
+            /** Name */
+            name: string;
+            /**
+             * Point
+             * @description [lat, lon]
+             */
+            point: number[];
         };
         /** QueueItem */
         QueueItem: {
@@ -8281,6 +8579,19 @@ export interface components {
         SupervisionNoteIn: {
             /** Text */
             text: string;
+        };
+        /** SupportIn */
+        SupportIn: {
+            /**
+             * Client
+             * @description This device's own random token (kept by the app); only a keyed hash of it is stored
+             */
+            client: string;
+        };
+        /** SupportOut */
+        SupportOut: {
+            /** Supporters */
+            supporters: number;
         };
         /** Table */
         Table: {
@@ -16110,7 +16421,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CategoryOut"][];
+                    "application/json": components["schemas"]["PublicCategoryOut"][];
                 };
             };
             /** @description The request is not valid */
@@ -16189,6 +16500,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BoardOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_grids_api_v1_public_grids_get: {
+        parameters: {
+            query?: {
+                community_id?: number | null;
+                /** @description south,west,north,east (WGS 84) */
+                bbox?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicGridOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_grid_api_v1_public_grids__grid_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicGridDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_locate_api_v1_public_locate_get: {
+        parameters: {
+            query: {
+                /** @description Latitude, WGS 84 */
+                lat: number;
+                /** @description Longitude, WGS 84 */
+                lon: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicLocation"];
                 };
             };
             /** @description The request is not valid */
@@ -16388,6 +16824,93 @@ export interface operations {
             };
         };
     };
+    public_support_api_v1_public_matters__matter_id__support_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                matter_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_nearby_api_v1_public_nearby_get: {
+        parameters: {
+            query: {
+                /** @description Latitude, WGS 84 */
+                lat: number;
+                /** @description Longitude, WGS 84 */
+                lon: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NearbyMatterOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     public_upload_photo_api_v1_public_photos_post: {
         parameters: {
             query?: never;
@@ -16408,6 +16931,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_places_api_v1_public_places_get: {
+        parameters: {
+            query: {
+                /** @description Part of the name */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicPlaceOut"][];
                 };
             };
             /** @description The request is not valid */

@@ -11,6 +11,8 @@ import loopZh from './loop/zh-CN'
 import loopEn from './loop/en'
 import assessmentZh from './assessment/zh-CN'
 import assessmentEn from './assessment/en'
+import residentZh from './resident/zh-CN'
+import residentEn from './resident/en'
 import { i18n, LOCALE_STORAGE_KEY, setLocale, toggleLocale } from './index'
 
 function flatten(tree: object, prefix = ''): Record<string, string> {
@@ -26,8 +28,8 @@ function flatten(tree: object, prefix = ''): Record<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 describe('messages', () => {
-  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh), ...flatten(loopZh), ...flatten(assessmentZh) }
-  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn), ...flatten(loopEn), ...flatten(assessmentEn) }
+  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh), ...flatten(loopZh), ...flatten(assessmentZh), ...flatten(residentZh) }
+  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn), ...flatten(loopEn), ...flatten(assessmentEn), ...flatten(residentEn) }
 
   it('zh-CN and en have exactly the same keys', () => {
     expect(Object.keys(english).sort()).toEqual(Object.keys(zh).sort())

@@ -55,6 +55,7 @@ const SECTIONS = {
   loop: { 'zh-CN': () => import('./loop/zh-CN'), en: () => import('./loop/en') },
   assessment: { 'zh-CN': () => import('./assessment/zh-CN'), en: () => import('./assessment/en') },
   maplayers: { 'zh-CN': () => import('./maplayers/zh-CN'), en: () => import('./maplayers/en') },
+  resident: { 'zh-CN': () => import('./resident/zh-CN'), en: () => import('./resident/en') },
 } satisfies Record<string, Record<AppLocale, () => Promise<{ default: object }>>>
 export type Section = keyof typeof SECTIONS
 const wanted = new Set<Section>()

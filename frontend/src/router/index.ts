@@ -34,6 +34,12 @@ export const routes = [
     component: () => import('@/pages/public/TrackPage.vue'),
     meta: { public: true, bare: true, titleKey: 'track.title' },
   },
+  {
+    path: '/report/mine',
+    name: 'report-mine',
+    component: () => import('@/pages/public/MyReportsPage.vue'),
+    meta: { public: true, bare: true, titleKey: 'report.title' },
+  },
   { path: '/matters', name: 'matters', component: () => import('@/pages/matters/InboxPage.vue'), meta: { titleKey: 'matters.title' } },
   {
     path: '/matters/new',
@@ -318,9 +324,11 @@ export async function guard(to: RouteLocationNormalized) {
 /** The lazily fetched words of the page at `path`, if it has some. */
 async function wordsOf(path: string): Promise<void> {
   const section = sectionOfPath(path)
-  if (!section) return
+  // The resident's pages (issue 13): the report's map, my reports, and the tracking page's progress bar.
+  const resident = /^\/(report|track)(\/|$)/.test(path) && section !== 'resident'
+  if (!section && !resident) return
   try {
-    await loadSection(section)
+    await Promise.all([section && loadSection(section), resident && loadSection('resident')])
   } catch {
     // Offline and never fetched: the page opens and shows its keys rather than nothing.
   }
@@ -338,6 +346,8 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/(assessment|me\/month)(\/|$)/.test(path)) return 'assessment'
   // The communities' public boards 公示栏 (issue 12): their words are the assessment's.
   if (/^\/board(\/|$)/.test(path)) return 'assessment'
+  // The resident's report page and my reports (issue 13).
+  if (/^\/report(\/|$)/.test(path)) return 'resident'
   return null
 }
 

@@ -74,7 +74,8 @@ describe('route guard', () => {
     const queues = ['/matters/applications', '/matters/verifications', '/matters/callbacks', '/matters/hotline']
     expect(queues.map(sectionOfPath)).toEqual(['station', 'station', 'station', 'station'])
     expect(['/my-day', '/leave', '/coverage', '/visits'].map(sectionOfPath)).toEqual(['field', 'field', 'field', 'field'])
-    expect(['/map', '/report', '/matters', '/administrator'].map(sectionOfPath)).toEqual([null, null, null, null])
+    expect(['/map', '/matters', '/administrator', '/reports'].map(sectionOfPath)).toEqual([null, null, null, null])
+    expect(['/report', '/report/mine'].map(sectionOfPath)).toEqual(['resident', 'resident'])
     expect(['/matters/12', '/track', '/track/WGABC123'].map(sectionOfPath)).toEqual(['loop', 'loop', 'loop'])
     expect(['/matters/new', '/matters/supervision'].map(sectionOfPath)).toEqual([null, null])
     expect(['/assessment', '/assessment/grid/4', '/me/month'].map(sectionOfPath)).toEqual(['assessment', 'assessment', 'assessment'])

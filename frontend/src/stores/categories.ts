@@ -1,7 +1,7 @@
-// The matter categories (loaded once from the public endpoint) and their names in the current language.
+// The matter categories (loaded once, no sign-in needed) and their names in the current language.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { fetchPublicCategories } from '@/api/matters'
+import { fetchActiveCategories } from '@/api/matters'
 import type { Category } from '@/api/types'
 import { currentLocale } from '@/i18n'
 
@@ -31,7 +31,7 @@ export const useCategoriesStore = defineStore('categories', () => {
   function load(force = false): Promise<Category[]> {
     if (items.value.length && !force) return Promise.resolve(items.value)
     if (!loading) {
-      loading = fetchPublicCategories()
+      loading = fetchActiveCategories()
         .then((list) => {
           items.value = list.filter((c) => c.is_active !== false)
           saveCopy(items.value)
@@ -59,7 +59,7 @@ export const useCategoriesStore = defineStore('categories', () => {
     return currentLocale() === 'en' ? found.name_en : found.name_zh
   }
 
-  function nameOf(c: Category): string {
+  function nameOf(c: Pick<Category, 'name_zh' | 'name_en'>): string {
     return currentLocale() === 'en' ? c.name_en : c.name_zh
   }
 

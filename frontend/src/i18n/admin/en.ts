@@ -491,6 +491,11 @@ export default {
         closeOnRule: 'Only a category that verifies can be closed by the verification',
         seeBelow: 'Some of the steps are not right: see the fields marked in red',
       },
+      residentFacing: 'For residents',
+      residentFacingHint: 'Listed on the residents’ report page',
+      publicNameZh: 'Name residents see (Chinese)',
+      publicNameEn: 'Name residents see (English)',
+      residentName: 'For residents: {name}',
     },
     audit: {
       title: 'Audit log',

@@ -491,6 +491,11 @@ export default {
         closeOnRule: '只有需核查的类别才能“核查通过即结案”',
         seeBelow: '办理规则有误，请看标红的项',
       },
+      residentFacing: '居民可选',
+      residentFacingHint: '在居民反映问题页面中列出',
+      publicNameZh: '居民看到的名称',
+      publicNameEn: '居民看到的英文名称',
+      residentName: '居民可选：{name}',
     },
     audit: {
       title: '操作日志',

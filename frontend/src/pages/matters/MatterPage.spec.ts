@@ -13,6 +13,7 @@ function record(overrides: Partial<Matter> = {}): Matter {
   return {
     id: 7,
     tracking_code: 'WGABC123',
+    supporters: 0,
     category: { id: 1, code: 'sanitation', name: '环境卫生' },
     description: '垃圾堆积',
     address: null,
@@ -66,7 +67,7 @@ function backend(state: { current: Matter; loop?: unknown }, onAction: (url: str
     if (url.endsWith('/loop') && state.loop) return json(state.loop)
     if (url.endsWith('/timeline')) return json([{ id: 1, at: '2026-03-01T08:00:00Z', actor: 'resident', action: 'create', from_status: null, to_status: 'submitted', data: {} }])
     if (url.endsWith('/handoffs')) return json([])
-    if (url.includes('/public/categories')) return json([])
+    if (url.endsWith('/categories')) return json([])
     if (/\/matters\/7$/.test(url)) return json(state.current, 200, { ETag: `"${state.current.version}"` })
     return json({ title: 'Not Found', status: 404 }, 404)
   })

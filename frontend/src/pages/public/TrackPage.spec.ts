@@ -37,7 +37,7 @@ type Handler = (url: URL, init: RequestInit) => Response
 async function mountTrack(path: string, onMatter: Handler) {
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input), 'http://localhost')
-    if (url.pathname.endsWith('/public/categories')) return json([])
+    if (url.pathname.endsWith('/categories')) return json([])
     if (url.pathname.includes('/public/matters/')) return onMatter(url, init)
     return json({ status: 404 }, 404)
   })

@@ -1,0 +1,35 @@
+// The resident's report map, my reports and the tracking page's progress bar in English (see ./zh-CN.ts).
+export default {
+  resident: {
+    search: 'Find',
+    searchPlaceholder: 'A building, estate or organisation',
+    noPlaces: 'Nothing found: try another name or tap the map',
+    inGrid: 'In {grid}, {community}',
+    outside: 'This place is outside the grids we serve.',
+    callStation: 'Call the {community} service station:',
+    askStation: 'Contact the {community} service station.',
+    nearbyTitle: 'Already reported nearby',
+    nearbyHint: 'If it is the same problem, tap "Me too" instead of reporting it again',
+    distance: '{m} m',
+    supporters: '{n} also met this',
+    meToo: 'Me too',
+    supported: 'Recorded',
+    supportThanks: 'Recorded, thank you',
+    supportAfter: 'Recorded. Your own reports are under "My reports".',
+    mine: 'My reports',
+    mineHint: 'Reports sent from this phone (kept on this phone only)',
+    mineEmpty: 'No reports sent from this phone yet',
+    mineGone: 'This report cannot be found',
+    mineFailed: 'The progress cannot be fetched now',
+    forget: 'Remove',
+  },
+  track: {
+    progress: {
+      received: 'Received',
+      handling: 'In hand',
+      done: 'Done',
+      rated: 'Rated',
+      due: '"{step}" expected by {at}',
+    },
+  },
+}
