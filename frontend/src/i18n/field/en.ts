@@ -47,6 +47,9 @@ export default {
     remarkNew: 'New',
     remarkRead: 'Got it',
     weekRemarks: "This week's remarks",
+    matterActionsHint: 'Resolve, bring back or escalate the matter here: its status gives the result. If it must wait, carry it over and say why.',
+    noMatterActions: 'You cannot act on this matter now; you can carry it over',
+    noteOptional: 'What was done (optional)',
   },
   leave: {
     mine: 'My leave',
