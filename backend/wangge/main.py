@@ -30,6 +30,8 @@ from wangge.fieldwork.patrols_router import router as patrols_router
 from wangge.fieldwork.people_router import router as people_router
 from wangge.headers import SecurityHeaders
 from wangge.hierarchy.router import router as hierarchy_router
+from wangge.hierarchy.who_router import public as who_public_router
+from wangge.hierarchy.who_router import router as poster_router
 from wangge.matters.desk_router import router as desk_router
 from wangge.matters.loop_router import router as loop_router
 from wangge.matters.router import public as public_router
@@ -128,6 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(assessment_router)
     api.include_router(board_router)
     api.include_router(bulletin_router)
+    api.include_router(who_public_router)
+    api.include_router(poster_router)
 
     @api.get("/meta", tags=["Meta"])
     async def meta() -> dict[str, Any]:
