@@ -5,7 +5,6 @@ export default {
     intro: 'Choose your community, or tap the map or use your location, to see the grid leader in charge and how to call them.',
     pick: 'Community',
     pickPlaceholder: 'Choose a community',
-    orMap: 'or tap a place on the map',
     loading: 'Looking up…',
     gridCode: 'Grid code',
     leader: 'Grid leader',

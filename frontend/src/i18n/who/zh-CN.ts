@@ -6,7 +6,6 @@ export default {
     intro: '选择社区，或在地图上点选位置、使用我的位置，查看负责您所在位置的网格长和联系电话。',
     pick: '选择社区',
     pickPlaceholder: '请选择社区',
-    orMap: '或在地图上点选位置',
     loading: '正在查询…',
     gridCode: '网格编码',
     leader: '网格长',
