@@ -8,8 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export SPATIALITE_LIBRARY_PATH ?= mod_spatialite
 
-APT_RUN := libsqlite3-mod-spatialite python3 python3-venv
-APT_TEST := postgresql postgresql-postgis chromium nginx
+APT_RUN := libsqlite3-mod-spatialite python3 python3-venv fonts-wqy-microhei
+APT_TEST := postgresql postgresql-postgis chromium nginx fonts-wqy-microhei
 
 .PHONY: help run serve deps deps-system deps-test build migrate demo test test-python test-api test-browser test-frontend lint bench bench-crash api-types api-types-check clean
 

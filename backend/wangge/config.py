@@ -136,6 +136,12 @@ class Settings(BaseSettings):
     first_report_minutes: int = Field(30, ge=1)
     followup_report_minutes: int = Field(60, ge=1)
     muster_target_minutes: int = Field(5, ge=1)
+    # Where residents open the app (e.g. "https://wangge.example.gov.cn"): the QR code of a grid's poster 亮证 points
+    # there. Empty: the address the poster was asked at (fine when staff and residents use the same host).
+    public_base_url: str = ""
+    # A font file with Chinese glyphs (.ttf, .otf, .ttc) for the posters; empty: one fontconfig finds (Noto Sans CJK
+    # SC, WenQuanYi). With neither, a poster is answered 503 `poster-font-missing`.
+    poster_font: str = ""
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

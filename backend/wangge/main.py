@@ -33,6 +33,8 @@ from wangge.fieldwork.people_router import router as people_router
 from wangge.headers import SecurityHeaders
 from wangge.hierarchy.map_layers_router import router as map_layers_router
 from wangge.hierarchy.router import router as hierarchy_router
+from wangge.hierarchy.who_router import public as who_public_router
+from wangge.hierarchy.who_router import router as poster_router
 from wangge.matters.desk_router import router as desk_router
 from wangge.matters.loop_router import router as loop_router
 from wangge.matters.public_router import router as public_map_router
@@ -155,6 +157,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(basemap_router)
     api.include_router(map_layers_router)
     api.include_router(public_map_router)
+    api.include_router(who_public_router)
+    api.include_router(poster_router)
 
     @api.get("/meta", tags=["Meta"], response_model=Meta)
     async def meta() -> dict[str, Any]:

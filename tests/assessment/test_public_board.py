@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from conftest import assert_problem
 from matters.helpers import PHONE, matter_id, submit
+from wangge.accounts.models import User
 from wangge.assessment.public_board import PUBLIC_SPACE_CATEGORIES, last_month
 from wangge.hierarchy.models import Community
 from wangge.matters.models import Matter
@@ -129,9 +130,20 @@ def test_the_board_shows_its_community_without_personal_data(world, client, live
 def test_the_board_names_the_station_phone_and_refuses_what_is_not_a_community(world, client, live):
     r = client.get(f"/api/v1/public/communities/{world.ids['C1']}/board")
     assert r.status_code == 200
-    assert r.json()["duty_phone"] == "13900001111"  # the station chief's work phone
-    assert r.json()["how_to_object"]["phone"] == "13900001111"
+    # The station chief's own phone only once they allow it on public pages; the station's duty phone first.
+    assert r.json()["duty_phone"] is None and r.json()["how_to_object"]["phone"] is None
     assert r.json()["notices"] == [] and r.json()["resolved"] == []
+    with live.session() as s:
+        s.execute(update(User).where(User.id == world.users["station_chief"]).values(phone_public=True))
+        s.commit()
+    r = client.get(f"/api/v1/public/communities/{world.ids['C1']}/board")
+    assert r.json()["duty_phone"] == "13900001111"  # the station chief's work phone, allowed
+    assert r.json()["how_to_object"]["phone"] == "13900001111"
+    with live.session() as s:
+        s.execute(update(Community).where(Community.id == world.ids["C1"]).values(duty_phone="0731-8888 6666"))
+        s.commit()
+    r = client.get(f"/api/v1/public/communities/{world.ids['C1']}/board")
+    assert r.json()["duty_phone"] == r.json()["how_to_object"]["phone"] == "0731-8888 6666"
 
     assert_problem(client.get("/api/v1/public/communities/999999/board"), 404)
     assert_problem(client.get("/api/v1/public/communities/0/board"), 422)

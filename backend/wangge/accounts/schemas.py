@@ -38,6 +38,7 @@ class UserOut(Output):
     username: str
     display_name: str
     phone: str | None
+    phone_public: bool = Field(False, description="The person allows their own phone on the public pages (亮证)")
     role: Role
     scope: ScopeOut
     is_active: bool
@@ -49,6 +50,7 @@ class UserCreate(Input):
     username: Username
     display_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     phone: Phone | None = None
+    phone_public: bool = Field(False, description="Allow this phone on the public pages (亮证)")
     password: Password
     role: Role
     scope_level: ScopeLevel
@@ -59,6 +61,7 @@ class UserCreate(Input):
 class UserUpdate(Input):
     display_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
     phone: Phone | None = None
+    phone_public: bool | None = Field(None, description="Allow this phone on the public pages (亮证)")
     password: Password | None = None
     role: Role | None = None
     scope_level: ScopeLevel | None = None

@@ -187,6 +187,7 @@ async def user_out(db: AsyncSession, user: User, viewer: Subject | None = None) 
         "username": user.username,
         "display_name": user.display_name,
         "phone": user.phone if show_phone else mask_phone(user.phone),
+        "phone_public": user.phone_public,
         "role": user.role,
         "scope": await scope_ref(db, user),
         "is_active": user.is_active,
@@ -323,6 +324,7 @@ async def create_user(db: AsyncSession, subject: Subject, passwords: Passwords, 
         username=data.username,
         display_name=data.display_name,
         phone=data.phone,
+        phone_public=data.phone_public,
         password_hash=await passwords.hash_async(data.password),
         role=data.role.value,
         scope_level=data.scope_level.value,
@@ -358,6 +360,8 @@ async def update_user(
         user.display_name = data.display_name
     if "phone" in fields:
         user.phone = data.phone
+    if data.phone_public is not None:
+        user.phone_public = data.phone_public
     if data.password is not None:
         user.password_hash = await passwords.hash_async(data.password)
         if user.id != subject.user_id:

@@ -23,11 +23,11 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge import throttle
-from wangge.accounts.models import Role, User
 from wangge.assessment import matter_figures, results
 from wangge.deps import ReadSessionDep
 from wangge.errors import NotFound
 from wangge.hierarchy.models import Community, Grid, Street
+from wangge.hierarchy.whois import station_phone
 from wangge.matters.flow import Status
 from wangge.matters.models import Category, Matter
 from wangge.models_common import as_utc, utcnow
@@ -150,23 +150,6 @@ async def _month(db: AsyncSession, community_id: int, today: date) -> dict[str, 
     }
 
 
-async def _duty_phone(db: AsyncSession, community_id: int) -> str | None:
-    """The station's phone: the station chief's work phone (the first active chief with one)."""
-    return (
-        await db.execute(
-            select(User.phone)
-            .where(
-                User.community_id == community_id,
-                User.role == Role.station_chief.value,
-                User.is_active.is_(True),
-                User.phone.is_not(None),
-            )
-            .order_by(User.id)
-            .limit(1)
-        )
-    ).scalar()
-
-
 def _category(c: Category) -> dict[str, str]:
     return {"code": c.code, "name": c.name_zh, "name_en": c.name_en}
 
@@ -235,7 +218,7 @@ async def board(db: AsyncSession, *, community_id: int, today: date | None = Non
         raise NotFound("No such community")
     today = today or _today()
     street = await db.get(Street, community.street_id)
-    phone = await _duty_phone(db, community_id)
+    phone = await station_phone(db, community)
     return {
         "community": {"id": community.id, "name": community.name, "street": street.name if street else ""},
         "duty_phone": phone,

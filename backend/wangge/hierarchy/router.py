@@ -21,7 +21,9 @@ def _page(items: list[Any], total: int, limit: int, offset: int) -> dict[str, An
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-def _area_routes(level: str, plural: str, create_schema: type, parent: str | None) -> None:
+def _area_routes(
+    level: str, plural: str, create_schema: type, parent: str | None, update_schema: type = schemas.AreaUpdate
+) -> None:
     tag = plural.capitalize()
 
     @router.get(f"/{plural}", response_model=schemas.Page[schemas.AreaOut], tags=[tag], name=f"list_{plural}")
@@ -59,8 +61,8 @@ def _area_routes(level: str, plural: str, create_schema: type, parent: str | Non
 
     @router.patch(f"/{plural}/{{obj_id}}", response_model=schemas.AreaOut, tags=[tag], name=f"update_{level}")
     async def update_area(
-        db: SessionDep, subject: CurrentSubject, obj_id: Id, data: schemas.AreaUpdate
-    ) -> dict[str, Any]:
+        db: SessionDep, subject: CurrentSubject, obj_id: Id, data: Annotated[update_schema, Body()]
+    ) -> dict[str, Any]:  # type: ignore[valid-type]
         return service.area_out(await service.update_area(db, subject, level, obj_id, data))
 
     @router.post(
@@ -82,7 +84,7 @@ async def community_figures(
 # Declared before the areas' own routes: /communities/{obj_id} would take "figures" for an id.
 _area_routes("district", "districts", schemas.DistrictCreate, None)
 _area_routes("street", "streets", schemas.StreetCreate, "district")
-_area_routes("community", "communities", schemas.CommunityCreate, "street")
+_area_routes("community", "communities", schemas.CommunityCreate, "street", schemas.CommunityUpdate)
 
 
 @router.get("/communities/{community_id}/coverage", response_model=schemas.CoverageOut, tags=["Communities"])

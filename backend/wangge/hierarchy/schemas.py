@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from wangge.hierarchy.models import DepartmentLevel, GridKind, PlaceCategory
+from wangge.hierarchy.phones import DutyPhoneIn
 from wangge.schemas_common import Id, Input, Output, Page  # noqa: F401 - routers use schemas.Page
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -45,6 +46,12 @@ class AreaUpdate(Input):
     geometry: GeoJSONGeometry | None = None
 
 
+class CommunityUpdate(AreaUpdate):
+    duty_phone: DutyPhoneIn | None = Field(
+        None, description="The station's duty phone 值班电话, published on the public pages; empty clears it"
+    )
+
+
 class StreetCreate(DistrictCreate):
     district_id: Id
     code: code_field("street")  # type: ignore[valid-type]
@@ -62,6 +69,7 @@ class AreaOut(Output):
     is_active: bool
     district_id: int | None = None
     street_id: int | None = None
+    duty_phone: str | None = Field(None, description="Communities: the station's duty phone 值班电话")
     geometry: GeoJSONGeometry | None = None
     created_at: datetime
     updated_at: datetime
@@ -87,6 +95,9 @@ class GridUpdate(Input):
     households: Count | None = None
     registered_population: Count | None = None
     floating_population: Count | None = None
+    duty_phone: DutyPhoneIn | None = Field(
+        None, description="The grid's published duty number 网格值班电话 (亮证); empty clears it"
+    )
     geometry: GeoJSONGeometry | None = None
 
 
@@ -101,6 +112,7 @@ class GridOut(Output):
     households: int
     registered_population: int
     floating_population: int
+    duty_phone: str | None = Field(None, description="The grid's published duty number 网格值班电话")
     area_m2: float
     is_active: bool
     geometry: GeoJSONGeometry | None = None

@@ -17,7 +17,7 @@ from wangge import geo
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import Subject, departments_visible, mask_phone, visible, within_area
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound
-from wangge.hierarchy import schemas
+from wangge.hierarchy import phones, schemas
 from wangge.hierarchy.models import (
     Building,
     Community,
@@ -170,6 +170,7 @@ def area_out(obj: Any, *, with_geometry: bool = True) -> dict[str, Any]:
         "is_active": obj.is_active,
         "district_id": getattr(obj, "district_id", None),
         "street_id": getattr(obj, "street_id", None),
+        "duty_phone": getattr(obj, "duty_phone", None),
         "geometry": geo.to_geojson(geo.from_db(obj.geom)) if with_geometry else None,
         "created_at": obj.created_at,
         "updated_at": obj.updated_at,
@@ -215,9 +216,12 @@ async def _load_for_write(db: AsyncSession, subject: Subject, level: str, obj_id
 
 
 async def update_area(db: AsyncSession, subject: Subject, level: str, obj_id: int, data: schemas.AreaUpdate) -> Any:
+    """Rename or redraw an area; a community's station duty phone too (CommunityUpdate)."""
     obj = await _load_for_write(db, subject, level, obj_id)
     if data.name is not None:
         obj.name = data.name
+    if "duty_phone" in data.model_fields_set:  # communities only (schemas.CommunityUpdate)
+        obj.duty_phone = phones.clean(data.duty_phone, "duty_phone")
     if data.geometry is not None:
         try:
             obj.geom = geo.to_db(geo.area_from_geojson(data.geometry))
@@ -264,6 +268,7 @@ def grid_out(grid: Grid, *, with_geometry: bool = True) -> dict[str, Any]:
         "households": grid.households,
         "registered_population": grid.registered_population,
         "floating_population": grid.floating_population,
+        "duty_phone": grid.duty_phone,
         "area_m2": round(grid.area_m2, 1),
         "is_active": grid.is_active,
         "geometry": geo.to_geojson(geo.from_db(grid.geom)) if with_geometry else None,
@@ -346,7 +351,9 @@ async def create_grid(db: AsyncSession, subject: Subject, data: schemas.GridCrea
 
 async def update_grid(db: AsyncSession, subject: Subject, grid_id: int, data: schemas.GridUpdate) -> Grid:
     grid = await _load_for_write(db, subject, "grid", grid_id)
-    changes = data.model_dump(exclude_unset=True, exclude={"geometry"})
+    changes = data.model_dump(exclude_unset=True, exclude={"geometry", "duty_phone"})
+    if "duty_phone" in data.model_fields_set:  # may be cleared (null or empty)
+        grid.duty_phone = phones.clean(data.duty_phone, "duty_phone")
     for field, value in changes.items():
         if value is None:
             raise Invalid(f"{field} may not be null", errors=[_field_error(field, "may not be null")])

@@ -33,6 +33,7 @@ async function mountAt(width: number) {
     is_active: true,
     must_change_password: false,
     phone: null,
+    phone_public: false,
   }
   const wrapper = mount(AppLayout, {
     global: { plugins: [router, pinia, i18n] },

@@ -364,6 +364,7 @@ export default {
     another: 'Report another problem',
     backToLogin: 'Staff log in',
     fromLogin: 'Report a problem',
+    whoLink: 'My grid',
   },
   track: {
     title: 'Track a request',

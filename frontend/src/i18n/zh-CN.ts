@@ -364,6 +364,7 @@ export default {
     another: '再反映一个问题',
     backToLogin: '工作人员登录',
     fromLogin: '我要反映问题',
+    whoLink: '我的网格',
   },
   track: {
     title: '查询进度',

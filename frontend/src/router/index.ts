@@ -287,6 +287,12 @@ export const routes = [
     component: () => import('@/pages/assessment/BulletinPage.vue'),
     meta: { bare: true, titleKey: 'assessment.bulletin.title' },
   },
+  {
+    path: '/who',
+    name: 'who',
+    component: () => import('@/pages/public/WhoPage.vue'),
+    meta: { public: true, bare: true, titleKey: 'who.title' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/map' },
 ]
 
@@ -348,6 +354,8 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/board(\/|$)/.test(path)) return 'assessment'
   // The resident's report page and my reports (issue 13).
   if (/^\/report(\/|$)/.test(path)) return 'resident'
+  // Who is my grid 亮证 (issue 13).
+  if (/^\/who(\/|$)/.test(path)) return 'who'
   return null
 }
 
@@ -358,7 +366,7 @@ export function safeRedirect(value: unknown): string {
 
 /** The pages a resident opens without an account (a report, a tracking link). */
 export function isResidentPath(path: string): boolean {
-  return /^\/(report|track|board)(\/|$)/.test(path)
+  return /^\/(report|track|board|who)(\/|$)/.test(path)
 }
 
 export function createAppRouter(history: RouterHistory = createWebHistory(import.meta.env.BASE_URL)): Router {

@@ -13,6 +13,7 @@ const leader: CurrentUser = {
   is_active: true,
   must_change_password: false,
   phone: null,
+  phone_public: false,
 }
 
 function json(body: object, status = 200) {

@@ -22,6 +22,7 @@ beforeEach(() => {
     is_active: true,
     must_change_password: false,
     phone: null,
+    phone_public: false,
   }
   vi.stubGlobal('navigator', { onLine: false, geolocation: { watchPosition: vi.fn(() => 1), clearWatch: vi.fn() } })
   vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('offline') }))

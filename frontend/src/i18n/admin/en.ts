@@ -673,5 +673,22 @@ export default {
       title: 'Assessment schemes',
       hint: 'Each street’s indicators, weights, deductions and grade bands, versioned by month',
     },
+    who: {
+      gridDutyPhone: 'Grid duty phone',
+      gridDutyHint: 'Published on “My grid” and on the grid poster for residents to call; without it, the leader’s own phone is shown only if they allow it.',
+      stationDutyPhone: 'Station duty phone',
+      phonePlaceholder: 'e.g. 0731-8888 6666',
+      phoneRule: 'A phone number has only digits, spaces, “-” and a leading “+”, at most 30 characters',
+      edit: 'Edit',
+      editTitle: 'Edit “{name}”',
+      phonePublic: 'Allow their own phone on the public grid card (亮证)',
+      phonePublicHint: 'When the grid has no duty phone, residents see this phone on “My grid” and on the grid poster',
+    },
+  },
+  // The app's own messages for the codes the administration's requests can receive (merged into errors.codes).
+  errors: {
+    codes: {
+      'phone-invalid': 'The phone number is not valid (digits, spaces, “-” and a leading “+”, at most 30 characters)',
+    },
   },
 }

@@ -673,5 +673,22 @@ export default {
       title: '考核方案',
       hint: '各街道的考核指标、权重、扣分与等级线，按月分版本',
     },
+    who: {
+      gridDutyPhone: '网格值班电话',
+      gridDutyHint: '公开在“我的网格”和亮证海报上，居民拨打此号码；不填则只在网格长本人同意时公开其电话。',
+      stationDutyPhone: '服务站值班电话',
+      phonePlaceholder: '如 0731-8888 6666',
+      phoneRule: '电话号码只能包含数字、空格、“-”和开头的“+”，最多30个字符',
+      edit: '编辑',
+      editTitle: '编辑“{name}”',
+      phonePublic: '允许在亮证中公开本人电话',
+      phonePublicHint: '网格没有值班电话时，居民可在“我的网格”和亮证海报上看到此电话',
+    },
+  },
+  // The app's own messages for the codes the administration's requests can receive (merged into errors.codes).
+  errors: {
+    codes: {
+      'phone-invalid': '电话号码格式不正确（只能包含数字、空格、“-”和开头的“+”，最多30个字符）',
+    },
   },
 }

@@ -38,6 +38,7 @@ describe('MePage', () => {
       is_active: true,
       must_change_password: false,
       phone: null,
+      phone_public: false,
     }
     const wrapper = mount(MePage, { global: { plugins: [router, pinia, i18n] } })
     await flushPromises()
