@@ -1477,6 +1477,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grids/{grid_id}/poster.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grid Poster Pdf
+         * @description The same poster as one A4 page of PDF.
+         */
+        get: operations["grid_poster_pdf_api_v1_grids__grid_id__poster_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/grids/{grid_id}/poster.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grid Poster Png
+         * @description The grid's poster 网格员亮证 as a PNG (A4 portrait, 150 dpi): grid, leader and public phone, station and its
+         *     duty phone, and a QR code to the report page placed in the grid. 404 outside your scope or for a deactivated
+         *     grid; 503 `poster-font-missing` when the server has no Chinese font.
+         */
+        get: operations["grid_poster_png_api_v1_grids__grid_id__poster_png_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/grids/{grid_id}/split": {
         parameters: {
             query?: never;
@@ -2642,7 +2684,8 @@ export interface paths {
         put?: never;
         /**
          * Upload Photo
-         * @description Upload a photo (staff); attach it by id when creating a matter. EXIF time and position are kept.
+         * @description Upload a photo (staff); attach it by id when creating a matter, or as an after photo 处理后照片 when resolving
+         *     it. EXIF time and position are kept.
          */
         post: operations["upload_photo_api_v1_photos_post"];
         delete?: never;
@@ -3087,6 +3130,30 @@ export interface paths {
          * @description Buildings and places inside the grids whose name contains `q` (at most 20).
          */
         get: operations["public_places_api_v1_public_places_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/who": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Public Who
+         * @description Who is my grid 亮证 (no account): for a point (lat and lon, WGS 84), a building or a community — exactly one,
+         *     else 422 `who-query` — the grid, its leader's name and public phone (the grid's duty number, else the leader's
+         *     own phone only if they allowed it), the A/B partner covering during the leader's leave, and the station's duty
+         *     phone. Outside every grid, `grid` is null and `community` the one the point lies in or the nearest (`nearest`).
+         *     A deactivated building or grid is a 404. Limited per address like the tracking pages.
+         */
+        get: operations["public_who_api_v1_public_who_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3980,7 +4047,7 @@ export interface components {
             part?: string | null;
             /**
              * Photos
-             * @description Photos uploaded with POST /photos (verify)
+             * @description Photos uploaded with POST /photos: a verification's on-site photos, a resolution's after photos
              */
             photos?: number[] | null;
             /** Reason */
@@ -4035,9 +4102,12 @@ export interface components {
         };
         /**
          * AllowedAction
-         * @description An action the caller may take on the record now (the flow table), and what its body needs.
+         * @description An action the caller may take on the record now (the flow table), what its body needs and what else it may
+         *     carry (`accepts`: the after photos of a resolution).
          */
         AllowedAction: {
+            /** Accepts */
+            accepts?: "photos"[];
             /** Action */
             action: string;
             /** Needs */
@@ -4128,6 +4198,11 @@ export interface components {
             created_at: string;
             /** District Id */
             district_id?: number | null;
+            /**
+             * Duty Phone
+             * @description Communities: the station's duty phone 值班电话
+             */
+            duty_phone?: string | null;
             /** Geometry */
             geometry?: {
                 [key: string]: unknown;
@@ -4453,6 +4528,13 @@ export interface components {
              * @description A JPEG, PNG or WebP photo
              */
             file: string;
+            /**
+             * Stage
+             * @description after: a result's photo, for resolving or handling on the spot
+             * @default before
+             * @enum {string}
+             */
+            stage: "before" | "after";
         };
         /** BuildingCreate */
         BuildingCreate: {
@@ -4912,6 +4994,20 @@ export interface components {
             /** Registered Population */
             registered_population: number;
         };
+        /** CommunityUpdate */
+        CommunityUpdate: {
+            /**
+             * Duty Phone
+             * @description The station's duty phone 值班电话, published on the public pages; empty clears it
+             */
+            duty_phone?: string | null;
+            /** Geometry */
+            geometry?: {
+                [key: string]: unknown;
+            } | null;
+            /** Name */
+            name?: string | null;
+        };
         /** Compare */
         Compare: {
             /** Figures */
@@ -5247,7 +5343,12 @@ export interface components {
             /** Tracking Code */
             tracking_code: string;
         };
-        /** DispositionIn */
+        /**
+         * DispositionIn
+         * @description A disposition given by hand: carried over 结转 (with a note saying why, as the form asks), or handled for a
+         *     patrol finding that did not become a matter (a note optional). A matter's item is handled only through the
+         *     matter's own action (resolve, hand over), and then its status gives the disposition.
+         */
         DispositionIn: {
             /**
              * Disposition
@@ -5255,7 +5356,7 @@ export interface components {
              */
             disposition: "carried_over" | "handled";
             /** Note */
-            note: string;
+            note?: string | null;
         };
         /** DistrictCreate */
         DistrictCreate: {
@@ -5519,6 +5620,11 @@ export interface components {
             created_at: string;
             /** District Id */
             district_id: number;
+            /**
+             * Duty Phone
+             * @description The grid's published duty number 网格值班电话
+             */
+            duty_phone?: string | null;
             /** Floating Population */
             floating_population: number;
             /** Geometry */
@@ -5584,6 +5690,11 @@ export interface components {
         };
         /** GridUpdate */
         GridUpdate: {
+            /**
+             * Duty Phone
+             * @description The grid's published duty number 网格值班电话 (亮证); empty clears it
+             */
+            duty_phone?: string | null;
             /** Floating Population */
             floating_population?: number | null;
             /** Geometry */
@@ -7531,6 +7642,13 @@ export interface components {
             lat: number | null;
             /** Lon */
             lon: number | null;
+            /**
+             * Stage
+             * @description before: reported or found with it; after: the result, taken when resolving it
+             * @default before
+             * @enum {string}
+             */
+            stage: "before" | "after";
             /** Taken At */
             taken_at: string | null;
             /** Thumb Url */
@@ -7914,6 +8032,11 @@ export interface components {
         PublicMatterOut: {
             /** Address */
             address: string | null;
+            /**
+             * After Photos
+             * @description The photos of the result 处理后照片, taken when it was resolved
+             */
+            after_photos?: components["schemas"]["PublicPhotoOut"][];
             /** Can Object */
             can_object: boolean;
             /** Can Rate */
@@ -7938,7 +8061,10 @@ export interface components {
             next_due_at?: string | null;
             /** Notice Ends At */
             notice_ends_at: string | null;
-            /** Photos */
+            /**
+             * Photos
+             * @description The photos it was reported with (before)
+             */
             photos: components["schemas"]["PhotoOut"][];
             /** Rating */
             rating: string | null;
@@ -7962,6 +8088,13 @@ export interface components {
             }[];
             /** Tracking Code */
             tracking_code: string;
+        };
+        /** PublicPhotoOut */
+        PublicPhotoOut: {
+            /** Thumb Url */
+            thumb_url: string;
+            /** Url */
+            url: string;
         };
         /** PublicPlaceOut */
         PublicPlaceOut: {
@@ -8937,6 +9070,12 @@ export interface components {
             password: string;
             /** Phone */
             phone?: string | null;
+            /**
+             * Phone Public
+             * @description Allow this phone on the public pages (亮证)
+             * @default false
+             */
+            phone_public: boolean;
             role: components["schemas"]["Role"];
             /**
              * Scope Id
@@ -9007,6 +9146,12 @@ export interface components {
             permissions?: string[];
             /** Phone */
             phone: string | null;
+            /**
+             * Phone Public
+             * @description The person allows their own phone on the public pages (亮证)
+             * @default false
+             */
+            phone_public: boolean;
             role: components["schemas"]["Role"];
             scope: components["schemas"]["ScopeOut"];
             /** Username */
@@ -9020,6 +9165,11 @@ export interface components {
             password?: string | null;
             /** Phone */
             phone?: string | null;
+            /**
+             * Phone Public
+             * @description Allow this phone on the public pages (亮证)
+             */
+            phone_public?: boolean | null;
             role?: components["schemas"]["Role"] | null;
             /** Scope Id */
             scope_id?: number | null;
@@ -9186,6 +9336,89 @@ export interface components {
             patrols: number;
             /** Signed At */
             signed_at: string | null;
+        };
+        /** WhoCommunity */
+        WhoCommunity: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** WhoCovering */
+        WhoCovering: {
+            /**
+             * Grid Name
+             * @description The partner grid the covering leader leads
+             */
+            grid_name: string;
+            /**
+             * Name
+             * @description The person's display name
+             */
+            name: string;
+            /**
+             * Phone
+             * @description The grid's duty number, else the person's own phone if they allowed it on public pages, else null
+             */
+            phone: string | null;
+        };
+        /** WhoGrid */
+        WhoGrid: {
+            /** Code */
+            code: string;
+            /**
+             * Duty Phone
+             * @description The grid's published duty number 网格值班电话, if any
+             */
+            duty_phone: string | null;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** WhoOut */
+        WhoOut: {
+            /** @description Null only for a point far from every community */
+            community: components["schemas"]["WhoCommunity"] | null;
+            /** @description The A/B partner standing in 当前代岗 while the leader is on approved leave; null otherwise */
+            covering: components["schemas"]["WhoCovering"] | null;
+            /** @description Null outside every grid, and for a community asked for as a whole */
+            grid: components["schemas"]["WhoGrid"] | null;
+            /** @description The grid's current leader 网格长; null without one */
+            leader: components["schemas"]["WhoPerson"] | null;
+            /**
+             * Nearest
+             * @description The point lies in no community: `community` is the nearest one (within 3 km)
+             * @default false
+             */
+            nearest: boolean;
+            station: components["schemas"]["WhoStation"] | null;
+        };
+        /** WhoPerson */
+        WhoPerson: {
+            /**
+             * Name
+             * @description The person's display name
+             */
+            name: string;
+            /**
+             * Phone
+             * @description The grid's duty number, else the person's own phone if they allowed it on public pages, else null
+             */
+            phone: string | null;
+        };
+        /** WhoStation */
+        WhoStation: {
+            /**
+             * Duty Phone
+             * @description The station's duty phone 值班电话, if any
+             */
+            duty_phone: string | null;
+            /**
+             * Name
+             * @description The community's service station 服务站
+             */
+            name: string;
         };
         /** Ref */
         wangge__fieldwork__people_schemas__Ref: {
@@ -10994,7 +11227,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AreaUpdate"];
+                "application/json": components["schemas"]["CommunityUpdate"];
             };
         };
         responses: {
@@ -13036,6 +13269,100 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grid_poster_pdf_api_v1_grids__grid_id__poster_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No CJK font (poster-font-missing) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grid_poster_png_api_v1_grids__grid_id__poster_png_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No CJK font (poster-font-missing) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A problem with the request */
             "4XX": {
@@ -16972,6 +17299,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicPlaceOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_who_api_v1_public_who_get: {
+        parameters: {
+            query?: {
+                lat?: number | null;
+                lon?: number | null;
+                building_id?: number | null;
+                community_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhoOut"];
                 };
             };
             /** @description The request is not valid */
