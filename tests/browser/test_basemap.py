@@ -37,7 +37,7 @@ def bare_server(live) -> Iterator[LiveServer]:
 @pytest.fixture(scope="module")
 def pmtiles_server(live, tmp_path_factory) -> Iterator[LiveServer]:
     lon, lat = grid_point("G1a")
-    path = write_pmtiles(tmp_path_factory.mktemp("basemap") / "city.pmtiles", tiles_around(lat, lon, range(12, 17)))
+    path = write_pmtiles(tmp_path_factory.mktemp("basemap") / "city.pmtiles", tiles_around(lat, lon, range(8, 17)))
     server = _server(live, basemap="pmtiles", pmtiles_path=path)
     yield server
     server.stop()
