@@ -134,6 +134,8 @@ export default {
     empty: 'No grids',
     legend: 'Communities',
     loadFailed: 'Could not load the grids',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
   },
   grid: {
     name: 'Grid name',

@@ -134,6 +134,8 @@ export default {
     empty: '暂无网格',
     legend: '社区图例',
     loadFailed: '网格加载失败',
+    zoomIn: '放大',
+    zoomOut: '缩小',
   },
   grid: {
     name: '网格名称',
