@@ -13,11 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Keyboard, Locator, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from conftest import ENGINES, TLS, make_settings
+from support.language import PAGE_TEXT, english_words, typed_words
 from support.server import LiveServer
-from support.world import PASSWORD
+from support.world import PASSWORD, ROLES
 
 # The browser tests drive the front end; the API tests already run on both engines, so the browser tests run against
 # one: PostgreSQL (production's) when it is among WANGGE_TEST_ENGINES, or WANGGE_BROWSER_ENGINE when set.
@@ -78,15 +80,112 @@ def no_csp_violations() -> Iterator[None]:
     assert not csp_violations, f"the page broke its Content-Security-Policy: {csp_violations}"
 
 
+# --- one language: no English words on a Chinese screen (tests/support/language.py) --------------------------------
+# Every page is looked at when the test ends, when it or its context is closed, and when the test takes a screenshot.
+# What the test typed into the page, and the words it declares with `@pytest.mark.entered(...)` (data it entered
+# through the API), may show as entered.
+open_contexts: list[BrowserContext] = []
+# The demo world's users are named after their roles (support/world.py): "administrator的名字" is its data.
+WORLD_USERNAMES = ROLES
+typed: list[str] = []
+
+
+def assert_one_language(page: Page) -> None:
+    if page.is_closed():
+        return
+    try:
+        seen = page.evaluate(PAGE_TEXT)
+    except PlaywrightError:
+        return  # the page is between two documents: the next look will see it
+    if not str(seen["lang"]).lower().startswith("zh"):
+        return
+    words = english_words("\n".join(seen["texts"]), typed_words([*typed, *WORLD_USERNAMES]))
+    assert not words, f"English words on a Chinese screen ({page.url}): {words}"
+
+
+def _looking_first(method: Any, *, pages: Any) -> Any:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            for page in pages(self):
+                assert_one_language(page)
+        finally:
+            result = method(self, *args, **kwargs)
+        return result
+
+    return wrapper
+
+
+def _typing(method: Any, position: int) -> Any:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        values = [*args[position : position + 1], kwargs.get("value"), kwargs.get("text")]
+        typed.extend(v for v in values if isinstance(v, str))
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def _files_given(method: Any, position: int) -> Any:
+    """set_input_files: the text of the files a test uploads (a CSV of orders, a GeoJSON of grids) is its data."""
+
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        files = kwargs.get("files", args[position] if len(args) > position else None)
+        for file in files if isinstance(files, list | tuple) else [files]:
+            if isinstance(file, dict) and isinstance(file.get("buffer"), bytes):
+                typed.append(file["buffer"].decode("utf-8", "replace"))
+            elif isinstance(file, str | Path) and Path(file).suffix.lower() in (".csv", ".json", ".geojson", ".txt"):
+                typed.append(Path(file).read_text(encoding="utf-8", errors="replace"))
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+Page.set_input_files = _files_given(Page.set_input_files, 1)  # type: ignore[method-assign]
+Locator.set_input_files = _files_given(Locator.set_input_files, 0)  # type: ignore[method-assign]
+Page.screenshot = _looking_first(Page.screenshot, pages=lambda page: [page])  # type: ignore[method-assign]
+Locator.screenshot = _looking_first(Locator.screenshot, pages=lambda locator: [locator.page])  # type: ignore[method-assign]
+Page.close = _looking_first(Page.close, pages=lambda page: [page])  # type: ignore[method-assign]
+BrowserContext.close = _looking_first(BrowserContext.close, pages=lambda context: list(context.pages))  # type: ignore[method-assign]
+for _owner, _name, _position in (
+    (Page, "fill", 1),
+    (Page, "type", 1),
+    (Locator, "fill", 0),
+    (Locator, "type", 0),
+    (Locator, "press_sequentially", 0),
+    (Keyboard, "type", 0),
+    (Keyboard, "insert_text", 0),
+):
+    setattr(_owner, _name, _typing(getattr(_owner, _name), _position))
+
+
+@pytest.fixture(autouse=True)
+def one_language(request: pytest.FixtureRequest) -> Iterator[None]:
+    typed.clear()
+    for marker in request.node.iter_markers("entered"):
+        typed.extend(marker.args)
+    yield
+    still_open = [context for context in open_contexts if context.pages]
+    open_contexts.clear()
+    for context in still_open:
+        for page in context.pages:
+            assert_one_language(page)
+
+
 @pytest.fixture(scope="package")  # Playwright holds the main thread's event loop while it runs
 def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Chromium is missing: `make test` installs Debian's chromium package"
     assert (DIST / "index.html").exists(), "The front end is not built: `make test` runs `make build` first"
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        # Every context the tests open, however they open it, watches for CSP violations.
+        # Every context the tests open, however they open it, watches for CSP violations and is looked at when the
+        # test ends (one_language).
         open_context = b.new_context
-        b.new_context = lambda **kwargs: watch_csp(open_context(**kwargs))  # type: ignore[method-assign]
+
+        def new_context(**kwargs: Any) -> BrowserContext:
+            context = watch_csp(open_context(**kwargs))
+            open_contexts.append(context)
+            return context
+
+        b.new_context = new_context  # type: ignore[method-assign]
         yield b
         b.close()
 

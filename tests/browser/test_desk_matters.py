@@ -200,7 +200,7 @@ def test_incidents_are_a_filtered_table_at_a_desk_and_cards_on_a_phone(world, br
                     code=f"TJ{n:04d}",
                     incident_type=kind,
                     severity=severity,
-                    title=f"突发{kind}",
+                    title=f"突发{ {'fire': '火情', 'gas': '燃气泄漏', 'flood': '内涝'}[kind] }",
                     place="幸福路",
                     community_id=world.ids["C1"],
                     street_id=world.ids["S1"],

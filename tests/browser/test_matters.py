@@ -224,11 +224,14 @@ def test_refused_location_and_outside_point_are_explained(world, browser, app_se
     expect(page.get_by_test_id("report-error")).to_contain_text("请选择问题位置")
     page.get_by_test_id("report-use-gps").click()
     expect(page.get_by_test_id("report-gps-error")).to_contain_text("在地图上点选")
-    # The map is centred on the app's default view, far from the test grids: a tap there is outside them.
-    page.get_by_test_id("report-map").click(position={"x": 60, "y": 150})
+    # The map shows the test grids; its bottom right corner (east of G3, south of G4) is outside them: the page
+    # knows it at once and says so again instead of sending (test_resident_report.py follows that further).
+    box = page.get_by_test_id("report-map").bounding_box()
+    page.get_by_test_id("report-map").click(position={"x": box["width"] - 24, "y": box["height"] - 24})
     expect(page.get_by_test_id("report-map")).to_have_attribute("data-placed", "true")
+    expect(page.get_by_test_id("report-outside")).to_contain_text("此处不在服务网格内")
     page.get_by_test_id("report-submit").click()
-    expect(page.get_by_test_id("report-error")).to_have_text("所选位置不在服务网格内，请移动定位")
+    expect(page.get_by_test_id("report-error")).to_contain_text("此处不在服务网格内。 请联系C3社区服务站")
     _no_horizontal_scroll(page)
     _shot(page, "report-errors")
     context.close()

@@ -138,6 +138,8 @@ export default {
     legend: 'Communities',
     loadFailed: 'Could not load the grids',
     layers: 'Layers',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
   },
   grid: {
     name: 'Grid name',

@@ -138,6 +138,8 @@ export default {
     legend: '社区图例',
     loadFailed: '网格加载失败',
     layers: '图层',
+    zoomIn: '放大',
+    zoomOut: '缩小',
   },
   grid: {
     name: '网格名称',

@@ -83,7 +83,8 @@ export default {
       updated: 'Updated: ',
       rejected: 'The file has {n} problem(s); nothing was changed:',
       notJson: '{file} is not a GeoJSON file',
-      format: 'Format: a GeoJSON FeatureCollection (WGS 84 polygons) whose features carry a 15-digit grid code and a name, optionally kind, households, registered_population, floating_population; matched by code, so importing again updates.',
+      format: 'Format: a GeoJSON FeatureCollection (WGS 84 polygons) whose features carry a 15-digit grid code {code} and a name {name}, optionally {optional}; matched by code, so importing again updates.',
+      formatAnd: ', ',
     },
     keys: {
       title: 'Open311 keys',

@@ -84,7 +84,8 @@ export default {
       updated: '更新：',
       rejected: '文件有 {n} 处问题，未作任何修改：',
       notJson: '{file} 不是有效的 GeoJSON 文件',
-      format: '格式：GeoJSON 要素集合（WGS 84 多边形），每个要素的属性含 15 位网格编码 code 与名称 name，可选 kind、households、registered_population、floating_population；按编码匹配，重复导入即更新。',
+      format: '格式：GeoJSON 要素集合（WGS 84 多边形），每个要素的属性含 15 位网格编码 {code} 与名称 {name}，可选 {optional}；按编码匹配，重复导入即更新。',
+      formatAnd: '、',
     },
     keys: {
       title: 'Open311 密钥',
