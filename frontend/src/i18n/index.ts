@@ -54,7 +54,6 @@ const SECTIONS = {
   field: { 'zh-CN': () => import('./field/zh-CN'), en: () => import('./field/en') },
   loop: { 'zh-CN': () => import('./loop/zh-CN'), en: () => import('./loop/en') },
   assessment: { 'zh-CN': () => import('./assessment/zh-CN'), en: () => import('./assessment/en') },
-  who: { 'zh-CN': () => import('./who/zh-CN'), en: () => import('./who/en') },
 } satisfies Record<string, Record<AppLocale, () => Promise<{ default: object }>>>
 export type Section = keyof typeof SECTIONS
 const wanted = new Set<Section>()
