@@ -50,7 +50,7 @@ def test_a_resident_finds_their_grid_leader_and_the_station_on_a_phone(world, br
 
     # From the report page's header.
     page.goto(base + "/report")
-    page.get_by_test_id("who-link").click()
+    page.locator(".pub-header__who").click()
     expect(page).to_have_url(re.compile(r"/who$"))
     expect(page.locator("h1")).to_have_text("我的网格")
 

@@ -475,3 +475,13 @@ export function splitGrid(gridId: number, body: { line: GeoJSON.LineString; code
 export function mergeGrids(gridId: number, otherId: number) {
   return api.post<Schemas['GridMergeOut']>(`/grids/${gridId}/merge`, { json: { other_id: otherId } })
 }
+
+/** The grid's published duty number 网格值班电话 (亮证); null clears it (422 `phone-invalid` for what is not one). */
+export function setGridDutyPhone(gridId: number, dutyPhone: string | null) {
+  return api.patch<AdminGrid>(`/grids/${gridId}`, { json: { duty_phone: dutyPhone } })
+}
+
+/** A community's name and its station's duty phone 服务站值班电话. */
+export function updateCommunity(communityId: number, body: { name?: string; duty_phone?: string | null }) {
+  return api.patch<Area>(`/communities/${communityId}`, { json: body })
+}

@@ -56,7 +56,6 @@ const SECTIONS = {
   assessment: { 'zh-CN': () => import('./assessment/zh-CN'), en: () => import('./assessment/en') },
   maplayers: { 'zh-CN': () => import('./maplayers/zh-CN'), en: () => import('./maplayers/en') },
   resident: { 'zh-CN': () => import('./resident/zh-CN'), en: () => import('./resident/en') },
-  who: { 'zh-CN': () => import('./who/zh-CN'), en: () => import('./who/en') },
 } satisfies Record<string, Record<AppLocale, () => Promise<{ default: object }>>>
 export type Section = keyof typeof SECTIONS
 const wanted = new Set<Section>()

@@ -350,12 +350,11 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/(matters\/\d+|track)(\/|$)/.test(path)) return 'loop'
   // The assessment 考核 pages and a grid leader's 我的本月 (issue 12).
   if (/^\/(assessment|me\/month)(\/|$)/.test(path)) return 'assessment'
-  // The communities' public boards 公示栏 (issue 12): their words are the assessment's.
-  if (/^\/board(\/|$)/.test(path)) return 'assessment'
+  // The communities' public boards 公示栏 (issue 12) and who is my grid 亮证 (issue 13): their words are the
+  // assessment's.
+  if (/^\/(board|who)(\/|$)/.test(path)) return 'assessment'
   // The resident's report page and my reports (issue 13).
   if (/^\/report(\/|$)/.test(path)) return 'resident'
-  // Who is my grid 亮证 (issue 13).
-  if (/^\/who(\/|$)/.test(path)) return 'who'
   return null
 }
 

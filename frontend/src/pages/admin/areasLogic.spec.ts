@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { boundaryOf, CODE_LENGTH, formatArea } from './areasLogic'
+import { boundaryOf, CODE_LENGTH, formatArea, isDutyPhone, normalisePhone } from './areasLogic'
 
 describe('areas', () => {
   it('say their area in km², small ones in m²', () => {
@@ -21,5 +21,22 @@ describe('areas', () => {
     expect(boundaryOf({ type: 'FeatureCollection', features: [{ geometry: polygon }, { geometry: polygon }] })).toBeNull()
     expect(boundaryOf({ type: 'Point', coordinates: [0, 0] })).toBeNull()
     expect(boundaryOf('nonsense')).toBeNull()
+  })
+})
+
+describe('duty phones', () => {
+  it('accepts what the server accepts', () => {
+    for (const ok of ['0731-8888 6666', '+86 731 8888 6666', '12345', '110', '', '  ', null, '０７３１－８８８８'])
+      expect(isDutyPhone(ok), String(ok)).toBe(true)
+  })
+  it('refuses what the server refuses', () => {
+    for (const bad of ['phone', '0731-', '-0731', '12', '0731--8888/6666', '1'.repeat(31), '0731 8888 转 1', '+-1234', '٠٧٣١٢'])
+      expect(isDutyPhone(bad), bad).toBe(false)
+  })
+  it('normalises as the server stores', () => {
+    expect(normalisePhone(' 0731-8888   6666 ')).toBe('0731-8888 6666')
+    expect(normalisePhone('０７３１－８８８８')).toBe('0731-8888')
+    expect(normalisePhone('   ')).toBeNull()
+    expect(normalisePhone(undefined)).toBeNull()
   })
 })

@@ -22,3 +22,23 @@ export function boundaryOf(file: unknown): unknown | null {
   }
   return null
 }
+
+// The published duty phones 值班电话 of grids and stations (亮证).
+const DUTY_PHONE = /^\+?[0-9](?:[0-9 -]*[0-9])?$/
+export const DUTY_PHONE_MAX = 30
+
+/** A duty phone as the server stores it: full-width digits made half-width (as a Chinese input method types them),
+ * spaces collapsed; null when empty. */
+export function normalisePhone(text: string | null | undefined): string | null {
+  const value = (text ?? '').normalize('NFKC').split(/\s+/).filter(Boolean).join(' ')
+  return value || null
+}
+
+/** The server's rule (hierarchy/phones.py): digits with an optional leading +, dashes or spaces between them, at
+ * least 3 digits, at most 30 characters. Empty is allowed: it clears the number. */
+export function isDutyPhone(text: string | null | undefined): boolean {
+  const value = normalisePhone(text)
+  if (value === null) return true
+  const digits = value.replace(/[^0-9]/g, '').length
+  return value.length <= DUTY_PHONE_MAX && DUTY_PHONE.test(value) && digits >= 3
+}
