@@ -12,7 +12,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import update
 
-from browser.conftest import DESK, PHONE
+from browser.conftest import DESK, PHONE, signed_in
 from matters.helpers import submit
 from wangge.hierarchy.models import Community
 
@@ -176,3 +176,25 @@ def test_the_posters_link_opens_the_report_placed_in_its_grid_on_a_phone_and_a_d
         _no_horizontal_scroll(page)
         _shot(page, f"report-grid-{viewport['width']}")
         context.close()
+
+
+def test_an_administrator_offers_a_category_to_residents_under_a_plain_name(world, browser, app_server):
+    base = app_server.base_url
+    admin = signed_in(browser, base, "system_admin", DESK, "/admin/categories")
+    row = admin.locator('[data-testid="category-row"][data-code="culture"]')
+    expect(row.get_by_test_id("category-public")).to_have_count(0)
+    row.get_by_test_id("category-edit").click()
+    form = admin.get_by_test_id("category-form")
+    form.get_by_test_id("category-resident-facing").check()
+    form.get_by_test_id("category-public-zh").locator("input").fill("文体活动场地")
+    form.get_by_test_id("category-save").click()
+    expect(row.get_by_test_id("category-public")).to_have_text("居民可选：文体活动场地")
+    admin.context.close()
+
+    context = _context(browser, PHONE)
+    page = context.new_page()
+    page.goto(base + "/report")
+    expect(page.get_by_test_id("report-category-culture")).to_have_text("文体活动场地")
+    names = page.locator("[data-testid^='report-category-']").all_inner_texts()
+    assert not [n for n in names if any(w in n for w in INTERNAL)], names
+    context.close()
