@@ -133,7 +133,7 @@ def test_a_matter_the_leader_accepted_is_an_item(world, client, live):
     assert (item["status"], item["needs_disposition"]) == ("accepted", True)
     # Handled only through the matter's own action: then its status says so.
     refused = assert_problem(dispose(client, world, day, "matter", mid, "handled", "电话联系已解决"), 409)
-    assert refused["code"] == "handled-by-matter-action"
+    assert refused["code"] == "disposition-derived"
     act(client, world, "grid_leader", mid, "resolve", result="电话联系已解决")
     view = my_day(client, world)
     item = next(i for i in view["items"] if i["id"] == mid)

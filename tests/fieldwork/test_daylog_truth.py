@@ -16,7 +16,7 @@ def test_handled_cannot_be_set_by_hand_for_a_matter_resolving_it_makes_it_handle
     assert (item["disposition"], item["needs_disposition"]) == (None, True)
 
     refused = assert_problem(dispose(client, world, day, "matter", m["id"], "handled", "已处理"), 409)
-    assert refused["code"] == "handled-by-matter-action"
+    assert refused["code"] == "disposition-derived"
     assert next(i for i in my_day(client, world)["items"] if i["id"] == m["id"])["disposition"] is None
 
     act(client, world, "grid_leader", m["id"], "resolve", result="已更换井盖")

@@ -233,7 +233,7 @@ async def set_disposition(
         raise Conflict(
             "A matter is handled by taking its own action (resolve, bring back, escalate); its status then gives "
             "the disposition",
-            code="handled-by-matter-action",
+            code="disposition-derived",
         )
     note = (data.note or "").strip() or None
     if data.disposition == "carried_over" and note is None:

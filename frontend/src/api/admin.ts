@@ -2,7 +2,7 @@
 // the working calendar and the categories with their time limits.
 import { api, requestBlob } from './client'
 import type { Role, ScopeLevel, Schemas } from './types'
-import { byNaturalName } from './naturalOrder'
+import { byNaturalName } from './fieldwork'
 
 export type AdminUser = Schemas['UserOut']
 export type UserCreate = Schemas['UserCreate']

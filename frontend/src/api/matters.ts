@@ -67,10 +67,10 @@ export function fetchCategories() {
 }
 
 /** A staff photo; `after`: the result's photo 处理后照片, for resolving or handling on the spot. */
-export function uploadPhoto(file: File | Blob, stage: 'before' | 'after' = 'before') {
+export function uploadPhoto(file: File | Blob, stage?: 'after') {
   const formData = new FormData()
   formData.append('file', file)
-  if (stage === 'after') formData.append('stage', stage)
+  if (stage) formData.append('stage', stage)
   return api.post<UploadedPhoto>('/photos', { formData })
 }
 

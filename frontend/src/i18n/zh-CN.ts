@@ -126,9 +126,7 @@ export default {
       'scheme-effective-from': '考核方案须从某月1日起生效',
       'scheme-month-frozen': '该月已按当时的方案封存，新版本请从尚未封存的月份起生效',
       'scheme-default': '全区默认考核方案须由区级管理员设置',
-      'unknown-photo': '照片不是您上传的或已被使用，请重新拍照',
-      'handled-by-matter-action': '请在事项上办结或带回、上报，处理结果随事项状态',
-      'note-required': '请填写说明',
+      'unknown-photo': '照片无效，请重拍',
     },
   },
   map: {

@@ -135,4 +135,10 @@ export default {
     progress: '{done}/{total} items',
     hazardsFound: '{n} hazards found',
   },
+  // The app's own messages for the field pages' problem codes (merged into errors.codes).
+  errors: {
+    codes: {
+      'note-required': 'Add a note',
+    },
+  },
 }

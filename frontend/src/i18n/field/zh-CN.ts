@@ -136,4 +136,10 @@ export default {
     progress: '{done}/{total} 项',
     hazardsFound: '发现隐患 {n} 处',
   },
+  // The app's own messages for the field pages' problem codes (merged into errors.codes).
+  errors: {
+    codes: {
+      'note-required': '请填写说明',
+    },
+  },
 }
