@@ -3,8 +3,8 @@ header, picks a community (its station and duty phone as a tel: link), uses thei
 leader, no personal phone), opens a point in a grid whose duty number is published (a tel: link) and taps the map;
 the board links to the page. At 1280×800 the street's administrator publishes a grid's duty phone (a wrong one
 refused in the app's words), a station's duty phone and a leader's consent, and downloads the grid's poster (PNG:
-200 image/png); at 360×740 a grid leader prints their grid's poster from the map. Screenshots go to
-test-results/who-*.png."""
+200 image/png); at 360×740 a grid leader prints their grid's poster from the map and, on 我的, allows their own
+phone on the public card. Screenshots go to test-results/who-*.png."""
 
 from __future__ import annotations
 
@@ -162,4 +162,16 @@ def test_a_grid_leader_prints_the_poster_of_their_grid_from_the_map(world, brows
     expect(page.locator(".van-toast")).to_contain_text("海报已下载")
     _fits(page)
     _shot(page, "map-poster")
+
+    # On 我的, the leader allows their own phone on the public card: the public lookup shows it.
+    page.goto(app_server.base_url + "/me")
+    switch = page.get_by_test_id("me-phone-public")
+    expect(page.get_by_text("允许在亮证中公开本人电话")).to_be_visible()
+    expect(switch).to_have_attribute("aria-checked", "false")
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "true")
+    lon, lat = grid_point("G1a")
+    who = httpx.get(app_server.base_url + "/api/v1/public/who", params={"lat": lat, "lon": lon}, timeout=10).json()
+    assert who["leader"] == {"name": "grid_leader的名字", "phone": "13900001111"}
+    _fits(page)
     page.context.close()

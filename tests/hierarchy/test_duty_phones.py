@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import assert_problem
+from support.world import grid_point
 
 API = "/api/v1"
 
@@ -100,3 +101,21 @@ def test_a_persons_consent_to_a_public_phone_is_recorded_and_audited(world, clie
     assert created.status_code == 201, created.text
     assert created.json()["phone_public"] is True
     assert_problem(client.patch(f"{API}/users/{uid}", json={"phone_public": "sometimes"}, headers=admin), 422)
+
+
+def test_a_person_allows_their_own_phone_on_me_and_it_is_audited(world, client):
+    me = world.headers("leader_g1b")
+    lon, lat = grid_point("G1b")
+    assert client.get(f"{API}/public/who", params={"lat": lat, "lon": lon}).json()["leader"]["phone"] is None
+    r = client.patch(f"{API}/auth/me", json={"phone_public": True}, headers=me)
+    assert r.status_code == 200, r.text
+    assert r.json()["phone_public"] is True and r.json()["username"] == "leader_g1b"
+    assert client.get(f"{API}/auth/me", headers=me).json()["phone_public"] is True
+    assert client.get(f"{API}/public/who", params={"lat": lat, "lon": lon}).json()["leader"]["phone"] == "13900001111"
+    entries = _audit(client, world, "user", world.users["leader_g1b"])
+    assert entries[0]["changes"] == {"phone_public": [False, True]}
+    assert entries[0]["actor_id"] == world.users["leader_g1b"]
+    assert client.patch(f"{API}/auth/me", json={"phone_public": False}, headers=me).json()["phone_public"] is False
+    # Nothing else of one's account changes here; signed out, nothing at all.
+    assert assert_problem(client.patch(f"{API}/auth/me", json={"role": "administrator"}, headers=me), 422)
+    assert_problem(client.patch(f"{API}/auth/me", json={"phone_public": True}), 401)

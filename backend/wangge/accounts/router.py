@@ -61,6 +61,13 @@ async def me(db: SessionDep, subject: SubjectChangingPassword) -> dict[str, Any]
     return await service.user_out(db, await service.get_user(db, subject, subject.user_id), subject)
 
 
+@router.patch("/auth/me", response_model=schemas.UserOut, tags=["Auth"])
+async def update_me(db: SessionDep, subject: CurrentSubject, data: schemas.MeUpdate) -> dict[str, Any]:
+    """Change one's own choices: whether one's own phone may show on the public pages 亮证 (`phone_public`; the
+    grid's duty number comes first). Any signed-in person; audited."""
+    return await service.user_out(db, await service.update_me(db, subject=subject, data=data), subject)
+
+
 @router.post("/auth/password", response_model=schemas.UserOut, tags=["Auth"])
 async def change_password(
     request: Request, db: SessionDep, subject: SubjectChangingPassword, data: schemas.PasswordChange

@@ -68,6 +68,12 @@ class UserUpdate(Input):
     scope_id: Id | None = None
 
 
+class MeUpdate(Input):
+    """What a person changes about their own account on 我的."""
+
+    phone_public: bool | None = Field(None, description="Allow my own phone on the public pages (亮证)")
+
+
 class UserImportRow(ImportRow):
     """A row of a users' file; `problems` codes: username-invalid, username-repeated, username-taken,
     name-required, phone-invalid, role-unknown, scope-unknown, scope-outside, password-short."""

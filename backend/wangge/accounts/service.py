@@ -371,6 +371,18 @@ async def update_user(
     return user
 
 
+async def update_me(db: AsyncSession, *, subject: Subject, data: schemas.MeUpdate) -> User:
+    """The caller's own choices (audited as a change of their user row)."""
+    user = await db.get(User, subject.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists")
+    if data.phone_public is not None:
+        user.phone_public = data.phone_public
+    await db.commit()
+    await db.refresh(user)
+    return user
+
+
 async def deactivate_user(db: AsyncSession, subject: Subject, user_id: int) -> User:
     user = await _load_user(db, subject, user_id)
     if user.id == subject.user_id:

@@ -369,7 +369,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Me
+         * @description Change one's own choices: whether one's own phone may show on the public pages 亮证 (`phone_public`; the
+         *     grid's duty number comes first). Any signed-in person; audited.
+         */
+        patch: operations["update_me_api_v1_auth_me_patch"];
         trace?: never;
     };
     "/api/v1/auth/password": {
@@ -7020,6 +7025,17 @@ export interface components {
             /** Tracking Code */
             tracking_code: string;
         };
+        /**
+         * MeUpdate
+         * @description What a person changes about their own account on 我的.
+         */
+        MeUpdate: {
+            /**
+             * Phone Public
+             * @description Allow my own phone on the public pages (亮证)
+             */
+            phone_public?: boolean | null;
+        };
         /** MediationOut */
         MediationOut: {
             /** Agreement */
@@ -10302,6 +10318,48 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_me_api_v1_auth_me_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

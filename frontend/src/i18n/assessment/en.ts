@@ -226,6 +226,8 @@ export default {
       'not-found': 'No such building or community (it may have been retired)',
       'too-many-attempts': 'Too many lookups; wait a moment',
     },
+    mePhonePublic: 'Show my own phone on the public grid card',
+    mePhonePublicHint: 'When your grid has no duty phone, residents see your phone on “My grid” and on the grid poster',
   },
   poster: {
     print: 'Print the grid poster',

@@ -228,6 +228,8 @@ export default {
       'not-found': '没有找到该楼栋或社区，可能已停用',
       'too-many-attempts': '查询过于频繁，请稍后再试',
     },
+    mePhonePublic: '允许在亮证中公开本人电话',
+    mePhonePublicHint: '网格没有值班电话时，居民可在“我的网格”和亮证海报上看到您的电话',
   },
   poster: {
     print: '打印亮证海报',
