@@ -20,6 +20,7 @@ from browser.conftest import DESK, PHONE, session_script
 from conftest import TLS, make_settings
 from support.world import grid_point
 from wangge.database import Database
+from wangge.emergencies.models import ActivationMember
 from wangge.fieldwork.models import Patrol
 from wangge.matters.models import Category, Matter
 from wangge.models_common import utcnow
@@ -76,17 +77,16 @@ def _deliver(live) -> int:
         return pool.submit(asyncio.run, main()).result()
 
 
-def _raise(base: str, world, title: str, place: str) -> dict:
-    lon, lat = grid_point("G1a")
-    r = httpx.post(
-        base + "/api/v1/incidents",
-        json={"incident_type": "fire", "severity": 3, "title": title, "place": place, "lat": lat, "lon": lon},
-        headers=world.headers("grid_leader"),
-        timeout=30,
-        verify=TLS,
-    )
-    assert r.status_code == 201, r.text
+def _post(base: str, world, who: str, path: str, body: dict, method: str = "POST") -> dict:
+    r = httpx.request(method, base + "/api/v1" + path, json=body, headers=world.headers(who), timeout=30, verify=TLS)
+    assert r.status_code in (200, 201), r.text
     return r.json()
+
+
+def _raise(base: str, world, title: str, place: str, who: str = "grid_leader") -> dict:
+    lon, lat = grid_point("G1a")
+    body = {"incident_type": "fire", "severity": 3, "title": title, "place": place, "lat": lat, "lon": lon}
+    return _post(base, world, who, "/incidents", body)
 
 
 def _read_all(base: str, world, who: str) -> None:
@@ -157,6 +157,53 @@ def test_an_emergency_raised_by_another_takes_over_the_chiefs_phone(world, live,
     expect(page.get_by_test_id("tabbar")).to_be_visible()
     page.wait_for_load_state("networkidle")
     expect(page.get_by_test_id("emergency-alert")).to_have_count(0)
+    context.close()
+
+
+def test_a_tier_call_out_comes_first_and_answering_it_acknowledges_the_call(world, live, browser, app_server):
+    base = app_server.base_url
+    _deliver(live)
+    _read_all(base, world, "grid_leader")
+    context = _context(browser, base, "grid_leader")
+    page = context.new_page()
+    page.clock.install()
+    page.goto(base + "/patrol")
+    expect(page.get_by_test_id("tabbar")).to_be_visible()
+
+    incident = _raise(base, world, "燃气泄漏", "幸福小区5号楼", who="station_chief")
+    tier = {"unit_level": "community", "unit_id": world.ids["C1"], "tier": 1, "name": "一级响应队"}
+    tier = _post(
+        base,
+        world,
+        "station_chief",
+        "/response-tiers",
+        {**tier, "members": [{"user_id": world.users["grid_leader"]}]},
+        "PUT",
+    )
+    activation = _post(
+        base, world, "station_chief", f"/incidents/{incident['id']}/activations", {"tier_id": tier["id"]}
+    )
+    assert _deliver(live) >= 2
+    page.clock.fast_forward(31_000)
+
+    alert = page.get_by_test_id("emergency-alert")
+    expect(alert).to_have_attribute("data-kind", "callout")  # the call-out first, though the incident came before
+    expect(page.get_by_test_id("alert-kind")).to_have_text("出动通知")
+    expect(page.get_by_test_id("alert-title")).to_contain_text("一级响应队")
+    assert page.evaluate("window.__vibrations.length") >= 1
+    _shot(page, "callout")
+    page.get_by_test_id("alert-ack").click()
+    expect(alert).to_have_attribute("data-kind", "incident")
+    with live.session() as db:
+        member = db.scalars(
+            select(ActivationMember).where(
+                ActivationMember.activation_id == activation["id"],
+                ActivationMember.user_id == world.users["grid_leader"],
+            )
+        ).one()
+        assert member.acknowledged_at is not None and member.arrived_at is None
+    page.get_by_test_id("alert-ack").click()
+    expect(alert).to_have_count(0)
     context.close()
 
 
