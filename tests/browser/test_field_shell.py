@@ -190,6 +190,8 @@ def test_a_tier_call_out_comes_first_and_answering_it_acknowledges_the_call(worl
     expect(alert).to_have_attribute("data-kind", "callout")  # the call-out first, though the incident came before
     expect(page.get_by_test_id("alert-kind")).to_have_text("出动通知")
     expect(page.get_by_test_id("alert-title")).to_contain_text("一级响应队")
+    expect(page.get_by_test_id("alert-where")).to_have_text("幸福小区5号楼")
+    expect(page.get_by_test_id("alert-what")).to_contain_text("请确认")
     assert page.evaluate("window.__vibrations.length") >= 1
     _shot(page, "callout")
     page.get_by_test_id("alert-ack").click()
