@@ -11,7 +11,7 @@ import pytest
 from conftest import TLS, Live, assert_problem
 from support.world import World
 from wangge.models_common import utcnow
-from wangge.notify.models import Notification
+from wangge.notify.models import Notification, OutboxEvent
 
 
 @pytest.fixture
@@ -50,7 +50,20 @@ def test_the_list_holds_only_my_notifications_newest_first(live: Live, world: Wo
     page = api.get("/notifications", headers=world.headers("station_chief")).json()
     assert (page["total"], page["limit"], page["offset"]) == (3, 50, 0)
     assert [n["title"] for n in page["items"]] == ["三", "二", "一"]
-    assert set(page["items"][0]) == {"id", "topic", "title", "body", "matter_id", "created_at", "read_at"}
+    assert set(page["items"][0]) == {
+        "id",
+        "topic",
+        "title",
+        "body",
+        "matter_id",
+        "created_at",
+        "read_at",
+        "incident_id",
+        "activation_id",
+        "action",
+        "matter_status",
+        "place",
+    }
     newest = page["items"][0]
     assert (newest["id"], newest["topic"], newest["body"], newest["matter_id"]) == (
         mine["三"],
@@ -104,3 +117,37 @@ def test_marking_all_read_touches_only_mine(live: Live, world: World, api: httpx
 def test_notifications_need_sign_in(world: World, api: httpx.Client) -> None:
     assert_problem(api.get("/notifications"), 401)
     assert_problem(api.post("/notifications/read-all"), 401)
+
+
+def test_each_notification_carries_the_facts_of_its_event(live: Live, world: World, api: httpx.Client) -> None:
+    """What the app needs to tell an emergency or a tier call-out from ordinary news: taken from the event, and
+    none of it once the event has been purged."""
+    user = world.users["station_chief"]
+    ids = add_notifications(live, user, ["出动", "宣布突发", "旧的"])
+    events = {
+        "出动": {
+            "topic": "incident.activation",
+            "data": {"incident_id": 7, "activation_id": 3, "place": "1栋门口", "severity": 2},
+        },
+        "宣布突发": {
+            "topic": "matter.changed",
+            "data": {"matter_id": None, "action": "declare_emergency", "status": "emergency"},
+        },
+    }
+    with live.session() as session:
+        for title, payload in events.items():
+            session.add(
+                OutboxEvent(
+                    event_id=f"event-{user}-{list(ids).index(title)}",
+                    topic=payload["topic"],
+                    payload=payload,
+                    delivered_at=utcnow(),
+                )
+            )
+        session.commit()
+
+    items = {n["title"]: n for n in api.get("/notifications", headers=world.headers("station_chief")).json()["items"]}
+    facts = ("incident_id", "activation_id", "action", "matter_status", "place")
+    assert tuple(items["出动"][k] for k in facts) == (7, 3, None, None, "1栋门口")
+    assert tuple(items["宣布突发"][k] for k in facts) == (None, None, "declare_emergency", "emergency", None)
+    assert tuple(items["旧的"][k] for k in facts) == (None, None, None, None, None)

@@ -504,7 +504,7 @@ async def activate(
     emit(
         db,
         "incident.activation",
-        _payload(incident, activation_id=a.id, tier_id=tier.id, tier=tier.tier),
+        _payload(incident, activation_id=a.id, tier_id=tier.id, tier=tier.tier, place=incident.place),
         recipients=[m.user_id for m in members],
         title=f"出动通知 {incident.code} {tier.name}",
         body=f"{incident.title} · {incident.place}：请确认并于{a.target_minutes}分钟内到场",

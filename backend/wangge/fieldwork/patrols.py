@@ -555,7 +555,13 @@ def utm_srid(lon: float, lat: float) -> int:
 
 
 def covered_share_statement(grid_id: int, srid: int, buffer_m: float, start_at: datetime, end_at: datetime) -> Any:
-    """The share of the grid's area within `buffer_m` of any track of the grid started in [start_at, end_at),
+    """The share of the grid's area within `buffer_m` of any track of the grid started in [start_at, end_at) (see
+    covered_share_of)."""
+    return covered_share_of(grid_id, srid, buffer_m, Patrol.started_at >= start_at, Patrol.started_at < end_at)
+
+
+def covered_share_of(grid_id: int, srid: int, buffer_m: float, *which: Any) -> Any:
+    """The share of the grid's area within `buffer_m` of any track of the grid's patrols that meet `which`,
     computed by the database in the grid's UTM zone (metres): each track is ST_Transform-ed, ST_Buffer-ed and
     clipped to the grid with ST_Intersection, the pieces are merged with the ST_Union aggregate, and its ST_Area is
     divided by the grid's. The same functions exist in PostGIS and SpatiaLite, so one statement serves both.
@@ -569,8 +575,7 @@ def covered_share_statement(grid_id: int, srid: int, buffer_m: float, start_at: 
     return select(func.ST_Area(covered) / func.ST_Area(grid_m)).where(
         Patrol.grid_id == grid_id,
         Patrol.track.is_not(None),
-        Patrol.started_at >= start_at,
-        Patrol.started_at < end_at,
+        *which,
     )
 
 

@@ -10,7 +10,7 @@ from wangge import idempotency
 from wangge.accounts.dependencies import CurrentSubject, GridStaff, Supervisor
 from wangge.deps import Limit, Offset, ReadSessionDep, SessionDep, SettingsDep
 from wangge.errors import Invalid
-from wangge.fieldwork import daylog, patrols, patrols_table
+from wangge.fieldwork import daylog, patrol_summary, patrols, patrols_table
 from wangge.fieldwork import patrols_schemas as schemas
 from wangge.schemas_common import Day, Id
 
@@ -83,6 +83,13 @@ async def get_patrol(db: SessionDep, subject: CurrentSubject, patrol_id: Id) -> 
     """The patrol with its track, points, check-ins and findings: for its owner, and the station chief and above
     within scope; 404 for everybody else."""
     return await patrols.detail(db, subject, patrol_id)
+
+
+@router.get("/patrols/{patrol_id}/summary", response_model=schemas.PatrolSummary, tags=TAGS)
+async def get_patrol_summary(db: SessionDep, settings: SettingsDep, subject: CurrentSubject, patrol_id: Id) -> Any:
+    """Time, distance, coverage of the grid by this patrol's track, findings and check-ins: shown when the patrol
+    ends. For its owner, and the station chief and above within scope; 404 for everybody else."""
+    return await patrol_summary.summary(db, subject=subject, patrol_id=patrol_id, settings=settings)
 
 
 @router.post("/patrols/{patrol_id}/stop", response_model=schemas.PatrolOut, tags=TAGS)

@@ -118,6 +118,42 @@ class PatrolDetail(PatrolOut):
     findings: list[FindingOut]
 
 
+class SummaryCheckIn(Output):
+    building_id: int
+    building_name: str
+    at: datetime
+    note: str | None
+
+
+class SummaryFinding(Output):
+    id: int
+    at: datetime
+    handled_on_spot: bool
+    note: str | None
+    matter_id: int | None
+    tracking_code: str | None
+    status: str | None
+    category_code: str | None
+    category_name: str | None
+
+
+class PatrolSummary(Output):
+    """What a patrol came to: its time, distance, the share of its grid within the coverage buffer of its own track
+    (0 to 1, computed by the database), its findings and check-ins."""
+
+    id: int
+    grid_id: int
+    grid_name: str | None
+    started_at: datetime
+    ended_at: datetime | None
+    duration_s: int
+    distance_m: float
+    point_count: int
+    covered_share: float
+    checkins: list[SummaryCheckIn]
+    findings: list[SummaryFinding]
+
+
 class BatchResult(Output):
     batch_id: str
     received: int

@@ -179,6 +179,13 @@ export function stopPatrol(patrolId: number, endedAt: string, key: string) {
   return api.post<Patrol>(`/patrols/${patrolId}/stop`, { json: { ended_at: endedAt }, headers: { 'Idempotency-Key': key } })
 }
 
+export type PatrolSummary = Schemas['PatrolSummary']
+
+/** Time, distance, coverage of the grid, findings and check-ins of one patrol. */
+export function fetchPatrolSummary(patrolId: number) {
+  return api.get<PatrolSummary>(`/patrols/${patrolId}/summary`)
+}
+
 export function checkIn(patrolId: number, body: CheckinBody) {
   return api.post<unknown>(`/patrols/${patrolId}/checkins`, { json: body, headers: { 'Idempotency-Key': body.client_id } })
 }

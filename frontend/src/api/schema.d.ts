@@ -2678,6 +2678,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/patrols/{patrol_id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Patrol Summary
+         * @description Time, distance, coverage of the grid by this patrol's track, findings and check-ins: shown when the patrol
+         *     ends. For its owner, and the station chief and above within scope; 404 for everybody else.
+         */
+        get: operations["get_patrol_summary_api_v1_patrols__patrol_id__summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/photos": {
         parameters: {
             query?: never;
@@ -7178,6 +7199,10 @@ export interface components {
         };
         /** NotificationOut */
         NotificationOut: {
+            /** Action */
+            action?: string | null;
+            /** Activation Id */
+            activation_id?: number | null;
             /** Body */
             body: string;
             /**
@@ -7187,8 +7212,14 @@ export interface components {
             created_at: string;
             /** Id */
             id: number;
+            /** Incident Id */
+            incident_id?: number | null;
             /** Matter Id */
             matter_id: number | null;
+            /** Matter Status */
+            matter_status?: string | null;
+            /** Place */
+            place?: string | null;
             /** Read At */
             read_at: string | null;
             /** Title */
@@ -7541,6 +7572,38 @@ export interface components {
              * Format: date-time
              */
             ended_at: string;
+        };
+        /**
+         * PatrolSummary
+         * @description What a patrol came to: its time, distance, the share of its grid within the coverage buffer of its own track
+         *     (0 to 1, computed by the database), its findings and check-ins.
+         */
+        PatrolSummary: {
+            /** Checkins */
+            checkins: components["schemas"]["SummaryCheckIn"][];
+            /** Covered Share */
+            covered_share: number;
+            /** Distance M */
+            distance_m: number;
+            /** Duration S */
+            duration_s: number;
+            /** Ended At */
+            ended_at: string | null;
+            /** Findings */
+            findings: components["schemas"]["SummaryFinding"][];
+            /** Grid Id */
+            grid_id: number;
+            /** Grid Name */
+            grid_name: string | null;
+            /** Id */
+            id: number;
+            /** Point Count */
+            point_count: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
         };
         /** PatrolTablePage */
         PatrolTablePage: {
@@ -8723,6 +8786,44 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+        };
+        /** SummaryCheckIn */
+        SummaryCheckIn: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Building Id */
+            building_id: number;
+            /** Building Name */
+            building_name: string;
+            /** Note */
+            note: string | null;
+        };
+        /** SummaryFinding */
+        SummaryFinding: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Category Code */
+            category_code: string | null;
+            /** Category Name */
+            category_name: string | null;
+            /** Handled On Spot */
+            handled_on_spot: boolean;
+            /** Id */
+            id: number;
+            /** Matter Id */
+            matter_id: number | null;
+            /** Note */
+            note: string | null;
+            /** Status */
+            status: string | null;
+            /** Tracking Code */
+            tracking_code: string | null;
         };
         /** SupervisionNoteIn */
         SupervisionNoteIn: {
@@ -16318,6 +16419,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PatrolOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_patrol_summary_api_v1_patrols__patrol_id__summary_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patrol_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatrolSummary"];
                 };
             };
             /** @description The request is not valid */

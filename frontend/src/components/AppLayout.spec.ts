@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -10,7 +10,7 @@ import AppLayout from './AppLayout.vue'
 
 const Blank = defineComponent({ template: '<div />' })
 
-async function mountAt(width: number) {
+async function mountAt(width: number, signedIn = false) {
   Object.defineProperty(window, 'innerWidth', { configurable: true, writable: true, value: width })
   const router = createRouter({
     history: createMemoryHistory(),
@@ -35,6 +35,7 @@ async function mountAt(width: number) {
     phone: null,
     phone_public: false,
   }
+  if (signedIn) useAuthStore().accessToken = 'access-token'
   const wrapper = mount(AppLayout, {
     global: { plugins: [router, pinia, i18n] },
     slots: { default: '<p class="page">page</p>' },
@@ -169,5 +170,25 @@ describe('the desk navigation', () => {
     expect(activeItemName(phone, '/supervision')).toBe('matters')
     expect(activeItemName(phone, '/admin/shifts')).toBe('admin')
     expect(activeItemName(phone, '/matters/callbacks')).toBe('matters')
+  })
+})
+
+describe('the unread count', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    document.body.innerHTML = ''
+  })
+
+  it('shows on the 我的 tab of a phone, 99+ above 99, and not on the other tabs', async () => {
+    const fetchMock = vi.fn(async (_input: RequestInfo | URL) =>
+      new Response(JSON.stringify({ items: [], total: 120 }), { status: 200, headers: { 'Content-Type': 'application/json' } }),
+    )
+    vi.stubGlobal('fetch', fetchMock)
+    const wrapper = await mountAt(375, true)
+    expect(fetchMock.mock.calls.some(([url]) => String(url).includes('/notifications?unread_only=true'))).toBe(true)
+    expect(wrapper.find('[data-testid="nav-me"] .van-badge').text()).toBe('99+')
+    expect(wrapper.find('[data-testid="nav-map"] .van-badge').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="emergency-alert"]').exists()).toBe(false)
+    wrapper.unmount()
   })
 })

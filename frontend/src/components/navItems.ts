@@ -8,6 +8,8 @@ export interface NavItem {
   icon: string
   /** Only these roles see the entry (all when absent). */
   roles?: Role[]
+  /** Carries the unread notifications' count (the bell lives on this tab's page on a phone). */
+  unread?: boolean
 }
 
 export const navItems: NavItem[] = [
@@ -17,7 +19,7 @@ export const navItems: NavItem[] = [
   { name: 'matters', to: '/matters', labelKey: 'nav.matters', icon: 'todo-list-o' },
   // 管理: where a street office sets itself up — administrators everything, chiefs and street officers their units.
   { name: 'admin', to: '/admin', labelKey: 'nav.admin', icon: 'setting-o', roles: ['administrator', 'street_officer', 'station_chief'] },
-  { name: 'me', to: '/me', labelKey: 'nav.me', icon: 'user-o' },
+  { name: 'me', to: '/me', labelKey: 'nav.me', icon: 'user-o', unread: true },
 ]
 
 // A desk's side navigation also reaches the pages a phone finds inside 事项: 督办, 今日巡查 (patrol coverage) and the

@@ -1,16 +1,24 @@
-// Unread notifications of the signed-in user, for the bell. The endpoint may not exist on an older backend:
-// then the bell simply stays hidden.
+// Unread notifications of the signed-in user, for the bell, the tab bar's count and the full-screen alerts. The
+// endpoint may not exist on an older backend: then the bell simply stays hidden. Polled by the app shell
+// (startPolling) every half minute and whenever the app comes back to the screen.
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import { ApiError } from '@/api/client'
 import { fetchUnreadNotifications, markNotificationRead } from '@/api/matters'
 import type { AppNotification } from '@/api/types'
+import { isDueAlert } from '@/components/alertLogic'
+
+const POLL_MS = 30_000
 
 export const useNotificationsStore = defineStore('notifications', () => {
   const items = ref<AppNotification[]>([])
   const total = ref(0)
   /** False until the endpoint has answered once (and again false if it is missing). */
   const available = ref(false)
+  /** Alerts answered on this device (their read may still be on its way). */
+  const acknowledged = ref<Set<number>>(new Set())
+  /** An alert is due: the app shell then fetches the overlay, which orders the queue (alertQueue.ts). */
+  const alerting = computed(() => items.value.some((n) => isDueAlert(n, Date.now(), acknowledged.value)))
 
   async function refresh() {
     try {
@@ -25,6 +33,7 @@ export const useNotificationsStore = defineStore('notifications', () => {
   }
 
   async function markRead(id: number) {
+    acknowledged.value = new Set([...acknowledged.value, id])
     items.value = items.value.filter((n) => n.id !== id)
     total.value = Math.max(0, total.value - 1)
     try {
@@ -34,5 +43,21 @@ export const useNotificationsStore = defineStore('notifications', () => {
     }
   }
 
-  return { items, total, available, refresh, markRead }
+  let timer: ReturnType<typeof setInterval> | null = null
+  /** Refreshes now, every POLL_MS and when the app is shown again, while `signedIn()` holds (once per app). */
+  function startPolling(signedIn: () => boolean) {
+    if (timer) return
+    const poll = () => {
+      if (signedIn()) void refresh()
+    }
+    poll()
+    timer = setInterval(poll, POLL_MS)
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') poll()
+      })
+    }
+  }
+
+  return { items, total, available, acknowledged, alerting, refresh, markRead, startPolling }
 })

@@ -55,6 +55,15 @@ export function distanceM(a: [number, number], b: [number, number]): number {
 const round7 = (x: number) => Math.round(x * 1e7) / 1e7
 const plain = <T>(value: T): T => JSON.parse(JSON.stringify(toRaw(value))) as T
 
+/** A patrol just ended, as the phone saw it (the server's summary adds coverage, findings and check-ins). */
+export interface EndedPatrol {
+  clientId: string
+  startedAt: string
+  endedAt: string
+  distanceM: number
+  pointCount: number
+}
+
 export const usePatrolStore = defineStore('patrol', () => {
   const auth = useAuthStore()
   const outbox = shallowRef<Outbox | null>(null)
@@ -226,15 +235,18 @@ export const usePatrolStore = defineStore('patrol', () => {
     startWatching()
   }
 
-  async function stop() {
+  /** Ends the patrol under way; what it came to on this phone, for its summary (null when none was running). */
+  async function stop(): Promise<EndedPatrol | null> {
     const o = outbox.value
     const p = active.value
-    if (!o || !p) return
+    if (!o || !p) return null
     stopWatching()
     await flushBuffer()
-    await o.enqueue({ kind: 'patrol.stop', patrolClientId: p.clientId, body: { ended_at: new Date().toISOString() } })
+    const endedAt = new Date().toISOString()
+    await o.enqueue({ kind: 'patrol.stop', patrolClientId: p.clientId, body: { ended_at: endedAt } })
     active.value = null
     await persist()
+    return { clientId: p.clientId, startedAt: p.startedAt, endedAt, distanceM: p.distanceM, pointCount: p.pointCount }
   }
 
   async function checkIn(buildingId: number, note?: string) {

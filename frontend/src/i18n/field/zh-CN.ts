@@ -142,4 +142,29 @@ export default {
       'note-required': '请填写说明',
     },
   },
+  // The full-screen alert of an emergency or a call-out (components/EmergencyAlert.vue).
+  alert: {
+    kind: { callout: '出动通知', incident: '突发事件', emergency: '突发事项' },
+    what: '情况',
+    where: '地点',
+    when: '时间',
+    ack: '确认收到',
+    open: '查看',
+    waiting: '还有 {n} 条警报待确认',
+  },
+  // The summary shown when a patrol ends (pages/fieldwork/PatrolSummary.vue).
+  patrolSummary: {
+    title: '巡查小结',
+    duration: '用时',
+    distance: '里程',
+    coverage: '网格覆盖',
+    findings: '发现问题',
+    checkins: '楼栋打卡',
+    count: '{n} 项',
+    none: '无',
+    onSpot: '现场处置',
+    syncing: '正在同步，覆盖率稍后显示…',
+    offline: '暂未联网：覆盖率和发现将在联网后显示',
+    done: '完成',
+  },
 }
