@@ -65,7 +65,7 @@ def test_a_chief_decides_applications_verifies_calls_back_and_imports_hotline_or
     # The chief resolves a station matter of an illegal construction (verified before the rating): their own.
     own_code = submit(client, category="illegal_construction")["tracking_code"]
     own_id = matter_id(live, own_code)
-    act(client, world, "grid_leader", own_id, "bring_back")
+    act(client, world, "grid_leader", own_id, "bring_back", reason="网格内处理不了，带回服务站")
     act(client, world, "station_chief", own_id, "resolve", result="已拆除")
     called_id, called_code = _resolved_days_ago(client, world, live)
 
@@ -200,7 +200,7 @@ def test_the_queues_and_the_hotline_page_are_cards_on_a_phone(world, browser, ap
 def test_a_department_finds_what_it_co_operates_on_in_its_inbox_box(world, browser, app_server, live, client):
     code = submit(client)["tracking_code"]
     mid = matter_id(live, code)
-    act(client, world, "grid_leader", mid, "bring_back")
+    act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
     act(client, world, "station_chief", mid, "coordinate", departments=[world.ids["DS1"]], reason="需城管协办")
     for viewport, rows in ((DESK, "desk-row"), (PHONE, "matter-item")):
         page = signed_in(browser, app_server.base_url, "department_officer", viewport, "/matters")

@@ -47,6 +47,7 @@ def _brought_back(base: str, leader: dict[str, str], description: str) -> tuple[
     done = httpx.post(
         f"{base}/api/v1/matters/{mid}/actions/bring_back",
         headers={**leader, "If-Match": current.headers["etag"]},
+        json={"reason": "网格内处理不了，带回服务站"},
         timeout=30,
     )
     assert done.status_code == 200, done.text

@@ -96,7 +96,7 @@ def test_an_open_item_blocks_signing_until_it_has_a_disposition(world, client):
     assert_problem(dispose(client, world, day, "matter", open_one["id"], "handled"), 409)
 
     # The signed day is the day as signed, even when a matter moves on afterwards.
-    act(client, world, "grid_leader", open_one["id"], "bring_back")
+    act(client, world, "grid_leader", open_one["id"], "bring_back", reason="网格内处理不了，带回服务站")
     after = my_day(client, world)
     assert after["signed_at"] == signed.json()["signed_at"]
     assert next(i for i in after["items"] if i["id"] == open_one["id"])["disposition"] == "carried_over"
@@ -114,7 +114,7 @@ def test_an_open_item_blocks_signing_until_it_has_a_disposition(world, client):
 def test_dispositions_are_read_from_the_status(world, client, live):
     day = today()
     brought = field_matter(client, world, "占道经营")
-    act(client, world, "grid_leader", brought["id"], "bring_back")
+    act(client, world, "grid_leader", brought["id"], "bring_back", reason="网格内处理不了，带回服务站")
     reported = matter_id(live, submit(client)["tracking_code"])  # a resident's report nobody acted on yet
     view = my_day(client, world, day=str(day))
     by_id = {i["id"]: i for i in view["items"]}
@@ -131,8 +131,13 @@ def test_a_matter_the_leader_accepted_is_an_item(world, client, live):
     act(client, world, "grid_leader", mid, "accept")
     item = next(i for i in my_day(client, world)["items"] if i["id"] == mid)
     assert (item["status"], item["needs_disposition"]) == ("accepted", True)
-    r = dispose(client, world, day, "matter", mid, "handled", "电话联系已解决")
-    assert r.status_code == 200 and r.json()["can_sign"] is True
+    # Handled only through the matter's own action: then its status says so.
+    refused = assert_problem(dispose(client, world, day, "matter", mid, "handled", "电话联系已解决"), 409)
+    assert refused["code"] == "disposition-derived"
+    act(client, world, "grid_leader", mid, "resolve", result="电话联系已解决")
+    view = my_day(client, world)
+    item = next(i for i in view["items"] if i["id"] == mid)
+    assert (item["disposition"], item["derived"]) == ("handled", True) and view["can_sign"] is True
     # Another leader's day is their own.
     assert my_day(client, world, "leader_g1b")["items"] == []
 

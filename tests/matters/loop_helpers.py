@@ -84,7 +84,7 @@ def accepted(client, world: World, live, category: str = "sanitation") -> int:
 def at_station(client, world: World, live, category: str = "sanitation") -> int:
     """A matter brought back to C1's station (the station holds it)."""
     mid = new_matter(client, live, category)
-    act(client, world, "grid_leader", mid, "bring_back")
+    act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
     return mid
 
 

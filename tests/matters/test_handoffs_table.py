@@ -23,13 +23,13 @@ def _work_orders(client, world, live) -> dict[str, Any]:
     """m1: station → department DS1, returned; m2: station → street (signed) → district department DD1."""
     c1 = submit(client, "sanitation")["tracking_code"]
     m1 = matter_id(live, c1)
-    act(client, world, "station_chief", m1, "bring_back")
+    act(client, world, "station_chief", m1, "bring_back", reason="网格内处理不了，带回服务站")
     target = {"level": "department", "department_id": world.ids["DS1"]}
     act(client, world, "station_chief", m1, "escalate", reason="需城管执法", target=target)
     act(client, world, "department_officer", m1, "return", reason="不属于本部门职责")
     c2 = submit(client, "urban_construction")["tracking_code"]
     m2 = matter_id(live, c2)
-    act(client, world, "station_chief", m2, "bring_back")
+    act(client, world, "station_chief", m2, "bring_back", reason="网格内处理不了，带回服务站")
     act(client, world, "station_chief", m2, "escalate", reason="需街道协调", target={"level": "street"})
     act(client, world, "street_officer", m2, "sign")
     act(client, world, "street_officer", m2, "escalate", reason="报区住建")

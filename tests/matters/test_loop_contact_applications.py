@@ -32,7 +32,7 @@ def test_contact_first_is_recorded_by_the_holder_against_its_own_clock(world, cl
     assert m["contact_due_at"] is not None and m["first_contact_at"] is None
     expected = WorkCalendar().deadline(datetime.fromisoformat(m["created_at"]), TimeLimit(2, "working_hours"))
     assert abs(datetime.fromisoformat(m["contact_due_at"]) - expected) < timedelta(seconds=1)
-    assert {"action": "contact", "needs": ["contact"]} in m["actions"]
+    assert {"action": "contact", "needs": ["contact"], "accepts": []} in m["actions"]
     act(client, world, "grid_leader", mid, "accept")
     # Nobody answered the first time: still a contact, tried three times.
     m = act(client, world, "grid_leader", mid, "contact", contact={"method": "phone", "answered": False, "tries": 3})
@@ -182,7 +182,7 @@ def test_an_application_lapses_when_the_matter_moves_on(world, client, live):
     mid = accepted(client, world, live)
     due = get(client, world, "grid_leader", mid).json()["deadlines"]["due_at"]
     act(client, world, "grid_leader", mid, "apply_extension", reason="需协调", until=_until(due, 2))
-    m = act(client, world, "grid_leader", mid, "bring_back")
+    m = act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
     assert m["status"] == "at_station" and m["pending_application"] is None
     apps = loop_of(client, world, "station_chief", mid)["applications"]
     assert apps[0]["decision"] == "withdrawn" and apps[0]["decided_at"]

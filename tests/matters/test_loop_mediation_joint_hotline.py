@@ -39,7 +39,7 @@ def _session(**extra):
 def test_a_dispute_is_mediated_with_its_parties_masked_like_personal_data(world, client, live):
     mid = accepted(client, world, live, "dispute")
     m = get(client, world, "grid_leader", mid).json()
-    assert {"action": "mediate", "needs": ["session"]} in m["actions"]
+    assert {"action": "mediate", "needs": ["session"], "accepts": []} in m["actions"]
     act(client, world, "grid_leader", mid, "mediate", session=_session(parties=PARTIES, note="双方各执一词"))
     # An agreement needs its text; a session cannot be held tomorrow.
     no_text = assert_problem(
@@ -81,7 +81,7 @@ def test_a_dispute_is_mediated_with_its_parties_masked_like_personal_data(world,
     assert "13711112222" not in stored and "13733334444" not in stored and "张三" not in stored
     # A mediation that fails escalates like any matter.
     act(client, world, "grid_leader", mid, "mediate", session=_session(outcome="failed"))
-    m = act(client, world, "grid_leader", mid, "bring_back")
+    m = act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
     assert (
         m["status"] == "at_station" and "mediate" in get(client, world, "station_chief", mid).json()["allowed_actions"]
     )

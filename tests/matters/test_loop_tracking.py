@@ -49,7 +49,7 @@ def test_a_callback_rating_is_marked_as_given_by_phone(world, client, live):
     act(client, world, "grid_leader", mid, "resolve", result="已清理")
     assert _track(client, code)["rating_source"] is None
     m = get(client, world, "station_chief", mid).json()
-    assert {"action": "callback", "needs": ["answer"]} in m["actions"]
+    assert {"action": "callback", "needs": ["answer"], "accepts": []} in m["actions"]
     act(client, world, "station_chief", mid, "callback", answer="basically_satisfied", note="希望再快些")
     view = _track(client, code)
     assert view["status"] == "closed" and view["rating"] == "basically_satisfied"

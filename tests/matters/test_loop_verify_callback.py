@@ -57,7 +57,7 @@ def test_a_station_chief_cannot_verify_their_own_resolution_another_chief_does_w
     own = client.get("/api/v1/matters/verifications", headers=world.headers("station_chief")).json()
     assert [(i["id"], i["own"]) for i in own] == [(mid, True)]
     m = get(client, world, other, mid).json()
-    assert {"action": "verify", "needs": ["note", "photos"]} in m["actions"]
+    assert {"action": "verify", "needs": ["note", "photos"], "accepts": []} in m["actions"]
     # Sent back first: the station handles it again, on a fresh clock.
     m = act(client, world, other, mid, "send_back", reason="现场仍有残留")
     assert m["status"] == "at_station" and m["resolved_at"] is None and m["deadlines"]["due_at"] is not None

@@ -47,7 +47,7 @@ def test_route_2_brought_back_to_the_station_owner_stays_the_first_receiver(worl
     assert m["allowed_actions"] == ["accept", "handle_on_spot", "bring_back", "declare_emergency", "contact"]
     assert m["deadlines"]["sign_due_at"] is not None
     act(client, world, "grid_leader", mid, "accept")
-    m = act(client, world, "grid_leader", mid, "bring_back")
+    m = act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
     assert m["status"] == "at_station" and m["route"] == "station" and m["holder"]["level"] == "station"
     assert m["allowed_actions"] == []  # the grid no longer holds it
     m = act(client, world, "station_chief", mid, "resolve", result="已协调物业清理")
@@ -70,7 +70,7 @@ def test_route_2_brought_back_to_the_station_owner_stays_the_first_receiver(worl
 def test_route_3_escalated_returned_signed_resolved_and_reopened(world, client, live):
     code = submit(client)["tracking_code"]
     mid = matter_id(live, code)
-    act(client, world, "grid_leader", mid, "bring_back")
+    act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
     m = act(
         client,
         world,
@@ -114,7 +114,7 @@ def test_route_3_escalated_returned_signed_resolved_and_reopened(world, client, 
 def test_route_3_through_the_street_to_a_district_department(world, client, live):
     code = submit(client, "urban_construction")["tracking_code"]
     mid = matter_id(live, code)
-    act(client, world, "station_chief", mid, "bring_back")
+    act(client, world, "station_chief", mid, "bring_back", reason="网格内处理不了，带回服务站")
     act(client, world, "station_chief", mid, "escalate", reason="需街道协调", target={"level": "street"})
     act(client, world, "street_officer", mid, "sign")
     m = act(client, world, "street_officer", mid, "escalate", reason="报区住建")
@@ -150,7 +150,7 @@ def test_route_4_emergency_clocks_in_minutes_and_everyone_told_at_once(world, cl
 def test_route_5_approval_with_public_notice_and_an_objection(world, client, live):
     code = submit(client, "livelihood", description="申请加装电梯")["tracking_code"]
     mid = matter_id(live, code)
-    act(client, world, "grid_leader", mid, "bring_back")
+    act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
     m = act(client, world, "station_chief", mid, "define", reason="符合加装电梯条件")
     assert m["status"] == "approval_review" and m["route"] == "approval"
     act(client, world, "street_officer", mid, "review_pass")
@@ -183,7 +183,7 @@ def test_route_5_approval_with_public_notice_and_an_objection(world, client, liv
 def test_refused_approval_is_fed_back(world, client, live):
     code = submit(client, "livelihood")["tracking_code"]
     mid = matter_id(live, code)
-    act(client, world, "station_chief", mid, "bring_back")
+    act(client, world, "station_chief", mid, "bring_back", reason="网格内处理不了，带回服务站")
     act(client, world, "station_chief", mid, "define", reason="界定")
     act(client, world, "street_officer", mid, "review_pass")
     m = act(client, world, "dept_dd1", mid, "refuse", result="不符合条件")
@@ -254,6 +254,6 @@ def test_the_record_lists_each_allowed_action_with_the_fields_it_needs(world, cl
     assert actions["accept"] == [] and actions["handle_on_spot"] == ["result"]
     chief = get(client, world, "station_chief", mid).json()
     assert {a["action"]: a["needs"] for a in chief["actions"]}["merge"] == ["into"]
-    act(client, world, "grid_leader", mid, "bring_back")
+    act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
     chief = {a["action"]: a["needs"] for a in get(client, world, "station_chief", mid).json()["actions"]}
     assert chief["escalate"] == ["reason", "target"] and chief["close"] == ["reason"]

@@ -91,7 +91,7 @@ def test_another_grids_leader_gets_404(world, client, live):
     assert listed["total"] == 0
     # The department sees it only once it is handed to them.
     assert_problem(get(client, world, "department_officer", mid), 404)
-    act(client, world, "station_chief", mid, "bring_back")
+    act(client, world, "station_chief", mid, "bring_back", reason="网格内处理不了，带回服务站")
     act(client, world, "station_chief", mid, "escalate", reason="转城管")
     assert get(client, world, "department_officer", mid).status_code == 200
 
@@ -276,7 +276,7 @@ def test_the_worker_ends_a_notice_period_that_drew_no_objection(world, client, l
 
     code = submit(client, "livelihood")["tracking_code"]
     mid = matter_id(live, code)
-    act(client, world, "station_chief", mid, "bring_back")
+    act(client, world, "station_chief", mid, "bring_back", reason="网格内处理不了，带回服务站")
     act(client, world, "station_chief", mid, "define", reason="界定")
     act(client, world, "street_officer", mid, "review_pass")
     act(client, world, "dept_dd1", mid, "approve", result="同意")

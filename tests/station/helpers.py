@@ -10,7 +10,7 @@ from matters.helpers import act, matter_id, submit
 def at_station(client, live, world, category: str = "sanitation", grid: str = "G1a", **extra: Any) -> int:
     """A resident's request in `grid`, brought back to the station by the chief."""
     mid = matter_id(live, submit(client, category, grid, **extra)["tracking_code"])
-    act(client, world, "station_chief", mid, "bring_back")
+    act(client, world, "station_chief", mid, "bring_back", reason="网格内处理不了，带回服务站")
     return mid
 
 

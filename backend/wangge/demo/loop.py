@@ -102,7 +102,7 @@ async def seed(db: AsyncSession, settings: Settings, grids: list[dict[str, Any]]
     # 待审批 (street officer): the station suspends a relief application until the district has checked it.
     relief = "独居老人申请临时救助，需核实家庭收入"
     m = await _report(db, settings, grids[5], "civil_affairs", relief, "钱阿姨", "13800138002")
-    await act(leader(5), m, "bring_back")
+    await act(leader(5), m, "bring_back", reason="需服务站协调处理")
     await act(chief, m, "apply_suspension", reason="等待区民政局核对家庭经济状况", until=today + timedelta(days=14))
     made += 1
 
@@ -170,7 +170,7 @@ async def seed(db: AsyncSession, settings: Settings, grids: list[dict[str, Any]]
     # 协商: the station convenes the street's enforcement team and its public-order office; the team reports back.
     stalls = "夜市摊点占道经营，油烟和噪音扰民"
     m = await _report(db, settings, grids[1], "public_order", stalls, "韩先生", "13800138009")
-    await act(leader(1), m, "bring_back")
+    await act(leader(1), m, "bring_back", reason="需服务站协调处理")
     owner = (await db.execute(select(Category.department_id).where(Category.code == "public_order"))).scalar()
     convened = [dept.department_id, owner]
     await act(chief, m, "coordinate", departments=convened, reason="占道经营和扰民需执法队与平安办联合整治")

@@ -56,7 +56,9 @@ async def seed(settings: Settings) -> int:
                 if then == "at_station":
                     leader = next((u for u in users.values() if u.role == "grid_leader" and u.grid_id == grid.id), None)
                     if leader is not None:
-                        await service.act(session, Subject.of(leader), m, "bring_back", ActionIn())
+                        await service.act(
+                            session, Subject.of(leader), m, "bring_back", ActionIn(reason="需服务站协调处理")
+                        )
                 made += 1
             # A grid leader's own finding, handled on the spot.
             leader = users["leader1"]

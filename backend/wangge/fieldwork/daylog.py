@@ -3,8 +3,9 @@ every item with a disposition, signed at day's end; and the week's summary built
 
 An item's disposition is read from its matter's status when the status already says what became of it (handled,
 brought back, escalated, emergency, approval). A matter still submitted or accepted in the grid says nothing yet:
-the leader gives it one (carried over, or handled, each with a note). An item without a disposition blocks signing,
-and the refusal names it.
+the leader takes the matter's own action from the day's row (resolve, bring back, escalate: then its status says),
+or carries it over with a note. "Handled" by hand is only for a patrol finding that never became a matter. An item
+without a disposition blocks signing, and the refusal names it.
 """
 
 from __future__ import annotations
@@ -228,6 +229,19 @@ async def set_disposition(
             f"The {kind}'s status ({item['status']}) already gives its disposition: {item['disposition']}",
             code="disposition-derived",
         )
+    if kind == "matter" and data.disposition == "handled":
+        raise Conflict(
+            "A matter is handled by taking its own action (resolve, bring back, escalate); its status then gives "
+            "the disposition",
+            code="disposition-derived",
+        )
+    note = (data.note or "").strip() or None
+    if data.disposition == "carried_over" and note is None:
+        raise Invalid(
+            "Say why it is carried over",
+            code="note-required",
+            errors=[{"loc": ["body", "note"], "msg": "required when carried over", "type": "missing"}],
+        )
     row = (
         await db.execute(
             select(Disposition).where(
@@ -246,11 +260,11 @@ async def set_disposition(
                 item_kind=kind,
                 item_id=item_id,
                 disposition=data.disposition,
-                note=data.note,
+                note=note,
             )
         )
     else:
-        row.disposition, row.note = data.disposition, data.note
+        row.disposition, row.note = data.disposition, note
     try:
         await db.commit()
     except IntegrityError:

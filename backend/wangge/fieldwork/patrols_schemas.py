@@ -161,8 +161,12 @@ Disposition = Literal["handled", "brought_back", "escalated", "emergency", "appr
 
 
 class DispositionIn(Input):
+    """A disposition given by hand: carried over 结转 (with a note saying why, as the form asks), or handled for a
+    patrol finding that did not become a matter (a note optional). A matter's item is handled only through the
+    matter's own action (resolve, hand over), and then its status gives the disposition."""
+
     disposition: Literal["carried_over", "handled"]
-    note: Text
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
 class ItemRef(Output):

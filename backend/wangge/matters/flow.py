@@ -157,6 +157,7 @@ class Rule:
     clock: Clock = Clock.keep
     told: frozenset[Told] = frozenset({Told.holder})
     public: bool = True  # shown as a step on the resident's tracking page
+    accepts: frozenset[str] = frozenset()  # fields the body may carry besides its needs (after photos)
 
 
 _NOBODY: frozenset[Told] = frozenset()
@@ -172,6 +173,7 @@ def _r(
     clock: Clock = Clock.keep,
     told: frozenset[Told] | None = None,
     public: bool = True,
+    accepts: tuple[str, ...] = (),
 ) -> Rule:
     if told is None:
         told = (
@@ -181,7 +183,7 @@ def _r(
             if to in TERMINAL
             else frozenset({Told.holder})
         )
-    return Rule(to, frozenset(actors), frozenset(needs), route, holder, clock, told, public)
+    return Rule(to, frozenset(actors), frozenset(needs), route, holder, clock, told, public, frozenset(accepts))
 
 
 S, A, G, ST, STR, D, R, SYS = (
@@ -197,15 +199,22 @@ S, A, G, ST, STR, D, R, SYS = (
 
 K = Clock
 STOP = {"clock": K.stop}
+# A resolution may carry the "after" photos 处理后照片 of the place, beside the "before" ones it was reported with.
+AFTER_PHOTOS = ("photos",)
 
 TABLE: dict[tuple[Status, Action], Rule] = {
     (S.submitted, A.accept): _r(S.accepted, G, ST, clock=K.signed),
-    (S.submitted, A.handle_on_spot): _r(DONE, G, needs=("result",), route="on_spot", **STOP),
-    (S.accepted, A.handle_on_spot): _r(DONE, G, needs=("result",), route="on_spot", **STOP),
-    (S.submitted, A.bring_back): _r(S.at_station, G, ST, route="station", holder="station", clock=K.handle),
-    (S.accepted, A.bring_back): _r(S.at_station, G, route="station", holder="station", clock=K.handle),
-    (S.accepted, A.resolve): _r(DONE, G, needs=("result",), **STOP),
-    (S.at_station, A.resolve): _r(DONE, ST, needs=("result",), **STOP),
+    (S.submitted, A.handle_on_spot): _r(DONE, G, needs=("result",), route="on_spot", accepts=AFTER_PHOTOS, **STOP),
+    (S.accepted, A.handle_on_spot): _r(DONE, G, needs=("result",), route="on_spot", accepts=AFTER_PHOTOS, **STOP),
+    # 带回: the station is told why the grid could not settle it there.
+    (S.submitted, A.bring_back): _r(
+        S.at_station, G, ST, needs=("reason",), route="station", holder="station", clock=K.handle
+    ),
+    (S.accepted, A.bring_back): _r(
+        S.at_station, G, needs=("reason",), route="station", holder="station", clock=K.handle
+    ),
+    (S.accepted, A.resolve): _r(DONE, G, needs=("result",), accepts=AFTER_PHOTOS, **STOP),
+    (S.at_station, A.resolve): _r(DONE, ST, needs=("result",), accepts=AFTER_PHOTOS, **STOP),
     (S.at_station, A.escalate): _r(
         S.escalated, ST, needs=("target", "reason"), route="escalated", holder=TARGET, clock=K.handoff
     ),
@@ -214,7 +223,7 @@ TABLE: dict[tuple[Status, Action], Rule] = {
     ),
     (S.escalated, A.sign): _r(S.handling, STR, D, clock=K.signed, told=_NOBODY),
     (S.escalated, A.return_): _r(SENDER, STR, D, needs=("reason",), holder=SENDER, clock=K.handle, public=False),
-    (S.handling, A.resolve): _r(DONE, STR, D, needs=("result",), **STOP),
+    (S.handling, A.resolve): _r(DONE, STR, D, needs=("result",), accepts=AFTER_PHOTOS, **STOP),
     # The system declares it at intake (matters/intake.py) when the category is an emergency one, whichever way
     # the matter came in and whatever its first step.
     **{
@@ -232,7 +241,7 @@ TABLE: dict[tuple[Status, Action], Rule] = {
             (S.at_station, (ST, SYS)),
         )
     },
-    (S.emergency, A.resolve): _r(DONE, G, ST, needs=("result",), **STOP),
+    (S.emergency, A.resolve): _r(DONE, G, ST, needs=("result",), accepts=AFTER_PHOTOS, **STOP),
     (S.at_station, A.define): _r(
         S.approval_review, ST, needs=("reason",), route="approval", holder="street", clock=K.handle
     ),

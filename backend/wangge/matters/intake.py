@@ -306,6 +306,7 @@ async def staff_photos(db: AsyncSession, subject: Subject, ids: list[int], field
     if len(photos) != len(set(ids)):
         raise Invalid(
             "Some photos are not yours, already attached, or do not exist",
+            code="unknown-photo",
             errors=[{"loc": ["body", field], "msg": "unknown photo", "type": "value_error"}],
         )
     return photos

@@ -4,7 +4,7 @@ categories, photos, and the resident's public pages (no account: a tracking code
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Header, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import ValidationError
@@ -467,7 +467,9 @@ async def handoffs(db: SessionDep, subject: CurrentSubject, matter_id: Id) -> An
 # --- photos --------------------------------------------------------------------------------------------------------
 
 
-async def _store_photo(request: Request, db: Any, file: UploadFile, uploaded_by: int | None) -> Photo:
+async def _store_photo(
+    request: Request, db: Any, file: UploadFile, uploaded_by: int | None, stage: str = "before"
+) -> Photo:
     settings = request.app.state.settings
     data = await file.read(settings.max_photo_bytes + 1)
     try:
@@ -489,6 +491,7 @@ async def _store_photo(request: Request, db: Any, file: UploadFile, uploaded_by:
         lat=info.lat,
         lon=info.lon,
         created_at=utcnow(),
+        stage=stage,
     )
     db.add(photo)
     await db.commit()
@@ -506,10 +509,14 @@ async def upload_photo(
     subject: CurrentSubject,
     limiter: throttle.ThrottleDep,
     file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP photo")],
+    stage: Annotated[
+        Literal["before", "after"], Form(description="after: a result's photo, for resolving or handling on the spot")
+    ] = "before",
 ) -> Any:
-    """Upload a photo (staff); attach it by id when creating a matter. EXIF time and position are kept."""
+    """Upload a photo (staff); attach it by id when creating a matter, or as an after photo 处理后照片 when resolving
+    it. EXIF time and position are kept."""
     await limiter.hit("upload", f"user:{subject.user_id}", "Too many photo uploads; wait a moment")
-    return _photo_created(await _store_photo(request, db, file, subject.user_id))
+    return _photo_created(await _store_photo(request, db, file, subject.user_id, stage))
 
 
 @router.get("/photos/{token}/{variant}", tags=["Photos"], response_class=FileResponse)
@@ -591,7 +598,7 @@ PUBLIC_STEPS = flow.PUBLIC_STEPS  # the steps the table marks as shown to the re
 
 async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
     cat = await db.get(Category, m.category_id)
-    photos = (await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars()
+    photos = list((await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars())
     events = (
         await db.execute(
             select(MatterEvent).where(MatterEvent.matter_id == m.id).order_by(MatterEvent.at, MatterEvent.id)
@@ -613,7 +620,8 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
         "can_rate": bool(allowed & {"confirm", "reopen", "reopen_to_station"}),
         "can_object": "object" in allowed,
         "notice_ends_at": m.notice_ends_at,
-        "photos": [views.photo_out(p) for p in photos],
+        "photos": [views.photo_out(p) for p in photos if p.stage != "after"],
+        "after_photos": [views.public_photo_out(p) for p in photos if p.stage == "after"],
         "rating_source": m.rating_source,
         "steps": [_public_step(e) for e in events if e.action in PUBLIC_STEPS],
         "community_id": m.community_id,

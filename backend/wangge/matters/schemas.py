@@ -182,7 +182,11 @@ class ActionIn(Input):
     contact: ContactIn | None = None
     until: date | None = Field(None, description="An extension's new deadline, or the day a suspension ends")
     note: Text | None = None
-    photos: list[Id] | None = Field(None, max_length=9, description="Photos uploaded with POST /photos (verify)")
+    photos: list[Id] | None = Field(
+        None,
+        max_length=9,
+        description="Photos uploaded with POST /photos: a verification's on-site photos, a resolution's after photos",
+    )
     answer: Literal["satisfied", "basically_satisfied", "not_satisfied", "unreachable"] | None = Field(
         None, description="The resident's answer to a callback 回访"
     )
@@ -289,12 +293,22 @@ class PhotoOut(Output):
     taken_at: datetime | None
     lat: float | None
     lon: float | None
+    stage: Literal["before", "after"] = Field(
+        "before", description="before: reported or found with it; after: the result, taken when resolving it"
+    )
+
+
+class PublicPhotoOut(Output):
+    url: str
+    thumb_url: str
 
 
 class AllowedAction(Output):
-    """An action the caller may take on the record now (the flow table), and what its body needs."""
+    """An action the caller may take on the record now (the flow table), what its body needs and what else it may
+    carry (`accepts`: the after photos of a resolution)."""
 
     action: str
+    accepts: list[Literal["photos"]] = Field(default_factory=list)
     needs: list[
         Literal[
             "reason",
@@ -401,7 +415,10 @@ class PublicMatterOut(Output):
     can_rate: bool
     can_object: bool
     notice_ends_at: datetime | None
-    photos: list[PhotoOut]
+    photos: list[PhotoOut] = Field(description="The photos it was reported with (before)")
+    after_photos: list[PublicPhotoOut] = Field(
+        default_factory=list, description="The photos of the result 处理后照片, taken when it was resolved"
+    )
     steps: list[dict[str, Any]] = Field(
         description="{at, action, status}; an approved application (approve_application) also {kind, until}"
     )

@@ -202,7 +202,7 @@ async def allowed_actions(
     that a client builds its forms from the record instead of mirroring the rules."""
     actors, facts = await relation(db, subject, m, utcnow(), rules=rules)
     rules = flow.allowed_rules(Status(m.status), actors, facts)
-    return [{"action": a.value, "needs": sorted(rule.needs)} for a, rule in rules]
+    return [{"action": a.value, "needs": sorted(rule.needs), "accepts": sorted(rule.accepts)} for a, rule in rules]
 
 
 async def get_visible(db: AsyncSession, subject: Subject, matter_id: int) -> Matter:
@@ -641,7 +641,28 @@ async def _return(s: Step) -> None:
 async def _resolve_step(s: Step) -> None:
     verify = s.rule.to == flow.DONE and bool((s.category.loop_rules or {}).get("verify"))
     outcome = "refused" if s.action == Action.refuse else "done"
+    if "photos" in s.rule.accepts:
+        await _attach_after_photos(s)
     _resolve(s.m, s.subject, s.field("result"), s.now, outcome=outcome, verify=verify)
+
+
+async def _attach_after_photos(s: Step) -> None:
+    """The "after" photos 处理后照片 of a resolution: only photos the caller uploaded and nobody attached yet."""
+    from wangge.matters.intake import staff_photos
+
+    ids = list(s.field("photos") or [])
+    if not ids:
+        return
+    if s.subject is None:
+        raise Invalid(
+            "Only staff attach photos to a resolution",
+            code="unknown-photo",
+            errors=[{"loc": ["body", "photos"], "msg": "unknown photo", "type": "value_error"}],
+        )
+    photos = await staff_photos(s.db, s.subject, ids, "photos")
+    for p in photos:
+        p.matter_id, p.stage = s.m.id, "after"
+    s.data["after_photos"] = len(photos)
 
 
 async def _confirm(s: Step) -> None:

@@ -62,7 +62,13 @@ def photo_out(p: Photo) -> dict[str, Any]:
         "taken_at": p.taken_at,
         "lat": p.lat,
         "lon": p.lon,
+        "stage": p.stage,
     }
+
+
+def public_photo_out(p: Photo) -> dict[str, Any]:
+    """A photo on the resident's pages: its public copy (metadata stripped) and thumbnail, nothing else."""
+    return {"url": f"/api/v1/photos/{p.token}/public", "thumb_url": f"/api/v1/photos/{p.token}/thumb"}
 
 
 async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, settings: Settings) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 // the working calendar and the categories with their time limits.
 import { api, requestBlob } from './client'
 import type { Role, ScopeLevel, Schemas } from './types'
+import { byNaturalName } from './fieldwork'
 
 export type AdminUser = Schemas['UserOut']
 export type UserCreate = Schemas['UserCreate']
@@ -317,7 +318,7 @@ export type Place = Schemas['PlaceOut']
 export type PlaceCreate = Schemas['PlaceCreate']
 
 export async function listBuildings(gridId: number): Promise<Building[]> {
-  return (await api.get<{ items: Building[] }>(`/grids/${gridId}/buildings`, { query: { limit: 1000 } })).items
+  return byNaturalName((await api.get<{ items: Building[] }>(`/grids/${gridId}/buildings`, { query: { limit: 1000 } })).items)
 }
 
 export function createBuilding(gridId: number, body: BuildingCreate) {

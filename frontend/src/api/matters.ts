@@ -66,9 +66,11 @@ export function fetchCategories() {
   return api.get<Category[]>('/categories')
 }
 
-export function uploadPhoto(file: File | Blob) {
+/** A staff photo; `after`: the result's photo 处理后照片, for resolving or handling on the spot. */
+export function uploadPhoto(file: File | Blob, stage?: 'after') {
   const formData = new FormData()
   formData.append('file', file)
+  if (stage) formData.append('stage', stage)
   return api.post<UploadedPhoto>('/photos', { formData })
 }
 

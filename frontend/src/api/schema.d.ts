@@ -2600,7 +2600,8 @@ export interface paths {
         put?: never;
         /**
          * Upload Photo
-         * @description Upload a photo (staff); attach it by id when creating a matter. EXIF time and position are kept.
+         * @description Upload a photo (staff); attach it by id when creating a matter, or as an after photo 处理后照片 when resolving
+         *     it. EXIF time and position are kept.
          */
         post: operations["upload_photo_api_v1_photos_post"];
         delete?: never;
@@ -3938,7 +3939,7 @@ export interface components {
             part?: string | null;
             /**
              * Photos
-             * @description Photos uploaded with POST /photos (verify)
+             * @description Photos uploaded with POST /photos: a verification's on-site photos, a resolution's after photos
              */
             photos?: number[] | null;
             /** Reason */
@@ -3993,9 +3994,12 @@ export interface components {
         };
         /**
          * AllowedAction
-         * @description An action the caller may take on the record now (the flow table), and what its body needs.
+         * @description An action the caller may take on the record now (the flow table), what its body needs and what else it may
+         *     carry (`accepts`: the after photos of a resolution).
          */
         AllowedAction: {
+            /** Accepts */
+            accepts?: "photos"[];
             /** Action */
             action: string;
             /** Needs */
@@ -4380,6 +4384,13 @@ export interface components {
              * @description A JPEG, PNG or WebP photo
              */
             file: string;
+            /**
+             * Stage
+             * @description after: a result's photo, for resolving or handling on the spot
+             * @default before
+             * @enum {string}
+             */
+            stage: "before" | "after";
         };
         /** BuildingCreate */
         BuildingCreate: {
@@ -5174,7 +5185,12 @@ export interface components {
             /** Tracking Code */
             tracking_code: string;
         };
-        /** DispositionIn */
+        /**
+         * DispositionIn
+         * @description A disposition given by hand: carried over 结转 (with a note saying why, as the form asks), or handled for a
+         *     patrol finding that did not become a matter (a note optional). A matter's item is handled only through the
+         *     matter's own action (resolve, hand over), and then its status gives the disposition.
+         */
         DispositionIn: {
             /**
              * Disposition
@@ -5182,7 +5198,7 @@ export interface components {
              */
             disposition: "carried_over" | "handled";
             /** Note */
-            note: string;
+            note?: string | null;
         };
         /** DistrictCreate */
         DistrictCreate: {
@@ -7208,6 +7224,13 @@ export interface components {
             lat: number | null;
             /** Lon */
             lon: number | null;
+            /**
+             * Stage
+             * @description before: reported or found with it; after: the result, taken when resolving it
+             * @default before
+             * @enum {string}
+             */
+            stage: "before" | "after";
             /** Taken At */
             taken_at: string | null;
             /** Thumb Url */
@@ -7578,6 +7601,11 @@ export interface components {
         PublicMatterOut: {
             /** Address */
             address: string | null;
+            /**
+             * After Photos
+             * @description The photos of the result 处理后照片, taken when it was resolved
+             */
+            after_photos?: components["schemas"]["PublicPhotoOut"][];
             /** Can Object */
             can_object: boolean;
             /** Can Rate */
@@ -7602,7 +7630,10 @@ export interface components {
             next_due_at?: string | null;
             /** Notice Ends At */
             notice_ends_at: string | null;
-            /** Photos */
+            /**
+             * Photos
+             * @description The photos it was reported with (before)
+             */
             photos: components["schemas"]["PhotoOut"][];
             /** Rating */
             rating: string | null;
@@ -7626,6 +7657,13 @@ export interface components {
             }[];
             /** Tracking Code */
             tracking_code: string;
+        };
+        /** PublicPhotoOut */
+        PublicPhotoOut: {
+            /** Thumb Url */
+            thumb_url: string;
+            /** Url */
+            url: string;
         };
         /** PublicPlaceOut */
         PublicPlaceOut: {

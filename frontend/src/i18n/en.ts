@@ -126,6 +126,7 @@ export default {
       'scheme-effective-from': 'A scheme takes effect on the first day of a month',
       'scheme-month-frozen': 'That month is already frozen with the scheme that scored it: choose a month not frozen yet',
       'scheme-default': 'The district-wide default is set by an administrator of the district',
+      'unknown-photo': 'The photo is not yours or already used',
     },
   },
   map: {

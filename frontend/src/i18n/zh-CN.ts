@@ -126,6 +126,7 @@ export default {
       'scheme-effective-from': '考核方案须从某月1日起生效',
       'scheme-month-frozen': '该月已按当时的方案封存，新版本请从尚未封存的月份起生效',
       'scheme-default': '全区默认考核方案须由区级管理员设置',
+      'unknown-photo': '照片无效，请重拍',
     },
   },
   map: {

@@ -47,6 +47,9 @@ export default {
     remarkNew: 'New',
     remarkRead: 'Got it',
     weekRemarks: "This week's remarks",
+    matterActionsHint: 'Resolve, bring back or escalate the matter here: its status gives the result. If it must wait, carry it over and say why.',
+    noMatterActions: 'You cannot act on this matter now; you can carry it over',
+    noteOptional: 'What was done (optional)',
   },
   leave: {
     mine: 'My leave',
@@ -131,5 +134,11 @@ export default {
     back: 'Back to the tasks',
     progress: '{done}/{total} items',
     hazardsFound: '{n} hazards found',
+  },
+  // The app's own messages for the field pages' problem codes (merged into errors.codes).
+  errors: {
+    codes: {
+      'note-required': 'Add a note',
+    },
   },
 }

@@ -48,6 +48,9 @@ export default {
     remarkNew: '新',
     remarkRead: '知道了',
     weekRemarks: '本周督查意见',
+    matterActionsHint: '事项在这里直接办结、带回或上报，处理结果随事项状态；暂时办不了的选“顺延”并写明原因。',
+    noMatterActions: '您现在不能对该事项办理，可选择顺延',
+    noteOptional: '可填写处理情况（选填）',
   },
   leave: {
     mine: '我的请假',
@@ -132,5 +135,11 @@ export default {
     back: '返回任务列表',
     progress: '{done}/{total} 项',
     hazardsFound: '发现隐患 {n} 处',
+  },
+  // The app's own messages for the field pages' problem codes (merged into errors.codes).
+  errors: {
+    codes: {
+      'note-required': '请填写说明',
+    },
   },
 }

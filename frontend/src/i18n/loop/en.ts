@@ -39,7 +39,11 @@ export default {
       partyRole: 'Role',
       departments: 'Co-operating units',
       part: 'Our part',
+      afterPhotos: 'Photos after',
     },
+    place: 'Location',
+    navigateWith: 'Navigate there with a phone map:',
+    navApps: { amap: 'AMap', baidu: 'Baidu Maps', tencent: 'Tencent Maps' },
   },
   loop: {
     title: 'Closing the loop',
@@ -91,6 +95,7 @@ export default {
     removeParty: 'Remove the party',
     noDepartments: 'No department to choose',
     byCallback: 'by phone callback',
+    photos: { before: 'Before', after: 'After' },
   },
   track: {
     stepLabels: {

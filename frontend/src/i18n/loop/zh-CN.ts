@@ -40,7 +40,11 @@ export default {
       partyRole: '身份',
       departments: '协办单位',
       part: '协办情况',
+      afterPhotos: '处理后照片',
     },
+    place: '位置',
+    navigateWith: '用手机地图导航前往：',
+    navApps: { amap: '高德地图', baidu: '百度地图', tencent: '腾讯地图' },
   },
   loop: {
     title: '闭环记录',
@@ -92,6 +96,7 @@ export default {
     removeParty: '删除当事人',
     noDepartments: '暂无可选的部门',
     byCallback: '电话回访',
+    photos: { before: '处理前', after: '处理后' },
   },
   track: {
     stepLabels: {

@@ -213,6 +213,7 @@ export function eventNote(action: string, data: Record<string, unknown> | null |
     parts.push(text(d.part))
   } else {
     parts.push(text(d.reason) || text(d.result))
+    if (typeof d.after_photos === 'number' && d.after_photos) parts.push(t('loop.photosN', { n: d.after_photos }))
   }
   return parts.filter(Boolean).join(' · ')
 }

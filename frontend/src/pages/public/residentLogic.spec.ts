@@ -12,6 +12,7 @@ const photo = {
   lat: null,
   lon: null,
   taken_at: null,
+  stage: 'before' as const,
 }
 
 describe('the report draft', () => {
