@@ -140,7 +140,6 @@ export default {
     codes: {
       'note-required': 'Add a note',
     },
-    },
   },
   alert: {
     kind: { callout: 'Call-out', incident: 'Emergency incident', emergency: 'Emergency matter' },
