@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query
 from wangge import throttle
 from wangge.deps import SessionDep, SettingsDep
 from wangge.errors import Invalid
-from wangge.matters import public_map, schemas
+from wangge.matters import public_map
+from wangge.matters import public_schemas as schemas
 from wangge.models_common import utcnow
 from wangge.schemas_common import Id
 

@@ -25,7 +25,7 @@ from wangge.accounts.scope import Subject
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import DomainError, Forbidden, Invalid, NotFound
 from wangge.hierarchy.models import Department
-from wangge.matters import flow, hotline, intake, schemas, service, tracking, views
+from wangge.matters import flow, hotline, intake, public_schemas, schemas, service, tracking, views
 from wangge.matters.models import Category, Handoff, Matter, MatterEvent, Photo
 from wangge.media import images, storage
 from wangge.models_common import utcnow
@@ -535,7 +535,7 @@ async def get_photo(request: Request, db: SessionDep, token: str, variant: Liter
 # --- the resident's pages --------------------------------------------------------------------------------------
 
 
-@public.get("/categories", response_model=list[schemas.PublicCategoryOut])
+@public.get("/categories", response_model=list[public_schemas.PublicCategoryOut])
 async def public_categories(db: SessionDep) -> Any:
     """The categories a resident chooses from (居民可选), with their plain public names; the internal lines (党建 …)
     stay for staff (/categories)."""
