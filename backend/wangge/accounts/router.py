@@ -61,6 +61,14 @@ async def me(db: SessionDep, subject: SubjectChangingPassword) -> dict[str, Any]
     return await service.user_out(db, await service.get_user(db, subject, subject.user_id), subject)
 
 
+@router.patch("/auth/me", response_model=schemas.UserOut, tags=["Auth"])
+async def update_me(db: SessionDep, subject: SubjectChangingPassword, data: schemas.ProfileUpdate) -> dict[str, Any]:
+    """Change one's own settings: the language of one's notifications, and of the server's messages when a request
+    names none in Accept-Language."""
+    user = await service.update_own_profile(db, subject=subject, language=data.language)
+    return await service.user_out(db, user, subject)
+
+
 @router.post("/auth/password", response_model=schemas.UserOut, tags=["Auth"])
 async def change_password(
     request: Request, db: SessionDep, subject: SubjectChangingPassword, data: schemas.PasswordChange

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from wangge.accounts.models import Role, ScopeLevel
 from wangge.imports import ImportReport, ImportRow
+from wangge.messages import Language
 from wangge.schemas_common import Id, Input, Output, Page  # noqa: F401 - routers use schemas.Page
 
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,64}$")]
@@ -43,6 +44,7 @@ class UserOut(Output):
     is_active: bool
     must_change_password: bool = False
     permissions: list[str] = Field(default_factory=list)
+    language: Language = Field("zh-CN", description="The language of the user's notifications and messages")
 
 
 class UserCreate(Input):
@@ -54,6 +56,12 @@ class UserCreate(Input):
     scope_level: ScopeLevel
     scope_id: Id | None = Field(None, description="Id of the scope object; empty only for the system scope")
     must_change_password: bool = Field(False, description="The user must choose their own password at first sign-in")
+
+
+class ProfileUpdate(Input):
+    """What a signed-in user changes of their own account."""
+
+    language: Language | None = Field(None, description="zh-CN or en: notifications and messages follow it")
 
 
 class UserUpdate(Input):

@@ -192,6 +192,7 @@ async def user_out(db: AsyncSession, user: User, viewer: Subject | None = None) 
         "is_active": user.is_active,
         "must_change_password": user.must_change_password,
         "permissions": sorted(PERMISSIONS.get(user.role, frozenset())),
+        "language": user.language,
     }
 
 
@@ -408,6 +409,18 @@ async def reset_password(db: AsyncSession, subject: Subject, passwords: Password
     await db.commit()
     await db.refresh(user)
     return user, password
+
+
+async def update_own_profile(db: AsyncSession, *, subject: Subject, language: str | None) -> User:
+    """The caller's own settings (their language); the change is audited like any change to a user."""
+    user = await db.get(User, subject.user_id)
+    if user is None:
+        raise NotFound("No such user")
+    if language is not None:
+        user.language = language
+    await db.commit()
+    await db.refresh(user)
+    return user
 
 
 async def change_own_password(db: AsyncSession, subject: Subject, passwords: Passwords, current: str, new: str) -> User:

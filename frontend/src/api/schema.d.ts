@@ -369,7 +369,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Me
+         * @description Change one's own settings: the language of one's notifications, and of the server's messages when a request
+         *     names none in Accept-Language.
+         */
+        patch: operations["update_me_api_v1_auth_me_patch"];
         trace?: never;
     };
     "/api/v1/auth/password": {
@@ -7256,6 +7261,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * ProfileUpdate
+         * @description What a signed-in user changes of their own account.
+         */
+        ProfileUpdate: {
+            /**
+             * Language
+             * @description zh-CN or en: notifications and messages follow it
+             */
+            language?: ("zh-CN" | "en") | null;
+        };
         /** PublicCommunity */
         PublicCommunity: {
             /** Id */
@@ -8294,6 +8310,13 @@ export interface components {
             id: number;
             /** Is Active */
             is_active: boolean;
+            /**
+             * Language
+             * @description The language of the user's notifications and messages
+             * @default zh-CN
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
             /**
              * Must Change Password
              * @default false
@@ -9365,6 +9388,48 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_me_api_v1_auth_me_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
