@@ -310,3 +310,79 @@ def field_message(error_type: str, language: Language, *, given: str, context: M
         return template.format_map(context or {})
     except (KeyError, IndexError, ValueError):
         return FIELD_FALLBACK[language]
+
+
+# --- notifications: their title and body in each language; the recipient's language picks one (notify/worker.py) ---
+Text = dict[Language, str]
+
+# The words notifications are made of, for the English text (the Chinese ones are where the domain keeps them).
+MATTER_STATUS_EN = {
+    "submitted": "submitted",
+    "accepted": "accepted",
+    "at_station": "at the station",
+    "escalated": "escalated",
+    "handling": "in hand",
+    "emergency": "emergency response",
+    "approval_review": "street review",
+    "approval_decision": "department approval",
+    "public_notice": "public notice",
+    "verifying": "awaiting verification",
+    "resolved": "resolved",
+    "closed": "closed",
+    "merged": "merged",
+}
+STEP_EN = {
+    "contact": "contacted first",
+    "apply_extension": "extension asked",
+    "apply_suspension": "suspension asked",
+    "approve_application": "application approved",
+    "refuse_application": "application refused",
+    "mediate": "mediation recorded",
+    "coordinate": "co-operation agreed",
+    "record_part": "co-operation recorded",
+}
+SOURCE_EN = {"resident": "Resident's report", "open311": "Resident's report", "hotline": "12345 hotline order"}
+
+NOTICES: dict[str, Text] = {
+    "matter-new": {"zh-CN": "{source} {code}", "en": "{source} {code}"},
+    "matter-body": {"zh-CN": "{category}：{text}", "en": "{category}: {text}"},
+    "matter-step": {"zh-CN": "{code} {step}", "en": "{code} {step}"},
+    "matter-moved": {"zh-CN": "{code} {before} → {after}", "en": "{code} {before} → {after}"},
+    "matter-overdue": {"zh-CN": "超时督办 {code}", "en": "Overdue {code}"},
+    "contact-late": {"zh-CN": "先行联系超时 {code}", "en": "First contact late {code}"},
+    "contact-late-body": {"zh-CN": "请尽快联系诉求人并记录", "en": "Contact the reporter soon and record it"},
+    "triage-assigned": {"zh-CN": "研判交办 {code}", "en": "Triage assignment {code}"},
+    "supervised": {"zh-CN": "督办 {code}", "en": "Supervision {code}"},
+    "log-remark": {"zh-CN": "督查意见 {what}", "en": "Review remark {what}"},
+    "incident-raised": {"zh-CN": "突发事件 {code}（{level}级）", "en": "Emergency {code} (level {level})"},
+    "incident-report": {"zh-CN": "{kind} {code}", "en": "{kind} {code}"},
+    "activation": {"zh-CN": "出动通知 {code} {tier}", "en": "Call-out {code} {tier}"},
+    "activation-body": {
+        "zh-CN": "{title} · {place}：请确认并于{minutes}分钟内到场",
+        "en": "{title} · {place}: confirm and be there within {minutes} minutes",
+    },
+    "bulletin": {"zh-CN": "{street} {month}考核通报", "en": "{street} assessment bulletin {month}"},
+    "bulletin-body": {"zh-CN": "已生成，超期事项 {overdue} 件", "en": "Published; {overdue} matter(s) overdue"},
+}
+
+
+def notice(key: str, **fields: Any) -> Text:
+    """A notification's text in every language; a field given as a Text ({"zh-CN": …, "en": …}) is taken in each."""
+    out: Text = {}
+    for language in LANGUAGES:
+        values = {
+            k: v.get(language, v.get(DEFAULT_LANGUAGE, "")) if isinstance(v, dict) else v for k, v in fields.items()
+        }
+        out[language] = NOTICES[key][language].format_map(values)
+    return out
+
+
+def both(zh: str, en: str) -> Text:
+    return {"zh-CN": zh, "en": en}
+
+
+def in_language(text: str | Mapping[str, str], language: str | None) -> str:
+    """The text for a recipient: a plain text as it is, a Text in their language (else Chinese)."""
+    if isinstance(text, str):
+        return text
+    return text.get(as_language(language) or DEFAULT_LANGUAGE) or text.get(DEFAULT_LANGUAGE) or ""
