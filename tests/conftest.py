@@ -116,7 +116,9 @@ def world(live: Live) -> world_mod.World:
 
 @pytest.fixture
 def client(live: Live) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=live.base_url, timeout=30, verify=TLS) as c:
+    # The tests read the problems' details in English, as an API client that asks for it: the service answers in
+    # Chinese by default (wangge.messages; tests/ops/test_messages.py checks both).
+    with httpx.Client(base_url=live.base_url, timeout=30, verify=TLS, headers={"Accept-Language": "en"}) as c:
         yield c
 
 

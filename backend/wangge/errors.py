@@ -1,8 +1,10 @@
-"""Errors as RFC 9457 problem details (application/problem+json), for every 4xx and 5xx the service sends."""
+"""Errors as RFC 9457 problem details (application/problem+json), for every 4xx and 5xx the service sends. Their
+`detail` is in the request's language (wangge.messages: Accept-Language, else the user's, else Chinese)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -13,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
+
+from wangge import messages
+from wangge.messages import Language
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://wangge.dev/problems/"
@@ -20,18 +26,29 @@ log = logging.getLogger("wangge.errors")
 
 
 class DomainError(Exception):
-    """An error the domain raises; it knows its status and renders as a problem."""
+    """An error the domain raises; it knows its status and renders as a problem. `detail` is the English detail
+    (with its specifics); `params` fill the named fields of the code's templates (wangge.messages.PROBLEMS) in
+    every language, beside the problem's own members (`extra`, sent in the body)."""
 
     status: int = 400
     code: str = "bad-request"
 
-    def __init__(self, detail: str, *, status: int | None = None, code: str | None = None, **extra: Any):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        **extra: Any,
+    ):
         super().__init__(detail)
         self.detail = detail
         if status is not None:
             self.status = status
         if code is not None:
             self.code = code
+        self.params = dict(params or {})
         self.extra = extra
 
 
@@ -143,6 +160,16 @@ def write_conflict(exc: BaseException) -> DomainError | None:
 _STATUS_CODES = {413: "payload-too-large"}
 
 
+def scope_language(scope: Scope) -> Language:
+    """The language of an ASGI request (for the problems middleware answers, outside any route)."""
+    header = dict(scope.get("headers") or ()).get(b"accept-language", b"")
+    return messages.request_language(header.decode("latin-1"))
+
+
+def request_language(request: Request) -> Language:
+    return messages.request_language(request.headers.get("accept-language"))
+
+
 def problem(
     status: int,
     detail: str | None = None,
@@ -150,10 +177,16 @@ def problem(
     code: str | None = None,
     title: str | None = None,
     headers: dict[str, str] | None = None,
+    language: Language | None = None,
+    params: Mapping[str, Any] | None = None,
     **extra: Any,
 ) -> JSONResponse:
+    """A problem response. With a `language`, its detail is the code's message in that language (the English
+    `detail` given is kept in English); without one, `detail` as given."""
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     code = code or _STATUS_CODES.get(status) or phrase.lower().replace(" ", "-")
+    if language is not None:
+        detail = messages.detail(code, language, given=detail, fields={**extra, **(params or {})})
     # `code` repeats the last segment of `type` (an RFC 9457 extension member): the app looks its own translated
     # message up by it (errors.codes.<code> in frontend/src/i18n).
     body: dict[str, Any] = {
@@ -172,39 +205,71 @@ def _location(loc: tuple[Any, ...] | list[Any]) -> list[str]:
     return [str(part) for part in loc]
 
 
-def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+# Codes that say only what kind of refusal it was: their field errors say what was wrong.
+GENERIC = frozenset({"bad-request", "conflict", "invalid", "validation-error"})
+
+
+def validation_errors(exc: RequestValidationError, language: Language = "en") -> list[dict[str, Any]]:
     out = []
     for err in exc.errors():
-        out.append({"loc": _location(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")})
+        kind = err.get("type", "")
+        msg = messages.field_message(kind, language, given=err.get("msg", ""), context=err.get("ctx"))
+        out.append({"loc": _location(err.get("loc", ())), "msg": msg, "type": kind})
     return out
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        language = request_language(request)
         extra = dict(exc.extra)
         headers = extra.pop("headers", None)
         if isinstance(extra.get("errors"), list):
-            # Every field error has the shape the OpenAPI publishes (FieldError), whoever raised it.
-            extra["errors"] = [{"type": "value_error", **e} for e in extra["errors"] if isinstance(e, dict)]
-        return problem(exc.status, exc.detail, code=exc.code, instance=request.url.path, headers=headers, **extra)
+            # Every field error has the shape the OpenAPI publishes (FieldError), whoever raised it; its message in
+            # the request's language (the code's own, or a generic one for the generic codes).
+            field_errors = [{"type": "value_error", **e} for e in extra["errors"] if isinstance(e, dict)]
+            if language != "en" and exc.code not in GENERIC:
+                # A code of its own says what was wrong; a generic one keeps its raiser's specific (English) words.
+                own = messages.detail(exc.code, language, fields={**extra, **exc.params})
+                for e in field_errors:
+                    e["msg"] = own
+            extra["errors"] = field_errors
+        return problem(
+            exc.status,
+            exc.detail,
+            code=exc.code,
+            instance=request.url.path,
+            headers=headers,
+            language=language,
+            params=exc.params,
+            **extra,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = validation_errors(exc)
+        language = request_language(request)
+        errors = validation_errors(exc, language)
         fields = ", ".join(".".join(e["loc"][1:] or e["loc"]) for e in errors)
         return problem(
             422,
             f"The request is not valid: {fields}",
             code="validation-error",
             instance=request.url.path,
+            language=language,
+            params={"fields": fields},
             errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else None
-        return problem(exc.status_code, detail, instance=request.url.path, headers=getattr(exc, "headers", None))
+        return problem(
+            exc.status_code,
+            detail,
+            instance=request.url.path,
+            headers=getattr(exc, "headers", None),
+            language=request_language(request),
+        )
 
     @app.exception_handler(StaleDataError)
     @app.exception_handler(sa_exc.DBAPIError)
@@ -213,7 +278,7 @@ def install(app: FastAPI) -> None:
     async def _database(request: Request, exc: Exception) -> JSONResponse:
         mapped = write_conflict(exc) or unreachable(exc)
         if mapped is None:
-            return unexpected(request.url.path)
+            return unexpected(request.url.path, request_language(request))
         # The type only: the message of a database error carries the statement's parameters.
         log.warning("%s answered %s: %s", request.url.path, mapped.status, type(exc).__name__)
         return await _domain(request, mapped)
@@ -277,7 +342,7 @@ def document(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def unexpected(path: str | None) -> JSONResponse:
+def unexpected(path: str | None, language: Language | None = None) -> JSONResponse:
     """Log the exception being handled and answer 500 without saying what it was."""
     log.exception("unhandled error", extra={"path": path})
-    return problem(500, "An unexpected error occurred; it has been logged.", instance=path)
+    return problem(500, "An unexpected error occurred; it has been logged.", instance=path, language=language)

@@ -40,6 +40,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_SCANNED = 2 * MAX_ROWS  # rows looked at, empty ones included
+LIMITS = {"megabytes": MAX_BYTES // (1024 * 1024), "rows": MAX_ROWS}  # the fields of the import-too-large message
 MAX_COLUMNS = 200  # cells of the header row looked at
 GRID_CODE = re.compile(r"^\d{15}$")
 LIST_SEPARATORS = re.compile(r"[,，、;；/\s]+")
@@ -138,7 +139,11 @@ def read(content: bytes, sheet: Sheet) -> list[SheetRow]:
         rows: list[SheetRow] = []
         for number, values in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True), start=2):
             if number > MAX_SCANNED:
-                raise Invalid(f"At most {MAX_ROWS} rows in one file", code="import-too-large")
+                raise Invalid(
+                    f"At most {MAX_ROWS} rows in one file",
+                    code="import-too-large",
+                    params=LIMITS,
+                )
             cells = [_text(v) for v in values]
             if not any(cells):
                 continue
@@ -146,7 +151,11 @@ def read(content: bytes, sheet: Sheet) -> list[SheetRow]:
             row.number = number
             rows.append(row)
             if len(rows) > MAX_ROWS:
-                raise Invalid(f"At most {MAX_ROWS} rows in one file", code="import-too-large")
+                raise Invalid(
+                    f"At most {MAX_ROWS} rows in one file",
+                    code="import-too-large",
+                    params=LIMITS,
+                )
     except Invalid:
         raise
     except Exception as exc:  # noqa: BLE001 - a workbook that opens but cannot be read through
@@ -159,7 +168,9 @@ def read(content: bytes, sheet: Sheet) -> list[SheetRow]:
 async def upload_bytes(file: UploadFile) -> bytes:
     content = await file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
-        raise Invalid(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB", code="import-too-large")
+        raise Invalid(
+            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB", code="import-too-large", params=LIMITS
+        )
     return content
 
 
@@ -321,7 +332,10 @@ async def run(
     if apply:
         if counts["error"]:
             raise Invalid(
-                f"{counts['error']} row(s) are wrong; nothing was imported", code="import-rejected", report=public(rows)
+                f"{counts['error']} row(s) are wrong; nothing was imported",
+                code="import-rejected",
+                params={"rows": counts["error"]},
+                report=public(rows),
             )
         new = [r for r in rows if r.status == "new"]
         if new:

@@ -191,13 +191,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 current = await conn.run_sync(current_revision)
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             log.warning("not ready", extra={"error": str(exc)})
-            return errors.problem(503, "The database is not reachable", code="not-ready")
+            language = errors.request_language(request)
+            return errors.problem(503, "The database is not reachable", code="not-ready", language=language)
         head = head_revision()
         if current != head:
             return errors.problem(
                 503,
                 f"The database schema is at {current}, not at {head}: run the migrations",
                 code="not-ready",
+                language=errors.request_language(request),
                 current=current,
                 head=head,
             )
@@ -229,13 +231,15 @@ def _mount_frontend(app: FastAPI, dist: Path) -> None:
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
 
     @app.get("/{path:path}", include_in_schema=False)
-    def spa(path: str) -> Any:  # sync: FastAPI runs it in a thread, so the file checks do not block
+    def spa(path: str, request: Request) -> Any:  # sync: FastAPI runs it in a thread, so the file checks do not block
         if path.startswith(NOT_SPA):
-            return errors.problem(404, f"Nothing at /{path}")
+            return errors.problem(404, f"Nothing at /{path}", language=errors.request_language(request))
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and dist.resolve() in candidate.parents:
             headers = {"Cache-Control": "no-cache"} if path in ("sw.js", "registerSW.js") else None
             return FileResponse(candidate, headers=headers)
         if index.is_file():
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
-        return errors.problem(404, "The front end has not been built: run `make build`")
+        return errors.problem(
+            404, "The front end has not been built: run `make build`", language=errors.request_language(request)
+        )

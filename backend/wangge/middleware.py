@@ -56,7 +56,7 @@ class RequestContext:
             if response_started:
                 errors.log.exception("unhandled error after the response started", extra={"path": scope.get("path")})
                 raise
-            await errors.unexpected(scope.get("path"))(scope, receive, send_with_id)
+            await errors.unexpected(scope.get("path"), errors.scope_language(scope))(scope, receive, send_with_id)
         finally:
             access_log.info(
                 "request",
@@ -127,6 +127,7 @@ class BodySizeLimit:
             f"The request body is larger than {self.max_bytes:,} bytes",
             code="payload-too-large",
             instance=scope.get("path"),
+            language=errors.scope_language(scope),
         )
         await response(scope, receive, send)
 
@@ -162,7 +163,13 @@ class Admission:
             await asyncio.wait_for(self.places.acquire(), self.wait)
         except TimeoutError:
             seconds = str(errors.RETRY_AFTER_SECONDS)
-            busy = problem(503, "The service is busy; retry in a moment", code="busy", headers={"Retry-After": seconds})
+            busy = problem(
+                503,
+                "The service is busy; retry in a moment",
+                code="busy",
+                headers={"Retry-After": seconds},
+                language=errors.scope_language(scope),
+            )
             await busy(scope, receive, send)
             return
         try:

@@ -9,6 +9,7 @@ import { DEFAULT_LOCALE, loadLocale, loadSection, setLocale } from '@/i18n'
 await loadSection('admin')
 await loadSection('station')
 await loadSection('field')
+await loadSection('loop')
 await loadLocale('en')
 
 beforeEach(() => {

@@ -90,8 +90,11 @@ WORLD_USERNAMES = ROLES
 typed: list[str] = []
 
 
+checking: list[bool] = [True]  # off for a test marked known_english
+
+
 def assert_one_language(page: Page) -> None:
-    if page.is_closed():
+    if not checking[0] or page.is_closed():
         return
     try:
         seen = page.evaluate(PAGE_TEXT)
@@ -162,6 +165,8 @@ def one_language(request: pytest.FixtureRequest) -> Iterator[None]:
     typed.clear()
     for marker in request.node.iter_markers("entered"):
         typed.extend(marker.args)
+    # A known leak is named by its test (and listed in the issue), not hidden in the allowlist.
+    checking[0] = request.node.get_closest_marker("known_english") is None
     yield
     still_open = [context for context in open_contexts if context.pages]
     open_contexts.clear()

@@ -17,7 +17,7 @@ def submit(client, category: str = "sanitation", grid: str = "G1a", **extra: Any
     lon, lat = grid_point(grid)
     body = {
         "category": category,
-        "description": f"{category} 问题描述",
+        "description": "居民反映的问题描述",  # Chinese, as a resident writes it (no English on a Chinese screen)
         "lat": lat,
         "lon": lon,
         "reporter_phone": PHONE,

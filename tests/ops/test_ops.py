@@ -33,7 +33,7 @@ def test_readyz_is_503_when_migrations_are_missing(live, request, tmp_path):
     server = LiveServer(make_settings(url)).start()
     try:
         # The first request of a new server on a new database: httpx's default 5 s was not enough on a busy machine.
-        r = httpx.get(server.base_url + "/readyz", timeout=30)
+        r = httpx.get(server.base_url + "/readyz", timeout=30, headers={"Accept-Language": "en"})
         problem = assert_problem(r, 503)
         assert problem["current"] is None and problem["head"] == migrate.head_revision()
         assert "run the migrations" in problem["detail"]

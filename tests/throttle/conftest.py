@@ -27,7 +27,9 @@ def throttled_server(live: Live) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def throttled(throttled_server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=throttled_server.base_url, timeout=30, verify=TLS) as c:
+    with httpx.Client(
+        base_url=throttled_server.base_url, timeout=30, verify=TLS, headers={"Accept-Language": "en"}
+    ) as c:  # details in English
         yield c
 
 

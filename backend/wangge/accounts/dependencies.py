@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wangge import messages
 from wangge.accounts.models import LoginSession, Role, User
 from wangge.accounts.scope import Subject
 from wangge.accounts.security import read_access_token
@@ -41,7 +42,7 @@ async def _subject(db: AsyncSession, settings: Settings, token: str | None, *, c
         raise Unauthorized("The access token is invalid", headers=CHALLENGE) from None
     row = (
         await db.execute(
-            select(*SUBJECT_COLUMNS, User.display_name, User.must_change_password)
+            select(*SUBJECT_COLUMNS, User.display_name, User.must_change_password, User.language)
             .join(LoginSession, LoginSession.user_id == User.id)
             .where(
                 User.id == user_id,
@@ -54,6 +55,7 @@ async def _subject(db: AsyncSession, settings: Settings, token: str | None, *, c
     ).first()
     if row is None:
         raise Unauthorized("The session has ended; sign in again", headers=CHALLENGE)
+    messages.user_language.set(row.language)  # the language of this request's problems when it names none
     if row.must_change_password and not changing_password:
         raise Forbidden(
             "Your password was reset: choose a new one before anything else", code="password-change-required"

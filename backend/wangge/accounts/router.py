@@ -62,9 +62,10 @@ async def me(db: SessionDep, subject: SubjectChangingPassword) -> dict[str, Any]
 
 
 @router.patch("/auth/me", response_model=schemas.UserOut, tags=["Auth"])
-async def update_me(db: SessionDep, subject: CurrentSubject, data: schemas.MeUpdate) -> dict[str, Any]:
-    """Change one's own choices: whether one's own phone may show on the public pages 亮证 (`phone_public`; the
-    grid's duty number comes first). Any signed-in person; audited."""
+async def update_me(db: SessionDep, subject: SubjectChangingPassword, data: schemas.MeUpdate) -> dict[str, Any]:
+    """Change one's own choices: the language of one's notifications and of the server's messages when a request
+    names none in Accept-Language (`language`), and whether one's own phone may show on the public pages 亮证
+    (`phone_public`; the grid's duty number comes first). Any signed-in person; audited."""
     return await service.user_out(db, await service.update_me(db, subject=subject, data=data), subject)
 
 

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints
 
 from wangge.accounts.models import Role, ScopeLevel
 from wangge.imports import ImportReport, ImportRow
+from wangge.messages import Language
 from wangge.schemas_common import Id, Input, Output, Page  # noqa: F401 - routers use schemas.Page
 
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,64}$")]
@@ -44,6 +45,7 @@ class UserOut(Output):
     is_active: bool
     must_change_password: bool = False
     permissions: list[str] = Field(default_factory=list)
+    language: Language = Field("zh-CN", description="The language of the user's notifications and messages")
 
 
 class UserCreate(Input):
@@ -72,6 +74,7 @@ class MeUpdate(Input):
     """What a person changes about their own account on 我的."""
 
     phone_public: bool | None = Field(None, description="Allow my own phone on the public pages (亮证)")
+    language: Language | None = Field(None, description="zh-CN or en: notifications and messages follow it")
 
 
 class UserImportRow(ImportRow):

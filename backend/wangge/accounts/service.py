@@ -193,6 +193,7 @@ async def user_out(db: AsyncSession, user: User, viewer: Subject | None = None) 
         "is_active": user.is_active,
         "must_change_password": user.must_change_password,
         "permissions": sorted(PERMISSIONS.get(user.role, frozenset())),
+        "language": user.language,
     }
 
 
@@ -378,6 +379,8 @@ async def update_me(db: AsyncSession, *, subject: Subject, data: schemas.MeUpdat
         raise NotFound("Your account no longer exists")
     if data.phone_public is not None:
         user.phone_public = data.phone_public
+    if data.language is not None:
+        user.language = data.language
     await db.commit()
     await db.refresh(user)
     return user

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import and_, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wangge import messages
 from wangge.accounts.scope import Subject
 from wangge.assessment.matter_figures import conditions
 from wangge.assessment.models import AssessmentBulletin, AssessmentResult, AssessmentScheme
@@ -243,8 +244,8 @@ async def _write(db: AsyncSession, street: Street, month: date, now: datetime) -
         "assessment.bulletin",
         {"bulletin_id": bulletin_id, "street_id": street.id, "month": data["month"]},
         units=[unit("street", street_id=street.id, district_id=street.district_id)],
-        title=f"{street.name} {month_label(month)}考核通报",
-        body=f"已生成，超期事项 {data['overdue_total']} 件",
+        title=messages.notice("bulletin", street=street.name, month=messages.both(month_label(month), str(month)[:7])),
+        body=messages.notice("bulletin-body", overdue=data["overdue_total"]),
     )
     await db.commit()
     return True

@@ -105,6 +105,7 @@ def check_rules(rules: SchemeRules) -> None:
         raise Invalid(
             f"The weights sum to {total:g}, not 100",
             code="scheme-weights",
+            params={"total": f"{total:g}"},
             errors=[{"loc": ["body", "rules", "indicators"], "msg": "weights must sum to 100", "type": "value_error"}],
         )
     if rules.yellow > rules.green:

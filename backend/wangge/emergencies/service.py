@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge import geo
+from wangge import geo, messages
 from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.scope import Subject, within_area
 from wangge.accounts.scope import visible as area_visible
@@ -193,7 +193,7 @@ async def raise_incident(db: AsyncSession, *, subject: Subject, data: Any, setti
         _payload(i, title=i.title, place=i.place, nature=data.nature),
         units=_units(i),
         exclude=subject.user_id,
-        title=f"突发事件 {i.code}（{level}级）",
+        title=messages.notice("incident-raised", code=i.code, level=level),
         body=f"{i.title} · {i.place}" + (f" · {data.nature[:60]}" if data.nature else ""),
     )
     return i
@@ -291,13 +291,16 @@ async def add_report(db: AsyncSession, *, subject: Subject, incident: Incident, 
         await db.rollback()
         raise Conflict("Another report was sent at the same moment; reload and retry") from None
     names = {"first": "首报", "followup": "续报", "final": "终报"}
+    REPORT_EN = {"first": "First report", "followup": "Follow-up report", "final": "Final report"}  # noqa: N806
     emit(
         db,
         "incident.reported",
         _payload(incident, kind=r.kind, sequence=r.sequence, late_seconds=r.late_seconds),
         units=_units(incident),
         exclude=subject.user_id,
-        title=f"{names[r.kind]} {incident.code}",
+        title=messages.notice(
+            "incident-report", kind=messages.both(names[r.kind], REPORT_EN[r.kind]), code=incident.code
+        ),
         body=f"{incident.title}：{r.nature[:60]}",
     )
     return r
@@ -506,8 +509,8 @@ async def activate(
         "incident.activation",
         _payload(incident, activation_id=a.id, tier_id=tier.id, tier=tier.tier, place=incident.place),
         recipients=[m.user_id for m in members],
-        title=f"出动通知 {incident.code} {tier.name}",
-        body=f"{incident.title} · {incident.place}：请确认并于{a.target_minutes}分钟内到场",
+        title=messages.notice("activation", code=incident.code, tier=tier.name),
+        body=messages.notice("activation-body", title=incident.title, place=incident.place, minutes=a.target_minutes),
     )
     return a
 

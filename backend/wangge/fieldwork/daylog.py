@@ -294,6 +294,7 @@ async def sign(db: AsyncSession, subject: Subject, day: date) -> dict[str, Any]:
         raise Conflict(
             f"{len(view['blocking'])} item(s) have no disposition yet: {names}",
             code="items-without-disposition",
+            params={"count": len(view["blocking"])},
             blocking=_json(view["blocking"]),
         )
     if subject.grid_id is None:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wangge import messages
 from wangge.accounts.dependencies import SUBJECT_COLUMNS
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import Subject
@@ -223,7 +224,7 @@ async def add_remark(
         {"remark_id": remark.id, "user_id": leader.user_id, "kind": kind, "day": day.isoformat()},
         recipients=[leader.user_id],
         exclude=subject.user_id,
-        title=f"督查意见 {what}",
+        title=messages.notice("log-remark", what=what),
         body=text[:60],
     )
     await db.commit()

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wangge import geo
+from wangge import geo, messages
 from wangge.accounts.models import Role
 from wangge.accounts.scope import Subject
 from wangge.config import Settings
@@ -49,6 +49,11 @@ from wangge.notify.outbox import emit
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 # The title of the "new matter" notification, by where the matter came from.
 _TITLES = {"resident": "居民诉求", "open311": "居民诉求", "hotline": "12345工单"}
+
+
+def _names(category: Any) -> messages.Text:
+    """A category's names (a Category or a CategoryInfo), for notifications."""
+    return messages.both(category.name_zh, category.name_en or category.name_zh)
 
 
 def new_tracking_code() -> str:
@@ -166,8 +171,12 @@ async def intake(db: AsyncSession, *, entry: Entry) -> Matter:
         _payload(m, source=m.source, category=category.code),
         units=units + _emergency_units(m) if m.status == Status.emergency else units,
         exclude=by.user_id if by else None,
-        title=f"{_TITLES.get(m.source, '新事项')} {m.tracking_code}",
-        body=f"{category.name_zh}：{m.description[:60]}",
+        title=messages.notice(
+            "matter-new",
+            source=messages.both(_TITLES.get(m.source, "新事项"), messages.SOURCE_EN.get(m.source, "New matter")),
+            code=m.tracking_code,
+        ),
+        body=messages.notice("matter-body", category=_names(category), text=m.description[:60]),
     )
     return m
 

@@ -10,10 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from wangge import messages
 from wangge.errors import Conflict
 from wangge.matters.flow import Action, Status
 from wangge.matters.models import Matter, MatterEvent
-from wangge.matters.service import STATUS_ZH, _payload, act, unit_of
+from wangge.matters.service import _payload, act, status_names, unit_of
 from wangge.models_common import utcnow
 from wangge.notify.outbox import emit
 
@@ -72,8 +73,8 @@ async def notify_overdue(db: AsyncSession) -> int:
             _payload(m, due_at=(m.sign_due_at or m.due_at).isoformat()),
             recipients=[m.owner_id] if m.owner_id else [],
             units=[unit_of(m, m.holder_level, m.holder_department_id), unit_of(m, up.get(m.holder_level, "street"))],
-            title=f"超时督办 {m.tracking_code}",
-            body=STATUS_ZH.get(m.status, m.status),
+            title=messages.notice("matter-overdue", code=m.tracking_code),
+            body=status_names(m.status),
         )
         _system_event(db, m, "overdue", now, {})
     await db.commit()
@@ -110,8 +111,8 @@ async def notify_contact_late(db: AsyncSession) -> int:
             _payload(m, contact_due_at=m.contact_due_at.isoformat()),
             recipients=[m.owner_id] if m.owner_id else [],
             units=[unit_of(m, m.holder_level, m.holder_department_id)],
-            title=f"先行联系超时 {m.tracking_code}",
-            body="请尽快联系诉求人并记录",
+            title=messages.notice("contact-late", code=m.tracking_code),
+            body=messages.notice("contact-late-body"),
         )
         _system_event(db, m, "contact_late", now, {"contact_due_at": m.contact_due_at.isoformat()})
     await db.commit()

@@ -17,7 +17,7 @@ from sqlalchemy import Float, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
-from wangge import geo
+from wangge import geo, messages
 from wangge.accounts.models import Role
 from wangge.accounts.scope import Subject
 from wangge.errors import Conflict, Invalid, NotFound
@@ -48,6 +48,13 @@ STATUS_ZH = {
     "closed": "已关闭",
     "merged": "已合并",
 }
+
+
+def status_names(status: str) -> messages.Text:
+    """A matter's status in both languages, for notifications."""
+    return messages.both(STATUS_ZH.get(status, status), messages.MATTER_STATUS_EN.get(status, status))
+
+
 HOLDER_FOR_STATUS = {
     Status.submitted: "grid",
     Status.accepted: "grid",
@@ -308,6 +315,7 @@ class CategoryInfo:
     time_limits: dict[str, Any]
     loop_rules: dict[str, Any]
     is_active: bool = True
+    name_en: str = ""
 
 
 async def _categories(db: AsyncSession) -> dict[str, CategoryInfo]:
@@ -326,6 +334,7 @@ async def _categories(db: AsyncSession) -> dict[str, CategoryInfo]:
                 c.time_limits,
                 c.loop_rules or {},
                 c.is_active,
+                c.name_en,
             )
             for c in rows
         }
@@ -777,9 +786,12 @@ async def _notify_change(
     if flow.Told.cooperators in rule.told:
         units += [unit_of(m, "department", d) for d in data.get("departments", [])]
     if rule.to == flow.SAME:  # a step that keeps the state: named by what was done
-        title = f"{m.tracking_code} {loop.STEP_ZH.get(action, action)}"
+        step = messages.both(loop.STEP_ZH.get(action, action), messages.STEP_EN.get(action, action))
+        title = messages.notice("matter-step", code=m.tracking_code, step=step)
     else:
-        title = f"{m.tracking_code} {STATUS_ZH.get(from_status, from_status)} → {STATUS_ZH.get(m.status, m.status)}"
+        title = messages.notice(
+            "matter-moved", code=m.tracking_code, before=status_names(from_status), after=status_names(m.status)
+        )
     emit(
         db,
         "matter.changed",
@@ -788,7 +800,9 @@ async def _notify_change(
         units=units,
         exclude=subject.user_id if subject is not None else None,
         title=title,
-        body=f"{category.name_zh}：{m.description[:60]}",
+        body=messages.notice(
+            "matter-body", category=messages.both(category.name_zh, category.name_en), text=m.description[:60]
+        ),
     )
     if flow.Told.reporter in rule.told and m.status in (Status.resolved, Status.closed):
         emit(

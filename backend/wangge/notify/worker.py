@@ -30,6 +30,7 @@ from wangge import idempotency
 from wangge.accounts.models import User
 from wangge.config import Settings
 from wangge.database import Database
+from wangge.messages import DEFAULT_LANGUAGE, as_language
 from wangge.models_common import utcnow
 from wangge.notify import recipients
 from wangge.notify.models import Notification, OutboxEvent
@@ -215,18 +216,23 @@ class OutboxWorker:
                 )
             ).scalars()
         )
-        known = set((await session.execute(select(User.id).where(User.id.in_(sorted(wanted - existing))))).scalars())
+        known = dict(
+            (await session.execute(select(User.id, User.language).where(User.id.in_(sorted(wanted - existing))))).all()
+        )
         data = event.payload.get("data") or {}
+        texts = notify.get("texts") or {}
         now = self.clock()
-        for user_id in sorted(known):
+        for user_id, language in sorted(known.items()):
+            # In the recipient's language (an event written before texts existed has the Chinese title only).
+            text = texts.get(as_language(language) or DEFAULT_LANGUAGE) or {}
             session.add(
                 Notification(
                     event_id=event.event_id,
                     user_id=user_id,
                     matter_id=data.get("matter_id"),
                     topic=event.topic,
-                    title=(notify.get("title") or event.topic)[:200],
-                    body=notify.get("body") or "",
+                    title=(text.get("title") or notify.get("title") or event.topic)[:200],
+                    body=text.get("body") or notify.get("body") or "",
                     created_at=now,
                 )
             )

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wangge import messages
 from wangge.accounts.models import Role, User
 from wangge.accounts.scope import Subject
 from wangge.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -259,7 +260,7 @@ async def _decide_one(db: AsyncSession, subject: Subject, meeting: TriageMeeting
                 {"matter_id": m.id, "tracking_code": m.tracking_code, "meeting_id": meeting.id, "status": m.status},
                 recipients=[body.assignee_user_id],
                 exclude=subject.user_id,
-                title=f"研判交办 {m.tracking_code}",
+                title=messages.notice("triage-assigned", code=m.tracking_code),
                 body=(body.note or m.description)[:60],
             )
     else:
@@ -395,7 +396,7 @@ async def add_supervision_note(db: AsyncSession, *, subject: Subject, matter_id:
         recipients=[m.owner_id] if m.owner_id else [],
         units=[matters.unit_of(m, m.holder_level, m.holder_department_id)],
         exclude=subject.user_id,
-        title=f"督办 {m.tracking_code}",
+        title=messages.notice("supervised", code=m.tracking_code),
         body=text[:60],
     )
     await db.commit()

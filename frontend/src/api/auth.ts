@@ -21,6 +21,11 @@ export function fetchCurrentUser() {
   return api.get<CurrentUser>('/auth/me')
 }
 
+/** One's own language (notifications and the server's messages follow it); the answer is the caller's account. */
+export function saveLanguage(language: string) {
+  return api.patch<CurrentUser>('/auth/me', { json: { language } })
+}
+
 /** Changes one's own password (the current one is asked for); the answer is the caller's account. */
 export function changePassword(current_password: string, new_password: string) {
   return api.post<CurrentUser>('/auth/password', { json: { current_password, new_password } })

@@ -123,7 +123,8 @@ function buildUrl(path: string, query?: RequestOptions['query']): string {
 }
 
 async function send(url: string, options: RequestOptions, token: string | null): Promise<Response> {
-  const headers = new Headers({ Accept: 'application/json, application/problem+json' })
+  // The server's messages in the app's language (<html lang> follows it: i18n/index.ts).
+  const headers = new Headers({ Accept: 'application/json, application/problem+json', 'Accept-Language': document.documentElement.lang || 'zh-CN' })
   let body: BodyInit | undefined
   if (options.json !== undefined) {
     headers.set('Content-Type', 'application/json')

@@ -371,8 +371,9 @@ export interface paths {
         head?: never;
         /**
          * Update Me
-         * @description Change one's own choices: whether one's own phone may show on the public pages 亮证 (`phone_public`; the
-         *     grid's duty number comes first). Any signed-in person; audited.
+         * @description Change one's own choices: the language of one's notifications and of the server's messages when a request
+         *     names none in Accept-Language (`language`), and whether one's own phone may show on the public pages 亮证
+         *     (`phone_public`; the grid's duty number comes first). Any signed-in person; audited.
          */
         patch: operations["update_me_api_v1_auth_me_patch"];
         trace?: never;
@@ -7052,6 +7053,11 @@ export interface components {
          */
         MeUpdate: {
             /**
+             * Language
+             * @description zh-CN or en: notifications and messages follow it
+             */
+            language?: ("zh-CN" | "en") | null;
+            /**
              * Phone Public
              * @description Allow my own phone on the public pages (亮证)
              */
@@ -9254,6 +9260,13 @@ export interface components {
             id: number;
             /** Is Active */
             is_active: boolean;
+            /**
+             * Language
+             * @description The language of the user's notifications and messages
+             * @default zh-CN
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
             /**
              * Must Change Password
              * @default false

@@ -32,6 +32,7 @@ async function mountAt(width: number, signedIn = false) {
     scope: { level: 'grid', id: 3, name: '一网格', code: '110101001001001' },
     is_active: true,
     must_change_password: false,
+    language: 'zh-CN',
     phone: null,
     phone_public: false,
   }

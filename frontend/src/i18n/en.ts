@@ -497,16 +497,6 @@ export default {
     grid: 'Grid',
     department: 'Department',
   },
-  supervise: {
-    title: 'Supervision',
-    button: 'Supervise',
-    placeholder: 'What is asked, e.g. report progress before the end of today',
-    submit: 'Send',
-    cancel: 'Cancel',
-    required: 'Write the supervision note',
-    sent: 'Sent; the owner is told',
-    none: 'No supervision notes',
-  },
   triage: {
     link: 'Triage',
   },

@@ -497,16 +497,6 @@ export default {
     grid: '网格',
     department: '部门',
   },
-  supervise: {
-    title: '督办',
-    button: '督办',
-    placeholder: '督办要求，例如：请于今日下班前反馈办理进度',
-    submit: '发出督办',
-    cancel: '取消',
-    required: '请填写督办内容',
-    sent: '已督办，责任人会收到通知',
-    none: '暂无督办记录',
-  },
   triage: {
     link: '研判会',
   },

@@ -12,6 +12,7 @@ const leader: CurrentUser = {
   scope: { level: 'grid', id: 3, name: '一网格', code: '110101001001001' },
   is_active: true,
   must_change_password: false,
+  language: 'zh-CN',
   phone: null,
   phone_public: false,
 }

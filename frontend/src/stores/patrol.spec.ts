@@ -21,6 +21,7 @@ beforeEach(() => {
     scope: { level: 'grid', id: 3, name: '一网格', code: null },
     is_active: true,
     must_change_password: false,
+    language: 'zh-CN',
     phone: null,
     phone_public: false,
   }

@@ -546,6 +546,7 @@ export default {
     fields: {
       username: 'Username',
       display_name: 'Name',
+      language: 'Language',
       phone: 'Phone',
       password_hash: 'Password',
       role: 'Role',

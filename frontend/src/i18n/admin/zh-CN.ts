@@ -546,6 +546,7 @@ export default {
     fields: {
       username: '用户名',
       display_name: '姓名',
+      language: '语言',
       phone: '电话',
       password_hash: '密码',
       role: '角色',

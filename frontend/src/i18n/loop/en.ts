@@ -111,4 +111,15 @@ export default {
     suspendedTo: 'Suspended; resumes on {until}',
     statuses: { verifying: 'Done, awaiting verification' },
   },
+  // 督办 on a matter's record (moved here from ../en.ts: no first screen shows it)
+  supervise: {
+    title: 'Supervision',
+    button: 'Supervise',
+    placeholder: 'What is asked, e.g. report progress before the end of today',
+    submit: 'Send',
+    cancel: 'Cancel',
+    required: 'Write the supervision note',
+    sent: 'Sent; the owner is told',
+    none: 'No supervision notes',
+  },
 }

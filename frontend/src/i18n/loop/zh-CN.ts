@@ -112,4 +112,15 @@ export default {
     suspendedTo: '暂缓办理，{until} 恢复',
     statuses: { verifying: '办理完成，待核查' },
   },
+  // 督办 on a matter's record (moved here from ../zh-CN.ts: no first screen shows it)
+  supervise: {
+    title: '督办',
+    button: '督办',
+    placeholder: '督办要求，例如：请于今日下班前反馈办理进度',
+    submit: '发出督办',
+    cancel: '取消',
+    required: '请填写督办内容',
+    sent: '已督办，责任人会收到通知',
+    none: '暂无督办记录',
+  },
 }

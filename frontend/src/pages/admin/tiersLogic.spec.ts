@@ -3,7 +3,7 @@ import type { CurrentUser } from '@/api/types'
 import { unitKey, unitsFor } from './tiersLogic'
 
 function user(role: CurrentUser['role'], level: CurrentUser['scope']['level'], id: number | null, name = '枫溪'): CurrentUser {
-  return { id: 1, username: 'u', display_name: 'U', phone: null, phone_public: false, role, scope: { level, id, name, code: null }, is_active: true, must_change_password: false }
+  return { id: 1, username: 'u', display_name: 'U', phone: null, phone_public: false, role, scope: { level, id, name, code: null }, is_active: true, must_change_password: false, language: 'zh-CN' }
 }
 
 const streets = [{ id: 7, name: '枫溪街道', code: null }]

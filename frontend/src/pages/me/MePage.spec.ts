@@ -37,6 +37,7 @@ describe('MePage', () => {
       scope: { level: 'community', id: 4, name: '和平里社区', code: '110101001001' },
       is_active: true,
       must_change_password: false,
+      language: 'zh-CN',
       phone: null,
       phone_public: false,
     }
