@@ -6,7 +6,8 @@ import { createPinia } from 'pinia'
 import 'vant/es/style/base.css'
 import './styles/base.css'
 import App from './App.vue'
-import { i18n, startLocale } from './i18n'
+import { setProblemHook } from './api/client'
+import { i18n, loadSection, startLocale } from './i18n'
 import { createAppRouter } from './router'
 import { useAuthStore } from './stores/auth'
 import { connectApiToSession } from './stores/session'
@@ -17,6 +18,9 @@ app.use(pinia)
 app.use(i18n)
 const router = createAppRouter()
 app.use(router)
+
+// The messages for the problems' codes come with the first problem the API answers.
+setProblemHook(() => loadSection('codes'))
 
 connectApiToSession(useAuthStore(pinia), () => {
   const current = router.currentRoute.value

@@ -10,6 +10,8 @@ await loadSection('admin')
 await loadSection('station')
 await loadSection('field')
 await loadSection('loop')
+await loadSection('codes')
+await loadSection('resident')
 await loadLocale('en')
 
 beforeEach(() => {

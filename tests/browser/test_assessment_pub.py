@@ -21,6 +21,7 @@ from browser.test_app import login
 from browser.test_weight import LIMIT, _fresh_page, _weigh
 from matters.helpers import PHONE as REPORTER_PHONE
 from matters.helpers import matter_id, submit
+from wangge.hierarchy.models import Community
 from wangge.matters.models import Matter
 from wangge.models_common import utcnow
 from wangge.workcalendar import SHANGHAI
@@ -51,6 +52,7 @@ def test_a_resident_opens_the_public_board_from_the_tracking_page(world, browser
                 notice_ends_at=utcnow() + timedelta(days=3),
             )
         )
+        s.execute(update(Community).where(Community.id == world.ids["C1"]).values(duty_phone="0731-85550101"))
         s.commit()
 
     # The report page links to the board and stays within its weight (the board comes only when opened).
@@ -71,7 +73,8 @@ def test_a_resident_opens_the_public_board_from_the_tracking_page(world, browser
 
     expect(page).to_have_url(f"{app_server.base_url}/board/{world.ids['C1']}")
     expect(page.get_by_test_id("board-head")).to_contain_text("C1社区")
-    expect(page.get_by_test_id("board-head")).to_contain_text("工作站值班电话")
+    expect(page.get_by_test_id("board-head")).to_contain_text("服务站值班电话")
+    expect(page.get_by_test_id("board-phone")).to_have_attribute("href", "tel:0731-85550101")
     expect(page.get_by_test_id("board-month")).to_contain_text("响应率")
     notices = page.get_by_test_id("board-notice")
     expect(notices).to_have_count(1)

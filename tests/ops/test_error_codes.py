@@ -1,6 +1,6 @@
 """Every problem `code` the backend can send has the app's own message in both languages (errors.codes.<code> in
-frontend/src/i18n/zh-CN.ts and en.ts, or in the section of the pages that call the API sending it), and every
-problem body carries its `code`.
+frontend/src/i18n/codes/zh-CN.ts and en.ts, fetched with the first problem, or in the section of the pages that call
+the API sending it), and every problem body carries its `code`.
 
 The codes are found in the backend's source and classes, without a database: each DomainError subclass's `code`,
 each literal `code="..."` given to `problem(...)` or to a DomainError (sub)class, and the codes that `problem()`
@@ -123,7 +123,7 @@ def _codes_in(path: Path, *, required: bool) -> dict[str, str]:
 def translated_codes(language: str) -> dict[str, str]:
     """errors.codes of the language's file, and of its sections (i18n/<section>/<language>.ts): a section's codes
     are merged into errors.codes with the pages that fetch it, the only pages whose requests can answer them."""
-    codes = _codes_in(I18N / f"{language}.ts", required=True)
+    codes = _codes_in(I18N / "codes" / f"{language}.ts", required=True)
     for section in sorted(I18N.glob(f"*/{language}.ts")):
         codes.update(_codes_in(section, required=False))
     return codes

@@ -52,6 +52,11 @@ def _point(lonlat: list[float] | None) -> Any:
     return geo.to_db(geo.point_from_lonlat(*lonlat)) if lonlat else None
 
 
+def _duty_phone(code: str) -> str:
+    """A fictional published duty number (a Changsha landline) for a demo station or grid, from its code."""
+    return f"0731-8{code[-7:]}"
+
+
 def load_hierarchy(session: Session) -> dict[str, Any]:
     world = demo_world()
     d = world["district"]
@@ -79,7 +84,14 @@ def load_hierarchy(session: Session) -> dict[str, Any]:
     communities, grids = [], []
     for c in world["communities"]:
         community, _ = _get_or_add(
-            session, Community, c["code"], name=c["name"], district_id=district.id, street_id=street.id, geom=_area(c)
+            session,
+            Community,
+            c["code"],
+            name=c["name"],
+            district_id=district.id,
+            street_id=street.id,
+            geom=_area(c),
+            duty_phone=_duty_phone(c["code"]),
         )
         communities.append(community)
         for g in c["grids"]:
@@ -98,6 +110,7 @@ def load_hierarchy(session: Session) -> dict[str, Any]:
                 community_id=community.id,
                 area_m2=geo.geodesic_area_m2(poly),
                 geom=geo.to_db(poly),
+                duty_phone=_duty_phone(g["code"]),
             )
             grids.append((grid, g, community))
             if not created:

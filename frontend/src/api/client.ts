@@ -62,6 +62,14 @@ export function describeFieldErrors(errors: FieldError[]): string {
     .join('; ')
 }
 
+let beforeProblem: (() => Promise<unknown>) | null = null
+
+/** Something to wait for before a problem reaches the page: the app fetches its messages for the problems' codes
+ * (i18n section `codes`) with the first problem rather than with the first screen (main.ts). */
+export function setProblemHook(hook: (() => Promise<unknown>) | null) {
+  beforeProblem = hook
+}
+
 /** Builds an ApiError from a failed response, reading problem+json (or plain JSON) where there is one. */
 export async function errorFromResponse(response: Response): Promise<ApiError> {
   let problem: ProblemDetails | null = null
@@ -88,6 +96,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
     if (!message && problem.title) message = problem.title
   }
   if (!message) message = response.statusText ? `${status} ${response.statusText}` : `HTTP ${status}`
+  if (beforeProblem) await beforeProblem().catch(() => undefined) // offline: the server's detail stands in
   return new ApiError(status, message, problem)
 }
 

@@ -82,7 +82,8 @@ describe('layout by width', () => {
     expect(wrapper.find('[data-testid="nav-map"]').classes()).toContain('sidenav__item--active')
 
     await wrapper.find('[data-testid="lang-switch"]').trigger('click')
-    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Patrol', 'Matters', 'Me'])
+    // The switch waits for the language (and, signed in, saves it to the account) before the page redraws.
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Patrol', 'Matters', 'Me']))
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('Grid leader')
     wrapper.unmount()
   })

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiError } from '@/api/client'
 import { setLocale } from '@/i18n'
-import zhCN from '@/i18n/zh-CN'
-import en from '@/i18n/en'
+import zhCN from '@/i18n/codes/zh-CN'
+import en from '@/i18n/codes/en'
 import type { ProblemDetails } from '@/api/types'
 import { codeMessage, errorMessage } from './useErrorMessage'
 

@@ -100,7 +100,7 @@ describe('matter words', () => {
     ])
     expect(zh['nav.matters']).toBe('事项')
     expect(zh['report.fromLogin']).toBe('我要反映问题')
-    expect(zh['track.fromLogin']).toBe('查询进度')
+    expect(zh['auth.trackFromLogin']).toBe('查询进度')
     expect(zh['report.outsideGrid']).toBe('所选位置不在服务网格内，请移动定位')
     expect(zh['track.notFound']).toBe('查询码或手机号不正确')
     expect(zh['track.tooMany']).toBe('尝试次数过多，请稍后再试')

@@ -56,6 +56,8 @@ const SECTIONS = {
   assessment: { 'zh-CN': () => import('./assessment/zh-CN'), en: () => import('./assessment/en') },
   maplayers: { 'zh-CN': () => import('./maplayers/zh-CN'), en: () => import('./maplayers/en') },
   resident: { 'zh-CN': () => import('./resident/zh-CN'), en: () => import('./resident/en') },
+  // The app's message for each problem code: fetched with the first problem the API answers (api/client.ts).
+  codes: { 'zh-CN': () => import('./codes/zh-CN'), en: () => import('./codes/en') },
 } satisfies Record<string, Record<AppLocale, () => Promise<{ default: object }>>>
 export type Section = keyof typeof SECTIONS
 const wanted = new Set<Section>()

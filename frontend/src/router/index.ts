@@ -330,8 +330,9 @@ export async function guard(to: RouteLocationNormalized) {
 /** The lazily fetched words of the page at `path`, if it has some. */
 async function wordsOf(path: string): Promise<void> {
   const section = sectionOfPath(path)
-  // The resident's pages (issue 13): the report's map, my reports, and the tracking page's progress bar.
-  const resident = /^\/(report|track)(\/|$)/.test(path) && section !== 'resident'
+  // The resident's pages (issue 13): the report's map, my reports, the tracking page (and the board and who is my
+  // grid, which link to it).
+  const resident = /^\/(report|track|board|who)(\/|$)/.test(path) && section !== 'resident'
   if (!section && !resident) return
   try {
     await Promise.all([section && loadSection(section), resident && loadSection('resident')])
