@@ -1,6 +1,7 @@
 """Every JSON route declares its response model, so the OpenAPI (and the app's generated types) say what it
-sends; the only routes without one send files (XLSX, printable HTML, the posters' PNG and PDF) or Open311's own formats, chosen by the
-extension of the address (JSON or XML, as GeoReport v2 defines them), the documentation pages and /metrics."""
+sends; the only routes without one send files (XLSX, printable HTML, the posters' PNG and PDF) or Open311's own
+formats, chosen by the extension of the address (JSON or XML, as GeoReport v2 defines them), the documentation
+pages and /metrics."""
 
 from __future__ import annotations
 
