@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from tempfile import gettempdir
 
-import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import update
 
@@ -57,7 +56,6 @@ def _resolved_days_ago(client, world, live, days: int = 4, **extra) -> tuple[int
     return mid, code
 
 
-@pytest.mark.known_english("the hotline page's help names the CSV columns and JSON orders as plain text, not code")
 def test_a_chief_decides_applications_verifies_calls_back_and_imports_hotline_orders(
     world, browser, app_server, live, client
 ):
@@ -157,7 +155,6 @@ def test_a_chief_decides_applications_verifies_calls_back_and_imports_hotline_or
     expect(page.get_by_test_id("hotline-range")).to_have_text("结束日期早于开始日期")
 
 
-@pytest.mark.known_english("the hotline page's help names the CSV columns and JSON orders as plain text, not code")
 def test_the_queues_and_the_hotline_page_are_cards_on_a_phone(world, browser, app_server, live, client):
     _applied(client, world, live)
     _, called_code = _resolved_days_ago(client, world, live)
