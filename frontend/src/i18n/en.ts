@@ -328,12 +328,12 @@ export default {
     retry: 'Retry',
     dismiss: 'Delete',
     kinds: {
-      'patrol.start': 'Patrol start',
-      'patrol.points': 'Track points',
-      'patrol.checkin': 'Check-in',
-      'patrol.finding': 'Quick report',
-      'patrol.stop': 'Patrol end',
-      'matter.create': 'Matter',
+      patrol_start: 'Patrol start',
+      patrol_points: 'Track points',
+      patrol_checkin: 'Check-in',
+      patrol_finding: 'Quick report',
+      patrol_stop: 'Patrol end',
+      matter_create: 'Matter',
     },
   },
   quick: {

@@ -328,12 +328,12 @@ export default {
     retry: '重试',
     dismiss: '删除',
     kinds: {
-      'patrol.start': '开始巡查',
-      'patrol.points': '轨迹点',
-      'patrol.checkin': '打卡',
-      'patrol.finding': '随手拍',
-      'patrol.stop': '结束巡查',
-      'matter.create': '上报事项',
+      patrol_start: '开始巡查',
+      patrol_points: '轨迹点',
+      patrol_checkin: '打卡',
+      patrol_finding: '随手拍',
+      patrol_stop: '结束巡查',
+      matter_create: '上报事项',
     },
   },
   quick: {
