@@ -234,6 +234,23 @@ PROBLEMS: dict[str, dict[Language, str]] = {
         "en": "Another request changed the same data at the same moment; reload and retry",
     },
     "wrong-password": {"zh-CN": "当前密码不正确", "en": "The current password is wrong"},
+    # Issue 13: the desk map's layers, my day, the duty phones, after photos, who is my grid and the poster.
+    "map-bbox-invalid": {
+        "zh-CN": "地图范围不正确（南、西、北、东四个数）",
+        "en": "The map box is not valid (south, west, north, east)",
+    },
+    "map-layers-invalid": {"zh-CN": "没有这个图层", "en": "Unknown map layer"},
+    "note-required": {"zh-CN": "请填写说明", "en": "Add a note"},
+    "phone-invalid": {"zh-CN": "电话号码格式不正确", "en": "The phone number is not valid"},
+    "poster-font-missing": {
+        "zh-CN": "服务器缺少中文字体，暂时无法生成海报，请联系系统管理员",
+        "en": "The server has no Chinese font, so the poster cannot be made",
+    },
+    "unknown-photo": {"zh-CN": "照片无效，请重拍", "en": "The photo is not yours or already used"},
+    "who-query": {
+        "zh-CN": "请选择社区、楼栋，或在地图上点选一个位置（只选一种）",
+        "en": "Give one of: a point, a building or a community",
+    },
 }
 # The message of a code whose template names fields, for a problem that does not give them.
 WITHOUT_FIELDS: dict[str, dict[Language, str]] = {

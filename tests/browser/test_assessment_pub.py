@@ -74,7 +74,7 @@ def test_a_resident_opens_the_public_board_from_the_tracking_page(world, browser
     expect(page).to_have_url(f"{app_server.base_url}/board/{world.ids['C1']}")
     expect(page.get_by_test_id("board-head")).to_contain_text("C1社区")
     expect(page.get_by_test_id("board-head")).to_contain_text("服务站值班电话")
-    expect(page.get_by_test_id("board-phone")).to_have_attribute("href", "tel:0731-85550101")
+    expect(page.get_by_test_id("board-phone")).to_have_attribute("href", "tel:073185550101")
     expect(page.get_by_test_id("board-month")).to_contain_text("响应率")
     notices = page.get_by_test_id("board-notice")
     expect(notices).to_have_count(1)

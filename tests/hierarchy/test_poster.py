@@ -107,9 +107,13 @@ def own_server(live: Live) -> Iterator[LiveServer]:
 
 def test_without_a_chinese_font_the_poster_is_503_and_with_one_the_qr_uses_the_public_address(world, own_server):
     with httpx.Client(base_url=own_server.base_url, timeout=30, verify=TLS) as c:
-        r = c.get(f"/api/v1/grids/{world.ids['G1a']}/poster.png", headers=world.headers("station_chief"))
+        # In English the detail names the font that was looked for; in Chinese it is the code's message.
+        english = {**world.headers("station_chief"), "Accept-Language": "en"}
+        r = c.get(f"/api/v1/grids/{world.ids['G1a']}/poster.png", headers=english)
         body = assert_problem(r, 503)
         assert body["code"] == "poster-font-missing" and "/nowhere/none.ttf" in body["detail"]
+        r = c.get(f"/api/v1/grids/{world.ids['G1a']}/poster.png", headers=world.headers("station_chief"))
+        assert assert_problem(r, 503)["detail"].startswith("服务器缺少中文字体")
         # A font without Chinese glyphs is refused the same way.
         own_server.settings.poster_font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
         r = c.get(f"/api/v1/grids/{world.ids['G1a']}/poster.pdf", headers=world.headers("station_chief"))
