@@ -96,6 +96,8 @@ def _read_all(base: str, world, who: str) -> None:
 
 
 def _in_viewport(page: Page, test_id: str) -> None:
+    # Wholly on screen once the sheet has slid up (Vant's popup animates in): retried until then.
+    expect(page.get_by_test_id(test_id)).to_be_in_viewport(ratio=1)
     box = page.get_by_test_id(test_id).bounding_box()
     size = page.viewport_size
     assert box is not None and size is not None
