@@ -100,10 +100,12 @@ def test_storage_that_does_not_answer_is_a_503_and_nothing_is_written(world, liv
         try:
             with live.session() as s:
                 before = s.scalar(select(func.count()).select_from(Photo))
-            r = httpx.post(server.base_url + "/api/v1/public/photos", files={"file": ("a.png", png(), "image/png")})
+            r = httpx.post(
+                server.base_url + "/api/v1/public/photos", files={"file": ("a.png", png(), "image/png")}, timeout=30
+            )
             problem = assert_problem(r, 503)
             assert problem["code"] == "storage-unavailable" and r.headers["retry-after"]
-            assert_problem(httpx.get(f"{server.base_url}/api/v1/photos/{'y' * 24}/public"), 503)
+            assert_problem(httpx.get(f"{server.base_url}/api/v1/photos/{'y' * 24}/public", timeout=30), 503)
             with live.session() as s:
                 assert s.scalar(select(func.count()).select_from(Photo)) == before
         finally:
