@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from wangge.config import get_settings
+from wangge.messages import in_language
 
 
 def _sync_session():  # noqa: ANN202
@@ -144,7 +145,7 @@ def cmd_import_grids(args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(f"Import rejected: {exc.detail}", file=sys.stderr)
         for err in exc.extra.get("errors", []):
-            print(f"  - {err['msg']}", file=sys.stderr)
+            print(f"  - {in_language(err['msg'], 'en')}", file=sys.stderr)
         return 1
     print(
         f"Imported into community {args.community}: {len(result['created'])} created, {len(result['updated'])} updated."

@@ -27,21 +27,27 @@ log = logging.getLogger("wangge.errors")
 
 class DomainError(Exception):
     """An error the domain raises; it knows its status and renders as a problem. `detail` is the English detail
-    (with its specifics); `params` fill the named fields of the code's templates (wangge.messages.PROBLEMS) in
-    every language, beside the problem's own members (`extra`, sent in the body)."""
+    (with its specifics), or the detail in every language (a messages.Text: then it is the detail sent, in the
+    request's language, also for a generic code); `params` fill the named fields of the code's templates
+    (wangge.messages.PROBLEMS) in every language, beside the problem's own members (`extra`, sent in the body). A
+    field error's `msg` may be a Text too."""
 
     status: int = 400
     code: str = "bad-request"
+    texts: messages.Text | None = None
 
     def __init__(
         self,
-        detail: str,
+        detail: str | messages.Text,
         *,
         status: int | None = None,
         code: str | None = None,
         params: Mapping[str, Any] | None = None,
         **extra: Any,
     ):
+        if isinstance(detail, dict):
+            self.texts = detail
+            detail = detail["en"]
         super().__init__(detail)
         self.detail = detail
         if status is not None:
@@ -228,19 +234,24 @@ def install(app: FastAPI) -> None:
             # Every field error has the shape the OpenAPI publishes (FieldError), whoever raised it; its message in
             # the request's language (the code's own, or a generic one for the generic codes).
             field_errors = [{"type": "value_error", **e} for e in extra["errors"] if isinstance(e, dict)]
+            own = None
             if language != "en" and exc.code not in GENERIC:
-                # A code of its own says what was wrong; a generic one keeps its raiser's specific (English) words.
+                # A code of its own says what was wrong; a generic one keeps its raiser's specific (English) words,
+                # unless they were given in every language.
                 own = messages.detail(exc.code, language, fields={**extra, **exc.params})
-                for e in field_errors:
+            for e in field_errors:
+                if isinstance(e.get("msg"), dict):
+                    e["msg"] = messages.in_language(e["msg"], language)
+                elif own is not None:
                     e["msg"] = own
             extra["errors"] = field_errors
         return problem(
             exc.status,
-            exc.detail,
+            exc.texts[language] if exc.texts else exc.detail,
             code=exc.code,
             instance=request.url.path,
             headers=headers,
-            language=language,
+            language=None if exc.texts else language,
             params=exc.params,
             **extra,
         )

@@ -21,6 +21,8 @@ from shapely.ops import split
 from shapely.validation import explain_validity
 from sqlalchemy import ColumnElement, func, literal_column, select, text
 
+from wangge.messages import Text, both
+
 _GEOD = Geod(ellps="WGS84")
 # Below this an intersection is rounding noise along a shared edge, not an overlap.
 AREA_TOLERANCE_M2 = 1.0
@@ -28,7 +30,51 @@ COORD_DECIMALS = 7
 
 
 class GeometryError(ValueError):
-    """A geometry that cannot be accepted; the message says why in terms a person drawing grids understands."""
+    """A geometry that cannot be accepted; the message says why in terms a person drawing grids understands, in each
+    language (`text`); `str()` is the English one."""
+
+    def __init__(self, text: Text):
+        super().__init__(text["en"])
+        self.text = text
+
+
+Where = Text | str
+
+
+def _where(where: Where) -> Text:
+    return where if isinstance(where, dict) else both(where, where)
+
+
+def _part(where: Where, zh: str, en: str) -> Text:
+    """`where` followed by a part of it: 'feature 2, ring 0' / '要素 2，第 0 个环'."""
+    w = _where(where)
+    return both(f"{w['zh-CN']}，{zh}", f"{w['en']}, {en}")
+
+
+def _error(where: Where, zh: str, en: str) -> GeometryError:
+    w = _where(where)
+    return GeometryError(both(f"{w['zh-CN']}：{zh}", f"{w['en']}: {en}"))
+
+
+# GeoJSON's geometry types by their Chinese names, for saying which one was sent.
+KINDS_ZH = {
+    "Point": "点",
+    "MultiPoint": "多点",
+    "LineString": "线",
+    "MultiLineString": "多线",
+    "Polygon": "多边形",
+    "MultiPolygon": "多多边形",
+    "GeometryCollection": "图形集合",
+}
+
+
+def _kind_zh(kind: Any) -> str:
+    return KINDS_ZH.get(kind, "未知") if isinstance(kind, str) or kind is None else "未知"
+
+
+GEOMETRY: Text = both("图形", "geometry")
+LINE: Text = both("切分线", "line")
+POINT: Text = both("位置", "point")
 
 
 def geodesic_area_m2(geom: Any) -> float:
@@ -38,96 +84,115 @@ def geodesic_area_m2(geom: Any) -> float:
     return abs(area)
 
 
-def _check_position(pos: Any, where: str) -> tuple[float, float]:
+def _check_position(pos: Any, where: Where) -> tuple[float, float]:
     if not isinstance(pos, (list, tuple)) or len(pos) < 2:
-        raise GeometryError(f"{where}: a position must be [longitude, latitude]")
+        raise _error(where, "坐标须为 [经度, 纬度]", "a position must be [longitude, latitude]")
     lon, lat = pos[0], pos[1]
     for value in (lon, lat):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise GeometryError(f"{where}: coordinates must be finite numbers, got {pos!r}")
+            raise _error(
+                where, f"坐标须为有限的数字，收到的是 {pos!r}", f"coordinates must be finite numbers, got {pos!r}"
+            )
     if not -180 <= lon <= 180:
-        raise GeometryError(f"{where}: longitude {lon} is out of range [-180, 180]")
+        raise _error(where, f"经度 {lon} 超出 [-180, 180]", f"longitude {lon} is out of range [-180, 180]")
     if not -90 <= lat <= 90:
-        raise GeometryError(f"{where}: latitude {lat} is out of range [-90, 90]")
+        raise _error(where, f"纬度 {lat} 超出 [-90, 90]", f"latitude {lat} is out of range [-90, 90]")
     return float(lon), float(lat)
 
 
-def _check_rings(rings: Any, where: str) -> list[list[tuple[float, float]]]:
+def _check_rings(rings: Any, where: Where) -> list[list[tuple[float, float]]]:
     if not isinstance(rings, (list, tuple)) or not rings:
-        raise GeometryError(f"{where}: a polygon needs at least one ring of positions")
+        raise _error(where, "多边形至少需要一个由坐标组成的环", "a polygon needs at least one ring of positions")
     out = []
     for r, ring in enumerate(rings):
-        label = f"{where}, ring {r}"
+        label = _part(where, f"第 {r} 个环", f"ring {r}")
         if not isinstance(ring, (list, tuple)):
-            raise GeometryError(f"{label}: a ring must be a list of positions")
-        points = [_check_position(p, f"{label}, position {i}") for i, p in enumerate(ring)]
+            raise _error(label, "环须为坐标的列表", "a ring must be a list of positions")
+        points = [_check_position(p, _part(label, f"第 {i} 个点", f"position {i}")) for i, p in enumerate(ring)]
         if len(points) < 4:
-            raise GeometryError(
-                f"{label}: a ring needs at least 4 positions (3 corners and the closing one), got {len(points)}"
+            raise _error(
+                label,
+                f"环至少需要 4 个点（3 个角点和回到起点的一个），只有 {len(points)} 个",
+                f"a ring needs at least 4 positions (3 corners and the closing one), got {len(points)}",
             )
         if points[0] != points[-1]:
-            raise GeometryError(f"{label}: the ring is not closed (the first and last positions differ)")
+            raise _error(
+                label,
+                "环没有闭合（第一个点和最后一个点不同）",
+                "the ring is not closed (the first and last positions differ)",
+            )
         out.append(points)
     return out
 
 
-def _check_valid(geom: Any, where: str) -> None:
+def _check_valid(geom: Any, where: Where) -> None:
     if not geom.is_valid:
-        reason = explain_validity(geom)
+        reason = explain_validity(geom)  # GEOS's English words, then where: "Self-intersection[113.01 28.1]"
+        near = reason[reason.index("[") :].strip("[]") if "[" in reason else ""
+        at = f"，在 {near} 附近" if near else ""
         if reason.startswith("Self-intersection"):
-            raise GeometryError(f"{where}: the boundary crosses itself ({reason})")
-        raise GeometryError(f"{where}: the polygon is not valid ({reason})")
+            raise _error(where, f"边界自相交{at}", f"the boundary crosses itself ({reason})")
+        raise _error(where, f"多边形无效{at}", f"the polygon is not valid ({reason})")
     if geodesic_area_m2(geom) <= 0:
-        raise GeometryError(f"{where}: the polygon has no area")
+        raise _error(where, "多边形面积为零", "the polygon has no area")
 
 
-def polygon_from_geojson(data: Any, where: str = "geometry") -> Polygon:
+def polygon_from_geojson(data: Any, where: Where = GEOMETRY) -> Polygon:
     """A single polygon, as a grid must be."""
     if not isinstance(data, dict):
-        raise GeometryError(f"{where}: a GeoJSON geometry object is required")
+        raise _error(where, "需要一个 GeoJSON 图形对象", "a GeoJSON geometry object is required")
     if data.get("type") != "Polygon":
-        raise GeometryError(f"{where}: a grid must be one Polygon, got {data.get('type')!r}")
+        kind = data.get("type")
+        raise _error(
+            where, f"网格须为一个多边形，收到的是{_kind_zh(kind)}", f"a grid must be one Polygon, got {kind!r}"
+        )
     rings = _check_rings(data.get("coordinates"), where)
     geom = Polygon(rings[0], rings[1:])
     _check_valid(geom, where)
     return orient(geom, 1.0)  # counter-clockwise exterior, as RFC 7946 asks
 
 
-def area_from_geojson(data: Any, where: str = "geometry") -> MultiPolygon:
+def area_from_geojson(data: Any, where: Where = GEOMETRY) -> MultiPolygon:
     """A Polygon or MultiPolygon boundary of a community, street or district, stored as a MultiPolygon."""
     if not isinstance(data, dict):
-        raise GeometryError(f"{where}: a GeoJSON geometry object is required")
+        raise _error(where, "需要一个 GeoJSON 图形对象", "a GeoJSON geometry object is required")
     kind = data.get("type")
     if kind == "Polygon":
         return MultiPolygon([polygon_from_geojson(data, where)])
     if kind == "MultiPolygon":
         parts = data.get("coordinates")
         if not isinstance(parts, (list, tuple)) or not parts:
-            raise GeometryError(f"{where}: a MultiPolygon needs at least one polygon")
+            raise _error(where, "多多边形至少需要一个多边形", "a MultiPolygon needs at least one polygon")
         polys = []
         for i, rings in enumerate(parts):
-            checked = _check_rings(rings, f"{where}, polygon {i}")
+            checked = _check_rings(rings, _part(where, f"第 {i} 个多边形", f"polygon {i}"))
             polys.append(Polygon(checked[0], checked[1:]))
         geom = MultiPolygon(polys)
         _check_valid(geom, where)
         return geom
-    raise GeometryError(f"{where}: expected a Polygon or MultiPolygon, got {kind!r}")
+    raise _error(
+        where,
+        f"须为多边形或多多边形，收到的是{_kind_zh(kind)}",
+        f"expected a Polygon or MultiPolygon, got {kind!r}",
+    )
 
 
-def line_from_geojson(data: Any, where: str = "line") -> LineString:
+def line_from_geojson(data: Any, where: Where = LINE) -> LineString:
     """A LineString of at least two distinct positions (a cut drawn across a grid)."""
     if not isinstance(data, dict) or data.get("type") != "LineString":
-        raise GeometryError(f"{where}: a GeoJSON LineString is required")
+        raise _error(where, "需要一条 GeoJSON 线", "a GeoJSON LineString is required")
     positions = data.get("coordinates")
     if not isinstance(positions, (list, tuple)) or len(positions) < 2:
-        raise GeometryError(f"{where}: a line needs at least 2 positions")
-    line = LineString([_check_position(p, f"{where}, position {i}") for i, p in enumerate(positions)])
+        raise _error(where, "线至少需要 2 个点", "a line needs at least 2 positions")
+    line = LineString(
+        [_check_position(p, _part(where, f"第 {i} 个点", f"position {i}")) for i, p in enumerate(positions)]
+    )
     if line.length == 0:
-        raise GeometryError(f"{where}: the line has no length")
+        raise _error(where, "线的长度为零", "the line has no length")
     return line
 
 
-def point_from_lonlat(lon: float, lat: float, where: str = "point") -> Point:
+def point_from_lonlat(lon: float, lat: float, where: Where = POINT) -> Point:
     _check_position([lon, lat], where)
     return Point(lon, lat)
 

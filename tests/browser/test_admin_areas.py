@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import DESK, signed_in
@@ -32,7 +31,6 @@ def _feature(code: str, name: str, lon: float, households: int) -> dict:
     }
 
 
-@pytest.mark.known_english("the grids import's problems are English (hierarchy/service.py: parse_feature_collection)")
 def test_a_street_a_community_and_its_grids_from_the_screens(world, browser, app_server, tmp_path):
     base = app_server.base_url
     page = signed_in(browser, base, "system_admin", DESK, "/admin")
@@ -88,7 +86,7 @@ def test_a_street_a_community_and_its_grids_from_the_screens(world, browser, app
     chooser.value.set_files(str(bad))
     expect(report).to_contain_text("未作任何修改")
     expect(page.get_by_test_id("import-problem").first).to_be_visible()
-    assert "15-digit" in report.inner_text()
+    assert "网格编码须为 15 位数字" in report.inner_text()  # the problem itself, in the page's language
     expect(community.get_by_test_id("community-grids")).to_have_text("0")
 
     # --- the good file -------------------------------------------------------------------------------------------

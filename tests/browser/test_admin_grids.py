@@ -182,7 +182,6 @@ def test_the_grid_editor_fits_a_phone(world, browser, app_server):
     _shot(page, "phone")
 
 
-@pytest.mark.known_english("the grids import's problems are English (hierarchy/service.py: parse_feature_collection)")
 def test_corners_snap_to_the_neighbours_and_grids_come_from_a_file_beside_the_map(world, browser, app_server, tmp_path):
     page = signed_in(browser, app_server.base_url, "administrator", DESK, "/admin/grids")
     expect(page.locator('[data-testid="grid-item"]')).to_have_count(2)

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from conftest import assert_problem
+from support.language import english_words
 from support.world import C_SIZE, ORIGINS, grid_point, square_geojson
 
 C1_LON, C1_LAT = ORIGINS["C1"]
@@ -177,6 +178,63 @@ def test_import_checks_codes_and_properties(world, client):
     assert "properties.name" in text and "properties.kind" in text and "figures are not valid" in text
     assert_problem(import_c1(client, world, {"type": "Feature"}), 422)
     assert_problem(import_c1(client, world, collection()), 422)
+
+
+def test_the_import_problems_are_in_chinese_when_the_request_asks_for_none(world, client):
+    """The grids import names each problem in the request's language (Chinese by default): the detail and every
+    field error, with the feature and its code; no English word in them (tests/support/language.py's rule)."""
+    c1 = world.codes["C1"]
+    zh = {**world.headers("administrator"), "Accept-Language": "zh-CN"}
+    url = f"/api/v1/communities/{world.ids['C1']}/grids/import"
+
+    def problems(body: dict) -> tuple[str, list[str]]:
+        problem = assert_problem(client.post(url, json=body, headers=zh), 422)
+        return problem["detail"], [e["msg"] for e in problem["errors"]]
+
+    bodies = [collection(feature(c1 + "101", free(0.0)), feature(c1 + "102", g)) for g, _ in BAD_GEOMETRIES.values()]
+    bodies.append(
+        collection(
+            feature("430111999999001", free(0.0)),
+            feature(c1 + "102", free(0.004), name=""),
+            feature(c1 + "103", free(0.007, size=0.001), kind="castle", households=-3),
+            feature("12", free(0.0)),
+        )
+    )
+    bodies.append(collection(feature(c1 + "101", square_geojson(C1_LON + 0.002, C1_LAT + 0.002, 0.002))))
+    bodies.append(collection(feature(c1 + "101", square_geojson(C1_LON + C_SIZE - 0.001, C1_LAT + 0.006, 0.002))))
+    bodies += [{"type": "Feature"}, collection()]
+    seen = []
+    for body in bodies:
+        detail, messages = problems(body)
+        assert detail.startswith("导入被拒绝") or detail.startswith("要素集合") or detail.startswith("导入的文件"), (
+            detail
+        )
+        for text in [detail, *messages]:
+            assert english_words(text) == [], text
+        seen += messages
+    joined = " | ".join(seen)
+    for words in (
+        "第 1 个要素（编码 " + c1 + "102）",
+        "边界自相交",
+        "环没有闭合",
+        "网格编码须为 15 位数字",
+        "名称须为 1 到 100 个字",
+    ):
+        assert words in joined, (words, joined)
+    assert f"与网格 {world.codes['G1a']} 重叠" in joined and "平方米在社区" in joined
+    assert grid_count(client, world) == 2
+
+    # Drawing one grid over another, and merging a grid with itself, say so in Chinese too.
+    body = {"community_id": world.ids["C1"], "code": c1 + "101", "name": "新网格", "geometry": free(0.0, 0.0)}
+    problem = assert_problem(client.post("/api/v1/grids", json=body, headers=zh), 422)
+    assert problem["detail"].startswith(f"网格 {c1}101：与网格 ") and english_words(problem["detail"]) == []
+    merge = {"other_id": world.ids["G1a"]}
+    problem = assert_problem(client.post(f"/api/v1/grids/{world.ids['G1a']}/merge", json=merge, headers=zh), 422)
+    assert problem["errors"][0]["msg"] == "网格不能与自己合并"
+    # The same in English for a client that asks for it.
+    en = {**zh, "Accept-Language": "en"}
+    problem = assert_problem(client.post(f"/api/v1/grids/{world.ids['G1a']}/merge", json=merge, headers=en), 422)
+    assert problem["errors"][0]["msg"] == "A grid cannot be merged with itself"
 
 
 def test_create_grid_code_must_match_its_community_and_be_free(world, client):

@@ -18,6 +18,7 @@ from wangge.demo.geography import demo_world
 from wangge.emergencies.models import ResponseTier, TierMember
 from wangge.fieldwork import people
 from wangge.fieldwork.models import GridLeadership, PostPair, Shift, SpecialGroup, SpecialResident, TeamMember
+from wangge.hierarchy import service
 from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
 from wangge.matters.models import Category
 from wangge.models_common import utcnow
@@ -95,7 +96,7 @@ def load_hierarchy(session: Session) -> dict[str, Any]:
         )
         communities.append(community)
         for g in c["grids"]:
-            poly = geo.polygon_from_geojson(g["geometry"], f"grid {g['code']}")
+            poly = geo.polygon_from_geojson(g["geometry"], service.grid_label(g["code"]))
             grid, created = _get_or_add(
                 session,
                 Grid,

@@ -36,17 +36,16 @@ from wangge.hierarchy.service import (
     _geometry_error,
     _load_for_write,
     check_grid_shapes,
+    grid_label,
+    shape_problems,
 )
+from wangge.messages import both
 from wangge.models_common import utcnow
 
 
 def _require_active(grid: Grid) -> None:
     if not grid.is_active:
         raise Conflict(f"The grid {grid.code} is deactivated")
-
-
-def _shape_problems(problems: list[str]) -> Invalid:
-    return Invalid("; ".join(problems), errors=[_field_error("geometry", p) for p in problems])
 
 
 async def _points_to(db: AsyncSession, model: Any, *, source: Grid, target: Grid, within: Any | None) -> None:
@@ -74,10 +73,10 @@ async def split_grid(db: AsyncSession, subject: Subject, grid_id: int, data: sch
         raise Invalid(msg, code="split-not-two-parts", errors=[_field_error("line", msg)])
     kept, cut = parts
     problems = await check_grid_shapes(
-        db, community, [(f"grid {grid.code}", grid.code, kept), (f"grid {data.code}", data.code, cut)]
+        db, community, [(grid_label(grid.code), grid.code, kept), (grid_label(data.code), data.code, cut)]
     )
     if problems:
-        raise _shape_problems(problems)
+        raise shape_problems(problems)
     grid.geom = geo.to_db(kept)
     grid.area_m2 = geo.geodesic_area_m2(kept)
     new = Grid(
@@ -116,7 +115,7 @@ async def merge_grids(db: AsyncSession, subject: Subject, grid_id: int, data: sc
     grid = await _load_for_write(db, subject, "grid", grid_id)
     other = await _load_for_write(db, subject, "grid", data.other_id)
     if other.id == grid.id:
-        msg = "A grid cannot be merged with itself"
+        msg = both("网格不能与自己合并", "A grid cannot be merged with itself")
         raise Invalid(msg, errors=[_field_error("other_id", msg)])
     _require_active(grid)
     _require_active(other)
@@ -135,9 +134,9 @@ async def merge_grids(db: AsyncSession, subject: Subject, grid_id: int, data: sc
     community = await db.get(Community, grid.community_id)
     other.is_active = False
     await db.flush()  # the absorbed grid is no neighbour of the merged one
-    problems = await check_grid_shapes(db, community, [(f"grid {grid.code}", grid.code, merged)])
+    problems = await check_grid_shapes(db, community, [(grid_label(grid.code), grid.code, merged)])
     if problems:
-        raise _shape_problems(problems)
+        raise shape_problems(problems)
     grid.geom = geo.to_db(merged)
     grid.area_m2 = geo.geodesic_area_m2(merged)
     for field in ("households", "registered_population", "floating_population"):

@@ -28,6 +28,7 @@ from wangge.hierarchy.models import (
     PlaceCategory,
     Street,
 )
+from wangge.messages import Text, both
 from wangge.models_common import is_sqlite
 
 LEVEL_MODELS: dict[str, Any] = {"district": District, "street": Street, "community": Community, "grid": Grid}
@@ -43,12 +44,31 @@ def path_ids(obj: Any, level: str) -> dict[str, int | None]:
     return path
 
 
-def _field_error(field: str, msg: str) -> dict[str, Any]:
+def _field_error(field: str, msg: str | Text) -> dict[str, Any]:
     return {"loc": ["body", field], "msg": msg, "type": "value_error"}
 
 
 def _geometry_error(field: str, exc: geo.GeometryError) -> Invalid:
-    return Invalid(str(exc), errors=[_field_error(field, str(exc))])
+    return Invalid(exc.text, errors=[_field_error(field, exc.text)])
+
+
+def joined(problems: list[Text], *, limit: int | None = None) -> Text:
+    """Problems in one line per language ('; ' between them, '…' past `limit`)."""
+    shown = problems[:limit] if limit else problems
+    more = limit is not None and len(problems) > limit
+    return both(
+        "；".join(p["zh-CN"] for p in shown) + ("；…" if more else ""),
+        "; ".join(p["en"] for p in shown) + ("; …" if more else ""),
+    )
+
+
+def shape_problems(problems: list[Text]) -> Invalid:
+    """The refusal of a drawn, split or merged grid: each problem is a field error of its geometry."""
+    return Invalid(joined(problems), errors=[_field_error("geometry", p) for p in problems])
+
+
+def grid_label(code: str) -> Text:
+    return both(f"网格 {code}", f"grid {code}")
 
 
 def require_permission(subject: Subject, permission: str) -> None:
@@ -287,12 +307,17 @@ async def _community_grid_shapes(db: AsyncSession, community_id: int, *, exclude
 
 
 async def check_grid_shapes(
-    db: AsyncSession, community: Community, candidates: list[tuple[str, str, Any]]
-) -> list[str]:
+    db: AsyncSession, community: Community, candidates: list[tuple[Text, str, Any]]
+) -> list[Text]:
     """Problems with placing `candidates` ((label, code, polygon)) in `community`: outside its boundary, or
     overlapping one another or the community's other active grids. Each message names the feature."""
     if community.geom is None:
-        return [f"The community {community.name} has no boundary yet; set it before adding grids"]
+        return [
+            both(
+                f"社区 {community.name} 还没有边界，请先画出社区边界再添加网格",
+                f"The community {community.name} has no boundary yet; set it before adding grids",
+            )
+        ]
     boundary = geo.from_db(community.geom)
     existing = await _community_grid_shapes(db, community.id, exclude={code for _, code, _ in candidates})
     # One spatial index over the candidates and the grids already there, so an import of many grids compares each
@@ -300,17 +325,27 @@ async def check_grid_shapes(
     shapes = [(code, poly) for _, code, poly in candidates] + list(existing.items())
     tree = shapely.STRtree([poly for _, poly in shapes])
     n = len(candidates)
-    problems = []
+    problems: list[Text] = []
     for i, (label, _code, poly) in enumerate(candidates):
         outside = geo.area_outside(poly, boundary)
         if outside > geo.AREA_TOLERANCE_M2:
-            problems.append(f"{label}: lies {outside:,.1f} m² outside the boundary of the community {community.name}")
+            problems.append(
+                both(
+                    f"{label['zh-CN']}：有 {outside:,.1f} 平方米在社区 {community.name} 的边界之外",
+                    f"{label['en']}: lies {outside:,.1f} m² outside the boundary of the community {community.name}",
+                )
+            )
         near = sorted(int(j) for j in tree.query(poly, predicate="intersects"))
         # The existing grids first, then the candidates after this one (each pair of candidates is reported once).
         others = dict(shapes[j] for j in near if j >= n)
         others.update(shapes[j] for j in near if i < j < n)
         for overlap in geo.overlaps(poly, others):
-            problems.append(f"{label}: overlaps grid {overlap.other_code} by {overlap.area_m2:,.1f} m²")
+            problems.append(
+                both(
+                    f"{label['zh-CN']}：与网格 {overlap.other_code} 重叠 {overlap.area_m2:,.1f} 平方米",
+                    f"{label['en']}: overlaps grid {overlap.other_code} by {overlap.area_m2:,.1f} m²",
+                )
+            )
     return problems
 
 
@@ -328,9 +363,9 @@ async def create_grid(db: AsyncSession, subject: Subject, data: schemas.GridCrea
     except geo.GeometryError as exc:
         raise _geometry_error("geometry", exc) from exc
     await _check_code_free(db, Grid, data.code)
-    problems = await check_grid_shapes(db, community, [(f"grid {data.code}", data.code, poly)])
+    problems = await check_grid_shapes(db, community, [(grid_label(data.code), data.code, poly)])
     if problems:
-        raise Invalid("; ".join(problems), errors=[_field_error("geometry", p) for p in problems])
+        raise shape_problems(problems)
     grid = Grid(
         district_id=community.district_id,
         street_id=community.street_id,
@@ -364,9 +399,9 @@ async def update_grid(db: AsyncSession, subject: Subject, grid_id: int, data: sc
         except geo.GeometryError as exc:
             raise _geometry_error("geometry", exc) from exc
         community = await db.get(Community, grid.community_id)
-        problems = await check_grid_shapes(db, community, [(f"grid {grid.code}", grid.code, poly)])
+        problems = await check_grid_shapes(db, community, [(grid_label(grid.code), grid.code, poly)])
         if problems:
-            raise Invalid("; ".join(problems), errors=[_field_error("geometry", p) for p in problems])
+            raise shape_problems(problems)
         grid.geom = geo.to_db(poly)
         grid.area_m2 = geo.geodesic_area_m2(poly)
     await _commit(db, grid.code)
@@ -377,33 +412,51 @@ async def update_grid(db: AsyncSession, subject: Subject, grid_id: int, data: sc
 MAX_IMPORT_FEATURES = 1000
 
 
-def _feature_label(index: int, feature: Any) -> str:
+def _feature_label(index: int, feature: Any) -> Text:
     code = None
     if isinstance(feature, dict) and isinstance(feature.get("properties"), dict):
         code = feature["properties"].get("code")
-    return f"feature {index}" + (f" (code {code})" if code else "")
+    return both(
+        f"第 {index} 个要素" + (f"（编码 {code}）" if code else ""),
+        f"feature {index}" + (f" (code {code})" if code else ""),
+    )
 
 
-def parse_feature_collection(community: Community, data: Any) -> tuple[list[dict[str, Any]], list[str]]:
+def _problem(label: Text, zh: str, en: str) -> Text:
+    return both(f"{label['zh-CN']}：{zh}", f"{label['en']}: {en}")
+
+
+def parse_feature_collection(community: Community, data: Any) -> tuple[list[dict[str, Any]], list[Text]]:
     """Read an import file into grid values, collecting every problem rather than stopping at the first."""
     if (
         not isinstance(data, dict)
         or data.get("type") != "FeatureCollection"
         or not isinstance(data.get("features"), list)
     ):
-        return [], ["The import must be a GeoJSON FeatureCollection with a list of features"]
+        return [], [
+            both(
+                "导入的文件须为 GeoJSON 要素集合，含要素列表",
+                "The import must be a GeoJSON FeatureCollection with a list of features",
+            )
+        ]
     if not data["features"]:
-        return [], ["The FeatureCollection has no features"]
+        return [], [both("要素集合里没有要素", "The FeatureCollection has no features")]
     if len(data["features"]) > MAX_IMPORT_FEATURES:
         return [], [
-            f"The FeatureCollection has {len(data['features']):,} features; a community holds at most "
-            f"{MAX_IMPORT_FEATURES:,} grids (a grid's code adds three digits to the community's)"
+            both(
+                f"要素集合有 {len(data['features']):,} 个要素；一个社区最多 {MAX_IMPORT_FEATURES:,} 个网格"
+                "（网格编码在社区编码后加三位）",
+                f"The FeatureCollection has {len(data['features']):,} features; a community holds at most "
+                f"{MAX_IMPORT_FEATURES:,} grids (a grid's code adds three digits to the community's)",
+            )
         ]
-    grids, problems, seen = [], [], set()
+    grids: list[dict[str, Any]] = []
+    problems: list[Text] = []
+    seen: set[Any] = set()
     for i, feature in enumerate(data["features"]):
         label = _feature_label(i, feature)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(f"{label}: not a GeoJSON Feature")
+            problems.append(_problem(label, "不是 GeoJSON 要素", "not a GeoJSON Feature"))
             continue
         props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
         values: dict[str, Any] = {}
@@ -412,25 +465,39 @@ def parse_feature_collection(community: Community, data: Any) -> tuple[list[dict
                 {k: props[k] for k in ("households", "registered_population", "floating_population") if k in props}
             ).model_dump()
         except ValueError as exc:
-            problems.append(
-                f"{label}: figures are not valid ({exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc})"
-            )
+            why = exc.errors()[0]["msg"] if hasattr(exc, "errors") else str(exc)
+            problems.append(_problem(label, "户数和人口须为不小于 0 的整数", f"figures are not valid ({why})"))
         code, name, kind = props.get("code"), props.get("name"), props.get("kind", "other")
         if not isinstance(code, str) or len(code) != 15 or not code.isdigit():
-            problems.append(f"{label}: properties.code must be a 15-digit grid code")
+            problems.append(_problem(label, "网格编码须为 15 位数字", "properties.code must be a 15-digit grid code"))
         elif not code.startswith(community.code):
-            problems.append(f"{label}: the code {code} does not match the community {community.code}")
+            problems.append(
+                _problem(
+                    label,
+                    f"编码 {code} 与社区编码 {community.code} 不符",
+                    f"the code {code} does not match the community {community.code}",
+                )
+            )
         elif code in seen:
-            problems.append(f"{label}: the code {code} appears twice in the file")
+            problems.append(
+                _problem(label, f"编码 {code} 在文件里出现了两次", f"the code {code} appears twice in the file")
+            )
         seen.add(code)
         if not isinstance(name, str) or not name.strip() or len(name) > 100:
-            problems.append(f"{label}: properties.name must be a text of 1 to 100 characters")
+            problems.append(
+                _problem(label, "名称须为 1 到 100 个字", "properties.name must be a text of 1 to 100 characters")
+            )
         if kind not in {k.value for k in schemas.GridKind}:
-            problems.append(f"{label}: properties.kind must be one of {', '.join(k.value for k in schemas.GridKind)}")
+            kinds = ", ".join(k.value for k in schemas.GridKind)
+            # The values are what the file must hold; "other" is also what an absent kind means.
+            named = "、".join(k.value for k in schemas.GridKind if k.value != "other")
+            problems.append(
+                _problem(label, f"类型须为 {named} 之一，或不填（其他）", f"properties.kind must be one of {kinds}")
+            )
         try:
             poly = geo.polygon_from_geojson(feature.get("geometry"), label)
         except geo.GeometryError as exc:
-            problems.append(str(exc))
+            problems.append(exc.text)
             poly = None
         grids.append(
             {
@@ -462,12 +529,20 @@ async def import_grids(db: AsyncSession, subject: Subject, community_id: int, da
     for g in grids:
         other = existing.get(g["code"])
         if other is not None and other.community_id != community.id:
-            problems.append(f"{g['label']}: the code {g['code']} belongs to a grid of another community")
+            problems.append(
+                _problem(
+                    g["label"],
+                    f"编码 {g['code']} 已属于另一个社区的网格",
+                    f"the code {g['code']} belongs to a grid of another community",
+                )
+            )
     if problems:
+        first = joined(problems, limit=5)
         raise Invalid(
-            f"The import was rejected with {len(problems)} problem(s); nothing was changed: "
-            + "; ".join(problems[:5])
-            + ("; …" if len(problems) > 5 else ""),
+            both(
+                f"导入被拒绝，共 {len(problems)} 处问题，未做任何改动：" + first["zh-CN"],
+                f"The import was rejected with {len(problems)} problem(s); nothing was changed: " + first["en"],
+            ),
             errors=[{"loc": ["body"], "msg": p, "type": "value_error"} for p in problems],
         )
     created, updated = [], []
