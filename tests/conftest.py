@@ -4,6 +4,7 @@ cluster the tests start and stop), each against a real uvicorn server over HTTP.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,29 @@ def new_database(engine_name: str, name: str, tmp_root: Path, request: pytest.Fi
     return cluster.create_database(name)
 
 
+# A database migrated to head, per engine and test process: the tests that need a fresh migrated database copy it
+# (PostgreSQL: CREATE DATABASE … TEMPLATE; SQLite: the file) rather than run every migration again, 5 s each on a
+# busy machine. tests/ops/test_migrations.py still migrates from nothing, up and down.
+_TEMPLATES: dict[str, str] = {}
+_TEMPLATE_NAME = "wangge_migrated_template"
+
+
+def migrated_database(engine_name: str, name: str, tmp_root: Path, request: pytest.FixtureRequest) -> str:
+    """A new database called `name`, at the head migration."""
+    if engine_name not in _TEMPLATES:
+        root = request.getfixturevalue("tmp_path_factory").mktemp("template")
+        url = new_database(engine_name, _TEMPLATE_NAME, root, request)
+        migrate.upgrade(url)
+        _TEMPLATES[engine_name] = url
+    if engine_name == "sqlite":
+        target = tmp_root / (name + ".db")
+        shutil.copyfile(_TEMPLATES["sqlite"].removeprefix("sqlite+aiosqlite:///"), target)
+        return f"sqlite+aiosqlite:///{target}"
+    cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
+    cluster.psql(f'CREATE DATABASE "{name}" TEMPLATE "{_TEMPLATE_NAME}"')
+    return cluster.url(name)
+
+
 @dataclass
 class Live:
     engine_name: str
@@ -96,8 +120,7 @@ class Live:
 @pytest.fixture(scope="session", params=ENGINES)
 def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     engine_name = request.param
-    url = new_database(engine_name, "wangge_api", tmp_path_factory.mktemp(engine_name), request)
-    migrate.upgrade(url)
+    url = migrated_database(engine_name, "wangge_api", tmp_path_factory.mktemp(engine_name), request)
     settings = make_settings(url)
     server = LiveServer(settings).start()
     engine = create_sync_db_engine(url)

@@ -28,9 +28,8 @@ from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect
 
 from browser.conftest import BROWSER_ENGINE, DESK, DIST, PHONE
-from conftest import make_settings, new_database
+from conftest import make_settings, migrated_database
 from support.server import LiveServer
-from wangge import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-results"
@@ -57,8 +56,7 @@ def _shot(page: Page, engine: str, name: str) -> None:
 def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, LiveServer]]:
     """A fresh install on the engine: migrated, one administrator from the command line, the app served."""
     engine = request.param
-    url = new_database(engine, f"wangge_fresh_{uuid.uuid4().hex[:12]}", tmp_path, request)
-    migrate.upgrade(url)
+    url = migrated_database(engine, f"wangge_fresh_{uuid.uuid4().hex[:12]}", tmp_path, request)
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT / "backend"),

@@ -13,9 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from conftest import make_settings, new_database
+from conftest import make_settings, migrated_database
 from support.server import LiveServer
-from wangge import migrate
 from wangge.accounts.models import User
 from wangge.database import create_sync_db_engine
 from wangge.demo import history
@@ -44,8 +43,7 @@ def _counts(engine) -> dict[str, int]:
 # first seed alone can take a minute and a half.
 @pytest.mark.timeout(300)
 def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tmp_path):
-    url = new_database(engine_name, "wangge_demo", tmp_path, request)
-    migrate.upgrade(url)
+    url = migrated_database(engine_name, "wangge_demo", tmp_path, request)
     env = {"WANGGE_DATABASE_URL": url, "PATH": "/usr/bin:/bin", "PYTHONPATH": BACKEND}
     first = subprocess.run(
         [sys.executable, "-m", "wangge.cli", "seed-demo"], env=env, capture_output=True, text=True, check=True

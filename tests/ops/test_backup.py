@@ -10,8 +10,7 @@ import sys
 import pytest
 from sqlalchemy import inspect, text
 
-from conftest import new_database
-from wangge import migrate
+from conftest import migrated_database
 from wangge.database import Base, create_sync_db_engine
 
 
@@ -33,8 +32,7 @@ def _snapshot(engine) -> dict[str, list[str]]:
 @pytest.mark.long
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgres"])
 def test_a_backup_restores_every_table_row_for_row(engine_name, request, tmp_path):
-    url = new_database(engine_name, "wangge_backup", tmp_path, request)
-    migrate.upgrade(url)
+    url = migrated_database(engine_name, "wangge_backup", tmp_path, request)
     seeded = _cli(url, "seed-demo")
     assert seeded.returncode == 0, seeded.stderr
     engine = create_sync_db_engine(url)

@@ -54,7 +54,7 @@ def _config(examples: int, **extra: object) -> schemathesis.Config:
 
 
 DOCUMENT = _openapi()
-staff_schema = schemathesis.openapi.from_dict(DOCUMENT, config=_config(4)).exclude(path="/api/v1/auth/logout")
+staff_schema = schemathesis.openapi.from_dict(DOCUMENT, config=_config(3)).exclude(path="/api/v1/auth/logout")
 anonymous_schema = schemathesis.openapi.from_dict(
     DOCUMENT,
     config=_config(1, operations=[{"include-path-regex": PUBLIC, "generation": {"max-examples": EXAMPLES or 8}}]),
@@ -106,8 +106,10 @@ def test_as_administrator(case, administrator):
     case.call_and_validate(base_url=administrator.base_url, headers=administrator.headers, checks=CHECKS)
 
 
+# Fewer examples than the administrator's 3: many of a grid leader's calls end at the 403 of the route's signature
+# (tests/accounts/test_route_roles.py); the fuzz is a fifth of `make test`'s time, which must stay under 10 minutes.
 @staff_schema.parametrize()
-@settings(max_examples=EXAMPLES or 3)
+@settings(max_examples=EXAMPLES or 2)
 def test_as_grid_leader(case, grid_leader):
     case.call_and_validate(base_url=grid_leader.base_url, headers=grid_leader.headers, checks=CHECKS)
 

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from conftest import make_settings, new_database
+from conftest import make_settings, migrated_database
 from support.server import LiveServer
-from wangge import generate, migrate
+from wangge import generate
 from wangge.accounts.security import Passwords
 from wangge.config import Settings
 from wangge.database import create_sync_db_engine
@@ -25,8 +25,7 @@ HASH = Passwords(Settings(argon2_time_cost=1, argon2_memory_kib=1024)).hash(PASS
 
 
 def _generated(live, request, tmp_path, name: str, seed: int = 7, grids: int = 120, matters: int = 3000):
-    url = new_database(live.engine_name, name, tmp_path, request)
-    migrate.upgrade(url)
+    url = migrated_database(live.engine_name, name, tmp_path, request)
     engine = create_sync_db_engine(url)
     plan = generate.Plan(grids=grids, matters=matters, patrols=150, seed=seed, password_hash=HASH, now=NOW)
     generate.generate(engine, plan, say=lambda _line: None)
