@@ -61,5 +61,6 @@ def test_entered_on_the_spot_with_the_requesters_phone_counts_as_contact_in_pers
     loop = client.get(f"/api/v1/matters/{mid}/loop", headers=world.headers("grid_leader")).json()
     [record] = loop["contact"]["records"]
     assert record["method"] == "visit" and loop["contact"]["on_time"] is True
-    steps = [e["action"] for e in client.get(f"/api/v1/matters/{mid}/timeline", headers=world.headers("grid_leader")).json()]
+    timeline = client.get(f"/api/v1/matters/{mid}/timeline", headers=world.headers("grid_leader")).json()
+    steps = [e["action"] for e in timeline]
     assert steps.index("contact") < steps.index("handle_on_spot")

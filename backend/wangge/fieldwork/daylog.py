@@ -109,8 +109,8 @@ async def _items(db: AsyncSession, subject: Subject, day: date) -> list[dict[str
 
 
 def _matter_title(m: Matter, cat: Any) -> str:
-    """"WG… 环境卫生：垃圾桶满溢"; a description that already names the category (a quick report with no words,
-    "随手拍：环境卫生", or the category's name alone) is not prefixed with it again ("环境卫生：环境卫生")."""
+    """An item's title, "WG… 环境卫生：垃圾桶满溢"; a description that already names the category (a quick report with
+    no words, "随手拍：环境卫生", or the category's name alone) is not prefixed with it again ("环境卫生：环境卫生")."""
     text = m.description[:40]
     if cat.name_zh in text:
         return f"{m.tracking_code} {text}"
