@@ -108,7 +108,9 @@ def test_matter_page_map_navigation_links_and_after_photo(world, browser, app_se
     ]
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
-    # 现场处置 with an after photo.
+    # 先行联系 first (the resident left a phone), then 现场处置 with an after photo.
+    page.get_by_test_id("action-contact").click()
+    page.get_by_test_id("action-dialog").get_by_test_id("action-confirm").click()
     page.get_by_test_id("action-handle_on_spot").click()
     dialog = page.get_by_test_id("action-dialog")
     dialog.get_by_test_id("action-text").fill("已清运干净")

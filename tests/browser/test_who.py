@@ -82,6 +82,8 @@ def test_a_resident_finds_their_grid_leader_and_the_station_on_a_phone(world, br
     leader_phone = card.get_by_test_id("who-leader-phone")
     expect(leader_phone).to_have_text("0731-8888 6666")
     expect(leader_phone).to_have_attribute("href", "tel:073188886666")
+    # The grid's duty number, not the leader's own phone: labelled so (网格值班电话), not 联系电话.
+    expect(card.get_by_test_id("who-leader-phone-label")).to_have_text("网格值班电话")
     expect(card.get_by_test_id("who-station-phone")).to_have_attribute("href", "tel:073155551234")
     _fits(page)
     _shot(page, "grid")
@@ -174,4 +176,8 @@ def test_a_grid_leader_prints_the_poster_of_their_grid_from_the_map(world, brows
     who = httpx.get(app_server.base_url + "/api/v1/public/who", params={"lat": lat, "lon": lon}, timeout=10).json()
     assert who["leader"] == {"name": "grid_leader的名字", "phone": "13900001111"}
     _fits(page)
+    # The leader's own phone (no duty number published for the grid) is their 联系电话, not the grid's duty phone.
+    page.goto(f"{app_server.base_url}/who?lat={lat}&lon={lon}")
+    expect(page.get_by_test_id("who-leader-phone")).to_have_text("13900001111")
+    expect(page.get_by_test_id("who-leader-phone-label")).to_have_text("联系电话")
     page.context.close()

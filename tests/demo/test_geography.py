@@ -229,3 +229,13 @@ def test_fast():
     start = time.perf_counter()
     demo_world()
     assert time.perf_counter() - start < 0.5
+
+
+def test_buildings_are_named_with_their_estate_so_that_searching_the_estate_finds_them(world):
+    for c in world["communities"]:
+        for g in c["grids"]:
+            estate = c["name"] if g["name"].endswith("网格") else g["name"]
+            assert [b["name"] for b in g["buildings"]] == [f"{estate}{i}栋" for i in range(1, len(g["buildings"]) + 1)]
+    main = world["communities"][0]
+    jinhu = next(g for g in main["grids"] if g["name"] == "锦湖苑")
+    assert "锦湖苑3栋" in {b["name"] for b in jinhu["buildings"]}

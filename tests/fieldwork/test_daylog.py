@@ -153,3 +153,13 @@ def test_who_keeps_a_daily_log_and_which_days(world, client):
         client.get("/api/v1/fieldwork/week", params={"start": str(not_monday)}, headers=world.headers("grid_leader")),
         422,
     )
+
+
+def test_an_items_title_names_the_category_once(world, client):
+    worded = field_matter(client, world, "路灯不亮")
+    untitled = field_matter(client, world, "随手拍：环境卫生")  # a quick report sent with no words
+    bare = field_matter(client, world, "环境卫生")  # as the app named them before
+    titles = {i["id"]: i["title"] for i in my_day(client, world)["items"]}
+    assert titles[worded["id"]] == f"{worded['tracking_code']} 环境卫生：路灯不亮"
+    assert titles[untitled["id"]] == f"{untitled['tracking_code']} 随手拍：环境卫生"
+    assert titles[bare["id"]] == f"{bare['tracking_code']} 环境卫生"

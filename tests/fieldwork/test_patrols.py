@@ -117,6 +117,27 @@ def test_stop_is_idempotent_and_refuses_an_end_before_the_start(world, client):
     assert_problem(client.post(url, json={"ended_at": end.isoformat()}, headers=world.headers("grid_member")), 404)
 
 
+def test_a_phone_finds_the_leaders_patrol_still_going_on_that_another_phone_started(world, client):
+    ended = started(client, world, client_id="phone-a-yesterday", started_at=T0 - timedelta(days=1))
+    h = world.headers("grid_leader")
+    stop = {"ended_at": (T0 - timedelta(hours=20)).isoformat()}
+    assert client.post(f"/api/v1/patrols/{ended['id']}/stop", json=stop, headers=h).status_code == 200
+    going = started(client, world, client_id="phone-a-today")
+    started(client, world, "grid_member", client_id="member-phone")  # somebody else's: not theirs to end
+
+    def listed(state: str) -> list[int]:
+        r = client.get("/api/v1/patrols", params={"state": state}, headers=h)
+        assert r.status_code == 200, r.text
+        return [p["id"] for p in r.json()["items"]]
+
+    assert listed("ongoing") == [going["id"]]
+    assert listed("ended") == [ended["id"]]
+    assert_problem(client.get("/api/v1/patrols", params={"state": "paused"}, headers=h), 422)
+    # The other phone ends it by its id.
+    r = client.post(f"/api/v1/patrols/{going['id']}/stop", json={"ended_at": T0.isoformat()}, headers=h)
+    assert r.status_code == 200 and listed("ongoing") == []
+
+
 def test_naive_times_are_refused(world, client):
     r = client.post(
         "/api/v1/patrols",

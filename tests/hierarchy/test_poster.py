@@ -124,3 +124,18 @@ def test_without_a_chinese_font_the_poster_is_503_and_with_one_the_qr_uses_the_p
         r = c.get(f"/api/v1/grids/{world.ids['G1a']}/poster.png", headers=world.headers("station_chief"))
         assert r.status_code == 200, r.text
         assert _qr_texts(r.content) == [f"{PUBLIC}/report?grid={world.ids['G1a']}"]
+
+
+def _facts(**changes) -> poster.PosterFacts:
+    base = dict(grid_id=1, grid_name="G1a网格", grid_code="G1A", community="C1社区", leader="王网格长")
+    base |= dict(leader_phone="0731-8888 0001", leader_phone_is_duty=True, covering=None, covering_phone=None)
+    base |= dict(station="C1社区服务站", station_phone="0731-8888 0000", url="https://x/report?grid=1")
+    return poster.PosterFacts(**{**base, **changes})
+
+
+def test_the_number_under_the_leader_says_whether_it_is_the_grids_duty_number_or_their_own():
+    duty = dict((label, value) for label, value, _ in poster.poster_rows(_facts()))
+    assert duty["网格值班电话："] == "0731-8888 0001" and "联系电话：" not in duty
+    own = dict((label, value) for label, value, _ in poster.poster_rows(_facts(leader_phone_is_duty=False)))
+    assert own["联系电话："] == "0731-8888 0001" and "网格值班电话：" not in own
+    assert own["值班电话："] == "0731-8888 0000"  # the station's, under 服务站

@@ -38,6 +38,7 @@ def test_resolving_attaches_after_photos_shown_to_staff_and_on_the_tracking_page
     before = public_upload(client)
     code = submit(client, photo_tokens=[before["token"]])["tracking_code"]
     mid = matter_id(live, code)
+    act(client, world, "grid_leader", mid, "contact", contact={"method": "phone"})  # 先行联系, then on the spot
     act(client, world, "grid_leader", mid, "accept")
     actions = {a["action"]: a for a in get(client, world, "grid_leader", mid).json()["actions"]}
     assert actions["resolve"]["accepts"] == ["photos"] and actions["handle_on_spot"]["accepts"] == ["photos"]
@@ -65,6 +66,7 @@ def test_resolving_attaches_after_photos_shown_to_staff_and_on_the_tracking_page
 
 def test_on_the_spot_handling_takes_after_photos_and_refuses_someone_elses(world, client, live):
     mid = matter_id(live, submit(client)["tracking_code"])
+    act(client, world, "grid_leader", mid, "contact", contact={"method": "phone"})  # 先行联系, then on the spot
     theirs = upload(client, world, "leader_g1b")
     refused = assert_problem(
         post_action(
@@ -82,6 +84,7 @@ def test_on_the_spot_handling_takes_after_photos_and_refuses_someone_elses(world
 
     # Already attached: not again, to another matter.
     other = matter_id(live, submit(client)["tracking_code"])
+    act(client, world, "grid_leader", other, "contact", contact={"method": "phone"})
     again = post_action(client, world, "grid_leader", other, "handle_on_spot", {"result": "x", "photos": [mine["id"]]})
     assert assert_problem(again, 422)["code"] == "unknown-photo"
 

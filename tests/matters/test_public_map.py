@@ -13,7 +13,7 @@ from conftest import assert_problem
 from matters.helpers import get, matter_id, submit
 from support.world import ORIGINS, grid_point
 from wangge.hierarchy.models import Building, Community, Grid
-from wangge.matters.models import Matter, Supporter
+from wangge.matters.models import Category, Matter, Supporter
 
 API = "/api/v1/public"
 PERSONAL = {"phone", "reporter_phone", "name", "reporter_name", "address", "description", "tracking_code", "lat", "lon"}
@@ -242,3 +242,25 @@ def test_the_tracking_view_names_the_category_as_residents_know_it(world, client
         f"{API}/matters/{created['tracking_code']}", headers={"X-Tracking-Token": created["tracking_token"]}
     ).json()
     assert view["category"]["code"] == "sanitation" and view["category"]["name"] == "垃圾与环境卫生"
+
+
+def test_nearby_names_a_staff_line_neutrally_and_a_residents_category_by_its_public_name(world, client, live):
+    # A leader's 民生工程 finding is public space (Open311 publishes it) but not a category residents choose from.
+    lon, lat = grid_point("G1a")
+    body = {"category": "livelihood", "description": "小区路灯改造", "lat": lat, "lon": lon, "source": "field"}
+    staff = client.post("/api/v1/matters", headers=world.headers("grid_leader"), json=body)
+    assert staff.status_code == 201, staff.text
+    resident = matter_id(live, submit(client, "urban_construction", "G1a")["tracking_code"])
+    rows = {x["id"]: x for x in client.get(f"{API}/nearby", params={"lat": lat, "lon": lon}).json()}
+    line = rows[staff.json()["id"]]
+    assert (line["category_name"], line["category_name_en"]) == ("其他", "Other")
+    assert (rows[resident]["category_name"], rows[resident]["category_name_en"]) == (
+        "道路与市政设施损坏",
+        "Broken roads and street facilities",
+    )
+    # Given a public name, the staff line is shown under it.
+    with live.session() as s:
+        s.execute(update(Category).where(Category.code == "livelihood").values(public_name_zh="社区改造工程"))
+        s.commit()
+    rows = {x["id"]: x for x in client.get(f"{API}/nearby", params={"lat": lat, "lon": lon}).json()}
+    assert rows[staff.json()["id"]]["category_name"] == "社区改造工程"

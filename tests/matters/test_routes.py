@@ -44,7 +44,8 @@ def test_route_2_brought_back_to_the_station_owner_stays_the_first_receiver(worl
     mid = matter_id(live, code)
     m = get(client, world, "grid_leader", mid).json()
     assert m["status"] == "submitted" and m["owner"] is None
-    assert m["allowed_actions"] == ["accept", "handle_on_spot", "bring_back", "declare_emergency", "contact"]
+    # The resident left a phone: handling on the spot waits for the first contact (test_contact_first.py).
+    assert m["allowed_actions"] == ["accept", "bring_back", "declare_emergency", "contact"]
     assert m["deadlines"]["sign_due_at"] is not None
     act(client, world, "grid_leader", mid, "accept")
     m = act(client, world, "grid_leader", mid, "bring_back", reason="网格内处理不了，带回服务站")
@@ -248,6 +249,7 @@ def test_every_way_in_declares_an_emergency_category_the_same_way(world, client,
 
 def test_the_record_lists_each_allowed_action_with_the_fields_it_needs(world, client, live):
     mid = matter_id(live, submit(client)["tracking_code"])
+    act(client, world, "grid_leader", mid, "contact", contact={"method": "phone"})
     m = get(client, world, "grid_leader", mid).json()
     actions = {a["action"]: a["needs"] for a in m["actions"]}
     assert list(actions) == m["allowed_actions"]

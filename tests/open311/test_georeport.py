@@ -109,6 +109,7 @@ def test_a_request_posted_read_back_resolved_and_closed(world, client, live, fmt
     if fmt == "json":
         assert isinstance(got["lat"], float) and got["zipcode"] is None
 
+    act(client, world, "grid_leader", matter_id(live, code), "contact", contact={"method": "phone"})  # 先行联系
     act(client, world, "grid_leader", matter_id(live, code), "handle_on_spot", result="已清运")
     [got] = body(client.get(f"{BASE}/requests/{code.lower()}.{fmt}"), fmt)
     assert got["status"] == "closed" and got["status_notes"] == "已清运"
@@ -127,6 +128,7 @@ def test_filters_of_get_requests(world, client, live, fmt):
     b = new_request(client, key)["service_request_id"]
     c = new_request(client, key, service_code="environment")["service_request_id"]
     old = new_request(client, key)["service_request_id"]
+    act(client, world, "grid_leader", matter_id(live, b), "contact", contact={"method": "phone"})  # 先行联系
     act(client, world, "grid_leader", matter_id(live, b), "handle_on_spot", result="已处理")
     long_ago = utcnow() - timedelta(days=100)
     with live.session() as s:

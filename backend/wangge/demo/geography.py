@@ -536,9 +536,12 @@ def _build_world() -> dict[str, Any]:
             taken = set(_spread(list(range(len(sites))), len(g.institutions))) if g.institutions else set()
             institution_sites = [p for i, p in enumerate(sites) if i in taken]
             building_sites = [p for i, p in enumerate(sites) if i not in taken]
+            # Named with their estate 小区, as registers name them ("锦湖苑3栋"), so that a resident searching for
+            # the estate finds its buildings; a grid that is no estate ("第四网格") names them by the community.
+            estate = spec.name if g.name.endswith("网格") else g.name
             buildings = [
                 {
-                    "name": f"{i}栋",
+                    "name": f"{estate}{i}栋",
                     "point": _point(p),
                     "floors": f,
                     "households": hh,

@@ -123,6 +123,8 @@ async def seed(db: AsyncSession, settings: Settings, grids: list[dict[str, Any]]
         (3, "sanitation", "小区南门路灯下垃圾未清运", "冯先生", "13800138007", "已清运并增加一次清运频次"),
     ):
         m = await _report(db, settings, grids[index], category, description, name, phone)
+        # The requester hears from the grid first (先行联系), then it is handled on the spot.
+        await act(leader(index), m, "contact", contact=ContactIn(method="phone", agreed="马上到现场处理"))
         await act(leader(index), m, "handle_on_spot", result=result)
         await _back_in_time(db, m, timedelta(days=5))
         resolved.append(m)

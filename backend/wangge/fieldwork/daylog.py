@@ -100,12 +100,21 @@ async def _items(db: AsyncSession, subject: Subject, day: date) -> list[dict[str
     }
     items = []
     for m, cat in matters:
-        items.append(_item("matter", m.id, f"{m.tracking_code} {cat.name_zh}：{m.description[:40]}", m.status, chosen))
+        items.append(_item("matter", m.id, _matter_title(m, cat), m.status, chosen))
     for f in findings:
         if f.matter_id is None:
             status = "handled_on_spot" if f.handled_on_spot else "recorded"
             items.append(_item("finding", f.id, (f.note or "巡查发现")[:60], status, chosen))
     return items
+
+
+def _matter_title(m: Matter, cat: Any) -> str:
+    """An item's title, "WG… 环境卫生：垃圾桶满溢"; a description that already names the category (a quick report with
+    no words, "随手拍：环境卫生", or the category's name alone) is not prefixed with it again ("环境卫生：环境卫生")."""
+    text = m.description[:40]
+    if cat.name_zh in text:
+        return f"{m.tracking_code} {text}"
+    return f"{m.tracking_code} {cat.name_zh}：{text}"
 
 
 def _item(kind: str, item_id: int, title: str, status: str, chosen: dict[tuple[str, int], Any]) -> dict[str, Any]:

@@ -181,11 +181,17 @@ async def list_patrols(
     day: date | None,
     user_id: int | None,
     grid_id: int | None = None,
+    state: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Patrol], int]:
-    """Mine by default; a station chief and above may name another user or a grid in their scope."""
+    """Mine by default; a station chief and above may name another user or a grid in their scope. `state`:
+    "ongoing" (not ended) or "ended"."""
     conditions = [readable(subject, Patrol)]
+    if state == "ongoing":
+        conditions.append(Patrol.ended_at.is_(None))
+    elif state == "ended":
+        conditions.append(Patrol.ended_at.is_not(None))
     if user_id is not None:
         conditions.append(Patrol.user_id == user_id)
     elif grid_id is not None:

@@ -38,12 +38,16 @@ async def list_patrols(
     day: Day | None = None,
     user_id: Id | None = None,
     grid_id: Id | None = None,
+    state: Annotated[
+        Literal["ongoing", "ended"] | None,
+        Query(description="Still going on (not ended: a patrol started on another phone, say), or ended"),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Any:
     """Mine by default; a station chief and above may name a user (or a grid) in their scope."""
     rows, total = await patrols.list_patrols(
-        db, subject, day=day, user_id=user_id, grid_id=grid_id, limit=limit, offset=offset
+        db, subject, day=day, user_id=user_id, grid_id=grid_id, state=state, limit=limit, offset=offset
     )
     return {"items": [patrols.patrol_out(p) for p in rows], "total": total}
 

@@ -65,6 +65,7 @@ class PosterFacts:
     community: str
     leader: str | None
     leader_phone: str | None
+    leader_phone_is_duty: bool  # the number is the grid's duty number 网格值班电话, not the leader's own phone
     covering: str | None  # "name（grid）" of the A/B partner standing in, during the leader's leave
     covering_phone: str | None
     station: str
@@ -80,13 +81,15 @@ async def facts(db: AsyncSession, *, subject: Subject, grid_id: int, base_url: s
         raise NotFound(f"The grid {grid.code} is deactivated")
     card = await whois.grid_card(db, grid)
     leader, covering = card["leader"], card["covering"]
+    leader_phone = leader["phone"] if leader else grid.duty_phone
     return PosterFacts(
         grid_id=grid.id,
         grid_name=grid.name,
         grid_code=grid.code,
         community=card["community"]["name"],
         leader=leader["name"] if leader else None,
-        leader_phone=leader["phone"] if leader else grid.duty_phone,
+        leader_phone=leader_phone,
+        leader_phone_is_duty=leader_phone is not None and leader_phone == grid.duty_phone,
         covering=f"{covering['name']}（{covering['grid_name']}）" if covering else None,
         covering_phone=covering["phone"] if covering else None,
         station=card["station"]["name"],
@@ -206,6 +209,25 @@ class _Writer:
         self.draw.text((x, y - (4 if strong else 1)), value, font=face, fill=INK)
 
 
+def poster_rows(facts: PosterFacts) -> list[tuple[str, str, bool]]:
+    """The poster's lines as (label, value, strong). The number under the leader is labelled for what it is: the
+    grid's duty number 网格值班电话 (a resident must not take it for the leader's own phone), or the leader's own
+    phone they allowed on public pages 联系电话."""
+    phone_label = "网格值班电话：" if facts.leader_phone_is_duty else "联系电话："
+    rows = [
+        ("所属社区：", facts.community, False),
+        ("网 格 长：", facts.leader or "（待定）", True),
+        (phone_label, facts.leader_phone or "请致电服务站", True),
+    ]
+    if facts.covering:
+        rows.append(("当前代岗：", f"{facts.covering}  {facts.covering_phone or ''}".strip(), False))
+    rows += [
+        ("服 务 站：", facts.station, False),
+        ("值班电话：", facts.station_phone or "—", True),
+    ]
+    return rows
+
+
 def render(facts: PosterFacts, font: FontFile) -> Image.Image:
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     w = _Writer(image, font)
@@ -215,17 +237,7 @@ def render(facts: PosterFacts, font: FontFile) -> Image.Image:
     d.rectangle((MARGIN - 30, 260, WIDTH - MARGIN + 30, HEIGHT - 40), outline=RED, width=6)
     w.centred(facts.grid_name, 290, 72, INK)
     w.centred(f"网格编码 {facts.grid_code}", 385, 36, GREY)
-    rows = [
-        ("所属社区：", facts.community, False),
-        ("网 格 长：", facts.leader or "（待定）", True),
-        ("联系电话：", facts.leader_phone or "请致电服务站", True),
-    ]
-    if facts.covering:
-        rows.append(("当前代岗：", f"{facts.covering}  {facts.covering_phone or ''}".strip(), False))
-    rows += [
-        ("服 务 站：", facts.station, False),
-        ("值班电话：", facts.station_phone or "—", True),
-    ]
+    rows = poster_rows(facts)
     y = 460
     step = min(80, 490 // len(rows))
     for label, value, strong in rows:

@@ -5,6 +5,7 @@ applies `transition(...)`; the API lists the allowed actions on every record so 
 
 The five routes of DOMAIN.md:
 1. on the spot:      submitted/accepted --handle_on_spot--> resolved
+                     (a requester with a phone is contacted first 先行联系: until then it is not offered)
 2. to the station:   submitted/accepted --bring_back--> at_station --resolve--> resolved
 3. up the line:      at_station --escalate--> escalated --sign--> handling --resolve--> resolved
                      (escalated --return--> back to the sender, with a reason; handling --escalate--> further up)
@@ -313,6 +314,7 @@ class Facts:
     pending: str | None = None  # the kind of application awaiting a decision ("extension", "suspension")
     own_resolution: bool = False  # the caller resolved it (and so may not verify it)
     dispute: bool = False  # the category is mediated
+    contact_owed: bool = False  # a requester with a phone, whom nobody has contacted yet (先行联系 still owed)
 
 
 def _guard(state: Status, action: Action, facts: Facts) -> str | None:
@@ -325,6 +327,10 @@ def _guard(state: Status, action: Action, facts: Facts) -> str | None:
         return "the notice period has not ended yet"
     if action == A.contact and not facts.has_requester:
         return "nobody to contact: the matter has no requester's phone"
+    if action == A.handle_on_spot and facts.contact_owed:
+        # First-ask responsibility: the requester hears from the grid before their matter is settled on the spot
+        # (handled, it can no longer be contacted first).
+        return "contact the requester first: handling on the spot closes the matter"
     if action in (A.apply_extension, A.apply_suspension) and facts.pending:
         return f"an application for {facts.pending} awaits a decision"
     if action in (A.approve_application, A.refuse_application) and not facts.pending:

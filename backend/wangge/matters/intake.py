@@ -156,6 +156,12 @@ async def intake(db: AsyncSession, *, entry: Entry) -> Matter:
     data = {"source": m.source, "category": category.code, **entry.event_data}
     record(db, m, by or entry.recorded_by, "create", None, m.status, data)
     if entry.handled_on_spot:
+        if m.contact_due_at is not None:
+            # Entered on the spot with the requester's phone: the grid met them there, the first contact in person
+            # (先行联系 comes before the handling, flow.py).
+            m.first_contact_at = now
+            contact = {"method": "visit", "answered": True, "tries": 1, "at": now.isoformat(), "agreed": None}
+            record(db, m, by, Action.contact.value, m.status, m.status, {"contact": {**contact, "on_time": True}})
         rule = transition(m, Action.handle_on_spot, actors_for(by, m, entry.covering), now)
         _resolve(m, by, entry.result, now, outcome="done", verify=bool(loop.rules_of(category)["verify"]))
         m.route = rule.route

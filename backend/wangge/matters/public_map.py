@@ -166,6 +166,19 @@ def _public_space() -> Any:
     return (Matter.status.in_([s.value for s in flow.OPEN]), Category.open311_code.is_not(None))
 
 
+# What a category is called to the public: its public name; a resident-facing one without one, its own name; an
+# internal line (民生工程, 城建 …, published through Open311 for staff systems), a neutral word rather than the staff's.
+OTHER = ("其他", "Other")
+
+
+def _public_category(r: Any) -> dict[str, Any]:
+    if r.resident_facing:
+        zh, en = r.public_name_zh or r.name_zh, r.public_name_en or r.name_en
+    else:
+        zh, en = r.public_name_zh or OTHER[0], r.public_name_en or OTHER[1]
+    return {"category_name": zh, "category_name_en": en}
+
+
 def _supporters_count() -> Any:
     return select(func.count(Supporter.id)).where(Supporter.matter_id == Matter.id).correlate(Matter).scalar_subquery()
 
@@ -188,6 +201,7 @@ async def nearby(db: AsyncSession, *, lat: float, lon: float) -> list[dict[str, 
                 Category.name_en,
                 Category.public_name_zh,
                 Category.public_name_en,
+                Category.resident_facing,
                 _supporters_count().label("supporters"),
             )
             .join(Category, Category.id == Matter.category_id)
@@ -208,8 +222,7 @@ async def nearby(db: AsyncSession, *, lat: float, lon: float) -> list[dict[str, 
                 {
                     "id": r.id,
                     "category_code": r.code,
-                    "category_name": r.public_name_zh or r.name_zh,
-                    "category_name_en": r.public_name_en or r.name_en,
+                    **_public_category(r),
                     "created_at": r.created_at,
                     "status": r.status,
                     "supporters": r.supporters,

@@ -142,6 +142,7 @@ def facts_for(
         pending=m.pending_application,
         own_resolution=subject is not None and bool(subject.user_id) and subject.user_id == m.resolved_by_id,
         dispute=bool((rules or {}).get("mediation")),
+        contact_owed=m.contact_due_at is not None and m.first_contact_at is None,
     )
 
 

@@ -16097,6 +16097,8 @@ export interface operations {
                 day?: string | null;
                 user_id?: number | null;
                 grid_id?: number | null;
+                /** @description Still going on (not ended: a patrol started on another phone, say), or ended */
+                state?: ("ongoing" | "ended") | null;
                 /** @description Page size */
                 limit?: number;
                 /** @description Rows to skip */

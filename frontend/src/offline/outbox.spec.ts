@@ -21,6 +21,7 @@ function fakeServer() {
   let photoSeq = 100
   let mode: 'ok' | 'offline' | 'lose-answer' | '500' = 'ok'
   const failOnce = new Map<string, number>()
+  const problems = new Map<string, object>()
 
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
@@ -36,7 +37,7 @@ function fakeServer() {
     const forced = [...failOnce.entries()].find(([prefix]) => path.startsWith(prefix))
     if (forced) {
       failOnce.delete(forced[0])
-      return json(forced[1], { title: 'no', status: forced[1], detail: `refused with ${forced[1]}` })
+      return json(forced[1], problems.get(forced[0]) ?? { title: 'no', status: forced[1], detail: `refused with ${forced[1]}` })
     }
     let answer: Response
     if (path === '/patrols') {
@@ -72,7 +73,10 @@ function fakeServer() {
     findings,
     fetchImpl,
     setMode: (m: typeof mode) => (mode = m),
-    failNext: (prefix: string, status: number) => failOnce.set(prefix, status),
+    failNext: (prefix: string, status: number, problem?: object) => {
+      failOnce.set(prefix, status)
+      if (problem) problems.set(prefix, problem)
+    },
     paths: () => calls.map((c) => `${c.method} ${c.path}`),
   }
 }
@@ -220,6 +224,21 @@ describe('outbox', () => {
 
     await box.dismissFailed(box.state.failed[0].seq)
     expect(box.state.failed).toHaveLength(0)
+  })
+
+  it("keeps a refusal's code and the server's detail once, not the detail followed by its field errors", async () => {
+    const box = outbox()
+    await box.enqueue({ kind: 'matter.create', body: { category: 'sanitation', description: 'd', source: 'field', handled_on_spot: false, photo_ids: [] }, photos: [] })
+    server.failNext('/matters', 422, {
+      type: 'https://wangge.dev/problems/outside-your-grids',
+      code: 'outside-your-grids',
+      status: 422,
+      detail: '该位置在G2网格，不在您负责的网格内',
+      errors: [{ loc: ['body', 'lat'], msg: '该位置在G2网格，不在您负责的网格内', type: 'value_error' }],
+    })
+    await box.flush()
+    expect(box.state.failed).toHaveLength(1)
+    expect(box.state.failed[0]).toMatchObject({ status: 422, code: 'outside-your-grids', message: '该位置在G2网格，不在您负责的网格内' })
   })
 
   it('fails the operations of a patrol whose start was refused, instead of blocking the queue', async () => {

@@ -53,6 +53,9 @@ export interface FailedOp {
   seq: number
   op: OutboxOp
   status: number
+  /** The problem's code: the app shows its own message for it (errors.codes), in the language of the day. */
+  code?: string | null
+  /** The server's detail alone (the fallback where the app has no message for the code). */
   message: string
   failedAt: string
 }
@@ -106,7 +109,7 @@ export async function photoFromBlob(blob: Blob, name = 'photo.jpg'): Promise<Sto
   return { name: (blob as File).name || name, type: blob.type || 'image/jpeg', data: await blob.arrayBuffer() }
 }
 
-const patrolKey = (clientId: string) => `patrol:${clientId}`
+export const patrolKey = (clientId: string) => `patrol:${clientId}`
 
 export class Outbox {
   private readonly options: Required<Omit<OutboxOptions, 'canSend'>> & Pick<OutboxOptions, 'canSend'>
@@ -258,8 +261,15 @@ export class Outbox {
             this.scheduleRetry()
             return
           }
-          const status = error instanceof ApiError ? error.status : 0
-          const failed: FailedOp = { seq: op.seq!, op, status, message, failedAt: new Date().toISOString() }
+          const api = error instanceof ApiError ? error : null
+          const failed: FailedOp = {
+            seq: op.seq!,
+            op,
+            status: api?.status ?? 0,
+            code: api?.code,
+            message: String(api?.problem?.detail || message),
+            failedAt: new Date().toISOString(),
+          }
           await move(db, OPS, FAILED, op.seq!, failed)
           await this.refresh()
           continue

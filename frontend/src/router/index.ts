@@ -346,7 +346,7 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
   if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table)(\/|$)/.test(path)) return 'station'
   if (/^\/matters\/(applications|verifications|callbacks|hotline)(\/|$)/.test(path)) return 'station'
-  if (/^\/(my-day|leave|coverage|visits|inspections)(\/|$)/.test(path)) return 'field'
+  if (/^\/(my-day|leave|coverage|visits|inspections|patrol|quick-report)(\/|$)/.test(path)) return 'field'
   // A matter's record and the resident's tracking page: the steps around the routes (issue 11).
   if (/^\/(matters\/\d+|track)(\/|$)/.test(path)) return 'loop'
   // The assessment 考核 pages and a grid leader's 我的本月 (issue 12).

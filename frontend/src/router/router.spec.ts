@@ -74,6 +74,7 @@ describe('route guard', () => {
     const queues = ['/matters/applications', '/matters/verifications', '/matters/callbacks', '/matters/hotline']
     expect(queues.map(sectionOfPath)).toEqual(['station', 'station', 'station', 'station'])
     expect(['/my-day', '/leave', '/coverage', '/visits'].map(sectionOfPath)).toEqual(['field', 'field', 'field', 'field'])
+    expect(['/patrol', '/quick-report', '/patrols/table'].map(sectionOfPath)).toEqual(['field', 'field', 'station'])
     expect(['/map', '/matters', '/administrator', '/reports'].map(sectionOfPath)).toEqual([null, null, null, null])
     expect(['/report', '/report/mine'].map(sectionOfPath)).toEqual(['resident', 'resident'])
     expect(['/matters/12', '/track', '/track/WGABC123'].map(sectionOfPath)).toEqual(['loop', 'loop', 'loop'])

@@ -13,7 +13,7 @@ export const BATCH_POINTS = 10
 export const BATCH_MS = 15_000
 /** Fixes worse than this (cell towers, Wi-Fi guesses) are not part of a walked track. */
 export const WORST_ACCURACY_M = 200
-const ACTIVE_KEY = 'active-patrol'
+export const ACTIVE_KEY = 'active-patrol'
 
 export interface ActivePatrol {
   clientId: string

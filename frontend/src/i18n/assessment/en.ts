@@ -209,6 +209,7 @@ export default {
     leader: 'Grid leader',
     noLeader: 'No grid leader at the moment',
     phone: 'Phone',
+    gridDutyPhone: "Grid's duty phone",
     noPhone: 'No public phone: call the service station',
     covering: 'Standing in',
     coveringOf: 'leader of {grid}',

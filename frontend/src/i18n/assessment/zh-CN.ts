@@ -211,6 +211,7 @@ export default {
     leader: '网格长',
     noLeader: '暂未配备网格长',
     phone: '联系电话',
+    gridDutyPhone: '网格值班电话',
     noPhone: '暂无公开电话，请致电服务站',
     covering: '当前代岗',
     coveringOf: '{grid}网格长',

@@ -164,4 +164,21 @@ export default {
     offline: 'Offline: coverage and findings show once connected',
     done: 'Done',
   },
+  // Quick report (pages/fieldwork/QuickReport.vue): a report with no words, and a place outside the leader's grids.
+  quick: {
+    untitled: 'Quick report: {category}',
+    outsideTitle: 'Not in your grids',
+    outsideGrid: 'The point is in "{grid}", not one of your grids: it may be refused. Check the place, or tell that grid.',
+    outsideEvery: 'The point is in no grid: it may be refused. Check the place.',
+    sendAnyway: 'Send anyway',
+    back: 'Back',
+  },
+  // A patrol of this leader's still going on, started on another phone (pages/fieldwork/OtherPatrol.vue).
+  otherPatrol: {
+    title: 'A patrol has not ended',
+    hint: 'Started at {time} (on another device). End it here, or continue it on this phone.',
+    end: 'End patrol',
+    resume: 'Continue here',
+    endConfirm: 'End this patrol?',
+  },
 }

@@ -167,4 +167,21 @@ export default {
     offline: '暂未联网：覆盖率和发现将在联网后显示',
     done: '完成',
   },
+  // 随手拍 (pages/fieldwork/QuickReport.vue): a report with no words, and a place outside the leader's grids.
+  quick: {
+    untitled: '随手拍：{category}',
+    outsideTitle: '不在您负责的网格内',
+    outsideGrid: '定位点在“{grid}”，不是您负责的网格，发送后可能被退回。请核对位置，或转告该网格。',
+    outsideEvery: '定位点不在任何网格内，发送后可能被退回。请核对位置。',
+    sendAnyway: '仍然发送',
+    back: '返回',
+  },
+  // A patrol of this leader's still going on, started on another phone (pages/fieldwork/OtherPatrol.vue).
+  otherPatrol: {
+    title: '有一次巡查尚未结束',
+    hint: '开始于 {time}（另一台设备）。可在本机结束，或在本机继续。',
+    end: '结束巡查',
+    resume: '在本机继续',
+    endConfirm: '确定结束这次巡查吗？',
+  },
 }

@@ -55,6 +55,7 @@ export default {
     contactDueAt: 'Contact by',
     firstContactAt: 'First contact',
     contactDue: 'Contact the requester by {at}',
+    contactBeforeOnSpot: 'Contact the requester by {at}; handling on the spot comes after the contact',
     contactOwed: 'The requester is still to be contacted (by {at})',
     notYet: 'Not contacted yet',
     onTime: 'On time',

@@ -56,6 +56,7 @@ export default {
     contactDueAt: '联系时限',
     firstContactAt: '首次联系',
     contactDue: '请于 {at} 前先行联系反映人',
+    contactBeforeOnSpot: '请于 {at} 前先行联系反映人；联系后才能现场处置',
     contactOwed: '待先行联系反映人（时限 {at}）',
     notYet: '尚未联系',
     onTime: '按时',

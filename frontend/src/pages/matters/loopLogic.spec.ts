@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { MatterLoop } from '@/api/types'
 import { MissingField } from './matterLogic'
-import { bannersOf, buildLoopBody, emptyLoopInput, eventNote, formatDay, loopFieldsFor, loopHasContent, pendingOf, todayInBeijing } from './loopLogic'
+import { bannersOf, buildLoopBody, emptyLoopInput, eventNote, formatDay, loopFieldsFor, loopHasContent, orderedActions, pendingOf, todayInBeijing } from './loopLogic'
 
 // A stand-in for vue-i18n's t: the key and its values, so the tests read what was asked for.
 const t = (key: string, values?: Record<string, unknown>) => (values ? `${key}${JSON.stringify(values)}` : key)
@@ -178,6 +178,17 @@ describe('what the record shows', () => {
     expect(bannersOf(owed, loop(), t, now)[0].text).toMatch(/^loop\.contactOwed/)
     const holder = { ...owed, actions: [{ action: 'contact' }, { action: 'resolve' }] }
     expect(bannersOf(holder, loop(), t, now)[0].text).toMatch(/^loop\.contactDue/)
+    // The grid, which could settle it on the spot, reads that the contact comes first.
+    const grid = { ...holder, status: 'submitted', actions: [{ action: 'accept' }, { action: 'contact' }] }
+    expect(bannersOf(grid, loop(), t, now)[0].text).toMatch(/^loop\.contactBeforeOnSpot/)
+  })
+
+  it('puts 先行联系 first while it is owed, otherwise keeps the order of the table', () => {
+    const actions = ['accept', 'bring_back', 'declare_emergency', 'contact'].map((action) => ({ action }))
+    expect(orderedActions({ contact_due_at: '2026-12-02T08:00:00Z', actions })).toEqual(['contact', 'accept', 'bring_back', 'declare_emergency'])
+    const contacted = { contact_due_at: '2026-12-02T08:00:00Z', first_contact_at: '2026-12-01T08:00:00Z', actions }
+    expect(orderedActions(contacted)).toEqual(['accept', 'bring_back', 'declare_emergency', 'contact'])
+    expect(orderedActions({ actions: [{ action: 'accept' }, { action: 'handle_on_spot' }] })).toEqual(['accept', 'handle_on_spot'])
   })
 
   it('shows the loop only when there is something in it', () => {

@@ -178,9 +178,24 @@ export function bannersOf(
   if (open && matter.contact_due_at && !matter.first_contact_at) {
     // Asked of the one who may record it; the others (a supervisor, a convened department) read that it is owed.
     const mine = !matter.actions || matter.actions.some((a) => a.action === 'contact')
-    out.push({ kind: 'contact', text: t(mine ? 'loop.contactDue' : 'loop.contactOwed', { at: formatDateTime(matter.contact_due_at) }) })
+    // The grid, which could settle it on the spot, reads why it cannot yet (flow.py: contact first).
+    const grid = mine && ['submitted', 'accepted'].includes(matter.status)
+    const key = grid ? 'loop.contactBeforeOnSpot' : mine ? 'loop.contactDue' : 'loop.contactOwed'
+    out.push({ kind: 'contact', text: t(key, { at: formatDateTime(matter.contact_due_at) }) })
   }
   return out
+}
+
+/** The record's buttons in order: 先行联系 leads while it is owed (the requester hears from the holder first, and
+ * on-the-spot handling waits for it); otherwise the table's order. */
+export function orderedActions(matter: {
+  contact_due_at?: string | null
+  first_contact_at?: string | null
+  actions: readonly { action: string }[]
+}): string[] {
+  const list = matter.actions.map((a) => a.action)
+  const owed = !!matter.contact_due_at && !matter.first_contact_at && list.includes('contact')
+  return owed ? ['contact', ...list.filter((a) => a !== 'contact')] : list
 }
 
 /** What a timeline entry says beyond its action: the new steps' data, else the reason or result it carried. */
