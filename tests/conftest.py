@@ -30,9 +30,20 @@ TLS = httpx.create_ssl_context()
 
 
 @pytest.hookimpl(trylast=True)  # after pytest has ordered the tests by their fixtures
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long tests first. They use servers of their own, so pytest's order put them last, where the worker that
-    drew one ran alone for most of a minute; at the front, the thousands of short tests even the workers out."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test marked `engine(name)` runs on that engine's server only. The long tests first: they use servers of
+    their own, so pytest's order put them last, where the worker that drew one ran alone for most of a minute; at the
+    front, the thousands of short tests even the workers out."""
+    dropped = []
+    for item in items:
+        marker = item.get_closest_marker("engine")
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("live") if callspec else None
+        if marker is not None and engine is not None and engine not in marker.args and marker.args[0] in ENGINES:
+            dropped.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in set(dropped)]
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
