@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from sqlalchemy import text
@@ -224,11 +224,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+class ImmutableAssets(StaticFiles):
+    """The build's assets: their names carry a hash of their content, so a phone keeps them for a year without asking
+    again (as deploy/nginx-wangge.conf.template says for production); a new build has new names."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
 def _mount_frontend(app: FastAPI, dist: Path) -> None:
     """Serve the built single-page app; any other path that is not the API falls back to index.html."""
     index = dist / "index.html"
     if (dist / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="assets")
+        app.mount("/assets", ImmutableAssets(directory=dist / "assets"), name="assets")
 
     @app.get("/{path:path}", include_in_schema=False)
     def spa(path: str, request: Request) -> Any:  # sync: FastAPI runs it in a thread, so the file checks do not block

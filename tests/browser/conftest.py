@@ -186,6 +186,10 @@ def browser() -> Iterator[Browser]:
         open_context = b.new_context
 
         def new_context(**kwargs: Any) -> BrowserContext:
+            # No service worker unless a test asks for one: on its first page the app's worker precaches the whole
+            # build (~290 files, 5 MB), which each of the ~200 contexts of a run fetched again from the test server
+            # while the test went on. The tests of the worker itself and of working offline allow it.
+            kwargs.setdefault("service_workers", "block")
             context = watch_csp(open_context(**kwargs))
             open_contexts.append(context)
             return context

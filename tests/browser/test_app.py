@@ -92,7 +92,7 @@ def test_me_page_and_logout(world, browser, app_server):
 
 
 def test_pwa_manifest_and_service_worker(world, browser, app_server):
-    page = new_page(browser, PHONE)
+    page = new_page(browser, PHONE, service_workers="allow")
     page.goto(app_server.base_url + "/login")
     href = page.locator('link[rel="manifest"]').get_attribute("href")
     manifest = page.request.get(app_server.base_url + "/" + href.lstrip("/")).json()

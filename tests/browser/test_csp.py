@@ -25,7 +25,7 @@ PNG_1PX = (
 
 
 def test_the_app_runs_under_its_policy_and_a_violation_is_caught(world, browser, app_server):
-    page = new_page(browser, PHONE)
+    page = new_page(browser, PHONE, service_workers="allow")  # the worker registers under the policy too
     response = page.goto(app_server.base_url + "/login")
     assert response is not None
     policy = response.headers["content-security-policy"]

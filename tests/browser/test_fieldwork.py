@@ -32,6 +32,7 @@ def _context(browser: Browser, base: str, lat: float, lon: float) -> BrowserCont
         is_mobile=True,
         has_touch=True,
         geolocation={"latitude": lat, "longitude": lon, "accuracy": 5},
+        service_workers="allow",  # offline, the app's own worker serves what the page has not loaded yet
     )
     context.add_init_script(session_script(base, "grid_leader"))
     context.grant_permissions(["geolocation"], origin=base)
