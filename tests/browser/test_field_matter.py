@@ -1,4 +1,5 @@
-"""The grid leader's matter page and day on a 360×740 phone (issue 13): the place on a small map with links that open
+"""The grid leader's matter page and day on a 360×740 phone (issue 13): the place on a small map (inside its grid's
+outline) with links that open
 高德, 百度 and 腾讯 maps at the point converted to each app's datum; handling on the spot with an after photo, shown
 beside the before one and on the resident's tracking page; my day resolving a matter from its row.
 
@@ -93,6 +94,14 @@ def test_matter_page_map_navigation_links_and_after_photo(world, browser, app_se
     page = signed_in(browser, base, "grid_leader", PHONE, f"/matters/{mid}")
     expect(page.get_by_test_id("matter-map")).to_be_visible()
     expect(page.get_by_test_id("matter-map").locator(".leaflet-marker-icon")).to_have_count(1)
+    # The matter's grid around the point, the point inside it (named on a map without tiles: test_basemap.py).
+    outline = page.get_by_test_id("matter-map").locator("path.grid-outline")
+    expect(outline).to_have_count(1)
+    marker, area = page.locator(".leaflet-marker-icon").bounding_box(), outline.bounding_box()
+    assert marker and area and area["width"] > 60 and area["height"] > 60
+    tip = (marker["x"] + marker["width"] / 2, marker["y"] + marker["height"])
+    assert area["x"] < tip[0] < area["x"] + area["width"] and area["y"] < tip[1] < area["y"] + area["height"]
+    page.screenshot(path=str(FRONTEND.parent / "test-results" / "field-matter-map.png"))
     expected = _converted(lat, lon)
     for app, datum in (("amap", "gcj02"), ("baidu", "bd09"), ("tencent", "gcj02")):
         link = page.get_by_test_id(f"nav-{app}")

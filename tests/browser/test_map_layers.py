@@ -191,3 +191,34 @@ def test_a_grid_leader_sees_their_own_grids_layers(world, live, browser, app_ser
     _legend_matches(page, counts)
     expect(page.locator(f'path[data-layer="tracks"][data-id="{patrol}"]')).to_have_count(1)
     page.context.close()
+
+
+def test_a_patrol_with_one_point_is_counted_and_drawn_as_a_point(world, live, browser, app_server):
+    """The G1b leader has just started (one point sent, no line yet): the desk counts the patrol and shows it."""
+    line = _patrol_today(app_server.base_url, world)
+    start = max(utcnow() - timedelta(minutes=2), day_bounds(today())[0] + timedelta(seconds=1))
+    auth = world.headers("leader_g1b")
+    with httpx.Client(base_url=app_server.base_url + "/api/v1", timeout=30, verify=TLS) as c:
+        r = c.post(
+            "/patrols",
+            json={"client_id": "map-one", "started_at": start.isoformat(), "grid_id": world.ids["G1b"]},
+            headers=auth,
+        )
+        assert r.status_code == 201, r.text
+        one = r.json()["id"]
+        lon, lat = ORIGINS["C1"][0] + G_SIZE * 1.5, ORIGINS["C1"][1] + G_SIZE / 2  # the middle of G1b
+        point = {"client_id": "p0", "recorded_at": start.isoformat(), "lat": lat, "lon": lon}
+        r = c.post(f"/patrols/{one}/points", json={"batch_id": "b1", "points": [point]}, headers=auth)
+        assert r.status_code == 200, r.text
+    assert _api_counts(app_server.base_url, world, "station_chief")["tracks"] == 2
+
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/map")
+    expect(page.get_by_test_id("layer-count-tracks")).to_have_text("2")
+    expect(page.locator(f'path[data-layer="tracks"][data-id="{line}"]')).to_have_count(1)
+    dot = page.locator(f'path[data-layer="tracks"][data-id="{one}"]')
+    expect(dot).to_have_count(1)
+    assert "map-layer-marker--tracks" in (dot.get_attribute("class") or "")  # a marker, not a line
+    dot.click()
+    expect(page.get_by_test_id("layer-popup")).to_contain_text("leader_g1b的名字")
+    page.screenshot(path="test-results/map-layers-one-point.png")
+    page.context.close()

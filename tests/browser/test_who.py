@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from browser.conftest import DESK, PHONE, new_page, signed_in
@@ -180,4 +181,42 @@ def test_a_grid_leader_prints_the_poster_of_their_grid_from_the_map(world, brows
     page.goto(f"{app_server.base_url}/who?lat={lat}&lon={lon}")
     expect(page.get_by_test_id("who-leader-phone")).to_have_text("13900001111")
     expect(page.get_by_test_id("who-leader-phone-label")).to_have_text("联系电话")
+    page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["phone", "desk"])
+def test_the_map_draws_the_grids_and_a_tap_outside_them_names_the_station_and_keeps_the_picker(
+    world, browser, app_server, viewport
+):
+    assert _api(
+        app_server, world, "PATCH", f"/communities/{world.ids['C1']}", json={"duty_phone": "0731-5555 1234"}
+    ).is_success
+    lon, lat = grid_point("G1a")
+    page = new_page(browser, viewport)
+    page.goto(f"{app_server.base_url}/who?lat={lat}&lon={lon}")
+    card = page.get_by_test_id("who-card")
+    expect(card.get_by_test_id("who-grid")).to_have_text("G1a网格")
+    picker = page.get_by_test_id("who-community")
+    expect(picker).to_have_value(str(world.ids["C1"]))
+    # The grids with their names, as on the report page.
+    expect(page.locator("path.public-grid")).to_have_count(5)
+    label = page.locator(".leaflet-tooltip.grid-label").filter(has_text="G1a网格")
+    expect(label).to_be_visible()
+
+    # Another community is chosen; then a tap in C1 but north of every grid (G1a's middle, a grid's height up).
+    page.get_by_test_id("who-community").select_option(str(world.ids["C2"]))
+    expect(card.get_by_test_id("who-station")).to_have_text("C2社区服务站")
+    page.locator(".leaflet-control-zoom-out").click()  # zoom 15: G1a is some 80 px high
+    page.wait_for_timeout(600)
+    box = label.bounding_box()
+    assert box
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 - 80)
+    expect(page).to_have_url(re.compile(r"/who\?lat=28\.10[4-5]\d*&lon=113\.00\d*"))
+    outside = card.get_by_test_id("who-outside")
+    expect(outside).to_contain_text("不在任何网格内")
+    expect(outside).to_contain_text("请致电C1社区服务站")
+    expect(outside.get_by_test_id("who-outside-phone")).to_have_attribute("href", "tel:073155551234")
+    expect(picker).to_have_value(str(world.ids["C2"]))  # the nearest community is no choice of the user's
+    _fits(page)
+    _shot(page, f"outside-{viewport['width']}")
     page.context.close()

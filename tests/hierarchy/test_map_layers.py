@@ -19,7 +19,7 @@ from matters.test_lists import statements
 from support.world import G_SIZE, GRIDS, ORIGINS, grid_point
 from wangge import geo
 from wangge.emergencies.models import Incident
-from wangge.fieldwork.models import Patrol
+from wangge.fieldwork.models import Patrol, PatrolPoint
 from wangge.fieldwork.patrols import day_bounds, today
 from wangge.models_common import utcnow
 from wangge.station.models import Hazard
@@ -292,3 +292,41 @@ def test_hazards_and_incidents_without_a_point_are_shown_inside_their_grid(world
     g1a = f"{lat},{lon},{lat + G_SIZE},{lon + G_SIZE * 0.95}"
     boxed = _get(client, world, "station_chief", layers="incidents,hazards", bbox=g1a)
     assert _ids(boxed, "incidents") == {ids["incident"]} and _ids(boxed, "hazards") == set()
+
+
+def test_a_patrol_with_one_point_is_counted_and_shown_as_that_point(world, client, live, scene):
+    """A patrol just started has one point and no line yet: it is on the map (a point), counted, and kept to the
+    box like the lines; one whose only point was flagged (an impossible jump) is not shown."""
+    start, _ = day_bounds(today())
+    lon, lat = grid_point("G1a")
+    ids = {}
+    with live.session() as s:
+        for key, flagged in (("one", False), ("flagged", True)):
+            p = _patrol(world, "grid_leader", "G1a", start + timedelta(minutes=30 if flagged else 20), None)
+            s.add(p)
+            s.flush()
+            s.add(
+                PatrolPoint(
+                    patrol_id=p.id,
+                    client_id="pt-1",
+                    recorded_at=start + timedelta(minutes=21),
+                    lat=lat,
+                    lon=lon,
+                    flagged=flagged,
+                )
+            )
+            ids[key] = p.id
+        s.commit()
+    body = _get(client, world, "station_chief", layers="tracks")
+    assert body["tracks"]["count"] == 2
+    assert _ids(body, "tracks") == {scene["today_G1a"], ids["one"]}
+    (single,) = [f for f in body["tracks"]["features"] if f["id"] == ids["one"]]
+    assert single["geometry"] == {"type": "Point", "coordinates": [pytest.approx(lon), pytest.approx(lat)]}
+    assert single["properties"]["leader"] == "grid_leader的名字"
+    g1a = f"{ORIGINS['C1'][1]},{ORIGINS['C1'][0]},{ORIGINS['C1'][1] + G_SIZE},{ORIGINS['C1'][0] + G_SIZE * 0.95}"
+    assert _ids(_get(client, world, "street_officer", layers="tracks", bbox=g1a), "tracks") == {
+        scene["today_G1a"],
+        ids["one"],
+    }
+    assert _get(client, world, "street_officer", layers="tracks", bbox="10,10,11,11")["tracks"]["count"] == 0
+    assert _ids(_get(client, world, "leader_g1b", layers="tracks"), "tracks") == set()  # another leader's: never

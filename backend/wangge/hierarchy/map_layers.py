@@ -5,8 +5,9 @@ Reads only. Every layer is one query limited in SQL to what the caller may read 
 the rule each domain's own lists use), to the bounding box when one is given, and to `MAX_FEATURES` rows (one more
 is read to say `truncated`); no query per row. What a feature carries is what staff see in the desk's lists, never
 a resident's name or phone. Grid staff see their own grid's hazards only (the ledger of their community stays on the
-station's pages). Tracks are today's (Beijing day) patrols, simplified by the database. A hazard or an incident
-recorded without a point is shown at a point inside its grid, marked `approximate`.
+station's pages). Tracks are today's (Beijing day) patrols, simplified by the database; a patrol with one good point
+so far (no line yet) is a point there. A hazard or an incident recorded without a point is shown at a point inside
+its grid, marked `approximate`.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from datetime import datetime
 from typing import Any
 
 from shapely import wkb
-from sqlalchemy import ColumnElement, LargeBinary, func, literal, select
+from sqlalchemy import ColumnElement, LargeBinary, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import User
 from wangge.accounts.scope import Subject
 from wangge.emergencies.models import Incident
 from wangge.errors import Invalid
-from wangge.fieldwork.models import Patrol
+from wangge.fieldwork.models import Patrol, PatrolPoint
 from wangge.fieldwork.patrols import day_bounds
 from wangge.fieldwork.patrols import today as beijing_today
 from wangge.hierarchy.models import Grid
@@ -258,16 +259,35 @@ async def _hazards(db: AsyncSession, subject: Subject, *, bbox: BBox | None, lim
     return _collection(features, limit)
 
 
+def _last_good(column: Any) -> Any:
+    """The patrol's last unflagged point's `column` (a patrol with no line yet has at most one), by the index on
+    (patrol, time, client id)."""
+    return (
+        select(column)
+        .where(PatrolPoint.patrol_id == Patrol.id, PatrolPoint.flagged.is_(False))
+        .order_by(PatrolPoint.recorded_at.desc(), PatrolPoint.client_id.desc())
+        .limit(1)
+        .correlate(Patrol)
+        .scalar_subquery()
+    )
+
+
 async def _tracks(db: AsyncSession, subject: Subject, *, bbox: BBox | None, limit: int) -> dict[str, Any]:
-    """Today's patrols (started this Beijing day) with a line, simplified by the database, with their leader."""
+    """Today's patrols (started this Beijing day) with their leader: a line simplified by the database, or for a
+    patrol with a single good point so far (a line needs two) that point."""
     sqlite = is_sqlite(db)
     start_at, end_at = day_bounds(beijing_today())
     conds = [readable(subject, Patrol), Patrol.started_at >= start_at, Patrol.started_at < end_at]
-    conds.append(Patrol.track.is_not(None))
-    if bbox is not None:
+    lined = Patrol.track.is_not(None)
+    point_lat, point_lon = _last_good(PatrolPoint.lat), _last_good(PatrolPoint.lon)
+    if bbox is None:
+        conds.append(or_(lined, point_lat.is_not(None)))
+    else:
         frame = func.ST_GeomFromText(literal(bbox.polygon_wkt()), 4326)
         meets = func.ST_Intersects(Patrol.track, frame)
-        conds.append(meets == 1 if sqlite else meets)
+        conds.append(
+            or_(and_(lined, meets == 1 if sqlite else meets), and_(~lined, *_in_bbox(point_lat, point_lon, bbox)))
+        )
     simplified = func.ST_Simplify(Patrol.track, TRACK_TOLERANCE_DEG)
     line = (func.AsBinary(simplified) if sqlite else func.ST_AsBinary(simplified)).cast(LargeBinary)
     rows = await db.execute(
@@ -281,6 +301,8 @@ async def _tracks(db: AsyncSession, subject: Subject, *, bbox: BBox | None, limi
             Grid.id.label("grid_id"),
             Grid.name.label("grid_name"),
             line.label("line"),
+            case((~lined, point_lat)).label("point_lat"),  # read for a patrol without a line only
+            case((~lined, point_lon)).label("point_lon"),
         )
         .join(User, User.id == Patrol.user_id)
         .join(Grid, Grid.id == Patrol.grid_id)
@@ -291,13 +313,17 @@ async def _tracks(db: AsyncSession, subject: Subject, *, bbox: BBox | None, limi
     features = []
     for r in rows:
         shape = wkb.loads(bytes(r.line)) if r.line is not None else None
-        if shape is None or shape.is_empty or shape.geom_type != "LineString":
+        if shape is not None and not shape.is_empty and shape.geom_type == "LineString":
+            geometry: dict[str, Any] = {"type": "LineString", "coordinates": [[x, y] for x, y, *_ in shape.coords]}
+        elif r.point_lat is not None and r.point_lon is not None:
+            geometry = _point(r.point_lat, r.point_lon)
+        else:
             continue
         features.append(
             {
                 "type": "Feature",
                 "id": r.id,
-                "geometry": {"type": "LineString", "coordinates": [[x, y] for x, y, *_ in shape.coords]},
+                "geometry": geometry,
                 "properties": {
                     "id": r.id,
                     "user_id": r.user_id,

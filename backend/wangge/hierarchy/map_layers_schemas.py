@@ -88,7 +88,9 @@ class IncidentFeature(Output):
 class TrackFeature(Output):
     type: Literal["Feature"]
     id: int
-    geometry: LineGeometry
+    geometry: LineGeometry | PointGeometry = Field(
+        description="The patrol's line, or its one point while it has a single good point (a line needs two)"
+    )
     properties: TrackLine
 
 
@@ -125,7 +127,9 @@ class MapLayersOut(Output):
     matters: MatterLayer | None = Field(description="Open matters not yet past their step's deadline")
     overdue: MatterLayer | None = Field(description="Open matters past their step's deadline")
     incidents: IncidentLayer | None = Field(description="Incidents not yet closed")
-    tracks: TrackLayer | None = Field(description="Today's patrols (Beijing day), one line each")
+    tracks: TrackLayer | None = Field(
+        description="Today's patrols (Beijing day), one line each (a point for a patrol with one point so far)"
+    )
     hazards: HazardLayer | None = Field(description="Hazards of the ledger not yet fixed")
     day: date = Field(description="Today in Beijing: the day of the tracks")
     generated_at: datetime

@@ -3,16 +3,11 @@ import { api } from './client'
 import type { components } from './schema'
 
 type Schemas = components['schemas']
-export type PublicGrid = Schemas['PublicGridOut']
 export type PublicGridDetail = Schemas['PublicGridDetail']
 export type PublicLocation = Schemas['PublicLocation']
 export type PublicPlace = Schemas['PublicPlaceOut']
 export type NearbyMatter = Schemas['NearbyMatterOut']
 export type PublicCategory = Schemas['PublicCategoryOut']
-
-export function fetchPublicGrids() {
-  return api.get<PublicGrid[]>('/public/grids', { auth: false })
-}
 
 export function fetchPublicGrid(id: number) {
   return api.get<PublicGridDetail>(`/public/grids/${id}`, { auth: false })

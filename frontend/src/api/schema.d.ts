@@ -6834,7 +6834,7 @@ export interface components {
             matters: components["schemas"]["MatterLayer"] | null;
             /** @description Open matters past their step's deadline */
             overdue: components["schemas"]["MatterLayer"] | null;
-            /** @description Today's patrols (Beijing day), one line each */
+            /** @description Today's patrols (Beijing day), one line each (a point for a patrol with one point so far) */
             tracks: components["schemas"]["TrackLayer"] | null;
         };
         /**
@@ -9067,7 +9067,11 @@ export interface components {
         };
         /** TrackFeature */
         TrackFeature: {
-            geometry: components["schemas"]["LineGeometry"];
+            /**
+             * Geometry
+             * @description The patrol's line, or its one point while it has a single good point (a line needs two)
+             */
+            geometry: components["schemas"]["LineGeometry"] | components["schemas"]["PointGeometry"];
             /** Id */
             id: number;
             properties: components["schemas"]["TrackLine"];

@@ -1,12 +1,14 @@
 // What makes a map readable with no basemap at all (WANGGE_BASEMAP=none, or tiles that never come): each grid's name
 // on it, the communities' boundaries, and from zoom 16 the buildings and places of the grids in view with their
-// names. Loaded only for such a map (the pages import it on demand), so a map with tiles costs nothing more.
+// names. Loaded only for such a map (the pages import it on demand), so a map with tiles costs nothing more. A building
+// or place name is shown only where it overlaps no grid name and no other name (places first), so the grids' names
+// stay readable in a crowded street; the others come out as the user zooms in, or while their dot is pointed at.
 import L from '@/pages/grids/leaflet'
 import { api } from '@/api/client'
 import type { Feature } from 'geojson'
 import type { MapView } from './basemap'
 import './fallbackLayers.css'
-import { DETAIL_ZOOM, gridsToDetail, type Named } from './fallbackLogic'
+import { DETAIL_ZOOM, gridsToDetail, labelsToShow, type Named } from './fallbackLogic'
 
 interface Area {
   id: number
@@ -48,6 +50,11 @@ export async function drawCommunities(map: L.Map, view: MapView, signal?: AbortS
 export function followDetails(map: L.Map, view: MapView, grids: L.GeoJSON): () => void {
   const group = L.layerGroup()
   const fetched = new Map<number, Promise<void>>()
+  let frame = 0
+  const declutter = () => {
+    cancelAnimationFrame(frame)
+    frame = requestAnimationFrame(() => declutterLabels(map))
+  }
   const show = () => {
     if (map.getZoom() < DETAIL_ZOOM) {
       group.remove()
@@ -59,14 +66,27 @@ export function followDetails(map: L.Map, view: MapView, grids: L.GeoJSON): () =
       const id = ((each as L.GeoJSON).feature as Feature | undefined)?.properties?.id
       if (typeof id === 'number') inView.push({ id, bounds: (each as L.Polygon).getBounds() })
     })
-    for (const id of gridsToDetail(inView, map.getBounds(), fetched)) fetched.set(id, drawGridDetails(id, view, group))
+    for (const id of gridsToDetail(inView, map.getBounds(), fetched))
+      fetched.set(id, drawGridDetails(id, view, group).then(() => declutter()))
+    declutter()
   }
   map.on('moveend', show)
   show()
   return () => {
     map.off('moveend', show)
+    cancelAnimationFrame(frame)
     group.remove()
   }
+}
+
+/** Hides each building or place name that would cover a grid's name or a name already shown (places first). */
+function declutterLabels(map: L.Map) {
+  const pane = map.getPane('tooltipPane')
+  if (!pane) return
+  const rect = (el: Element) => el.getBoundingClientRect()
+  const grids = [...pane.querySelectorAll('.map-label--grid')].map(rect)
+  const labels = [...pane.querySelectorAll<HTMLElement>('.map-label--place'), ...pane.querySelectorAll<HTMLElement>('.map-label--building')]
+  labelsToShow(grids, labels.map(rect)).forEach((shown, i) => labels[i]!.classList.toggle('map-label--hidden', !shown))
 }
 
 async function drawGridDetails(gridId: number, view: MapView, group: L.LayerGroup): Promise<void> {
@@ -80,16 +100,18 @@ async function drawGridDetails(gridId: number, view: MapView, group: L.LayerGrou
     if (item.lat == null || item.lon == null || item.is_active === false) return
     const label = document.createElement('span')
     label.textContent = item.name
-    L.circleMarker(L.latLng(view.toView([item.lat, item.lon])), {
+    const dot = L.circleMarker(L.latLng(view.toView([item.lat, item.lon])), {
       radius: kind === 'building' ? 4 : 5,
       color: kind === 'building' ? '#595959' : '#722ed1',
       weight: 1,
       fillOpacity: 0.9,
-      interactive: false,
       className: `map-${kind}`,
     })
       .bindTooltip(label, { permanent: true, direction: 'right', offset: [6, 0], className: `map-label map-label--${kind}` })
       .addTo(group)
+    // A name left out for want of room shows while its dot is pointed at or tapped.
+    const ask = (on: boolean) => () => label.parentElement?.classList.toggle('map-label--asked', on)
+    dot.on('mouseover click', ask(true)).on('mouseout', ask(false))
   }
   buildings!.forEach((b) => mark(b, 'building'))
   places!.forEach((p) => mark(p, 'place'))

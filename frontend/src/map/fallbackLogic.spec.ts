@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_GRIDS_IN_DETAIL, gridsToDetail } from './fallbackLogic'
+import { MAX_GRIDS_IN_DETAIL, gridsToDetail, labelsToShow, type LabelBox } from './fallbackLogic'
 
 // Bounds on a line: [from, to], intersecting when they overlap.
 class Span {
@@ -19,5 +19,26 @@ describe('gridsToDetail', () => {
     const all = gridsToDetail(grids, new Span(-1, 30), fetched)
     expect(all).toHaveLength(MAX_GRIDS_IN_DETAIL - 1)
     expect(all).not.toContain(3)
+  })
+})
+
+const box = (left: number, top: number, width = 40, height = 16): LabelBox => ({ left, top, right: left + width, bottom: top + height })
+
+describe('labelsToShow', () => {
+  it('keeps the grid names clear and shows a name only where it overlaps none shown before it', () => {
+    const grid = box(100, 100, 80)
+    const labels = [
+      box(150, 105), // on the grid's name
+      box(300, 100), // alone
+      box(320, 108), // on the one just shown
+      box(300, 118), // just below it, clear of it by 2 px
+      box(0, 0, 0, 0), // not laid out
+    ]
+    expect(labelsToShow([grid], labels)).toEqual([false, true, false, true, false])
+  })
+  it('shows every name that has room, in order of importance', () => {
+    const row = Array.from({ length: 5 }, (_, i) => box(i * 50, 0))
+    expect(labelsToShow([], row)).toEqual([true, true, true, true, true])
+    expect(labelsToShow([], row, 20)).toEqual([true, false, true, false, true])
   })
 })

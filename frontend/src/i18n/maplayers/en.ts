@@ -30,6 +30,7 @@ export default {
     fixBy: 'Fix by',
     hazardType: 'Hazard type',
     approximate: 'No point recorded: shown inside its grid',
+    closePopup: 'Close',
   },
   errors: {
     codes: {

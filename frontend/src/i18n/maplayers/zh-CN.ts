@@ -31,6 +31,7 @@ export default {
     fixBy: '整改期限',
     hazardType: '隐患类型',
     approximate: '未标注坐标，显示在所属网格内',
+    closePopup: '关闭',
   },
   errors: {
     codes: {
