@@ -127,7 +127,7 @@ async def _community_id(session, code: str) -> int:  # noqa: ANN001
 
 def cmd_import_grids(args: argparse.Namespace) -> int:
     from wangge.errors import DomainError
-    from wangge.hierarchy import service
+    from wangge.hierarchy import grid_files
 
     try:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
@@ -136,7 +136,7 @@ def cmd_import_grids(args: argparse.Namespace) -> int:
         return 2
 
     async def run(session):  # noqa: ANN001, ANN202
-        return await service.import_grids(
+        return await grid_files.import_grids(
             session, _system_subject(), await _community_id(session, args.community), data
         )
 
@@ -155,11 +155,11 @@ def cmd_import_grids(args: argparse.Namespace) -> int:
 
 def cmd_export_grids(args: argparse.Namespace) -> int:
     from wangge.errors import DomainError
-    from wangge.hierarchy import service
+    from wangge.hierarchy import grid_files
 
     async def run(session):  # noqa: ANN001, ANN202
         community_id = await _community_id(session, args.community) if args.community else None
-        return await service.export_grids(session, _system_subject(), community_id=community_id)
+        return await grid_files.export_grids(session, _system_subject(), community_id=community_id)
 
     try:
         collection = asyncio.run(_with_db(run))

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from wangge.accounts.dependencies import CurrentSubject, HierarchyWriter
 from wangge.deps import Limit, Offset, ReadSessionDep, SessionDep
-from wangge.hierarchy import edits, imports, schemas, service
+from wangge.hierarchy import edits, grid_files, imports, schemas, service
 from wangge.hierarchy.models import Building, Place, PlaceCategory
 from wangge.imports import TEMPLATE_RESPONSES, ImportReport, bulk, template_response, upload_bytes
 from wangge.schemas_common import Id
@@ -101,7 +101,7 @@ async def import_grids(
     data: Annotated[dict[str, Any], Body(description="GeoJSON FeatureCollection (RFC 7946)")],
 ) -> dict[str, Any]:
     """Create or update the community's grids by code from a GeoJSON FeatureCollection; all or nothing."""
-    return await service.import_grids(db, subject, community_id, data)
+    return await grid_files.import_grids(db, subject, community_id, data)
 
 
 @router.get("/grids/locate", response_model=schemas.LocateOut, tags=["Grids"])
@@ -122,7 +122,7 @@ async def export_grids(
 ) -> Any:
     """The grids in your scope as a GeoJSON FeatureCollection (the import format, with figures)."""
     return JSONResponse(
-        await service.export_grids(db, subject, community_id=community_id), media_type="application/geo+json"
+        await grid_files.export_grids(db, subject, community_id=community_id), media_type="application/geo+json"
     )
 
 
