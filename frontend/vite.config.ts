@@ -83,7 +83,7 @@ export default defineConfig({
     // The categories a fresh install ships name their icons in the backend's seed (shown on the resident's report).
     vantIconFont({ modules, sources: [fileURLToPath(new URL('./src', import.meta.url))], extra: [fileURLToPath(new URL('../backend/wangge/matters/seed.py', import.meta.url))] }),
     apiDocsAssets,
-    vue(),
+    vue({ features: { optionsAPI: false } }),
     ...precompiledMessages,
     vantStyles(modules),
     VitePWA({
