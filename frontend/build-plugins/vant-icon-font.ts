@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
-import subsetFont from 'subset-font'
 import type { Plugin } from 'vite'
 import { styleImports } from './vant-styles.ts'
 
@@ -112,6 +111,8 @@ export function vantIconFont(options: IconFontOptions): Plugin {
       const firstChars = [...used].map((name) => icons.get(name)!)
       const restChars = [...icons.values()].filter((c) => !firstChars.includes(c))
       const font = Buffer.from(data, 'base64')
+      // Loaded here, not with the module: it starts its WebAssembly on import (and vitest reads this module's helpers).
+      const { default: subsetFont } = await import('subset-font')
       const [first, rest] = await Promise.all(
         [firstChars, restChars].map((chars) => subsetFont(font, String.fromCodePoint(...chars), { targetFormat: 'woff2' })),
       )
