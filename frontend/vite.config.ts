@@ -81,8 +81,13 @@ export default defineConfig({
   plugins: [
     vantFontWithoutCdn,
     // The categories a fresh install ships name their icons in the backend's seed (shown on the resident's report).
-    vantIconFont({ modules, sources: [fileURLToPath(new URL('./src', import.meta.url))], extra: [fileURLToPath(new URL('../backend/wangge/matters/seed.py', import.meta.url))] }),
+    vantIconFont({
+      modules,
+      sources: [fileURLToPath(new URL('./src', import.meta.url))],
+      extra: [fileURLToPath(new URL('../backend/wangge/matters/seed.py', import.meta.url))],
+    }),
     apiDocsAssets,
+    // Our components and Vant's use the Composition API only: Vue's Options API support is left out of every screen.
     vue({ features: { optionsAPI: false } }),
     ...precompiledMessages,
     vantStyles(modules),
@@ -112,6 +117,7 @@ export default defineConfig({
       },
       workbox: {
         // Only the app shell is precached; API responses never are (no runtimeCaching either).
+        // woff2: the icons outside the inlined part of Vant's icon font (build-plugins/vant-icon-font.ts), for offline use.
         globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
         // The API documentation's scripts (a few MB) are for developers at a desk, never for the phone's cache.
         globIgnores: ['api-docs/**'],
