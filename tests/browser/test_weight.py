@@ -101,3 +101,42 @@ def test_a_grid_leaders_map_weighs_at_most_200_kb(world, browser, app_server):
     print(_report(sizes))
     assert sum(sizes.values()) <= LIMIT, _report(sizes)
     page.context.close()
+
+
+def test_an_icon_that_no_first_screen_shows_is_fetched_when_shown(world, browser, app_server):
+    """Vant's icon font travels in two parts (frontend/build-plugins/vant-icon-font.ts): the icons our screens name
+    inlined, the rest (an administrator may give a category any Vant icon) a file fetched only when one is shown."""
+    page = _fresh_page(browser)
+    fetched: list[str] = []
+    page.on("response", lambda r: fetched.append(urlparse(r.url).path))
+    page.goto(app_server.base_url + "/report")
+    expect(page.get_by_test_id("report-map")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not [path for path in fetched if path.endswith(".woff2")], fetched
+
+    def show(name: str) -> str:
+        """Adds an icon to the page; its character."""
+        return page.evaluate(
+            """name => {
+                const icon = document.createElement('i')
+                icon.className = `van-icon van-icon-${name}`
+                document.body.append(icon)
+                return getComputedStyle(icon, '::before').content.replaceAll('"', '')
+            }""",
+            name,
+        )
+
+    inlined = show("location-o")  # the tab bar's
+    assert page.evaluate("ch => document.fonts.check('16px vant-icon', ch)", inlined)
+    page.wait_for_timeout(300)
+    assert not [path for path in fetched if path.endswith(".woff2")], fetched
+
+    with page.expect_response(lambda r: "vant-icon-rest" in r.url and r.ok):
+        rare = show("gem-o")
+    page.wait_for_function("ch => document.fonts.check('16px vant-icon', ch)", arg=rare)
+    # The glyph is drawn from the fetched part: the icon is as wide as an inlined one, not an empty box of fallback.
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('body > i.van-icon')].map(i => i.getBoundingClientRect().width)"""
+    )
+    assert widths[0] > 0 and widths[1] == widths[0], widths
+    page.context.close()
