@@ -81,7 +81,7 @@ def test_without_a_basemap_the_map_names_its_grids_buildings_and_places(world, b
     # two stand at the grid's middle, under its name, so their names show while their dots are pointed at.
     page.locator(".leaflet-control-zoom-in").click()
     # Pointing at a dot while the zoom still animates can land before the names are placed anew: wait for its end.
-    page.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")
+    expect(page.locator(".leaflet-zoom-anim")).to_have_count(0)
     page.wait_for_timeout(300)  # the moveend's re-placing of the names runs in the next animation frame
     for kind, name in (("building", "G1a-1栋"), ("place", "G1a小卖部")):
         label = page.locator(f".map-label--{kind}", has_text=name)

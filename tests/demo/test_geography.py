@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -223,12 +222,6 @@ def test_same_output_in_other_processes():
         }
         out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
         assert out.stdout.strip() == here
-
-
-def test_fast():
-    start = time.perf_counter()
-    demo_world()
-    assert time.perf_counter() - start < 0.5
 
 
 def test_buildings_are_named_with_their_estate_so_that_searching_the_estate_finds_them(world):
