@@ -171,7 +171,7 @@ async def end_tenancy(db: SessionDep, subject: RegistryWriter, tenancy_id: Id, d
     return t
 
 
-@router.get("/grids/{grid_id}/events", response_model=list[schemas.EventOut])
+@router.get("/grids/{grid_id}/events", response_model=list[schemas.RegistryEventOut])
 async def events(db: SessionDep, subject: RegistryReader, grid_id: Id) -> Any:
     """The registry's changes, newest recorded first: what, on which day, recorded by whom and when."""
     return await service.list_events(db, subject=subject, grid_id=grid_id)
@@ -190,7 +190,7 @@ async def patch_unit(db: SessionDep, subject: RegistryWriter, place_id: Id, data
     return place
 
 
-@router.get("/access-log", response_model=Page[schemas.AccessOut])
+@router.get("/access-log", response_model=Page[schemas.PersonalDataAccessOut])
 async def access_log(db: SessionDep, subject: Administrator, limit: Limit = 50, offset: Offset = 0) -> Any:
     """Every unmasked read and export of personal data in your area, newest first (administrators)."""
     rows, total = await access.access_log(db, subject=subject, limit=limit, offset=offset)

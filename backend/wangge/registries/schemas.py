@@ -112,7 +112,7 @@ class TenancyOut(Output):
     end_on: date | None
 
 
-class EventOut(Output):
+class RegistryEventOut(Output):
     id: int
     kind: EventKind
     person_id: int | None
@@ -135,7 +135,7 @@ class Revealed(Output):
     phone: str | None
 
 
-class AccessOut(Output):
+class PersonalDataAccessOut(Output):
     id: int
     at: datetime
     user_id: int
@@ -159,8 +159,3 @@ class UnitPatch(Input):
     contact_person: Name | None = None
     duty_phone: Phone | None = None
 
-
-class Figures(Output):
-    households: int
-    registered_population: int
-    floating_population: int
