@@ -58,6 +58,24 @@ def test_a_chief_reveals_registers_and_records_a_move_at_the_desk(world, browser
     expect(rows).to_have_count(2)
     expect(page.get_by_test_id("registry-figures")).to_have_text("在住 2 户 · 2 人")
 
+    # 王五 is edited into a special group, then rents 502 from today and the tenancy ends today.
+    wang = rows.filter(has_text="王五")
+    wang.get_by_test_id("person-edit").click()
+    page.get_by_test_id("registry-person-form").get_by_label("独居老人").check()
+    page.get_by_test_id("person-save").click()
+    expect(wang).to_contain_text("独居老人")
+    wang.get_by_test_id("person-tenancy").click()
+    page.get_by_test_id("tenancy-start").fill(today().isoformat())
+    page.get_by_test_id("tenancy-save").click()
+    page.get_by_test_id("registry-tab-houses").click()
+    tenancy = page.get_by_test_id("tenancy-row")
+    expect(tenancy).to_have_count(1)
+    expect(tenancy.first).to_contain_text("王五")
+    tenancy.first.get_by_test_id("tenancy-end").click()
+    expect(tenancy.first).to_contain_text(today().isoformat())
+    expect(page.get_by_test_id("tenancy-end")).to_have_count(0)
+    page.get_by_test_id("registry-tab-people").click()
+
     # 李四 moves out today: gone from today's registry, still there on yesterday's.
     rows.filter(has_text="李四").get_by_test_id("person-move").click()
     page.get_by_test_id("move-kind").select_option("moved_out")
@@ -69,6 +87,8 @@ def test_a_chief_reveals_registers_and_records_a_move_at_the_desk(world, browser
     expect(rows.first).to_contain_text("李四")
     page.get_by_test_id("registry-tab-events").click()
     expect(page.get_by_test_id("event-row").first).to_contain_text("迁出")
+    kinds = page.get_by_test_id("event-row").evaluate_all("rows => rows.map(r => r.dataset.kind)")
+    assert kinds[:4] == ["moved_out", "tenancy_ended", "tenancy_started", "groups_changed"]
     page.context.close()
 
     admin = signed_in(browser, app_server.base_url, "administrator", DESK, "/admin")

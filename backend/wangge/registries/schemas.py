@@ -158,4 +158,3 @@ class UnitOut(Output):
 class UnitPatch(Input):
     contact_person: Name | None = None
     duty_phone: Phone | None = None
-

@@ -27,7 +27,7 @@ export const fetchPeople = (gridId: number, on?: string) => api.get<Person[]>(`$
 export const fetchEvents = (gridId: number) => api.get<RegistryEvent[]>(`${base(gridId)}/events`)
 export const fetchRenewals = (gridId: number) => api.get<Person[]>(`${base(gridId)}/renewals`)
 export const fetchUnits = (gridId: number) => api.get<Unit[]>(`${base(gridId)}/units`)
-export const fetchTenancies = (gridId: number) => api.get<Tenancy[]>(`${base(gridId)}/tenancies`)
+export const fetchTenancies = (gridId: number, on?: string) => api.get<Tenancy[]>(`${base(gridId)}/tenancies`, day(on))
 export const addHouse = (gridId: number, body: HouseIn) => api.post<House>(`${base(gridId)}/houses`, { json: body })
 export const addPerson = (gridId: number, body: PersonIn) => api.post<Person>(`${base(gridId)}/people`, { json: body })
 export const patchPerson = (id: number, body: PersonPatch) => api.patch<Person>(`/registry/people/${id}`, { json: body })

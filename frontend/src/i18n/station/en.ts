@@ -532,6 +532,12 @@ export default {
     unitName: 'Unit',
     contact: 'Contact person',
     dutyPhone: 'Duty phone',
+    edit: 'Edit',
+    editing: 'Editing {name} (type the identity number or phone only to change it)',
+    tenancies: 'Tenancies',
+    endOn: 'Ended on',
+    endToday: 'End today',
+    noTenancies: 'No tenancies',
   },
   // The app's own messages for the registries' problem codes (merged into errors.codes).
   errors: {

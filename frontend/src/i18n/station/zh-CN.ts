@@ -533,6 +533,12 @@ export default {
     unitName: '单位名称',
     contact: '联系人',
     dutyPhone: '值班电话',
+    edit: '修改',
+    editing: '修改：{name}（身份证号、电话需修改时重新填写）',
+    tenancies: '租赁',
+    endOn: '退租日期',
+    endToday: '今日退租',
+    noTenancies: '暂无租赁',
   },
   // The app's own messages for the registries' problem codes (merged into errors.codes).
   errors: {
