@@ -142,6 +142,10 @@ class Settings(BaseSettings):
     # A font file with Chinese glyphs (.ttf, .otf, .ttc) for the posters; empty: one fontconfig finds (Noto Sans CJK
     # SC, WenQuanYi). With neither, a poster is answered 503 `poster-font-missing`.
     poster_font: str = ""
+    # The key of personal data at rest (identity numbers and phones of the registries: AES-GCM, and the keyed hash
+    # they are searched by), at least 32 characters; empty in development and tests: derived from secret_key.
+    # Changing it makes the stored numbers unreadable.
+    personal_data_key: SecretStr = SecretStr("")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -149,6 +153,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "WANGGE_SECRET_KEY must be set to a random value of at least 32 characters outside development "
                 f"(for example: {secrets.token_urlsafe(48)})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_missing_personal_data_key(self) -> Settings:
+        key = self.personal_data_key.get_secret_value()
+        if (self.environment == "production" and len(key) < 32) or (key and len(key) < 32):
+            raise ValueError(
+                "WANGGE_PERSONAL_DATA_KEY must be set to a random value of at least 32 characters in production "
+                f"(for example: {secrets.token_urlsafe(48)}); keep it: the stored identity numbers need it"
             )
         return self
 

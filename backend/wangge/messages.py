@@ -251,6 +251,34 @@ PROBLEMS: dict[str, dict[Language, str]] = {
         "zh-CN": "请选择社区、楼栋，或在地图上点选一个位置（只选一种）",
         "en": "Give one of: a point, a building or a community",
     },
+    # The registries 一标三实 (registries/).
+    "id-number-invalid": {
+        "zh-CN": "身份证号码不正确（应为18位，校验位须符合GB 11643）",
+        "en": "The identity number is not a valid 18-character number (GB 11643)",
+    },
+    "id-number-exists": {
+        "zh-CN": "该身份证号码已登记",
+        "en": "A person with this identity number is already registered",
+    },
+    "building-not-in-grid": {"zh-CN": "该楼栋不在本网格", "en": "The building is not one of this grid's"},
+    "address-exists": {"zh-CN": "该地址已登记", "en": "This address is already registered"},
+    "special-group-unknown": {"zh-CN": "特殊群体类别不存在", "en": "Unknown special group"},
+    "house-not-in-grid": {"zh-CN": "该房屋不在本网格", "en": "The house is not one of this grid's"},
+    "person-not-in-grid": {"zh-CN": "该人员不在本网格", "en": "The person is not one of this grid's"},
+    "person-deceased": {"zh-CN": "该人员已登记死亡", "en": "This person's death is recorded"},
+    "move-before-residency": {
+        "zh-CN": "日期早于其入住现住址的日期",
+        "en": "The day is before they moved in where they live now",
+    },
+    "house-required": {"zh-CN": "请选择迁入的房屋", "en": "Name the house they move into"},
+    "not-living-here": {"zh-CN": "该人员现已不在本网格居住", "en": "They do not live in the grid now"},
+    "tenancy-exists": {"zh-CN": "该人员已租住此房屋", "en": "This person already rents this house"},
+    "tenancy-ended": {"zh-CN": "该租赁已结束", "en": "The tenancy has ended"},
+    "tenancy-dates": {"zh-CN": "租赁结束日期不能早于开始日期", "en": "A tenancy cannot end before it starts"},
+    "personal-data-forbidden": {
+        "zh-CN": "你的角色无权查看或导出未脱敏的个人信息",
+        "en": "Your role may not read or export personal data unmasked",
+    },
 }
 # The message of a code whose template names fields, for a problem that does not give them.
 WITHOUT_FIELDS: dict[str, dict[Language, str]] = {

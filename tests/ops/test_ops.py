@@ -127,7 +127,11 @@ def test_the_default_secret_is_refused_outside_development():
         Settings(environment="production")
     with pytest.raises(ValueError, match="WANGGE_SECRET_KEY"):
         Settings(environment="production", secret_key="short")
-    assert Settings(environment="production", secret_key="k" * 40).environment == "production"
+    with pytest.raises(ValueError, match="WANGGE_PERSONAL_DATA_KEY"):
+        Settings(environment="production", secret_key="k" * 40)  # registries' identity numbers need their own key
+    with pytest.raises(ValueError, match="WANGGE_PERSONAL_DATA_KEY"):
+        Settings(environment="development", personal_data_key="short")
+    assert Settings(environment="production", secret_key="k" * 40, personal_data_key="p" * 40).environment
     assert Settings(environment="development").secret_key  # development runs with the default
 
 

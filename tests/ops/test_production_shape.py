@@ -165,6 +165,7 @@ def test_three_web_processes_and_the_worker_behind_nginx_survive_kill_9_under_lo
         "WANGGE_ENVIRONMENT": "production",
         "WANGGE_DATABASE_URL": url,
         "WANGGE_SECRET_KEY": "production-shape-secret-key-that-is-long-enough-0123",
+        "WANGGE_PERSONAL_DATA_KEY": "production-shape-personal-data-key-long-enough-0123",
         "WANGGE_LOG_LEVEL": "WARNING",
         "WANGGE_EMBEDDED_WORKER": "false",
         "WANGGE_WEBHOOK_URL": receiver.url,

@@ -33,6 +33,12 @@ from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
 TABLES = (
+    "personal_data_access",
+    "reg_events",
+    "reg_tenancies",
+    "reg_residencies",
+    "reg_people",
+    "reg_houses",
     "assessment_bulletins",
     "assessment_results",
     "assessment_schemes",

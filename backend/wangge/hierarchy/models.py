@@ -146,3 +146,6 @@ class Place(Timestamped, Base):
     address: Mapped[str | None] = mapped_column(Text, nullable=True)
     geom = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The unit's contact person and duty phone 值班电话 (the registry of units 实有单位, migration 0019).
+    contact_person: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    duty_phone: Mapped[str | None] = mapped_column(String(30), nullable=True)

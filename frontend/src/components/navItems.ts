@@ -68,6 +68,8 @@ export const deskItems: NavItem[] = [
   },
   // 考核通报 (issue 12): the streets' monthly bulletins, for their officers and the administrators above them.
   { name: 'bulletins', to: '/assessment/bulletins', labelKey: 'nav.bulletins', icon: 'bullhorn-o', roles: ['street_officer', 'administrator'] },
+  // 基础台账 (issue 14): the registries 一标三实 of the grids in scope; grid staff reach it from 巡查.
+  { name: 'registry', to: '/registry', labelKey: 'nav.registry', icon: 'home-o', roles: ['station_chief', 'street_officer', 'administrator'] },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */

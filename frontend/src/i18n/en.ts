@@ -16,6 +16,7 @@ export default {
     triage: 'Triage',
     patrolsTable: 'Patrols',
     visitsTable: 'Home visits',
+    registry: 'Registry',
     applications: 'Applications',
     verifications: 'To verify',
     callbacks: 'Callbacks',

@@ -16,6 +16,7 @@ export default {
     triage: '研判会',
     patrolsTable: '巡查记录',
     visitsTable: '走访记录',
+    registry: '基础台账',
     applications: '待审批',
     verifications: '待核查',
     callbacks: '待回访',

@@ -293,6 +293,13 @@ export const routes = [
     component: () => import('@/pages/public/WhoPage.vue'),
     meta: { public: true, bare: true, titleKey: 'who.title' },
   },
+  { path: '/registry', name: 'registry', component: () => import('@/pages/registry/RegistryPage.vue'), meta: { titleKey: 'nav.registry' } },
+  {
+    path: '/admin/personal-data',
+    name: 'admin-personal-data',
+    component: () => import('@/pages/registry/AccessLogPage.vue'),
+    meta: { titleKey: 'admin.personalData.title' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/map' },
 ]
 
@@ -344,7 +351,7 @@ async function wordsOf(path: string): Promise<void> {
 /** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */
 export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
-  if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table)(\/|$)/.test(path)) return 'station'
+  if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table|registry)(\/|$)/.test(path)) return 'station'
   if (/^\/matters\/(applications|verifications|callbacks|hotline)(\/|$)/.test(path)) return 'station'
   if (/^\/(my-day|leave|coverage|visits|inspections|patrol|quick-report)(\/|$)/.test(path)) return 'field'
   // A matter's record and the resident's tracking page: the steps around the routes (issue 11).

@@ -686,6 +686,18 @@ export default {
       phonePublic: 'Allow their own phone on the public grid card (亮证)',
       phonePublicHint: 'When the grid has no duty phone, residents see this phone on “My grid” and on the grid poster',
     },
+    personalData: {
+      title: 'Personal data access log',
+      hint: 'Who read or exported whose identity numbers and phones unmasked, and when (PIPL)',
+      at: 'When',
+      who: 'Who',
+      action: 'Action',
+      records: 'People',
+      actions: { reveal: 'Revealed', export: 'Exported' },
+      count: '{n} people',
+      none: 'No access recorded yet',
+      older: 'Older entries',
+    },
   },
   // The app's own messages for the codes the administration's requests can receive (merged into errors.codes).
   errors: {

@@ -686,6 +686,18 @@ export default {
       phonePublic: '允许在亮证中公开本人电话',
       phonePublicHint: '网格没有值班电话时，居民可在“我的网格”和亮证海报上看到此电话',
     },
+    personalData: {
+      title: '个人信息查阅记录',
+      hint: '谁在何时查看或导出了哪些人员的身份证号、电话（未脱敏），依《个人信息保护法》留痕',
+      at: '时间',
+      who: '查阅人',
+      action: '操作',
+      records: '涉及人员',
+      actions: { reveal: '查看', export: '导出' },
+      count: '{n} 人',
+      none: '暂无查阅记录',
+      older: '更早的记录',
+    },
   },
   // The app's own messages for the codes the administration's requests can receive (merged into errors.codes).
   errors: {

@@ -32,6 +32,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { to: '/admin/checklists', roles: STREET_KEEPERS },
   { to: '/admin/grids', roles: ADMIN },
   { to: '/admin/schemes', roles: ADMIN },
+  { to: '/admin/personal-data', roles: ADMIN },
 ]
 
 /** Whether a user of this role and scope may open `path` (paths outside /admin: yes). */

@@ -1,0 +1,197 @@
+"""HTTP routes of the registries 一标三实: houses at standard addresses, people, moves, tenancies, events, residence
+registrations due, units, and personal data shown unmasked (reveal, export, the access log). Thin functions that
+hand the work to registries.service and registries.access."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from wangge.accounts.dependencies import requires
+from wangge.accounts.models import Role as R
+from wangge.accounts.scope import Subject
+from wangge.deps import Limit, Offset, SessionDep, SettingsDep
+from wangge.imports import TEMPLATE_RESPONSES, xlsx_response
+from wangge.registries import access, schemas, service
+from wangge.schemas_common import Day, Id, Page
+
+router = APIRouter(prefix="/registry", tags=["Registries"])
+
+RegistryReader = Annotated[
+    Subject,
+    requires(
+        R.grid_leader, R.grid_member, R.station_chief, R.street_officer, R.administrator,
+        doing="read the registries: grid staff, station chiefs, street officers and administrators do",
+    ),
+]  # fmt: skip
+RegistryWriter = Annotated[
+    Subject,
+    requires(
+        R.grid_leader, R.grid_member, R.station_chief, R.administrator,
+        doing="change the registries: grid staff, station chiefs and administrators do",
+    ),
+]  # fmt: skip
+PersonalDataReader = Annotated[
+    Subject,
+    requires(
+        R.grid_leader, R.station_chief, R.administrator,
+        doing="read personal data unmasked: grid leaders, station chiefs and administrators do",
+    ),
+]  # fmt: skip
+Administrator = Annotated[Subject, requires(R.administrator, doing="read the personal-data access log")]
+OnDay = Annotated[Day | None, Query(description="The registry as it was on this day (default: today)")]
+
+
+@router.get("/grids/{grid_id}/houses", response_model=list[schemas.HouseOut])
+async def houses(db: SessionDep, subject: RegistryReader, grid_id: Id, on: OnDay = None) -> Any:
+    """The grid's houses at their standard addresses, with who lived there and who rented them on the day."""
+    return await service.list_houses(db, subject=subject, grid_id=grid_id, on=on)
+
+
+@router.post("/grids/{grid_id}/houses", status_code=201, response_model=schemas.HouseOut)
+async def add_house(db: SessionDep, subject: RegistryWriter, grid_id: Id, data: schemas.HouseIn) -> Any:
+    """Register a standard address (building → unit → floor → room) and its house; 409 `address-exists`."""
+    house = await service.add_house(db, subject=subject, grid_id=grid_id, data=data)
+    await db.commit()
+    return await service.house_out(db, subject=subject, house=house)
+
+
+@router.patch("/houses/{house_id}", response_model=schemas.HouseOut)
+async def patch_house(db: SessionDep, subject: RegistryWriter, house_id: Id, data: schemas.HousePatch) -> Any:
+    """Change a house's use (owner-occupied, rented, vacant, business)."""
+    house = await service.get_house(db, subject=subject, house_id=house_id, writing=True)
+    house.use = data.use.value
+    await db.commit()
+    return await service.house_out(db, subject=subject, house=house)
+
+
+@router.get("/grids/{grid_id}/people", response_model=list[schemas.PersonOut])
+async def people(
+    db: SessionDep,
+    subject: RegistryReader,
+    settings: SettingsDep,
+    grid_id: Id,
+    on: OnDay = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=50, description="Part of a name")] = None,
+) -> Any:
+    """The people living in the grid on the day; identity numbers and phones masked."""
+    return await service.list_people(db, subject=subject, settings=settings, grid_id=grid_id, on=on, q=q)
+
+
+@router.get("/people", response_model=list[schemas.PersonOut])
+async def find_people(
+    db: SessionDep,
+    subject: RegistryReader,
+    settings: SettingsDep,
+    id_number: Annotated[str, Query(min_length=1, max_length=30, description="The whole identity number")],
+) -> Any:
+    """The people in your scope with this identity number (exact match); 422 `id-number-invalid`."""
+    return await service.list_people(db, subject=subject, settings=settings, id_number=id_number)
+
+
+@router.post("/grids/{grid_id}/people", status_code=201, response_model=schemas.PersonOut)
+async def add_person(
+    db: SessionDep, subject: RegistryWriter, settings: SettingsDep, grid_id: Id, data: schemas.PersonIn
+) -> Any:
+    """Register a person living at a house of the grid (a move-in event); 422 `id-number-invalid`, 409
+    `id-number-exists`."""
+    person = await service.add_person(db, subject=subject, settings=settings, grid_id=grid_id, data=data)
+    await db.commit()
+    return await service.one_person_out(db, settings=settings, person=person)
+
+
+@router.get("/people/{person_id}", response_model=schemas.PersonOut)
+async def person(db: SessionDep, subject: RegistryReader, settings: SettingsDep, person_id: Id) -> Any:
+    p = await service.get_person(db, subject=subject, person_id=person_id)
+    return await service.one_person_out(db, settings=settings, person=p)
+
+
+@router.patch("/people/{person_id}", response_model=schemas.PersonOut)
+async def patch_person(
+    db: SessionDep, subject: RegistryWriter, settings: SettingsDep, person_id: Id, data: schemas.PersonPatch
+) -> Any:
+    """Correct a person's details; a change of special groups is an event."""
+    p = await service.get_person(db, subject=subject, person_id=person_id, writing=True)
+    p = await service.patch_person(db, subject=subject, settings=settings, person=p, data=data)
+    await db.commit()
+    return await service.one_person_out(db, settings=settings, person=p)
+
+
+@router.post("/people/{person_id}/moves", response_model=schemas.PersonOut)
+async def move(
+    db: SessionDep, subject: RegistryWriter, settings: SettingsDep, person_id: Id, data: schemas.MoveIn
+) -> Any:
+    """Record a move into another house of the grid, a move out of the grid, or a death, on its day."""
+    p = await service.get_person(db, subject=subject, person_id=person_id, writing=True)
+    p = await service.move(db, subject=subject, person=p, data=data)
+    await db.commit()
+    return await service.one_person_out(db, settings=settings, person=p)
+
+
+@router.post("/people/reveal", response_model=list[schemas.Revealed])
+async def reveal(db: SessionDep, subject: PersonalDataReader, settings: SettingsDep, data: schemas.RevealIn) -> Any:
+    """The chosen people's identity numbers and phones unmasked; the read is logged (who, when, which people)."""
+    out = await access.reveal(db, subject=subject, settings=settings, data=data)
+    await db.commit()
+    return out
+
+
+@router.get("/grids/{grid_id}/people.xlsx", response_class=Response, responses=TEMPLATE_RESPONSES)
+async def export_people(db: SessionDep, subject: PersonalDataReader, settings: SettingsDep, grid_id: Id) -> Response:
+    """The grid's people as XLSX, unmasked, naming the exporter and the time; the export is logged."""
+    content, name = await access.export_grid(db, subject=subject, settings=settings, grid_id=grid_id)
+    await db.commit()
+    return xlsx_response(content, name)
+
+
+@router.get("/grids/{grid_id}/renewals", response_model=list[schemas.PersonOut])
+async def renewals(db: SessionDep, subject: RegistryReader, settings: SettingsDep, grid_id: Id) -> Any:
+    """Floating residents whose residence registration 居住登记 is due within 30 days or overdue, soonest first."""
+    return await service.renewals_due(db, subject=subject, settings=settings, grid_id=grid_id)
+
+
+@router.get("/grids/{grid_id}/tenancies", response_model=list[schemas.TenancyOut])
+async def tenancies(db: SessionDep, subject: RegistryReader, grid_id: Id, on: OnDay = None) -> Any:
+    """The grid's tenancies (those running on `on` when it is given), newest first."""
+    return await service.list_tenancies(db, subject=subject, grid_id=grid_id, on=on)
+
+
+@router.post("/tenancies", status_code=201, response_model=schemas.TenancyOut)
+async def start_tenancy(db: SessionDep, subject: RegistryWriter, data: schemas.TenancyIn) -> Any:
+    t = await service.start_tenancy(db, subject=subject, data=data)
+    await db.commit()
+    return t
+
+
+@router.post("/tenancies/{tenancy_id}/end", response_model=schemas.TenancyOut)
+async def end_tenancy(db: SessionDep, subject: RegistryWriter, tenancy_id: Id, data: schemas.TenancyEnd) -> Any:
+    t = await service.end_tenancy(db, subject=subject, tenancy_id=tenancy_id, data=data)
+    await db.commit()
+    return t
+
+
+@router.get("/grids/{grid_id}/events", response_model=list[schemas.RegistryEventOut])
+async def events(db: SessionDep, subject: RegistryReader, grid_id: Id) -> Any:
+    """The registry's changes, newest recorded first: what, on which day, recorded by whom and when."""
+    return await service.list_events(db, subject=subject, grid_id=grid_id)
+
+
+@router.get("/grids/{grid_id}/units", response_model=list[schemas.UnitOut])
+async def units(db: SessionDep, subject: RegistryReader, grid_id: Id) -> Any:
+    """The grid's units 实有单位 (institutions and businesses) with contact person and duty phone."""
+    return await access.list_units(db, subject=subject, grid_id=grid_id)
+
+
+@router.patch("/units/{place_id}", response_model=schemas.UnitOut)
+async def patch_unit(db: SessionDep, subject: RegistryWriter, place_id: Id, data: schemas.UnitPatch) -> Any:
+    place = await access.patch_unit(db, subject=subject, place_id=place_id, data=data)
+    await db.commit()
+    return place
+
+
+@router.get("/access-log", response_model=Page[schemas.PersonalDataAccessOut])
+async def access_log(db: SessionDep, subject: Administrator, limit: Limit = 50, offset: Offset = 0) -> Any:
+    """Every unmasked read and export of personal data in your area, newest first (administrators)."""
+    rows, total = await access.access_log(db, subject=subject, limit=limit, offset=offset)
+    return {"items": rows, "total": total, "limit": limit, "offset": offset}

@@ -1,0 +1,44 @@
+// Endpoints of the grid's registries 一标三实 (fetched with their pages: never part of a first screen). Identity
+// numbers and phones come masked; `reveal` and the XLSX export unmask them and are logged by the server.
+import { api, requestBlob } from './client'
+import type { components } from './schema'
+
+export type House = components['schemas']['HouseOut']
+export type HouseIn = components['schemas']['HouseIn']
+export type Person = components['schemas']['PersonOut']
+export type PersonIn = components['schemas']['PersonIn']
+export type PersonPatch = components['schemas']['PersonPatch']
+export type MoveIn = components['schemas']['MoveIn']
+export type Tenancy = components['schemas']['TenancyOut']
+export type RegistryEvent = components['schemas']['RegistryEventOut']
+export type Revealed = components['schemas']['Revealed']
+export type Unit = components['schemas']['UnitOut']
+export type AccessPage = components['schemas']['Page_PersonalDataAccessOut_']
+export interface BuildingRef {
+  id: number
+  name: string
+}
+
+const base = (gridId: number) => `/registry/grids/${gridId}`
+const day = (on?: string) => (on ? { query: { on } } : {})
+
+export const fetchHouses = (gridId: number, on?: string) => api.get<House[]>(`${base(gridId)}/houses`, day(on))
+export const fetchPeople = (gridId: number, on?: string) => api.get<Person[]>(`${base(gridId)}/people`, day(on))
+export const fetchEvents = (gridId: number) => api.get<RegistryEvent[]>(`${base(gridId)}/events`)
+export const fetchRenewals = (gridId: number) => api.get<Person[]>(`${base(gridId)}/renewals`)
+export const fetchUnits = (gridId: number) => api.get<Unit[]>(`${base(gridId)}/units`)
+export const fetchTenancies = (gridId: number, on?: string) => api.get<Tenancy[]>(`${base(gridId)}/tenancies`, day(on))
+export const addHouse = (gridId: number, body: HouseIn) => api.post<House>(`${base(gridId)}/houses`, { json: body })
+export const addPerson = (gridId: number, body: PersonIn) => api.post<Person>(`${base(gridId)}/people`, { json: body })
+export const patchPerson = (id: number, body: PersonPatch) => api.patch<Person>(`/registry/people/${id}`, { json: body })
+export const recordMove = (id: number, body: MoveIn) => api.post<Person>(`/registry/people/${id}/moves`, { json: body })
+export const findByIdNumber = (idNumber: string) => api.get<Person[]>('/registry/people', { query: { id_number: idNumber } })
+export const reveal = (personIds: number[]) => api.post<Revealed[]>('/registry/people/reveal', { json: { person_ids: personIds } })
+export const startTenancy = (body: { house_id: number; person_id: number; start_on: string }) =>
+  api.post<Tenancy>('/registry/tenancies', { json: body })
+export const endTenancy = (id: number, endOn: string) => api.post<Tenancy>(`/registry/tenancies/${id}/end`, { json: { end_on: endOn } })
+export const exportPeople = (gridId: number) => requestBlob(`${base(gridId)}/people.xlsx`)
+export const fetchAccessLog = (offset = 0) => api.get<AccessPage>('/registry/access-log', { query: { limit: 50, offset } })
+export async function fetchBuildings(gridId: number): Promise<BuildingRef[]> {
+  return (await api.get<{ items: BuildingRef[] }>(`/grids/${gridId}/buildings`, { query: { limit: 1000 } })).items
+}

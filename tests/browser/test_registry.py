@@ -1,0 +1,119 @@
+"""The registries 一标三实 in Chromium. At 1280×800 a station chief opens 基础台账 from the desk navigation, sees an
+identity number masked and reveals it (logged), registers an address and a person (a bad check digit is caught
+on the form), records a move out and looks at the registry of the day before; an administrator reads the log of
+the reveal. At 360×740 a grid leader opens the registry from 巡查 and adds a household."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from browser.conftest import DESK, PHONE, signed_in
+from registries.helpers import house, id_number, person
+from wangge.registries.models import PersonalDataAccess
+from wangge.registries.service import today
+
+NUMBER = id_number("43011119850615123")
+
+
+def _no_overflow(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_chief_reveals_registers_and_records_a_move_at_the_desk(world, browser, app_server, live, client):
+    h = house(client, world, room="501")
+    p = person(client, world, h["id"], name="李四", id_number=NUMBER, phone="13912345678",
+               moved_in_on=(today() - timedelta(days=30)).isoformat())  # fmt: skip
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/map")
+    page.get_by_test_id("nav-registry").click()
+    rows = page.get_by_test_id("person-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_test_id("person-id-number")).to_have_text(NUMBER[:4] + "*" * 10 + NUMBER[-4:])
+    expect(rows.first.get_by_test_id("person-phone")).to_have_text("139****5678")
+    rows.first.get_by_test_id("person-reveal").click()
+    expect(rows.first.get_by_test_id("person-id-number")).to_have_text(NUMBER)
+    with live.session() as s:
+        logged = s.execute(select(PersonalDataAccess)).scalars().all()
+    assert [(a.action, a.person_ids, a.user_id) for a in logged] == [
+        ("reveal", [p["id"]], world.users["station_chief"])
+    ]
+
+    # A new address, then a person there: the form catches a wrong check digit before sending.
+    page.get_by_test_id("registry-tab-houses").click()
+    page.get_by_test_id("registry-add-house").click()
+    page.get_by_test_id("house-building").select_option(str(world.ids["B_G1a"]))
+    page.get_by_test_id("house-unit").fill("2")
+    page.get_by_test_id("house-room").fill("502")
+    page.get_by_test_id("house-save").click()
+    expect(page.get_by_test_id("house-row")).to_have_count(2)
+    page.get_by_test_id("house-row").filter(has_text="502").get_by_test_id("house-add-person").click()
+    page.get_by_test_id("person-name").fill("王五")
+    page.get_by_test_id("person-id").fill(NUMBER[:17] + ("0" if NUMBER[17] != "0" else "1"))
+    expect(page.get_by_test_id("person-id-bad")).to_be_visible()
+    expect(page.get_by_test_id("person-save")).to_be_disabled()
+    page.get_by_test_id("person-id").fill(id_number("43011119900101001"))
+    page.get_by_test_id("person-save").click()
+    expect(rows).to_have_count(2)
+    expect(page.get_by_test_id("registry-figures")).to_have_text("在住 2 户 · 2 人")
+
+    # 王五 is edited into a special group, then rents 502 from today and the tenancy ends today.
+    wang = rows.filter(has_text="王五")
+    wang.get_by_test_id("person-edit").click()
+    page.get_by_test_id("registry-person-form").get_by_label("独居老人").check()
+    page.get_by_test_id("person-save").click()
+    expect(wang).to_contain_text("独居老人")
+    wang.get_by_test_id("person-tenancy").click()
+    page.get_by_test_id("tenancy-start").fill(today().isoformat())
+    page.get_by_test_id("tenancy-save").click()
+    page.get_by_test_id("registry-tab-houses").click()
+    tenancy = page.get_by_test_id("tenancy-row")
+    expect(tenancy).to_have_count(1)
+    expect(tenancy.first).to_contain_text("王五")
+    tenancy.first.get_by_test_id("tenancy-end").click()
+    expect(tenancy.first).to_contain_text(today().isoformat())
+    expect(page.get_by_test_id("tenancy-end")).to_have_count(0)
+    page.get_by_test_id("registry-tab-people").click()
+
+    # 李四 moves out today: gone from today's registry, still there on yesterday's.
+    rows.filter(has_text="李四").get_by_test_id("person-move").click()
+    page.get_by_test_id("move-kind").select_option("moved_out")
+    page.get_by_test_id("move-on").fill(today().isoformat())
+    page.get_by_test_id("move-save").click()
+    expect(rows).to_have_count(1)
+    page.get_by_test_id("registry-on").fill((today() - timedelta(days=1)).isoformat())
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("李四")
+    page.get_by_test_id("registry-tab-events").click()
+    expect(page.get_by_test_id("event-row").first).to_contain_text("迁出")
+    kinds = page.get_by_test_id("event-row").evaluate_all("rows => rows.map(r => r.dataset.kind)")
+    assert kinds[:4] == ["moved_out", "tenancy_ended", "tenancy_started", "groups_changed"]
+    page.context.close()
+
+    admin = signed_in(browser, app_server.base_url, "administrator", DESK, "/admin")
+    admin.get_by_test_id("admin-personal-data").click()
+    entry = admin.get_by_test_id("access-row")
+    expect(entry).to_have_count(1)
+    expect(entry.first).to_contain_text("station_chief的名字")
+    expect(entry.first).to_contain_text("查看")
+    admin.context.close()
+
+
+def test_a_grid_leader_adds_a_household_on_the_phone(world, browser, app_server, client):
+    house(client, world, room="101")
+    page = signed_in(browser, app_server.base_url, "grid_leader", PHONE, "/patrol")
+    page.get_by_test_id("link-registry").click()
+    expect(page.get_by_test_id("registry-no-people")).to_be_visible()
+    page.get_by_test_id("registry-tab-houses").click()
+    expect(page.get_by_test_id("house-row")).to_have_count(1)
+    page.get_by_test_id("house-add-person").click()
+    page.get_by_test_id("person-name").fill("赵六")
+    page.get_by_test_id("person-residence").select_option("floating")
+    page.get_by_test_id("person-save").click()
+    rows = page.get_by_test_id("person-row")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("流动")
+    expect(page.locator(".wg-table thead").first).to_be_hidden()  # each row a card
+    _no_overflow(page)
+    page.context.close()
