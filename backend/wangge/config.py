@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     # A font file with Chinese glyphs (.ttf, .otf, .ttc) for the posters; empty: one fontconfig finds (Noto Sans CJK
     # SC, WenQuanYi). With neither, a poster is answered 503 `poster-font-missing`.
     poster_font: str = ""
+    # Supplies in reserve 应急物资储备: an item expiring within this many days is listed and its keepers are told once.
+    reserve_expiry_days: int = Field(30, ge=1, le=365)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -251,6 +251,13 @@ PROBLEMS: dict[str, dict[Language, str]] = {
         "zh-CN": "请选择社区、楼栋，或在地图上点选一个位置（只选一种）",
         "en": "Give one of: a point, a building or a community",
     },
+    # Issue 14: supplies in reserve and the duty roster.
+    "reserve-short": {"zh-CN": "库存不足，无法出库这么多", "en": "Not enough in stock for this"},
+    "reserve-inactive": {"zh-CN": "该物资已停用", "en": "The item is deactivated"},
+    "duty-phone-personal": {
+        "zh-CN": "值班电话不能填写本人未同意公开的个人手机",
+        "en": "The duty phone may not be a personal phone its owner has not allowed on public pages",
+    },
 }
 # The message of a code whose template names fields, for a problem that does not give them.
 WITHOUT_FIELDS: dict[str, dict[Language, str]] = {
@@ -380,6 +387,7 @@ NOTICES: dict[str, Text] = {
     },
     "bulletin": {"zh-CN": "{street} {month}考核通报", "en": "{street} assessment bulletin {month}"},
     "bulletin-body": {"zh-CN": "已生成，超期事项 {overdue} 件", "en": "Published; {overdue} matter(s) overdue"},
+    "reserve-alert": {"zh-CN": "应急物资{what}：{name}", "en": "Reserve {what}: {name}"},
 }
 
 

@@ -17,4 +17,5 @@ from wangge.hierarchy import models as _hierarchy  # noqa: F401
 from wangge.matters import models as _matters  # noqa: F401
 from wangge.notify import models as _notify  # noqa: F401
 from wangge.open311 import models as _open311  # noqa: F401
+from wangge.preparedness import models as _preparedness  # noqa: F401
 from wangge.station import models as _station  # noqa: F401

@@ -33,6 +33,9 @@ from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
 TABLES = (
+    "reserve_moves",
+    "reserve_items",
+    "duty_days",
     "assessment_bulletins",
     "assessment_results",
     "assessment_schemes",
