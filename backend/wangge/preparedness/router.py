@@ -47,7 +47,7 @@ def _counts(items: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
-@router.get("/reserve/items", response_model=schemas.ItemList)
+@router.get("/reserve/items", response_model=schemas.ReserveItemList)
 async def list_items(
     db: SessionDep,
     subject: ReserveReader,
@@ -95,22 +95,22 @@ async def items_xlsx(
     return xlsx_response(data, "reserve.xlsx")
 
 
-@router.post("/reserve/items", status_code=201, response_model=schemas.ItemOut)
-async def create_item(db: SessionDep, subject: ReserveKeeper, settings: SettingsDep, data: schemas.ItemIn) -> Any:
+@router.post("/reserve/items", status_code=201, response_model=schemas.ReserveItemOut)
+async def create_item(db: SessionDep, subject: ReserveKeeper, settings: SettingsDep, data: schemas.ReserveItemIn) -> Any:
     item = await reserve.create_item(db, subject=subject, data=data)
     await db.commit()
     return (await reserve.items_out(db, [item], settings))[0]
 
 
-@router.get("/reserve/items/{item_id}", response_model=schemas.ItemOut)
+@router.get("/reserve/items/{item_id}", response_model=schemas.ReserveItemOut)
 async def get_item(db: SessionDep, subject: ReserveReader, settings: SettingsDep, item_id: Id) -> Any:
     item = await reserve.get_item(db, subject=subject, item_id=item_id)
     return (await reserve.items_out(db, [item], settings))[0]
 
 
-@router.patch("/reserve/items/{item_id}", response_model=schemas.ItemOut)
+@router.patch("/reserve/items/{item_id}", response_model=schemas.ReserveItemOut)
 async def update_item(
-    db: SessionDep, subject: ReserveKeeper, settings: SettingsDep, item_id: Id, data: schemas.ItemUpdate
+    db: SessionDep, subject: ReserveKeeper, settings: SettingsDep, item_id: Id, data: schemas.ReserveItemUpdate
 ) -> Any:
     """Change an item (not its quantity: that moves with stock in and out), or deactivate it (is_active false)."""
     item = await reserve.update_item(db, subject=subject, item_id=item_id, data=data)
@@ -118,9 +118,9 @@ async def update_item(
     return (await reserve.items_out(db, [item], settings))[0]
 
 
-@router.post("/reserve/items/{item_id}/moves", status_code=201, response_model=schemas.MoveResult)
+@router.post("/reserve/items/{item_id}/moves", status_code=201, response_model=schemas.StockMoveResult)
 async def move_stock(
-    db: SessionDep, subject: ReserveKeeper, settings: SettingsDep, item_id: Id, data: schemas.MoveIn
+    db: SessionDep, subject: ReserveKeeper, settings: SettingsDep, item_id: Id, data: schemas.StockMoveIn
 ) -> Any:
     """Stock in 入库 or out 出库 with the reason; out beyond the stock is 409 `reserve-short`."""
     m = await reserve.move(db, subject=subject, item_id=item_id, data=data)
@@ -130,7 +130,7 @@ async def move_stock(
     return {"move": reserve.move_out(m, names), "item": (await reserve.items_out(db, [item], settings))[0]}
 
 
-@router.get("/reserve/items/{item_id}/moves", response_model=list[schemas.MoveOut])
+@router.get("/reserve/items/{item_id}/moves", response_model=list[schemas.StockMoveOut])
 async def list_moves(
     db: SessionDep,
     subject: ReserveReader,
@@ -143,7 +143,7 @@ async def list_moves(
 # --- the duty roster 值班表 -------------------------------------------------------------------------------------------
 
 
-@router.get("/duty-roster", response_model=schemas.RosterOut)
+@router.get("/duty-roster", response_model=schemas.DutyRosterOut)
 async def get_roster(
     db: SessionDep,
     subject: ReserveReader,
@@ -155,8 +155,8 @@ async def get_roster(
     return await roster.month_out(db, subject=subject, unit_level=unit_level, unit_id=unit_id, month=month)
 
 
-@router.put("/duty-roster", response_model=schemas.RosterOut)
-async def put_roster(db: SessionDep, subject: ReserveKeeper, data: schemas.RosterIn) -> Any:
+@router.put("/duty-roster", response_model=schemas.DutyRosterOut)
+async def put_roster(db: SessionDep, subject: ReserveKeeper, data: schemas.DutyRosterIn) -> Any:
     """Set days of the roster (the station chief for the station, the street officer for the street); a day with
     no person is cleared; the days not given stay. Answers the month of the first day given."""
     month = await roster.put_days(db, subject=subject, data=data)

@@ -22,18 +22,18 @@ Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Amount = Annotated[int, Field(ge=1, le=10_000_000)]
 
 
-class UnitRef(Output):
+class PreparednessUnit(Output):
     level: UnitLevel
     id: int
     name: str
 
 
-class PersonRef(Output):
+class PreparednessPerson(Output):
     id: int
     name: str
 
 
-class ItemIn(Input):
+class ReserveItemIn(Input):
     unit_level: UnitLevel = Field(description="community: the station's reserve; street: the street office's")
     unit_id: Id
     name: Name
@@ -47,7 +47,7 @@ class ItemIn(Input):
     note: Note | None = None
 
 
-class ItemUpdate(Input):
+class ReserveItemUpdate(Input):
     name: Name | None = None
     category: Category | None = None
     measure: Measure | None = None
@@ -59,9 +59,9 @@ class ItemUpdate(Input):
     is_active: bool | None = None
 
 
-class ItemOut(Output):
+class ReserveItemOut(Output):
     id: int
-    unit: UnitRef
+    unit: PreparednessUnit
     name: str
     category: str
     measure: str
@@ -69,26 +69,26 @@ class ItemOut(Output):
     min_quantity: int
     location: str
     expires_on: date | None
-    keeper: PersonRef | None
+    keeper: PreparednessPerson | None
     note: str
     is_active: bool
     alerts: list[AlertKind] = Field(description="low 库存不足, expiring 即将过期, expired 已过期")
     updated_at: datetime
 
 
-class ItemList(Output):
-    items: list[ItemOut]
+class ReserveItemList(Output):
+    items: list[ReserveItemOut]
     expiry_days: int = Field(description="An item expiring within this many days is `expiring`")
     alerts: dict[str, int] = Field(description="How many listed items have each alert")
 
 
-class MoveIn(Input):
+class StockMoveIn(Input):
     direction: Literal["in", "out"] = Field(description="in 入库, out 出库")
     quantity: Amount
     reason: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(description="Why 事由")
 
 
-class MoveOut(Output):
+class StockMoveOut(Output):
     id: int
     item_id: int
     direction: str
@@ -96,12 +96,12 @@ class MoveOut(Output):
     balance: int = Field(description="The item's quantity after this move")
     reason: str
     at: datetime
-    by: PersonRef
+    by: PreparednessPerson
 
 
-class MoveResult(Output):
-    move: MoveOut
-    item: ItemOut
+class StockMoveResult(Output):
+    move: StockMoveOut
+    item: ReserveItemOut
 
 
 class DutyDayIn(Input):
@@ -111,7 +111,7 @@ class DutyDayIn(Input):
     note: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
-class RosterIn(Input):
+class DutyRosterIn(Input):
     unit_level: UnitLevel
     unit_id: Id
     days: list[DutyDayIn] = Field(min_length=1, max_length=62)
@@ -119,13 +119,13 @@ class RosterIn(Input):
 
 class DutyDayOut(Output):
     day: date
-    user: PersonRef
+    user: PreparednessPerson
     duty_phone: str | None
     note: str
 
 
-class RosterOut(Output):
-    unit: UnitRef
+class DutyRosterOut(Output):
+    unit: PreparednessUnit
     month: str
     editable: bool = Field(description="The caller may change this roster")
     days: list[DutyDayOut]

@@ -949,6 +949,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/duty-roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Roster
+         * @description Who is on duty each day of the month at the station or street, with the day's duty phone.
+         */
+        get: operations["get_roster_api_v1_duty_roster_get"];
+        /**
+         * Put Roster
+         * @description Set days of the roster (the station chief for the station, the street officer for the street); a day with
+         *     no person is cleared; the days not given stay. Answers the month of the first day given.
+         */
+        put: operations["put_roster_api_v1_duty_roster_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fieldwork/cover": {
         parameters: {
             query?: never;
@@ -3183,6 +3208,90 @@ export interface paths {
         get: operations["public_who_api_v1_public_who_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reserve/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Items
+         * @description The items in reserve you may read (a station's by its chief and grid leaders, a street's by its officers),
+         *     each with its alerts, and how many items have each alert.
+         */
+        get: operations["list_items_api_v1_reserve_items_get"];
+        put?: never;
+        /** Create Item */
+        post: operations["create_item_api_v1_reserve_items_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reserve/items.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Items Xlsx
+         * @description The reserve ledger 应急物资台账 as a workbook, with who exported it and when.
+         */
+        get: operations["items_xlsx_api_v1_reserve_items_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reserve/items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Item */
+        get: operations["get_item_api_v1_reserve_items__item_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Item
+         * @description Change an item (not its quantity: that moves with stock in and out), or deactivate it (is_active false).
+         */
+        patch: operations["update_item_api_v1_reserve_items__item_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/reserve/items/{item_id}/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Moves */
+        get: operations["list_moves_api_v1_reserve_items__item_id__moves_get"];
+        put?: never;
+        /**
+         * Move Stock
+         * @description Stock in 入库 or out 出库 with the reason; out beyond the stock is 409 `reserve-short`.
+         */
+        post: operations["move_stock_api_v1_reserve_items__item_id__moves_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5459,6 +5568,64 @@ export interface components {
              * @enum {string}
              */
             unit_level: "community" | "street";
+        };
+        /** DutyDayIn */
+        DutyDayIn: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Duty Phone
+             * @description The duty phone of that day, published on public pages
+             */
+            duty_phone?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * User Id
+             * @description Who is on duty; null clears the day
+             */
+            user_id: number | null;
+        };
+        /** DutyDayOut */
+        DutyDayOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Duty Phone */
+            duty_phone: string | null;
+            /** Note */
+            note: string;
+            user: components["schemas"]["PreparednessPerson"];
+        };
+        /** DutyRosterIn */
+        DutyRosterIn: {
+            /** Days */
+            days: components["schemas"]["DutyDayIn"][];
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Level
+             * @enum {string}
+             */
+            unit_level: "community" | "street";
+        };
+        /** DutyRosterOut */
+        DutyRosterOut: {
+            /** Days */
+            days: components["schemas"]["DutyDayOut"][];
+            /**
+             * Editable
+             * @description The caller may change this roster
+             */
+            editable: boolean;
+            /** Month */
+            month: string;
+            unit: components["schemas"]["PreparednessUnit"];
         };
         /** EventOut */
         EventOut: {
@@ -7937,6 +8104,25 @@ export interface components {
              */
             recorded_at: string;
         };
+        /** PreparednessPerson */
+        PreparednessPerson: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** PreparednessUnit */
+        PreparednessUnit: {
+            /** Id */
+            id: number;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "community" | "street";
+            /** Name */
+            name: string;
+        };
         /**
          * Problem
          * @description RFC 9457 problem details. `type` ends with the stable code of the error (…/problems/<code>).
@@ -8014,6 +8200,8 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+            /** @description Today's duty officer 今日值班 of the station's roster */
+            on_duty?: components["schemas"]["PublicOnDuty"] | null;
         };
         /** PublicCreated */
         PublicCreated: {
@@ -8173,6 +8361,19 @@ export interface components {
             }[];
             /** Tracking Code */
             tracking_code: string;
+        };
+        /** PublicOnDuty */
+        PublicOnDuty: {
+            /**
+             * Name
+             * @description Today's duty officer's display name
+             */
+            name: string;
+            /**
+             * Phone
+             * @description The day's duty phone, else their own phone only if they allowed it
+             */
+            phone: string | null;
         };
         /** PublicPhotoOut */
         PublicPhotoOut: {
@@ -8383,6 +8584,132 @@ export interface components {
             scene_status: string;
             /** Sequence */
             sequence: number;
+        };
+        /** ReserveItemIn */
+        ReserveItemIn: {
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category: "flood" | "fire" | "medical" | "food" | "rescue" | "power" | "other";
+            /**
+             * Expires On
+             * @description Expiry date 有效期至, if it has one
+             */
+            expires_on?: string | null;
+            /**
+             * Keeper Id
+             * @description Who keeps it: an active staff member of the unit
+             */
+            keeper_id?: number | null;
+            /**
+             * Location
+             * @description Where it is kept 存放地点
+             */
+            location: string;
+            /**
+             * Measure
+             * @description The unit of measure: 件, 箱, 个, 台 …
+             */
+            measure: string;
+            /**
+             * Min Quantity
+             * @description Below this the item is low 库存不足
+             * @default 0
+             */
+            min_quantity: number;
+            /** Name */
+            name: string;
+            /** Note */
+            note?: string | null;
+            /**
+             * Quantity
+             * @description In stock now (recorded as the first stock in)
+             * @default 0
+             */
+            quantity: number;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Level
+             * @description community: the station's reserve; street: the street office's
+             * @enum {string}
+             */
+            unit_level: "community" | "street";
+        };
+        /** ReserveItemList */
+        ReserveItemList: {
+            /**
+             * Alerts
+             * @description How many listed items have each alert
+             */
+            alerts: {
+                [key: string]: number;
+            };
+            /**
+             * Expiry Days
+             * @description An item expiring within this many days is `expiring`
+             */
+            expiry_days: number;
+            /** Items */
+            items: components["schemas"]["ReserveItemOut"][];
+        };
+        /** ReserveItemOut */
+        ReserveItemOut: {
+            /**
+             * Alerts
+             * @description low 库存不足, expiring 即将过期, expired 已过期
+             */
+            alerts: ("low" | "expiring" | "expired")[];
+            /** Category */
+            category: string;
+            /** Expires On */
+            expires_on: string | null;
+            /** Id */
+            id: number;
+            /** Is Active */
+            is_active: boolean;
+            keeper: components["schemas"]["PreparednessPerson"] | null;
+            /** Location */
+            location: string;
+            /** Measure */
+            measure: string;
+            /** Min Quantity */
+            min_quantity: number;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string;
+            /** Quantity */
+            quantity: number;
+            unit: components["schemas"]["PreparednessUnit"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ReserveItemUpdate */
+        ReserveItemUpdate: {
+            /** Category */
+            category?: ("flood" | "fire" | "medical" | "food" | "rescue" | "power" | "other") | null;
+            /** Expires On */
+            expires_on?: string | null;
+            /** Is Active */
+            is_active?: boolean | null;
+            /** Keeper Id */
+            keeper_id?: number | null;
+            /** Location */
+            location?: string | null;
+            /** Measure */
+            measure?: string | null;
+            /** Min Quantity */
+            min_quantity?: number | null;
+            /** Name */
+            name?: string | null;
+            /** Note */
+            note?: string | null;
         };
         /** ResidentIn */
         ResidentIn: {
@@ -8769,6 +9096,51 @@ export interface components {
          * @enum {string}
          */
         Status: "submitted" | "accepted" | "at_station" | "escalated" | "handling" | "emergency" | "approval_review" | "approval_decision" | "public_notice" | "verifying" | "resolved" | "closed" | "merged";
+        /** StockMoveIn */
+        StockMoveIn: {
+            /**
+             * Direction
+             * @description in 入库, out 出库
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Quantity */
+            quantity: number;
+            /**
+             * Reason
+             * @description Why 事由
+             */
+            reason: string;
+        };
+        /** StockMoveOut */
+        StockMoveOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Balance
+             * @description The item's quantity after this move
+             */
+            balance: number;
+            by: components["schemas"]["PreparednessPerson"];
+            /** Direction */
+            direction: string;
+            /** Id */
+            id: number;
+            /** Item Id */
+            item_id: number;
+            /** Quantity */
+            quantity: number;
+            /** Reason */
+            reason: string;
+        };
+        /** StockMoveResult */
+        StockMoveResult: {
+            item: components["schemas"]["ReserveItemOut"];
+            move: components["schemas"]["StockMoveOut"];
+        };
         /** StreetCreate */
         StreetCreate: {
             /**
@@ -9527,6 +9899,8 @@ export interface components {
              */
             nearest: boolean;
             station: components["schemas"]["WhoStation"] | null;
+            /** @description The community's street office, with today's duty officer */
+            street?: components["schemas"]["WhoStreet"] | null;
         };
         /** WhoPerson */
         WhoPerson: {
@@ -9553,6 +9927,18 @@ export interface components {
              * @description The community's service station 服务站
              */
             name: string;
+            /** @description Today's duty officer 今日值班 of the station's roster: the day's duty phone, else their own phone only if they allowed it; null when the roster names nobody today */
+            on_duty?: components["schemas"]["WhoPerson"] | null;
+        };
+        /** WhoStreet */
+        WhoStreet: {
+            /**
+             * Name
+             * @description The street office 街道办事处
+             */
+            name: string;
+            /** @description Today's duty officer of the street's roster, by the same rule */
+            on_duty?: components["schemas"]["WhoPerson"] | null;
         };
         /** Ref */
         wangge__fieldwork__people_schemas__Ref: {
@@ -12122,6 +12508,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DrillOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_roster_api_v1_duty_roster_get: {
+        parameters: {
+            query: {
+                unit_level: "community" | "street";
+                unit_id: number;
+                /** @description YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyRosterOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_roster_api_v1_duty_roster_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyRosterIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyRosterOut"];
                 };
             };
             /** @description The request is not valid */
@@ -17560,6 +18031,302 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WhoOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_items_api_v1_reserve_items_get: {
+        parameters: {
+            query?: {
+                unit_level?: ("community" | "street") | null;
+                unit_id?: number | null;
+                /** @description Only items with this alert */
+                alert?: ("low" | "expiring" | "expired") | null;
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveItemList"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_item_api_v1_reserve_items_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReserveItemIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveItemOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    items_xlsx_api_v1_reserve_items_xlsx_get: {
+        parameters: {
+            query?: {
+                unit_level?: ("community" | "street") | null;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_item_api_v1_reserve_items__item_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveItemOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_item_api_v1_reserve_items__item_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReserveItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveItemOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_moves_api_v1_reserve_items__item_id__moves_get: {
+        parameters: {
+            query?: {
+                /** @description At most this many, newest first */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockMoveOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    move_stock_api_v1_reserve_items__item_id__moves_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockMoveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockMoveResult"];
                 };
             };
             /** @description The request is not valid */
