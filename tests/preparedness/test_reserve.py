@@ -61,8 +61,19 @@ def rounds(live) -> dict:
 
 def test_scope_matrix_of_reading_and_keeping(client, world):
     station = add(client, world)
-    street = add(client, world, who="street_officer", unit_level="street", unit_id=world.ids["S1"], name="发电机",
-                 category="power", measure="台", quantity=2, min_quantity=1, keeper_id=world.users["street_officer"])  # fmt: skip
+    street = add(
+        client,
+        world,
+        who="street_officer",
+        unit_level="street",
+        unit_id=world.ids["S1"],
+        name="发电机",
+        category="power",
+        measure="台",
+        quantity=2,
+        min_quantity=1,
+        keeper_id=world.users["street_officer"],
+    )
     other = add(client, world, who="chief_c3", unit_id=world.ids["C3"], name="灭火器", keeper_id=None)
 
     def ids(who):
@@ -92,8 +103,11 @@ def test_scope_matrix_of_reading_and_keeping(client, world):
     r = client.patch(f"{API}/items/{station['id']}", json={"location": "二楼"}, headers=world.headers("street_officer"))
     assert r.status_code == 200 and r.json()["location"] == "二楼"
     # A keeper must be staff of the unit.
-    r = client.post(f"{API}/items", json={**_body(world), "keeper_id": world.users["chief_c3"]},
-                    headers=world.headers("station_chief"))  # fmt: skip
+    r = client.post(
+        f"{API}/items",
+        json={**_body(world), "keeper_id": world.users["chief_c3"]},
+        headers=world.headers("station_chief"),
+    )
     assert assert_problem(r, 422)["errors"][0]["loc"] == ["body", "keeper_id"]
 
 
@@ -149,8 +163,17 @@ def test_alerts_are_listed_and_told_once_to_the_keeper_and_the_units_staff(clien
     soon = add(client, world, name="消毒液", expires_on=(today + timedelta(days=10)).isoformat())
     old = add(client, world, name="药品", expires_on=(today - timedelta(days=1)).isoformat())
     fine = add(client, world, name="手电筒", expires_on=(today + timedelta(days=300)).isoformat())
-    street = add(client, world, who="street_officer", unit_level="street", unit_id=world.ids["S1"], name="帐篷",
-                 quantity=0, min_quantity=5, keeper_id=None)  # fmt: skip
+    street = add(
+        client,
+        world,
+        who="street_officer",
+        unit_level="street",
+        unit_id=world.ids["S1"],
+        name="帐篷",
+        quantity=0,
+        min_quantity=5,
+        keeper_id=None,
+    )
     body = listed(client, world, "station_chief")
     alerts = {i["name"]: i["alerts"] for i in body["items"]}
     assert alerts == {"沙袋": ["low"], "消毒液": ["expiring"], "药品": ["expired"], "手电筒": []}

@@ -62,8 +62,14 @@ def test_the_chief_sets_the_stations_month_and_who_reads_it(client, world):
     put(client, world, "chief_c3", days, expect=404)
     # A station chief keeps (and reads) the station's roster, not the street's.
     put(client, world, "station_chief", days, level="street", unit="S1", expect=403)
-    street = put(client, world, "street_officer", [{"day": days[0]["day"], "user_id": world.users["street_officer"]}],
-                 level="street", unit="S1")  # fmt: skip
+    street = put(
+        client,
+        world,
+        "street_officer",
+        [{"day": days[0]["day"], "user_id": world.users["street_officer"]}],
+        level="street",
+        unit="S1",
+    )
     assert street["days"][0]["user"]["name"] == "street_officer的名字"
     sp = {"unit_level": "street", "unit_id": world.ids["S1"], "month": month_of(first)}
     assert_problem(client.get(API, params=sp, headers=world.headers("station_chief")), 404)
@@ -88,8 +94,13 @@ def test_todays_duty_officer_is_on_the_public_pages_without_a_personal_phone(cli
     assert who.json()["station"]["on_duty"] == {"name": "grid_leader的名字", "phone": None}
     assert PERSONAL not in who.text
     # Their own phone may not be typed in as the day's duty phone either…
-    refused = put(client, world, "station_chief", [{"day": today, "user_id": world.users["grid_leader"],
-                                                    "duty_phone": "139 0000 1111"}], expect=422)  # fmt: skip
+    refused = put(
+        client,
+        world,
+        "station_chief",
+        [{"day": today, "user_id": world.users["grid_leader"], "duty_phone": "139 0000 1111"}],
+        expect=422,
+    )
     assert refused["code"] == "duty-phone-personal"
     # …until they allow it; then it shows, as does the day's duty phone when there is one.
     with live.session() as s:
@@ -103,8 +114,14 @@ def test_todays_duty_officer_is_on_the_public_pages_without_a_personal_phone(cli
         "station_chief",
         [{"day": today, "user_id": world.users["grid_leader"], "duty_phone": "0731-8888 0000"}],
     )
-    put(client, world, "street_officer", [{"day": today, "user_id": world.users["street_officer"], "duty_phone": "12345"}],
-        level="street", unit="S1")  # fmt: skip
+    put(
+        client,
+        world,
+        "street_officer",
+        [{"day": today, "user_id": world.users["street_officer"], "duty_phone": "12345"}],
+        level="street",
+        unit="S1",
+    )
     lon, lat = grid_point("G1a")
     who = client.get("/api/v1/public/who", params={"lat": lat, "lon": lon}).json()
     assert who["station"]["on_duty"] == {"name": "grid_leader的名字", "phone": "0731-8888 0000"}

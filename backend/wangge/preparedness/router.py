@@ -96,7 +96,9 @@ async def items_xlsx(
 
 
 @router.post("/reserve/items", status_code=201, response_model=schemas.ReserveItemOut)
-async def create_item(db: SessionDep, subject: ReserveKeeper, settings: SettingsDep, data: schemas.ReserveItemIn) -> Any:
+async def create_item(
+    db: SessionDep, subject: ReserveKeeper, settings: SettingsDep, data: schemas.ReserveItemIn
+) -> Any:
     item = await reserve.create_item(db, subject=subject, data=data)
     await db.commit()
     return (await reserve.items_out(db, [item], settings))[0]
