@@ -146,6 +146,8 @@ class Settings(BaseSettings):
     # they are searched by), at least 32 characters; empty in development and tests: derived from secret_key.
     # Changing it makes the stored numbers unreadable.
     personal_data_key: SecretStr = SecretStr("")
+    # Supplies in reserve 应急物资储备: an item expiring within this many days is listed and its keepers are told once.
+    reserve_expiry_days: int = Field(30, ge=1, le=365)
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

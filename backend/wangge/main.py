@@ -47,6 +47,7 @@ from wangge.notify.worker import start_embedded
 from wangge.open311.keys import router as open311_keys_router
 from wangge.open311.router import router as open311_router
 from wangge.registries.router import router as registries_router
+from wangge.preparedness.router import router as preparedness_router
 from wangge.request_guard import refuse_control_characters
 from wangge.station.checklists_router import router as checklists_router
 from wangge.station.router import router as station_router
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(who_public_router)
     api.include_router(poster_router)
     api.include_router(registries_router)
+    api.include_router(preparedness_router)
 
     @api.get("/meta", tags=["Meta"], response_model=Meta)
     async def meta() -> dict[str, Any]:

@@ -20,6 +20,7 @@ from wangge.emergencies.models import Incident
 from wangge.fieldwork.models import Leave, Patrol, Shift, SpecialResident
 from wangge.hierarchy.models import Community, District, Grid, Street
 from wangge.matters.models import Cooperator, Handoff, Matter
+from wangge.preparedness.models import DutyDay, ReserveItem
 from wangge.station.models import Hazard
 
 GRID_STAFF = frozenset({Role.grid_leader.value, Role.grid_member.value})
@@ -173,6 +174,25 @@ def _audit_entries(subject: Subject) -> ColumnElement[bool]:
     return getattr(AuditEntry, f"{area}_id") == getattr(subject, f"{area}_id")
 
 
+def _preparedness(model: Any) -> Callable[[Subject], ColumnElement[bool]]:
+    """Supplies in reserve and duty rosters: a station's are read by its community's station chief and grid leaders, a
+    street's (and its communities') by the street's officers; administrators their area's. Others none."""
+
+    def rule(subject: Subject) -> ColumnElement[bool]:
+        if subject.scope_level == ScopeLevel.system:
+            return true()
+        if subject.role == Role.grid_leader:
+            return model.community_id == subject.community_id
+        if subject.role not in (Role.station_chief, Role.street_officer, Role.administrator):
+            return false()
+        area = subject.area_level
+        if area not in ("district", "street", "community"):
+            return false()
+        return getattr(model, f"{area}_id") == getattr(subject, f"{area}_id")
+
+    return rule
+
+
 # --- the rulebook ----------------------------------------------------------------------------------------------
 
 RULES: dict[type, Callable[[Subject], ColumnElement[bool]]] = {
@@ -188,4 +208,6 @@ RULES: dict[type, Callable[[Subject], ColumnElement[bool]]] = {
     Shift: _shifts,
     SpecialResident: _special_residents,
     AuditEntry: _audit_entries,
+    ReserveItem: _preparedness(ReserveItem),
+    DutyDay: _preparedness(DutyDay),
 }

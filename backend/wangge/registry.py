@@ -18,4 +18,5 @@ from wangge.matters import models as _matters  # noqa: F401
 from wangge.notify import models as _notify  # noqa: F401
 from wangge.open311 import models as _open311  # noqa: F401
 from wangge.registries import models as _registries  # noqa: F401
+from wangge.preparedness import models as _preparedness  # noqa: F401
 from wangge.station import models as _station  # noqa: F401

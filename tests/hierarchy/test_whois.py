@@ -17,7 +17,7 @@ from wangge.models_common import utcnow
 
 WHO = "/api/v1/public/who"
 PERSONAL = "13900001111"  # every user's own phone in the test world
-TOP_KEYS = {"grid", "leader", "covering", "community", "station", "nearest"}
+TOP_KEYS = {"grid", "leader", "covering", "community", "station", "nearest", "street"}
 
 
 def _set(live, model, row_id: int, **values) -> None:
@@ -45,7 +45,11 @@ def test_a_point_in_a_grid_gives_the_grid_its_leader_and_the_station_without_per
     assert body["leader"] == {"name": "grid_leader的名字", "phone": None}  # no duty number; own phone not allowed
     assert body["covering"] is None and body["nearest"] is False
     assert body["community"] == {"id": world.ids["C1"], "name": "C1社区"}
-    assert body["station"] == {"name": "C1社区服务站", "duty_phone": None}  # the chief's own phone is not public
+    assert body["station"] == {
+        "name": "C1社区服务站",
+        "duty_phone": None,
+        "on_duty": None,
+    }  # the chief's own phone is not public
     raw = client.get(WHO, params=_at("G1a")).text
     assert PERSONAL not in raw and "grid_leader" not in raw.replace("grid_leader的名字", "")  # no username
     for key in ("username", "id_number", "role", "scope", "user_id", "email", "address"):
@@ -104,8 +108,9 @@ def test_a_community_gives_its_station_and_no_grid(world, client, live):
         "leader": None,
         "covering": None,
         "community": {"id": world.ids["C4"], "name": "C4社区"},
-        "station": {"name": "C4社区服务站", "duty_phone": None},
+        "station": {"name": "C4社区服务站", "duty_phone": None, "on_duty": None},
         "nearest": False,
+        "street": {"name": "三街道", "on_duty": None},  # today's duty officers: the roster names nobody
     }
     assert_problem(client.get(WHO, params={"community_id": 999999}), 404)
     _set(live, Community, world.ids["C4"], is_active=False)

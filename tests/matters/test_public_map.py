@@ -61,13 +61,18 @@ def test_locate_names_the_grid_or_outside_every_grid_the_nearest_station_and_its
     lon, lat = grid_point("G1b")
     inside = client.get(f"{API}/locate", params={"lat": lat, "lon": lon}).json()
     assert inside["grid"] == {"id": world.ids["G1b"], "code": world.codes["G1b"], "name": "G1b网格"}
-    assert inside["community"] == {"id": world.ids["C1"], "name": "C1社区", "duty_phone": "0731-8888001"}
+    assert inside["community"] == {
+        "id": world.ids["C1"],
+        "name": "C1社区",
+        "duty_phone": "0731-8888001",
+        "on_duty": None,
+    }
 
     c1_lon, c1_lat = ORIGINS["C1"]
     outside = client.get(f"{API}/locate", params={"lat": c1_lat + 0.008, "lon": c1_lon + 0.002}).json()
     assert outside == {
         "grid": None,
-        "community": {"id": world.ids["C1"], "name": "C1社区", "duty_phone": "0731-8888001"},
+        "community": {"id": world.ids["C1"], "name": "C1社区", "duty_phone": "0731-8888001", "on_duty": None},
     }
     c4_lon, c4_lat = ORIGINS["C4"]  # far out to the north-east of everything: C4 is the nearest
     far = client.get(f"{API}/locate", params={"lat": c4_lat + 0.05, "lon": c4_lon + 0.05}).json()

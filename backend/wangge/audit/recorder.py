@@ -58,6 +58,7 @@ def audited() -> dict[type, Audited]:
     from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
     from wangge.matters.models import Category
     from wangge.open311.models import ApiKey
+    from wangge.preparedness.models import DutyDay, ReserveItem
     from wangge.station.models import ChecklistTemplate, SpecialPeriod
     from wangge.workcalendar import CalendarOverride, CalendarYear
 
@@ -69,6 +70,7 @@ def audited() -> dict[type, Audited]:
         SpecialGroup: "special_group", ResponseTier: "response_tier", TierMember: "tier_member",
         ContingencyPlan: "contingency_plan", Drill: "drill", SpecialPeriod: "special_period",
         ChecklistTemplate: "checklist", LogRemark: "log_remark", AssessmentScheme: "assessment_scheme",
+        ReserveItem: "reserve_item", DutyDay: "duty_day",
     }  # fmt: skip
     out = {model: Audited(entity) for model, entity in plain.items()}
     out[User] = Audited("user", hidden=frozenset({"password_hash"}), masked=frozenset({"phone"}))

@@ -24,7 +24,7 @@ from wangge import geo
 from wangge.accounts.models import Role, User
 from wangge.errors import Invalid, NotFound
 from wangge.fieldwork.people import on_duty_for
-from wangge.hierarchy.models import Building, Community, Grid
+from wangge.hierarchy.models import Building, Community, Grid, Street
 from wangge.models_common import is_sqlite
 from wangge.schemas_common import Output
 
@@ -60,6 +60,16 @@ class WhoCommunity(Output):
 class WhoStation(Output):
     name: str = Field(description="The community's service station 服务站")
     duty_phone: str | None = Field(description="The station's duty phone 值班电话, if any")
+    on_duty: WhoPerson | None = Field(
+        None,
+        description="Today's duty officer 今日值班 of the station's roster: the day's duty phone, else their own phone "
+        "only if they allowed it; null when the roster names nobody today",
+    )
+
+
+class WhoStreet(Output):
+    name: str = Field(description="The street office 街道办事处")
+    on_duty: WhoPerson | None = Field(None, description="Today's duty officer of the street's roster, by the same rule")
 
 
 class WhoOut(Output):
@@ -73,6 +83,7 @@ class WhoOut(Output):
     nearest: bool = Field(
         False, description="The point lies in no community: `community` is the nearest one (within 3 km)"
     )
+    street: WhoStreet | None = Field(None, description="The community's street office, with today's duty officer")
 
 
 # --- phones ------------------------------------------------------------------------------------------------------
@@ -145,6 +156,12 @@ async def _community_near(db: AsyncSession, lat: float, lon: float) -> tuple[Com
     return row[0], float(row[1] or 0.0) > 0.0
 
 
+async def on_duty_today(db: AsyncSession, unit_level: str, unit_id: int) -> dict[str, Any] | None:
+    from wangge.preparedness import roster  # imported late: the roster uses public_phone of this module
+
+    return await roster.on_duty_today(db, unit_level, unit_id)
+
+
 async def _person(db: AsyncSession, user_id: int | None) -> User | None:
     if user_id is None:
         return None
@@ -186,12 +203,24 @@ async def _answer(
         "covering": covering,
         "community": {"id": community.id, "name": community.name} if community is not None else None,
         "station": (
-            {"name": f"{community.name}服务站", "duty_phone": await station_phone(db, community)}
+            {
+                "name": f"{community.name}服务站",
+                "duty_phone": await station_phone(db, community),
+                "on_duty": await on_duty_today(db, "community", community.id),
+            }
             if community is not None
             else None
         ),
         "nearest": nearest,
+        "street": await _street(db, community),
     }
+
+
+async def _street(db: AsyncSession, community: Community | None) -> dict[str, Any] | None:
+    street = await db.get(Street, community.street_id) if community is not None else None
+    if street is None or not street.is_active:
+        return None
+    return {"name": street.name, "on_duty": await on_duty_today(db, "street", street.id)}
 
 
 async def _active_community(db: AsyncSession, community_id: int) -> Community:

@@ -20,6 +20,7 @@ from wangge import geo
 from wangge.config import Settings
 from wangge.errors import NotFound
 from wangge.hierarchy.models import Building, Community, Grid, Place
+from wangge.hierarchy.whois import on_duty_today
 from wangge.matters import flow, service
 from wangge.matters.intake import haversine_m
 from wangge.matters.models import Category, Matter, Supporter
@@ -103,7 +104,12 @@ async def locate(db: AsyncSession, *, lat: float, lon: float) -> dict[str, Any]:
         g, c = found
         return {
             "grid": {"id": g.id, "code": g.code, "name": g.name},
-            "community": {"id": c.id, "name": c.name, "duty_phone": c.duty_phone},
+            "community": {
+                "id": c.id,
+                "name": c.name,
+                "duty_phone": c.duty_phone,
+                "on_duty": await on_duty_today(db, "community", c.id),
+            },
         }
     sqlite = is_sqlite(db)
     point = func.MakePoint(lon, lat, 4326) if sqlite else func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
@@ -116,7 +122,16 @@ async def locate(db: AsyncSession, *, lat: float, lon: float) -> dict[str, Any]:
             .limit(1)
         )
     ).first()
-    community = None if nearest is None else {"id": nearest.id, "name": nearest.name, "duty_phone": nearest.duty_phone}
+    community = (
+        None
+        if nearest is None
+        else {
+            "id": nearest.id,
+            "name": nearest.name,
+            "duty_phone": nearest.duty_phone,
+            "on_duty": await on_duty_today(db, "community", nearest.id),
+        }
+    )
     return {"grid": None, "community": community}
 
 

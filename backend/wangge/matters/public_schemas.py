@@ -30,10 +30,16 @@ class PublicGridRef(Output):
     name: str
 
 
+class PublicOnDuty(Output):
+    name: str = Field(description="Today's duty officer's display name")
+    phone: str | None = Field(description="The day's duty phone, else their own phone only if they allowed it")
+
+
 class PublicCommunityRef(Output):
     id: int
     name: str
     duty_phone: str | None = Field(description="The station's duty phone 服务站值班电话")
+    on_duty: PublicOnDuty | None = Field(None, description="Today's duty officer 今日值班 of the station's roster")
 
 
 class PublicLocation(Output):

@@ -348,6 +348,13 @@ class OutboxWorker:
         except Exception:  # noqa: BLE001 - retried at the next round
             log.exception("purging spent refresh tokens failed")
         try:
+            from wangge.preparedness import reserve  # imported late, like the domains above
+
+            async with self.db.sessionmaker() as session:
+                done |= await reserve.periodic(session, settings=self.settings, now=self.clock())
+        except Exception:  # noqa: BLE001 - the alerts are told at a later round
+            log.exception("the reserve's alerts failed")
+        try:
             done["outbox_purged"] = await self.purge_delivered()
         except Exception:  # noqa: BLE001 - retried at the next round
             log.exception("purging delivered events failed")

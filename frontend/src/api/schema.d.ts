@@ -949,6 +949,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/duty-roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Roster
+         * @description Who is on duty each day of the month at the station or street, with the day's duty phone.
+         */
+        get: operations["get_roster_api_v1_duty_roster_get"];
+        /**
+         * Put Roster
+         * @description Set days of the roster (the station chief for the station, the street officer for the street); a day with
+         *     no person is cleared; the days not given stay. Answers the month of the first day given.
+         */
+        put: operations["put_roster_api_v1_duty_roster_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/fieldwork/cover": {
         parameters: {
             query?: never;
@@ -3189,7 +3214,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/registry/access-log": {
+    "/api/v1/reserve/items": {
         parameters: {
             query?: never;
             header?: never;
@@ -3197,10 +3222,32 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Access Log
-         * @description Every unmasked read and export of personal data in your area, newest first (administrators).
+         * List Items
+         * @description The items in reserve you may read (a station's by its chief and grid leaders, a street's by its officers),
+         *     each with its alerts, and how many items have each alert.
          */
-        get: operations["access_log_api_v1_registry_access_log_get"];
+        get: operations["list_items_api_v1_reserve_items_get"];
+        put?: never;
+        /** Create Item */
+        post: operations["create_item_api_v1_reserve_items_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reserve/items.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Items Xlsx
+         * @description The reserve ledger 应急物资台账 as a workbook, with who exported it and when.
+         */
+        get: operations["items_xlsx_api_v1_reserve_items_xlsx_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3209,305 +3256,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/registry/grids/{grid_id}/events": {
+    "/api/v1/reserve/items/{item_id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Events
-         * @description The registry's changes, newest recorded first: what, on which day, recorded by whom and when.
-         */
-        get: operations["events_api_v1_registry_grids__grid_id__events_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/grids/{grid_id}/houses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Houses
-         * @description The grid's houses at their standard addresses, with who lived there and who rented them on the day.
-         */
-        get: operations["houses_api_v1_registry_grids__grid_id__houses_get"];
-        put?: never;
-        /**
-         * Add House
-         * @description Register a standard address (building → unit → floor → room) and its house; 409 `address-exists`.
-         */
-        post: operations["add_house_api_v1_registry_grids__grid_id__houses_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/grids/{grid_id}/people": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * People
-         * @description The people living in the grid on the day; identity numbers and phones masked.
-         */
-        get: operations["people_api_v1_registry_grids__grid_id__people_get"];
-        put?: never;
-        /**
-         * Add Person
-         * @description Register a person living at a house of the grid (a move-in event); 422 `id-number-invalid`, 409
-         *     `id-number-exists`.
-         */
-        post: operations["add_person_api_v1_registry_grids__grid_id__people_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/grids/{grid_id}/people.xlsx": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Export People
-         * @description The grid's people as XLSX, unmasked, naming the exporter and the time; the export is logged.
-         */
-        get: operations["export_people_api_v1_registry_grids__grid_id__people_xlsx_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/grids/{grid_id}/renewals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Renewals
-         * @description Floating residents whose residence registration 居住登记 is due within 30 days or overdue, soonest first.
-         */
-        get: operations["renewals_api_v1_registry_grids__grid_id__renewals_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/grids/{grid_id}/tenancies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Tenancies
-         * @description The grid's tenancies (those running on `on` when it is given), newest first.
-         */
-        get: operations["tenancies_api_v1_registry_grids__grid_id__tenancies_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/grids/{grid_id}/units": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Units
-         * @description The grid's units 实有单位 (institutions and businesses) with contact person and duty phone.
-         */
-        get: operations["units_api_v1_registry_grids__grid_id__units_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/houses/{house_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
+        /** Get Item */
+        get: operations["get_item_api_v1_reserve_items__item_id__get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /**
-         * Patch House
-         * @description Change a house's use (owner-occupied, rented, vacant, business).
+         * Update Item
+         * @description Change an item (not its quantity: that moves with stock in and out), or deactivate it (is_active false).
          */
-        patch: operations["patch_house_api_v1_registry_houses__house_id__patch"];
+        patch: operations["update_item_api_v1_reserve_items__item_id__patch"];
         trace?: never;
     };
-    "/api/v1/registry/people": {
+    "/api/v1/reserve/items/{item_id}/moves": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Find People
-         * @description The people in your scope with this identity number (exact match); 422 `id-number-invalid`.
-         */
-        get: operations["find_people_api_v1_registry_people_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/people/reveal": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
+        /** List Moves */
+        get: operations["list_moves_api_v1_reserve_items__item_id__moves_get"];
         put?: never;
         /**
-         * Reveal
-         * @description The chosen people's identity numbers and phones unmasked; the read is logged (who, when, which people).
+         * Move Stock
+         * @description Stock in 入库 or out 出库 with the reason; out beyond the stock is 409 `reserve-short`.
          */
-        post: operations["reveal_api_v1_registry_people_reveal_post"];
+        post: operations["move_stock_api_v1_reserve_items__item_id__moves_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/people/{person_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Person */
-        get: operations["person_api_v1_registry_people__person_id__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Patch Person
-         * @description Correct a person's details; a change of special groups is an event.
-         */
-        patch: operations["patch_person_api_v1_registry_people__person_id__patch"];
-        trace?: never;
-    };
-    "/api/v1/registry/people/{person_id}/moves": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Move
-         * @description Record a move into another house of the grid, a move out of the grid, or a death, on its day.
-         */
-        post: operations["move_api_v1_registry_people__person_id__moves_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/tenancies": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Start Tenancy */
-        post: operations["start_tenancy_api_v1_registry_tenancies_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/tenancies/{tenancy_id}/end": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** End Tenancy */
-        post: operations["end_tenancy_api_v1_registry_tenancies__tenancy_id__end_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/registry/units/{place_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Patch Unit */
-        patch: operations["patch_unit_api_v1_registry_units__place_id__patch"];
         trace?: never;
     };
     "/api/v1/response-tiers": {
@@ -5781,11 +5569,64 @@ export interface components {
              */
             unit_level: "community" | "street";
         };
-        /**
-         * EventKind
-         * @enum {string}
-         */
-        EventKind: "registered" | "moved_in" | "moved_out" | "tenancy_started" | "tenancy_ended" | "died" | "groups_changed";
+        /** DutyDayIn */
+        DutyDayIn: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Duty Phone
+             * @description The duty phone of that day, published on public pages
+             */
+            duty_phone?: string | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * User Id
+             * @description Who is on duty; null clears the day
+             */
+            user_id: number | null;
+        };
+        /** DutyDayOut */
+        DutyDayOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Duty Phone */
+            duty_phone: string | null;
+            /** Note */
+            note: string;
+            user: components["schemas"]["PreparednessPerson"];
+        };
+        /** DutyRosterIn */
+        DutyRosterIn: {
+            /** Days */
+            days: components["schemas"]["DutyDayIn"][];
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Level
+             * @enum {string}
+             */
+            unit_level: "community" | "street";
+        };
+        /** DutyRosterOut */
+        DutyRosterOut: {
+            /** Days */
+            days: components["schemas"]["DutyDayOut"][];
+            /**
+             * Editable
+             * @description The caller may change this roster
+             */
+            editable: boolean;
+            /** Month */
+            month: string;
+            unit: components["schemas"]["PreparednessUnit"];
+        };
         /** EventOut */
         EventOut: {
             /** Action */
@@ -6454,54 +6295,6 @@ export interface components {
              */
             truncated: boolean;
         };
-        /** HouseIn */
-        HouseIn: {
-            /** Building Id */
-            building_id: number;
-            /** Floor */
-            floor: number;
-            /** Room */
-            room: string;
-            /**
-             * Unit
-             * @default
-             */
-            unit: string;
-            /** @default owner_occupied */
-            use: components["schemas"]["HouseUse"];
-        };
-        /** HouseOut */
-        HouseOut: {
-            /** Building Id */
-            building_id: number;
-            /** Floor */
-            floor: number;
-            /** Grid Id */
-            grid_id: number;
-            /** Id */
-            id: number;
-            /** Label */
-            label: string;
-            /** Residents */
-            residents: components["schemas"]["ResidentBrief"][];
-            /** Room */
-            room: string;
-            /** Tenant Ids */
-            tenant_ids: number[];
-            /** Unit */
-            unit: string;
-            /** Use */
-            use: string;
-        };
-        /** HousePatch */
-        HousePatch: {
-            use: components["schemas"]["HouseUse"];
-        };
-        /**
-         * HouseUse
-         * @enum {string}
-         */
-        HouseUse: "owner_occupied" | "rented" | "vacant" | "business";
         /** ImportProblem */
         ImportProblem: {
             /** Code */
@@ -7509,24 +7302,6 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** MoveIn */
-        MoveIn: {
-            /**
-             * House Id
-             * @description The house moved into (moved_in only)
-             */
-            house_id?: number | null;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "moved_in" | "moved_out" | "died";
-            /**
-             * On
-             * Format: date
-             */
-            on: string;
-        };
         /** MyDay */
         MyDay: {
             /** Blocking */
@@ -7778,17 +7553,6 @@ export interface components {
         Page_NotificationOut_: {
             /** Items */
             items: components["schemas"]["NotificationOut"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-            /** Total */
-            total: number;
-        };
-        /** Page[PersonalDataAccessOut] */
-        Page_PersonalDataAccessOut_: {
-            /** Items */
-            items: components["schemas"]["PersonalDataAccessOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -8120,108 +7884,6 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** PersonIn */
-        PersonIn: {
-            /**
-             * House Id
-             * @description Where they live (a house of the same grid)
-             */
-            house_id: number;
-            /** Id Number */
-            id_number?: string | null;
-            /**
-             * Moved In On
-             * @description The day they moved in (default: today)
-             */
-            moved_in_on?: string | null;
-            /** Name */
-            name: string;
-            /** Phone */
-            phone?: string | null;
-            /**
-             * Registration Due
-             * @description 居住登记 renewal due (floating residents)
-             */
-            registration_due?: string | null;
-            /** @default other */
-            relation: components["schemas"]["Relation"];
-            residence: components["schemas"]["Residence"];
-            /** Special Groups */
-            special_groups?: string[];
-        };
-        /** PersonOut */
-        PersonOut: {
-            /** Address */
-            address: string | null;
-            /** Died On */
-            died_on: string | null;
-            /** Grid Id */
-            grid_id: number;
-            /** House Id */
-            house_id: number | null;
-            /** Id */
-            id: number;
-            /**
-             * Id Number
-             * @description Masked (4301**********123X)
-             */
-            id_number: string | null;
-            /** Living Here */
-            living_here: boolean;
-            /** Name */
-            name: string;
-            /**
-             * Phone
-             * @description Masked (138****5678)
-             */
-            phone: string | null;
-            /** Registration Due */
-            registration_due: string | null;
-            /** Relation */
-            relation: string;
-            /** Residence */
-            residence: string;
-            /** Special Groups */
-            special_groups: string[];
-        };
-        /** PersonPatch */
-        PersonPatch: {
-            /** Id Number */
-            id_number?: string | null;
-            /** Name */
-            name?: string | null;
-            /** Phone */
-            phone?: string | null;
-            /** Registration Due */
-            registration_due?: string | null;
-            relation?: components["schemas"]["Relation"] | null;
-            residence?: components["schemas"]["Residence"] | null;
-            /** Special Groups */
-            special_groups?: string[] | null;
-        };
-        /** PersonalDataAccessOut */
-        PersonalDataAccessOut: {
-            /**
-             * Action
-             * @enum {string}
-             */
-            action: "reveal" | "export";
-            /**
-             * At
-             * Format: date-time
-             */
-            at: string;
-            /** Grid Id */
-            grid_id: number | null;
-            /** Id */
-            id: number;
-            /** Person Ids */
-            person_ids: number[];
-            /** User Id */
-            user_id: number;
-            /** User Name */
-            user_name: string;
-        };
         /** PhotoOut */
         PhotoOut: {
             /** Height */
@@ -8442,6 +8104,25 @@ export interface components {
              */
             recorded_at: string;
         };
+        /** PreparednessPerson */
+        PreparednessPerson: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** PreparednessUnit */
+        PreparednessUnit: {
+            /** Id */
+            id: number;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "community" | "street";
+            /** Name */
+            name: string;
+        };
         /**
          * Problem
          * @description RFC 9457 problem details. `type` ends with the stable code of the error (…/problems/<code>).
@@ -8519,6 +8200,8 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+            /** @description Today's duty officer 今日值班 of the station's roster */
+            on_duty?: components["schemas"]["PublicOnDuty"] | null;
         };
         /** PublicCreated */
         PublicCreated: {
@@ -8679,6 +8362,19 @@ export interface components {
             /** Tracking Code */
             tracking_code: string;
         };
+        /** PublicOnDuty */
+        PublicOnDuty: {
+            /**
+             * Name
+             * @description Today's duty officer's display name
+             */
+            name: string;
+            /**
+             * Phone
+             * @description The day's duty phone, else their own phone only if they allowed it
+             */
+            phone: string | null;
+        };
         /** PublicPhotoOut */
         PublicPhotoOut: {
             /** Thumb Url */
@@ -8791,39 +8487,6 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
-        /** RegistryEventOut */
-        RegistryEventOut: {
-            /** Detail */
-            detail: {
-                [key: string]: unknown;
-            };
-            /**
-             * Effective On
-             * Format: date
-             */
-            effective_on: string;
-            /** House Id */
-            house_id: number | null;
-            /** Id */
-            id: number;
-            kind: components["schemas"]["EventKind"];
-            /** Person Id */
-            person_id: number | null;
-            /** Person Name */
-            person_name: string | null;
-            /**
-             * Recorded At
-             * Format: date-time
-             */
-            recorded_at: string;
-            /** Recorded By */
-            recorded_by: string;
-        };
-        /**
-         * Relation
-         * @enum {string}
-         */
-        Relation: "head" | "spouse" | "child" | "parent" | "relative" | "tenant" | "other";
         /**
          * Remark
          * @description A remark 督查意见 on a leader's day or week; read_at: when the leader marked it read.
@@ -8922,21 +8585,131 @@ export interface components {
             /** Sequence */
             sequence: number;
         };
-        /**
-         * Residence
-         * @enum {string}
-         */
-        Residence: "registered" | "floating";
-        /** ResidentBrief */
-        ResidentBrief: {
-            /** Id */
-            id: number;
+        /** ReserveItemIn */
+        ReserveItemIn: {
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category: "flood" | "fire" | "medical" | "food" | "rescue" | "power" | "other";
+            /**
+             * Expires On
+             * @description Expiry date 有效期至, if it has one
+             */
+            expires_on?: string | null;
+            /**
+             * Keeper Id
+             * @description Who keeps it: an active staff member of the unit
+             */
+            keeper_id?: number | null;
+            /**
+             * Location
+             * @description Where it is kept 存放地点
+             */
+            location: string;
+            /**
+             * Measure
+             * @description The unit of measure: 件, 箱, 个, 台 …
+             */
+            measure: string;
+            /**
+             * Min Quantity
+             * @description Below this the item is low 库存不足
+             * @default 0
+             */
+            min_quantity: number;
             /** Name */
             name: string;
-            /** Relation */
-            relation: string;
-            /** Residence */
-            residence: string;
+            /** Note */
+            note?: string | null;
+            /**
+             * Quantity
+             * @description In stock now (recorded as the first stock in)
+             * @default 0
+             */
+            quantity: number;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Unit Level
+             * @description community: the station's reserve; street: the street office's
+             * @enum {string}
+             */
+            unit_level: "community" | "street";
+        };
+        /** ReserveItemList */
+        ReserveItemList: {
+            /**
+             * Alerts
+             * @description How many listed items have each alert
+             */
+            alerts: {
+                [key: string]: number;
+            };
+            /**
+             * Expiry Days
+             * @description An item expiring within this many days is `expiring`
+             */
+            expiry_days: number;
+            /** Items */
+            items: components["schemas"]["ReserveItemOut"][];
+        };
+        /** ReserveItemOut */
+        ReserveItemOut: {
+            /**
+             * Alerts
+             * @description low 库存不足, expiring 即将过期, expired 已过期
+             */
+            alerts: ("low" | "expiring" | "expired")[];
+            /** Category */
+            category: string;
+            /** Expires On */
+            expires_on: string | null;
+            /** Id */
+            id: number;
+            /** Is Active */
+            is_active: boolean;
+            keeper: components["schemas"]["PreparednessPerson"] | null;
+            /** Location */
+            location: string;
+            /** Measure */
+            measure: string;
+            /** Min Quantity */
+            min_quantity: number;
+            /** Name */
+            name: string;
+            /** Note */
+            note: string;
+            /** Quantity */
+            quantity: number;
+            unit: components["schemas"]["PreparednessUnit"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ReserveItemUpdate */
+        ReserveItemUpdate: {
+            /** Category */
+            category?: ("flood" | "fire" | "medical" | "food" | "rescue" | "power" | "other") | null;
+            /** Expires On */
+            expires_on?: string | null;
+            /** Is Active */
+            is_active?: boolean | null;
+            /** Keeper Id */
+            keeper_id?: number | null;
+            /** Location */
+            location?: string | null;
+            /** Measure */
+            measure?: string | null;
+            /** Min Quantity */
+            min_quantity?: number | null;
+            /** Name */
+            name?: string | null;
+            /** Note */
+            note?: string | null;
         };
         /** ResidentIn */
         ResidentIn: {
@@ -9010,22 +8783,6 @@ export interface components {
             phone?: string | null;
             /** Visit Every Days */
             visit_every_days?: number | null;
-        };
-        /** RevealIn */
-        RevealIn: {
-            /** Person Ids */
-            person_ids: number[];
-        };
-        /** Revealed */
-        Revealed: {
-            /** Id */
-            id: number;
-            /** Id Number */
-            id_number: string | null;
-            /** Name */
-            name: string;
-            /** Phone */
-            phone: string | null;
         };
         /**
          * Role
@@ -9339,6 +9096,51 @@ export interface components {
          * @enum {string}
          */
         Status: "submitted" | "accepted" | "at_station" | "escalated" | "handling" | "emergency" | "approval_review" | "approval_decision" | "public_notice" | "verifying" | "resolved" | "closed" | "merged";
+        /** StockMoveIn */
+        StockMoveIn: {
+            /**
+             * Direction
+             * @description in 入库, out 出库
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /** Quantity */
+            quantity: number;
+            /**
+             * Reason
+             * @description Why 事由
+             */
+            reason: string;
+        };
+        /** StockMoveOut */
+        StockMoveOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Balance
+             * @description The item's quantity after this move
+             */
+            balance: number;
+            by: components["schemas"]["PreparednessPerson"];
+            /** Direction */
+            direction: string;
+            /** Id */
+            id: number;
+            /** Item Id */
+            item_id: number;
+            /** Quantity */
+            quantity: number;
+            /** Reason */
+            reason: string;
+        };
+        /** StockMoveResult */
+        StockMoveResult: {
+            item: components["schemas"]["ReserveItemOut"];
+            move: components["schemas"]["StockMoveOut"];
+        };
         /** StreetCreate */
         StreetCreate: {
             /**
@@ -9546,42 +9348,6 @@ export interface components {
             /** Team Role */
             team_role?: ("floating_population_assistant" | "residents_group_leader" | "building_head" | "party_member" | "property_staff" | "household_head" | "volunteer" | "informant" | "grid_member") | null;
         };
-        /** TenancyEnd */
-        TenancyEnd: {
-            /**
-             * End On
-             * Format: date
-             */
-            end_on: string;
-        };
-        /** TenancyIn */
-        TenancyIn: {
-            /** House Id */
-            house_id: number;
-            /** Person Id */
-            person_id: number;
-            /**
-             * Start On
-             * Format: date
-             */
-            start_on: string;
-        };
-        /** TenancyOut */
-        TenancyOut: {
-            /** End On */
-            end_on: string | null;
-            /** House Id */
-            house_id: number;
-            /** Id */
-            id: number;
-            /** Person Id */
-            person_id: number;
-            /**
-             * Start On
-             * Format: date
-             */
-            start_on: string;
-        };
         /** TierCandidate */
         TierCandidate: {
             /** Name */
@@ -9760,30 +9526,6 @@ export interface components {
             /** Score */
             score: number | null;
             unit: components["schemas"]["UnitRef"];
-        };
-        /** UnitOut */
-        UnitOut: {
-            /** Address */
-            address: string | null;
-            /** Category */
-            category: string;
-            /** Contact Person */
-            contact_person: string | null;
-            /** Duty Phone */
-            duty_phone: string | null;
-            /** Grid Id */
-            grid_id: number;
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-        };
-        /** UnitPatch */
-        UnitPatch: {
-            /** Contact Person */
-            contact_person?: string | null;
-            /** Duty Phone */
-            duty_phone?: string | null;
         };
         /** UnitRef */
         UnitRef: {
@@ -10157,6 +9899,8 @@ export interface components {
              */
             nearest: boolean;
             station: components["schemas"]["WhoStation"] | null;
+            /** @description The community's street office, with today's duty officer */
+            street?: components["schemas"]["WhoStreet"] | null;
         };
         /** WhoPerson */
         WhoPerson: {
@@ -10183,6 +9927,18 @@ export interface components {
              * @description The community's service station 服务站
              */
             name: string;
+            /** @description Today's duty officer 今日值班 of the station's roster: the day's duty phone, else their own phone only if they allowed it; null when the roster names nobody today */
+            on_duty?: components["schemas"]["WhoPerson"] | null;
+        };
+        /** WhoStreet */
+        WhoStreet: {
+            /**
+             * Name
+             * @description The street office 街道办事处
+             */
+            name: string;
+            /** @description Today's duty officer of the street's roster, by the same rule */
+            on_duty?: components["schemas"]["WhoPerson"] | null;
         };
         /** Ref */
         wangge__fieldwork__people_schemas__Ref: {
@@ -12752,6 +12508,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DrillOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_roster_api_v1_duty_roster_get: {
+        parameters: {
+            query: {
+                unit_level: "community" | "street";
+                unit_id: number;
+                /** @description YYYY-MM */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyRosterOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_roster_api_v1_duty_roster_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutyRosterIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyRosterOut"];
                 };
             };
             /** @description The request is not valid */
@@ -18212,16 +18053,225 @@ export interface operations {
             };
         };
     };
-    access_log_api_v1_registry_access_log_get: {
+    list_items_api_v1_reserve_items_get: {
         parameters: {
             query?: {
-                /** @description Page size */
+                unit_level?: ("community" | "street") | null;
+                unit_id?: number | null;
+                /** @description Only items with this alert */
+                alert?: ("low" | "expiring" | "expired") | null;
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveItemList"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_item_api_v1_reserve_items_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReserveItemIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveItemOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    items_xlsx_api_v1_reserve_items_xlsx_get: {
+        parameters: {
+            query?: {
+                unit_level?: ("community" | "street") | null;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_item_api_v1_reserve_items__item_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveItemOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_item_api_v1_reserve_items__item_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReserveItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReserveItemOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_moves_api_v1_reserve_items__item_id__moves_get: {
+        parameters: {
+            query?: {
+                /** @description At most this many, newest first */
                 limit?: number;
-                /** @description Rows to skip */
-                offset?: number;
             };
             header?: never;
-            path?: never;
+            path: {
+                item_id: number;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -18232,7 +18282,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_PersonalDataAccessOut_"];
+                    "application/json": components["schemas"]["StockMoveOut"][];
                 };
             };
             /** @description The request is not valid */
@@ -18255,101 +18305,18 @@ export interface operations {
             };
         };
     };
-    events_api_v1_registry_grids__grid_id__events_get: {
+    move_stock_api_v1_reserve_items__item_id__moves_post: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                grid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RegistryEventOut"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    houses_api_v1_registry_grids__grid_id__houses_get: {
-        parameters: {
-            query?: {
-                /** @description The registry as it was on this day (default: today) */
-                on?: string | null;
-            };
-            header?: never;
-            path: {
-                grid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HouseOut"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    add_house_api_v1_registry_grids__grid_id__houses_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                grid_id: number;
+                item_id: number;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HouseIn"];
+                "application/json": components["schemas"]["StockMoveIn"];
             };
         };
         responses: {
@@ -18359,644 +18326,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HouseOut"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    people_api_v1_registry_grids__grid_id__people_get: {
-        parameters: {
-            query?: {
-                /** @description The registry as it was on this day (default: today) */
-                on?: string | null;
-                /** @description Part of a name */
-                q?: string | null;
-            };
-            header?: never;
-            path: {
-                grid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonOut"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    add_person_api_v1_registry_grids__grid_id__people_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                grid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PersonIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonOut"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    export_people_api_v1_registry_grids__grid_id__people_xlsx_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                grid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    renewals_api_v1_registry_grids__grid_id__renewals_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                grid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonOut"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    tenancies_api_v1_registry_grids__grid_id__tenancies_get: {
-        parameters: {
-            query?: {
-                /** @description The registry as it was on this day (default: today) */
-                on?: string | null;
-            };
-            header?: never;
-            path: {
-                grid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TenancyOut"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    units_api_v1_registry_grids__grid_id__units_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                grid_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitOut"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    patch_house_api_v1_registry_houses__house_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                house_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["HousePatch"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HouseOut"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    find_people_api_v1_registry_people_get: {
-        parameters: {
-            query: {
-                /** @description The whole identity number */
-                id_number: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonOut"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    reveal_api_v1_registry_people_reveal_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RevealIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Revealed"][];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    person_api_v1_registry_people__person_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                person_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonOut"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    patch_person_api_v1_registry_people__person_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                person_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PersonPatch"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonOut"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    move_api_v1_registry_people__person_id__moves_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                person_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MoveIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonOut"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    start_tenancy_api_v1_registry_tenancies_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TenancyIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TenancyOut"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    end_tenancy_api_v1_registry_tenancies__tenancy_id__end_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                tenancy_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TenancyEnd"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TenancyOut"];
-                };
-            };
-            /** @description The request is not valid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A problem with the request */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    patch_unit_api_v1_registry_units__place_id__patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                place_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UnitPatch"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnitOut"];
+                    "application/json": components["schemas"]["StockMoveResult"];
                 };
             };
             /** @description The request is not valid */

@@ -222,6 +222,18 @@ export const routes = [
     meta: { titleKey: 'admin.schemes.title' },
   },
   {
+    path: '/admin/reserve',
+    name: 'admin-reserve',
+    component: () => import('@/pages/admin/ReservePage.vue'),
+    meta: { titleKey: 'admin.reserve.title' },
+  },
+  {
+    path: '/admin/roster',
+    name: 'admin-roster',
+    component: () => import('@/pages/admin/RosterPage.vue'),
+    meta: { titleKey: 'admin.roster.title' },
+  },
+  {
     path: '/matters/applications',
     name: 'applications',
     component: () => import('@/pages/desk/ApplicationsPage.vue'),

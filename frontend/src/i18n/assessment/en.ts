@@ -215,6 +215,8 @@ export default {
     coveringOf: 'leader of {grid}',
     station: 'Service station',
     stationPhone: 'Duty phone',
+    onDuty: 'On duty today',
+    streetOnDuty: '{street} on duty today',
     noStationPhone: 'No duty phone yet',
     wholeCommunity: 'Tap a place on the map to see the grid in charge of it.',
     outsideGrid: 'This place is in {community} but outside every grid.',

@@ -217,6 +217,8 @@ export default {
     coveringOf: '{grid}网格长',
     station: '服务站',
     stationPhone: '值班电话',
+    onDuty: '今日值班',
+    streetOnDuty: '{street}今日值班',
     noStationPhone: '暂无值班电话',
     wholeCommunity: '在地图上点选位置，可查看具体负责的网格。',
     outsideGrid: '该位置在{community}，但不在任何网格内。',

@@ -8,6 +8,7 @@ export default {
     outside: 'This place is outside the grids we serve.',
     callStation: 'Call the {community} service station:',
     askStation: 'Contact the {community} service station.',
+    onDuty: 'On duty today: {name}',
     nearbyTitle: 'Already reported nearby',
     nearbyHint: 'If it is the same problem, tap "Me too" instead of reporting it again',
     distance: '{m} m',

@@ -9,6 +9,7 @@ export default {
     outside: '此处不在服务网格内。',
     callStation: '请致电{community}服务站：',
     askStation: '请联系{community}服务站。',
+    onDuty: '今日值班：{name}',
     nearbyTitle: '附近已有人反映',
     nearbyHint: '如果是同一个问题，点“我也遇到”即可，无需重复提交',
     distance: '{m} 米',

@@ -33,6 +33,8 @@ export const ADMIN_PAGES: AdminPage[] = [
   { to: '/admin/grids', roles: ADMIN },
   { to: '/admin/schemes', roles: ADMIN },
   { to: '/admin/personal-data', roles: ADMIN },
+  { to: '/admin/reserve', roles: UNIT_KEEPERS },
+  { to: '/admin/roster', roles: UNIT_KEEPERS },
 ]
 
 /** Whether a user of this role and scope may open `path` (paths outside /admin: yes). */
