@@ -26,6 +26,7 @@ from wangge.basemap.presets import Basemap, TileFile
 from wangge.basemap.router import router as basemap_router
 from wangge.config import Settings, get_settings
 from wangge.database import Database
+from wangge.earlywarning.router import router as earlywarning_router
 from wangge.emergencies.router import router as emergencies_router
 from wangge.fieldwork.logreview_router import router as logreview_router
 from wangge.fieldwork.patrols_router import router as patrols_router
@@ -159,6 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(public_map_router)
     api.include_router(who_public_router)
     api.include_router(poster_router)
+    api.include_router(earlywarning_router)
 
     @api.get("/meta", tags=["Meta"], response_model=Meta)
     async def meta() -> dict[str, Any]:

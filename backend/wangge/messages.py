@@ -380,6 +380,8 @@ NOTICES: dict[str, Text] = {
     },
     "bulletin": {"zh-CN": "{street} {month}考核通报", "en": "{street} assessment bulletin {month}"},
     "bulletin-body": {"zh-CN": "已生成，超期事项 {overdue} 件", "en": "Published; {overdue} matter(s) overdue"},
+    "warning": {"zh-CN": "{level}预警：{kind}", "en": "{level} warning: {kind}"},
+    "warning-lifted": {"zh-CN": "解除{level}预警：{kind}", "en": "Lifted: {level} warning: {kind}"},
 }
 
 

@@ -11,6 +11,7 @@ from wangge import workcalendar as _workcalendar  # noqa: F401
 from wangge.accounts import models as _accounts  # noqa: F401
 from wangge.assessment import models as _assessment  # noqa: F401
 from wangge.audit import models as _audit  # noqa: F401
+from wangge.earlywarning import models as _earlywarning  # noqa: F401
 from wangge.emergencies import models as _emergencies  # noqa: F401
 from wangge.fieldwork import models as _fieldwork  # noqa: F401
 from wangge.hierarchy import models as _hierarchy  # noqa: F401
