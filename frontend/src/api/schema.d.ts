@@ -2016,6 +2016,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{incident_id}/reports/{sequence}.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * District Report Xlsx
+         * @description Report number `sequence` in the district's form as an A4 Excel workbook.
+         */
+        get: operations["district_report_xlsx_api_v1_incidents__incident_id__reports__sequence__xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/reports/{sequence}/district": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * District Report
+         * @description Report number `sequence` in the district emergency office's form (the print page shows it).
+         */
+        get: operations["district_report_api_v1_incidents__incident_id__reports__sequence__district_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leaves": {
         parameters: {
             query?: never;
@@ -3877,6 +3917,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Warnings
+         * @description Warnings for grids of your area (grid staff: your grid), newest first, at most 200.
+         */
+        get: operations["list_warnings_api_v1_warnings_get"];
+        put?: never;
+        /**
+         * Issue Warning
+         * @description Issue a warning to grids of your area: their staff are notified at once and the SMS/WeChat gateway gets
+         *     `warning.issued` through the signed webhook.
+         */
+        post: operations["issue_warning_api_v1_warnings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/grids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Warnable Grids
+         * @description The grids you may warn: your street's (street officer) or your community's (station chief).
+         */
+        get: operations["warnable_grids_api_v1_warnings_grids_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{warning_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Warning
+         * @description The warning with the staff it reached and who has acknowledged it.
+         */
+        get: operations["get_warning_api_v1_warnings__warning_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{warning_id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge Warning
+         * @description 确认收到: the staff member the warning went to has seen it (a repeat keeps the first time).
+         */
+        post: operations["acknowledge_warning_api_v1_warnings__warning_id__ack_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{warning_id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift Warning
+         * @description Lift 解除 the warning (the issuing unit): announced like the warning itself, as `warning.lifted`.
+         */
+        post: operations["lift_warning_api_v1_warnings__warning_id__lift_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -5400,6 +5545,92 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * DistrictReport
+         * @description A report 首报/续报/终报 as the district emergency office's form holds it (突发事件信息报告), in Chinese with
+         *     Beijing times (`*_local`) beside the instants; the same facts the webhook event `incident.report` carries.
+         */
+        DistrictReport: {
+            /** Casualties */
+            casualties: {
+                [key: string]: number;
+            };
+            /** Code */
+            code: string;
+            /** Community */
+            community: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Grid */
+            grid: string;
+            /** Incident Id */
+            incident_id: number;
+            /** Incident Type */
+            incident_type: string;
+            /** Incident Type Zh */
+            incident_type_zh: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "first" | "followup" | "final";
+            /** Kind Zh */
+            kind_zh: string;
+            /** Lat */
+            lat: number | null;
+            /** Late Seconds */
+            late_seconds: number;
+            /** Lon */
+            lon: number | null;
+            /** Measures */
+            measures: string;
+            /** Nature */
+            nature: string;
+            /**
+             * Number
+             * @description The report's number: the incident's code and the report's sequence
+             */
+            number: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Occurred At Local */
+            occurred_at_local: string;
+            /** Place */
+            place: string;
+            /** Report Id */
+            report_id: number;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /** Reported At Local */
+            reported_at_local: string;
+            /** Reporter */
+            reporter: string;
+            /** Reporter Phone */
+            reporter_phone: string;
+            /** Reporting Unit */
+            reporting_unit: string;
+            /** Scene Status */
+            scene_status: string;
+            /** Sequence */
+            sequence: number;
+            /** Severity */
+            severity: number;
+            /** Severity Zh */
+            severity_zh: string;
+            /** Street */
+            street: string;
+            /** Title */
+            title: string;
+        };
         /** DrillIn */
         DrillIn: {
             /**
@@ -6664,6 +6895,11 @@ export interface components {
             /** Note */
             note: string;
         };
+        /** LiftIn */
+        LiftIn: {
+            /** Note */
+            note?: string | null;
+        };
         /** LimitIn */
         LimitIn: {
             /** Amount */
@@ -7232,6 +7468,10 @@ export interface components {
             title: string;
             /** Topic */
             topic: string;
+            /** Warning Id */
+            warning_id?: number | null;
+            /** Warning Level */
+            warning_level?: string | null;
         };
         /** ObjectionIn */
         ObjectionIn: {
@@ -8280,6 +8520,21 @@ export interface components {
              * @constant
              */
             status: "ready";
+        };
+        /** Recipient */
+        Recipient: {
+            /** Acknowledged At */
+            acknowledged_at?: string | null;
+            /** Grid Id */
+            grid_id: number | null;
+            /** Grid Name */
+            grid_name?: string | null;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+            /** User Id */
+            user_id: number;
         };
         /** RefreshIn */
         RefreshIn: {
@@ -9424,6 +9679,168 @@ export interface components {
             visited_at: string;
             /** Visitors */
             visitors: components["schemas"]["wangge__fieldwork__people_schemas__Ref"][];
+        };
+        /** WarnableGrid */
+        WarnableGrid: {
+            /** Code */
+            code: string;
+            /** Community Id */
+            community_id: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** WarningDetail */
+        WarningDetail: {
+            /**
+             * Acknowledged At
+             * @description When the caller acknowledged it (None: not yet)
+             */
+            acknowledged_at: string | null;
+            /** Acknowledged Total */
+            acknowledged_total: number;
+            /** Community Id */
+            community_id: number | null;
+            /** Expired */
+            expired: boolean;
+            /** Grid Ids */
+            grid_ids: number[];
+            /** Grid Names */
+            grid_names: string[];
+            /** Id */
+            id: number;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Issued By Id */
+            issued_by_id: number;
+            /** Issued By Name */
+            issued_by_name: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "blue" | "yellow" | "orange" | "red";
+            /** Lift Note */
+            lift_note: string | null;
+            /** Lifted At */
+            lifted_at: string | null;
+            /** May Acknowledge */
+            may_acknowledge: boolean;
+            /** May Lift */
+            may_lift: boolean;
+            /**
+             * Recipients
+             * @description The staff it reached, each with their acknowledgement
+             */
+            recipients: components["schemas"]["Recipient"][];
+            /** Recipients Total */
+            recipients_total: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "lifted";
+            /** Street Id */
+            street_id: number;
+            /** Text */
+            text: string;
+            /**
+             * Valid Until
+             * Format: date-time
+             */
+            valid_until: string;
+        };
+        /** WarningIn */
+        WarningIn: {
+            /**
+             * Grid Ids
+             * @description The grids it goes to, in your area
+             */
+            grid_ids: number[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "rainstorm" | "typhoon" | "flood" | "heat" | "cold" | "geological" | "fire" | "epidemic" | "other";
+            /**
+             * Level
+             * @description 蓝 blue, 黄 yellow, 橙 orange, 红 red (most severe)
+             * @enum {string}
+             */
+            level: "blue" | "yellow" | "orange" | "red";
+            /** Text */
+            text: string;
+            /**
+             * Valid Until
+             * Format: date-time
+             */
+            valid_until: string;
+        };
+        /** WarningOut */
+        WarningOut: {
+            /**
+             * Acknowledged At
+             * @description When the caller acknowledged it (None: not yet)
+             */
+            acknowledged_at: string | null;
+            /** Acknowledged Total */
+            acknowledged_total: number;
+            /** Community Id */
+            community_id: number | null;
+            /** Expired */
+            expired: boolean;
+            /** Grid Ids */
+            grid_ids: number[];
+            /** Grid Names */
+            grid_names: string[];
+            /** Id */
+            id: number;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Issued By Id */
+            issued_by_id: number;
+            /** Issued By Name */
+            issued_by_name: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "blue" | "yellow" | "orange" | "red";
+            /** Lift Note */
+            lift_note: string | null;
+            /** Lifted At */
+            lifted_at: string | null;
+            /** May Acknowledge */
+            may_acknowledge: boolean;
+            /** May Lift */
+            may_lift: boolean;
+            /** Recipients Total */
+            recipients_total: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "lifted";
+            /** Street Id */
+            street_id: number;
+            /** Text */
+            text: string;
+            /**
+             * Valid Until
+             * Format: date-time
+             */
+            valid_until: string;
         };
         /** Week */
         Week: {
@@ -14880,6 +15297,88 @@ export interface operations {
             };
         };
     };
+    district_report_xlsx_api_v1_incidents__incident_id__reports__sequence__xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sequence: number;
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    district_report_api_v1_incidents__incident_id__reports__sequence__district_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sequence: number;
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictReport"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_leaves_api_v1_leaves_get: {
         parameters: {
             query?: {
@@ -19499,6 +19998,250 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VisitTablePage"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_warnings_api_v1_warnings_get: {
+        parameters: {
+            query?: {
+                status?: ("active" | "lifted") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issue_warning_api_v1_warnings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WarningIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    warnable_grids_api_v1_warnings_grids_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarnableGrid"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_warning_api_v1_warnings__warning_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warning_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledge_warning_api_v1_warnings__warning_id__ack_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warning_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lift_warning_api_v1_warnings__warning_id__lift_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warning_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LiftIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningDetail"];
                 };
             };
             /** @description The request is not valid */
