@@ -21,5 +21,6 @@ def test_every_json_route_has_a_response_model():
     assert without - files - open311 - pages == set(), sorted(without - files - open311 - pages)
     # The minutes, the bulletin (each XLSX and printable), the import templates (users, grid teams, buildings,
     # places, special-group residents), the desk's export of the matters table, and the assessment's ranking table,
-    # dashboard and monthly bulletin as XLSX, and a grid's poster 亮证 as PNG and PDF.
-    assert len(files) == 15, sorted(files)
+    # dashboard and monthly bulletin as XLSX, a grid's poster 亮证 as PNG and PDF, and an incident's report in the
+    # district's form as XLSX.
+    assert len(files) == 16, sorted(files)
