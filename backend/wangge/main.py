@@ -26,6 +26,7 @@ from wangge.basemap.presets import Basemap, TileFile
 from wangge.basemap.router import router as basemap_router
 from wangge.config import Settings, get_settings
 from wangge.database import Database
+from wangge.earlywarning.router import router as earlywarning_router
 from wangge.emergencies.router import router as emergencies_router
 from wangge.fieldwork.logreview_router import router as logreview_router
 from wangge.fieldwork.patrols_router import router as patrols_router
@@ -46,8 +47,8 @@ from wangge.notify.router import router as notify_router
 from wangge.notify.worker import start_embedded
 from wangge.open311.keys import router as open311_keys_router
 from wangge.open311.router import router as open311_router
-from wangge.registries.router import router as registries_router
 from wangge.preparedness.router import router as preparedness_router
+from wangge.registries.router import router as registries_router
 from wangge.request_guard import refuse_control_characters
 from wangge.station.checklists_router import router as checklists_router
 from wangge.station.router import router as station_router
@@ -163,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(poster_router)
     api.include_router(registries_router)
     api.include_router(preparedness_router)
+    api.include_router(earlywarning_router)
 
     @api.get("/meta", tags=["Meta"], response_model=Meta)
     async def meta() -> dict[str, Any]:

@@ -278,6 +278,7 @@ PROBLEMS: dict[str, dict[Language, str]] = {
     "personal-data-forbidden": {
         "zh-CN": "你的角色无权查看或导出未脱敏的个人信息",
         "en": "Your role may not read or export personal data unmasked",
+    },
     # Issue 14: supplies in reserve and the duty roster.
     "reserve-short": {"zh-CN": "库存不足，无法出库这么多", "en": "Not enough in stock for this"},
     "reserve-inactive": {"zh-CN": "该物资已停用", "en": "The item is deactivated"},
@@ -415,6 +416,8 @@ NOTICES: dict[str, Text] = {
     "bulletin": {"zh-CN": "{street} {month}考核通报", "en": "{street} assessment bulletin {month}"},
     "bulletin-body": {"zh-CN": "已生成，超期事项 {overdue} 件", "en": "Published; {overdue} matter(s) overdue"},
     "reserve-alert": {"zh-CN": "应急物资{what}：{name}", "en": "Reserve {what}: {name}"},
+    "warning": {"zh-CN": "{level}预警：{kind}", "en": "{level} warning: {kind}"},
+    "warning-lifted": {"zh-CN": "解除{level}预警：{kind}", "en": "Lifted: {level} warning: {kind}"},
 }
 
 

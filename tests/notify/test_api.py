@@ -63,6 +63,8 @@ def test_the_list_holds_only_my_notifications_newest_first(live: Live, world: Wo
         "action",
         "matter_status",
         "place",
+        "warning_id",
+        "warning_level",
     }
     newest = page["items"][0]
     assert (newest["id"], newest["topic"], newest["body"], newest["matter_id"]) == (

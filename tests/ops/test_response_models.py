@@ -22,5 +22,6 @@ def test_every_json_route_has_a_response_model():
     # The minutes, the bulletin (each XLSX and printable), the import templates (users, grid teams, buildings,
     # places, special-group residents), the desk's export of the matters table, and the assessment's ranking table,
     # dashboard and monthly bulletin as XLSX, a grid's poster 亮证 as PNG and PDF, a grid's registry of people as
-    # XLSX (registries: each export is logged) and the reserve ledger as XLSX.
-    assert len(files) == 17, sorted(files)
+    # XLSX (registries: each export is logged), the reserve ledger as XLSX and an incident's report in the district's
+    # form as XLSX.
+    assert len(files) == 18, sorted(files)

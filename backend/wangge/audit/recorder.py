@@ -45,6 +45,7 @@ def audited() -> dict[type, Audited]:
     """The administrative models (imported here, once, so that no model module imports the log)."""
     from wangge.accounts.models import User
     from wangge.assessment.models import AssessmentScheme
+    from wangge.earlywarning.models import EarlyWarning
     from wangge.emergencies.models import ContingencyPlan, Drill, ResponseTier, TierMember
     from wangge.fieldwork.models import (
         GridLeadership,
@@ -71,6 +72,7 @@ def audited() -> dict[type, Audited]:
         ContingencyPlan: "contingency_plan", Drill: "drill", SpecialPeriod: "special_period",
         ChecklistTemplate: "checklist", LogRemark: "log_remark", AssessmentScheme: "assessment_scheme",
         ReserveItem: "reserve_item", DutyDay: "duty_day",
+        EarlyWarning: "early_warning",
     }  # fmt: skip
     out = {model: Audited(entity) for model, entity in plain.items()}
     out[User] = Audited("user", hidden=frozenset({"password_hash"}), masked=frozenset({"phone"}))

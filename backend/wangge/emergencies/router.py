@@ -1,16 +1,20 @@
 """HTTP routes of emergencies: incidents and their timed reports, response tiers, activations with acknowledgement
 and arrival, contingency plans and drills. Thin functions that hand the work to emergencies.service."""
 
+import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
 from wangge.accounts.dependencies import CurrentSubject, IncidentRaiser
 from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
-from wangge.emergencies import schemas, service, table
+from wangge.emergencies import district, schemas, service, table
 from wangge.emergencies.models import Activation, Incident
+from wangge.imports import XLSX, xlsx_response
 from wangge.schemas_common import Day, Id
+
+XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}}}
 
 router = APIRouter(tags=["Emergencies"])
 
@@ -93,6 +97,21 @@ async def add_report(db: SessionDep, subject: CurrentSubject, incident: CurrentI
     r = await service.add_report(db, subject=subject, incident=incident, data=data)
     await db.commit()
     return service.report_out(r)
+
+
+@router.get("/incidents/{incident_id}/reports/{sequence}/district", response_model=schemas.DistrictReport)
+async def district_report(db: SessionDep, incident: CurrentIncident, sequence: Id) -> Any:
+    """Report number `sequence` in the district emergency office's form (the print page shows it)."""
+    r = await district.find(db, incident=incident, sequence=sequence)
+    return await district.sheet(db, incident=incident, report=r)
+
+
+@router.get("/incidents/{incident_id}/reports/{sequence}.xlsx", response_class=Response, responses=XLSX_RESPONSE)
+async def district_report_xlsx(db: SessionDep, incident: CurrentIncident, sequence: Id) -> Response:
+    """Report number `sequence` in the district's form as an A4 Excel workbook."""
+    r = await district.find(db, incident=incident, sequence=sequence)
+    data = await asyncio.to_thread(district.xlsx, await district.sheet(db, incident=incident, report=r))
+    return xlsx_response(data, f"incident-{incident.code}-{sequence}.xlsx")
 
 
 # --- response tiers and activations ----------------------------------------------------------------------------

@@ -258,3 +258,43 @@ class IncidentPage(Output):
     total_exact: bool
     limit: int
     next_after: str | None = Field(description="Pass as `after` (with the same filters) for the next page")
+
+
+# --- a report in the district emergency office's form ----------------------------------------------------------
+
+
+class DistrictReport(Output):
+    """A report 首报/续报/终报 as the district emergency office's form holds it (突发事件信息报告), in Chinese with
+    Beijing times (`*_local`) beside the instants; the same facts the webhook event `incident.report` carries."""
+
+    number: str = Field(description="The report's number: the incident's code and the report's sequence")
+    incident_id: int
+    report_id: int
+    code: str
+    sequence: int
+    kind: ReportKind
+    kind_zh: str
+    title: str
+    incident_type: str
+    incident_type_zh: str
+    severity: int
+    severity_zh: str
+    occurred_at: datetime
+    occurred_at_local: str
+    place: str
+    street: str
+    community: str
+    grid: str
+    lat: float | None
+    lon: float | None
+    nature: str
+    casualties: dict[str, int]
+    scene_status: str
+    measures: str
+    reporter: str
+    reporter_phone: str
+    reporting_unit: str
+    reported_at: datetime
+    reported_at_local: str
+    due_at: datetime
+    late_seconds: int

@@ -21,6 +21,7 @@ from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.scope import Subject, within_area
 from wangge.accounts.scope import visible as area_visible
 from wangge.config import Settings
+from wangge.emergencies import district
 from wangge.emergencies.models import (
     Activation,
     ActivationMember,
@@ -303,6 +304,7 @@ async def add_report(db: AsyncSession, *, subject: Subject, incident: Incident, 
         ),
         body=f"{incident.title}：{r.nature[:60]}",
     )
+    await district.announce(db, incident=incident, report=r)
     return r
 
 

@@ -23,6 +23,9 @@ class NotificationOut(Output):
     action: str | None = None
     matter_status: str | None = None
     place: str | None = None
+    # An early warning 预警: its id and level (blue, yellow, orange, red); orange and red open the full-screen alert.
+    warning_id: int | None = None
+    warning_level: str | None = None
 
 
 class ReadAllOut(Output):

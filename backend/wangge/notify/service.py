@@ -44,6 +44,8 @@ def notification_out(n: Notification, payload: dict[str, Any] | None) -> dict[st
         "action": _str(data.get("action")),
         "matter_status": _str(data.get("status")),
         "place": _str(data.get("place")),
+        "warning_id": _int(data.get("warning_id")),
+        "warning_level": _str(data.get("level")) if _int(data.get("warning_id")) else None,
     }
 
 

@@ -2041,6 +2041,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{incident_id}/reports/{sequence}.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * District Report Xlsx
+         * @description Report number `sequence` in the district's form as an A4 Excel workbook.
+         */
+        get: operations["district_report_xlsx_api_v1_incidents__incident_id__reports__sequence__xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{incident_id}/reports/{sequence}/district": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * District Report
+         * @description Report number `sequence` in the district emergency office's form (the print page shows it).
+         */
+        get: operations["district_report_api_v1_incidents__incident_id__reports__sequence__district_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leaves": {
         parameters: {
             query?: never;
@@ -3214,6 +3254,327 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/registry/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Access Log
+         * @description Every unmasked read and export of personal data in your area, newest first (administrators).
+         */
+        get: operations["access_log_api_v1_registry_access_log_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/grids/{grid_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Events
+         * @description The registry's changes, newest recorded first: what, on which day, recorded by whom and when.
+         */
+        get: operations["events_api_v1_registry_grids__grid_id__events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/grids/{grid_id}/houses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Houses
+         * @description The grid's houses at their standard addresses, with who lived there and who rented them on the day.
+         */
+        get: operations["houses_api_v1_registry_grids__grid_id__houses_get"];
+        put?: never;
+        /**
+         * Add House
+         * @description Register a standard address (building → unit → floor → room) and its house; 409 `address-exists`.
+         */
+        post: operations["add_house_api_v1_registry_grids__grid_id__houses_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/grids/{grid_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People
+         * @description The people living in the grid on the day; identity numbers and phones masked.
+         */
+        get: operations["people_api_v1_registry_grids__grid_id__people_get"];
+        put?: never;
+        /**
+         * Add Person
+         * @description Register a person living at a house of the grid (a move-in event); 422 `id-number-invalid`, 409
+         *     `id-number-exists`.
+         */
+        post: operations["add_person_api_v1_registry_grids__grid_id__people_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/grids/{grid_id}/people.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export People
+         * @description The grid's people as XLSX, unmasked, naming the exporter and the time; the export is logged.
+         */
+        get: operations["export_people_api_v1_registry_grids__grid_id__people_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/grids/{grid_id}/renewals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Renewals
+         * @description Floating residents whose residence registration 居住登记 is due within 30 days or overdue, soonest first.
+         */
+        get: operations["renewals_api_v1_registry_grids__grid_id__renewals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/grids/{grid_id}/tenancies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tenancies
+         * @description The grid's tenancies (those running on `on` when it is given), newest first.
+         */
+        get: operations["tenancies_api_v1_registry_grids__grid_id__tenancies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/grids/{grid_id}/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Units
+         * @description The grid's units 实有单位 (institutions and businesses) with contact person and duty phone.
+         */
+        get: operations["units_api_v1_registry_grids__grid_id__units_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/houses/{house_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Patch House
+         * @description Change a house's use (owner-occupied, rented, vacant, business).
+         */
+        patch: operations["patch_house_api_v1_registry_houses__house_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/registry/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find People
+         * @description The people in your scope with this identity number (exact match); 422 `id-number-invalid`.
+         */
+        get: operations["find_people_api_v1_registry_people_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/people/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal
+         * @description The chosen people's identity numbers and phones unmasked; the read is logged (who, when, which people).
+         */
+        post: operations["reveal_api_v1_registry_people_reveal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/people/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Person */
+        get: operations["person_api_v1_registry_people__person_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Patch Person
+         * @description Correct a person's details; a change of special groups is an event.
+         */
+        patch: operations["patch_person_api_v1_registry_people__person_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/registry/people/{person_id}/moves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move
+         * @description Record a move into another house of the grid, a move out of the grid, or a death, on its day.
+         */
+        post: operations["move_api_v1_registry_people__person_id__moves_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/tenancies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start Tenancy */
+        post: operations["start_tenancy_api_v1_registry_tenancies_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/tenancies/{tenancy_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End Tenancy */
+        post: operations["end_tenancy_api_v1_registry_tenancies__tenancy_id__end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/units/{place_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Patch Unit */
+        patch: operations["patch_unit_api_v1_registry_units__place_id__patch"];
+        trace?: never;
+    };
     "/api/v1/reserve/items": {
         parameters: {
             query?: never;
@@ -3980,6 +4341,111 @@ export interface paths {
         get: operations["visits_desk_table_api_v1_visits_table_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Warnings
+         * @description Warnings for grids of your area (grid staff: your grid), newest first, at most 200.
+         */
+        get: operations["list_warnings_api_v1_warnings_get"];
+        put?: never;
+        /**
+         * Issue Warning
+         * @description Issue a warning to grids of your area: their staff are notified at once and the SMS/WeChat gateway gets
+         *     `warning.issued` through the signed webhook.
+         */
+        post: operations["issue_warning_api_v1_warnings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/grids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Warnable Grids
+         * @description The grids you may warn: your street's (street officer) or your community's (station chief).
+         */
+        get: operations["warnable_grids_api_v1_warnings_grids_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{warning_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Warning
+         * @description The warning with the staff it reached and who has acknowledged it.
+         */
+        get: operations["get_warning_api_v1_warnings__warning_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{warning_id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge Warning
+         * @description 确认收到: the staff member the warning went to has seen it (a repeat keeps the first time).
+         */
+        post: operations["acknowledge_warning_api_v1_warnings__warning_id__ack_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/warnings/{warning_id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift Warning
+         * @description Lift 解除 the warning (the issuing unit): announced like the warning itself, as `warning.lifted`.
+         */
+        post: operations["lift_warning_api_v1_warnings__warning_id__lift_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5509,6 +5975,92 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * DistrictReport
+         * @description A report 首报/续报/终报 as the district emergency office's form holds it (突发事件信息报告), in Chinese with
+         *     Beijing times (`*_local`) beside the instants; the same facts the webhook event `incident.report` carries.
+         */
+        DistrictReport: {
+            /** Casualties */
+            casualties: {
+                [key: string]: number;
+            };
+            /** Code */
+            code: string;
+            /** Community */
+            community: string;
+            /**
+             * Due At
+             * Format: date-time
+             */
+            due_at: string;
+            /** Grid */
+            grid: string;
+            /** Incident Id */
+            incident_id: number;
+            /** Incident Type */
+            incident_type: string;
+            /** Incident Type Zh */
+            incident_type_zh: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "first" | "followup" | "final";
+            /** Kind Zh */
+            kind_zh: string;
+            /** Lat */
+            lat: number | null;
+            /** Late Seconds */
+            late_seconds: number;
+            /** Lon */
+            lon: number | null;
+            /** Measures */
+            measures: string;
+            /** Nature */
+            nature: string;
+            /**
+             * Number
+             * @description The report's number: the incident's code and the report's sequence
+             */
+            number: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Occurred At Local */
+            occurred_at_local: string;
+            /** Place */
+            place: string;
+            /** Report Id */
+            report_id: number;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /** Reported At Local */
+            reported_at_local: string;
+            /** Reporter */
+            reporter: string;
+            /** Reporter Phone */
+            reporter_phone: string;
+            /** Reporting Unit */
+            reporting_unit: string;
+            /** Scene Status */
+            scene_status: string;
+            /** Sequence */
+            sequence: number;
+            /** Severity */
+            severity: number;
+            /** Severity Zh */
+            severity_zh: string;
+            /** Street */
+            street: string;
+            /** Title */
+            title: string;
+        };
         /** DrillIn */
         DrillIn: {
             /**
@@ -5627,6 +6179,11 @@ export interface components {
             month: string;
             unit: components["schemas"]["PreparednessUnit"];
         };
+        /**
+         * EventKind
+         * @enum {string}
+         */
+        EventKind: "registered" | "moved_in" | "moved_out" | "tenancy_started" | "tenancy_ended" | "died" | "groups_changed";
         /** EventOut */
         EventOut: {
             /** Action */
@@ -6295,6 +6852,54 @@ export interface components {
              */
             truncated: boolean;
         };
+        /** HouseIn */
+        HouseIn: {
+            /** Building Id */
+            building_id: number;
+            /** Floor */
+            floor: number;
+            /** Room */
+            room: string;
+            /**
+             * Unit
+             * @default
+             */
+            unit: string;
+            /** @default owner_occupied */
+            use: components["schemas"]["HouseUse"];
+        };
+        /** HouseOut */
+        HouseOut: {
+            /** Building Id */
+            building_id: number;
+            /** Floor */
+            floor: number;
+            /** Grid Id */
+            grid_id: number;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string;
+            /** Residents */
+            residents: components["schemas"]["ResidentBrief"][];
+            /** Room */
+            room: string;
+            /** Tenant Ids */
+            tenant_ids: number[];
+            /** Unit */
+            unit: string;
+            /** Use */
+            use: string;
+        };
+        /** HousePatch */
+        HousePatch: {
+            use: components["schemas"]["HouseUse"];
+        };
+        /**
+         * HouseUse
+         * @enum {string}
+         */
+        HouseUse: "owner_occupied" | "rented" | "vacant" | "business";
         /** ImportProblem */
         ImportProblem: {
             /** Code */
@@ -6831,6 +7436,11 @@ export interface components {
             /** Note */
             note: string;
         };
+        /** LiftIn */
+        LiftIn: {
+            /** Note */
+            note?: string | null;
+        };
         /** LimitIn */
         LimitIn: {
             /** Amount */
@@ -7302,6 +7912,24 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** MoveIn */
+        MoveIn: {
+            /**
+             * House Id
+             * @description The house moved into (moved_in only)
+             */
+            house_id?: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "moved_in" | "moved_out" | "died";
+            /**
+             * On
+             * Format: date
+             */
+            on: string;
+        };
         /** MyDay */
         MyDay: {
             /** Blocking */
@@ -7399,6 +8027,10 @@ export interface components {
             title: string;
             /** Topic */
             topic: string;
+            /** Warning Id */
+            warning_id?: number | null;
+            /** Warning Level */
+            warning_level?: string | null;
         };
         /** ObjectionIn */
         ObjectionIn: {
@@ -7553,6 +8185,17 @@ export interface components {
         Page_NotificationOut_: {
             /** Items */
             items: components["schemas"]["NotificationOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[PersonalDataAccessOut] */
+        Page_PersonalDataAccessOut_: {
+            /** Items */
+            items: components["schemas"]["PersonalDataAccessOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -7883,6 +8526,108 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+        };
+        /** PersonIn */
+        PersonIn: {
+            /**
+             * House Id
+             * @description Where they live (a house of the same grid)
+             */
+            house_id: number;
+            /** Id Number */
+            id_number?: string | null;
+            /**
+             * Moved In On
+             * @description The day they moved in (default: today)
+             */
+            moved_in_on?: string | null;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Registration Due
+             * @description 居住登记 renewal due (floating residents)
+             */
+            registration_due?: string | null;
+            /** @default other */
+            relation: components["schemas"]["Relation"];
+            residence: components["schemas"]["Residence"];
+            /** Special Groups */
+            special_groups?: string[];
+        };
+        /** PersonOut */
+        PersonOut: {
+            /** Address */
+            address: string | null;
+            /** Died On */
+            died_on: string | null;
+            /** Grid Id */
+            grid_id: number;
+            /** House Id */
+            house_id: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Id Number
+             * @description Masked (4301**********123X)
+             */
+            id_number: string | null;
+            /** Living Here */
+            living_here: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Phone
+             * @description Masked (138****5678)
+             */
+            phone: string | null;
+            /** Registration Due */
+            registration_due: string | null;
+            /** Relation */
+            relation: string;
+            /** Residence */
+            residence: string;
+            /** Special Groups */
+            special_groups: string[];
+        };
+        /** PersonPatch */
+        PersonPatch: {
+            /** Id Number */
+            id_number?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Registration Due */
+            registration_due?: string | null;
+            relation?: components["schemas"]["Relation"] | null;
+            residence?: components["schemas"]["Residence"] | null;
+            /** Special Groups */
+            special_groups?: string[] | null;
+        };
+        /** PersonalDataAccessOut */
+        PersonalDataAccessOut: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "reveal" | "export";
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Grid Id */
+            grid_id: number | null;
+            /** Id */
+            id: number;
+            /** Person Ids */
+            person_ids: number[];
+            /** User Id */
+            user_id: number;
+            /** User Name */
+            user_name: string;
         };
         /** PhotoOut */
         PhotoOut: {
@@ -8482,11 +9227,59 @@ export interface components {
              */
             status: "ready";
         };
+        /** Recipient */
+        Recipient: {
+            /** Acknowledged At */
+            acknowledged_at?: string | null;
+            /** Grid Id */
+            grid_id: number | null;
+            /** Grid Name */
+            grid_name?: string | null;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+            /** User Id */
+            user_id: number;
+        };
         /** RefreshIn */
         RefreshIn: {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** RegistryEventOut */
+        RegistryEventOut: {
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** House Id */
+            house_id: number | null;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["EventKind"];
+            /** Person Id */
+            person_id: number | null;
+            /** Person Name */
+            person_name: string | null;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Recorded By */
+            recorded_by: string;
+        };
+        /**
+         * Relation
+         * @enum {string}
+         */
+        Relation: "head" | "spouse" | "child" | "parent" | "relative" | "tenant" | "other";
         /**
          * Remark
          * @description A remark 督查意见 on a leader's day or week; read_at: when the leader marked it read.
@@ -8711,6 +9504,22 @@ export interface components {
             /** Note */
             note?: string | null;
         };
+        /**
+         * Residence
+         * @enum {string}
+         */
+        Residence: "registered" | "floating";
+        /** ResidentBrief */
+        ResidentBrief: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Relation */
+            relation: string;
+            /** Residence */
+            residence: string;
+        };
         /** ResidentIn */
         ResidentIn: {
             /** Address */
@@ -8783,6 +9592,22 @@ export interface components {
             phone?: string | null;
             /** Visit Every Days */
             visit_every_days?: number | null;
+        };
+        /** RevealIn */
+        RevealIn: {
+            /** Person Ids */
+            person_ids: number[];
+        };
+        /** Revealed */
+        Revealed: {
+            /** Id */
+            id: number;
+            /** Id Number */
+            id_number: string | null;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string | null;
         };
         /**
          * Role
@@ -9348,6 +10173,42 @@ export interface components {
             /** Team Role */
             team_role?: ("floating_population_assistant" | "residents_group_leader" | "building_head" | "party_member" | "property_staff" | "household_head" | "volunteer" | "informant" | "grid_member") | null;
         };
+        /** TenancyEnd */
+        TenancyEnd: {
+            /**
+             * End On
+             * Format: date
+             */
+            end_on: string;
+        };
+        /** TenancyIn */
+        TenancyIn: {
+            /** House Id */
+            house_id: number;
+            /** Person Id */
+            person_id: number;
+            /**
+             * Start On
+             * Format: date
+             */
+            start_on: string;
+        };
+        /** TenancyOut */
+        TenancyOut: {
+            /** End On */
+            end_on: string | null;
+            /** House Id */
+            house_id: number;
+            /** Id */
+            id: number;
+            /** Person Id */
+            person_id: number;
+            /**
+             * Start On
+             * Format: date
+             */
+            start_on: string;
+        };
         /** TierCandidate */
         TierCandidate: {
             /** Name */
@@ -9526,6 +10387,30 @@ export interface components {
             /** Score */
             score: number | null;
             unit: components["schemas"]["UnitRef"];
+        };
+        /** UnitOut */
+        UnitOut: {
+            /** Address */
+            address: string | null;
+            /** Category */
+            category: string;
+            /** Contact Person */
+            contact_person: string | null;
+            /** Duty Phone */
+            duty_phone: string | null;
+            /** Grid Id */
+            grid_id: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** UnitPatch */
+        UnitPatch: {
+            /** Contact Person */
+            contact_person?: string | null;
+            /** Duty Phone */
+            duty_phone?: string | null;
         };
         /** UnitRef */
         UnitRef: {
@@ -9796,6 +10681,168 @@ export interface components {
             visited_at: string;
             /** Visitors */
             visitors: components["schemas"]["wangge__fieldwork__people_schemas__Ref"][];
+        };
+        /** WarnableGrid */
+        WarnableGrid: {
+            /** Code */
+            code: string;
+            /** Community Id */
+            community_id: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** WarningDetail */
+        WarningDetail: {
+            /**
+             * Acknowledged At
+             * @description When the caller acknowledged it (None: not yet)
+             */
+            acknowledged_at: string | null;
+            /** Acknowledged Total */
+            acknowledged_total: number;
+            /** Community Id */
+            community_id: number | null;
+            /** Expired */
+            expired: boolean;
+            /** Grid Ids */
+            grid_ids: number[];
+            /** Grid Names */
+            grid_names: string[];
+            /** Id */
+            id: number;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Issued By Id */
+            issued_by_id: number;
+            /** Issued By Name */
+            issued_by_name: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "blue" | "yellow" | "orange" | "red";
+            /** Lift Note */
+            lift_note: string | null;
+            /** Lifted At */
+            lifted_at: string | null;
+            /** May Acknowledge */
+            may_acknowledge: boolean;
+            /** May Lift */
+            may_lift: boolean;
+            /**
+             * Recipients
+             * @description The staff it reached, each with their acknowledgement
+             */
+            recipients: components["schemas"]["Recipient"][];
+            /** Recipients Total */
+            recipients_total: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "lifted";
+            /** Street Id */
+            street_id: number;
+            /** Text */
+            text: string;
+            /**
+             * Valid Until
+             * Format: date-time
+             */
+            valid_until: string;
+        };
+        /** WarningIn */
+        WarningIn: {
+            /**
+             * Grid Ids
+             * @description The grids it goes to, in your area
+             */
+            grid_ids: number[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "rainstorm" | "typhoon" | "flood" | "heat" | "cold" | "geological" | "fire" | "epidemic" | "other";
+            /**
+             * Level
+             * @description 蓝 blue, 黄 yellow, 橙 orange, 红 red (most severe)
+             * @enum {string}
+             */
+            level: "blue" | "yellow" | "orange" | "red";
+            /** Text */
+            text: string;
+            /**
+             * Valid Until
+             * Format: date-time
+             */
+            valid_until: string;
+        };
+        /** WarningOut */
+        WarningOut: {
+            /**
+             * Acknowledged At
+             * @description When the caller acknowledged it (None: not yet)
+             */
+            acknowledged_at: string | null;
+            /** Acknowledged Total */
+            acknowledged_total: number;
+            /** Community Id */
+            community_id: number | null;
+            /** Expired */
+            expired: boolean;
+            /** Grid Ids */
+            grid_ids: number[];
+            /** Grid Names */
+            grid_names: string[];
+            /** Id */
+            id: number;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Issued By Id */
+            issued_by_id: number;
+            /** Issued By Name */
+            issued_by_name: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "blue" | "yellow" | "orange" | "red";
+            /** Lift Note */
+            lift_note: string | null;
+            /** Lifted At */
+            lifted_at: string | null;
+            /** May Acknowledge */
+            may_acknowledge: boolean;
+            /** May Lift */
+            may_lift: boolean;
+            /** Recipients Total */
+            recipients_total: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "lifted";
+            /** Street Id */
+            street_id: number;
+            /** Text */
+            text: string;
+            /**
+             * Valid Until
+             * Format: date-time
+             */
+            valid_until: string;
         };
         /** Week */
         Week: {
@@ -15351,6 +16398,88 @@ export interface operations {
             };
         };
     };
+    district_report_xlsx_api_v1_incidents__incident_id__reports__sequence__xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sequence: number;
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    district_report_api_v1_incidents__incident_id__reports__sequence__district_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sequence: number;
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistrictReport"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_leaves_api_v1_leaves_get: {
         parameters: {
             query?: {
@@ -18053,6 +19182,813 @@ export interface operations {
             };
         };
     };
+    access_log_api_v1_registry_access_log_get: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PersonalDataAccessOut_"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    events_api_v1_registry_grids__grid_id__events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryEventOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    houses_api_v1_registry_grids__grid_id__houses_get: {
+        parameters: {
+            query?: {
+                /** @description The registry as it was on this day (default: today) */
+                on?: string | null;
+            };
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_house_api_v1_registry_grids__grid_id__houses_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HouseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    people_api_v1_registry_grids__grid_id__people_get: {
+        parameters: {
+            query?: {
+                /** @description The registry as it was on this day (default: today) */
+                on?: string | null;
+                /** @description Part of a name */
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_person_api_v1_registry_grids__grid_id__people_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_people_api_v1_registry_grids__grid_id__people_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renewals_api_v1_registry_grids__grid_id__renewals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tenancies_api_v1_registry_grids__grid_id__tenancies_get: {
+        parameters: {
+            query?: {
+                /** @description The registry as it was on this day (default: today) */
+                on?: string | null;
+            };
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenancyOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    units_api_v1_registry_grids__grid_id__units_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_house_api_v1_registry_houses__house_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                house_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HousePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    find_people_api_v1_registry_people_get: {
+        parameters: {
+            query: {
+                /** @description The whole identity number */
+                id_number: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reveal_api_v1_registry_people_reveal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revealed"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    person_api_v1_registry_people__person_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_person_api_v1_registry_people__person_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    move_api_v1_registry_people__person_id__moves_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_tenancy_api_v1_registry_tenancies_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenancyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenancyOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_tenancy_api_v1_registry_tenancies__tenancy_id__end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenancy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenancyEnd"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenancyOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_unit_api_v1_registry_units__place_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                place_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_items_api_v1_reserve_items_get: {
         parameters: {
             query?: {
@@ -20266,6 +22202,250 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VisitTablePage"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_warnings_api_v1_warnings_get: {
+        parameters: {
+            query?: {
+                status?: ("active" | "lifted") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issue_warning_api_v1_warnings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WarningIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    warnable_grids_api_v1_warnings_grids_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarnableGrid"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_warning_api_v1_warnings__warning_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warning_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledge_warning_api_v1_warnings__warning_id__ack_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warning_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lift_warning_api_v1_warnings__warning_id__lift_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warning_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LiftIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningDetail"];
                 };
             };
             /** @description The request is not valid */

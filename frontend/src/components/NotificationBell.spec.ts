@@ -20,6 +20,7 @@ async function mountBell(fetchMock: ReturnType<typeof vi.fn>, signedIn = true) {
     routes: [
       { path: '/me', component: Blank },
       { path: '/matters/:id', component: Blank },
+      { path: '/warnings/:id', component: Blank },
     ],
   })
   await router.push('/me')
@@ -62,6 +63,23 @@ describe('NotificationBell', () => {
     await flushPromises()
     expect(fetchMock.mock.calls.some(([u, init]) => String(u) === '/api/v1/notifications/5/read' && init?.method === "POST")).toBe(true)
     expect(router.currentRoute.value.path).toBe('/matters/9')
+    wrapper.unmount()
+  })
+
+  it('opens the warning of a warning notification', async () => {
+    const fetchMock = vi.fn(async (input: RequestInfo | URL) => {
+      if (String(input).includes('/read')) return json({ id: 6 })
+      return json({
+        items: [{ id: 6, topic: 'warning.issued', title: '黄色预警：高温', body: '注意防暑', matter_id: null, warning_id: 4, warning_level: 'yellow', created_at: '2026-03-01T08:00:00Z', read_at: null }],
+        total: 1,
+      })
+    })
+    const { wrapper, router } = await mountBell(fetchMock)
+    await wrapper.find('[data-testid="notification-bell"]').trigger('click')
+    await flushPromises()
+    document.body.querySelector<HTMLElement>('[data-testid="notification-item"]')!.click()
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/warnings/4')
     wrapper.unmount()
   })
 

@@ -77,3 +77,16 @@ describe('alertPath', () => {
     expect(alertPath(n(3))).toBeNull()
   })
 })
+
+describe('early warnings 预警', () => {
+  it('alerts for orange and red warnings only, after the emergencies, and 查看 opens the warning', () => {
+    const red = n(1, { topic: 'warning.issued', warning_id: 7, warning_level: 'red' })
+    const orange = n(2, { topic: 'warning.issued', warning_id: 8, warning_level: 'orange' })
+    const yellow = n(3, { topic: 'warning.issued', warning_id: 9, warning_level: 'yellow' })
+    const lifted = n(4, { topic: 'warning.lifted', warning_id: 7, warning_level: 'red' })
+    expect([red, orange, yellow, lifted].map(alertKind)).toEqual(['warning', 'warning', null, null])
+    const incident = n(5, { topic: 'incident.raised', incident_id: 4 })
+    expect(alertQueue([red, yellow, incident, orange], NOW).map((x) => x.id)).toEqual([5, 2, 1])
+    expect(alertPath(red)).toBe('/warnings/7')
+  })
+})

@@ -312,6 +312,24 @@ export const routes = [
     component: () => import('@/pages/registry/AccessLogPage.vue'),
     meta: { titleKey: 'admin.personalData.title' },
   },
+  {
+    path: '/warnings',
+    name: 'warnings',
+    component: () => import('@/pages/warnings/WarningsPage.vue'),
+    meta: { titleKey: 'warning.title' },
+  },
+  {
+    path: '/warnings/:id(\\d+)',
+    name: 'warning',
+    component: () => import('@/pages/warnings/WarningPage.vue'),
+    meta: { titleKey: 'warning.title' },
+  },
+  {
+    path: '/incidents/:id(\\d+)/reports/:seq(\\d+)/print',
+    name: 'incident-report-print',
+    component: () => import('@/pages/emergency/ReportPrintPage.vue'),
+    meta: { bare: true, titleKey: 'districtReport.title' },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/map' },
 ]
 
@@ -363,7 +381,7 @@ async function wordsOf(path: string): Promise<void> {
 /** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */
 export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
-  if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table|registry)(\/|$)/.test(path)) return 'station'
+  if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table|registry|warnings)(\/|$)/.test(path)) return 'station'
   if (/^\/matters\/(applications|verifications|callbacks|hotline)(\/|$)/.test(path)) return 'station'
   if (/^\/(my-day|leave|coverage|visits|inspections|patrol|quick-report)(\/|$)/.test(path)) return 'field'
   // A matter's record and the resident's tracking page: the steps around the routes (issue 11).

@@ -709,6 +709,7 @@ export default {
       count: '{n} people',
       none: 'No access recorded yet',
       older: 'Older entries',
+    },
     reserve: {
       title: 'Supplies in reserve',
       hint: 'How many, where, expiry and keeper of emergency supplies, with low-stock and expiry alerts',

@@ -709,6 +709,7 @@ export default {
       count: '{n} 人',
       none: '暂无查阅记录',
       older: '更早的记录',
+    },
     reserve: {
       title: '应急物资储备',
       hint: '物资数量、存放地点、有效期和保管人，库存不足与过期提醒',

@@ -142,7 +142,7 @@ export default {
     },
   },
   alert: {
-    kind: { callout: 'Call-out', incident: 'Emergency incident', emergency: 'Emergency matter' },
+    kind: { callout: 'Call-out', incident: 'Emergency incident', emergency: 'Emergency matter', warning: 'Warning' },
     what: 'What',
     where: 'Where',
     when: 'When',

@@ -144,7 +144,7 @@ export default {
   },
   // The full-screen alert of an emergency or a call-out (components/EmergencyAlert.vue).
   alert: {
-    kind: { callout: '出动通知', incident: '突发事件', emergency: '突发事项' },
+    kind: { callout: '出动通知', incident: '突发事件', emergency: '突发事项', warning: '预警' },
     what: '情况',
     where: '地点',
     when: '时间',

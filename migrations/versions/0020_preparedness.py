@@ -1,16 +1,16 @@
 """Preparedness (issue 14): supplies and equipment in reserve 应急物资储备 of the stations and streets with their
 stock changes, and the 24-hour duty roster 值班表 of the same units.
 
-Revision ID: 0019_preparedness
-Revises: 0018_field_and_residents
+Revision ID: 0020_preparedness
+Revises: 0019_registries
 Create Date: 2026-12-02 03:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_preparedness"
-down_revision = "0018_field_and_residents"
+revision = "0020_preparedness"
+down_revision = "0019_registries"
 branch_labels = None
 depends_on = None
 
