@@ -51,9 +51,14 @@ export function followDetails(map: L.Map, view: MapView, grids: L.GeoJSON): () =
   const group = L.layerGroup()
   const fetched = new Map<number, Promise<void>>()
   let frame = 0
+  let later = 0
+  // Laid out on the next frame, and once more a moment later: a grid's name may be placed anew after the move that
+  // asked (seen as a building's name left over a grid's name on a loaded machine).
   const declutter = () => {
     cancelAnimationFrame(frame)
+    clearTimeout(later)
     frame = requestAnimationFrame(() => declutterLabels(map))
+    later = window.setTimeout(() => declutterLabels(map), 300)
   }
   const show = () => {
     if (map.getZoom() < DETAIL_ZOOM) {
@@ -75,6 +80,7 @@ export function followDetails(map: L.Map, view: MapView, grids: L.GeoJSON): () =
   return () => {
     map.off('moveend', show)
     cancelAnimationFrame(frame)
+    clearTimeout(later)
     group.remove()
   }
 }
