@@ -9,7 +9,11 @@ intake (bench/intake.py): resident submissions against a bare one-row insert of 
 fieldwork (bench/fieldwork.py): a 1,000-point GPS batch against a 10-point one, and a week's coverage of a grid
 against a day's, on both engines.
 
-    .venv/bin/python bench/run.py [--grids 100000] [--requests 400] [--submissions 1500]
+registry-search (bench/registry_search.py): finding a person by identity number among 1,000,000 people against
+10,000, on both engines.
+
+    .venv/bin/python bench/run.py [--grids 100000] [--requests 400] [--submissions 1500] [--people 1000000]
+    .venv/bin/python bench/run.py --only registry-search   # that part alone; it rewrites only its own section
 """
 
 from __future__ import annotations
@@ -145,8 +149,18 @@ def main() -> int:
     parser.add_argument("--grids", type=int, default=100_000)
     parser.add_argument("--submissions", type=int, default=1500)
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--people", type=int, default=1_000_000, help="people of registry-search's large city")
+    parser.add_argument("--only", choices=["registry-search"], help="run this part alone")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "bench"))
+    import registry_search
+
+    if args.only == "registry-search":
+        with PostgresCluster() as cluster, tempfile.TemporaryDirectory() as tmp:
+            found = registry_search.run(cluster, tmp, large=args.people)
+        registry_search.write_section(Path(args.output), registry_search.HEADING, registry_search.section(found))
+        return 0
     results = []
     with PostgresCluster() as cluster, tempfile.TemporaryDirectory() as tmp:
         for engine in ("sqlite", "postgres"):
@@ -173,7 +187,9 @@ def main() -> int:
         import fieldwork
 
         patrols = fieldwork.run(cluster, tmp)
-    write_report(Path(args.output), results, args.requests, submissions, fieldwork.section(patrols))
+        found = registry_search.run(cluster, tmp, large=args.people)
+    more = [*fieldwork.section(patrols), "", *registry_search.section(found)]
+    write_report(Path(args.output), results, args.requests, submissions, more)
     return 0
 
 

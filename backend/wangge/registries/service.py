@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import User
@@ -277,19 +277,14 @@ async def list_people(
     """People living in a grid on `on` (default today), by name; or, with `id_number`, the people in scope with
     that identity number (exact match through the keyed hash), wherever and whether or not they live there now."""
     day = on or today()
-    stmt = select(Person, House.label, Residency.id.label("residency_id"))
     if id_number is not None:
-        digest = personal.search_hash(settings, personal.normalise_id_number(id_number))
-        stmt = (
-            stmt.outerjoin(House, House.id == Person.house_id)
-            .outerjoin(Residency, and_(Residency.person_id == Person.id, Residency.end_on.is_(None)))
-            .where(Person.id_number_hash == digest, reg_scope.readable(subject, Person.grid_id))
-        )
+        stmt = by_id_number(subject, personal.search_hash(settings, personal.normalise_id_number(id_number)))
     else:
         assert grid_id is not None
         await reg_scope.grid(db, subject, grid_id)
         stmt = (
-            stmt.join(Residency, Residency.person_id == Person.id)
+            select(Person, House.label, Residency.id.label("residency_id"))
+            .join(Residency, Residency.person_id == Person.id)
             .join(House, House.id == Residency.house_id)
             .where(Residency.grid_id == grid_id, _on(Residency, day))
         )
@@ -297,6 +292,17 @@ async def list_people(
         stmt = stmt.where(Person.name.contains(q, autoescape=True))
     rows = (await db.execute(stmt.order_by(Person.id).limit(limit))).all()
     return [person_out(settings, p, label, living=rid is not None) for p, label, rid in rows]
+
+
+def by_id_number(subject: Subject, digest: str) -> Select[Any]:
+    """The people in scope whose identity number has this keyed hash, with their address and open residency: one
+    probe of the hash's index (bench/registry_search.py shows the plan)."""
+    return (
+        select(Person, House.label, Residency.id.label("residency_id"))
+        .outerjoin(House, House.id == Person.house_id)
+        .outerjoin(Residency, and_(Residency.person_id == Person.id, Residency.end_on.is_(None)))
+        .where(Person.id_number_hash == digest, reg_scope.readable(subject, Person.grid_id))
+    )
 
 
 def person_out(settings: Settings, p: Person, label: str | None, *, living: bool) -> dict[str, Any]:
