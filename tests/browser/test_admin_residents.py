@@ -22,7 +22,7 @@ def test_a_chief_registers_a_resident_for_home_visits(world, browser, app_server
     expect(form.get_by_test_id("resident-error")).to_be_visible()
     form.get_by_test_id("resident-name").locator("input").fill("李奶奶")
     form.get_by_test_id("resident-phone").locator("input").fill("13800001234")
-    form.get_by_test_id("resident-id-number").locator("input").fill("430111194501011234")
+    form.get_by_test_id("resident-id-number").locator("input").fill("430111194501011238")
     form.get_by_test_id("resident-address").locator("input").fill("3栋201")
     form.get_by_test_id("resident-every").locator("input").fill("7")
     form.get_by_test_id("resident-save").click()
@@ -36,7 +36,7 @@ def test_a_chief_registers_a_resident_for_home_visits(world, browser, app_server
         f"{base}/api/v1/special-residents", params={"grid_id": world.ids["G1a"]}, headers=headers, timeout=30
     )
     her = next(r for r in listed.json() if r["name"] == "李奶奶")
-    assert (her["visit_every_days"], her["address"]) == (7, "3栋201") and her["id_number"].endswith("1234")
+    assert (her["visit_every_days"], her["address"]) == (7, "3栋201") and her["id_number"].endswith("1238")
 
     row.get_by_test_id("resident-edit").click()
     form.get_by_test_id("resident-address").locator("input").fill("3栋202")

@@ -18,6 +18,7 @@ from wangge import imports
 from wangge.audit.models import AuditEntry
 from wangge.errors import Invalid
 from wangge.fieldwork.models import SpecialResident
+from wangge.registries import personal
 
 API = "/api/v1/special-residents/import"
 HEADER = ["网格编码", "类别", "姓名", "电话", "身份证号", "住址", "楼栋", "走访周期（天）", "备注"]
@@ -37,13 +38,13 @@ def test_the_template_has_the_chinese_headers_and_an_example(world, client):
 def test_a_file_is_checked_row_by_row_and_applied_all_or_nothing_once(world, client, live):
     chief = world.headers("station_chief")  # C1: grids G1a and G1b
     g1a, g1b = world.codes["G1a"], world.codes["G1b"]
-    good = [[g1a, "独居老人", "导入老人甲", "13700000011", "430111194501011234", "一号楼101", "G1a-1栋", 10, "需助餐"],
+    good = [[g1a, "独居老人", "导入老人甲", "13700000011", "430111194501011238", "一号楼101", "G1a-1栋", 10, "需助餐"],
             [g1b, "残疾人", "导入乙", "", "", "二号楼", "", "", ""],
-            [g1b, "low_income", "导入丙", "13700000013", "43011119500101123x", "", "", "", ""]]  # fmt: skip
+            [g1b, "low_income", "导入丙", "13700000013", "43011119500101105x", "", "", "", ""]]  # fmt: skip
     bad = [[g1a, "外星人", "", "12ab", "123", "", "没有这栋", 0, ""],  # everything wrong
            [world.codes["G2"], "独居老人", "别社区的人", "", "", "", "", "", ""],  # C2: not the chief's community
            ["430111001001999", "独居老人", "没有的网格", "", "", "", "", "", ""],
-           [g1a, "独居老人", "导入老人甲", "", "430111194501011234", "", "", "", ""]]  # twice # fmt: skip
+           [g1a, "独居老人", "导入老人甲", "", "430111194501011238", "", "", "", ""]]  # twice # fmt: skip
     before = _count(live)
     r = upload(client, API, chief, xlsx(HEADER, *good, *bad))
     assert r.status_code == 200, r.text
@@ -54,7 +55,7 @@ def test_a_file_is_checked_row_by_row_and_applied_all_or_nothing_once(world, cli
     assert "visit_every_days-invalid" in codes[5]
     assert codes[6] == {"grid-outside"} and codes[7] == {"grid-unknown"} and codes[8] == {"row-repeated"}
     shown = report["rows"][0]["cells"]
-    assert shown["id_number"] == "430***********1234" and shown["phone"] == "137****0011"  # never echoed whole
+    assert shown["id_number"] == "430***********1238" and shown["phone"] == "137****0011"  # never echoed whole
     problem = assert_problem(upload(client, API, chief, xlsx(HEADER, *good, *bad), apply=True), 422)
     assert problem["code"] == "import-rejected" and len(problem["report"]) == 7
     assert _count(live) == before  # nothing half-written
@@ -69,17 +70,22 @@ def test_a_file_is_checked_row_by_row_and_applied_all_or_nothing_once(world, cli
     # Stored as registering one stores them; read back masked for whoever may not read personal data.
     with live.session() as s:
         elder = s.execute(select(SpecialResident).where(SpecialResident.name == "导入老人甲")).scalar_one()
-        assert (elder.id_number, elder.phone, elder.visit_every_days) == ("430111194501011234", "13700000011", 10)
+        number = personal.decrypt(live.settings, elder.id_number_enc, field="id_number")
+        assert (number, elder.phone, elder.visit_every_days) == ("430111194501011238", "13700000011", 10)
+        assert elder.id_number_hash == personal.search_hash(live.settings, "430111194501011238")
+        third = s.execute(select(SpecialResident).where(SpecialResident.name == "导入丙")).scalar_one()
+        assert personal.decrypt(live.settings, third.id_number_enc, field="id_number") == "43011119500101105X"
         assert elder.building_id == world.ids["B_G1a"] and elder.grid_id == world.ids["G1a"]
         entry = s.execute(
             select(AuditEntry).where(AuditEntry.entity == "special_resident", AuditEntry.entity_id == str(elder.id))
         ).scalar_one()
-        assert entry.changes["id_number"] == [None, "（已修改）"] and entry.changes["phone"][1] == "137****0011"
+        assert entry.changes["id_number_enc"] == [None, "（已修改）"] and entry.changes["phone"][1] == "137****0011"
+        assert "194501011238" not in str(entry.changes)
         assert entry.community_id == world.ids["C1"]
     masked = client.get(
         "/api/v1/special-residents", params={"grid_id": world.ids["G1a"]}, headers=world.headers("street_officer")
     ).json()
-    assert next(x for x in masked if x["name"] == "导入老人甲")["id_number"] == "430***********1234"
+    assert next(x for x in masked if x["name"] == "导入老人甲")["id_number"] == "430***********1238"
 
 
 def test_a_grid_leader_imports_into_their_own_grid_only(world, client, live):

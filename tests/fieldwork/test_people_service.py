@@ -106,7 +106,7 @@ def _resident(client, world, who: str = "station_chief", expect: int = 201, **ex
         "group_id": _groups(client, world)["elderly_alone"]["id"],
         "name": "张奶奶",
         "phone": "13612345678",
-        "id_number": "430111194001011234",
+        "id_number": "430111194001011231",
         "address": "1栋101",
         **extra,
     }
@@ -130,9 +130,9 @@ def test_special_residents_mask_personal_data_and_visits_record_both_partners(wo
         assert r.status_code == 200, r.text
         return r.json()["phone"], r.json()["id_number"]
 
-    assert seen("grid_leader") == ("13612345678", "430111194001011234")
-    assert seen("grid_member") == ("136****5678", "430***********1234")
-    assert seen("street_officer") == ("136****5678", "430***********1234")
+    assert seen("grid_leader") == ("13612345678", "430111194001011231")
+    assert seen("grid_member") == ("136****5678", "430***********1231")
+    assert seen("street_officer") == ("136****5678", "430***********1231")
     masked = client.get(f"{API}/special-residents", headers=world.headers("grid_member")).json()
     assert [(r["id"], r["phone"]) for r in masked] == [(res["id"], "136****5678")]
     assert_problem(client.get(f"{API}/special-residents/{res['id']}", headers=world.headers("chief_c4")), 404)

@@ -76,7 +76,9 @@ def audited() -> dict[type, Audited]:
     }  # fmt: skip
     out = {model: Audited(entity) for model, entity in plain.items()}
     out[User] = Audited("user", hidden=frozenset({"password_hash"}), masked=frozenset({"phone"}))
-    out[SpecialResident] = Audited("special_resident", hidden=frozenset({"id_number"}), masked=frozenset({"phone"}))
+    out[SpecialResident] = Audited(
+        "special_resident", hidden=frozenset({"id_number_enc", "id_number_hash"}), masked=frozenset({"phone"})
+    )
     out[ApiKey] = Audited("api_key", hidden=frozenset({"key_hash"}))
     return out
 

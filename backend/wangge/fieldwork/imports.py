@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wangge import imports
 from wangge.accounts.models import User
 from wangge.accounts.scope import Subject, mask_phone
+from wangge.config import Settings
 from wangge.fieldwork import people, visits
 from wangge.fieldwork import people_schemas as schemas
 from wangge.fieldwork.models import STAFF_TYPES, TEAM_ROLES, SpecialGroup, SpecialResident, TeamMember
@@ -29,6 +30,7 @@ from wangge.hierarchy.models import Building
 from wangge.imports import Row, Sheet
 from wangge.models_common import utcnow
 from wangge.policy import readable
+from wangge.registries import personal
 
 TEAM_ROLE_NAMES = dict(zip(
     ("流动人口协管员", "居民小组长", "楼长", "无职党员", "物管人员", "中心户长", "志愿者", "信息员", "网格员"),
@@ -54,7 +56,7 @@ RESIDENTS = Sheet(
     title="特殊人群",
     columns={"网格编码": "grid_code", "类别": "group", "姓名": "name", "电话": "phone", "身份证号": "id_number",
              "住址": "address", "楼栋": "building", "走访周期（天）": "visit_every_days", "备注": "note"},
-    example=("430111001001001", "独居老人", "赵六", "13800000003", "430111194501011234", "人民路1号1栋101", "1栋", "",
+    example=("430111001001001", "独居老人", "赵六", "13800000003", "430111194501011238", "人民路1号1栋101", "1栋", "",
              ""),
     notes=(("列", "填写"), ("网格编码", "所在网格的15位编码（须在您的管辖范围内）"),
            ("类别", "独居老人、空巢老人、残疾人、留守儿童、低保户等（系统中在用的特殊人群类别）"), ("姓名", "必填"),
@@ -136,11 +138,18 @@ async def apply_team(db: AsyncSession, rows: list[Row], *, apply: bool) -> dict[
 # --- special-group residents ---------------------------------------------------------------------------------------
 
 
-def _resident_key(grid_id: int, group_id: int, name: str, id_number: str | None) -> tuple[Any, ...]:
-    return ("id", id_number.upper()) if id_number else ("name", grid_id, group_id, name)
+def _resident_key(grid_id: int, group_id: int, name: str, id_hash: str | None) -> tuple[Any, ...]:
+    """Residents are the same by the keyed hash of their identity number, else by grid, group and name."""
+    return ("id", id_hash) if id_hash else ("name", grid_id, group_id, name)
 
 
-async def check_residents(db: AsyncSession, subject: Subject, content: bytes) -> list[Row]:
+def _hash_of(settings: Settings, number: str | None) -> str | None:
+    if not number or not personal.ID_PATTERN.match(number.strip().upper()):
+        return None
+    return personal.search_hash(settings, number.strip().upper())
+
+
+async def check_residents(db: AsyncSession, subject: Subject, settings: Settings, content: bytes) -> list[Row]:
     raw = imports.read(content, RESIDENTS)
     grids = await imports.grids_by_code(db, (r["grid_code"] for r in raw))
     covered = await people.covered_grids(db, subject)
@@ -159,19 +168,18 @@ async def check_residents(db: AsyncSession, subject: Subject, content: bytes) ->
                 )
             )
             buildings = {(b.grid_id, b.name): b for b in found.scalars()}
-        ids = {x for r in raw if (x := r["id_number"]) and len(x) == 18}
-        ids |= {x.upper() for x in ids} | {x.lower() for x in ids}
+        hashes = {h for r in raw if (h := _hash_of(settings, r["id_number"]))}
         found = await db.execute(
             select(SpecialResident).where(
                 readable(subject, SpecialResident),  # a number registered out of sight is not matched (nor told)
                 SpecialResident.is_active.is_(True),
                 or_(
-                    SpecialResident.id_number.in_(ids),
-                    SpecialResident.grid_id.in_(grid_ids) & SpecialResident.id_number.is_(None),
+                    SpecialResident.id_number_hash.in_(hashes),
+                    SpecialResident.grid_id.in_(grid_ids) & SpecialResident.id_number_hash.is_(None),
                 ),
             )
         )
-        current = {_resident_key(x.grid_id, x.group_id, x.name, x.id_number): x for x in found.scalars()}
+        current = {_resident_key(x.grid_id, x.group_id, x.name, x.id_number_hash): x for x in found.scalars()}
     may_write = imports.once_per_grid(lambda g: visits.may_write_grid(subject, g, covered))
     rows = []
     for n, r in imports.numbered(raw):
@@ -191,7 +199,7 @@ async def check_residents(db: AsyncSession, subject: Subject, content: bytes) ->
         }  # fmt: skip
         data = imports.validate(row, schemas.ResidentIn, values)
         if data is not None and not row.problems:
-            key = _resident_key(data.grid_id, data.group_id, data.name, data.id_number)
+            key = _resident_key(data.grid_id, data.group_id, data.name, _hash_of(settings, data.id_number))
             row.value = (data, key)
             there = current.get(key)
             if there is not None:
@@ -203,9 +211,9 @@ async def check_residents(db: AsyncSession, subject: Subject, content: bytes) ->
     return rows
 
 
-async def apply_residents(db: AsyncSession, rows: list[Row], *, apply: bool) -> dict[str, Any]:
+async def apply_residents(db: AsyncSession, settings: Settings, rows: list[Row], *, apply: bool) -> dict[str, Any]:
     def write(new: list[Row]) -> None:
         now = utcnow()
-        db.add_all(SpecialResident(**r.value[0].model_dump(), created_at=now) for r in new)
+        db.add_all(SpecialResident(**visits.resident_values(settings, r.value[0]), created_at=now) for r in new)
 
     return await imports.run(db, rows, apply=apply, write=write, what="A resident of the file")

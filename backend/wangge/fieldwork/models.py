@@ -240,7 +240,9 @@ class SpecialGroup(Base):
 
 
 class SpecialResident(Base):
-    """A resident in a special group; phone and ID number are masked unless the caller may read personal data."""
+    """A resident in a special group; phone and ID number are masked unless the caller may read personal data. The
+    identity number is stored only encrypted (AES-GCM) and as its keyed hash for exact search, as the registries'
+    (registries/personal.py; migration 0023)."""
 
     __tablename__ = "special_residents"
 
@@ -250,7 +252,8 @@ class SpecialResident(Base):
     building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), nullable=True)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    id_number_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     address: Mapped[str | None] = mapped_column(String(200), nullable=True)
     visit_every_days: Mapped[int | None] = mapped_column(Integer, nullable=True)  # overrides the group's
     note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -209,27 +209,38 @@ async def update_group(db: SessionDep, subject: CurrentSubject, group_id: Id, da
 
 @router.get("/special-residents", response_model=list[schemas.ResidentOut], tags=["Door-to-door service"])
 async def residents(
-    db: SessionDep, subject: CurrentSubject, grid_id: Id | None = None, active: bool | None = True
+    db: SessionDep,
+    subject: CurrentSubject,
+    settings: SettingsDep,
+    grid_id: Id | None = None,
+    active: bool | None = True,
+    id_number: Annotated[
+        str | None, Query(min_length=1, max_length=30, description="The whole identity number (exact match)")
+    ] = None,
 ) -> Any:
-    """Residents in special groups in your scope; phone and ID number masked unless you may read personal data."""
-    return await home_visits.list_residents(db, subject=subject, grid_id=grid_id, active=active)
+    """Residents in special groups in your scope; phone and ID number masked unless you may read personal data
+    (`personal_data:read`; such a read is logged). With `id_number`, those with that number; 422
+    `id-number-invalid`."""
+    return await home_visits.list_residents(
+        db, subject=subject, settings=settings, grid_id=grid_id, active=active, id_number=id_number
+    )
 
 
 @router.post("/special-residents", status_code=201, response_model=schemas.ResidentOut, tags=["Door-to-door service"])
-async def add_resident(db: SessionDep, subject: CurrentSubject, data: schemas.ResidentIn) -> Any:
-    return await home_visits.add_resident(db, subject=subject, data=data)
+async def add_resident(db: SessionDep, subject: CurrentSubject, settings: SettingsDep, data: schemas.ResidentIn) -> Any:
+    return await home_visits.add_resident(db, subject=subject, settings=settings, data=data)
 
 
 @router.get("/special-residents/{resident_id}", response_model=schemas.ResidentOut, tags=["Door-to-door service"])
-async def get_resident(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
-    return await home_visits.get_resident(db, subject=subject, resident_id=resident_id)
+async def get_resident(db: SessionDep, subject: CurrentSubject, settings: SettingsDep, resident_id: Id) -> Any:
+    return await home_visits.get_resident(db, subject=subject, settings=settings, resident_id=resident_id)
 
 
 @router.patch("/special-residents/{resident_id}", response_model=schemas.ResidentOut, tags=["Door-to-door service"])
 async def update_resident(
-    db: SessionDep, subject: CurrentSubject, resident_id: Id, data: schemas.ResidentUpdate
+    db: SessionDep, subject: CurrentSubject, settings: SettingsDep, resident_id: Id, data: schemas.ResidentUpdate
 ) -> Any:
-    return await home_visits.update_resident(db, subject=subject, resident_id=resident_id, data=data)
+    return await home_visits.update_resident(db, subject=subject, settings=settings, resident_id=resident_id, data=data)
 
 
 @router.post(
@@ -237,8 +248,8 @@ async def update_resident(
     response_model=schemas.ResidentOut,
     tags=["Door-to-door service"],
 )
-async def deactivate_resident(db: SessionDep, subject: CurrentSubject, resident_id: Id) -> Any:
-    return await home_visits.deactivate_resident(db, subject=subject, resident_id=resident_id)
+async def deactivate_resident(db: SessionDep, subject: CurrentSubject, settings: SettingsDep, resident_id: Id) -> Any:
+    return await home_visits.deactivate_resident(db, subject=subject, settings=settings, resident_id=resident_id)
 
 
 @router.post(
@@ -292,9 +303,9 @@ async def visits_desk_table(
 
 
 @router.get("/fieldwork/visits/overdue", response_model=list[schemas.OverdueOut], tags=["Door-to-door service"])
-async def overdue_visits(db: SessionDep, subject: CurrentSubject) -> Any:
-    """Residents due a visit: never visited first, then the longest overdue."""
-    return await home_visits.overdue_visits(db, subject=subject)
+async def overdue_visits(db: SessionDep, subject: CurrentSubject, settings: SettingsDep) -> Any:
+    """Residents due a visit: never visited first, then the longest overdue (numbers and phones masked)."""
+    return await home_visits.overdue_visits(db, subject=subject, settings=settings)
 
 
 # --- from Excel ----------------------------------------------------------------------------------------------------
@@ -334,10 +345,12 @@ async def residents_template(subject: ResidentKeeper) -> Response:
 
 
 @router.post("/special-residents/import", response_model=ImportReport, tags=["Door-to-door service"])
-async def import_residents(db: SessionDep, subject: ResidentKeeper, file: XlsxFile, apply: ApplyFlag = False) -> Any:
+async def import_residents(
+    db: SessionDep, subject: ResidentKeeper, settings: SettingsDep, file: XlsxFile, apply: ApplyFlag = False
+) -> Any:
     """Special-group residents from an Excel file, as `/team-members/import` does members; phones and identity
     numbers are stored as registering one stores them and shown masked in the report."""
     content = await upload_bytes(file)
     with bulk():
-        rows = await imports.check_residents(db, subject, content)
-        return await imports.apply_residents(db, rows, apply=apply)
+        rows = await imports.check_residents(db, subject, settings, content)
+        return await imports.apply_residents(db, settings, rows, apply=apply)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, field_validator
 
 from wangge.fieldwork.models import STAFF_TYPES, TEAM_ROLES
 from wangge.schemas_common import Id, Input, Output
@@ -17,6 +17,19 @@ HHMM = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]
 TeamRole = Literal[TEAM_ROLES]  # type: ignore[valid-type]
 StaffType = Literal[STAFF_TYPES]  # type: ignore[valid-type]
 IdNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{17}[0-9Xx]$")]
+
+
+def _gb11643(value: str) -> str:
+    from wangge.registries.personal import check_digit
+
+    number = value.upper()
+    if check_digit(number[:17]) != number[17]:
+        raise ValueError("the check digit does not match (GB 11643)")
+    return number
+
+
+# A special-group resident's number: also its check digit, stored upper-case (the form its keyed hash is taken of).
+CheckedIdNumber = Annotated[IdNumber, AfterValidator(_gb11643)]
 
 
 class Ref(Output):
@@ -269,7 +282,7 @@ class ResidentIn(Input):
     building_id: Id | None = None
     name: Name
     phone: Phone | None = None
-    id_number: IdNumber | None = None
+    id_number: CheckedIdNumber | None = None
     address: Annotated[str, StringConstraints(max_length=200)] | None = None
     visit_every_days: Annotated[int, Field(ge=1, le=366)] | None = None
     note: Note | None = None
@@ -280,7 +293,7 @@ class ResidentUpdate(Input):
     building_id: Id | None = None
     name: Name | None = None
     phone: Phone | None = None
-    id_number: IdNumber | None = None
+    id_number: CheckedIdNumber | None = None
     address: Annotated[str, StringConstraints(max_length=200)] | None = None
     visit_every_days: Annotated[int, Field(ge=1, le=366)] | None = None
     note: Note | None = None

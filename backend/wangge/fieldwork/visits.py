@@ -1,5 +1,10 @@
-"""Door-to-door service 入户走访: the special-group residents of each grid (identity numbers masked), the visits
-made to them and the visits that are due."""
+"""Door-to-door service 入户走访: the special-group residents of each grid, the visits made to them and the visits
+that are due.
+
+Identity numbers are stored encrypted with their keyed hash (registries/personal.py, the registries' keys), found by
+exact match (`id_number=`). A resident's record shows the number and phone unmasked to callers with the permission
+`personal_data:read`, and each such read is logged in the registries' access log (action `special_read`, one row per
+grid, the residents' ids); everyone else, and the list of visits due, sees them masked."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import Role
 from wangge.accounts.scope import Subject, mask_phone
+from wangge.config import Settings
 from wangge.errors import Conflict, Forbidden, Invalid, NotFound
 from wangge.fieldwork.models import (
     HomeVisit,
@@ -34,12 +40,30 @@ from wangge.fieldwork.people import (
 from wangge.hierarchy.models import Building, Grid
 from wangge.models_common import as_utc, utcnow
 from wangge.policy import readable
+from wangge.registries import access, personal
 
 
 def mask_id_number(value: str | None) -> str | None:
     if not value:
         return value
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def id_fields(settings: Settings, number: str | None) -> dict[str, str | None]:
+    """The stored form of an identity number (already checked by the schema): encrypted, and its keyed hash."""
+    if not number:
+        return {"id_number_enc": None, "id_number_hash": None}
+    clean = personal.normalise_id_number(number)
+    return {
+        "id_number_enc": personal.encrypt(settings, clean, field="id_number"),
+        "id_number_hash": personal.search_hash(settings, clean),
+    }
+
+
+def resident_values(settings: Settings, data: Any) -> dict[str, Any]:
+    """A ResidentIn as the model's columns."""
+    values = data.model_dump()
+    return values | id_fields(settings, values.pop("id_number"))
 
 
 def may_write_grid(subject: Subject, grid: Grid, covered: frozenset[int]) -> bool:
@@ -63,8 +87,10 @@ def _last_visit() -> Any:
     )
 
 
-def resident_out(r: SpecialResident, group: SpecialGroup, last: datetime | None, subject: Subject) -> dict[str, Any]:
-    show = subject.can("personal_data:read")
+def resident_out(
+    settings: Settings, r: SpecialResident, group: SpecialGroup, last: datetime | None, *, show: bool
+) -> dict[str, Any]:
+    number = personal.decrypt(settings, r.id_number_enc, field="id_number")
     return {
         "id": r.id,
         "grid_id": r.grid_id,
@@ -79,7 +105,7 @@ def resident_out(r: SpecialResident, group: SpecialGroup, last: datetime | None,
         "building_id": r.building_id,
         "name": r.name,
         "phone": r.phone if show else mask_phone(r.phone),
-        "id_number": r.id_number if show else mask_id_number(r.id_number),
+        "id_number": number if show else mask_id_number(number),
         "address": r.address,
         "visit_every_days": r.visit_every_days,
         "required_every_days": r.visit_every_days or group.visit_every_days,
@@ -102,23 +128,51 @@ async def _resident_rows(db: AsyncSession, subject: Subject, *conditions: Any) -
     return list((await db.execute(stmt)).all())
 
 
+async def _shown(db: AsyncSession, subject: Subject, settings: Settings, rows: list[Any]) -> list[dict[str, Any]]:
+    """The residents as the caller may see them; an unmasked read of any number or phone is logged (and committed:
+    the log is kept even when nothing else is written)."""
+    show = subject.can(access.PERMISSION)
+    out = [resident_out(settings, r, g, last, show=show) for r, g, last in rows]
+    if show:
+        by_grid: dict[int, list[int]] = {}
+        for r, _g, _last in rows:
+            if r.id_number_enc or r.phone:
+                by_grid.setdefault(r.grid_id, []).append(r.id)
+        for grid_id, ids in by_grid.items():
+            await access.log_access(db, subject, "special_read", ids, grid_id)
+        if by_grid:
+            await db.commit()
+    return out
+
+
 async def list_residents(
-    db: AsyncSession, *, subject: Subject, grid_id: int | None = None, active: bool | None = True
+    db: AsyncSession,
+    *,
+    subject: Subject,
+    settings: Settings,
+    grid_id: int | None = None,
+    active: bool | None = True,
+    id_number: str | None = None,
 ) -> list[dict[str, Any]]:
+    """The residents in scope (of a grid; active or not), or with `id_number` those with that number (exact match
+    through the keyed hash; an invalid number is 422 `id-number-invalid`)."""
     _require_reader(subject)
     conditions = []
     if grid_id is not None:
         conditions.append(SpecialResident.grid_id == grid_id)
     if active is not None:
         conditions.append(SpecialResident.is_active.is_(active))
-    return [resident_out(r, g, last, subject) for r, g, last in await _resident_rows(db, subject, *conditions)]
+    if id_number is not None:
+        digest = personal.search_hash(settings, personal.normalise_id_number(id_number))
+        conditions.append(SpecialResident.id_number_hash == digest)
+    return await _shown(db, subject, settings, await _resident_rows(db, subject, *conditions))
 
 
-async def get_resident(db: AsyncSession, *, subject: Subject, resident_id: int) -> dict[str, Any]:
+async def get_resident(db: AsyncSession, *, subject: Subject, settings: Settings, resident_id: int) -> dict[str, Any]:
     rows = await _resident_rows(db, subject, SpecialResident.id == resident_id)
     if not rows:
         raise NotFound(f"No special resident with id {resident_id} in your scope")
-    return resident_out(*rows[0], subject)
+    return (await _shown(db, subject, settings, rows))[0]
 
 
 async def _resident_for_write(db: AsyncSession, subject: Subject, resident_id: int) -> SpecialResident:
@@ -156,7 +210,7 @@ async def _check_building(db: AsyncSession, grid_id: int, building_id: int | Non
         raise Invalid("The building is not in this grid", errors=_field("building_id", "not in the grid"))
 
 
-async def add_resident(db: AsyncSession, *, subject: Subject, data: Any) -> dict[str, Any]:
+async def add_resident(db: AsyncSession, *, subject: Subject, settings: Settings, data: Any) -> dict[str, Any]:
     _require_reader(subject)
     grid = (
         await db.execute(
@@ -175,13 +229,15 @@ async def add_resident(db: AsyncSession, *, subject: Subject, data: Any) -> dict
         raise Forbidden("Only the grid's staff, the station chief or an administrator may add residents")
     await _check_group(db, data.group_id)
     await _check_building(db, grid.id, data.building_id)
-    r = SpecialResident(**data.model_dump(), created_at=utcnow())
+    r = SpecialResident(**resident_values(settings, data), created_at=utcnow())
     db.add(r)
     await db.commit()
-    return await get_resident(db, subject=subject, resident_id=r.id)
+    return await get_resident(db, subject=subject, settings=settings, resident_id=r.id)
 
 
-async def update_resident(db: AsyncSession, *, subject: Subject, resident_id: int, data: Any) -> dict[str, Any]:
+async def update_resident(
+    db: AsyncSession, *, subject: Subject, settings: Settings, resident_id: int, data: Any
+) -> dict[str, Any]:
     r = await _resident_for_write(db, subject, resident_id)
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and not changes["name"]:
@@ -192,17 +248,21 @@ async def update_resident(db: AsyncSession, *, subject: Subject, resident_id: in
         changes.pop("group_id")
     if "building_id" in changes:
         await _check_building(db, r.grid_id, changes["building_id"])
+    if "id_number" in changes:
+        changes |= id_fields(settings, changes.pop("id_number"))
     for key, value in changes.items():
         setattr(r, key, value)
     await db.commit()
-    return await get_resident(db, subject=subject, resident_id=r.id)
+    return await get_resident(db, subject=subject, settings=settings, resident_id=r.id)
 
 
-async def deactivate_resident(db: AsyncSession, *, subject: Subject, resident_id: int) -> dict[str, Any]:
+async def deactivate_resident(
+    db: AsyncSession, *, subject: Subject, settings: Settings, resident_id: int
+) -> dict[str, Any]:
     r = await _resident_for_write(db, subject, resident_id)
     r.is_active = False
     await db.commit()
-    return await get_resident(db, subject=subject, resident_id=r.id)
+    return await get_resident(db, subject=subject, settings=settings, resident_id=r.id)
 
 
 async def _visit_partner(
@@ -279,17 +339,19 @@ async def record_visit(db: AsyncSession, *, subject: Subject, resident_id: int, 
 
 
 async def list_visits(db: AsyncSession, *, subject: Subject, resident_id: int) -> list[HomeVisit]:
-    await get_resident(db, subject=subject, resident_id=resident_id)  # 404 outside scope
+    if not await _resident_rows(db, subject, SpecialResident.id == resident_id):
+        raise NotFound(f"No special resident with id {resident_id} in your scope")
     rows = await db.execute(
         select(HomeVisit).where(HomeVisit.resident_id == resident_id).order_by(HomeVisit.visited_at.desc())
     )
     return list(rows.scalars())
 
 
-async def overdue_visits(db: AsyncSession, *, subject: Subject) -> list[dict[str, Any]]:
+async def overdue_visits(db: AsyncSession, *, subject: Subject, settings: Settings) -> list[dict[str, Any]]:
     """Residents whose last visit is older than their required frequency (their own, else their group's): never
     visited first, then the longest overdue. A leader sees their grid and the grids they cover; the chief the
-    community; others their scope."""
+    community; others their scope. A worklist: identity numbers and phones masked for everyone (the resident's own
+    record shows them to those who may read them)."""
     _require_reader(subject)
     now = utcnow()
     out = []
@@ -303,7 +365,7 @@ async def overdue_visits(db: AsyncSession, *, subject: Subject) -> list[dict[str
             grids[r.grid_id] = await _grid_ref(db, await db.get(Grid, r.grid_id), with_leader=True)
         out.append(
             {
-                "resident": resident_out(r, group, last, subject),
+                "resident": resident_out(settings, r, group, last, show=False),
                 "grid": grids[r.grid_id],
                 "never_visited": last is None,
                 "days_since_visit": since.days if since is not None else None,

@@ -38,7 +38,11 @@ def _require_permission(subject: Subject, doing: str) -> None:
         raise Forbidden(f"Your role ({subject.role}) may not {doing}", code="personal-data-forbidden")
 
 
-async def _log(db: AsyncSession, subject: Subject, action: str, person_ids: list[int], grid_id: int | None) -> None:
+async def log_access(
+    db: AsyncSession, subject: Subject, action: str, person_ids: list[int], grid_id: int | None
+) -> None:
+    """One row of the access log; `action` reveal | export (registry people) | special_read (special-group
+    residents, fieldwork/visits.py: `person_ids` are then theirs)."""
     user = await db.get(User, subject.user_id)
     area: dict[str, Any] = {}
     if grid_id is not None:
@@ -75,7 +79,7 @@ async def reveal(
     for p in people:
         by_grid.setdefault(p.grid_id, []).append(p.id)
     for grid_id, pids in by_grid.items():
-        await _log(db, subject, "reveal", pids, grid_id)
+        await log_access(db, subject, "reveal", pids, grid_id)
     return [
         {
             "id": p.id,
@@ -99,7 +103,7 @@ async def export_grid(db: AsyncSession, *, subject: Subject, settings: Settings,
             .order_by(House.label, Person.id)
         )
     ).all()
-    await _log(db, subject, "export", [p.id for p, _ in rows], grid_id)
+    await log_access(db, subject, "export", [p.id for p, _ in rows], grid_id)
     user = await db.get(User, subject.user_id)
     now = utcnow().astimezone(SHANGHAI)
     wb = Workbook()

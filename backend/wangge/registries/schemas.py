@@ -140,7 +140,7 @@ class PersonalDataAccessOut(Output):
     at: datetime
     user_id: int
     user_name: str
-    action: Literal["reveal", "export"]
+    action: Literal["reveal", "export", "special_read"]
     person_ids: list[int]
     grid_id: int | None
 

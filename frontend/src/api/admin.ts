@@ -394,6 +394,11 @@ export function listResidents(gridId: number) {
   return api.get<Resident[]>('/special-residents', { query: { grid_id: gridId } })
 }
 
+/** The special-group residents in scope with this identity number (exact match; 422 `id-number-invalid`). */
+export function findResidents(idNumber: string) {
+  return api.get<Resident[]>('/special-residents', { query: { id_number: idNumber } })
+}
+
 export function addResident(body: ResidentIn) {
   return api.post<Resident>('/special-residents', { json: body })
 }
