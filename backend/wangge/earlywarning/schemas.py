@@ -56,6 +56,9 @@ class WarningOut(Output):
     may_lift: bool
     recipients_total: int
     acknowledged_total: int
+    residents_total: int = Field(
+        description="Residents living in the grids today with a phone, handed to the SMS/WeChat gateway (a count only)"
+    )
 
 
 class WarningDetail(WarningOut):

@@ -1,8 +1,11 @@
 """Early warnings 预警: a street officer (to grids of their street) or a station chief (to grids of their community)
 issues a warning of a kind and level (蓝/黄/橙/红) with a text and a time it is valid until; the staff of the chosen
 grids are notified at once (orange and red open the field app's full-screen alert) and the SMS/WeChat gateway gets
-the event `warning.issued` through the signed webhook, with the grids and the recipients. A warning is lifted 解除
-(announced the same way as `warning.lifted`), never deleted. Staff acknowledge it 确认收到; the issuer sees who has.
+the event `warning.issued` through the signed webhook, with the grids and the recipients: those staff, and the
+residents living in those grids today by the registries (`warning_recipients`). A warning is lifted 解除 (announced the
+same way as `warning.lifted`), never deleted. Staff acknowledge it 确认收到; the issuer sees who has. Residents'
+phones travel only to the gateway: sealed (encrypted) in the outbox, opened into the signed webhook body by the
+worker, never logged; the API tells how many residents a warning reached, not who.
 
 Scope: `readable(subject)` is the one SQL condition for "the warnings this caller may see": grid staff those of their
 grid (and of a grid they cover), chiefs and officers those touching a grid of their area; outside it, 404.
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, or_, select
+from sqlalchemy import ColumnElement, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +29,7 @@ from wangge.fieldwork import people
 from wangge.hierarchy.models import Grid
 from wangge.models_common import as_utc, utcnow
 from wangge.notify.outbox import emit
+from wangge.registries.models import Person, Residency
 
 GRID_STAFF = (Role.grid_leader.value, Role.grid_member.value)
 READERS = {*GRID_STAFF, Role.station_chief.value, Role.street_officer.value, Role.administrator.value}
@@ -100,12 +104,52 @@ async def get_visible(db: AsyncSession, *, subject: Subject, warning_id: int) ->
 
 
 async def warning_recipients(db: AsyncSession, grid_ids: list[int]) -> list[dict[str, Any]]:
-    """Who a warning to `grid_ids` reaches, as the SMS/WeChat gateway gets them in the webhook event: today the
-    active staff (grid leaders and members) of those grids, each with their phone and grid.
+    """Who a warning to `grid_ids` reaches, as the SMS/WeChat gateway gets them in the webhook event: the active
+    staff of those grids (`kind: "staff"`, notified in the app too), then the residents living there today with a
+    phone (`kind: "resident"`, `warning_residents`), their phones sealed until the worker opens them into the signed
+    webhook body (notify/worker.py)."""
+    residents = [
+        {"kind": "resident", "person_id": pid, "grid_id": grid_id, "residence": residence, "phone_enc": phone}
+        for pid, grid_id, residence, phone in (await db.execute(warning_residents(grid_ids))).all()
+    ]
+    return await warning_staff(db, grid_ids) + residents
 
-    The registered residents of those grids are added here (with `kind: "resident"`) when the registries of
-    一标三实 land: this function is the one place the recipients are worked out, for the notifications and the
-    gateway alike."""
+
+def warning_residents(grid_ids: list[int]) -> Any:
+    """The residents a warning to `grid_ids` reaches through the gateway: the people of the registries living in one
+    of those grids today (an open residency there: moved-out people and those of other grids are not), alive, with
+    a phone, registered 户籍 and floating 流动 alike (a rainstorm warning is for whoever lives there), each once."""
+    from wangge.registries.service import today
+
+    day = today()
+    living = (
+        select(Residency.person_id, Residency.grid_id)
+        .where(
+            Residency.grid_id.in_(sorted(set(grid_ids)) or [-1]),
+            Residency.start_on <= day,
+            or_(Residency.end_on.is_(None), Residency.end_on > day),
+        )
+        .distinct()
+        .subquery()
+    )
+    return (
+        select(Person.id, living.c.grid_id, Person.residence, Person.phone_enc)
+        .join(living, living.c.person_id == Person.id)
+        .where(Person.is_active.is_(True), Person.died_on.is_(None), Person.phone_enc.is_not(None))
+        .order_by(living.c.grid_id, Person.id)
+    )
+
+
+async def residents_reached(db: AsyncSession, grid_ids: list[int]) -> int:
+    """How many residents a warning to `grid_ids` reaches through the gateway (the API shows the count only)."""
+    if not grid_ids:
+        return 0
+    return await db.scalar(select(func.count()).select_from(warning_residents(grid_ids).subquery())) or 0
+
+
+async def warning_staff(db: AsyncSession, grid_ids: list[int]) -> list[dict[str, Any]]:
+    """The active staff (grid leaders and members) of `grid_ids`, each with their phone and grid: notified in the
+    app, and the ones who acknowledge."""
     if not grid_ids:
         return []
     rows = await db.execute(
@@ -222,7 +266,7 @@ async def acknowledge(db: AsyncSession, *, subject: Subject, warning_id: int) ->
     """The staff member's 确认收到 (a repeat keeps the first time)."""
     w = await get_visible(db, subject=subject, warning_id=warning_id)
     grid_ids = [g.id for g in (await _grids(db, [w.id]))[w.id]]
-    if subject.user_id not in {r["user_id"] for r in await warning_recipients(db, grid_ids)}:
+    if subject.user_id not in {r["user_id"] for r in await warning_staff(db, grid_ids)}:
         raise Forbidden("Only the staff the warning went to acknowledge it")
     found = (
         await db.execute(select(WarningAck).where(WarningAck.warning_id == w.id, WarningAck.user_id == subject.user_id))
@@ -274,7 +318,7 @@ async def warnings_out(
     for w in rows:
         grid_ids = [g.id for g in grids[w.id]]
         grid_names = {g.id: g.name for g in grids[w.id]}
-        recipients = await warning_recipients(db, grid_ids)
+        recipients = await warning_staff(db, grid_ids)
         mine = acks[w.id].get(subject.user_id)
         item = {
             "id": w.id,
@@ -298,6 +342,7 @@ async def warnings_out(
             "may_lift": w.status == "active" and may_lift(subject, w),
             "recipients_total": len(recipients),
             "acknowledged_total": sum(1 for r in recipients if r["user_id"] in acks[w.id]),
+            "residents_total": await residents_reached(db, grid_ids),
         }
         if with_recipients:
             item["recipients"] = [

@@ -34,6 +34,7 @@ from wangge.messages import DEFAULT_LANGUAGE, as_language
 from wangge.models_common import utcnow
 from wangge.notify import recipients
 from wangge.notify.models import Notification, OutboxEvent
+from wangge.registries import personal
 
 log = logging.getLogger("wangge.worker")
 
@@ -56,6 +57,22 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     a receiver that rejects old timestamps cannot be fed a replayed request."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     return SIGNATURE_PREFIX + digest
+
+
+def unseal(settings: Settings, data: dict[str, Any]) -> dict[str, Any]:
+    """The event's data as the gateway gets it: a recipient's `phone_enc` (a resident's phone from the registries,
+    kept encrypted in the outbox) becomes its `phone`. Only the signed webhook body carries it; nothing logs it."""
+    listed = data.get("recipients")
+    if not isinstance(listed, list) or not any(isinstance(r, dict) and "phone_enc" in r for r in listed):
+        return data
+    opened = []
+    for r in listed:
+        if isinstance(r, dict) and "phone_enc" in r:
+            r = {k: v for k, v in r.items() if k != "phone_enc"} | {
+                "phone": personal.decrypt(settings, r["phone_enc"], field="phone")
+            }
+        opened.append(r)
+    return data | {"recipients": opened}
 
 
 @dataclass(frozen=True)
@@ -239,13 +256,13 @@ class OutboxWorker:
         return len(known)
 
     def webhook_request(self, event: OutboxEvent) -> tuple[bytes, dict[str, str]]:
-        """The body and headers of the webhook POST for `event`."""
+        """The body and headers of the webhook POST for `event`; recipients' sealed phones opened (`unseal`)."""
         body = json.dumps(
             {
                 "id": event.event_id,
                 "topic": event.topic,
                 "occurred_at": event.payload.get("occurred_at"),
-                "data": event.payload.get("data") or {},
+                "data": unseal(self.settings, event.payload.get("data") or {}),
             },
             ensure_ascii=False,
             separators=(",", ":"),

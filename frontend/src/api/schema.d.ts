@@ -1245,7 +1245,7 @@ export interface paths {
         };
         /**
          * Overdue Visits
-         * @description Residents due a visit: never visited first, then the longest overdue.
+         * @description Residents due a visit: never visited first, then the longest overdue (numbers and phones masked).
          */
         get: operations["overdue_visits_api_v1_fieldwork_visits_overdue_get"];
         put?: never;
@@ -3784,7 +3784,9 @@ export interface paths {
         };
         /**
          * Residents
-         * @description Residents in special groups in your scope; phone and ID number masked unless you may read personal data.
+         * @description Residents in special groups in your scope; phone and ID number masked unless you may read personal data
+         *     (`personal_data:read`; such a read is logged). With `id_number`, those with that number; 422
+         *     `id-number-invalid`.
          */
         get: operations["residents_api_v1_special_residents_get"];
         put?: never;
@@ -8612,7 +8614,7 @@ export interface components {
              * Action
              * @enum {string}
              */
-            action: "reveal" | "export";
+            action: "reveal" | "export" | "special_read";
             /**
              * At
              * Format: date-time
@@ -10744,6 +10746,11 @@ export interface components {
             /** Recipients Total */
             recipients_total: number;
             /**
+             * Residents Total
+             * @description Residents living in the grids today with a phone, handed to the SMS/WeChat gateway (a count only)
+             */
+            residents_total: number;
+            /**
              * Status
              * @enum {string}
              */
@@ -10829,6 +10836,11 @@ export interface components {
             may_lift: boolean;
             /** Recipients Total */
             recipients_total: number;
+            /**
+             * Residents Total
+             * @description Residents living in the grids today with a phone, handed to the SMS/WeChat gateway (a count only)
+             */
+            residents_total: number;
             /**
              * Status
              * @enum {string}
@@ -20616,6 +20628,8 @@ export interface operations {
             query?: {
                 grid_id?: number | null;
                 active?: boolean | null;
+                /** @description The whole identity number (exact match) */
+                id_number?: string | null;
             };
             header?: never;
             path?: never;
