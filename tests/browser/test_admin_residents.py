@@ -1,6 +1,7 @@
 """特殊人群 in Chromium (1280×800): the station chief registers a resident of G1a in a special group, with phone and
 identity number; the table shows her, the API answers her (and the grid leader's overdue visits list her), an edit
-keeps the identity number unless one is typed, and deactivating takes her off the list."""
+keeps the identity number unless one is typed, her whole identity number finds her, and deactivating takes her off the
+list."""
 
 from __future__ import annotations
 
@@ -44,6 +45,18 @@ def test_a_chief_registers_a_resident_for_home_visits(world, browser, app_server
     expect(row).to_contain_text("3栋202")
     again = httpx.get(f"{base}/api/v1/special-residents/{her['id']}", headers=headers, timeout=30).json()
     assert again["id_number"] == her["id_number"] and again["phone"] == her["phone"]  # untouched by the edit
+    expect(row.get_by_test_id("resident-id")).to_have_text("430111194501011238")  # the chief may read it whole
+
+    # Found by her whole identity number; another number finds nobody; back to the grid's list.
+    page.get_by_test_id("residents-find").fill("430111194501011238")
+    page.get_by_test_id("residents-find-go").click()
+    expect(page.get_by_test_id("resident-row")).to_have_count(1)
+    expect(row).to_be_visible()
+    page.get_by_test_id("residents-find").fill("110101194501011230")
+    page.get_by_test_id("residents-find-go").click()
+    expect(page.get_by_test_id("residents-empty")).to_be_visible()
+    page.get_by_test_id("residents-find-clear").click()
+    expect(row).to_be_visible()
 
     row.get_by_text("停用").click()
     page.locator(".van-dialog__confirm").click()

@@ -85,6 +85,7 @@ def test_an_officer_issues_sees_acknowledgements_and_lifts_at_a_desk(world, live
     item.get_by_test_id("warning-open").click()
     expect(page).to_have_url(re.compile(rf"/warnings/{wid}$"))
     expect(page.get_by_test_id("warning-acks")).to_have_text("已确认 1/2")
+    expect(page.get_by_test_id("warning-residents")).to_contain_text("居民 0 人")  # no registry in this world
     leader = page.locator(f"[data-testid=warning-recipient][data-user='{world.users['grid_leader']}']")
     member = page.locator(f"[data-testid=warning-recipient][data-user='{world.users['grid_member']}']")
     expect(leader).to_have_attribute("data-acked", "true")
