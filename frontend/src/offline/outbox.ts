@@ -9,6 +9,7 @@
 //   at once when the browser says it is online again; any other 4xx is a permanent failure, moved to a "failed"
 //   list that the user sees, and the queue goes on;
 // - the queue lives in IndexedDB, so a reload (or the phone killing the tab) resumes where it stopped.
+// Field collection's registry writes (registry.*) are defined and sent by ./registryOps.
 // Photos are stored as ArrayBuffers, not Blobs: some browsers (older Safari) cannot keep Blobs in IndexedDB.
 import { ApiError } from '@/api/client'
 import * as fieldApi from '@/api/fieldwork'
@@ -17,6 +18,7 @@ import { uploadPhoto } from '@/api/matters'
 import type { StaffMatterCreate } from '@/api/types'
 import { newUuid as newId } from '@/pages/matters/matterLogic'
 import { add, all, del, FAILED, first, get, KV, move, OPS, openDb, put } from './idb'
+import { isRegistryOp, sendRegistryOp, type RegistryOpPayload } from './registryOps'
 
 export { newId }
 
@@ -45,6 +47,7 @@ export type OpPayload =
   | { kind: 'patrol.finding'; patrolClientId: string; body: FindingBody; photos: StoredPhoto[] }
   | { kind: 'patrol.stop'; patrolClientId: string; body: { ended_at: string } }
   | { kind: 'matter.create'; body: StaffMatterCreate; photos: StoredPhoto[] }
+  | RegistryOpPayload
 
 export type OutboxOp = OpBase & OpPayload
 export type OpKind = OutboxOp['kind']
@@ -315,6 +318,7 @@ export class Outbox {
   }
 
   private async send(db: IDBDatabase, op: OutboxOp): Promise<unknown> {
+    if (isRegistryOp(op)) return sendRegistryOp(db, op, (message) => new PermanentError(message))
     switch (op.kind) {
       case 'patrol.start': {
         const patrol = await fieldApi.startPatrol(op.body)
