@@ -335,6 +335,10 @@ export default {
       patrol_finding: 'Quick report',
       patrol_stop: 'Patrol end',
       matter_create: 'Matter',
+      registry_house_create: 'New house',
+      registry_house_patch: 'House use',
+      registry_person_create: 'New person',
+      registry_person_move: 'Moved out',
     },
   },
   quick: {
@@ -357,6 +361,9 @@ export default {
   },
   leave: {
     title: 'Leave',
+  },
+  collect: {
+    title: 'Field collection',
   },
   cover: {
     covering: 'Covering: {grid} (until {until})',

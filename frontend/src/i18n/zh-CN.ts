@@ -335,6 +335,10 @@ export default {
       patrol_finding: '随手拍',
       patrol_stop: '结束巡查',
       matter_create: '上报事项',
+      registry_house_create: '新增房屋',
+      registry_house_patch: '房屋用途',
+      registry_person_create: '新增人员',
+      registry_person_move: '人员迁出',
     },
   },
   quick: {
@@ -357,6 +361,9 @@ export default {
   },
   leave: {
     title: '请假',
+  },
+  collect: {
+    title: '入户采集',
   },
   cover: {
     covering: '代岗：{grid}（至 {until}）',
