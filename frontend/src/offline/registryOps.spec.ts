@@ -120,7 +120,7 @@ describe('registry operations in the outbox', () => {
   })
 
   it('sends again with the same key after a lost answer: the person is created once', async () => {
-    await box.enqueue({ kind: 'registry.person_create', gridId: 7, clientId: 'P2', house: 41, body: { name: '周九', residence: 'registered' } }, 'P2')
+    await box.enqueue({ kind: 'registry.person_create', gridId: 7, clientId: 'P2', house: 41, body: { name: '周九', residence: 'registered', relation: 'head' } }, 'P2')
     server.setMode('lose-answer')
     await box.flush()
     expect(box.state.ops).toBe(1)
@@ -134,7 +134,7 @@ describe('registry operations in the outbox', () => {
 
   it('fails for good what names a person whose create was refused, and goes on with the rest', async () => {
     server.refuse('/registry/grids/7/people')
-    await box.enqueue({ kind: 'registry.person_create', gridId: 7, clientId: 'P3', house: 41, body: { name: '吴十', residence: 'registered', id_number: '430111199001010020' } }, 'P3')
+    await box.enqueue({ kind: 'registry.person_create', gridId: 7, clientId: 'P3', house: 41, body: { name: '吴十', residence: 'registered', relation: 'head', id_number: '430111199001010020' } }, 'P3')
     await box.enqueue({ kind: 'registry.person_move', gridId: 7, person: 'P3', name: '吴十', body: { kind: 'moved_out', on: '2026-12-02' } }, 'M3')
     await box.enqueue({ kind: 'registry.house_create', gridId: 7, clientId: 'H3', body: { building_id: 3, unit: '', floor: 1, room: '101', use: 'vacant' } }, 'H3')
     await box.flush()
@@ -157,7 +157,7 @@ describe('registry operations in the outbox', () => {
       fetchedAt: '2026-12-02T00:00:00Z',
     }
     await box.setValue(cacheKey(7), cache)
-    await box.enqueue({ kind: 'registry.person_create', gridId: 7, clientId: 'P4', house: 41, body: { name: '郑十一', residence: 'registered', phone: '13800001111' } }, 'P4')
+    await box.enqueue({ kind: 'registry.person_create', gridId: 7, clientId: 'P4', house: 41, body: { name: '郑十一', residence: 'registered', relation: 'head', phone: '13800001111' } }, 'P4')
     await box.flush()
     const after = (await box.getValue<GridCache>(cacheKey(7)))!
     expect(after.houses[0].residents.map((r) => r.name)).toEqual(['郑十一'])

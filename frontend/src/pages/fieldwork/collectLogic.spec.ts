@@ -34,10 +34,10 @@ describe('the checklist of a building', () => {
   it('lays the waiting operations over the copy at once', () => {
     const ops: RegistryOpPayload[] = [
       { kind: 'registry.house_patch', gridId: 7, house: 2, body: { use: 'rented' } },
-      { kind: 'registry.person_create', gridId: 7, clientId: 'P1', house: 2, body: { name: '孙七', residence: 'floating', id_number: '43011119900101002X', phone: '13800001111' } },
+      { kind: 'registry.person_create', gridId: 7, clientId: 'P1', house: 2, body: { name: '孙七', residence: 'floating', relation: 'head', id_number: '43011119900101002X', phone: '13800001111' } },
       { kind: 'registry.person_move', gridId: 7, person: 11, name: '李四', body: { kind: 'moved_out', on: '2026-12-02' } },
       { kind: 'registry.house_create', gridId: 7, clientId: 'H9', body: { building_id: 3, unit: '1', floor: 6, room: '601', use: 'owner_occupied' } },
-      { kind: 'registry.person_create', gridId: 7, clientId: 'P2', house: 'H9', body: { name: '周九', residence: 'registered' } },
+      { kind: 'registry.person_create', gridId: 7, clientId: 'P2', house: 'H9', body: { name: '周九', residence: 'registered', relation: 'head' } },
       { kind: 'registry.house_patch', gridId: 8, house: 1, body: { use: 'vacant' } }, // another grid's
     ]
     const rooms = checklist(cache, ops, 3)
@@ -56,7 +56,7 @@ describe('the checklist of a building', () => {
 
   it('finds by their server ids what was created offline and has been acknowledged', () => {
     const acknowledged: GridCache = { ...cache, houses: [...cache.houses, { ...house(6, '1', 6, '601'), last_recorded_at: null }] }
-    const ops: RegistryOpPayload[] = [{ kind: 'registry.person_create', gridId: 7, clientId: 'P2', house: 'H9', body: { name: '周九', residence: 'registered' } }]
+    const ops: RegistryOpPayload[] = [{ kind: 'registry.person_create', gridId: 7, clientId: 'P2', house: 'H9', body: { name: '周九', residence: 'registered', relation: 'head' } }]
     const rooms = checklist(acknowledged, ops, 3, { H9: 6 })
     expect(rooms.filter((r) => r.room === '601')).toHaveLength(1)
     expect(rooms.find((r) => r.room === '601')!.residents.map((r) => r.name)).toEqual(['周九'])
