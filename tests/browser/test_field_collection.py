@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
-from browser.conftest import PHONE, session_script
+from browser.conftest import PHONE, new_page, session_script
 from registries.helpers import API, house, id_number, person
 from support.world import grid_point
 from wangge.registries.models import Person, RegistryEvent
@@ -151,3 +151,22 @@ def test_a_leader_updates_a_household_offline_during_a_patrol(world, live, brows
             select(RegistryEvent.kind).where(RegistryEvent.house_id == by_room["502"]["id"]).order_by(RegistryEvent.id)
         ).all()
         assert kinds == ["use_changed", "moved_in"]
+
+
+def test_the_registry_opens_field_collection_in_english(world, browser, app_server, client):
+    house(client, world, room="101", unit="")
+    english = "localStorage.setItem('wangge.locale', 'en');"
+    page = new_page(browser, PHONE, init_script=english + session_script(app_server.base_url, "grid_leader"))
+    page.goto(app_server.base_url + "/registry")
+    page.get_by_test_id("registry-collect").click()
+    expect(page).to_have_url(re.compile(rf"/collect\?grid={world.ids['G1a']}$"))
+    building = page.locator(f'[data-testid="collect-building"][data-id="{world.ids["B_G1a"]}"]')
+    expect(building).to_contain_text("1 houses · 0 people")
+    building.click()
+    room = page.get_by_test_id("collect-room")
+    expect(room).to_have_count(1)
+    expect(room).to_contain_text("Owner-occupied")
+    room.click()
+    expect(page.get_by_test_id("collect-sheet")).to_contain_text("Nobody living here")
+    _no_horizontal_scroll(page)
+    page.context.close()
