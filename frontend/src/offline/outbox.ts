@@ -8,8 +8,8 @@
 // - network errors, 5xx, 408, 429 (and 401, while the session is renewed) stop the queue and retry with back-off,
 //   at once when the browser says it is online again; any other 4xx is a permanent failure, moved to a "failed"
 //   list that the user sees, and the queue goes on;
+// - field collection's registry writes (registry.*) are defined and sent by ./registryOps;
 // - the queue lives in IndexedDB, so a reload (or the phone killing the tab) resumes where it stopped.
-// Field collection's registry writes (registry.*) are defined and sent by ./registryOps.
 // Photos are stored as ArrayBuffers, not Blobs: some browsers (older Safari) cannot keep Blobs in IndexedDB.
 import { ApiError } from '@/api/client'
 import * as fieldApi from '@/api/fieldwork'
@@ -17,8 +17,8 @@ import type { CheckinBody, FindingBody, PatrolStartBody, PointBatch } from '@/ap
 import { uploadPhoto } from '@/api/matters'
 import type { StaffMatterCreate } from '@/api/types'
 import { newUuid as newId } from '@/pages/matters/matterLogic'
-import { add, all, del, FAILED, first, get, KV, move, OPS, openDb, put } from './idb'
 import { isRegistryOp, sendRegistryOp, type RegistryOpPayload } from './registryOps'
+import { add, all, del, FAILED, first, get, KV, move, OPS, openDb, put } from './idb'
 
 export { newId }
 
@@ -41,13 +41,13 @@ interface OpBase {
 }
 
 export type OpPayload =
+  | RegistryOpPayload
   | { kind: 'patrol.start'; patrolClientId: string; body: PatrolStartBody }
   | { kind: 'patrol.points'; patrolClientId: string; body: PointBatch }
   | { kind: 'patrol.checkin'; patrolClientId: string; body: CheckinBody }
   | { kind: 'patrol.finding'; patrolClientId: string; body: FindingBody; photos: StoredPhoto[] }
   | { kind: 'patrol.stop'; patrolClientId: string; body: { ended_at: string } }
   | { kind: 'matter.create'; body: StaffMatterCreate; photos: StoredPhoto[] }
-  | RegistryOpPayload
 
 export type OutboxOp = OpBase & OpPayload
 export type OpKind = OutboxOp['kind']
