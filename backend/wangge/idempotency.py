@@ -1,6 +1,7 @@
-"""Idempotency-Key for creating matters: a replay gets the first response; the same key with another body is a
-422. The key is remembered in the same transaction as the matter it created, and forgotten after
-`idempotency_retention_hours` (the worker's rounds call `purge`): the stored response may carry personal data."""
+"""Idempotency-Key for creating matters and for the registry writes of field collection (`once`): a replay gets the
+first response; the same key with another body is a 422. The key is remembered in the same transaction as the change
+it made, and forgotten after `idempotency_retention_hours` (the worker's rounds call `purge`): the stored response
+may carry personal data."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import json
 from datetime import datetime
 from typing import Any
 
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from sqlalchemy import JSON, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -74,3 +78,29 @@ async def purge(db: AsyncSession, *, before: datetime) -> int:
     result = await db.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < before))
     await db.commit()
     return result.rowcount or 0
+
+
+async def once(db: AsyncSession, *, principal: str, key: str | None, body: Any, run: Any) -> JSONResponse:
+    """Run `run()` (which flushes, never commits, and returns `(status, payload)`) once per (principal, key) and
+    commit; a replay returns the stored response with `Idempotent-Replayed: true`. Without a key it simply runs.
+    `body` should name the operation as well as carry the request body, so a key sent to another route is a 422."""
+    key = check_key(key)
+    digest = body_hash(body) if key else ""
+    if key:
+        stored = await replay(db, principal, key, digest)
+        if stored:
+            return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
+    status_code, payload = await run()
+    encoded = jsonable_encoder(payload)
+    if key:
+        remember(db, principal, key, digest, status_code, encoded)
+    try:
+        await db.commit()
+    except IntegrityError:
+        # Two requests with one key at the same time: the other one won; answer as a replay of it.
+        await db.rollback()
+        stored = await replay(db, principal, key, digest) if key else None
+        if stored is None:
+            raise
+        return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
+    return JSONResponse(encoded, status_code=status_code)

@@ -51,6 +51,7 @@ class EventKind(enum.StrEnum):
     tenancy_ended = "tenancy_ended"  # 退租
     died = "died"  # 死亡
     groups_changed = "groups_changed"  # 特殊群体变更
+    use_changed = "use_changed"  # 房屋用途变更
 
 
 class House(Base):

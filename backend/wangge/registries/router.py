@@ -1,13 +1,22 @@
 """HTTP routes of the registries 一标三实: houses at standard addresses, people, moves, tenancies, events, residence
 registrations due, units, and personal data shown unmasked (reveal, export, the access log). Thin functions that
-hand the work to registries.service and registries.access."""
+hand the work to registries.service and registries.access.
+
+Field collection 入户采集 writes from the phone's offline outbox: creating and changing a house, creating and
+changing a person, and a move accept an `Idempotency-Key` (wangge.idempotency.once): a replay answers the first
+response and changes nothing; the same key with another body (or sent to another of these routes) is a 422
+`idempotency-key-reused`. A house or person created offline may be named by a later queued operation before the
+server's id is known: the phone keeps its own client id for it and, as for patrols, stores the server's id when the
+create is acknowledged and puts it in the later operation when that one is sent (the queue is strictly in order, so
+the create has always been answered first). The server keeps no client ids: nothing to migrate, nothing to clash."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 
+from wangge import idempotency
 from wangge.accounts.dependencies import requires
 from wangge.accounts.models import Role as R
 from wangge.accounts.scope import Subject
@@ -40,6 +49,9 @@ PersonalDataReader = Annotated[
     ),
 ]  # fmt: skip
 Administrator = Annotated[Subject, requires(R.administrator, doing="read the personal-data access log")]
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", description="Makes a retry safe: a replay answers the first response")
+]
 OnDay = Annotated[Day | None, Query(description="The registry as it was on this day (default: today)")]
 
 
@@ -49,21 +61,39 @@ async def houses(db: SessionDep, subject: RegistryReader, grid_id: Id, on: OnDay
     return await service.list_houses(db, subject=subject, grid_id=grid_id, on=on)
 
 
+def _once(db: Any, subject: Subject, key: str | None, route: str, data: Any, run: Any, **ids: int) -> Any:
+    body = {"route": route, **ids, "body": data.model_dump(mode="json", exclude_unset=True)}
+    return idempotency.once(db, principal=f"user:{subject.user_id}", key=key, body=body, run=run)
+
+
 @router.post("/grids/{grid_id}/houses", status_code=201, response_model=schemas.HouseOut)
-async def add_house(db: SessionDep, subject: RegistryWriter, grid_id: Id, data: schemas.HouseIn) -> Any:
+async def add_house(
+    db: SessionDep, subject: RegistryWriter, grid_id: Id, data: schemas.HouseIn, idempotency_key: IdempotencyKey = None
+) -> Any:
     """Register a standard address (building → unit → floor → room) and its house; 409 `address-exists`."""
-    house = await service.add_house(db, subject=subject, grid_id=grid_id, data=data)
-    await db.commit()
-    return await service.house_out(db, subject=subject, house=house)
+
+    async def run() -> tuple[int, Any]:
+        house = await service.add_house(db, subject=subject, grid_id=grid_id, data=data)
+        return 201, schemas.HouseOut.model_validate(await service.house_out(db, subject=subject, house=house))
+
+    return await _once(db, subject, idempotency_key, "add_house", data, run, grid_id=grid_id)
 
 
 @router.patch("/houses/{house_id}", response_model=schemas.HouseOut)
-async def patch_house(db: SessionDep, subject: RegistryWriter, house_id: Id, data: schemas.HousePatch) -> Any:
-    """Change a house's use (owner-occupied, rented, vacant, business)."""
-    house = await service.get_house(db, subject=subject, house_id=house_id, writing=True)
-    house.use = data.use.value
-    await db.commit()
-    return await service.house_out(db, subject=subject, house=house)
+async def patch_house(
+    db: SessionDep,
+    subject: RegistryWriter,
+    house_id: Id,
+    data: schemas.HousePatch,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    """Change a house's use (owner-occupied, rented, vacant, business); a change is an event."""
+
+    async def run() -> tuple[int, Any]:
+        house = await service.patch_house(db, subject=subject, house_id=house_id, data=data)
+        return 200, schemas.HouseOut.model_validate(await service.house_out(db, subject=subject, house=house))
+
+    return await _once(db, subject, idempotency_key, "patch_house", data, run, house_id=house_id)
 
 
 @router.get("/grids/{grid_id}/people", response_model=list[schemas.PersonOut])
@@ -92,13 +122,21 @@ async def find_people(
 
 @router.post("/grids/{grid_id}/people", status_code=201, response_model=schemas.PersonOut)
 async def add_person(
-    db: SessionDep, subject: RegistryWriter, settings: SettingsDep, grid_id: Id, data: schemas.PersonIn
+    db: SessionDep,
+    subject: RegistryWriter,
+    settings: SettingsDep,
+    grid_id: Id,
+    data: schemas.PersonIn,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Register a person living at a house of the grid (a move-in event); 422 `id-number-invalid`, 409
     `id-number-exists`."""
-    person = await service.add_person(db, subject=subject, settings=settings, grid_id=grid_id, data=data)
-    await db.commit()
-    return await service.one_person_out(db, settings=settings, person=person)
+
+    async def run() -> tuple[int, Any]:
+        person = await service.add_person(db, subject=subject, settings=settings, grid_id=grid_id, data=data)
+        return 201, schemas.PersonOut.model_validate(await service.one_person_out(db, settings=settings, person=person))
+
+    return await _once(db, subject, idempotency_key, "add_person", data, run, grid_id=grid_id)
 
 
 @router.get("/people/{person_id}", response_model=schemas.PersonOut)
@@ -109,24 +147,40 @@ async def person(db: SessionDep, subject: RegistryReader, settings: SettingsDep,
 
 @router.patch("/people/{person_id}", response_model=schemas.PersonOut)
 async def patch_person(
-    db: SessionDep, subject: RegistryWriter, settings: SettingsDep, person_id: Id, data: schemas.PersonPatch
+    db: SessionDep,
+    subject: RegistryWriter,
+    settings: SettingsDep,
+    person_id: Id,
+    data: schemas.PersonPatch,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Correct a person's details; a change of special groups is an event."""
-    p = await service.get_person(db, subject=subject, person_id=person_id, writing=True)
-    p = await service.patch_person(db, subject=subject, settings=settings, person=p, data=data)
-    await db.commit()
-    return await service.one_person_out(db, settings=settings, person=p)
+
+    async def run() -> tuple[int, Any]:
+        p = await service.get_person(db, subject=subject, person_id=person_id, writing=True)
+        p = await service.patch_person(db, subject=subject, settings=settings, person=p, data=data)
+        return 200, schemas.PersonOut.model_validate(await service.one_person_out(db, settings=settings, person=p))
+
+    return await _once(db, subject, idempotency_key, "patch_person", data, run, person_id=person_id)
 
 
 @router.post("/people/{person_id}/moves", response_model=schemas.PersonOut)
 async def move(
-    db: SessionDep, subject: RegistryWriter, settings: SettingsDep, person_id: Id, data: schemas.MoveIn
+    db: SessionDep,
+    subject: RegistryWriter,
+    settings: SettingsDep,
+    person_id: Id,
+    data: schemas.MoveIn,
+    idempotency_key: IdempotencyKey = None,
 ) -> Any:
     """Record a move into another house of the grid, a move out of the grid, or a death, on its day."""
-    p = await service.get_person(db, subject=subject, person_id=person_id, writing=True)
-    p = await service.move(db, subject=subject, person=p, data=data)
-    await db.commit()
-    return await service.one_person_out(db, settings=settings, person=p)
+
+    async def run() -> tuple[int, Any]:
+        p = await service.get_person(db, subject=subject, person_id=person_id, writing=True)
+        p = await service.move(db, subject=subject, person=p, data=data)
+        return 200, schemas.PersonOut.model_validate(await service.one_person_out(db, settings=settings, person=p))
+
+    return await _once(db, subject, idempotency_key, "move", data, run, person_id=person_id)
 
 
 @router.post("/people/reveal", response_model=list[schemas.Revealed])

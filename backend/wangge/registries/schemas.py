@@ -48,6 +48,7 @@ class HouseOut(Output):
     use: str
     residents: list[ResidentBrief]
     tenant_ids: list[int]
+    last_recorded_at: datetime | None = Field(None, description="When the registry last recorded a change here")
 
 
 class PersonIn(Input):

@@ -77,8 +77,20 @@ async def add_house(db: AsyncSession, *, subject: Subject, grid_id: int, data: s
     return house
 
 
+async def patch_house(db: AsyncSession, *, subject: Subject, house_id: int, data: schemas.HousePatch) -> House:
+    """Change a house's use; a change (not a repeat of the same use) is an event."""
+    house = await get_house(db, subject=subject, house_id=house_id, writing=True)
+    if data.use.value != house.use:
+        _event(db, subject, EventKind.use_changed, house.grid_id, today(), house_id=house.id,
+               detail={"from": house.use, "to": data.use.value})  # fmt: skip
+        house.use = data.use.value
+    await db.flush()
+    return house
+
+
 async def list_houses(db: AsyncSession, *, subject: Subject, grid_id: int, on: date | None) -> list[dict[str, Any]]:
-    """The grid's houses by building, unit and room, each with who lived there and who rented it on `on`."""
+    """The grid's houses by building, unit and room, each with who lived there and who rented it on `on`, and when
+    the registry last recorded a change there (`last_recorded_at`: the last visit that changed something)."""
     await reg_scope.grid(db, subject, grid_id)
     day = on or today()
     houses = (
@@ -109,6 +121,15 @@ async def list_houses(db: AsyncSession, *, subject: Subject, grid_id: int, on: d
     rented: dict[int, list[int]] = {}
     for t in tenants:
         rented.setdefault(t.house_id, []).append(t.person_id)
+    last = dict(
+        (
+            await db.execute(
+                select(RegistryEvent.house_id, func.max(RegistryEvent.recorded_at))
+                .where(RegistryEvent.grid_id == grid_id, RegistryEvent.house_id.is_not(None))
+                .group_by(RegistryEvent.house_id)
+            )
+        ).all()
+    )
     return [
         {
             "id": h.id,
@@ -121,6 +142,7 @@ async def list_houses(db: AsyncSession, *, subject: Subject, grid_id: int, on: d
             "use": h.use,
             "residents": by_house.get(h.id, []),
             "tenant_ids": rented.get(h.id, []),
+            "last_recorded_at": last.get(h.id),
         }  # fmt: skip
         for h in houses
     ]

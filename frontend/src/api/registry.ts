@@ -5,6 +5,7 @@ import type { components } from './schema'
 
 export type House = components['schemas']['HouseOut']
 export type HouseIn = components['schemas']['HouseIn']
+export type HousePatch = components['schemas']['HousePatch']
 export type Person = components['schemas']['PersonOut']
 export type PersonIn = components['schemas']['PersonIn']
 export type PersonPatch = components['schemas']['PersonPatch']
@@ -28,10 +29,18 @@ export const fetchEvents = (gridId: number) => api.get<RegistryEvent[]>(`${base(
 export const fetchRenewals = (gridId: number) => api.get<Person[]>(`${base(gridId)}/renewals`)
 export const fetchUnits = (gridId: number) => api.get<Unit[]>(`${base(gridId)}/units`)
 export const fetchTenancies = (gridId: number, on?: string) => api.get<Tenancy[]>(`${base(gridId)}/tenancies`, day(on))
-export const addHouse = (gridId: number, body: HouseIn) => api.post<House>(`${base(gridId)}/houses`, { json: body })
-export const addPerson = (gridId: number, body: PersonIn) => api.post<Person>(`${base(gridId)}/people`, { json: body })
-export const patchPerson = (id: number, body: PersonPatch) => api.patch<Person>(`/registry/people/${id}`, { json: body })
-export const recordMove = (id: number, body: MoveIn) => api.post<Person>(`/registry/people/${id}/moves`, { json: body })
+// The writes field collection sends from the offline outbox take the operation's id as Idempotency-Key.
+const keyed = (key?: string) => (key ? { headers: { 'Idempotency-Key': key } } : {})
+export const addHouse = (gridId: number, body: HouseIn, key?: string) =>
+  api.post<House>(`${base(gridId)}/houses`, { json: body, ...keyed(key) })
+export const patchHouse = (id: number, body: HousePatch, key?: string) =>
+  api.patch<House>(`/registry/houses/${id}`, { json: body, ...keyed(key) })
+export const addPerson = (gridId: number, body: PersonIn, key?: string) =>
+  api.post<Person>(`${base(gridId)}/people`, { json: body, ...keyed(key) })
+export const patchPerson = (id: number, body: PersonPatch, key?: string) =>
+  api.patch<Person>(`/registry/people/${id}`, { json: body, ...keyed(key) })
+export const recordMove = (id: number, body: MoveIn, key?: string) =>
+  api.post<Person>(`/registry/people/${id}/moves`, { json: body, ...keyed(key) })
 export const findByIdNumber = (idNumber: string) => api.get<Person[]>('/registry/people', { query: { id_number: idNumber } })
 export const reveal = (personIds: number[]) => api.post<Revealed[]>('/registry/people/reveal', { json: { person_ids: personIds } })
 export const startTenancy = (body: { house_id: number; person_id: number; start_on: string }) =>

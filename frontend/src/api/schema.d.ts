@@ -3438,7 +3438,7 @@ export interface paths {
         head?: never;
         /**
          * Patch House
-         * @description Change a house's use (owner-occupied, rented, vacant, business).
+         * @description Change a house's use (owner-occupied, rented, vacant, business); a change is an event.
          */
         patch: operations["patch_house_api_v1_registry_houses__house_id__patch"];
         trace?: never;
@@ -6185,7 +6185,7 @@ export interface components {
          * EventKind
          * @enum {string}
          */
-        EventKind: "registered" | "moved_in" | "moved_out" | "tenancy_started" | "tenancy_ended" | "died" | "groups_changed";
+        EventKind: "registered" | "moved_in" | "moved_out" | "tenancy_started" | "tenancy_ended" | "died" | "groups_changed" | "use_changed";
         /** EventOut */
         EventOut: {
             /** Action */
@@ -6882,6 +6882,11 @@ export interface components {
             id: number;
             /** Label */
             label: string;
+            /**
+             * Last Recorded At
+             * @description When the registry last recorded a change here
+             */
+            last_recorded_at?: string | null;
             /** Residents */
             residents: components["schemas"]["ResidentBrief"][];
             /** Room */
@@ -19323,7 +19328,10 @@ export interface operations {
     add_house_api_v1_registry_grids__grid_id__houses_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a replay answers the first response */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 grid_id: number;
             };
@@ -19412,7 +19420,10 @@ export interface operations {
     add_person_api_v1_registry_grids__grid_id__people_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a replay answers the first response */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 grid_id: number;
             };
@@ -19619,7 +19630,10 @@ export interface operations {
     patch_house_api_v1_registry_houses__house_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a replay answers the first response */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 house_id: number;
             };
@@ -19786,7 +19800,10 @@ export interface operations {
     patch_person_api_v1_registry_people__person_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a replay answers the first response */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 person_id: number;
             };
@@ -19830,7 +19847,10 @@ export interface operations {
     move_api_v1_registry_people__person_id__moves_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a replay answers the first response */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 person_id: number;
             };

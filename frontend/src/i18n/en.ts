@@ -329,6 +329,10 @@ export default {
     retry: 'Retry',
     dismiss: 'Delete',
     kinds: {
+      registry_house_create: 'New house',
+      registry_house_patch: 'House use',
+      registry_person_create: 'New person',
+      registry_person_move: 'Moved out',
       patrol_start: 'Patrol start',
       patrol_points: 'Track points',
       patrol_checkin: 'Check-in',
@@ -357,6 +361,9 @@ export default {
   },
   leave: {
     title: 'Leave',
+  },
+  collect: {
+    title: 'Field collection',
   },
   cover: {
     covering: 'Covering: {grid} (until {until})',

@@ -329,6 +329,10 @@ export default {
     retry: '重试',
     dismiss: '删除',
     kinds: {
+      registry_house_create: '新增房屋',
+      registry_house_patch: '房屋用途',
+      registry_person_create: '新增人员',
+      registry_person_move: '人员迁出',
       patrol_start: '开始巡查',
       patrol_points: '轨迹点',
       patrol_checkin: '打卡',
@@ -357,6 +361,9 @@ export default {
   },
   leave: {
     title: '请假',
+  },
+  collect: {
+    title: '入户采集',
   },
   cover: {
     covering: '代岗：{grid}（至 {until}）',

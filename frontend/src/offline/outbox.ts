@@ -8,6 +8,7 @@
 // - network errors, 5xx, 408, 429 (and 401, while the session is renewed) stop the queue and retry with back-off,
 //   at once when the browser says it is online again; any other 4xx is a permanent failure, moved to a "failed"
 //   list that the user sees, and the queue goes on;
+// - field collection's registry writes (registry.*) are defined and sent by ./registryOps;
 // - the queue lives in IndexedDB, so a reload (or the phone killing the tab) resumes where it stopped.
 // Photos are stored as ArrayBuffers, not Blobs: some browsers (older Safari) cannot keep Blobs in IndexedDB.
 import { ApiError } from '@/api/client'
@@ -16,6 +17,7 @@ import type { CheckinBody, FindingBody, PatrolStartBody, PointBatch } from '@/ap
 import { uploadPhoto } from '@/api/matters'
 import type { StaffMatterCreate } from '@/api/types'
 import { newUuid as newId } from '@/pages/matters/matterLogic'
+import { isRegistryOp, sendRegistryOp, type RegistryOpPayload } from './registryOps'
 import { add, all, del, FAILED, first, get, KV, move, OPS, openDb, put } from './idb'
 
 export { newId }
@@ -39,6 +41,7 @@ interface OpBase {
 }
 
 export type OpPayload =
+  | RegistryOpPayload
   | { kind: 'patrol.start'; patrolClientId: string; body: PatrolStartBody }
   | { kind: 'patrol.points'; patrolClientId: string; body: PointBatch }
   | { kind: 'patrol.checkin'; patrolClientId: string; body: CheckinBody }
@@ -315,6 +318,7 @@ export class Outbox {
   }
 
   private async send(db: IDBDatabase, op: OutboxOp): Promise<unknown> {
+    if (isRegistryOp(op)) return sendRegistryOp(db, op, (message) => new PermanentError(message))
     switch (op.kind) {
       case 'patrol.start': {
         const patrol = await fieldApi.startPatrol(op.body)

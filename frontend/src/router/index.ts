@@ -67,6 +67,7 @@ export const routes = [
     meta: { titleKey: 'quick.title' },
   },
   { path: '/my-day', name: 'my-day', component: () => import('@/pages/fieldwork/MyDayPage.vue'), meta: { titleKey: 'myday.title' } },
+  { path: '/collect', name: 'collect', component: () => import('@/pages/fieldwork/CollectPage.vue'), meta: { titleKey: 'collect.title' } },
   { path: '/leave', name: 'leave', component: () => import('@/pages/fieldwork/LeavePage.vue'), meta: { titleKey: 'leave.title' } },
   {
     path: '/coverage',
@@ -383,7 +384,7 @@ export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
   if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table|registry|warnings)(\/|$)/.test(path)) return 'station'
   if (/^\/matters\/(applications|verifications|callbacks|hotline)(\/|$)/.test(path)) return 'station'
-  if (/^\/(my-day|leave|coverage|visits|inspections|patrol|quick-report)(\/|$)/.test(path)) return 'field'
+  if (/^\/(my-day|leave|coverage|visits|inspections|patrol|quick-report|collect)(\/|$)/.test(path)) return 'field'
   // A matter's record and the resident's tracking page: the steps around the routes (issue 11).
   if (/^\/(matters\/\d+|track)(\/|$)/.test(path)) return 'loop'
   // The assessment 考核 pages and a grid leader's 我的本月 (issue 12).
