@@ -51,6 +51,7 @@ class EventKind(enum.StrEnum):
     tenancy_ended = "tenancy_ended"  # 退租
     died = "died"  # 死亡
     groups_changed = "groups_changed"  # 特殊群体变更
+    swept = "swept"  # 逐户排查: a household ticked in a sweep (sweeps/), with its result in the detail
 
 
 class House(Base):

@@ -528,6 +528,7 @@ export default {
       tenancy_ended: 'Tenancy ended',
       died: 'Died',
       groups_changed: 'Special groups changed',
+      swept: 'Household sweep',
     },
     unitName: 'Unit',
     contact: 'Contact person',

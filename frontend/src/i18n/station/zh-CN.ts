@@ -529,6 +529,7 @@ export default {
       tenancy_ended: '退租',
       died: '死亡',
       groups_changed: '特殊群体变更',
+      swept: '逐户排查',
     },
     unitName: '单位名称',
     contact: '联系人',
