@@ -6,6 +6,7 @@ households."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from playwright.sync_api import expect
 from sqlalchemy import func, select
@@ -15,6 +16,13 @@ from registries.helpers import house
 from wangge.registries.models import RegistryEvent
 from wangge.sweeps.models import SweepTask
 from wangge.sweeps.service import today
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"sweeps-{name}.png"), full_page=True)
 
 
 def test_a_leader_ticks_households_one_offline_and_the_desk_sees_it(world, live, client, browser, app_server):
@@ -62,6 +70,7 @@ def test_a_leader_ticks_households_one_offline_and_the_desk_sees_it(world, live,
     expect(household("201").get_by_test_id("household-pending")).to_be_visible()
     expect(page.get_by_test_id("patrol-waiting")).to_have_attribute("data-count", "1")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    _shot(page, "phone-offline")
     with live.session() as db:
         assert db.scalar(select(SweepTask.result).where(SweepTask.house_id == rooms["201"]["id"])) is None
 
@@ -90,6 +99,7 @@ def test_a_leader_ticks_households_one_offline_and_the_desk_sees_it(world, live,
         ["G1a网格G1a-1栋1单元201无人在家", "G1b网格G1b-1栋1单元101未排查"]
     )
     expect(desk.get_by_test_id("sweep-abnormal-row")).to_contain_text("有发热症状")
+    _shot(desk, "desk")
     desk.context.close()
 
 

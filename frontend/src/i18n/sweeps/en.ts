@@ -23,6 +23,7 @@ export default {
     madeBy: 'Made by {name}',
     progress: '{done}/{total} households checked',
     counts: { total: 'Households', done: 'Checked', abnormal: 'Abnormal', revisit: 'Revisit', not_yet: 'Not yet', missed: 'Missed' },
+    share: 'Done %',
     byGrid: 'Progress by grid',
     byBuilding: 'Progress by building',
     missedList: 'Missed households (not checked or nobody home)',

@@ -24,6 +24,7 @@ export default {
     madeBy: '{name} 创建',
     progress: '已排查 {done}/{total} 户',
     counts: { total: '应排查', done: '已排查', abnormal: '异常', revisit: '待复访', not_yet: '未排查', missed: '遗漏' },
+    share: '完成率',
     byGrid: '各网格进度',
     byBuilding: '各楼栋进度',
     missedList: '遗漏户（未排查或无人在家）',
