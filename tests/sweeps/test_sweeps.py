@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from conftest import assert_problem
 from fieldwork.people_helpers import on_leave, pair
+from matters.test_lists import statements
 from registries.helpers import API as REG
 from registries.helpers import house
 from support.world import grid_point
@@ -111,6 +112,28 @@ def test_ticks_and_progress_per_grid_building_and_campaign(world, live, client):
     swept = [e for e in events if e["kind"] == "swept"]
     assert len(swept) == 4 and all(e["recorded_by"] == "grid_leader的名字" for e in swept)
     assert {e["detail"]["result"] for e in swept} == {"normal", "abnormal", "absent"}
+
+
+def test_progress_asks_the_same_questions_for_two_households_as_for_twelve(world, live, client):
+    def asked(s: dict) -> tuple[int, int]:
+        with statements(live) as seen:
+            d = detail(client, world, s["id"])
+            client.get(API, headers=world.headers("station_chief")).raise_for_status()
+            tasks(client, world, s["id"], state="missed")
+        return d["progress"]["total"], len(seen)
+
+    houses(client, world, "G1a", ["101"])
+    houses(client, world, "G1b", ["101"])
+    few = sweep(client, world, ["G1a", "G1b"])
+    houses(client, world, "G1a", ["102", "201", "202", "301", "302"], unit="1")
+    houses(client, world, "G1a", ["101", "102"], unit="2")
+    houses(client, world, "G1b", ["102", "201", "202"])
+    many = sweep(client, world, ["G1a", "G1b"])
+    for task in tasks(client, world, many["id"])[:5]:
+        assert tick(client, world, many["id"], task["id"], result="absent").status_code == 200
+    (n_few, asked_few), (n_many, asked_many) = asked(few), asked(many)
+    assert (n_few, n_many) == (2, 12)
+    assert asked_many == asked_few
 
 
 def test_a_sweep_with_offline_ticks_that_arrive_once(world, live, client):
