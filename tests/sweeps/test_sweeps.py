@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from openpyxl import load_workbook
@@ -168,6 +169,14 @@ def test_a_sweep_with_offline_ticks_that_arrive_once(world, live, client):
     assert stale.json()["result"] == "normal" and stale.json()["ticks"] == 3
     assert events() == 3
     assert detail(client, world, s["id"])["progress"]["done"] == 1
+
+    # The phone resends while the first copy is still on its way: both answer the same, one is recorded.
+    twin = str(uuid.uuid4())
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _: tick(client, world, s["id"], task, key=twin, result="absent"), range(2)))
+    assert [a.status_code for a in answers] == [200, 200] and answers[0].json() == answers[1].json()
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    assert events() == 4 and answers[0].json()["ticks"] == 4
 
 
 def test_scope_leader_elsewhere_is_404_and_the_covering_partner_ticks(world, client):
