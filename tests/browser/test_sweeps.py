@@ -77,6 +77,9 @@ def test_a_leader_ticks_households_one_offline_and_the_desk_sees_it(world, live,
     context.set_offline(False)
     expect(household("201")).to_have_attribute("data-pending", "false")
     expect(page.get_by_test_id("patrol-waiting")).to_have_attribute("data-count", "0")
+    page.get_by_test_id("only-missed").check()  # what is left to do in the building: the household not at home
+    expect(households).to_have_count(1)
+    expect(households).to_have_attribute("data-room", "201")
     with live.session() as db:
         task = db.execute(select(SweepTask).where(SweepTask.house_id == rooms["201"]["id"])).scalar_one()
         assert (task.result, task.ticks) == ("absent", 1)

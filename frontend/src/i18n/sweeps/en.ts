@@ -48,6 +48,7 @@ export default {
     save: 'Save',
     saved: 'Recorded',
     buildingsOf: 'Choose a building',
+    onlyMissed: 'Only those not checked or to revisit',
     households: 'Households',
     noHouses: 'No households to check',
     unit: 'Unit {unit}',

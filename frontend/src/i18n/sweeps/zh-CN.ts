@@ -49,6 +49,7 @@ export default {
     save: '确定',
     saved: '已记录',
     buildingsOf: '选择楼栋',
+    onlyMissed: '只看未排查和待复访',
     households: '住户',
     noHouses: '没有需要排查的住户',
     unit: '{unit}单元',
