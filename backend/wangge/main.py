@@ -52,6 +52,7 @@ from wangge.registries.router import router as registries_router
 from wangge.request_guard import refuse_control_characters
 from wangge.station.checklists_router import router as checklists_router
 from wangge.station.router import router as station_router
+from wangge.sweeps.router import router as sweeps_router
 from wangge.throttle import Throttle
 
 log = logging.getLogger("wangge")
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(registries_router)
     api.include_router(preparedness_router)
     api.include_router(earlywarning_router)
+    api.include_router(sweeps_router)
 
     @api.get("/meta", tags=["Meta"], response_model=Meta)
     async def meta() -> dict[str, Any]:

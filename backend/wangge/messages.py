@@ -286,6 +286,11 @@ PROBLEMS: dict[str, dict[Language, str]] = {
         "zh-CN": "值班电话不能填写本人未同意公开的个人手机",
         "en": "The duty phone may not be a personal phone its owner has not allowed on public pages",
     },
+    # Issue 14: household sweeps 逐户排查.
+    "sweep-closed": {"zh-CN": "该排查已结束，不再接受排查结果", "en": "This sweep is closed: it takes no more ticks"},
+    "sweep-not-started": {"zh-CN": "该排查尚未开始", "en": "This sweep has not started yet"},
+    "sweep-note-required": {"zh-CN": "结果为异常时请填写情况说明", "en": "Say what is abnormal"},
+    "sweep-dates": {"zh-CN": "排查时间有误（截止日期不能早于开始日期或今天）", "en": "The sweep's dates are wrong"},
 }
 # The message of a code whose template names fields, for a problem that does not give them.
 WITHOUT_FIELDS: dict[str, dict[Language, str]] = {

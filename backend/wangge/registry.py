@@ -21,3 +21,4 @@ from wangge.open311 import models as _open311  # noqa: F401
 from wangge.preparedness import models as _preparedness  # noqa: F401
 from wangge.registries import models as _registries  # noqa: F401
 from wangge.station import models as _station  # noqa: F401
+from wangge.sweeps import models as _sweeps  # noqa: F401

@@ -18,7 +18,7 @@ from wangge.config import get_settings
 from wangge.registries import personal
 
 revision = "0023_special_resident_ids"
-down_revision = "0021_warnings"
+down_revision = "0022_sweeps"
 branch_labels = None
 depends_on = None
 

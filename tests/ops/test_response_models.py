@@ -24,4 +24,4 @@ def test_every_json_route_has_a_response_model():
     # dashboard and monthly bulletin as XLSX, a grid's poster 亮证 as PNG and PDF, a grid's registry of people as
     # XLSX (registries: each export is logged), the reserve ledger as XLSX and an incident's report in the district's
     # form as XLSX.
-    assert len(files) == 18, sorted(files)
+    assert len(files) == 19, sorted(files)

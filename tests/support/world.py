@@ -33,6 +33,9 @@ from wangge.models_common import utcnow
 
 PASSWORD = "pass-1234"
 TABLES = (
+    "sweep_tasks",
+    "sweep_grids",
+    "sweeps",
     "personal_data_access",
     "reg_events",
     "reg_tenancies",

@@ -52,6 +52,7 @@ class EventKind(enum.StrEnum):
     died = "died"  # 死亡
     groups_changed = "groups_changed"  # 特殊群体变更
     use_changed = "use_changed"  # 房屋用途变更
+    swept = "swept"  # 逐户排查: a household ticked in a sweep (sweeps/), with its result in the detail
 
 
 class House(Base):

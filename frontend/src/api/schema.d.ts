@@ -3948,6 +3948,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Sweeps
+         * @description Campaigns touching your grids, newest first (at most 200), with their progress in your scope.
+         */
+        get: operations["list_sweeps_api_v1_sweeps_get"];
+        put?: never;
+        /**
+         * Create Sweep
+         * @description Make a campaign over grids of your area: one household task per house of the registry in those grids (vacant
+         *     ones too); 422 `sweep-dates`.
+         */
+        post: operations["create_sweep_api_v1_sweeps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/grids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sweepable Grids
+         * @description The grids you may sweep (your street's or your community's), each with its houses in the registry.
+         */
+        get: operations["sweepable_grids_api_v1_sweeps_grids_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{sweep_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Sweep
+         * @description The campaign with its progress per grid and per building (your scope).
+         */
+        get: operations["get_sweep_api_v1_sweeps__sweep_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{sweep_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Sweep
+         * @description End the campaign (the unit that made it): it takes no more ticks; 409 `sweep-closed` when it already is.
+         */
+        post: operations["close_sweep_api_v1_sweeps__sweep_id__close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{sweep_id}/results.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Results
+         * @description The campaign's results in your scope as XLSX: one row per household, the progress per grid, and who exported
+         *     it and when.
+         */
+        get: operations["export_results_api_v1_sweeps__sweep_id__results_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{sweep_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tasks
+         * @description The campaign's households in your scope, by grid, building, unit, floor and room.
+         */
+        get: operations["list_tasks_api_v1_sweeps__sweep_id__tasks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{sweep_id}/tasks/{task_id}/tick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tick
+         * @description Tick a household with a result (a second tick updates it; each is a registry event). Send an Idempotency-Key
+         *     to make retries safe: a replay answers the first response. 409 `sweep-closed`, `sweep-not-started`; 422
+         *     `sweep-note-required` (abnormal needs a note), `idempotency-key-reused`.
+         */
+        post: operations["tick_api_v1_sweeps__sweep_id__tasks__task_id__tick_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/team-members/import": {
         parameters: {
             query?: never;
@@ -5183,6 +5331,42 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** BuildingProgress */
+        BuildingProgress: {
+            /** Abnormal */
+            abnormal: number;
+            /** Building Id */
+            building_id: number;
+            /** Building Name */
+            building_name: string;
+            /**
+             * Done
+             * @description Ticked with a final result: normal, abnormal or vacant
+             */
+            done: number;
+            /** Grid Id */
+            grid_id: number;
+            /**
+             * Missed
+             * @description not_yet + revisit: the households still to check
+             */
+            missed: number;
+            /**
+             * Not Yet
+             * @description Not ticked at all
+             */
+            not_yet: number;
+            /**
+             * Revisit
+             * @description Ticked 无人在家: to be visited again (counted as missed)
+             */
+            revisit: number;
+            /**
+             * Total
+             * @description Households of the campaign (in your scope)
+             */
+            total: number;
+        };
         /** BuildingUpdate */
         BuildingUpdate: {
             /** Floors */
@@ -6185,7 +6369,7 @@ export interface components {
          * EventKind
          * @enum {string}
          */
-        EventKind: "registered" | "moved_in" | "moved_out" | "tenancy_started" | "tenancy_ended" | "died" | "groups_changed" | "use_changed";
+        EventKind: "registered" | "moved_in" | "moved_out" | "tenancy_started" | "tenancy_ended" | "died" | "groups_changed" | "use_changed" | "swept";
         /** EventOut */
         EventOut: {
             /** Action */
@@ -6402,6 +6586,40 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** GridProgress */
+        GridProgress: {
+            /** Abnormal */
+            abnormal: number;
+            /**
+             * Done
+             * @description Ticked with a final result: normal, abnormal or vacant
+             */
+            done: number;
+            /** Grid Id */
+            grid_id: number;
+            /** Grid Name */
+            grid_name: string;
+            /**
+             * Missed
+             * @description not_yet + revisit: the households still to check
+             */
+            missed: number;
+            /**
+             * Not Yet
+             * @description Not ticked at all
+             */
+            not_yet: number;
+            /**
+             * Revisit
+             * @description Ticked 无人在家: to be visited again (counted as missed)
+             */
+            revisit: number;
+            /**
+             * Total
+             * @description Households of the campaign (in your scope)
+             */
+            total: number;
         };
         /** GridRef */
         GridRef: {
@@ -8221,6 +8439,17 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[TaskOut] */
+        Page_TaskOut_: {
+            /** Items */
+            items: components["schemas"]["TaskOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
         /** Page[UserOut] */
         Page_UserOut_: {
             /** Items */
@@ -8913,6 +9142,36 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** Progress */
+        Progress: {
+            /** Abnormal */
+            abnormal: number;
+            /**
+             * Done
+             * @description Ticked with a final result: normal, abnormal or vacant
+             */
+            done: number;
+            /**
+             * Missed
+             * @description not_yet + revisit: the households still to check
+             */
+            missed: number;
+            /**
+             * Not Yet
+             * @description Not ticked at all
+             */
+            not_yet: number;
+            /**
+             * Revisit
+             * @description Ticked 无人在家: to be visited again (counted as missed)
+             */
+            revisit: number;
+            /**
+             * Total
+             * @description Households of the campaign (in your scope)
+             */
+            total: number;
+        };
         /** PublicCategoryOut */
         PublicCategoryOut: {
             /** Code */
@@ -9155,6 +9414,11 @@ export interface components {
              */
             point: number[];
         };
+        /**
+         * Purpose
+         * @enum {string}
+         */
+        Purpose: "epidemic" | "rental_census" | "population" | "safety" | "other";
         /** QueueItem */
         QueueItem: {
             application?: components["schemas"]["PendingApplication"] | null;
@@ -9600,6 +9864,11 @@ export interface components {
             /** Visit Every Days */
             visit_every_days?: number | null;
         };
+        /**
+         * Result
+         * @enum {string}
+         */
+        Result: "normal" | "abnormal" | "absent" | "vacant";
         /** RevealIn */
         RevealIn: {
             /** Person Ids */
@@ -10053,6 +10322,170 @@ export interface components {
             /** Supporters */
             supporters: number;
         };
+        /** SweepDetail */
+        SweepDetail: {
+            /**
+             * Buildings
+             * @description Progress per building in your scope
+             */
+            buildings: components["schemas"]["BuildingProgress"][];
+            /** Closed At */
+            closed_at: string | null;
+            /** Community Id */
+            community_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number;
+            /** Created By Name */
+            created_by_name: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Grid Ids */
+            grid_ids: number[];
+            /** Grid Names */
+            grid_names: string[];
+            /**
+             * Grids
+             * @description Progress per grid in your scope
+             */
+            grids: components["schemas"]["GridProgress"][];
+            /** Id */
+            id: number;
+            /** May Close */
+            may_close: boolean;
+            /**
+             * May Tick
+             * @description The caller may tick households of it now (open, started, grid staff or chief)
+             */
+            may_tick: boolean;
+            /** Note */
+            note: string | null;
+            /**
+             * Overdue
+             * @description Open past its due date
+             */
+            overdue: boolean;
+            progress: components["schemas"]["Progress"];
+            purpose: components["schemas"]["Purpose"];
+            /**
+             * Start On
+             * Format: date
+             */
+            start_on: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /** Street Id */
+            street_id: number;
+            /** Title */
+            title: string;
+        };
+        /** SweepIn */
+        SweepIn: {
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * Grid Ids
+             * @description The grids swept, in your area
+             */
+            grid_ids: number[];
+            /** Note */
+            note?: string | null;
+            /** @description 疫情排查 epidemic, 出租房屋普查 rental_census, 人口信息核查 population, … */
+            purpose: components["schemas"]["Purpose"];
+            /**
+             * Start On
+             * Format: date
+             */
+            start_on: string;
+            /** Title */
+            title: string;
+        };
+        /** SweepOut */
+        SweepOut: {
+            /** Closed At */
+            closed_at: string | null;
+            /** Community Id */
+            community_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number;
+            /** Created By Name */
+            created_by_name: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Grid Ids */
+            grid_ids: number[];
+            /** Grid Names */
+            grid_names: string[];
+            /** Id */
+            id: number;
+            /** May Close */
+            may_close: boolean;
+            /**
+             * May Tick
+             * @description The caller may tick households of it now (open, started, grid staff or chief)
+             */
+            may_tick: boolean;
+            /** Note */
+            note: string | null;
+            /**
+             * Overdue
+             * @description Open past its due date
+             */
+            overdue: boolean;
+            progress: components["schemas"]["Progress"];
+            purpose: components["schemas"]["Purpose"];
+            /**
+             * Start On
+             * Format: date
+             */
+            start_on: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /** Street Id */
+            street_id: number;
+            /** Title */
+            title: string;
+        };
+        /** SweepableGrid */
+        SweepableGrid: {
+            /** Code */
+            code: string;
+            /** Community Id */
+            community_id: number;
+            /**
+             * Houses
+             * @description Active houses in the registry: the tasks a campaign makes here
+             */
+            houses: number;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
         /** Table */
         Table: {
             period: components["schemas"]["PeriodOut"];
@@ -10105,6 +10538,46 @@ export interface components {
             name_en: string;
             /** Name Zh */
             name_zh: string;
+        };
+        /** TaskOut */
+        TaskOut: {
+            /** Building Id */
+            building_id: number;
+            /** Building Name */
+            building_name: string;
+            /** Floor */
+            floor: number;
+            /** Grid Id */
+            grid_id: number;
+            /** House Id */
+            house_id: number;
+            /** Id */
+            id: number;
+            /** Label */
+            label: string;
+            /** Note */
+            note: string | null;
+            result: components["schemas"]["Result"] | null;
+            /** Room */
+            room: string;
+            /** Sweep Id */
+            sweep_id: number;
+            /** Ticked At */
+            ticked_at: string | null;
+            /** Ticked By Name */
+            ticked_by_name: string | null;
+            /**
+             * Ticks
+             * @description How many ticks arrived (each one is a registry event)
+             */
+            ticks: number;
+            /** Unit */
+            unit: string;
+            /**
+             * Use
+             * @description The house's use in the registry: owner_occupied, rented, vacant, business
+             */
+            use: string;
         };
         /** TeamMemberEnd */
         TeamMemberEnd: {
@@ -10215,6 +10688,18 @@ export interface components {
              * Format: date
              */
             start_on: string;
+        };
+        /** TickIn */
+        TickIn: {
+            /** Note */
+            note?: string | null;
+            /** @description 正常 normal, 异常 abnormal (with a note), 无人在家 absent (revisit), 空置 vacant */
+            result: components["schemas"]["Result"];
+            /**
+             * Ticked At
+             * @description When the household was ticked on the phone (an offline tick arrives later); default now
+             */
+            ticked_at?: string | null;
         };
         /** TierCandidate */
         TierCandidate: {
@@ -21211,6 +21696,342 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AreaOut"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_sweeps_api_v1_sweeps_get: {
+        parameters: {
+            query?: {
+                status?: ("open" | "closed") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepOut"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_sweep_api_v1_sweeps_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sweepable_grids_api_v1_sweeps_grids_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepableGrid"][];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_sweep_api_v1_sweeps__sweep_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_sweep_api_v1_sweeps__sweep_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepDetail"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_results_api_v1_sweeps__sweep_id__results_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sweep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_tasks_api_v1_sweeps__sweep_id__tasks_get: {
+        parameters: {
+            query?: {
+                grid_id?: number | null;
+                building_id?: number | null;
+                /** @description missed: not ticked or 无人在家 */
+                state?: "all" | "missed" | "done" | "abnormal";
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                sweep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TaskOut_"];
+                };
+            };
+            /** @description The request is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tick_api_v1_sweeps__sweep_id__tasks__task_id__tick_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                sweep_id: number;
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TickIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
                 };
             };
             /** @description The request is not valid */

@@ -132,11 +132,11 @@ describe('the desk navigation', () => {
     const names = (role: Parameters<typeof navItemsFor>[0], layout: 'phone' | 'desk') => navItemsFor(role, layout).map((i) => i.name)
     expect(names('station_chief', 'desk')).toEqual([
       'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'triage', 'patrolsTable', 'visitsTable',
-      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'registry', 'admin', 'me',
+      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'registry', 'sweeps', 'admin', 'me',
     ])
     expect(names('street_officer', 'desk')).toEqual([
       'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'patrolsTable', 'visitsTable',
-      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'bulletins', 'registry', 'admin', 'me',
+      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'bulletins', 'registry', 'sweeps', 'admin', 'me',
     ])
     // An administrator decides the street's and departments' applications and imports orders; verifying and calling
     // back are the station's and the street's.

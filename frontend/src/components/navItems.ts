@@ -70,6 +70,8 @@ export const deskItems: NavItem[] = [
   { name: 'bulletins', to: '/assessment/bulletins', labelKey: 'nav.bulletins', icon: 'bullhorn-o', roles: ['street_officer', 'administrator'] },
   // 基础台账 (issue 14): the registries 一标三实 of the grids in scope; grid staff reach it from 巡查.
   { name: 'registry', to: '/registry', labelKey: 'nav.registry', icon: 'home-o', roles: ['station_chief', 'street_officer', 'administrator'] },
+  // 逐户排查 (issue 14): household sweeps over chosen grids; grid staff tick theirs from 巡查 (/my-sweeps).
+  { name: 'sweeps', to: '/sweeps', labelKey: 'nav.sweeps', icon: 'completed-o', roles: ['station_chief', 'street_officer', 'administrator'] },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */
@@ -94,6 +96,7 @@ const SECTION_OF: [string, string][] = [
   ['/supervision', '/matters'],
   ['/quick-report', '/patrol'],
   ['/my-day', '/patrol'],
+  ['/my-sweeps', '/patrol'],
   ['/leave', '/patrol'],
   ['/coverage', '/matters'],
   ['/visits', '/me'],

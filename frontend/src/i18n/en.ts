@@ -17,6 +17,7 @@ export default {
     patrolsTable: 'Patrols',
     visitsTable: 'Home visits',
     registry: 'Registry',
+    sweeps: 'Sweeps',
     applications: 'Applications',
     verifications: 'To verify',
     callbacks: 'Callbacks',
@@ -339,6 +340,7 @@ export default {
       patrol_finding: 'Quick report',
       patrol_stop: 'Patrol end',
       matter_create: 'Matter',
+      sweep_tick: 'Household sweep',
     },
   },
   quick: {

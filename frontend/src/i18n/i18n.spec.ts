@@ -13,6 +13,8 @@ import assessmentZh from './assessment/zh-CN'
 import assessmentEn from './assessment/en'
 import residentZh from './resident/zh-CN'
 import residentEn from './resident/en'
+import sweepsZh from './sweeps/zh-CN'
+import sweepsEn from './sweeps/en'
 import { i18n, LOCALE_STORAGE_KEY, setLocale, toggleLocale } from './index'
 
 function flatten(tree: object, prefix = ''): Record<string, string> {
@@ -28,8 +30,8 @@ function flatten(tree: object, prefix = ''): Record<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 describe('messages', () => {
-  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh), ...flatten(loopZh), ...flatten(assessmentZh), ...flatten(residentZh) }
-  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn), ...flatten(loopEn), ...flatten(assessmentEn), ...flatten(residentEn) }
+  const zh = { ...flatten(zhCN), ...flatten(adminZh), ...flatten(stationZh), ...flatten(fieldZh), ...flatten(loopZh), ...flatten(assessmentZh), ...flatten(residentZh), ...flatten(sweepsZh) }
+  const english = { ...flatten(en), ...flatten(adminEn), ...flatten(stationEn), ...flatten(fieldEn), ...flatten(loopEn), ...flatten(assessmentEn), ...flatten(residentEn), ...flatten(sweepsEn) }
 
   it('zh-CN and en have exactly the same keys', () => {
     expect(Object.keys(english).sort()).toEqual(Object.keys(zh).sort())

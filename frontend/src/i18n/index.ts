@@ -56,6 +56,7 @@ const SECTIONS = {
   assessment: { 'zh-CN': () => import('./assessment/zh-CN'), en: () => import('./assessment/en') },
   maplayers: { 'zh-CN': () => import('./maplayers/zh-CN'), en: () => import('./maplayers/en') },
   resident: { 'zh-CN': () => import('./resident/zh-CN'), en: () => import('./resident/en') },
+  sweeps: { 'zh-CN': () => import('./sweeps/zh-CN'), en: () => import('./sweeps/en') },
   // The app's message for each problem code: fetched with the first problem the API answers (api/client.ts).
   codes: { 'zh-CN': () => import('./codes/zh-CN'), en: () => import('./codes/en') },
 } satisfies Record<string, Record<AppLocale, () => Promise<{ default: object }>>>

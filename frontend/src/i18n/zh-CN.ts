@@ -17,6 +17,7 @@ export default {
     patrolsTable: '巡查记录',
     visitsTable: '走访记录',
     registry: '基础台账',
+    sweeps: '逐户排查',
     applications: '待审批',
     verifications: '待核查',
     callbacks: '待回访',
@@ -339,6 +340,7 @@ export default {
       patrol_finding: '随手拍',
       patrol_stop: '结束巡查',
       matter_create: '上报事项',
+      sweep_tick: '逐户排查',
     },
   },
   quick: {

@@ -16,6 +16,7 @@ import * as fieldApi from '@/api/fieldwork'
 import type { CheckinBody, FindingBody, PatrolStartBody, PointBatch } from '@/api/fieldwork'
 import { uploadPhoto } from '@/api/matters'
 import type { StaffMatterCreate } from '@/api/types'
+import { tickTask, type TickBody } from '@/api/sweeps'
 import { newUuid as newId } from '@/pages/matters/matterLogic'
 import { isRegistryOp, sendRegistryOp, type RegistryOpPayload } from './registryOps'
 import { add, all, del, FAILED, first, get, KV, move, OPS, openDb, put } from './idb'
@@ -48,6 +49,8 @@ export type OpPayload =
   | { kind: 'patrol.finding'; patrolClientId: string; body: FindingBody; photos: StoredPhoto[] }
   | { kind: 'patrol.stop'; patrolClientId: string; body: { ended_at: string } }
   | { kind: 'matter.create'; body: StaffMatterCreate; photos: StoredPhoto[] }
+  // A household ticked in a sweep 逐户排查; the operation's id is the Idempotency-Key.
+  | { kind: 'sweep.tick'; sweepId: number; taskId: number; body: TickBody }
 
 export type OutboxOp = OpBase & OpPayload
 export type OpKind = OutboxOp['kind']
@@ -343,6 +346,8 @@ export class Outbox {
         const photoIds = await this.uploadPhotos(db, op)
         return fieldApi.createFieldMatter({ ...op.body, photo_ids: photoIds }, op.id)
       }
+      case 'sweep.tick':
+        return tickTask(op.sweepId, op.taskId, op.body, op.id)
     }
   }
 

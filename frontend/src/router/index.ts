@@ -325,6 +325,17 @@ export const routes = [
     component: () => import('@/pages/warnings/WarningPage.vue'),
     meta: { titleKey: 'warning.title' },
   },
+  // 逐户排查 (issue 14): the desk's campaigns, and the grid leader's checklist (my campaigns → buildings → households).
+  { path: '/sweeps', name: 'sweeps', component: () => import('@/pages/sweeps/SweepsPage.vue'), meta: { titleKey: 'nav.sweeps' } },
+  { path: '/sweeps/:id(\\d+)', name: 'sweep', component: () => import('@/pages/sweeps/SweepPage.vue'), meta: { titleKey: 'nav.sweeps' } },
+  { path: '/my-sweeps', name: 'my-sweeps', component: () => import('@/pages/sweeps/MySweepsPage.vue'), meta: { titleKey: 'nav.sweeps' } },
+  { path: '/my-sweeps/:id(\\d+)', name: 'my-sweep', component: () => import('@/pages/sweeps/MySweepsPage.vue'), meta: { titleKey: 'nav.sweeps' } },
+  {
+    path: '/my-sweeps/:id(\\d+)/buildings/:bid(\\d+)',
+    name: 'my-sweep-building',
+    component: () => import('@/pages/sweeps/MySweepsPage.vue'),
+    meta: { titleKey: 'nav.sweeps' },
+  },
   {
     path: '/incidents/:id(\\d+)/reports/:seq(\\d+)/print',
     name: 'incident-report-print',
@@ -382,6 +393,7 @@ async function wordsOf(path: string): Promise<void> {
 /** The lazily fetched messages a page needs (i18n SECTIONS), by its path. */
 export function sectionOfPath(path: string): Section | null {
   if (/^\/admin(\/|$)/.test(path)) return 'admin'
+  if (/^\/(sweeps|my-sweeps)(\/|$)/.test(path)) return 'sweeps'
   if (/^\/(triage|hazards|emergency|incidents|logs|handoffs|patrols\/table|visits\/table|registry|warnings)(\/|$)/.test(path)) return 'station'
   if (/^\/matters\/(applications|verifications|callbacks|hotline)(\/|$)/.test(path)) return 'station'
   if (/^\/(my-day|leave|coverage|visits|inspections|patrol|quick-report|collect)(\/|$)/.test(path)) return 'field'

@@ -529,6 +529,7 @@ export default {
       died: 'Died',
       groups_changed: 'Special groups changed',
       use_changed: 'House use changed',
+      swept: 'Household sweep',
     },
     unitName: 'Unit',
     contact: 'Contact person',

@@ -530,6 +530,7 @@ export default {
       died: '死亡',
       groups_changed: '特殊群体变更',
       use_changed: '房屋用途变更',
+      swept: '逐户排查',
     },
     unitName: '单位名称',
     contact: '联系人',
