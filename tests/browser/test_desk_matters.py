@@ -165,6 +165,7 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
             "12345工单",
             "考核统计",
             "基础台账",
+            "预警",
             "管理",
             "我的",
         ]

@@ -17,6 +17,7 @@ export default {
     patrolsTable: 'Patrols',
     visitsTable: 'Home visits',
     registry: 'Registry',
+    warnings: 'Warnings',
     applications: 'Applications',
     verifications: 'To verify',
     callbacks: 'Callbacks',

@@ -17,6 +17,7 @@ export default {
     patrolsTable: '巡查记录',
     visitsTable: '走访记录',
     registry: '基础台账',
+    warnings: '预警',
     applications: '待审批',
     verifications: '待核查',
     callbacks: '待回访',
