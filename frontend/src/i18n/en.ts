@@ -26,6 +26,13 @@ export default {
     myMonth: 'My month',
     bulletins: 'Bulletins',
   },
+  dateField: {
+    placeholder: 'YYYY-MM-DD',
+    pick: 'Pick a day',
+    title: 'Pick a day',
+    confirm: 'OK',
+    invalid: 'Write the day as YYYY-MM-DD, e.g. 2026-12-01',
+  },
   lang: {
     switchTo: '中文',
     label: 'Language',

@@ -26,6 +26,13 @@ export default {
     myMonth: '我的本月',
     bulletins: '考核通报',
   },
+  dateField: {
+    placeholder: '年-月-日',
+    pick: '选择日期',
+    title: '选择日期',
+    confirm: '确定',
+    invalid: '请按 年-月-日 填写日期，例如 2026-12-01',
+  },
   lang: {
     switchTo: 'English',
     label: '语言',
