@@ -12165,7 +12165,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -15729,12 +15729,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
             };
             /** @description The request is not valid */
             422: {
@@ -16410,7 +16412,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -18235,7 +18237,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19452,7 +19454,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -20087,12 +20089,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
             };
             /** @description The request is not valid */
             422: {
@@ -20748,7 +20752,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -21253,7 +21257,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -21763,12 +21767,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
             };
             /** @description The request is not valid */
             422: {
@@ -21934,7 +21940,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
