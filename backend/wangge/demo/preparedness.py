@@ -80,8 +80,7 @@ def _roster(session: Session, unit: dict[str, Any], people: list[int], phone: st
         return
     for n in range(-ROSTER_BEFORE, ROSTER_AFTER):
         day = today + timedelta(days=n)
-        # Taken in turn; the first on the list (the chief, or the street officer) leads the weekends.
-        who = people[0] if day.weekday() >= 5 else people[(day.toordinal()) % len(people)]
+        who = people[day.toordinal() % len(people)]  # taken in turn
         session.add(DutyDay(**unit, day=day, user_id=who, duty_phone=phone, note="24小时值班"))
 
 
