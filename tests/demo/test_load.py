@@ -20,6 +20,7 @@ from wangge.database import create_sync_db_engine
 from wangge.demo import history
 from wangge.demo.load import DEMO_PASSWORD
 from wangge.demo.loop import HOTLINE_ORDERS
+from wangge.earlywarning.models import EarlyWarning
 from wangge.emergencies.models import ResponseTier, TierMember
 from wangge.fieldwork.models import Shift
 from wangge.hierarchy.models import Building, Community, Grid, Place, Street
@@ -37,7 +38,7 @@ def _counts(engine) -> dict[str, int]:
         return {
             m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one()
             for m in (Community, Grid, Building, Place, User, Matter, Shift, ResponseTier, TierMember, House, Person)
-            + (ReserveItem, DutyDay)
+            + (ReserveItem, DutyDay, EarlyWarning)
         }
 
 
@@ -256,6 +257,10 @@ def _the_registry_and_preparedness(client: httpx.Client, url: str, main_id: int,
     reserve = get("/reserve/items", chief, unit_level="community", unit_id=main_id)
     assert len(reserve["items"]) >= 8 and reserve["alerts"]["low"] >= 1 and reserve["alerts"]["expiring"] >= 1
     assert get("/reserve/items", street, unit_level="street", unit_id=street_id)["items"]
+    # 预警: a past warning to the main community's grids, lifted, acknowledged by most of their leaders.
+    (warning,) = get("/warnings", chief)
+    assert warning["status"] == "lifted"
+    assert get("/warnings", leader) and get(f"/warnings/{warning['id']}", chief)
     # 值班表: every day of the coming weeks has someone on duty with the duty phone, at the station and the street.
     for unit_level, unit_id, headers in (("community", main_id, chief), ("street", street_id, street)):
         for day in (today, today + timedelta(days=21)):

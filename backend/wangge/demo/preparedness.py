@@ -2,7 +2,9 @@
 community's service station and at the street office (what, how many, where, expiry, keeper, and the stock moves
 that brought them there) with one item below its minimum and one about to expire at the main station, so the
 alerts show; and the 24-hour duty roster of every station and of the street from a week ago to four weeks ahead,
-with the unit's published duty phone. Each part is added only where nothing of its kind exists for the unit."""
+with the unit's published duty phone; and a past rainstorm warning 预警 of the main station to its grids, acknowledged
+by most of their leaders and lifted the next day (a lifted one: a new user is not met by a full-screen alert). Each
+part is added only where nothing of its kind exists for the unit."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wangge.accounts.models import Role, User
-from wangge.hierarchy.models import Community, Street
+from wangge.earlywarning.models import EarlyWarning, WarningAck, WarningGrid
+from wangge.hierarchy.models import Community, Grid, Street
 from wangge.preparedness.models import DutyDay, ReserveItem, StockMove
 
 # (name, category, measure, quantity, minimum, where, months to expiry or None)
@@ -117,3 +120,29 @@ def load_preparedness(session: Session, h: dict[str, Any], today: date) -> None:
         rows = STATION_ITEMS if n == 0 else tuple(r for r in STATION_ITEMS if r[3] >= r[4] and r[6] != 0)[:5]
         _items(session, unit, rows, chief, today)
         _roster(session, unit, [uid for uid, _ in staff], community.duty_phone, today)
+        if n == 0:
+            _past_warning(session, community, chief)
+
+
+def _past_warning(session: Session, community: Community, chief: int | None) -> None:
+    if chief is None or session.execute(select(EarlyWarning.id).limit(1)).first() is not None:
+        return
+    issued = datetime.now(UTC).replace(hour=1, minute=30, second=0, microsecond=0) - timedelta(days=9)  # 09:30 Beijing
+    warning = EarlyWarning(
+        kind="rainstorm", level="yellow", valid_until=issued + timedelta(hours=36),
+        text="气象台发布暴雨黄色预警，今夜至明天有大到暴雨。请各网格巡查低洼地带、地下车库和老旧房屋，提醒居民减少外出。",
+        district_id=community.district_id, street_id=community.street_id, community_id=community.id,
+        issued_by_id=chief, issued_at=issued, status="lifted", lifted_at=issued + timedelta(hours=26),
+        lifted_by_id=chief, lift_note="降雨已结束，各网格未发现险情。",
+    )  # fmt: skip
+    session.add(warning)
+    session.flush()
+    grids = session.execute(select(Grid.id).where(Grid.community_id == community.id).order_by(Grid.code)).scalars()
+    session.add_all([WarningGrid(warning_id=warning.id, grid_id=g) for g in grids])
+    leaders = session.execute(
+        select(User.id).where(User.community_id == community.id, User.role == Role.grid_leader.value).order_by(User.id)
+    ).scalars()
+    for n, leader in enumerate(list(leaders)[:-2]):  # the last two never acknowledged it
+        session.add(
+            WarningAck(warning_id=warning.id, user_id=leader, acknowledged_at=issued + timedelta(minutes=4 + 3 * n))
+        )

@@ -21,3 +21,22 @@ export function withinBounds(day: string, min?: string, max?: string): string {
   if (max && day > max) return max
   return day
 }
+
+/** A time of day typed as 9:05, 09:05 or 0905, as HH:MM; null when it is none. */
+export function parseTime(value: string): string | null {
+  const m = /^(\d{1,2})[:：.]?(\d{2})$/.exec(value.trim())
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null
+  return `${m[1].padStart(2, '0')}:${m[2]}`
+}
+
+/** A day and a time (2026-12-01 09:05, or with a T as datetime-local gives it) as YYYY-MM-DDTHH:MM; null when not. */
+export function parseDateTime(value: string, min?: string, max?: string): string | null {
+  const m = /^(\S+)(?:\s+|T)(\S+)$/.exec(value.trim())
+  if (!m) return null
+  const day = parseDay(m[1])
+  const time = parseTime(m[2])
+  if (!day || !time) return null
+  const at = `${day}T${time}`
+  if ((min && at < min) || (max && at > max)) return null
+  return at
+}

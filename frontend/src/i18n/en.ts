@@ -27,6 +27,12 @@ export default {
     bulletins: 'Bulletins',
   },
   dateField: {
+    placeholderTime: 'HH:MM',
+    placeholderDateTime: 'YYYY-MM-DD HH:MM',
+    titleTime: 'Pick a time',
+    titleDateTime: 'Pick a day and time',
+    tabDate: 'Day',
+    tabTime: 'Time',
     placeholder: 'YYYY-MM-DD',
     pick: 'Pick a day',
     title: 'Pick a day',

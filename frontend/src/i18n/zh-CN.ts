@@ -27,6 +27,12 @@ export default {
     bulletins: '考核通报',
   },
   dateField: {
+    placeholderTime: '时:分',
+    placeholderDateTime: '年-月-日 时:分',
+    titleTime: '选择时间',
+    titleDateTime: '选择日期和时间',
+    tabDate: '日期',
+    tabTime: '时间',
     placeholder: '年-月-日',
     pick: '选择日期',
     title: '选择日期',
