@@ -139,8 +139,7 @@ def _household(people: _People, size: int, floating: bool) -> _Household:
 def _sizes(total: int, households: int) -> list[int]:
     """`total` people over `households` households, every household at least one."""
     base, extra = divmod(total, households)
-    sizes = [base + (1 if i < extra else 0) for i in range(households)]
-    return sizes
+    return [base + (1 if i < extra else 0) for i in range(households)]
 
 
 def _spread_sizes(rng: random.Random, sizes: list[int]) -> list[int]:
@@ -246,11 +245,9 @@ def _register_grid(session: Session, settings: Settings, grid: Grid, today: date
         p.special_groups = sorted({*p.special_groups, "low_income"})
     session.add_all([p for p, _, _, _ in rows])
     session.flush()
-    tenants: dict[int, int] = {}
     for p, m, house, since in rows:
         session.add(Residency(person_id=p.id, house_id=house.id, grid_id=grid.id, start_on=since))
         if house.use == "rented" and m.relation == "head":
-            tenants[house.id] = p.id
             session.add(
                 Tenancy(
                     house_id=house.id,
@@ -352,7 +349,7 @@ def _changes(
             add(_event(grid, EventKind.moved_in, day, leader, person_id=p.id, house_id=house.id,
                        detail={"registered": True}))  # fmt: skip
         add(_event(grid, EventKind.tenancy_started, day, leader, person_id=head.id, house_id=house.id, detail={}))
-    # A widowed parent moved in with their son's family ten days ago (a move within the grid).
+    # A parent moved over to another family's home ten days ago (a move within the grid; both homes stay lived in).
     parents = [(p, house, since) for p, m, house, since in rows if m.relation == "parent"]
     families = [(p, house) for p, m, house, _ in rows if m.relation == "head" and m.residence == "registered"]
     if parents and families:
