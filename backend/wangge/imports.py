@@ -14,6 +14,7 @@ Personal data (phones, identity numbers) is never logged here and never echoed w
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -360,9 +361,21 @@ def template_response(content: bytes, filename: str) -> Response:
     return Response(content, media_type=XLSX, headers=template_response_headers(filename))
 
 
-def xlsx_response(content: bytes, filename: str) -> Response:
-    """An XLSX file to download under an ASCII name (the minutes, the assessment's tables and bulletins)."""
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def xlsx_response(content: bytes, filename: str, headers: dict[str, str] | None = None) -> Response:
+    """An XLSX file to download under an ASCII name (the minutes, the assessment's tables and bulletins), with any
+    further headers."""
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(content, media_type=XLSX, headers={**disposition, **(headers or {})})
 
 
-TEMPLATE_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}}}
+async def xlsx_download(
+    filename: str, build: Callable[..., bytes], *args: Any, headers: dict[str, str] | None = None, **kwargs: Any
+) -> Response:
+    """`build(*args, **kwargs)` (a workbook's bytes) made off the event loop, as openpyxl takes a while on a big
+    sheet, and sent as the download `filename`: what every XLSX export route ends with."""
+    return xlsx_response(await asyncio.to_thread(build, *args, **kwargs), filename, headers)
+
+
+# The OpenAPI description of a route answering an XLSX file (response_class=Response, responses=XLSX_RESPONSES).
+XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}, "description": "An XLSX file"}}
+TEMPLATE_RESPONSES = XLSX_RESPONSES

@@ -166,6 +166,7 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
             "考核统计",
             "基础台账",
             "逐户排查",
+            "预警",
             "管理",
             "我的",
         ]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from browser.conftest import DESK, PHONE, signed_in
 from registries.helpers import house, id_number, person
+from wangge.hierarchy.models import Place
 from wangge.registries.models import PersonalDataAccess
 from wangge.registries.service import today
 
@@ -117,3 +118,38 @@ def test_a_grid_leader_adds_a_household_on_the_phone(world, browser, app_server,
     expect(page.locator(".wg-table thead").first).to_be_hidden()  # each row a card
     _no_overflow(page)
     page.context.close()
+
+
+def test_a_chief_sets_a_units_contact_and_duty_phone(world, browser, app_server, live):
+    """单位: the chief gives a shop of G1a a contact person and a duty phone in its row; a wrong number is caught on
+    the form; the row shows the saved values and the table holds them. On a phone the row is a card that edits the
+    same way."""
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/registry")
+    page.get_by_test_id("registry-grid").select_option(str(world.ids["G1a"]))
+    page.get_by_test_id("registry-tab-units").click()
+    row = page.get_by_test_id("unit-row").filter(has_text="G1a小卖部")
+    expect(row).to_have_count(1)
+    row.get_by_test_id("unit-edit").click()
+    row.get_by_test_id("unit-contact").fill("刘店长")
+    row.get_by_test_id("unit-phone").fill("0731-8555abc")
+    expect(row.get_by_test_id("unit-phone-bad")).to_be_visible()
+    expect(row.get_by_test_id("unit-save")).to_be_disabled()
+    row.get_by_test_id("unit-phone").fill("0731-85551234")
+    row.get_by_test_id("unit-save").click()
+    expect(row.get_by_test_id("unit-contact-shown")).to_have_text("刘店长")
+    expect(row.get_by_test_id("unit-phone-shown")).to_have_text("0731-85551234")
+    with live.session() as s:
+        place = s.get(Place, world.ids["P_G1a"])
+        assert (place.contact_person, place.duty_phone) == ("刘店长", "0731-85551234")
+    page.context.close()
+
+    phone = signed_in(browser, app_server.base_url, "grid_leader", PHONE, "/registry")
+    phone.get_by_test_id("registry-tab-units").click()
+    card = phone.get_by_test_id("unit-row").filter(has_text="G1a小卖部")
+    card.get_by_test_id("unit-edit").click()
+    card.get_by_test_id("unit-contact").fill("")
+    card.get_by_test_id("unit-save").click()
+    expect(card.get_by_test_id("unit-contact-shown")).to_have_text("")
+    expect(card.get_by_test_id("unit-phone-shown")).to_have_text("0731-85551234")
+    _no_overflow(phone)
+    phone.context.close()

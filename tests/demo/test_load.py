@@ -13,18 +13,22 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from conftest import make_settings, migrated_database
+from conftest import TEST_SECRET, make_settings, migrated_database
 from support.server import LiveServer
 from wangge.accounts.models import User
 from wangge.database import create_sync_db_engine
 from wangge.demo import history
 from wangge.demo.load import DEMO_PASSWORD
 from wangge.demo.loop import HOTLINE_ORDERS
+from wangge.earlywarning.models import EarlyWarning
 from wangge.emergencies.models import ResponseTier, TierMember
 from wangge.fieldwork.models import Shift
-from wangge.hierarchy.models import Building, Community, Grid, Place
+from wangge.hierarchy.models import Building, Community, Grid, Place, Street
 from wangge.matters.models import Matter, MatterEvent
 from wangge.models_common import as_utc
+from wangge.preparedness.models import DutyDay, ReserveItem
+from wangge.registries import personal
+from wangge.registries.models import House, Person
 
 BACKEND = str(Path(__file__).resolve().parents[2] / "backend")  # the code under test, not an installed copy
 
@@ -33,7 +37,8 @@ def _counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {
             m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one()
-            for m in (Community, Grid, Building, Place, User, Matter, Shift, ResponseTier, TierMember)
+            for m in (Community, Grid, Building, Place, User, Matter, Shift, ResponseTier, TierMember, House, Person)
+            + (ReserveItem, DutyDay, EarlyWarning)
         }
 
 
@@ -44,7 +49,8 @@ def _counts(engine) -> dict[str, int]:
 @pytest.mark.timeout(300)
 def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tmp_path):
     url = migrated_database(engine_name, "wangge_demo", tmp_path, request)
-    env = {"WANGGE_DATABASE_URL": url, "PATH": "/usr/bin:/bin", "PYTHONPATH": BACKEND}
+    # The server below reads the registry's identity numbers and phones with the tests' key: seed with the same.
+    env = {"WANGGE_DATABASE_URL": url, "WANGGE_SECRET_KEY": TEST_SECRET, "PATH": "/usr/bin:/bin", "PYTHONPATH": BACKEND}
     first = subprocess.run(
         [sys.executable, "-m", "wangge.cli", "seed-demo"], env=env, capture_output=True, text=True, check=True
     )
@@ -145,6 +151,7 @@ def test_seed_demo_is_idempotent_and_matches_the_source(engine_name, request, tm
             ).json()
             assert [(t["tier"], len(t["members"])) for t in tiers] == [(1, 3)]
             _the_steps_around_the_routes(client, headers, _headers(client, "street"), _headers(client, "dept"))
+            _the_registry_and_preparedness(client, url, main_id, headers, _headers(client, "street"))
             # 考核: last month every grid of the main community is graded, and not all alike; the street ranks all
             # three communities.
             last_month = str(today.replace(day=1) - timedelta(days=1))
@@ -198,3 +205,65 @@ def _the_steps_around_the_routes(client: httpx.Client, chief: dict, street: dict
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     orders = get("/matters/hotline/results", street, since=str(today), until=str(today))["orders"]
     assert [(o["order_no"], bool(o["first_contact_at"])) for o in orders] == [(HOTLINE_ORDERS[1], True)]
+
+
+def _the_registry_and_preparedness(client: httpx.Client, url: str, main_id: int, chief: dict, street: dict) -> None:
+    """基础台账, 应急物资 and 值班表 have something to show: leader1's grid registered room by room (and its figures
+    the registry's), identity numbers stored only encrypted and found by search, the units' contacts, the main
+    station's reserve with a low and an expiring item, and the duty rosters of the coming weeks."""
+
+    def get(path: str, headers: dict, **params) -> object:
+        answer = client.get(f"/api/v1{path}", headers=headers, params=params)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    leader = _headers(client, "leader1")
+    engine = create_sync_db_engine(url)
+    try:
+        with engine.connect() as conn:
+            grid_id = conn.execute(select(Grid.id).where(Grid.community_id == main_id).order_by(Grid.code)).scalar()
+            street_id = conn.execute(select(Street.id)).scalar_one()
+            sealed = conn.execute(select(Person.id_number_enc).where(Person.grid_id == grid_id).limit(1)).scalar_one()
+    finally:
+        engine.dispose()
+    houses = get(f"/registry/grids/{grid_id}/houses", leader)
+    assert {h["use"] for h in houses} == {"owner_occupied", "rented", "vacant", "business"}
+    assert all(h["label"].startswith("枫溪商业街") for h in houses)  # each building named with its estate
+    lived = [h for h in houses if h["residents"]]
+    people = get(f"/registry/grids/{grid_id}/people", leader)
+    grid = get(f"/grids/{grid_id}", leader)
+    # The grid's figures are the registry's, and the demo's as before.
+    assert (grid["households"], grid["registered_population"], grid["floating_population"]) == (94, 180, 150)
+    assert len(lived) == 94 and len(people) == 200  # the list's first 200 of the 330
+    assert {"head", "spouse", "child"} <= {p["relation"] for p in people}
+    assert any(p["special_groups"] for p in people)
+    assert all("*" in p["id_number"] and "*" in (p["phone"] or "*") for p in people)
+    tenancies = get(f"/registry/grids/{grid_id}/tenancies", leader)
+    assert any(t["end_on"] is None for t in tenancies) and any(t["end_on"] for t in tenancies)
+    kinds = {e["kind"] for e in get(f"/registry/grids/{grid_id}/events", leader)}
+    assert {"moved_in", "moved_out", "tenancy_started", "tenancy_ended", "died", "groups_changed"} <= kinds
+    renewals = get(f"/registry/grids/{grid_id}/renewals", leader)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert renewals and renewals[0]["registration_due"] < str(today) and renewals[0]["residence"] == "floating"
+    units = get(f"/registry/grids/{grid_id}/units", leader)
+    assert units and all(u["contact_person"] and u["duty_phone"] for u in units)
+    # No identity number in clear in the table; each is a valid one, found by an exact search.
+    number = personal.decrypt(make_settings(url), sealed, field="id_number")
+    assert number and number not in sealed and personal.normalise_id_number(number) == number
+    assert 1920 <= int(number[6:10]) <= today.year
+    (found,) = get("/registry/people", leader, id_number=number)
+    assert found["id_number"] == personal.mask_id_number(number)
+    # 应急物资: the main station's items with their alerts; the street's own.
+    reserve = get("/reserve/items", chief, unit_level="community", unit_id=main_id)
+    assert len(reserve["items"]) >= 8 and reserve["alerts"]["low"] >= 1 and reserve["alerts"]["expiring"] >= 1
+    assert get("/reserve/items", street, unit_level="street", unit_id=street_id)["items"]
+    # 预警: a past warning to the main community's grids, lifted, acknowledged by most of their leaders.
+    (warning,) = get("/warnings", chief)
+    assert warning["status"] == "lifted"
+    assert get("/warnings", leader) and get(f"/warnings/{warning['id']}", chief)
+    # 值班表: every day of the coming weeks has someone on duty with the duty phone, at the station and the street.
+    for unit_level, unit_id, headers in (("community", main_id, chief), ("street", street_id, street)):
+        for day in (today, today + timedelta(days=21)):
+            roster = get("/duty-roster", headers, unit_level=unit_level, unit_id=unit_id, month=f"{day:%Y-%m}")
+            (on_day,) = [d for d in roster["days"] if d["day"] == str(day)]
+            assert on_day["user"]["name"] and on_day["duty_phone"]

@@ -10,7 +10,7 @@ from wangge.accounts import imports, schemas, service, signin
 from wangge.accounts.dependencies import CurrentSubject, SubjectChangingPassword, UserManager
 from wangge.deps import Limit, Offset, SessionDep, SettingsDep
 from wangge.errors import Unauthorized
-from wangge.imports import XLSX, bulk, template_response_headers, upload_bytes
+from wangge.imports import XLSX, XLSX_RESPONSES, bulk, template_response_headers, upload_bytes
 from wangge.schemas_common import Id
 
 router = APIRouter()
@@ -83,7 +83,7 @@ async def change_password(
 @router.get(
     "/users/import/template.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}},
+    responses=XLSX_RESPONSES,
     tags=["Users"],
 )
 async def import_template(subject: UserManager) -> Response:

@@ -3,7 +3,6 @@ and XLSX), and the ranking table and the dashboard as XLSX."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -18,7 +17,7 @@ from wangge.assessment import bulletin, exports, service, units
 from wangge.assessment import dashboard as dashboards
 from wangge.assessment.router import Assessor, LevelQ, PeriodDep
 from wangge.deps import ReadSessionDep
-from wangge.imports import XLSX, xlsx_response
+from wangge.imports import XLSX_RESPONSES, xlsx_download
 from wangge.models_common import utcnow
 from wangge.schemas_common import Id, Output
 
@@ -27,7 +26,6 @@ BulletinReader = Annotated[
     Subject,
     requires(Role.street_officer, Role.administrator, doing="read bulletins: street officers and administrators do"),
 ]
-XLSX_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}, "description": "An XLSX file"}}
 
 
 class BulletinScheme(Output):
@@ -73,8 +71,8 @@ async def bulletin_xlsx(db: ReadSessionDep, subject: BulletinReader, bulletin_id
     """The bulletin as an Excel file: the ranking, the best and worst grids, the overdue matters named."""
     b = await bulletin.get(db, subject, bulletin_id)
     name = await exporter_name(db, subject)
-    data = await asyncio.to_thread(exports.bulletin_xlsx, b, exporter=name, at=utcnow())
-    return xlsx_response(data, f"bulletin-{b['month']}-{b['street']['id']}.xlsx")
+    filename = f"bulletin-{b['month']}-{b['street']['id']}.xlsx"
+    return await xlsx_download(filename, exports.bulletin_xlsx, b, exporter=name, at=utcnow())
 
 
 @router.get("/bulletins/{bulletin_id}", response_model=BulletinOut)
@@ -102,8 +100,8 @@ async def table_xlsx(
     )
     parent = await units.name_of(db, parent_level, parent_id) or ""
     name = await exporter_name(db, subject)
-    data = await asyncio.to_thread(exports.table_xlsx, table, parent=parent, exporter=name, at=utcnow())
-    return xlsx_response(data, f"assessment-{parent_level}-{parent_id}-{level}-{p.start}-{p.end}.xlsx")
+    filename = f"assessment-{parent_level}-{parent_id}-{level}-{p.start}-{p.end}.xlsx"
+    return await xlsx_download(filename, exports.table_xlsx, table, parent=parent, exporter=name, at=utcnow())
 
 
 @router.get("/dashboard.xlsx", response_class=Response, responses=XLSX_RESPONSES)
@@ -118,5 +116,5 @@ async def dashboard_xlsx(
     period and last year's, the trend, by category, by source, the most overdue and the units under it."""
     dash = await dashboards.dashboard(db, subject=subject, level=level, id=id, period=p)
     name = await exporter_name(db, subject)
-    data = await asyncio.to_thread(exports.dashboard_xlsx, dash, exporter=name, at=utcnow())
-    return xlsx_response(data, f"assessment-{level}-{id}-{p.start}-{p.end}.xlsx")
+    filename = f"assessment-{level}-{id}-{p.start}-{p.end}.xlsx"
+    return await xlsx_download(filename, exports.dashboard_xlsx, dash, exporter=name, at=utcnow())

@@ -15,6 +15,8 @@ from wangge.accounts.models import Role, ScopeLevel, User
 from wangge.accounts.security import Passwords
 from wangge.config import get_settings
 from wangge.demo.geography import demo_world
+from wangge.demo.preparedness import load_preparedness
+from wangge.demo.registry import load_registry
 from wangge.emergencies.models import ResponseTier, TierMember
 from wangge.fieldwork import people
 from wangge.fieldwork.models import GridLeadership, PostPair, Shift, SpecialGroup, SpecialResident, TeamMember
@@ -22,6 +24,7 @@ from wangge.hierarchy import service
 from wangge.hierarchy.models import Building, Community, Department, District, Grid, Place, Street
 from wangge.matters.models import Category
 from wangge.models_common import utcnow
+from wangge.workcalendar import SHANGHAI
 
 DEMO_PASSWORD = "wangge2026"  # noqa: S105 - printed by `make run` for the demo accounts only
 
@@ -233,6 +236,9 @@ def load(session: Session, passwords: Passwords) -> list[DemoAccount]:
     session.flush()
     load_people(session, h)
     load_duty(session, h)
+    today = utcnow().astimezone(SHANGHAI).date()
+    load_registry(session, get_settings(), [grid for grid, _, _ in h["grids"]], today)
+    load_preparedness(session, h, today)
     session.commit()
     return accounts
 

@@ -1,7 +1,6 @@
 """HTTP routes of emergencies: incidents and their timed reports, response tiers, activations with acknowledgement
 and arrival, contingency plans and drills. Thin functions that hand the work to emergencies.service."""
 
-import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -11,10 +10,8 @@ from wangge.accounts.dependencies import CurrentSubject, IncidentRaiser
 from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
 from wangge.emergencies import district, schemas, service, table
 from wangge.emergencies.models import Activation, Incident
-from wangge.imports import XLSX, xlsx_response
+from wangge.imports import XLSX_RESPONSES, xlsx_download
 from wangge.schemas_common import Day, Id
-
-XLSX_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {XLSX: {}}}}
 
 router = APIRouter(tags=["Emergencies"])
 
@@ -106,12 +103,12 @@ async def district_report(db: SessionDep, incident: CurrentIncident, sequence: I
     return await district.sheet(db, incident=incident, report=r)
 
 
-@router.get("/incidents/{incident_id}/reports/{sequence}.xlsx", response_class=Response, responses=XLSX_RESPONSE)
+@router.get("/incidents/{incident_id}/reports/{sequence}.xlsx", response_class=Response, responses=XLSX_RESPONSES)
 async def district_report_xlsx(db: SessionDep, incident: CurrentIncident, sequence: Id) -> Response:
     """Report number `sequence` in the district's form as an A4 Excel workbook."""
     r = await district.find(db, incident=incident, sequence=sequence)
-    data = await asyncio.to_thread(district.xlsx, await district.sheet(db, incident=incident, report=r))
-    return xlsx_response(data, f"incident-{incident.code}-{sequence}.xlsx")
+    sheet = await district.sheet(db, incident=incident, report=r)
+    return await xlsx_download(f"incident-{incident.code}-{sequence}.xlsx", district.xlsx, sheet)
 
 
 # --- response tiers and activations ----------------------------------------------------------------------------

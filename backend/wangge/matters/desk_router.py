@@ -1,7 +1,6 @@
 """HTTP routes of the desk's table of matters: a filtered, searched, sorted page, and the same rows as an XLSX file.
 Included before the matters router, so that /matters/table is not read as a matter's id."""
 
-import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -9,7 +8,7 @@ from fastapi.responses import Response
 
 from wangge.accounts.dependencies import DeskStaff
 from wangge.deps import ReadSessionDep, SettingsDep
-from wangge.imports import XLSX
+from wangge.imports import XLSX_RESPONSES, xlsx_download
 from wangge.matters import desk, schemas
 from wangge.matters import handoffs_table as handoffs_table_mod
 from wangge.matters.flow import Status
@@ -84,7 +83,7 @@ async def matters_table(
 @router.get(
     "/matters/export.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "The filtered rows, at most 10,000"}},
+    responses={200: {**XLSX_RESPONSES[200], "description": "The filtered rows, at most 10,000"}},
 )
 async def matters_export(
     db: ReadSessionDep, settings: SettingsDep, subject: DeskStaff, filters: TableFilters, sort: SortQuery = "-created"
@@ -92,16 +91,9 @@ async def matters_export(
     """The table's rows with the same filters and sort as an Excel file (Chinese headers; phones masked), at most
     10,000: past that the file's 说明 sheet says so and `X-Export-Capped` is true."""
     items, capped = await desk.export_rows(db, subject, filters, sort=sort, settings=settings)
-    data = await asyncio.to_thread(desk.xlsx, items, capped=capped, described=desk.describe(filters, sort))
-    return Response(
-        data,
-        media_type=XLSX,
-        headers={
-            "Content-Disposition": 'attachment; filename="matters.xlsx"',
-            "X-Export-Rows": str(len(items)),
-            "X-Export-Capped": "true" if capped else "false",
-        },
-    )
+    counted = {"X-Export-Rows": str(len(items)), "X-Export-Capped": "true" if capped else "false"}
+    described = desk.describe(filters, sort)
+    return await xlsx_download("matters.xlsx", desk.xlsx, items, capped=capped, described=described, headers=counted)
 
 
 @router.get("/handoffs/table", response_model=schemas.HandoffPage)

@@ -3,7 +3,6 @@ the reserve, and the duty roster 值班表. Thin functions that hand the work to
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -12,7 +11,7 @@ from fastapi.responses import Response
 from wangge.accounts.dependencies import R, requires
 from wangge.accounts.scope import Subject
 from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
-from wangge.imports import xlsx_response
+from wangge.imports import XLSX_RESPONSES, xlsx_download
 from wangge.preparedness import exports, reserve, roster, schemas
 from wangge.schemas_common import Id
 
@@ -72,7 +71,7 @@ async def list_items(
     return {"items": items, "expiry_days": settings.reserve_expiry_days, "alerts": _counts(items)}
 
 
-@router.get("/reserve/items.xlsx", response_class=Response)
+@router.get("/reserve/items.xlsx", response_class=Response, responses=XLSX_RESPONSES)
 async def items_xlsx(
     db: ReadSessionDep,
     subject: ReserveReader,
@@ -82,17 +81,11 @@ async def items_xlsx(
 ) -> Response:
     """The reserve ledger 应急物资台账 as a workbook, with who exported it and when."""
     rows = await reserve.list_items(
-        db,
-        subject=subject,
-        settings=settings,
-        unit_level=unit_level,
-        unit_id=unit_id,
-        alert=None,
+        db, subject=subject, settings=settings, unit_level=unit_level, unit_id=unit_id, alert=None,
         include_inactive=False,
-    )
+    )  # fmt: skip
     items = await reserve.items_out(db, rows, settings)
-    data = await asyncio.to_thread(exports.reserve_xlsx, items, exporter=subject.username)
-    return xlsx_response(data, "reserve.xlsx")
+    return await xlsx_download("reserve.xlsx", exports.reserve_xlsx, items, exporter=subject.username)
 
 
 @router.post("/reserve/items", status_code=201, response_model=schemas.ReserveItemOut)

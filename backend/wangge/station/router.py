@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from wangge.accounts.dependencies import CurrentSubject, Supervisor
 from wangge.deps import ReadSessionDep, SessionDep, SettingsDep
-from wangge.imports import xlsx_response
+from wangge.imports import XLSX_RESPONSES, xlsx_download
 from wangge.schemas_common import Day, Id
 from wangge.station import exports, hazard_ledger, hazards, schemas, triage
 
@@ -82,12 +81,13 @@ async def close_meeting(db: SessionDep, subject: CurrentSubject, meeting_id: Id)
     return {**await triage.meeting_out(db, meeting), "undecided": undecided}
 
 
-@router.get("/triage/meetings/{meeting_id}/minutes.xlsx", tags=["Triage"], response_class=Response)
+@router.get(
+    "/triage/meetings/{meeting_id}/minutes.xlsx", tags=["Triage"], response_class=Response, responses=XLSX_RESPONSES
+)
 async def minutes_xlsx(db: ReadSessionDep, subject: CurrentSubject, meeting_id: Id) -> Response:
     meeting = await triage.get_meeting(db, subject=subject, meeting_id=meeting_id)
     out = await triage.meeting_out(db, meeting)
-    data = await asyncio.to_thread(exports.minutes_xlsx, out)
-    return xlsx_response(data, f"triage-{out['day'].isoformat()}-{meeting.id}.xlsx")
+    return await xlsx_download(f"triage-{out['day'].isoformat()}-{meeting.id}.xlsx", exports.minutes_xlsx, out)
 
 
 @router.get("/triage/meetings/{meeting_id}/minutes.html", tags=["Triage"], response_class=HTMLResponse)
@@ -146,10 +146,12 @@ async def bulletin(db: ReadSessionDep, subject: CurrentSubject, cycle_id: Id) ->
     return await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
 
 
-@router.get("/hazards/cycles/{cycle_id}/bulletin.xlsx", tags=["Hazards"], response_class=Response)
+@router.get(
+    "/hazards/cycles/{cycle_id}/bulletin.xlsx", tags=["Hazards"], response_class=Response, responses=XLSX_RESPONSES
+)
 async def bulletin_xlsx(db: ReadSessionDep, subject: CurrentSubject, cycle_id: Id) -> Response:
     b = await hazards.bulletin(db, await hazards.get_cycle(db, subject=subject, cycle_id=cycle_id))
-    return xlsx_response(await asyncio.to_thread(exports.bulletin_xlsx, b), f"hazards-{b['month']}-{cycle_id}.xlsx")
+    return await xlsx_download(f"hazards-{b['month']}-{cycle_id}.xlsx", exports.bulletin_xlsx, b)
 
 
 @router.get("/hazards/cycles/{cycle_id}/bulletin.html", tags=["Hazards"], response_class=HTMLResponse)

@@ -51,3 +51,5 @@ export const fetchAccessLog = (offset = 0) => api.get<AccessPage>('/registry/acc
 export async function fetchBuildings(gridId: number): Promise<BuildingRef[]> {
   return (await api.get<{ items: BuildingRef[] }>(`/grids/${gridId}/buildings`, { query: { limit: 1000 } })).items
 }
+export type UnitPatch = components['schemas']['UnitPatch']
+export const patchUnit = (placeId: number, body: UnitPatch) => api.patch<Unit>(`/registry/units/${placeId}`, { json: body })

@@ -12667,7 +12667,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -16231,12 +16231,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
             };
             /** @description The request is not valid */
             422: {
@@ -16912,7 +16914,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -18737,7 +18739,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -19960,7 +19962,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -20604,12 +20606,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
             };
             /** @description The request is not valid */
             422: {
@@ -21267,7 +21271,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -21929,7 +21933,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -22108,7 +22112,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -22618,12 +22622,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
             };
             /** @description The request is not valid */
             422: {
@@ -22789,7 +22795,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description An XLSX file */
             200: {
                 headers: {
                     [name: string]: unknown;

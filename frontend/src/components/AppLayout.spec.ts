@@ -78,12 +78,12 @@ describe('layout by width', () => {
     expect(wrapper.find('[data-testid="tabbar"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('张丽')
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('网格长')
-    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['地图', '巡查', '事项', '我的'])
+    expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['地图', '巡查', '事项', '预警', '我的'])
     expect(wrapper.find('[data-testid="nav-map"]').classes()).toContain('sidenav__item--active')
 
     await wrapper.find('[data-testid="lang-switch"]').trigger('click')
     // The switch waits for the language (and, signed in, saves it to the account) before the page redraws.
-    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Patrol', 'Matters', 'Me']))
+    await vi.waitFor(() => expect(wrapper.findAll('[data-testid="sidenav"] a').map((a) => a.text())).toEqual(['Map', 'Patrol', 'Matters', 'Warnings', 'Me']))
     expect(wrapper.find('[data-testid="header-user"]').text()).toContain('Grid leader')
     wrapper.unmount()
   })
@@ -132,11 +132,13 @@ describe('the desk navigation', () => {
     const names = (role: Parameters<typeof navItemsFor>[0], layout: 'phone' | 'desk') => navItemsFor(role, layout).map((i) => i.name)
     expect(names('station_chief', 'desk')).toEqual([
       'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'triage', 'patrolsTable', 'visitsTable',
-      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'registry', 'sweeps', 'admin', 'me',
+      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'registry', 'sweeps', 'warnings', 'admin',
+      'me',
     ])
     expect(names('street_officer', 'desk')).toEqual([
       'map', 'matters', 'supervision', 'coverage', 'roster', 'handoffs', 'logs', 'patrolsTable', 'visitsTable',
-      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'bulletins', 'registry', 'sweeps', 'admin', 'me',
+      'applications', 'verifications', 'callbacks', 'hotline', 'assessment', 'bulletins', 'registry', 'sweeps', 'warnings',
+      'admin', 'me',
     ])
     // An administrator decides the street's and departments' applications and imports orders; verifying and calling
     // back are the station's and the street's.
@@ -146,7 +148,9 @@ describe('the desk navigation', () => {
     expect(names('department_officer', 'desk')).toEqual(['map', 'matters', 'supervision', 'handoffs', 'assessment', 'me'])
     expect(names('administrator', 'desk')).toContain('assessment') // 考核统计 (issue 12), each desk role's own unit
     expect(names('administrator', 'desk')).toContain('bulletins') // 考核通报: the streets' and the district's
-    expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'me'])
+    // 预警 for everyone who may read the warnings, grid staff at a desk included (on a phone: the bell and the alert).
+    expect(names('grid_leader', 'desk')).toEqual(['map', 'patrol', 'matters', 'warnings', 'me'])
+    expect(names('department_officer', 'desk')).not.toContain('warnings')
     // Phones keep their four tabs.
     expect(names('station_chief', 'phone')).toEqual(['map', 'matters', 'admin', 'me'])
   })
@@ -164,6 +168,7 @@ describe('the desk navigation', () => {
     expect(activeItemName(desk, '/matters/applications')).toBe('applications')
     expect(activeItemName(desk, '/matters/hotline')).toBe('hotline')
     expect(activeItemName(desk, '/triage')).toBe('triage')
+    expect(activeItemName(desk, '/warnings/7')).toBe('warnings')
     expect(activeItemName(navItemsFor('street_officer', 'desk'), '/assessment/bulletins/3')).toBe('bulletins')
     expect(activeItemName(navItemsFor('street_officer', 'desk'), '/assessment/street/1')).toBe('assessment')
     expect(activeItemName(desk, '/hazards')).toBe('matters')

@@ -72,6 +72,15 @@ export const deskItems: NavItem[] = [
   { name: 'registry', to: '/registry', labelKey: 'nav.registry', icon: 'home-o', roles: ['station_chief', 'street_officer', 'administrator'] },
   // 逐户排查 (issue 14): household sweeps over chosen grids; grid staff tick theirs from 巡查 (/my-sweeps).
   { name: 'sweeps', to: '/sweeps', labelKey: 'nav.sweeps', icon: 'completed-o', roles: ['station_chief', 'street_officer', 'administrator'] },
+  // 预警 (issue 14): the early warnings to the grids in scope, for everyone the server lets read them; chiefs and street
+  // officers issue them there. On a phone they arrive in the bell and as the full-screen alert.
+  {
+    name: 'warnings',
+    to: '/warnings',
+    labelKey: 'nav.warnings',
+    icon: 'volume-o',
+    roles: ['grid_leader', 'grid_member', 'station_chief', 'street_officer', 'administrator'],
+  },
 ]
 
 /** The navigation a role gets: the tab bar's on a phone, with deskItems after 事项 on a desk. */

@@ -97,8 +97,7 @@ describe('CoveragePage', () => {
   it('asks for the week from its Monday when the week is chosen', async () => {
     const wrapper = await mountPage()
     const input = wrapper.find<HTMLInputElement>('[data-testid="coverage-day"]')
-    input.element.value = '2026-03-04'
-    await input.trigger('change')
+    await input.setValue('2026-03-04') // typed into the date field (components/DateField.vue)
     await flushPromises()
     expect(calls.some((u) => u.includes('/grids/1/coverage?day=2026-03-04'))).toBe(true)
     expect(calls.some((u) => u.includes('/fieldwork/unpatrolled?day=2026-03-04'))).toBe(true)

@@ -115,7 +115,7 @@ describe('VisitsPage', () => {
     await wrapper.find('[data-testid="visit-overdue"][data-id="11"]').trigger('click')
     await flushPromises()
     const time = q<HTMLInputElement>('visit-time')!
-    expect(time.value).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/) // now, by default
+    expect(time.value).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/) // now, by default (a space between day and time)
     time.value = '2026-03-01T09:30'
     time.dispatchEvent(new Event('input'))
     const notes = q<HTMLTextAreaElement>('visit-notes')!
