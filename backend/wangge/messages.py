@@ -90,6 +90,10 @@ PROBLEMS: dict[str, dict[Language, str]] = {
         "zh-CN": "内容含有不可见的控制字符，请删除后重试",
         "en": "The text contains invisible control characters; remove them and try again",
     },
+    "personal-data-key-mismatch": {
+        "zh-CN": "个人信息无法解密：当前密钥与保存时不同，请管理员恢复原密钥",
+        "en": "Personal data cannot be decrypted: the key differs from the one it was stored with; an administrator must restore it",
+    },
     "database-unavailable": {
         "zh-CN": "数据库暂时无法连接，请稍后重试",
         "en": "The database cannot be reached just now; retry in a moment",

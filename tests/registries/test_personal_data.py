@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 
+import httpx
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from conftest import assert_problem
+from conftest import assert_problem, make_settings
 from registries.helpers import API, house, id_number, person
+from support.server import LiveServer
 
 NUMBER = id_number("43011119850615123")
 PHONE = "13912345678"
@@ -101,3 +103,19 @@ def test_an_export_names_its_exporter_and_time_and_is_logged(world, client):
     denied = client.get(f"{API}/grids/{world.ids['G1a']}/people.xlsx", headers=world.headers("grid_member"))
     assert denied.status_code == 403
     assert _log(client, world)["total"] == 1
+
+
+def test_a_changed_key_is_a_clear_503_not_a_500_nor_a_wrong_number(world, client, live):
+    """The key (in development derived from the secret key) changed after the data was stored: the registry says so
+    with its own code; nothing is shown decrypted under the wrong key."""
+    h = house(client, world)
+    p = person(client, world, h["id"], id_number=NUMBER, phone=PHONE)
+    other = LiveServer(make_settings(live.settings.database_url, personal_data_key="another-key-" + "x" * 32)).start()
+    try:
+        for path in (f"/people/{p['id']}", f"/grids/{world.ids['G1a']}/people"):
+            r = httpx.get(other.base_url + API + path, headers=world.headers("station_chief"), timeout=30)
+            assert assert_problem(r, 503)["code"] == "personal-data-key-mismatch", path
+            assert NUMBER not in r.text and PHONE not in r.text
+    finally:
+        other.stop()
+    assert client.get(f"{API}/people/{p['id']}", headers=world.headers("station_chief")).status_code == 200

@@ -6,18 +6,20 @@ when it is empty, from the secret key; config.py refuses to start in production 
 from __future__ import annotations
 
 import base64
+import binascii
 import functools
 import hashlib
 import hmac
 import os
 import re
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from wangge.config import Settings
-from wangge.errors import Invalid
+from wangge.errors import Invalid, Unavailable
 
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -67,10 +69,20 @@ def encrypt(settings: Settings, value: str | None, *, field: str) -> str | None:
 
 
 def decrypt(settings: Settings, value: str | None, *, field: str) -> str | None:
+    """The clear value, or 503 `personal-data-key-mismatch` when it was sealed under another key (the key, or in
+    development the secret key it is derived from, was changed after the data was stored): an operator's mistake to
+    be told plainly, never a 500 and never a wrong value."""
     if not value:
         return None
-    raw = base64.b64decode(value.removeprefix(PREFIX))
-    return AESGCM(_keys(_material(settings))[0]).decrypt(raw[:12], raw[12:], field.encode()).decode()
+    try:
+        raw = base64.b64decode(value.removeprefix(PREFIX), validate=True)
+        return AESGCM(_keys(_material(settings))[0]).decrypt(raw[:12], raw[12:], field.encode()).decode()
+    except (InvalidTag, binascii.Error, ValueError) as exc:
+        raise Unavailable(
+            "Stored personal data cannot be read with the configured WANGGE_PERSONAL_DATA_KEY: it was encrypted under "
+            "another key (restore the key it was stored with)",
+            code="personal-data-key-mismatch",
+        ) from exc
 
 
 def search_hash(settings: Settings, number: str) -> str:

@@ -13,6 +13,7 @@ export default {
       'both-away': 'A/B岗双方将同时不在岗',
       busy: '系统繁忙，请稍后重试',
       'database-unavailable': '数据库暂时无法连接，请稍后重试',
+      'personal-data-key-mismatch': '个人信息无法解密：当前密钥与保存时不同，请管理员恢复原密钥',
       'storage-unavailable': '照片存储暂时不可用，请稍后重试',
       conflict: '与现有数据冲突',
       'control-character': '内容含有不可见的控制字符，请删除后重试',
