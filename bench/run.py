@@ -28,9 +28,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "backend")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "backend"), str(ROOT / "bench")]
 
 import httpx  # noqa: E402
+from report import write_section  # noqa: E402
 from shapely.geometry import Polygon  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
@@ -188,21 +189,30 @@ def main() -> int:
 
         patrols = fieldwork.run(cluster, tmp)
         found = registry_search.run(cluster, tmp, large=args.people)
-    more = [*fieldwork.section(patrols), "", *registry_search.section(found)]
-    write_report(Path(args.output), results, args.requests, submissions, more)
+    write_report(Path(args.output), results, args.requests, submissions)
+    write_section(Path(args.output), fieldwork.SECTION, fieldwork.section(patrols))
+    write_section(Path(args.output), registry_search.HEADING, registry_search.section(found))
     return 0
 
 
-def write_report(
-    path: Path, results: list[dict], requests: int, submissions: dict, more: list[str] | None = None
-) -> None:
+LOCATE = "## Locating a point in its grid"
+SUBMISSIONS = "## Resident submissions (PostgreSQL + PostGIS)"
+PREAMBLE = [
+    "# Benchmarks",
+    "",
+    "Made by `make bench` (`bench/run.py`). Figures are ratios against a baseline measured in the same run,",
+    "because these machines are noisy; the milliseconds are shown for context only.",
+    "",
+]
+
+
+def write_report(path: Path, results: list[dict], requests: int, submissions: dict) -> None:
+    """Rewrites the sections of this run (each in its place) and keeps every other benchmark's section: the lists,
+    the headroom, the crash, the city generator and the rest are written by their own runs."""
+    if not path.exists():
+        path.write_text("\n".join(PREAMBLE), encoding="utf-8")
     lines = [
-        "# Benchmarks",
-        "",
-        "Made by `make bench` (`bench/run.py`). Figures are ratios against a baseline measured in the same run,",
-        "because these machines are noisy; the milliseconds are shown for context only.",
-        "",
-        "## Locating a point in its grid",
+        LOCATE,
         "",
         f"`GET /api/v1/grids/locate` over real HTTP to a uvicorn server, {requests} requests at random points",
         "after 20 warm-up requests, one client. Baseline: the same request against a city of 100 grids.",
@@ -220,8 +230,10 @@ def write_report(
     lines += [
         "",
         "Target: a ratio of at most 2.",
-        "",
-        "## Resident submissions (PostgreSQL + PostGIS)",
+    ]
+    write_section(path, LOCATE, lines)
+    lines = [
+        SUBMISSIONS,
         "",
         "`POST /api/v1/public/matters` (locate the grid, compute the deadline in working time, write the matter, its",
         "audit event and its outbox notification in one transaction) against a bare endpoint of the same stack",
@@ -245,12 +257,7 @@ def write_report(
         "against the baseline's three.",
         "",
     ]
-    lines += more or []
-    # bench/crash.py writes its own section (`make bench-crash`); keep it when the others are rewritten.
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if "\n## Crash" in old:
-        lines += ["", old[old.index("\n## Crash") + 1 :].rstrip("\n"), ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_section(path, SUBMISSIONS, lines)
     print(f"wrote {path}")
 
 
