@@ -169,7 +169,7 @@ def world(live: Live) -> world_mod.World:
     building the world again took most of a short test's time, a test after one that wrote nothing (no transaction id
     taken, no sequence moved since the last build: world.signature) gets the same world again, as it is in the
     database, without a reset."""
-    built = _BUILT.get(live.engine_name)
+    built = _BUILT.get(live.settings.database_url)
     if (
         built is not None
         and built.resets == world_mod.resets()
@@ -177,13 +177,13 @@ def world(live: Live) -> world_mod.World:
         and world_mod.signature(live.sync_engine) == built.signature
     ):
         return copy.deepcopy(built.world)
-    _BUILT.pop(live.engine_name, None)
+    _BUILT.pop(live.settings.database_url, None)
     world_mod.reset(live.sync_engine)
     with live.session() as session:
         w = world_mod.build(session, live.settings, live.password_hash)
     sig = world_mod.signature(live.sync_engine)
     if sig is not None:
-        _BUILT[live.engine_name] = _Built(world_mod.resets(), time.monotonic(), sig, copy.deepcopy(w))
+        _BUILT[live.settings.database_url] = _Built(world_mod.resets(), time.monotonic(), sig, copy.deepcopy(w))
     return w
 
 
