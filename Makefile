@@ -96,8 +96,11 @@ serve:
 # cluster, so the tests share nothing across workers. A worker spends about 40 % of its time waiting on its servers,
 # browser and cluster, so the extra one keeps the cores busy (2 cores: 11 min 12 s of tests with 2 workers, 9 min 19 s
 # with 3, same clean checkout). TEST_WORKERS=0 runs in one process (e.g. to debug with -x or pdb).
+# --dist worksteal: each worker starts with a contiguous third of the ordered tests (so most of them start only the
+# servers of one engine), and a worker that runs out takes half of the longest queue left, so that no worker idles
+# at the end while another still holds a queue of tests (`load` sent them out in batches fixed in advance).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
-PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
 test: deps-test deps
 	@$(SIDE_BY_SIDE) -j4 frontend/dist/index.html .stamps/typecheck api-types-check test-frontend
 	$(PYTEST)

@@ -4,6 +4,7 @@ Playwright never downloads a browser here; it drives /usr/bin/chromium (installe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -147,6 +148,7 @@ Locator.set_input_files = _files_given(Locator.set_input_files, 0)  # type: igno
 Page.screenshot = _looking_first(Page.screenshot, pages=lambda page: [page])  # type: ignore[method-assign]
 Locator.screenshot = _looking_first(Locator.screenshot, pages=lambda locator: [locator.page])  # type: ignore[method-assign]
 Page.close = _looking_first(Page.close, pages=lambda page: [page])  # type: ignore[method-assign]
+_close_context = BrowserContext.close  # closes without looking (one_language has looked already)
 BrowserContext.close = _looking_first(BrowserContext.close, pages=lambda context: list(context.pages))  # type: ignore[method-assign]
 for _owner, _name, _position in (
     (Page, "fill", 1),
@@ -170,9 +172,16 @@ def one_language(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     still_open = [context for context in open_contexts if context.pages]
     open_contexts.clear()
-    for context in still_open:
-        for page in context.pages:
-            assert_one_language(page)
+    try:
+        for context in still_open:
+            for page in context.pages:
+                assert_one_language(page)
+    finally:
+        # A context a test left open would go on running its pages (the notifications' polling, the map) in the
+        # browser, against the server, until the browser closes at the end of the package.
+        for context in still_open:
+            with contextlib.suppress(PlaywrightError):
+                _close_context(context)
 
 
 @pytest.fixture(scope="package")  # Playwright holds the main thread's event loop while it runs

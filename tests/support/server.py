@@ -30,6 +30,9 @@ class LiveServer:
             access_log=False,
             lifespan="on",
             ws="none",
+            # At the end a request still open (a page's, a test's that gave up on it) is cancelled after this long,
+            # rather than holding the test run until stop() gives up waiting.
+            timeout_graceful_shutdown=2,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
