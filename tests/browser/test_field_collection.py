@@ -139,7 +139,9 @@ def test_a_leader_updates_a_household_offline_during_a_patrol(world, live, brows
     by_room = {h["room"]: h for h in houses}
     assert by_room["502"]["use"] == "rented" and by_room["501"]["use"] == "owner_occupied"
     assert [r["name"] for r in by_room["502"]["residents"]] == ["孙七"]
-    people = client.get(f"{API}/grids/{world.ids['G1a']}/people", headers=world.headers("station_chief")).json()
+    people = client.get(f"{API}/grids/{world.ids['G1a']}/people", headers=world.headers("station_chief")).json()[
+        "items"
+    ]
     assert sorted(p["name"] for p in people) == ["孙七", "李四"]
     sun = next(p for p in people if p["name"] == "孙七")
     assert (sun["residence"], sun["relation"], sun["phone"]) == ("floating", "tenant", "138****1111")

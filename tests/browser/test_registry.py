@@ -13,7 +13,7 @@ from sqlalchemy import select
 from browser.conftest import DESK, PHONE, signed_in
 from registries.helpers import house, id_number, person
 from wangge.hierarchy.models import Place
-from wangge.registries.models import PersonalDataAccess
+from wangge.registries.models import Person, PersonalDataAccess, Residency
 from wangge.registries.service import today
 
 NUMBER = id_number("43011119850615123")
@@ -99,6 +99,32 @@ def test_a_chief_reveals_registers_and_records_a_move_at_the_desk(world, browser
     expect(entry.first).to_contain_text("station_chief的名字")
     expect(entry.first).to_contain_text("查看")
     admin.context.close()
+
+
+def test_more_people_than_a_page_come_with_load_more(world, browser, app_server, live, client):
+    """A grid of 205 people shows the first 200, says so (显示 200 / 205), and 加载更多 brings the other five."""
+    h = house(client, world, room="301")
+    since = today() - timedelta(days=10)
+    with live.session() as s:  # set up in bulk: 205 registrations through the API would be most of the test
+        people = [
+            Person(grid_id=world.ids["G1a"], house_id=h["id"], name=f"住户{i:03d}", residence="registered",
+                   created_by_id=world.users["station_chief"])
+            for i in range(205)
+        ]  # fmt: skip
+        s.add_all(people)
+        s.flush()
+        s.add_all(Residency(person_id=p.id, house_id=h["id"], grid_id=world.ids["G1a"], start_on=since) for p in people)
+        s.commit()
+    page = signed_in(browser, app_server.base_url, "station_chief", DESK, "/registry")
+    rows = page.get_by_test_id("person-row")
+    expect(rows).to_have_count(200)
+    expect(page.get_by_test_id("registry-people-count")).to_have_text("显示 200 / 205")
+    page.get_by_test_id("registry-people-more").click()
+    expect(rows).to_have_count(205)
+    expect(page.get_by_test_id("registry-people-count")).to_have_text("显示 205 / 205")
+    expect(page.get_by_test_id("registry-people-more")).to_have_count(0)
+    expect(rows.last).to_contain_text("住户204")
+    page.context.close()
 
 
 def test_a_grid_leader_adds_a_household_on_the_phone(world, browser, app_server, client):

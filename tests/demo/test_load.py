@@ -28,7 +28,8 @@ from wangge.matters.models import Matter, MatterEvent
 from wangge.models_common import as_utc
 from wangge.preparedness.models import DutyDay, ReserveItem
 from wangge.registries import personal
-from wangge.registries.models import House, Person
+from wangge.registries.models import House, Person, RegistryEvent
+from wangge.sweeps.models import Sweep, SweepTask
 
 BACKEND = str(Path(__file__).resolve().parents[2] / "backend")  # the code under test, not an installed copy
 
@@ -38,7 +39,7 @@ def _counts(engine) -> dict[str, int]:
         return {
             m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one()
             for m in (Community, Grid, Building, Place, User, Matter, Shift, ResponseTier, TierMember, House, Person)
-            + (ReserveItem, DutyDay, EarlyWarning)
+            + (ReserveItem, DutyDay, EarlyWarning, Sweep, SweepTask, RegistryEvent)
         }
 
 
@@ -230,11 +231,14 @@ def _the_registry_and_preparedness(client: httpx.Client, url: str, main_id: int,
     assert {h["use"] for h in houses} == {"owner_occupied", "rented", "vacant", "business"}
     assert all(h["label"].startswith("枫溪商业街") for h in houses)  # each building named with its estate
     lived = [h for h in houses if h["residents"]]
-    people = get(f"/registry/grids/{grid_id}/people", leader)
+    first = get(f"/registry/grids/{grid_id}/people", leader)
+    rest = get(f"/registry/grids/{grid_id}/people", leader, after=first["next_after"])
+    people = first["items"] + rest["items"]
     grid = get(f"/grids/{grid_id}", leader)
-    # The grid's figures are the registry's, and the demo's as before.
+    # The grid's figures are the registry's, and the demo's as before; the people list is two pages: 200, then 130.
     assert (grid["households"], grid["registered_population"], grid["floating_population"]) == (94, 180, 150)
-    assert len(lived) == 94 and len(people) == 200  # the list's first 200 of the 330
+    assert len(lived) == 94 and (len(first["items"]), first["total"], first["total_exact"]) == (200, 330, True)
+    assert len({p["id"] for p in people}) == 330 and rest["next_after"] is None
     assert {"head", "spouse", "child"} <= {p["relation"] for p in people}
     assert any(p["special_groups"] for p in people)
     assert all("*" in p["id_number"] and "*" in (p["phone"] or "*") for p in people)
@@ -253,6 +257,22 @@ def _the_registry_and_preparedness(client: httpx.Client, url: str, main_id: int,
     assert 1920 <= int(number[6:10]) <= today.year
     (found,) = get("/registry/people", leader, id_number=number)
     assert found["id_number"] == personal.mask_id_number(number)
+    # 逐户排查: the chief's open 出租房屋普查 over leader1's grid, part of it ticked (one 异常 with its note, some
+    # 无人在家); leader1 has it among their campaigns with the same progress, each tick a registry event.
+    (sweep,) = get("/sweeps", chief, status="open")
+    progress = sweep["progress"]
+    assert (sweep["title"], sweep["purpose"], sweep["grid_ids"], sweep["overdue"]) == (
+        "出租房屋普查", "rental_census", [grid_id], False
+    )  # fmt: skip
+    assert progress["total"] == len(houses) and 0 < progress["done"] < progress["total"]
+    assert progress["abnormal"] == 1 and progress["revisit"] >= 1 and progress["not_yet"] > 0
+    (mine,) = get("/sweeps", leader)
+    assert mine["id"] == sweep["id"] and mine["progress"] == progress and mine["may_tick"]
+    tasks = get(f"/sweeps/{sweep['id']}/tasks", leader)["items"]
+    (odd,) = [t for t in tasks if t["result"] == "abnormal"]
+    assert odd["note"] and odd["ticked_by_name"] and odd["ticks"] == 1
+    swept = [e for e in get(f"/registry/grids/{grid_id}/events", leader) if e["kind"] == "swept"]
+    assert swept and all(e["detail"]["sweep_id"] == sweep["id"] for e in swept)
     # 应急物资: the main station's items with their alerts; the street's own.
     reserve = get("/reserve/items", chief, unit_level="community", unit_id=main_id)
     assert len(reserve["items"]) >= 8 and reserve["alerts"]["low"] >= 1 and reserve["alerts"]["expiring"] >= 1

@@ -57,7 +57,7 @@ def test_the_registry_on_a_past_day_after_a_sequence_of_moves(world, client):
             headers=world.headers("grid_leader"),
         )
         assert r.status_code == 200, r.text
-        return {x["name"]: x["address"] for x in r.json()}
+        return {x["name"]: x["address"] for x in r.json()["items"]}
 
     assert living(date(2026, 2, 28)) == {}
     assert living(date(2026, 3, 15)) == {"李四": "G1a-1栋2单元501", "王五": "G1a-1栋2单元501"}
@@ -214,4 +214,4 @@ def test_a_leader_covering_during_leave_sees_the_partners_registry(world, client
     now = utcnow()
     on_leave(client, world, "grid_leader", now - timedelta(hours=1), now + timedelta(days=1))
     r = client.get(url, headers=world.headers("leader_g1b"))
-    assert r.status_code == 200 and [p["name"] for p in r.json()] == ["张三"]
+    assert r.status_code == 200 and [p["name"] for p in r.json()["items"]] == ["张三"]

@@ -17,6 +17,7 @@ from wangge.config import get_settings
 from wangge.demo.geography import demo_world
 from wangge.demo.preparedness import load_preparedness
 from wangge.demo.registry import load_registry
+from wangge.demo.sweeps import load_sweeps
 from wangge.emergencies.models import ResponseTier, TierMember
 from wangge.fieldwork import people
 from wangge.fieldwork.models import GridLeadership, PostPair, Shift, SpecialGroup, SpecialResident, TeamMember
@@ -239,6 +240,7 @@ def load(session: Session, passwords: Passwords) -> list[DemoAccount]:
     today = utcnow().astimezone(SHANGHAI).date()
     load_registry(session, get_settings(), [grid for grid, _, _ in h["grids"]], today)
     load_preparedness(session, h, today)
+    load_sweeps(session, h, today)
     session.commit()
     return accounts
 

@@ -96,7 +96,7 @@ async def patch_house(
     return await _once(db, subject, idempotency_key, "patch_house", data, run, house_id=house_id)
 
 
-@router.get("/grids/{grid_id}/people", response_model=list[schemas.PersonOut])
+@router.get("/grids/{grid_id}/people", response_model=schemas.PersonPage)
 async def people(
     db: SessionDep,
     subject: RegistryReader,
@@ -104,9 +104,14 @@ async def people(
     grid_id: Id,
     on: OnDay = None,
     q: Annotated[str | None, Query(min_length=1, max_length=50, description="Part of a name")] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 200,
+    after: Annotated[str | None, Query(max_length=200, description="The `next_after` of the page before")] = None,
 ) -> Any:
-    """The people living in the grid on the day; identity numbers and phones masked."""
-    return await service.list_people(db, subject=subject, settings=settings, grid_id=grid_id, on=on, q=q)
+    """The people living in the grid on the day, in keyset pages; identity numbers and phones masked; `total`
+    counts up to 1,000."""
+    return await service.people_page(
+        db, subject=subject, settings=settings, grid_id=grid_id, on=on, q=q, limit=limit, after=after
+    )
 
 
 @router.get("/people", response_model=list[schemas.PersonOut])
@@ -117,7 +122,7 @@ async def find_people(
     id_number: Annotated[str, Query(min_length=1, max_length=30, description="The whole identity number")],
 ) -> Any:
     """The people in your scope with this identity number (exact match); 422 `id-number-invalid`."""
-    return await service.list_people(db, subject=subject, settings=settings, id_number=id_number)
+    return await service.find_by_id_number(db, subject=subject, settings=settings, id_number=id_number)
 
 
 @router.post("/grids/{grid_id}/people", status_code=201, response_model=schemas.PersonOut)

@@ -89,6 +89,14 @@ class PersonOut(Output):
     living_here: bool
 
 
+class PersonPage(Output):
+    items: list[PersonOut]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    next_after: str | None = Field(description="Pass as `after` (with the same `on` and `q`) for the next page")
+
+
 class MoveIn(Input):
     kind: Literal["moved_in", "moved_out", "died"]
     house_id: Id | None = Field(None, description="The house moved into (moved_in only)")

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wangge import tables
 from wangge.accounts.models import User
 from wangge.accounts.scope import Subject, mask_phone
 from wangge.config import Settings
@@ -285,33 +286,60 @@ async def move(db: AsyncSession, *, subject: Subject, person: Person, data: sche
     return person
 
 
-async def list_people(
+PEOPLE_SORT = "person"  # the people list's one order (by person, then residency), named in its cursors
+
+
+async def people_page(
     db: AsyncSession,
     *,
     subject: Subject,
     settings: Settings,
-    grid_id: int | None = None,
-    on: date | None = None,
-    q: str | None = None,
-    id_number: str | None = None,
-    limit: int = 200,
-) -> list[dict[str, Any]]:
-    """People living in a grid on `on` (default today), by name; or, with `id_number`, the people in scope with
-    that identity number (exact match through the keyed hash), wherever and whether or not they live there now."""
+    grid_id: int,
+    on: date | None,
+    q: str | None,
+    limit: int,
+    after: str | None,
+) -> dict[str, Any]:
+    """The people living in a grid on `on` (default today), in keyset pages by person (after the last one seen: a
+    page costs the same however far down the list it is), with a count that stops at tables.COUNT_CAP."""
+    await reg_scope.grid(db, subject, grid_id)
     day = on or today()
-    if id_number is not None:
-        stmt = by_id_number(subject, personal.search_hash(settings, personal.normalise_id_number(id_number)))
-    else:
-        assert grid_id is not None
-        await reg_scope.grid(db, subject, grid_id)
-        stmt = (
-            select(Person, House.label, Residency.id.label("residency_id"))
-            .join(Residency, Residency.person_id == Person.id)
-            .join(House, House.id == Residency.house_id)
-            .where(Residency.grid_id == grid_id, _on(Residency, day))
-        )
+    conds: list[ColumnElement[bool]] = [Residency.grid_id == grid_id, _on(Residency, day)]
     if q:
-        stmt = stmt.where(Person.name.contains(q, autoescape=True))
+        conds.append(Person.name.contains(q, autoescape=True))
+    total, exact = await tables.capped_count(
+        db, select(Residency.id).join(Person, Person.id == Residency.person_id).where(*conds)
+    )
+    keys = [Residency.person_id, Residency.id]
+    stmt = (
+        select(Person, House.label, Residency.id)
+        .join(Residency, Residency.person_id == Person.id)
+        .join(House, House.id == Residency.house_id)
+        .where(*conds)
+    )
+    if after:
+        cursor = tables.decode_cursor(PEOPLE_SORT, after, [tables.an_id, tables.an_id])
+        stmt = stmt.where(tables.after(keys, cursor, descending=False))
+    rows = (await db.execute(stmt.order_by(*tables.order(keys, descending=False)).limit(limit + 1))).all()
+    following = None
+    if len(rows) > limit:
+        last_person, _, last_residency = rows[limit - 1]
+        following = tables.encode_cursor(PEOPLE_SORT, [last_person.id, last_residency])
+    return {
+        "items": [person_out(settings, p, label, living=True) for p, label, _ in rows[:limit]],
+        "total": total,
+        "total_exact": exact,
+        "limit": limit,
+        "next_after": following,
+    }
+
+
+async def find_by_id_number(
+    db: AsyncSession, *, subject: Subject, settings: Settings, id_number: str, limit: int = 200
+) -> list[dict[str, Any]]:
+    """The people in scope with that identity number (exact match through the keyed hash), wherever and whether or
+    not they live there now."""
+    stmt = by_id_number(subject, personal.search_hash(settings, personal.normalise_id_number(id_number)))
     rows = (await db.execute(stmt.order_by(Person.id).limit(limit))).all()
     return [person_out(settings, p, label, living=rid is not None) for p, label, rid in rows]
 

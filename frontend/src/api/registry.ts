@@ -7,6 +7,7 @@ export type House = components['schemas']['HouseOut']
 export type HouseIn = components['schemas']['HouseIn']
 export type HousePatch = components['schemas']['HousePatch']
 export type Person = components['schemas']['PersonOut']
+export type PersonPage = components['schemas']['PersonPage']
 export type PersonIn = components['schemas']['PersonIn']
 export type PersonPatch = components['schemas']['PersonPatch']
 export type MoveIn = components['schemas']['MoveIn']
@@ -24,7 +25,20 @@ const base = (gridId: number) => `/registry/grids/${gridId}`
 const day = (on?: string) => (on ? { query: { on } } : {})
 
 export const fetchHouses = (gridId: number, on?: string) => api.get<House[]>(`${base(gridId)}/houses`, day(on))
-export const fetchPeople = (gridId: number, on?: string) => api.get<Person[]>(`${base(gridId)}/people`, day(on))
+// The people living in the grid, a page at a time (keyset: `after` is the page before's `next_after`).
+export const fetchPeople = (gridId: number, on?: string, after?: string | null, limit = 200) =>
+  api.get<PersonPage>(`${base(gridId)}/people`, { query: { limit, ...(on ? { on } : {}), ...(after ? { after } : {}) } })
+// All of them, page after page (field collection keeps the whole grid in the phone).
+export async function fetchAllPeople(gridId: number, on?: string): Promise<Person[]> {
+  const all: Person[] = []
+  let after: string | null = null
+  do {
+    const page: PersonPage = await fetchPeople(gridId, on, after, 500)
+    all.push(...page.items)
+    after = page.next_after ?? null
+  } while (after)
+  return all
+}
 export const fetchEvents = (gridId: number) => api.get<RegistryEvent[]>(`${base(gridId)}/events`)
 export const fetchRenewals = (gridId: number) => api.get<Person[]>(`${base(gridId)}/renewals`)
 export const fetchUnits = (gridId: number) => api.get<Unit[]>(`${base(gridId)}/units`)

@@ -3327,7 +3327,8 @@ export interface paths {
         };
         /**
          * People
-         * @description The people living in the grid on the day; identity numbers and phones masked.
+         * @description The people living in the grid on the day, in keyset pages; identity numbers and phones masked; `total`
+         *     counts up to 1,000.
          */
         get: operations["people_api_v1_registry_grids__grid_id__people_get"];
         put?: never;
@@ -8826,6 +8827,25 @@ export interface components {
             residence: string;
             /** Special Groups */
             special_groups: string[];
+        };
+        /** PersonPage */
+        PersonPage: {
+            /** Items */
+            items: components["schemas"]["PersonOut"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same `on` and `q`) for the next page
+             */
+            next_after: string | null;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
         };
         /** PersonPatch */
         PersonPatch: {
@@ -19866,6 +19886,10 @@ export interface operations {
                 on?: string | null;
                 /** @description Part of a name */
                 q?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
             };
             header?: never;
             path: {
@@ -19881,7 +19905,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonOut"][];
+                    "application/json": components["schemas"]["PersonPage"];
                 };
             };
             /** @description The request is not valid */

@@ -476,6 +476,7 @@ export default {
     title: 'Registry',
     grid: 'Grid',
     on: 'As on',
+    shown: 'Showing {shown} of {total}',
     figures: '{households} households · {people} people living here',
     export: 'Export',
     tabs: { houses: 'Houses', people: 'People', renewals: 'Registrations due', events: 'Changes', units: 'Units' },

@@ -477,6 +477,7 @@ export default {
     title: '基础台账',
     grid: '网格',
     on: '查看某日',
+    shown: '显示 {shown} / {total}',
     figures: '在住 {households} 户 · {people} 人',
     export: '导出',
     tabs: { houses: '房屋', people: '人口', renewals: '居住登记到期', events: '变动记录', units: '单位' },
