@@ -101,9 +101,17 @@ serve:
 # at the end while another still holds a queue of tests (`load` sent them out in batches fixed in advance).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
+# Only the browser tests need the built app: the type check, the API types' check and the front end's unit tests run
+# beside pytest (their output follows its own; either failing fails `make test`), in the minute when pytest's
+# workers mostly wait for their clusters and servers to start.
 test: deps-test deps
-	@$(SIDE_BY_SIDE) -j4 frontend/dist/index.html .stamps/typecheck api-types-check test-frontend
-	$(PYTEST)
+	@$(SIDE_BY_SIDE) frontend/dist/index.html
+	@mkdir -p .stamps; \
+	$(SIDE_BY_SIDE) -j3 .stamps/typecheck api-types-check test-frontend >.stamps/checks.log 2>&1 & checks=$$!; \
+	$(PYTEST); tests=$$?; wait $$checks; status=$$?; \
+	echo "--- type check, API types, front-end unit tests:"; cat .stamps/checks.log; \
+	if [ $$status -ne 0 ]; then echo "the front end's checks failed (above)"; fi; \
+	exit $$(( tests != 0 ? tests : status ))
 
 test-python: deps-test build
 	$(PYTEST)

@@ -92,7 +92,7 @@ PROBLEMS: dict[str, dict[Language, str]] = {
     },
     "personal-data-key-mismatch": {
         "zh-CN": "个人信息无法解密：当前密钥与保存时不同，请管理员恢复原密钥",
-        "en": "Personal data cannot be decrypted: the key differs from the one it was stored with; an administrator must restore it",
+        "en": "Personal data cannot be decrypted: the key is not the one it was stored with; restore that key",
     },
     "database-unavailable": {
         "zh-CN": "数据库暂时无法连接，请稍后重试",

@@ -13,7 +13,7 @@ export default {
       'both-away': 'Both A/B partners would be away at the same time',
       busy: 'The service is busy; try again in a moment',
       'database-unavailable': 'The database cannot be reached just now; try again in a moment',
-      'personal-data-key-mismatch': 'Personal data cannot be decrypted: the key differs from the one it was stored with; an administrator must restore it',
+      'personal-data-key-mismatch': 'Personal data cannot be decrypted: the key is not the one it was stored with; restore that key',
       'storage-unavailable': 'Photos cannot be stored or shown just now; try again in a moment',
       conflict: 'This conflicts with existing data',
       'control-character': 'The text contains invisible control characters; remove them and try again',
