@@ -92,14 +92,16 @@ serve:
 	$(VENV)/bin/wangge serve
 
 # --- tests ------------------------------------------------------------------------------------------------------
-# pytest-xdist: one worker more than the cores (at most 4); each starts its own uvicorn servers and PostgreSQL
+# pytest-xdist: two workers more than the cores (at most 4); each starts its own uvicorn servers and PostgreSQL
 # cluster, so the tests share nothing across workers. A worker spends about 40 % of its time waiting on its servers,
 # browser and cluster, so the extra one keeps the cores busy (2 cores: 11 min 12 s of tests with 2 workers, 9 min 19 s
-# with 3, same clean checkout). TEST_WORKERS=0 runs in one process (e.g. to debug with -x or pdb).
-# --dist worksteal: each worker starts with a contiguous third of the ordered tests (so most of them start only the
+# with 3, same clean checkout); since the per-test PostgreSQL reset got cheaper, two more than the cores (2 cores: 4
+# workers, pytest 9 min 39 s on a clean checkout with another job on the machine; 3 workers took 11 min 45 s with
+# more load). TEST_WORKERS=0 runs in one process (e.g. to debug with -x or pdb).
+# --dist worksteal: each worker starts with a contiguous share of the ordered tests (so most of them start only the
 # servers of one engine), and a worker that runs out takes half of the longest queue left, so that no worker idles
 # at the end while another still holds a queue of tests (`load` sent them out in batches fixed in advance).
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 2 )))
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist worksteal
 # Only the browser tests need the built app: the type check, the API types' check and the front end's unit tests run
 # beside pytest (their output follows its own; either failing fails `make test`), in the minute when pytest's

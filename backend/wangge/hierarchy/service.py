@@ -299,7 +299,9 @@ def grid_out(grid: Grid, *, with_geometry: bool = True) -> dict[str, Any]:
 async def _community_grid_shapes(db: AsyncSession, community_id: int, *, exclude: set[str]) -> dict[str, Any]:
     rows = (
         await db.execute(
-            select(Grid.code, Grid.geom).where(Grid.community_id == community_id, Grid.is_active.is_(True))
+            select(Grid.code, Grid.geom)
+            .where(Grid.community_id == community_id, Grid.is_active.is_(True))
+            .order_by(Grid.code)  # the problems name the grids in one order, whatever order the rows are stored in
         )
     ).all()
     return {code: geo.from_db(g) for code, g in rows if code not in exclude}
