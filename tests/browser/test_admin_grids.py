@@ -149,6 +149,7 @@ def test_an_administrator_draws_reshapes_splits_and_merges_grids_on_the_map(worl
     assert _grid(app_server, world, world.codes["G1b"])["is_active"]
     page.get_by_test_id("grids-cancel").click()
     page.get_by_test_id("grids-merge").click()
+    expect(page.get_by_test_id("grids-hint")).to_have_attribute("data-mode", "merge")
     page.mouse.click(*px.at(WEST + 0.0015, SOUTH + 0.0006))  # inside the southern part, on the map
     expect(page.locator(".van-dialog")).to_contain_text("切出的网格")
     page.locator(".van-dialog__confirm").click()

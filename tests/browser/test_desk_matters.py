@@ -185,6 +185,12 @@ def test_the_desk_navigation_reaches_supervision_coverage_and_the_roster(world, 
     page.get_by_test_id("nav-triage").click()
     expect(page).to_have_url(f"{app_server.base_url}/triage")
     expect(page.get_by_test_id("nav-triage")).to_have_class(re.compile("sidenav__item--active"))
+    # The list is longer than a 1280×800 screen: it scrolls within itself, the header stays in sight.
+    page.get_by_test_id("nav-me").click()
+    expect(page).to_have_url(re.compile(r"/me$"))
+    expect(page.get_by_test_id("nav-me")).to_be_in_viewport()
+    header = page.locator(".desk-header").bounding_box()
+    assert header is not None and header["y"] == 0
     page.context.close()
     phone = signed_in(browser, app_server.base_url, "station_chief", PHONE, "/map")
     expect(phone.get_by_test_id("tabbar").locator(".van-tabbar-item")).to_have_count(4)
