@@ -164,14 +164,17 @@ _KEEP_SECONDS = 60.0
 
 
 @pytest.fixture
-def world(live: Live) -> world_mod.World:
+def world(live: Live, request: pytest.FixtureRequest) -> world_mod.World:
     """The small world (support/world.py) in an otherwise empty database. On PostgreSQL, where emptying ~75 tables and
     building the world again took most of a short test's time, a test after one that wrote nothing (no transaction id
     taken, no sequence moved since the last build: world.signature) gets the same world again, as it is in the
-    database, without a reset."""
+    database, without a reset. Browser tests neither take nor leave a kept world: a page of an earlier test may still
+    be running (polling, renewing its session) after the check, and a renewal would end the kept world's sessions."""
+    browser = request.node.get_closest_marker("browser") is not None
     built = _BUILT.get(live.settings.database_url)
     if (
-        built is not None
+        not browser
+        and built is not None
         and built.resets == world_mod.resets()
         and time.monotonic() - built.at < _KEEP_SECONDS
         and world_mod.signature(live.sync_engine) == built.signature
@@ -181,7 +184,7 @@ def world(live: Live) -> world_mod.World:
     world_mod.reset(live.sync_engine)
     with live.session() as session:
         w = world_mod.build(session, live.settings, live.password_hash)
-    sig = world_mod.signature(live.sync_engine)
+    sig = None if browser else world_mod.signature(live.sync_engine)
     if sig is not None:
         _BUILT[live.settings.database_url] = _Built(world_mod.resets(), time.monotonic(), sig, copy.deepcopy(w))
     return w
