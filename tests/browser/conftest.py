@@ -281,6 +281,23 @@ def session_script(base_url: str, username: str, password: str = PASSWORD) -> st
     return _SEED_SESSION % {name: json.dumps(value) for name, value in values.items()}
 
 
+def leader_phone(browser: Browser, base_url: str, lat: float, lon: float) -> BrowserContext:
+    """The grid leader's phone, signed in, where the context says it is; its service worker allowed, since offline
+    the app's own worker serves what the page has not loaded yet (tests of working offline)."""
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        geolocation={"latitude": lat, "longitude": lon, "accuracy": 5},
+        service_workers="allow",
+    )
+    context.add_init_script(session_script(base_url, "grid_leader"))
+    context.grant_permissions(["geolocation"], origin=base_url)
+    context.set_default_timeout(15_000)
+    return context
+
+
 def signed_in(
     browser: Browser, base_url: str, username: str, viewport: dict[str, int], path: str, **options: Any
 ) -> Page:

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
-from browser.conftest import PHONE, new_page, session_script
+from browser.conftest import PHONE, leader_phone, new_page, session_script
 from registries.helpers import API, house, id_number, person
 from support.world import grid_point
 from wangge.registries.models import Person, RegistryEvent
@@ -23,18 +23,7 @@ NUMBER = id_number("43011119900101002")
 
 def _context(browser: Browser, base: str) -> BrowserContext:
     lon, lat = grid_point("G1a")
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        is_mobile=True,
-        has_touch=True,
-        geolocation={"latitude": lat, "longitude": lon, "accuracy": 5},
-        service_workers="allow",
-    )
-    context.add_init_script(session_script(base, "grid_leader"))
-    context.grant_permissions(["geolocation"], origin=base)
-    context.set_default_timeout(15_000)
-    return context
+    return leader_phone(browser, base, lat, lon)
 
 
 def _shot(page: Page, name: str) -> None:

@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
-from browser.conftest import PHONE, session_script
+from browser.conftest import leader_phone
 from support.world import grid_point
 from wangge.accounts.models import User
 from wangge.fieldwork.models import Patrol, PatrolFinding, PatrolPoint
@@ -25,19 +25,7 @@ MOVES = 6
 
 
 def _context(browser: Browser, base: str, lat: float, lon: float) -> BrowserContext:
-    """The grid leader's phone, signed in, where the context says it is."""
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        is_mobile=True,
-        has_touch=True,
-        geolocation={"latitude": lat, "longitude": lon, "accuracy": 5},
-        service_workers="allow",  # offline, the app's own worker serves what the page has not loaded yet
-    )
-    context.add_init_script(session_script(base, "grid_leader"))
-    context.grant_permissions(["geolocation"], origin=base)
-    context.set_default_timeout(15_000)
-    return context
+    return leader_phone(browser, base, lat, lon)
 
 
 def _shot(page: Page, name: str) -> None:
