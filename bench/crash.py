@@ -91,6 +91,7 @@ async def run(args: argparse.Namespace, cluster: PostgresCluster, work: Path) ->
         "WANGGE_ENVIRONMENT": "production",
         "WANGGE_DATABASE_URL": url,
         "WANGGE_SECRET_KEY": SECRET,
+        "WANGGE_PERSONAL_DATA_KEY": SECRET[::-1],
         "WANGGE_LOG_LEVEL": "WARNING",
         "WANGGE_EMBEDDED_WORKER": "false",
         "WANGGE_WEBHOOK_URL": receiver.url,

@@ -68,6 +68,7 @@ def _env(url: str, **extra: str) -> dict[str, str]:
         "WANGGE_ENVIRONMENT": "production",
         "WANGGE_DATABASE_URL": url,
         "WANGGE_SECRET_KEY": SECRET,
+        "WANGGE_PERSONAL_DATA_KEY": SECRET[::-1],
         "WANGGE_LOG_LEVEL": "WARNING",
         "WANGGE_ARGON2_TIME_COST": "1",
         "WANGGE_ARGON2_MEMORY_KIB": "1024",
