@@ -74,10 +74,15 @@ def create_async_db_engine(url: str, *, spatialite_library: str = "mod_spatialit
     kwargs.setdefault("hide_parameters", True)
     if not is_sqlite_url(url):
         # No pre-ping (it costs a round trip per request); connections are recycled hourly, and a connection the
-        # server dropped is discarded by the pool on its first error.
+        # server dropped is discarded by the pool on its first error. The pool keeps its connections and adds none
+        # at a peak: a connection added past pool_size is closed when it is returned, and a new one costs a TLS
+        # offer, authentication, asyncpg's type introspection and preparing every statement again. With 10 kept
+        # and 20 added, the mixed load made a new connection every 5 requests and sustained a quarter less
+        # (docs/benchmarks.md); past 30 requests in a process, the next ones wait for a connection, in order. A
+        # request holds one connection (deps.get_read_session shares it when there is no replica).
         kwargs.setdefault("pool_recycle", 3600)
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
+        kwargs.setdefault("pool_size", 30)
+        kwargs.setdefault("max_overflow", 0)
         return create_async_engine(url, **kwargs)
 
     _prepare_sqlite_file(url)
@@ -142,6 +147,17 @@ class Database:
         self.is_sqlite = is_sqlite_url(url)
         self.engine = create_async_db_engine(url, spatialite_library=spatialite_library, **engine_options)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # For requests that only read (GET, HEAD) on PostgreSQL: no BEGIN before the first statement nor ROLLBACK
+        # after the last, two of a read's four or five round trips. Each statement sees what is committed when it
+        # runs; the few rows a read writes (its audit line) are committed as they are written. On SQLite the
+        # transaction costs no round trip and decides when the file is locked: unchanged.
+        self.reading_sessionmaker = (
+            self.sessionmaker
+            if self.is_sqlite
+            else async_sessionmaker(
+                self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, autoflush=False
+            )
+        )
         self.replica_engine: AsyncEngine | None = None
         self.read_sessionmaker = self.sessionmaker
         if replica_url:
@@ -150,11 +166,12 @@ class Database:
             self.replica_engine = create_async_db_engine(replica_url, **engine_options)
             self.read_sessionmaker = async_sessionmaker(self.replica_engine, expire_on_commit=False, autoflush=False)
 
-    async def session(self) -> AsyncIterator[AsyncSession]:
+    async def session(self, *, reading: bool = False) -> AsyncIterator[AsyncSession]:
         """A session per request. Writes commit explicitly before the response is built, so that a failed
         commit is the client's error response and never a success that was not stored; anything left
-        uncommitted is rolled back when the session closes."""
-        async with self.sessionmaker() as session:
+        uncommitted is rolled back when the session closes. `reading`: a request that only reads (see
+        reading_sessionmaker)."""
+        async with (self.reading_sessionmaker if reading else self.sessionmaker)() as session:
             yield session
 
     async def read_session(self) -> AsyncIterator[AsyncSession]:
