@@ -48,6 +48,7 @@ from wangge.notify.worker import start_embedded
 from wangge.open311.keys import router as open311_keys_router
 from wangge.open311.router import router as open311_router
 from wangge.preparedness.router import router as preparedness_router
+from wangge.process import settle_garbage_collector
 from wangge.registries.router import router as registries_router
 from wangge.request_guard import refuse_control_characters
 from wangge.station.checklists_router import router as checklists_router
@@ -107,6 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         # `make run` delivers notifications from the web process; production runs `wangge worker` instead.
         stop_worker = start_embedded(app.state) if settings.embedded_worker else None
+        if settings.tune_gc:
+            settle_garbage_collector()
         yield
         if stop_worker is not None:
             await stop_worker()
@@ -181,9 +184,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "basemap": basemap,
         }
 
-    app.include_router(api)
-    app.include_router(open311_router)  # GeoReport v2 at /open311/v2, beside the API
-
     @app.get("/healthz", tags=["Operations"])
     async def healthz() -> dict[str, str]:
         """The process is alive."""
@@ -213,6 +213,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return {"status": "ready", "database": db.engine.url.get_backend_name(), "revision": current}
 
+    # After the health checks: a route is found by trying each in turn, and a probe under load should not wait
+    # behind the API's few hundred.
+    app.include_router(api)
+    app.include_router(open311_router)  # GeoReport v2 at /open311/v2, beside the API
     _mount_frontend(app, settings.frontend_dist)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.admission_limit is not None:

@@ -6,7 +6,11 @@ import asyncio
 import hashlib
 import os
 import secrets
+import time
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import jwt
@@ -93,14 +97,28 @@ def make_access_token(settings: Settings, *, user_id: int, session_id: str) -> t
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), int(lifetime.total_seconds())
 
 
-def read_access_token(settings: Settings, token: str) -> dict[str, Any] | None:
+def read_access_token(settings: Settings, token: str) -> Mapping[str, Any] | None:
+    """The claims of a valid, unexpired access token signed with the settings' key, else None. The signature is
+    checked once per token and key (a client sends the same token for its whole lifetime); the expiry every time."""
+    claims = _verified_claims(settings.secret_key, token)
+    if claims is None or not claims["exp"] > time.time():
+        return None
+    return claims
+
+
+@lru_cache(maxsize=4096)
+def _verified_claims(key: str, token: str) -> Mapping[str, Any] | None:
     try:
-        claims = jwt.decode(token, settings.secret_key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(
+            token, key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"], "verify_exp": False}
+        )
     except jwt.PyJWTError:
         return None
     if claims.get("typ") != "access" or not isinstance(claims.get("sid"), str):
         return None
-    return claims
+    if not isinstance(claims.get("exp"), int | float) or isinstance(claims["exp"], bool):
+        return None
+    return MappingProxyType(claims)  # read-only: shared by every request that sends the token
 
 
 def refresh_expiry(settings: Settings) -> datetime:

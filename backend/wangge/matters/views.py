@@ -3,6 +3,7 @@ inboxes and the supervision list. Reads only; scope is `policy.readable`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,9 +22,21 @@ from wangge.matters.service import GRID_STAFF, allowed_actions
 from wangge.models_common import as_utc, utcnow
 from wangge.policy import all_readable, readable
 
+_OPEN_STATUSES = frozenset(s.value for s in flow.OPEN)
 
-def deadlines(m: Matter, now: datetime, soon: timedelta) -> dict[str, Any]:
-    open_ = m.status in {s.value for s in flow.OPEN}
+# The columns a list shows of each matter (and deadlines() and _holder_key() read): selected as a row rather than
+# loading whole Matter objects, whose ~50 columns (the geometry included) cost a list of 200 most of its time.
+LISTED = (
+    Matter.id, Matter.tracking_code, Matter.description, Matter.status, Matter.route, Matter.holder_level,
+    Matter.holder_department_id, Matter.district_id, Matter.street_id, Matter.community_id, Matter.grid_id,
+    Matter.owner_id, Matter.created_at, Matter.sign_due_at, Matter.due_at, Matter.notice_ends_at,
+    Matter.contact_due_at, Matter.first_contact_at,
+)  # fmt: skip
+
+
+def deadlines(m: Any, now: datetime, soon: timedelta) -> dict[str, Any]:
+    """A matter's (or a LISTED row's) deadlines as a reader sees them now."""
+    open_ = m.status in _OPEN_STATUSES
     due = [as_utc(d) for d in (m.sign_due_at, m.due_at) if d is not None]
     return {
         "sign_due_at": m.sign_due_at,
@@ -263,7 +276,13 @@ async def inbox(
     counted = (await db.execute(select(func.count()).select_from(capped))).scalar_one()
     total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
     query = (
-        select(Matter, Category.id, Category.code, Category.name_zh, Grid.name)
+        select(
+            *LISTED,
+            Category.id.label("cat_id"),
+            Category.code.label("cat_code"),
+            Category.name_zh.label("cat_name"),
+            Grid.name.label("grid_name"),
+        )
         .join(Category, Category.id == Matter.category_id)
         .outerjoin(Grid, Grid.id == Matter.grid_id)
         .where(*conds)
@@ -283,23 +302,23 @@ async def inbox(
     following = None
     if state == "closed" and len(rows) > limit:
         rows = rows[:limit]
-        following = rows[-1][0].id
+        following = rows[-1].id
     soon = timedelta(hours=settings.due_soon_hours)
     items = [
         {
             "id": m.id,
             "tracking_code": m.tracking_code,
-            "category": {"id": cat_id, "code": cat_code, "name": cat},
+            "category": {"id": m.cat_id, "code": m.cat_code, "name": m.cat_name},
             "description": m.description[:120],
             "status": m.status,
             "route": m.route,
             "holder_level": m.holder_level,
-            "grid": grid_name,
+            "grid": m.grid_name,
             "owner_id": m.owner_id,
             "created_at": m.created_at,
             "deadlines": deadlines(m, now, soon),
         }
-        for m, cat_id, cat_code, cat, grid_name in rows
+        for m in rows
     ]
     return items, total, exact, following
 
@@ -307,11 +326,11 @@ async def inbox(
 SUPERVISION_LIMIT = 200
 
 
-async def holder_names(db: AsyncSession, matters: list[Matter]) -> dict[int, str]:
+async def holder_names(db: AsyncSession, matters: Sequence[Any]) -> dict[int, str]:
     """holder_name for a whole list in one statement: the departments, streets, communities and grids the list
-    names, looked up by id. (Joined into the list's own statement instead, the four lookups cost PostgreSQL 4–10 ms
-    of planning per request, and at 10,000,000 matters a hash of every grid: 27 ms for the 200 of 督办 against 17
-    at 10,000.)"""
+    names, looked up by id; `matters` are Matter objects or LISTED rows. (Joined into the list's own statement
+    instead, the four lookups cost PostgreSQL 4–10 ms of planning per request, and at 10,000,000 matters a hash of
+    every grid: 27 ms for the 200 of 督办 against 17 at 10,000.)"""
     wanted: dict[str, set[int]] = {kind: set() for kind in _HOLDER_TABLES}
     for m in matters:
         kind, key = _holder_key(m)
@@ -331,7 +350,7 @@ async def holder_names(db: AsyncSession, matters: list[Matter]) -> dict[int, str
 _HOLDER_TABLES: dict[str, Any] = {"department": Department, "street": Street, "community": Community, "grid": Grid}
 
 
-def _holder_key(m: Matter) -> tuple[str, int | None]:
+def _holder_key(m: Any) -> tuple[str, int | None]:
     """Which level holds the matter, and the id of the unit whose name says so."""
     if m.holder_level == "department" and m.holder_department_id:
         return "department", m.holder_department_id
@@ -364,7 +383,14 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
     since = select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == Matter.id).scalar_subquery()
     rows = (
         await db.execute(
-            select(Matter, Category.id, Category.code, Category.name_zh, since, User.display_name)
+            select(
+                *LISTED,
+                Category.id.label("cat_id"),
+                Category.code.label("cat_code"),
+                Category.name_zh.label("cat_name"),
+                since.label("last_event"),
+                User.display_name.label("owner_name"),
+            )
             .join(Category, Category.id == Matter.category_id)
             .outerjoin(User, User.id == Matter.owner_id)
             .where(readable(subject, Matter), Matter.open_due_at <= horizon)
@@ -372,19 +398,20 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
             .limit(SUPERVISION_LIMIT)
         )
     ).all()
-    holders = await holder_names(db, [row[0] for row in rows])
+    holders = await holder_names(db, rows)
     out = []
-    for m, cat_id, cat_code, cat, last_event, owner in rows:
-        d = deadlines(m, now, timedelta(hours=settings.due_soon_hours))
+    soon = timedelta(hours=settings.due_soon_hours)
+    for m in rows:
+        d = deadlines(m, now, soon)
         out.append(
             {
                 "id": m.id,
                 "tracking_code": m.tracking_code,
-                "category": {"id": cat_id, "code": cat_code, "name": cat},
+                "category": {"id": m.cat_id, "code": m.cat_code, "name": m.cat_name},
                 "status": m.status,
                 "holder": {"level": m.holder_level, "name": holders[m.id]},
-                "owner": owner,
-                "since": as_utc(last_event) if last_event is not None else None,
+                "owner": m.owner_name,
+                "since": as_utc(m.last_event) if m.last_event is not None else None,
                 **d,
             }
         )
