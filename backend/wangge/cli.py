@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -232,6 +233,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from wangge.logs import UVICORN_LOG_CONFIG
 
+    os.environ.setdefault("WANGGE_TUNE_GC", "true")  # each web process, as it starts (main.settle_garbage_collector)
     settings = get_settings()
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Serving Wangge on http://{host}:{port} (API docs at /docs)", flush=True)
@@ -250,9 +252,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from wangge import logs
     from wangge.notify import worker
+    from wangge.process import settle_garbage_collector
 
     settings = get_settings()
     logs.configure(settings.log_level)
+    settle_garbage_collector()
     asyncio.run(worker.serve(settings))
     return 0
 

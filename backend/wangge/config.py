@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     database_pool_size: int | None = None
     database_max_overflow: int | None = None
     database_pool_timeout: float = 30.0
+    # A serving process collects garbage rarely and leaves what it made at start alone (main.settle_garbage_collector).
+    # `wangge serve` and `wangge worker` set it; an app made in another program (tests) leaves Python's defaults.
+    tune_gc: bool = False
     # Admission (middleware.Admission): at most this many requests inside each web process at once; the next wait
     # up to admission_wait_seconds for a place, then get 503 with Retry-After. None: 16 on SQLite (one writer at a
     # time; past it the waits only grow), no limit on PostgreSQL (the pool's timeout bounds the wait there).
