@@ -4,7 +4,10 @@ MixedUser makes the requests a city makes per resident submission, in its propor
 submission, 3 tracking reads, 5 inbox and list reads, 2 record reads, 1 staff action, 2 GPS batches of 20 points,
 1 locate. BareUser posts to the bare endpoint of the same stack (bench/bare_app.py). Each user makes at most
 MIXED_USER_RATE requests a second, so the rate offered is the number of users times that; what the server
-sustains shows in the rate achieved and the 95th percentile. The accounts' tokens, the matters to read and the
+sustains shows in the rate achieved and the 95th percentile. Each user starts at a random moment of its first
+period: locust starts users in batches, and users started together would keep asking together every period, in
+bursts of dozens of requests at once (a city's requests do not arrive in step), whose wait in line the 95th
+percentile would measure rather than the server's cost. The accounts' tokens, the matters to read and the
 points inside the demo grids come from bench/mixed.py in MIXED_CONFIG (JSON)."""
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import gevent
 from locust import FastHttpUser, constant_throughput, task
 
 CONFIG = json.loads(os.environ.get("MIXED_CONFIG", "{}"))
@@ -27,6 +31,11 @@ LISTS = [
     ("chief", "/api/v1/matters/supervision", "list: supervision"),
     ("leader", "/api/v1/matters?box=grid&status=closed", "list: grid, closed"),
 ]
+
+
+def _start_out_of_step(rng: random.Random) -> None:
+    """Wait a random part of the user's period before its first task (constant_throughput keeps the phase)."""
+    gevent.sleep(rng.uniform(0, 1 / RATE))
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -51,6 +60,7 @@ class MixedUser(FastHttpUser):
             name="patrol: start",
         )
         self.patrol = r.json()["id"]
+        _start_out_of_step(self.rng)
 
     def _point(self) -> tuple[float, float]:
         lat, lon = self.rng.choice(CONFIG["points"])
@@ -127,6 +137,9 @@ class MixedUser(FastHttpUser):
 
 class BareUser(FastHttpUser):
     wait_time = constant_throughput(RATE)
+
+    def on_start(self) -> None:
+        _start_out_of_step(random.Random())
 
     @task
     def bare(self) -> None:

@@ -315,7 +315,8 @@ def report(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -
         "servers): "
         f"per resident submission 3 tracking reads, 5 inbox and list reads, 2 record reads, 1 staff action, 2 GPS "
         f"batches of 20 points and 1 locate ({CYCLE} requests). Steps of {args.seconds} s at rates rising by "
-        f"×{args.factor}; a rate is sustained when at least 90 % of it is achieved with no failure and p95 < 500 ms.",
+        f"×{args.factor}; a rate is sustained when at least 90 % of it is achieved with no failure and p95 < 500 ms. "
+        "Each locust user starts at a random moment of its first period, so that requests do not arrive in step.",
         "",
         "| server | offered /s | achieved /s | p95 ms | failures |",
         "|---|---|---|---|---|",

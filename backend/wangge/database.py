@@ -184,3 +184,46 @@ class Database:
         await self.engine.dispose()
         if self.replica_engine is not None:
             await self.replica_engine.dispose()
+
+
+class DriverRead:
+    """A read statement that nearly every request runs (signing the caller in), run on PostgreSQL by asyncpg
+    directly. Measured on this stack: SQLAlchemy's execute costs 0.3–0.6 ms of CPU per statement on top of
+    asyncpg's 0.06–0.08, and this one runs on every signed-in request. The statement stays written in SQLAlchemy
+    (compiled once, for the session's dialect); SQLite runs it through the session like any other, and so does
+    PostgreSQL when the driver fails (SQLAlchemy then raises its own error and invalidates a broken connection).
+    Only for statements whose columns and parameters need no conversion by their types (strings, numbers,
+    booleans, timestamps with a time zone). A row's columns are read as attributes."""
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._compiled: tuple[str, tuple[str, ...]] | None = None
+
+    async def first(self, session: AsyncSession, **params: Any) -> Any:
+        dialect = session.get_bind().dialect
+        if dialect.name != "postgresql":
+            return (await session.execute(self.statement, params)).first()
+        if self._compiled is None:
+            compiled = self.statement.compile(dialect=dialect)
+            self._compiled = (str(compiled), tuple(compiled.positiontup or ()))
+        sql, order = self._compiled
+        connection = await session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        try:
+            record = await driver.fetchrow(sql, *(params[name] for name in order))
+        except Exception:  # noqa: BLE001 - SQLAlchemy runs it again and says what the error is
+            return (await session.execute(self.statement, params)).first()
+        return None if record is None else _Record(record)
+
+
+class _Record:
+    __slots__ = ("_record",)
+
+    def __init__(self, record: Any) -> None:
+        self._record = record
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._record[name]
+        except KeyError:
+            raise AttributeError(name) from None

@@ -322,6 +322,38 @@ def test_a_claim_holds_each_event_for_one_delivery_and_renews_as_the_batch_goes(
     ]
 
 
+def test_quick_deliveries_keep_the_lease_they_were_claimed_with(live: Live) -> None:
+    """Renewing costs an UPDATE per event: within the first half of the grace (deliveries of milliseconds, as
+    without a webhook) the claim's own lease still holds a whole delivery, so there is nothing to renew; past it
+    (a slow delivery), the next event renews first."""
+    add_events(live, 4)
+    clock = Clock()
+
+    async def deliver_quickly_then_slowly(worker: OutboxWorker) -> tuple[int, list[int]]:
+        renew, deliver = worker.renew, worker.deliver
+        renewed: list[int] = []
+
+        async def counting_renew(owner: str) -> int:
+            renewed.append(position[0])
+            return await renew(owner)
+
+        position = [0]
+
+        async def deliver_and_count(event: OutboxEvent) -> bool:
+            position[0] += 1
+            if position[0] == 2:
+                clock.advance(worker.settings.worker_lease_grace_seconds / 2 + 1)  # the second one is slow
+            return await deliver(event)
+
+        worker.renew = counting_renew  # type: ignore[method-assign]
+        worker.deliver = deliver_and_count  # type: ignore[method-assign]
+        return await worker.run_once(), renewed
+
+    delivered, renewed_before = with_worker(live, deliver_quickly_then_slowly, clock=clock, webhook_url="")
+    assert delivered == 4
+    assert renewed_before == [2]  # once, before the third event: after the slow second one
+
+
 def test_a_dead_workers_claim_is_taken_over_once_its_lease_runs_out(live: Live) -> None:
     add_events(live, 2)
     clock = Clock()

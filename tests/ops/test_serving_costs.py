@@ -1,6 +1,7 @@
 """What a request costs the server, kept from growing back (bench/mixed.py measures the effect): a request holds one
 connection of the pool, a read on PostgreSQL runs without BEGIN and ROLLBACK, an access token's signature is
-checked once (its expiry every time), and a serving process collects garbage rarely."""
+checked once (its expiry every time), the caller is read by the driver directly on PostgreSQL, and a serving
+process collects garbage rarely."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from typing import Any
 
 import httpx
 import uvicorn
@@ -19,8 +21,10 @@ import wangge.accounts.security as security
 from conftest import make_settings
 from support.server import LiveServer
 from wangge import cli
+from wangge.accounts.dependencies import _SIGNED_IN
 from wangge.config import Settings
-from wangge.database import Database
+from wangge.database import Database, _Record
+from wangge.models_common import utcnow
 from wangge.process import GC_THRESHOLD
 
 
@@ -97,3 +101,21 @@ def test_wangge_serve_tunes_its_processes_and_other_programs_do_not(monkeypatch)
     assert ran["env"]["WANGGE_TUNE_GC"] == "true"  # inherited by each web process, which reads it in its lifespan
     monkeypatch.delenv("WANGGE_TUNE_GC")
     assert Settings(_env_file=None).tune_gc is False
+
+
+def test_signing_in_reads_the_caller_through_the_driver_on_postgresql(world, live):
+    token = world.headers("station_chief")["Authorization"].removeprefix("Bearer ")
+    claims = security.read_access_token(live.settings, token)
+
+    async def read(session_id: str) -> Any:
+        db = Database(live.settings.database_url)
+        try:
+            async for session in db.session(reading=True):
+                return await _SIGNED_IN.first(session, user_id=int(claims["sub"]), session_id=session_id, now=utcnow())
+        finally:
+            await db.dispose()
+
+    row = asyncio.run(read(claims["sid"]))
+    assert (row.id, row.role, row.must_change_password) == (int(claims["sub"]), "station_chief", False)
+    assert (type(row) is _Record) == (live.engine_name == "postgres")  # SQLite: through the session
+    assert asyncio.run(read("no-such-session")) is None

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge import messages
@@ -16,6 +16,7 @@ from wangge.accounts.scope import Subject
 from wangge.accounts.security import read_access_token
 from wangge.audit import recorder
 from wangge.config import Settings
+from wangge.database import DriverRead
 from wangge.deps import SessionDep, SettingsDep
 from wangge.errors import Forbidden, Unauthorized
 from wangge.models_common import utcnow
@@ -30,6 +31,21 @@ SUBJECT_COLUMNS = (
 )  # fmt: skip
 
 
+# The caller's row while their login session is open: on every signed-in request, so run by the driver directly on
+# PostgreSQL (database.DriverRead).
+_SIGNED_IN = DriverRead(
+    select(*SUBJECT_COLUMNS, User.display_name, User.must_change_password, User.language)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id"),
+        User.is_active.is_(True),
+        LoginSession.id == bindparam("session_id"),
+        LoginSession.revoked_at.is_(None),
+        LoginSession.expires_at > bindparam("now"),
+    )
+)
+
+
 async def _subject(db: AsyncSession, settings: Settings, token: str | None, *, changing_password: bool) -> Subject:
     if not token:
         raise Unauthorized("Sign in first: this needs a Bearer access token", headers=CHALLENGE)
@@ -40,19 +56,7 @@ async def _subject(db: AsyncSession, settings: Settings, token: str | None, *, c
         user_id = int(claims["sub"])
     except (TypeError, ValueError):
         raise Unauthorized("The access token is invalid", headers=CHALLENGE) from None
-    row = (
-        await db.execute(
-            select(*SUBJECT_COLUMNS, User.display_name, User.must_change_password, User.language)
-            .join(LoginSession, LoginSession.user_id == User.id)
-            .where(
-                User.id == user_id,
-                User.is_active.is_(True),
-                LoginSession.id == claims["sid"],
-                LoginSession.revoked_at.is_(None),
-                LoginSession.expires_at > utcnow(),
-            )
-        )
-    ).first()
+    row = await _SIGNED_IN.first(db, user_id=user_id, session_id=claims["sid"], now=utcnow())
     if row is None:
         raise Unauthorized("The session has ended; sign in again", headers=CHALLENGE)
     messages.user_language.set(row.language)  # the language of this request's problems when it names none
