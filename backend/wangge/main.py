@@ -184,6 +184,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "basemap": basemap,
         }
 
+    app.include_router(api)
+    app.include_router(open311_router)  # GeoReport v2 at /open311/v2, beside the API
+
     @app.get("/healthz", tags=["Operations"])
     async def healthz() -> dict[str, str]:
         """The process is alive."""
@@ -213,10 +216,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return {"status": "ready", "database": db.engine.url.get_backend_name(), "revision": current}
 
-    # After the health checks: a route is found by trying each in turn, and a probe under load should not wait
-    # behind the API's few hundred.
-    app.include_router(api)
-    app.include_router(open311_router)  # GeoReport v2 at /open311/v2, beside the API
     _mount_frontend(app, settings.frontend_dist)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.admission_limit is not None:

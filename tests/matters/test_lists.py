@@ -210,7 +210,8 @@ def test_open_matters_come_by_the_earlier_of_their_deadlines_then_newest_first(w
 
 def test_a_record_is_read_in_six_statements(world, client, live):
     """Sign-in check, the matter in scope, where it is and who holds it, the people it names with the station's
-    chiefs, its photos, and who covers its grid: not one statement per name or place (it took ten)."""
+    chiefs, its photos, and who covers its grid: not one statement per name or place (it took ten). On PostgreSQL
+    the sign-in check runs by the driver directly (database.DriverRead), outside SQLAlchemy's sight here."""
     mid = matter_id(live, submit(client)["tracking_code"])
     with statements(live) as seen:
         r = client.get(f"/api/v1/matters/{mid}", headers=world.headers("station_chief"))
@@ -218,7 +219,7 @@ def test_a_record_is_read_in_six_statements(world, client, live):
     body = r.json()
     assert body["category"]["code"] == "sanitation" and body["grid"]["name"] and body["community"]["name"]
     assert body["holder"]["name"] and body["five_haves"]["supervised_by"]
-    assert len(seen) == 6, seen
+    assert len(seen) == (5 if live.engine_name == "postgres" else 6), seen
 
 
 def test_a_box_reads_without_readable_only_where_readable_adds_nothing(world, client, live):
