@@ -13,7 +13,7 @@ import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
-from browser.conftest import PHONE, new_page, session_script, signed_in
+from browser.conftest import PHONE, leader_phone, new_page, signed_in
 from conftest import TLS
 from matters.helpers import matter_id, submit
 from support.world import grid_point
@@ -29,19 +29,10 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"fieldwalk-{name}.png"))
 
 
-def _context(browser: Browser, base: str, who: str, *, where: str = "G1a") -> BrowserContext:
+def _context(browser: Browser, base: str, *, where: str = "G1a") -> BrowserContext:
+    """The grid leader's phone, standing at a point of grid `where`."""
     lon, lat = grid_point(where)
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        is_mobile=True,
-        has_touch=True,
-        geolocation={"latitude": lat, "longitude": lon, "accuracy": 5},
-    )
-    context.add_init_script(session_script(base, who))
-    context.grant_permissions(["geolocation"], origin=base)
-    context.set_default_timeout(15_000)
-    return context
+    return leader_phone(browser, base, lat, lon)
 
 
 def _api(base: str, world, method: str, path: str, **kwargs) -> httpx.Response:
@@ -60,7 +51,7 @@ def test_a_quick_report_from_outside_the_leaders_grid_is_asked_about_and_its_ref
     base = app_server.base_url
     with live.session() as db:
         before = db.scalar(select(func.count()).select_from(Matter))
-    context = _context(browser, base, "grid_leader", where="G1b")  # the leader of G1a, standing in G1b
+    context = _context(browser, base, where="G1b")  # the leader of G1a, standing in G1b
     page = context.new_page()
     page.goto(base + "/quick-report")
     expect(page.get_by_test_id("quick-where")).to_contain_text("已定位")
@@ -99,7 +90,7 @@ def test_a_quick_report_from_outside_the_leaders_grid_is_asked_about_and_its_ref
 
 def test_a_quick_report_with_no_words_is_called_after_its_category(world, live, browser, app_server):
     base = app_server.base_url
-    context = _context(browser, base, "grid_leader")
+    context = _context(browser, base)
     page = context.new_page()
     page.goto(base + "/quick-report")
     expect(page.get_by_test_id("quick-where")).to_contain_text("已定位")
@@ -127,7 +118,7 @@ def test_a_patrol_started_on_another_phone_is_ended_or_continued_on_this_one(wor
     other = _api(base, world, "POST", "/patrols", json={"client_id": "the-other-phone-1", "started_at": started})
     assert other.status_code == 201, other.text
 
-    context = _context(browser, base, "grid_leader")
+    context = _context(browser, base)
     page = context.new_page()
     page.goto(base + "/patrol")
     banner = page.get_by_test_id("other-patrol")

@@ -140,7 +140,7 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
     )
     show_phone = subject is not None and subject.can("personal_data:read")
     covered_by = None
-    if m.grid_id is not None and m.status in {s.value for s in flow.OPEN}:
+    if m.grid_id is not None and m.status in _OPEN_STATUSES:
         # The grid's leader is on approved leave and the A/B partner covers (fieldwork.people's rule, one query).
         row = (
             await db.execute(select(User.id, User.display_name).where(User.id.in_(people.covering_user_ids(m.grid_id))))
