@@ -160,7 +160,7 @@ def test_a_chief_exports_the_table_of_their_grids_from_the_dashboard(world, brow
     page = new_page(browser, DESK)
     login(page, app_server.base_url, "station_chief")
     page.get_by_test_id("nav-assessment").click()
-    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区", timeout=15_000)
+    expect(page.get_by_test_id("assessment-unit")).to_contain_text("C1社区")
     expect(page.get_by_test_id("unit-row")).to_have_count(2)
     with page.expect_download() as info:
         page.get_by_test_id("export-table").click()

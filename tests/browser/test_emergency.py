@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import expect
 
-from browser.conftest import PHONE, session_script
+from browser.conftest import PHONE, WAIT_MS, session_script
 from support.world import PASSWORD, grid_point
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -36,7 +36,7 @@ def test_grid_leader_raises_an_emergency_and_sends_the_first_report(world, brows
     )
     context.add_init_script(session_script(base, "grid_leader"))
     context.grant_permissions(["geolocation"], origin=base)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     page.goto(base + "/map")
 

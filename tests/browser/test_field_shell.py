@@ -16,7 +16,7 @@ import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
-from browser.conftest import DESK, PHONE, session_script
+from browser.conftest import DESK, PHONE, WAIT_MS, session_script
 from conftest import TLS, make_settings
 from support.world import grid_point
 from wangge.database import Database
@@ -56,7 +56,7 @@ def _context(browser: Browser, base: str, who: str, viewport=PHONE, *, where: st
     context.add_init_script(session_script(base, who))
     context.add_init_script(RECORD_VIBRATIONS)
     context.grant_permissions(["geolocation"], origin=base)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     return context
 
 

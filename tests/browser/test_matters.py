@@ -10,7 +10,7 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from browser.conftest import DESK, PHONE, session_script
+from browser.conftest import DESK, PHONE, WAIT_MS, session_script
 from support.world import grid_point
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -20,7 +20,7 @@ def _context(browser: Browser, viewport: dict[str, int], **extra) -> BrowserCont
     context = browser.new_context(
         viewport=viewport, locale="zh-CN", is_mobile=viewport["width"] < 768, has_touch=viewport["width"] < 768, **extra
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     return context
 
 

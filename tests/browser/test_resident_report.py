@@ -12,7 +12,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import update
 
-from browser.conftest import DESK, PHONE, signed_in
+from browser.conftest import DESK, PHONE, WAIT_MS, signed_in
 from matters.helpers import submit
 from wangge.hierarchy.models import Community
 
@@ -24,7 +24,7 @@ def _context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
     context = browser.new_context(
         viewport=viewport, locale="zh-CN", is_mobile=viewport["width"] < 768, has_touch=viewport["width"] < 768
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     return context
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, Page, expect
 
-from browser.conftest import PHONE, session_script
+from browser.conftest import PHONE, WAIT_MS, session_script
 
 LIMIT = 200_000  # bytes, gzipped
 COUNTED = {"document", "script", "stylesheet", "font", "image", "manifest"}
@@ -31,7 +31,7 @@ def _fresh_page(browser: Browser, init_script: str | None = None) -> Page:
     )
     if init_script is not None:
         context.add_init_script(init_script)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     return context.new_page()
 
 

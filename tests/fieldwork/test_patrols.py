@@ -11,6 +11,7 @@ from pyproj import Geod
 from sqlalchemy import func, select
 
 from conftest import assert_problem
+from support.statements import statements
 from support.world import World
 from wangge.fieldwork.models import PatrolBatch, PatrolPoint
 from wangge.matters.models import Matter
@@ -383,3 +384,24 @@ def test_batches_appended_in_time_order_extend_the_stored_line_in_the_database(w
     assert flat(d["track"]["coordinates"]) == pytest.approx(flat([[x["lon"], x["lat"]] for x in pts]))
     assert d["distance_m"] == pytest.approx(length(pts), abs=1e-6)
     assert d["point_count"] == len(d["points"])
+
+
+def test_a_batch_after_the_last_point_is_stored_in_a_fixed_number_of_statements(world, client, live):
+    """The patrol locked, the batch id looked up, what the batch is appended to read in one statement (the points it
+    repeats, the last point and the last good one), the points inserted, the patrol updated once (line, counts and
+    length together), the batch and its answer recorded: the same however long the track or the batch. SQLite
+    also checks the sign-in through SQLAlchemy and reads the line to extend it in Python."""
+    p = started(client, world)
+    pts = walk(60, step=0.00003)
+    sent(client, world, p["id"], "first", pts[:20])
+    counts = []
+    for i, batch in enumerate((pts[20:21], pts[21:60])):
+        with statements(live) as seen:
+            answer = sent(client, world, p["id"], f"next-{i}", [*pts[19:20], *batch])  # one point repeated
+        assert answer["new_points"] == len(batch) and answer["duplicates"] == 1
+        counts.append(len(seen))
+        assert sum(1 for s in seen if s.lstrip().upper().startswith("UPDATE PATROLS")) == 1, seen
+    assert counts == [7, 7] if live.engine_name == "postgres" else counts == [9, 9], counts
+    d = detail(client, world, p["id"])
+    assert flat(d["track"]["coordinates"]) == pytest.approx(flat([[x["lon"], x["lat"]] for x in pts]))
+    assert d["distance_m"] == pytest.approx(length(pts), abs=1e-6) and d["point_count"] == 60

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from matters.helpers import act, matter_id, submit
+from support.statements import statements
 from wangge.matters import views
 from wangge.matters.models import Matter
 from wangge.models_common import utcnow
-
-
-@contextmanager
-def statements(live) -> Iterator[list[str]]:
-    """The SQL statements the live server runs meanwhile (its app's engine, in this process)."""
-    engine = live.server.server.config.app.state.db.engine.sync_engine
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _overdue(client, world, live, n: int) -> list[int]:
@@ -244,3 +227,19 @@ def test_a_box_reads_without_readable_only_where_readable_adds_nothing(world, cl
                     assert s.execute(refused).first() is None, (user.username, column, value)
                     checked += 1
     assert checked >= 5  # the administrator's and the area accounts' own pins were among them
+
+
+def test_a_tracking_read_is_three_statements(world, client, live):
+    """The resident's tracking page: the matter with its category, its photos, the steps shown to residents (the
+    category was a statement of its own, and every step was read to drop the internal ones in Python)."""
+    created = submit(client)
+    act(client, world, "grid_leader", matter_id(live, created["tracking_code"]), "accept")
+    with statements(live) as seen:
+        r = client.get(
+            f"/api/v1/public/matters/{created['tracking_code']}",
+            headers={"X-Tracking-Token": created["tracking_token"]},
+        )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["category"]["code"] == "sanitation" and [s["action"] for s in body["steps"]][0] == "create"
+    assert len(seen) == 3, "\n".join(s[-150:] for s in seen)

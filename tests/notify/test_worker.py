@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
 
 from conftest import TEST_SECRET, Live, make_settings
 from matters.helpers import matter_id, submit
@@ -261,6 +261,36 @@ def test_without_a_webhook_events_become_in_app_notifications_only(live: Live, w
     assert run_once(live, webhook_url="") == 1
     assert event_row(live, event_id).delivered_at is not None
     assert len(notifications_of(live, event_id)) == 1
+
+
+def test_without_a_webhook_an_event_is_one_transaction_and_a_lost_lease_keeps_nothing(live: Live, world: World) -> None:
+    """Its notifications and its outcome are committed together (a claim, then one commit per event: it was two
+    per event). When another worker took the event over meanwhile, this one's notifications are rolled back with
+    its outcome: the event is the other's to deliver."""
+    events = add_events(live, 3, recipients=[world.users["grid_leader"]])
+
+    async def counting_commits(worker: OutboxWorker) -> tuple[int, int]:
+        commits: list[Any] = []
+        event.listen(worker.db.engine.sync_engine, "commit", commits.append)
+        return await worker.run_once(), len(commits)
+
+    delivered, commits = with_worker(live, counting_commits, webhook_url="")
+    assert delivered == 3 and commits == 1 + 3
+    assert all(len(notifications_of(live, e)) == 1 for e in events)
+
+    (lost,) = add_events(live, 1, recipients=[world.users["grid_leader"]])
+
+    async def lose_the_lease(worker: OutboxWorker) -> bool:
+        (claimed,) = await worker.claim()
+        async with worker.db.sessionmaker() as session:
+            await session.execute(
+                update(OutboxEvent).where(OutboxEvent.id == claimed.id).values(lock_owner="another worker")
+            )
+            await session.commit()
+        return await worker.deliver(claimed)
+
+    assert with_worker(live, lose_the_lease, webhook_url="") is False
+    assert notifications_of(live, lost) == [] and event_row(live, lost).delivered_at is None
 
 
 def test_one_bad_event_does_not_stop_the_others(live: Live, world: World, receiver: WebhookReceiver) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy
 import shapely
 from shapely.geometry import LineString
-from sqlalchemy import Float, LargeBinary, delete, exists, func, literal, or_, select, update
+from sqlalchemy import Float, LargeBinary, delete, exists, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
@@ -347,37 +347,21 @@ def _row(p: Patrol, pt: tracks.Point) -> dict[str, Any]:
 
 async def _append(db: AsyncSession, p: Patrol, data: Any, settings: Settings) -> dict[str, Any] | None:
     """A batch whose new points all come after the stored ones (what a phone sends), in a cost that does not grow
-    with the track: the stored points the batch repeats, the last stored point and the last good one are read,
-    the new points flagged and measured from there, and the counts, length and line extended. None when the
-    batch reaches back before the last stored point."""
+    with the track: the stored points the batch repeats, the last stored point and the last good one are read (in
+    one statement), the new points flagged and measured from there, and the counts, length and line extended (in
+    the patrol's one UPDATE). None when the batch reaches back before the last stored point."""
     incoming = _incoming(data)
-    sent = {pt.client_id for pt in incoming}
-    stored_flags = dict(
-        (
-            await db.execute(
-                select(PatrolPoint.client_id, PatrolPoint.flagged).where(
-                    PatrolPoint.patrol_id == p.id, PatrolPoint.client_id.in_(sent)
-                )
-            )
-        ).all()
-    )
+    repeated, last, last_good = await _around(db, p.id, [pt.client_id for pt in incoming])
+    stored_flags = {r.client_id: r.flagged for r in repeated}
     merged = tracks.merge([], [pt for pt in incoming if pt.client_id not in stored_flags])
-    latest = select(*_POINT_COLUMNS).where(PatrolPoint.patrol_id == p.id)
-    latest = latest.order_by(PatrolPoint.recorded_at.desc(), PatrolPoint.client_id.desc()).limit(1)
-    last = (await db.execute(latest)).first()
     if merged.new and last is not None and tracks.order_key(merged.new[0]) <= tracks.order_key(_point(last)):
         return None
-    last_good = (
-        last
-        if last is None or not last.flagged
-        else (await db.execute(latest.where(PatrolPoint.flagged.is_(False)))).first()
-    )
     ext = tracks.extend(_point(last_good) if last_good is not None else None, merged.new, settings.max_speed_mps)
     if ext.points:
         await db.execute(PatrolPoint.__table__.insert(), [_row(p, pt) for pt in ext.points])
         if ext.line_tail:
             if (p.point_count or 0) - (p.flagged_count or 0) >= 2:  # a line is stored: the database extends it
-                await _extend_line(db, p.id, ext.line_tail)
+                p.track = await _extended_line(db, p.id, ext.line_tail)
             else:  # fewer than two good points so far: the line starts now, from the last good one
                 line = ([(last_good.lon, last_good.lat)] if last_good is not None else []) + ext.line_tail
                 p.track = geo.to_db(LineString(line)) if len(line) >= 2 else None
@@ -395,11 +379,32 @@ async def _append(db: AsyncSession, p: Patrol, data: Any, settings: Settings) ->
     }
 
 
-async def _extend_line(db: AsyncSession, patrol_id: int, tail: list[tuple[float, float]]) -> None:
-    """Append points to the stored line inside the database, without reading it into Python or sending it back
-    as text (GeoAlchemy2 binds a geometry as EWKT, 200 KB for a day's track). PostGIS: one ST_MakeLine of the
-    line and the batch's (ST_AddPoint per point copies the line once per point), onto a column stored
-    uncompressed (migration 0007). SpatiaLite: the line read and written back once as WKB."""
+async def _around(db: AsyncSession, patrol_id: int, sent: list[str]) -> tuple[list[Any], Any, Any]:
+    """What a batch is appended to, in one statement (each one costs more in SQLAlchemy than in the database): the
+    stored points among those sent (kind 0), the last stored point (kind 1) and the last good one (kind 2), each
+    of the last two read backwards off the (patrol, time, point) index."""
+    of_patrol = PatrolPoint.patrol_id == patrol_id
+    newest = (PatrolPoint.recorded_at.desc(), PatrolPoint.client_id.desc())
+    repeated = select(*_POINT_COLUMNS, literal(0).label("kind")).where(of_patrol, PatrolPoint.client_id.in_(sent))
+    last = select(*_POINT_COLUMNS, literal(1).label("kind")).where(of_patrol).order_by(*newest).limit(1)
+    good = select(*_POINT_COLUMNS, literal(2).label("kind"))
+    good = good.where(of_patrol, PatrolPoint.flagged.is_(False)).order_by(*newest).limit(1)
+    # A member of a UNION with its own ORDER BY and LIMIT is a subquery on SQLite.
+    parts = [repeated] + [select(q.subquery()) for q in (last, good)]
+    rows = (await db.execute(union_all(*parts))).all()
+    found: dict[int, Any] = {1: None, 2: None}
+    for r in rows:
+        if r.kind:
+            found[r.kind] = r
+    return [r for r in rows if r.kind == 0], found[1], found[2]
+
+
+async def _extended_line(db: AsyncSession, patrol_id: int, tail: list[tuple[float, float]]) -> Any:
+    """The stored line with points appended, as the expression the patrol's one UPDATE sets. PostGIS: inside the
+    database, without reading the line into Python or sending it back as text (GeoAlchemy2 binds a geometry as
+    EWKT, 200 KB for a day's track): one ST_MakeLine of the line and the batch's (ST_AddPoint per point copies the
+    line once per point), onto a column stored uncompressed (migration 0007). SpatiaLite: the line read and
+    written back once as WKB."""
     sqlite = is_sqlite(db)
     extended: Any
     if not sqlite:
@@ -414,10 +419,7 @@ async def _extend_line(db: AsyncSession, patrol_id: int, tail: list[tuple[float,
         stored = (await db.execute(select(func.AsBinary(Patrol.track)).where(Patrol.id == patrol_id))).scalar_one()
         coords = numpy.vstack([shapely.get_coordinates(shapely.from_wkb(stored)), numpy.asarray(tail, dtype=float)])
         extended = func.GeomFromWKB(literal(shapely.to_wkb(shapely.linestrings(coords)), LargeBinary), 4326)
-    await db.execute(
-        update(Patrol).where(Patrol.id == patrol_id).values(track=extended),
-        execution_options={"synchronize_session": False},
-    )
+    return extended
 
 
 async def _rebuild(db: AsyncSession, p: Patrol, data: Any, settings: Settings) -> dict[str, Any]:

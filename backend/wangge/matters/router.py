@@ -596,14 +596,11 @@ async def public_submit(
 PUBLIC_STEPS = flow.PUBLIC_STEPS  # the steps the table marks as shown to the resident
 
 
-async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
-    cat = await db.get(Category, m.category_id)
+async def _public_view(db: Any, m: Matter, cat: Category) -> dict[str, Any]:
     photos = list((await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars())
-    events = (
-        await db.execute(
-            select(MatterEvent).where(MatterEvent.matter_id == m.id).order_by(MatterEvent.at, MatterEvent.id)
-        )
-    ).scalars()
+    shown = MatterEvent.matter_id == m.id, MatterEvent.action.in_(sorted(PUBLIC_STEPS))
+    steps = select(MatterEvent.at, MatterEvent.action, MatterEvent.to_status, MatterEvent.data).where(*shown)
+    events = (await db.execute(steps.order_by(MatterEvent.at, MatterEvent.id))).all()
     allowed = {
         a.value for a in flow.allowed(flow.Status(m.status), {flow.Actor.resident}, service.facts_for(m, utcnow()))
     }
@@ -623,7 +620,7 @@ async def _public_view(db: Any, m: Matter) -> dict[str, Any]:
         "photos": [views.photo_out(p) for p in photos if p.stage != "after"],
         "after_photos": [views.public_photo_out(p) for p in photos if p.stage == "after"],
         "rating_source": m.rating_source,
-        "steps": [_public_step(e) for e in events if e.action in PUBLIC_STEPS],
+        "steps": [_public_step(e) for e in events],
         "community_id": m.community_id,
         "next_due_at": _next_due(m),
     }
@@ -636,7 +633,7 @@ def _next_due(m: Matter) -> Any:
     return m.sign_due_at or m.due_at
 
 
-def _public_step(e: MatterEvent) -> dict[str, Any]:
+def _public_step(e: Any) -> dict[str, Any]:
     """A step as the resident sees it; an approved extension or suspension with its kind and date (nothing personal:
     no names, no reasons, no notes)."""
     step = {"at": e.at, "action": e.action, "status": e.to_status}
@@ -670,8 +667,8 @@ async def public_track(
             "Send the token of the tracking link or the phone's last four digits",
             errors=[{"loc": ["query", "phone_last4"], "msg": "required without a token", "type": "missing"}],
         )
-    m = await tracking.verified(db, settings, code, client, token=token, last4=phone_last4)
-    return await _public_view(db, m)
+    m, category = await tracking.verified(db, settings, code, client, token=token, last4=phone_last4)
+    return await _public_view(db, m, category)
 
 
 @public.post(
@@ -685,7 +682,7 @@ async def public_rate(
     """Rate the result (with the link's token or the phone's last digits): satisfied or basically satisfied
     closes it; not satisfied reopens it once to the same handler, and a second time sends it to the station
     chief."""
-    m = await tracking.verified(db, settings, code, client, token=data.token, last4=data.phone_last4)
+    m, category = await tracking.verified(db, settings, code, client, token=data.token, last4=data.phone_last4)
     if data.rating == "not_satisfied":
         action = service.reopen_as_rating(m)
         body = schemas.ActionIn(reason=data.comment or "居民不满意")
@@ -695,7 +692,7 @@ async def public_rate(
     m.rating, m.rating_comment, m.rated_at, m.rating_source = data.rating, data.comment, utcnow(), "resident"
     await db.commit()
     await db.refresh(m)
-    return await _public_view(db, m)
+    return await _public_view(db, m, category)
 
 
 @public.post(
@@ -707,8 +704,8 @@ async def public_object(
     db: SessionDep, settings: SettingsDep, client: throttle.ClientAddress, code: str, data: schemas.ObjectionIn
 ) -> Any:
     """Object during the public notice 公示 of an approval; it goes back to the department to decide again."""
-    m = await tracking.verified(db, settings, code, client, token=data.token, last4=data.phone_last4)
+    m, category = await tracking.verified(db, settings, code, client, token=data.token, last4=data.phone_last4)
     await service.act(db, None, m, "object", schemas.ActionIn(reason=data.reason), resident=True)
     await db.commit()
     await db.refresh(m)
-    return await _public_view(db, m)
+    return await _public_view(db, m, category)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.config import Settings
 from wangge.errors import NotFound
-from wangge.matters.models import Matter, TrackingAttempt
+from wangge.matters.models import Category, Matter, TrackingAttempt
 from wangge.models_common import UTCDateTime, insert_for, utcnow
 from wangge.throttle import too_many
 
@@ -61,14 +61,17 @@ async def _count_attempt(db: AsyncSession, settings: Settings, matter_id: int, c
 
 async def verified(
     db: AsyncSession, settings: Settings, code: str, client: str, *, token: str | None, last4: str | None
-) -> Matter:
-    """The matter with this code, if the caller holds its token or knows the phone's last four digits."""
-    m = (await db.execute(select(Matter).where(Matter.tracking_code == code.upper()))).scalar()
-    if m is None:
+) -> tuple[Matter, Category]:
+    """The matter with this code, if the caller holds its token or knows the phone's last four digits, and its
+    category (the resident's pages show it; read in the same statement)."""
+    stmt = select(Matter, Category).join(Category, Category.id == Matter.category_id)
+    row = (await db.execute(stmt.where(Matter.tracking_code == code.upper()))).first()
+    if row is None:
         raise NotFound("No request with this tracking code")
+    m, category = row
     if token:
         if m.tracking_token_hash and hmac.compare_digest(m.tracking_token_hash, token_hash(token)):
-            return m
+            return m, category
         if last4 is None:
             raise NotFound("No request with this tracking code and link")
     if last4 is None:
@@ -81,7 +84,7 @@ async def verified(
     # The digits were right: this address starts again from zero.
     await db.execute(delete(TrackingAttempt).where(TrackingAttempt.matter_id == m.id, TrackingAttempt.client == client))
     await db.commit()
-    return m
+    return m, category
 
 
 async def purge_attempts(db: AsyncSession, settings: Settings) -> int:

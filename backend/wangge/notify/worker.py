@@ -10,6 +10,7 @@ therefore see an event twice and must drop duplicates by its id (docs/webhooks.m
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -205,11 +206,21 @@ class OutboxWorker:
     async def deliver(self, event: OutboxEvent) -> bool:
         """Deliver one claimed event and record the outcome; True when it is now delivered."""
         try:
+            if not self.settings.webhook_url:
+                return await self._deliver_in_app(event)
             outcome = await self._attempt(event)
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, it is a failed attempt to retry
             log.exception("delivery raised", extra={"event_id": event.event_id, "topic": event.topic})
             outcome = Outcome(ok=False, error=f"{type(exc).__name__}: {exc}")
         return await self._record(event, outcome)
+
+    async def _deliver_in_app(self, event: OutboxEvent) -> bool:
+        """Without a webhook an event's notifications and its outcome are one transaction (each transaction costs
+        the worker a round of SQLAlchemy and the database a commit): both are stored or neither, and if the lease
+        was lost meanwhile the notifications are rolled back for the worker that took the event over."""
+        async with self.db.sessionmaker() as session:
+            written = await self._write_notifications(session, event)
+            return await self._record(event, Outcome(ok=True, notifications=written), session)
 
     async def _attempt(self, event: OutboxEvent) -> Outcome:
         # In-app notifications first and committed on their own: staff learn about the matter even while the
@@ -300,9 +311,10 @@ class OutboxWorker:
             return None
         return f"HTTP {response.status_code}: {response.text[:200]}"
 
-    async def _record(self, event: OutboxEvent, outcome: Outcome) -> bool:
-        """Store the outcome. The UPDATE names this claim's lock_owner: if the lease ran out and another worker
-        took the event over, that worker's outcome is the one that counts and this one changes nothing."""
+    async def _record(self, event: OutboxEvent, outcome: Outcome, session: AsyncSession | None = None) -> bool:
+        """Store the outcome and commit (in `session` when given, with what it holds). The UPDATE names this
+        claim's lock_owner: if the lease ran out and another worker took the event over, that worker's outcome is
+        the one that counts and this one changes nothing (and commits nothing)."""
         now = self.clock()
         attempts = event.attempts + 1
         extra = {"event_id": event.event_id, "topic": event.topic, "attempts": attempts}
@@ -317,17 +329,20 @@ class OutboxWorker:
             retry_at = now + retry_delay(attempts)
             values |= {"available_at": retry_at, "last_error": outcome.error}
             log.warning("delivery failed", extra={**extra, "error": outcome.error, "retry_at": retry_at.isoformat()})
-        async with self.db.sessionmaker() as session:
-            result = await session.execute(
-                update(OutboxEvent)
-                .where(OutboxEvent.id == event.id, OutboxEvent.lock_owner == event.lock_owner)
-                .values(**values),
-                execution_options={"synchronize_session": False},
-            )
+        stmt = (
+            update(OutboxEvent)
+            .where(OutboxEvent.id == event.id, OutboxEvent.lock_owner == event.lock_owner)
+            .values(**values)
+        )
+        async with contextlib.AsyncExitStack() as stack:
+            if session is None:
+                session = await stack.enter_async_context(self.db.sessionmaker())
+            result = await session.execute(stmt, execution_options={"synchronize_session": False})
+            if result.rowcount == 0:
+                await session.rollback()
+                log.warning("lease lost before the outcome was stored", extra=extra)
+                return False
             await session.commit()
-        if result.rowcount == 0:
-            log.warning("lease lost before the outcome was stored", extra=extra)
-            return False
         return outcome.ok
 
     # -- running ------------------------------------------------------------------------------------------------
