@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy import JSON, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy import JSON, Integer, String, UniqueConstraint, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -54,10 +54,14 @@ def check_key(key: str | None) -> str | None:
     return key
 
 
+# Built once (it runs on every idempotent request; putting a statement together costs about as much as running it).
+_STORED = select(IdempotencyKey).where(
+    IdempotencyKey.principal == bindparam("principal"), IdempotencyKey.key == bindparam("key")
+)
+
+
 async def replay(db: AsyncSession, principal: str, key: str, digest: str) -> tuple[int, dict[str, Any]] | None:
-    row = (
-        await db.execute(select(IdempotencyKey).where(IdempotencyKey.principal == principal, IdempotencyKey.key == key))
-    ).scalar()
+    row = (await db.execute(_STORED, {"principal": principal, "key": key})).scalar()
     if row is None:
         return None
     if row.request_hash != digest:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -596,11 +596,17 @@ async def public_submit(
 PUBLIC_STEPS = flow.PUBLIC_STEPS  # the steps the table marks as shown to the resident
 
 
+# The steps shown to residents, built once (see views.PHOTOS).
+_STEPS = (
+    select(MatterEvent.at, MatterEvent.action, MatterEvent.to_status, MatterEvent.data)
+    .where(MatterEvent.matter_id == bindparam("matter_id"), MatterEvent.action.in_(sorted(PUBLIC_STEPS)))
+    .order_by(MatterEvent.at, MatterEvent.id)
+)
+
+
 async def _public_view(db: Any, m: Matter, cat: Category) -> dict[str, Any]:
-    photos = list((await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars())
-    shown = MatterEvent.matter_id == m.id, MatterEvent.action.in_(sorted(PUBLIC_STEPS))
-    steps = select(MatterEvent.at, MatterEvent.action, MatterEvent.to_status, MatterEvent.data).where(*shown)
-    events = (await db.execute(steps.order_by(MatterEvent.at, MatterEvent.id))).all()
+    photos = list((await db.execute(views.PHOTOS, {"matter_id": m.id})).scalars())
+    events = (await db.execute(_STEPS, {"matter_id": m.id})).all()
     allowed = {
         a.value for a in flow.allowed(flow.Status(m.status), {flow.Actor.resident}, service.facts_for(m, utcnow()))
     }

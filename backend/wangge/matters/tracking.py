@@ -13,7 +13,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import case, delete, literal, select
+from sqlalchemy import bindparam, case, delete, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.config import Settings
@@ -59,13 +59,20 @@ async def _count_attempt(db: AsyncSession, settings: Settings, matter_id: int, c
     return failures, (started + lock - now).total_seconds()
 
 
+# Built once (every tracking read runs it; putting a statement together costs about as much as running it).
+_BY_CODE = (
+    select(Matter, Category)
+    .join(Category, Category.id == Matter.category_id)
+    .where(Matter.tracking_code == bindparam("code"))
+)
+
+
 async def verified(
     db: AsyncSession, settings: Settings, code: str, client: str, *, token: str | None, last4: str | None
 ) -> tuple[Matter, Category]:
     """The matter with this code, if the caller holds its token or knows the phone's last four digits, and its
     category (the resident's pages show it; read in the same statement)."""
-    stmt = select(Matter, Category).join(Category, Category.id == Matter.category_id)
-    row = (await db.execute(stmt.where(Matter.tracking_code == code.upper()))).first()
+    row = (await db.execute(_BY_CODE, {"code": code.upper()})).first()
     if row is None:
         raise NotFound("No request with this tracking code")
     m, category = row

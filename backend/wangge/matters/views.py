@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, literal, or_, select, true, union_all
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal, or_, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import Role, User
@@ -84,20 +84,53 @@ def public_photo_out(p: Photo) -> dict[str, Any]:
     return {"url": f"/api/v1/photos/{p.token}/public", "thumb_url": f"/api/v1/photos/{p.token}/thumb"}
 
 
+# The record's statements, built once: putting one of these together cost about as much CPU as running it (a GPS
+# batch's read of what it is appended to: 1.2 of 2.3 ms, asyncpg, 2026-12-02); they run with their parameters.
+_PLACE = (
+    select(Category, Grid.id, Grid.code, Grid.name, Community.id, Community.code, Community.name)
+    .add_columns(Department.name, Street.name)
+    .add_columns(
+        select(func.count(Supporter.id)).where(Supporter.matter_id == bindparam("matter_id")).scalar_subquery()
+    )
+    .select_from(Category)
+    .outerjoin(Grid, Grid.id == bindparam("grid_id"))
+    .outerjoin(Community, Community.id == bindparam("community_id"))
+    .outerjoin(Department, Department.id == bindparam("department_id"))
+    .outerjoin(Street, Street.id == bindparam("street_id"))
+    .where(Category.id == bindparam("category_id"))
+)
+_PEOPLE = (
+    select(User.id, User.display_name, User.role, User.community_id, User.is_active)
+    .where(
+        or_(
+            User.id.in_(bindparam("named", expanding=True)),
+            and_(
+                User.role == Role.station_chief,
+                User.community_id == bindparam("community_id"),
+                User.is_active.is_(True),
+            ),
+        )
+    )
+    .order_by(User.id)
+)
+# A matter's photos in the order they came (the record and the resident's view).
+PHOTOS = select(Photo).where(Photo.matter_id == bindparam("matter_id")).order_by(Photo.id)
+
+
 async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, settings: Settings) -> dict[str, Any]:
     now = utcnow()
     # Where it is and who holds it, in one statement (the category always; the rest where the matter has them).
     place = (
         await db.execute(
-            select(Category, Grid.id, Grid.code, Grid.name, Community.id, Community.code, Community.name)
-            .add_columns(Department.name, Street.name)
-            .add_columns(select(func.count(Supporter.id)).where(Supporter.matter_id == m.id).scalar_subquery())
-            .select_from(Category)
-            .outerjoin(Grid, Grid.id == m.grid_id)
-            .outerjoin(Community, Community.id == m.community_id)
-            .outerjoin(Department, Department.id == m.holder_department_id)
-            .outerjoin(Street, Street.id == m.street_id)
-            .where(Category.id == m.category_id)
+            _PLACE,
+            {
+                "matter_id": m.id,
+                "category_id": m.category_id,
+                "grid_id": m.grid_id,
+                "community_id": m.community_id,
+                "department_id": m.holder_department_id,
+                "street_id": m.street_id,
+            },
         )
     ).one()
     category, grid_id, grid_code, grid_name, community_id, community_code, community_name, department, street = place[
@@ -107,27 +140,14 @@ async def matter_out(db: AsyncSession, m: Matter, subject: Subject | None, setti
     actions = await allowed_actions(db, subject, m, category.loop_rules or {})
     # The people it names and the community's station chiefs (who supervise it), in one more.
     named = {i for i in (m.owner_id, m.reported_by_id, m.resolved_by_id) if i}
-    people_rows = (
-        await db.execute(
-            select(User.id, User.display_name, User.role, User.community_id, User.is_active)
-            .where(
-                or_(
-                    User.id.in_(named),
-                    and_(
-                        User.role == Role.station_chief, User.community_id == m.community_id, User.is_active.is_(True)
-                    ),
-                )
-            )
-            .order_by(User.id)
-        )
-    ).all()
+    people_rows = (await db.execute(_PEOPLE, {"named": sorted(named), "community_id": m.community_id})).all()
     names = {r.id: r.display_name for r in people_rows if r.id in named}
     chiefs = [
         r.display_name
         for r in people_rows
         if r.role == Role.station_chief and r.is_active and r.community_id == m.community_id
     ]
-    photos = list((await db.execute(select(Photo).where(Photo.matter_id == m.id).order_by(Photo.id))).scalars())
+    photos = list((await db.execute(PHOTOS, {"matter_id": m.id})).scalars())
     holder = {
         "level": m.holder_level,
         "department_id": m.holder_department_id,
