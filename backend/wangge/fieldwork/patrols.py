@@ -13,6 +13,7 @@ sequence in the same transaction (tracks.py), so the result does not depend on h
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -68,7 +69,13 @@ async def get_readable(db: AsyncSession, subject: Subject, patrol_id: int) -> Pa
     return p
 
 
-_OWN: dict[tuple[bool, bool], Any] = {}
+@functools.cache
+def _own_statement(lock: bool, track: bool) -> Any:
+    """The statement of get_own for one shape, built once (see _AROUND)."""
+    stmt = select(Patrol).where(Patrol.id == bindparam("patrol_id"), Patrol.user_id == bindparam("user_id"))
+    if not track:
+        stmt = stmt.options(defer(Patrol.track))
+    return stmt.with_for_update() if lock else stmt
 
 
 async def get_own(
@@ -77,15 +84,8 @@ async def get_own(
     """The caller's own patrol (only the owner adds to it); locked on PostgreSQL so that two batches of one patrol
     are merged one after the other (SQLite has one writer at a time anyway). `track=False` leaves the line unread
     (it grows with the patrol)."""
-    stmt = _OWN.get((lock, track))
-    if stmt is None:
-        stmt = select(Patrol).where(Patrol.id == bindparam("patrol_id"), Patrol.user_id == bindparam("user_id"))
-        if not track:
-            stmt = stmt.options(defer(Patrol.track))
-        if lock:
-            stmt = stmt.with_for_update()
-        _OWN[(lock, track)] = stmt  # built once per shape (see _AROUND)
-    p = (await db.execute(stmt, {"patrol_id": patrol_id, "user_id": subject.user_id})).scalar()
+    params = {"patrol_id": patrol_id, "user_id": subject.user_id}
+    p = (await db.execute(_own_statement(lock, track), params)).scalar()
     if p is None:
         raise NotFound(f"No patrol with id {patrol_id} of yours")
     return p

@@ -10,7 +10,6 @@ therefore see an event twice and must drop duplicates by its id (docs/webhooks.m
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -220,7 +219,7 @@ class OutboxWorker:
         was lost meanwhile the notifications are rolled back for the worker that took the event over."""
         async with self.db.sessionmaker() as session:
             written = await self._write_notifications(session, event)
-            return await self._record(event, Outcome(ok=True, notifications=written), session)
+            return await self._store(session, event, Outcome(ok=True, notifications=written))
 
     async def _attempt(self, event: OutboxEvent) -> Outcome:
         # In-app notifications first and committed on their own: staff learn about the matter even while the
@@ -311,10 +310,15 @@ class OutboxWorker:
             return None
         return f"HTTP {response.status_code}: {response.text[:200]}"
 
-    async def _record(self, event: OutboxEvent, outcome: Outcome, session: AsyncSession | None = None) -> bool:
-        """Store the outcome and commit (in `session` when given, with what it holds). The UPDATE names this
-        claim's lock_owner: if the lease ran out and another worker took the event over, that worker's outcome is
-        the one that counts and this one changes nothing (and commits nothing)."""
+    async def _record(self, event: OutboxEvent, outcome: Outcome) -> bool:
+        """Store the outcome in a transaction of its own."""
+        async with self.db.sessionmaker() as session:
+            return await self._store(session, event, outcome)
+
+    async def _store(self, session: AsyncSession, event: OutboxEvent, outcome: Outcome) -> bool:
+        """Store the outcome and commit `session` (with whatever else it holds). The UPDATE names this claim's
+        lock_owner: if the lease ran out and another worker took the event over, that worker's outcome is the one
+        that counts and this one changes nothing (and commits nothing)."""
         now = self.clock()
         attempts = event.attempts + 1
         extra = {"event_id": event.event_id, "topic": event.topic, "attempts": attempts}
@@ -334,15 +338,12 @@ class OutboxWorker:
             .where(OutboxEvent.id == event.id, OutboxEvent.lock_owner == event.lock_owner)
             .values(**values)
         )
-        async with contextlib.AsyncExitStack() as stack:
-            if session is None:
-                session = await stack.enter_async_context(self.db.sessionmaker())
-            result = await session.execute(stmt, execution_options={"synchronize_session": False})
-            if result.rowcount == 0:
-                await session.rollback()
-                log.warning("lease lost before the outcome was stored", extra=extra)
-                return False
-            await session.commit()
+        result = await session.execute(stmt, execution_options={"synchronize_session": False})
+        if result.rowcount == 0:
+            await session.rollback()
+            log.warning("lease lost before the outcome was stored", extra=extra)
+            return False
+        await session.commit()
         return outcome.ok
 
     # -- running ------------------------------------------------------------------------------------------------
