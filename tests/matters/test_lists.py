@@ -44,15 +44,23 @@ def test_the_supervision_list_asks_the_same_questions_for_two_rows_as_for_eight(
         assert item["holder"]["name"] and item["owner"] == "grid_leader的名字" and item["since"] and item["overdue"]
 
 
-def test_the_supervision_list_shows_the_most_urgent_first_and_at_most_its_limit(world, client, live, monkeypatch):
+def test_the_supervision_list_shows_the_most_urgent_first_in_pages(world, client, live):
     ids = _overdue(client, world, live, 3)
     with live.session() as s:
         for hours, mid in zip((5, 1, 3), ids, strict=True):
             s.execute(update(Matter).where(Matter.id == mid).values(due_at=utcnow() - timedelta(hours=hours)))
         s.commit()
-    monkeypatch.setattr(views, "SUPERVISION_LIMIT", 2)
-    items, _ = _supervision(client, world, live)
-    assert [i["id"] for i in items] == [ids[0], ids[2]]  # due 5 h ago, then 3 h ago
+    headers = world.headers("station_chief")
+    first = client.get("/api/v1/matters/supervision", params={"limit": 2}, headers=headers).json()
+    assert [i["id"] for i in first["items"]] == [ids[0], ids[2]]  # due 5 h ago, then 3 h ago
+    assert (first["limit"], first["offset"], first["next_offset"]) == (2, 0, 2)
+    second = client.get("/api/v1/matters/supervision", params={"limit": 2, "offset": 2}, headers=headers).json()
+    assert [i["id"] for i in second["items"]] == [ids[1]]
+    assert second["next_offset"] is None
+    # Unasked, a page of SUPERVISION_PAGE; never more than 200.
+    assert client.get("/api/v1/matters/supervision", headers=headers).json()["limit"] == views.SUPERVISION_PAGE
+    r = client.get("/api/v1/matters/supervision", params={"limit": 201}, headers=headers)
+    assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
 
 
 def test_open311_requests_ask_the_same_questions_for_two_requests_as_for_eight(world, client, live):
@@ -243,3 +251,28 @@ def test_a_tracking_read_is_three_statements(world, client, live):
     body = r.json()
     assert body["category"]["code"] == "sanitation" and [s["action"] for s in body["steps"]][0] == "create"
     assert len(seen) == 3, "\n".join(s[-150:] for s in seen)
+
+
+def test_an_inbox_follows_its_reader_when_they_move_to_another_grid(world, client, live):
+    """The inbox's statements are built once per reader and box (views._inbox_statements) from who the reader is
+    at that request: a leader moved to another grid sees that grid's matters at once, and no longer the old one's."""
+    from wangge.accounts.models import User
+
+    here = matter_id(live, submit(client, grid="G1a")["tracking_code"])
+    there = matter_id(live, submit(client, grid="G2")["tracking_code"])
+    headers = world.headers("grid_member")
+
+    def grid_box() -> set[int]:
+        r = client.get("/api/v1/matters", params={"box": "grid", "status": "open"}, headers=headers)
+        assert r.status_code == 200, r.text
+        return {m["id"] for m in r.json()["items"]}
+
+    assert here in grid_box() and there not in grid_box()
+    with live.session() as s:
+        s.execute(
+            update(User)
+            .where(User.id == world.users["grid_member"])
+            .values(community_id=world.ids["C2"], grid_id=world.ids["G2"])
+        )
+        s.commit()
+    assert there in grid_box() and here not in grid_box()

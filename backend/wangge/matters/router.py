@@ -352,10 +352,17 @@ async def import_hotline(request: Request, db: SessionDep, subject: HotlineImpor
     return await hotline.import_orders(db, subject, rows)
 
 
-@router.get("/matters/supervision", tags=["Matters"])
-async def supervision_list(db: SessionDep, settings: SettingsDep, subject: CurrentSubject) -> dict[str, Any]:
-    """督办: overdue and due-soon matters in your scope."""
-    return {"items": await views.supervision(db, subject, settings)}
+@router.get("/matters/supervision", response_model=schemas.SupervisionPage, tags=["Matters"])
+async def supervision_list(
+    db: SessionDep,
+    settings: SettingsDep,
+    subject: CurrentSubject,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = views.SUPERVISION_PAGE,
+    offset: Offset = 0,
+) -> Any:
+    """督办: overdue and due-soon matters in your scope, most urgent first, in pages by `offset` (`next_offset`)."""
+    items, following = await views.supervision(db, subject, settings, limit=limit, offset=offset)
+    return {"items": items, "limit": limit, "offset": offset, "next_offset": following}
 
 
 @router.get("/matters/{matter_id}", response_model=schemas.MatterOut, tags=["Matters"])

@@ -446,6 +446,25 @@ class HolderRef(Output):
     name: str
 
 
+class SupervisionItem(Deadlines):
+    """A row of 督办: an open matter whose step is overdue or due soon."""
+
+    id: int
+    tracking_code: str
+    category: Ref
+    status: str
+    holder: HolderRef
+    owner: str | None = Field(description="The first-ask owner 首问责任人")
+    since: datetime | None = Field(description="When anything last happened to it")
+
+
+class SupervisionPage(Output):
+    items: list[SupervisionItem]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page; null on the last")
+
+
 class DeskRow(Output):
     id: int
     tracking_code: str

@@ -3,11 +3,26 @@ inboxes and the supervision list. Reads only; scope is `policy.readable`."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, func, literal, or_, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge.accounts.models import Role, User
@@ -261,6 +276,53 @@ def _box_condition(subject: Subject, box: str) -> tuple[ColumnElement[bool], tup
 COUNT_CAP = 200  # a list says "200+" rather than count a whole history (each counted row is a heap visit)
 
 
+@functools.lru_cache(maxsize=2048)
+def _inbox_statements(subject: Subject, box: str, state: str, paged_after: bool) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page of an inbox, built once per caller, box and state (building a statement costs about
+    as much as running it); the page's size, offset and `after` are bound at each run (`limit`, `offset`, `after`).
+    `subject` carries no login session (the statements depend on who the caller is, not on how they signed in).
+    Nothing in them reads the clock: the grids a leader covers now are worked out when the statement runs."""
+    box_condition, pinned = _box_condition(subject, box)
+    # A box that pins a scope column to a value whose every matter the subject may read needs no more: leaving out
+    # readable()'s OR (area, or owner, or reporter) lets PostgreSQL estimate the rows, and so walk an index in order
+    # to the page rather than sort the whole unit (41 ms for a community of 5,000 matters; 0.1 ms walked).
+    conds = (
+        [box_condition]
+        if pinned and all_readable(subject, Matter, *pinned)
+        else [readable(subject, Matter), box_condition]
+    )
+    if state == "open":
+        conds.append(Matter.open_due_at.is_not(None))
+    elif state == "closed":
+        conds.append(Matter.open_due_at.is_(None))
+    capped = select(Matter.id).where(*conds).limit(COUNT_CAP + 1).subquery()
+    count = select(func.count()).select_from(capped)
+    query = (
+        select(
+            *LISTED,
+            Category.id.label("cat_id"),
+            Category.code.label("cat_code"),
+            Category.name_zh.label("cat_name"),
+            Grid.name.label("grid_name"),
+        )
+        .join(Category, Category.id == Matter.category_id)
+        .outerjoin(Grid, Grid.id == Matter.grid_id)
+        .where(*conds)
+    )
+    if state == "closed":
+        if paged_after:
+            query = query.where(Matter.id < bindparam("after"))
+        query = query.order_by(Matter.id.desc()).limit(bindparam("limit", type_=Integer))
+    else:
+        # Open ones by when their step is due, newest first on a tie: the partial indexes' own order, so the page
+        # is read off an index in order. In "all" the finished ones (no open_due_at) follow, newest first.
+        if state != "open":
+            query = query.order_by(Matter.open_due_at.is_(None))
+        query = query.order_by(Matter.open_due_at, Matter.id.desc())
+        query = query.limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    return count, query
+
+
 async def inbox(
     db: AsyncSession,
     subject: Subject,
@@ -279,46 +341,15 @@ async def inbox(
     an index of (scope column, id) however long the history (migration 0009). The total is counted up to
     COUNT_CAP."""
     now = utcnow()
-    box_condition, pinned = _box_condition(subject, box)
-    # A box that pins a scope column to a value whose every matter the subject may read needs no more: leaving out
-    # readable()'s OR (area, or owner, or reporter) lets PostgreSQL estimate the rows, and so walk an index in order
-    # to the page rather than sort the whole unit (41 ms for a community of 5,000 matters; 0.1 ms walked).
-    conds = (
-        [box_condition]
-        if pinned and all_readable(subject, Matter, *pinned)
-        else [readable(subject, Matter), box_condition]
-    )
-    if state == "open":
-        conds.append(Matter.open_due_at.is_not(None))
-    elif state == "closed":
-        conds.append(Matter.open_due_at.is_(None))
-    capped = select(Matter.id).where(*conds).limit(COUNT_CAP + 1).subquery()
-    counted = (await db.execute(select(func.count()).select_from(capped))).scalar_one()
+    paged_after = state == "closed" and after is not None
+    count, query = _inbox_statements(replace(subject, session_id=None), box, state, paged_after)
+    counted = (await db.execute(count)).scalar_one()
     total, exact = min(counted, COUNT_CAP), counted <= COUNT_CAP
-    query = (
-        select(
-            *LISTED,
-            Category.id.label("cat_id"),
-            Category.code.label("cat_code"),
-            Category.name_zh.label("cat_name"),
-            Grid.name.label("grid_name"),
-        )
-        .join(Category, Category.id == Matter.category_id)
-        .outerjoin(Grid, Grid.id == Matter.grid_id)
-        .where(*conds)
-    )
     if state == "closed":
-        if after is not None:
-            query = query.where(Matter.id < after)
-        query = query.order_by(Matter.id.desc()).limit(limit + 1)
+        bound = {"limit": limit + 1, **({"after": after} if paged_after else {})}
     else:
-        # Open ones by when their step is due, newest first on a tie: the partial indexes' own order, so the page
-        # is read off an index in order. In "all" the finished ones (no open_due_at) follow, newest first.
-        if state != "open":
-            query = query.order_by(Matter.open_due_at.is_(None))
-        query = query.order_by(Matter.open_due_at, Matter.id.desc())
-        query = query.limit(limit).offset(offset)
-    rows = (await db.execute(query)).all()
+        bound = {"limit": limit, "offset": offset}
+    rows = (await db.execute(query, bound)).all()
     following = None
     if state == "closed" and len(rows) > limit:
         rows = rows[:limit]
@@ -343,7 +374,7 @@ async def inbox(
     return items, total, exact, following
 
 
-SUPERVISION_LIMIT = 200
+SUPERVISION_PAGE = 50  # rows of 督办 a page shows unless asked for fewer or more (at most 200)
 
 
 async def holder_names(db: AsyncSession, matters: Sequence[Any]) -> dict[int, str]:
@@ -393,11 +424,14 @@ def holder_from(m: Matter, department: str | None, street: str | None, community
     return _holder_label(kind, {"department": department, "street": street, "community": community, "grid": grid}[kind])
 
 
-async def supervision(db: AsyncSession, subject: Subject, settings: Settings) -> list[dict[str, Any]]:
-    """督办: open matters in scope whose step is overdue or due soon, with who owns them and since when; the most
-    urgent SUPERVISION_LIMIT. Two statements whatever the rows: the owner and the last event come with each row,
-    the holders' names with holder_names (a list that asked two more questions per row took 0.5–0.9 s at 10,000
-    matters)."""
+async def supervision(
+    db: AsyncSession, subject: Subject, settings: Settings, *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int | None]:
+    """督办: a page of the open matters in scope whose step is overdue or due soon, most urgent first (by when the
+    step is due, so the overdue ones lead), with who owns them and since when; and the offset of the next page, if
+    there is one. Two statements whatever the rows: the owner and the last event come with each row, the holders'
+    names with holder_names (a list that asked two more questions per row took 0.5–0.9 s at 10,000 matters). In
+    pages by offset, as the open inbox: the list holds only what is due within the horizon."""
     now = utcnow()
     horizon = now + timedelta(hours=settings.due_soon_hours)
     since = select(func.max(MatterEvent.at)).where(MatterEvent.matter_id == Matter.id).scalar_subquery()
@@ -415,25 +449,25 @@ async def supervision(db: AsyncSession, subject: Subject, settings: Settings) ->
             .outerjoin(User, User.id == Matter.owner_id)
             .where(readable(subject, Matter), Matter.open_due_at <= horizon)
             .order_by(Matter.open_due_at, Matter.id.desc())
-            .limit(SUPERVISION_LIMIT)
+            .limit(limit + 1)
+            .offset(offset)
         )
     ).all()
+    following = offset + limit if len(rows) > limit else None
+    rows = rows[:limit]
     holders = await holder_names(db, rows)
-    out = []
     soon = timedelta(hours=settings.due_soon_hours)
-    for m in rows:
-        d = deadlines(m, now, soon)
-        out.append(
-            {
-                "id": m.id,
-                "tracking_code": m.tracking_code,
-                "category": {"id": m.cat_id, "code": m.cat_code, "name": m.cat_name},
-                "status": m.status,
-                "holder": {"level": m.holder_level, "name": holders[m.id]},
-                "owner": m.owner_name,
-                "since": as_utc(m.last_event) if m.last_event is not None else None,
-                **d,
-            }
-        )
-    out.sort(key=lambda x: (not x["overdue"],))
-    return out
+    items = [
+        {
+            "id": m.id,
+            "tracking_code": m.tracking_code,
+            "category": {"id": m.cat_id, "code": m.cat_code, "name": m.cat_name},
+            "status": m.status,
+            "holder": {"level": m.holder_level, "name": holders[m.id]},
+            "owner": m.owner_name,
+            "since": as_utc(m.last_event) if m.last_event is not None else None,
+            **deadlines(m, now, soon),
+        }
+        for m in rows
+    ]
+    return items, following

@@ -15,7 +15,7 @@ import type {
   PublicMatterCreate,
   Rating,
   StaffMatterCreate,
-  SupervisionItem,
+  SupervisionPage,
   UploadedPhoto,
 } from './types'
 
@@ -107,8 +107,9 @@ export function fetchHandoffs(id: number | string) {
   return api.get<Handoff[]>(`/matters/${id}/handoffs`)
 }
 
-export function fetchSupervision() {
-  return api.get<{ items: SupervisionItem[] }>('/matters/supervision')
+/** A page of 督办 (`offset` from the page before's `next_offset`). */
+export function fetchSupervision(offset = 0, limit = 50) {
+  return api.get<SupervisionPage>('/matters/supervision', { query: { offset, limit } })
 }
 
 /** The steps around the routes on one record: contacts, applications, verification, callbacks, mediation, co-operators. */

@@ -2324,7 +2324,7 @@ export interface paths {
         };
         /**
          * Supervision List
-         * @description 督办: overdue and due-soon matters in your scope.
+         * @description 督办: overdue and due-soon matters in your scope, most urgent first, in pages by `offset` (`next_offset`).
          */
         get: operations["supervision_list_api_v1_matters_supervision_get"];
         put?: never;
@@ -10324,10 +10324,69 @@ export interface components {
             /** Tracking Code */
             tracking_code: string | null;
         };
+        /**
+         * SupervisionItem
+         * @description A row of 督办: an open matter whose step is overdue or due soon.
+         */
+        SupervisionItem: {
+            category: components["schemas"]["wangge__matters__schemas__Ref"];
+            /**
+             * Contact Due At
+             * @description When the requester must be contacted by (先行联系), until they are
+             */
+            contact_due_at?: string | null;
+            /**
+             * Contact Overdue
+             * @description Nobody has contacted the requester and the limit has passed
+             * @default false
+             */
+            contact_overdue: boolean;
+            /** Due At */
+            due_at: string | null;
+            /** Due Soon */
+            due_soon: boolean;
+            holder: components["schemas"]["HolderRef"];
+            /** Id */
+            id: number;
+            /** Notice Ends At */
+            notice_ends_at: string | null;
+            /** Overdue */
+            overdue: boolean;
+            /**
+             * Owner
+             * @description The first-ask owner 首问责任人
+             */
+            owner: string | null;
+            /** Sign Due At */
+            sign_due_at: string | null;
+            /**
+             * Since
+             * @description When anything last happened to it
+             */
+            since: string | null;
+            /** Status */
+            status: string;
+            /** Tracking Code */
+            tracking_code: string;
+        };
         /** SupervisionNoteIn */
         SupervisionNoteIn: {
             /** Text */
             text: string;
+        };
+        /** SupervisionPage */
+        SupervisionPage: {
+            /** Items */
+            items: components["schemas"]["SupervisionItem"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next Offset
+             * @description The offset of the next page; null on the last
+             */
+            next_offset: number | null;
+            /** Offset */
+            offset: number;
         };
         /** SupportIn */
         SupportIn: {
@@ -17580,7 +17639,12 @@ export interface operations {
     };
     supervision_list_api_v1_matters_supervision_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -17593,9 +17657,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SupervisionPage"];
                 };
             };
             /** @description The request is not valid */

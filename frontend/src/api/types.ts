@@ -213,19 +213,14 @@ export type MatterEvent = Narrow<
 /** GET /api/v1/matters/{id}/handoffs. */
 export type Handoff = Narrow<Schemas['HandoffOut'], { from_level: HolderLevel; to_level: HolderLevel }>
 
-export interface SupervisionItem {
-  id: number
-  tracking_code: string
-  category: Ref
-  status: MatterStatus
-  holder: { level: HolderLevel; name: string | null }
-  owner: string | null
-  since: string | null
-  overdue: boolean
-  due_soon: boolean
-  due_at: string | null
-  sign_due_at: string | null
-}
+/** GET /api/v1/matters/supervision: a row of 督办. */
+export type SupervisionItem = Narrow<
+  Schemas['SupervisionItem'],
+  { status: MatterStatus; holder: { level: HolderLevel; name: string } }
+>
+
+/** GET /api/v1/matters/supervision: a page of 督办, most urgent first; `next_offset` is null on the last. */
+export type SupervisionPage = Narrow<Schemas['SupervisionPage'], { items: SupervisionItem[] }>
 
 /** GET /api/v1/departments (one page of them). */
 export type Department = Schemas['DepartmentOut']
