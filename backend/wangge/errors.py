@@ -131,26 +131,27 @@ def _sqlstate(orig: Any) -> str | None:
 
 def write_conflict(exc: BaseException) -> DomainError | None:
     """The domain error for a database error that means a concurrent request changed the same rows first (a
-    stale version, a unique key taken, a serialization failure, a deadlock, SQLite's "database is locked"), or
-    that the connection pool is exhausted; None for any other error. One mapping for every route."""
+    stale version, a unique key taken, a serialization failure, a deadlock), or that the service is out of room
+    for the moment (the connection pool exhausted, SQLite's "database is locked" past its busy timeout: other
+    writers held the single write lock that long, so this is load, not a conflict over the same rows: 503 `busy`);
+    None for any other error. One mapping for every route."""
     if isinstance(exc, StaleDataError):
         return Conflict(
             "The record was changed by someone else at the same moment; reload it and retry", code="edit-conflict"
         )
+    busy = Unavailable("The service is busy; retry in a moment", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     if isinstance(exc, sa_exc.TimeoutError):  # QueuePool: no connection within pool_timeout
-        return Unavailable("The service is busy; retry in a moment", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return busy
     if isinstance(exc, sa_exc.DBAPIError):
         orig = exc.orig
         name = str(getattr(orig, "sqlite_errorname", "") or "")
+        if name.startswith(_SQLITE_BUSY):
+            return busy
         state = _sqlstate(orig)
-        if (
-            state in _PG_CONFLICTS
-            or name.startswith(_SQLITE_BUSY)
-            or (
-                isinstance(exc, sa_exc.IntegrityError)
-                and name.startswith(
-                    ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_FOREIGNKEY")
-                )
+        if state in _PG_CONFLICTS or (
+            isinstance(exc, sa_exc.IntegrityError)
+            and name.startswith(
+                ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_FOREIGNKEY")
             )
         ):
             return Conflict(

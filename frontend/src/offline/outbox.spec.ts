@@ -161,9 +161,14 @@ describe('outbox', () => {
     expect(server.patrols.get('P1')!.points.size).toBe(1)
   })
 
-  it('retries 5xx, 408 and 429 but not 400/403/404/409/422', () => {
+  it('retries 5xx, 408, 429 and a write that met another, but not 400/403/404/422 or another 409', () => {
     for (const s of [0, 401, 408, 429, 500, 502, 503]) expect(isRetryable(new ApiError(s, 'x')), String(s)).toBe(true)
     for (const s of [400, 403, 404, 409, 422]) expect(isRetryable(new ApiError(s, 'x')), String(s)).toBe(false)
+    const problem = (code: string) => ({ type: `https://wangge.dev/problems/${code}`, code, status: 409 })
+    expect(isRetryable(new ApiError(409, 'x', problem('write-conflict')))).toBe(true)
+    // A 409 the user must settle (the patrol was already ended, an edit met a newer version) stays failed.
+    expect(isRetryable(new ApiError(409, 'x', problem('edit-conflict')))).toBe(false)
+    expect(isRetryable(new ApiError(409, 'x', problem('patrol-ended')))).toBe(false)
   })
 
   it('sends the same batch id again after a lost answer, and the server stores each point once', async () => {

@@ -93,11 +93,13 @@ export interface OutboxOptions {
   canSend?: () => boolean
 }
 
-/** Whether an error may go away by itself (network, server trouble, rate limit, a session being renewed). */
+/** Whether an error may go away by itself (network, server trouble, rate limit, a session being renewed, a write
+ * that met another at the same moment: `write-conflict`, safe to send again since every operation carries its
+ * idempotency key). */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof ApiError) {
     const s = error.status
-    return s === 0 || s === 401 || s === 408 || s === 429 || s >= 500
+    return s === 0 || s === 401 || s === 408 || s === 429 || s >= 500 || (s === 409 && error.code === 'write-conflict')
   }
   if (error instanceof PermanentError) return false
   // A fetch that threw something else (TypeError, aborted): treat as the network.
