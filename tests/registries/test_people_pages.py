@@ -76,6 +76,24 @@ def test_the_past_day_and_the_name_search_page_too(world, client):
     assert _walk(client, world, limit=2, q="晚")[0][0]["name"] == "晚来"
 
 
+def test_a_past_day_pages_those_still_there_with_those_who_have_left_since(world, client):
+    """On a past day the list holds the residencies open now and those that ended after that day (two ranges of the
+    index, merged in person order across pages), never those that had already ended."""
+    h = house(client, world)
+    people = [person(client, world, h["id"], name=f"住{i}", moved_in_on="2026-01-10") for i in range(6)]
+    for i, on in ((1, "2026-03-01"), (2, "2026-01-20"), (4, "2026-03-01")):
+        out = client.post(f"{API}/people/{people[i]['id']}/moves", json={"kind": "moved_out", "on": on},
+                          headers=world.headers("grid_leader"))  # fmt: skip
+        assert out.status_code == 200, out.text
+    on_day, pages = _walk(client, world, limit=2, on="2026-02-01")
+    assert [p["name"] for p in on_day] == ["住0", "住1", "住3", "住4", "住5"] and pages[0]["total"] == 5
+    now, pages = _walk(client, world, limit=2)
+    assert [p["name"] for p in now] == ["住0", "住3", "住5"] and pages[0]["total"] == 3
+    houses = client.get(f"{API}/grids/{world.ids['G1a']}/houses", params={"on": "2026-02-01"},
+                        headers=world.headers("grid_leader")).json()  # fmt: skip
+    assert [r["name"] for r in houses[0]["residents"]] == ["住0", "住1", "住3", "住4", "住5"]
+
+
 def test_a_cursor_the_list_did_not_give_is_refused(world, client):
     h = house(client, world)
     person(client, world, h["id"], name="丙")

@@ -3,7 +3,7 @@ residence registrations due, the grid's figures from the registry, and scope (ea
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from conftest import assert_problem
 from fieldwork.people_helpers import on_leave, pair
 from registries.helpers import API, house, id_number, person
 from wangge.models_common import utcnow
+from wangge.registries.models import RegistryEvent
 from wangge.registries.service import today
 
 
@@ -31,6 +32,28 @@ def test_a_house_has_a_standard_address_label_and_one_registration(world, client
     assert assert_problem(elsewhere, 422)["code"] == "building-not-in-grid"
     rented = client.patch(f"{API}/houses/{h['id']}", json={"use": "rented"}, headers=world.headers("grid_leader"))
     assert rented.status_code == 200 and rented.json()["use"] == "rented"
+
+
+def test_each_house_shows_when_the_registry_last_recorded_a_change_there(world, client, live):
+    """`last_recorded_at` is the newest of the house's own events (not the grid's, not another house's); a house
+    with none has none."""
+    a, b, c = house(client, world, room="501"), house(client, world, room="502"), house(client, world, room="503")
+    person(client, world, a["id"], name="李四")  # a's first event: 李四 moved in
+    with live.session() as s:  # a's older events, recorded before; b's one, newer than any of a's
+        grid = world.ids["G1a"]
+        by = world.users["station_chief"]
+        old, new = utcnow() - timedelta(days=30), utcnow() + timedelta(minutes=5)
+        for house_id, at in ((a["id"], old), (a["id"], old - timedelta(days=1)), (b["id"], new)):
+            s.add(
+                RegistryEvent(grid_id=grid, kind="swept", house_id=house_id, effective_on=today(), recorded_by_id=by,
+                              recorded_at=at)
+            )  # fmt: skip
+        s.commit()
+    listed = client.get(f"{API}/grids/{world.ids['G1a']}/houses", headers=world.headers("station_chief")).json()
+    last = {h["room"]: h["last_recorded_at"] for h in listed}
+    moved_in = datetime.fromisoformat(last["501"])
+    assert old < moved_in <= utcnow() and datetime.fromisoformat(last["502"]) == new
+    assert last["503"] is None and c["last_recorded_at"] is None
 
 
 def test_the_registry_on_a_past_day_after_a_sequence_of_moves(world, client):

@@ -101,12 +101,17 @@ class Residency(Base):
     """A person living at a house from `start_on` until the day before `end_on` (open while they live there)."""
 
     __tablename__ = "reg_residencies"
-    __table_args__ = (Index("ix_reg_residencies_house_start", "house_id", "start_on"),)
+    __table_args__ = (
+        Index("ix_reg_residencies_house_start", "house_id", "start_on"),
+        # Who lives in a grid on a day without its past (registries.service.living): its open residencies (end_on
+        # IS NULL, in person order: the people list's pages) and those that end after the day, ranges of this index.
+        Index("ix_reg_residencies_grid_end", "grid_id", "end_on", "person_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("reg_people.id"), index=True)
     house_id: Mapped[int] = mapped_column(ForeignKey("reg_houses.id"))
-    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"))  # indexed first in both indexes above
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
@@ -130,7 +135,10 @@ class RegistryEvent(Base):
     """A change of the registry: what, on which day it took effect, who recorded it and when."""
 
     __tablename__ = "reg_events"
-    __table_args__ = (Index("ix_reg_events_grid_recorded", "grid_id", "recorded_at"),)
+    __table_args__ = (
+        Index("ix_reg_events_grid_recorded", "grid_id", "recorded_at"),
+        Index("ix_reg_events_house_recorded", "house_id", "recorded_at"),  # a house's newest event (houses list)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge import tables
@@ -35,6 +35,19 @@ def today() -> date:
 def _on(model: Any, day: date) -> ColumnElement[bool]:
     """The rows of a dated model (residency, tenancy) running on `day`."""
     return and_(model.start_on <= day, or_(model.end_on.is_(None), model.end_on > day))
+
+
+def living(grid_id: int, day: date) -> Subquery:
+    """The grid's residencies running on `day` (id, person_id, house_id): its open ones (in person order) and those
+    that end after the day, ranges of `ix_reg_residencies_grid_end`. Written as the two, not as `_on`'s OR, so that
+    neither visits the residencies that ended before the day: what a list of who lives in a grid costs follows who
+    lives there, not how many lived there over the years (bench/registry_lists.py)."""
+    cols = (Residency.id, Residency.person_id, Residency.house_id)
+    started = (Residency.grid_id == grid_id, Residency.start_on <= day)
+    return union_all(
+        select(*cols).where(*started, Residency.end_on.is_(None)),
+        select(*cols).where(*started, Residency.end_on > day),
+    ).subquery("living")
 
 
 def _event(db: AsyncSession, subject: Subject, kind: EventKind, grid_id: int, on: date, **kw: Any) -> None:
@@ -89,23 +102,34 @@ async def patch_house(db: AsyncSession, *, subject: Subject, house_id: int, data
     return house
 
 
+def houses_statement(grid_id: int) -> Select[Any]:
+    """The grid's active houses by building, unit and room, each with when the registry last recorded a change there:
+    per house the newest of its events, one probe of `ix_reg_events_house_recorded` from its end, so the list costs
+    the same however many events the grid's years have recorded (bench/registry_lists.py)."""
+    last = (
+        select(func.max(RegistryEvent.recorded_at))
+        .where(RegistryEvent.house_id == House.id)
+        .correlate(House)
+        .scalar_subquery()
+    )
+    return (
+        select(House, last.label("last_recorded_at"))
+        .where(House.grid_id == grid_id, House.is_active.is_(True))
+        .order_by(House.building_id, House.unit, House.floor, House.room)
+    )
+
+
 async def list_houses(db: AsyncSession, *, subject: Subject, grid_id: int, on: date | None) -> list[dict[str, Any]]:
     """The grid's houses by building, unit and room, each with who lived there and who rented it on `on`, and when
     the registry last recorded a change there (`last_recorded_at`: the last visit that changed something)."""
     await reg_scope.grid(db, subject, grid_id)
     day = on or today()
-    houses = (
-        await db.execute(
-            select(House)
-            .where(House.grid_id == grid_id, House.is_active.is_(True))
-            .order_by(House.building_id, House.unit, House.floor, House.room)
-        )
-    ).scalars()
+    houses = (await db.execute(houses_statement(grid_id))).all()
+    here = living(grid_id, day)
     residents = (
         await db.execute(
-            select(Residency.house_id, Person.id, Person.name, Person.relation, Person.residence)
-            .join(Person, Person.id == Residency.person_id)
-            .where(Residency.grid_id == grid_id, _on(Residency, day))
+            select(here.c.house_id, Person.id, Person.name, Person.relation, Person.residence)
+            .join(Person, Person.id == here.c.person_id)
             .order_by(Person.id)
         )
     ).all()
@@ -122,15 +146,6 @@ async def list_houses(db: AsyncSession, *, subject: Subject, grid_id: int, on: d
     rented: dict[int, list[int]] = {}
     for t in tenants:
         rented.setdefault(t.house_id, []).append(t.person_id)
-    last = dict(
-        (
-            await db.execute(
-                select(RegistryEvent.house_id, func.max(RegistryEvent.recorded_at))
-                .where(RegistryEvent.grid_id == grid_id, RegistryEvent.house_id.is_not(None))
-                .group_by(RegistryEvent.house_id)
-            )
-        ).all()
-    )
     return [
         {
             "id": h.id,
@@ -143,9 +158,9 @@ async def list_houses(db: AsyncSession, *, subject: Subject, grid_id: int, on: d
             "use": h.use,
             "residents": by_house.get(h.id, []),
             "tenant_ids": rented.get(h.id, []),
-            "last_recorded_at": last.get(h.id),
+            "last_recorded_at": last_recorded_at,
         }  # fmt: skip
-        for h in houses
+        for h, last_recorded_at in houses
     ]
 
 
@@ -289,6 +304,27 @@ async def move(db: AsyncSession, *, subject: Subject, person: Person, data: sche
 PEOPLE_SORT = "person"  # the people list's one order (by person, then residency), named in its cursors
 
 
+def people_statement(
+    here: Subquery, *, named: list[ColumnElement[bool]], cursor: list[Any] | None, limit: int
+) -> Select[Any]:
+    """A page of the people list: the page's residencies first, in person order past the cursor, then their people
+    and addresses (not the other way round, which walked every person by id to the grid's); so a page costs the same
+    however far down the list it is and however long the grid's past (bench/registry_lists.py shows the plans)."""
+    keys = [here.c.person_id, here.c.id]
+    ids = select(here.c.id, here.c.person_id, here.c.house_id)
+    if named:
+        ids = ids.join(Person, Person.id == here.c.person_id).where(*named)
+    if cursor is not None:
+        ids = ids.where(tables.after(keys, cursor, descending=False))
+    page = ids.order_by(*tables.order(keys, descending=False)).limit(limit + 1).subquery("page")
+    return (
+        select(Person, House.label, page.c.id)
+        .join(page, page.c.person_id == Person.id)
+        .join(House, House.id == page.c.house_id)
+        .order_by(page.c.person_id, page.c.id)
+    )
+
+
 async def people_page(
     db: AsyncSession,
     *,
@@ -303,24 +339,14 @@ async def people_page(
     """The people living in a grid on `on` (default today), in keyset pages by person (after the last one seen: a
     page costs the same however far down the list it is), with a count that stops at tables.COUNT_CAP."""
     await reg_scope.grid(db, subject, grid_id)
-    day = on or today()
-    conds: list[ColumnElement[bool]] = [Residency.grid_id == grid_id, _on(Residency, day)]
-    if q:
-        conds.append(Person.name.contains(q, autoescape=True))
+    here = living(grid_id, on or today())
+    named = [Person.name.contains(q, autoescape=True)] if q else []
     total, exact = await tables.capped_count(
-        db, select(Residency.id).join(Person, Person.id == Residency.person_id).where(*conds)
+        db, select(here.c.id).join(Person, Person.id == here.c.person_id).where(*named)
     )
-    keys = [Residency.person_id, Residency.id]
-    stmt = (
-        select(Person, House.label, Residency.id)
-        .join(Residency, Residency.person_id == Person.id)
-        .join(House, House.id == Residency.house_id)
-        .where(*conds)
-    )
-    if after:
-        cursor = tables.decode_cursor(PEOPLE_SORT, after, [tables.an_id, tables.an_id])
-        stmt = stmt.where(tables.after(keys, cursor, descending=False))
-    rows = (await db.execute(stmt.order_by(*tables.order(keys, descending=False)).limit(limit + 1))).all()
+    cursor = tables.decode_cursor(PEOPLE_SORT, after, [tables.an_id, tables.an_id]) if after else None
+    stmt = people_statement(here, named=named, cursor=cursor, limit=limit)
+    rows = (await db.execute(stmt)).all()
     following = None
     if len(rows) > limit:
         last_person, _, last_residency = rows[limit - 1]
@@ -478,14 +504,13 @@ async def recount(db: AsyncSession, *, grid_id: int) -> None:
     await db.flush()
     if await db.scalar(select(House.id).where(House.grid_id == grid_id).limit(1)) is None:
         return
-    living = and_(Residency.grid_id == grid_id, _on(Residency, today()))
-    households = await db.scalar(select(func.count(func.distinct(Residency.house_id))).where(living))
+    here = living(grid_id, today())
+    households = await db.scalar(select(func.count(func.distinct(here.c.house_id))))
     counts = dict(
         (
             await db.execute(
                 select(Person.residence, func.count())
-                .join(Residency, Residency.person_id == Person.id)
-                .where(living)
+                .join(here, here.c.person_id == Person.id)
                 .group_by(Person.residence)
             )
         ).all()
