@@ -83,6 +83,12 @@ def create_async_db_engine(url: str, *, spatialite_library: str = "mod_spatialit
         kwargs.setdefault("pool_recycle", 3600)
         kwargs.setdefault("pool_size", 30)
         kwargs.setdefault("max_overflow", 0)
+        # A request's query starts no parallel workers: starting them costs ~5 ms, which the planner counts as less
+        # than a nested loop over a few hundred rows of a large table (a grid's residents: 5.9 ms with two workers,
+        # 0.95 ms without; bench/registry_lists.py), and on a web server's few cores they take the CPU of the other
+        # requests. The server's own setting still holds for psql, the CLI's reports and maintenance.
+        settings = kwargs.setdefault("connect_args", {}).setdefault("server_settings", {})
+        settings.setdefault("max_parallel_workers_per_gather", "0")
         return create_async_engine(url, **kwargs)
 
     _prepare_sqlite_file(url)

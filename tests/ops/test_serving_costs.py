@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from sqlalchemy import text
 
@@ -66,6 +67,25 @@ def test_a_read_runs_outside_a_transaction_on_postgresql_and_a_write_inside_one(
     else:  # SQLite: one kind of session (the transaction costs no round trip, and decides when the file is locked)
         db = Database(live.settings.database_url)
         assert db.reading_sessionmaker is db.sessionmaker
+
+
+@pytest.mark.engine("postgres")
+def test_a_request_on_postgresql_starts_no_parallel_workers(live):
+    """The app's PostgreSQL connections run with max_parallel_workers_per_gather = 0: two workers cost ~5 ms to start,
+    which made a grid's residents (600 rows of a large table) take 5.9 ms where one process takes 0.95
+    (bench/registry_lists.py); the server's own setting (2 by default) stays for everything else."""
+    async def workers() -> str:
+        db = Database(live.settings.database_url)
+        try:
+            async for session in db.session(reading=True):
+                return (await session.execute(text("SHOW max_parallel_workers_per_gather"))).scalar_one()
+            raise AssertionError("no session")
+        finally:
+            await db.dispose()
+
+    assert asyncio.run(workers()) == "0"
+    with live.sync_engine.connect() as conn:  # a connection of another program: the server's setting
+        assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() == "2"
 
 
 def test_an_access_token_is_checked_once_but_refused_once_expired(monkeypatch):
