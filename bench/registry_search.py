@@ -88,16 +88,9 @@ def grid_of(i: int) -> int:
     return i % GRIDS + 1
 
 
-def build(url: str, people: int) -> None:
-    """The city: grids, buildings, houses, people, residencies, and the administrator `bench`."""
-    engine = create_sync_db_engine(url)
-    settings = settings_for(url)
-    sqlite = is_sqlite_url(url)
-    # SQLite keeps timestamps and days as text, as SQLAlchemy writes them (no driver adapters).
-    now: Any = datetime.now(UTC)
-    day: Any = datetime(2020, 1, 1).date()
-    if sqlite:
-        now, day = now.strftime("%Y-%m-%d %H:%M:%S.%f"), day.isoformat()
+def frame(engine: Any, grids: int) -> int:
+    """A district, a street, a community and its `grids` square grids (rows of 10), and the system administrator
+    `bench`, whose id it returns (also bench/registry_lists.py's city)."""
     with Session(engine) as s:
         d = District(code="430111", name="区")
         s.add(d)
@@ -109,7 +102,7 @@ def build(url: str, people: int) -> None:
         s.add(c)
         s.flush()
         rows = []
-        for k in range(GRIDS):
+        for k in range(grids):
             x, y = 113.0 + (k % 10) * CELL, 28.0 + (k // 10) * CELL
             poly = Polygon([(x, y), (x + CELL, y), (x + CELL, y + CELL), (x, y + CELL)])
             rows.append(
@@ -134,6 +127,20 @@ def build(url: str, people: int) -> None:
         s.flush()
         admin_id = admin.id
         s.commit()
+    return admin_id
+
+
+def build(url: str, people: int) -> None:
+    """The city: grids, buildings, houses, people, residencies, and the administrator `bench`."""
+    engine = create_sync_db_engine(url)
+    settings = settings_for(url)
+    sqlite = is_sqlite_url(url)
+    # SQLite keeps timestamps and days as text, as SQLAlchemy writes them (no driver adapters).
+    now: Any = datetime.now(UTC)
+    day: Any = datetime(2020, 1, 1).date()
+    if sqlite:
+        now, day = now.strftime("%Y-%m-%d %H:%M:%S.%f"), day.isoformat()
+    admin_id = frame(engine, GRIDS)
     houses = (people + 1) // 2
     with engine.begin() as conn:
         conn.execute(

@@ -12,8 +12,12 @@ against a day's, on both engines.
 registry-search (bench/registry_search.py): finding a person by identity number among 1,000,000 people against
 10,000, on both engines.
 
+registry-lists (bench/registry_lists.py): a grid's houses list and people pages with decades of registry history
+against none, on both engines.
+
     .venv/bin/python bench/run.py [--grids 100000] [--requests 400] [--submissions 1500] [--people 1000000]
     .venv/bin/python bench/run.py --only registry-search   # that part alone; it rewrites only its own section
+    .venv/bin/python bench/run.py --only registry-lists
 """
 
 from __future__ import annotations
@@ -151,12 +155,18 @@ def main() -> int:
     parser.add_argument("--submissions", type=int, default=1500)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--people", type=int, default=1_000_000, help="people of registry-search's large city")
-    parser.add_argument("--only", choices=["registry-search"], help="run this part alone")
+    parser.add_argument("--only", choices=["registry-search", "registry-lists"], help="run this part alone")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
+    import registry_lists
     import registry_search
 
+    if args.only == "registry-lists":
+        with PostgresCluster() as cluster, tempfile.TemporaryDirectory() as tmp:
+            histories = registry_lists.run(cluster, tmp, ("postgres", "sqlite"), registry_lists.REQUESTS)
+        write_section(Path(args.output), registry_lists.HEADING, registry_lists.section(histories))
+        return 0
     if args.only == "registry-search":
         with PostgresCluster() as cluster, tempfile.TemporaryDirectory() as tmp:
             found = registry_search.run(cluster, tmp, large=args.people)
@@ -189,9 +199,11 @@ def main() -> int:
 
         patrols = fieldwork.run(cluster, tmp)
         found = registry_search.run(cluster, tmp, large=args.people)
+        histories = registry_lists.run(cluster, tmp, ("postgres", "sqlite"), registry_lists.REQUESTS)
     write_report(Path(args.output), results, args.requests, submissions)
     write_section(Path(args.output), fieldwork.SECTION, fieldwork.section(patrols))
     write_section(Path(args.output), registry_search.HEADING, registry_search.section(found))
+    write_section(Path(args.output), registry_lists.HEADING, registry_lists.section(histories))
     return 0
 
 
