@@ -110,6 +110,8 @@ def test_tenancies_and_special_group_changes_are_events(world, client):
         headers=world.headers("grid_member"),
     )
     assert t.status_code == 201, t.text
+    # Named: the desk shows the tenant and the address whatever page of the people list the tenant is on.
+    assert (t.json()["person_name"], t.json()["house_label"]) == ("租客", h["label"])
     again = client.post(
         f"{API}/tenancies",
         json={"house_id": h["id"], "person_id": p["id"], "start_on": "2026-02-01"},
@@ -124,10 +126,11 @@ def test_tenancies_and_special_group_changes_are_events(world, client):
         f"{API}/tenancies/{t.json()['id']}/end", json={"end_on": "2026-06-30"}, headers=world.headers("grid_leader")
     )
     assert ended.status_code == 200 and ended.json()["end_on"] == "2026-06-30"
+    assert ended.json()["person_name"] == "租客"
     running = client.get(
         f"{API}/grids/{world.ids['G1a']}/tenancies", params={"on": "2026-03-01"}, headers=world.headers("grid_leader")
     ).json()
-    assert [x["id"] for x in running] == [t.json()["id"]]
+    assert [(x["id"], x["person_name"], x["house_label"]) for x in running] == [(t.json()["id"], "租客", h["label"])]
     assert (
         client.get(
             f"{API}/grids/{world.ids['G1a']}/tenancies",

@@ -219,15 +219,17 @@ async def tenancies(db: SessionDep, subject: RegistryReader, grid_id: Id, on: On
 @router.post("/tenancies", status_code=201, response_model=schemas.TenancyOut)
 async def start_tenancy(db: SessionDep, subject: RegistryWriter, data: schemas.TenancyIn) -> Any:
     t = await service.start_tenancy(db, subject=subject, data=data)
+    out = await service.tenancy_out(db, tenancy=t)
     await db.commit()
-    return t
+    return out
 
 
 @router.post("/tenancies/{tenancy_id}/end", response_model=schemas.TenancyOut)
 async def end_tenancy(db: SessionDep, subject: RegistryWriter, tenancy_id: Id, data: schemas.TenancyEnd) -> Any:
     t = await service.end_tenancy(db, subject=subject, tenancy_id=tenancy_id, data=data)
+    out = await service.tenancy_out(db, tenancy=t)
     await db.commit()
-    return t
+    return out
 
 
 @router.get("/grids/{grid_id}/events", response_model=list[schemas.RegistryEventOut])

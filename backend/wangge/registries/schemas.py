@@ -116,7 +116,9 @@ class TenancyEnd(Input):
 class TenancyOut(Output):
     id: int
     house_id: int
+    house_label: str = Field(description="The house's standard address")
     person_id: int
+    person_name: str = Field(description="The tenant's name")
     start_on: date
     end_on: date | None
 

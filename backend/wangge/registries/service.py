@@ -421,6 +421,28 @@ async def renewals_due(db: AsyncSession, *, subject: Subject, settings: Settings
 # --- tenancies and events --------------------------------------------------------------------------------------
 
 
+def _tenancies() -> Select[Any]:
+    """Tenancies with their house's address and their tenant's name (the desk names a tenant whatever page of the
+    people list they are on)."""
+    return (
+        select(Tenancy, House.label, Person.name)
+        .join(House, House.id == Tenancy.house_id)
+        .join(Person, Person.id == Tenancy.person_id)
+    )
+
+
+def _tenancy_out(t: Tenancy, house_label: str, person_name: str) -> dict[str, Any]:
+    return {
+        "id": t.id, "house_id": t.house_id, "house_label": house_label, "person_id": t.person_id,
+        "person_name": person_name, "start_on": t.start_on, "end_on": t.end_on,
+    }  # fmt: skip
+
+
+async def tenancy_out(db: AsyncSession, *, tenancy: Tenancy) -> dict[str, Any]:
+    _, label, name = (await db.execute(_tenancies().where(Tenancy.id == tenancy.id))).one()
+    return _tenancy_out(tenancy, label, name)
+
+
 async def start_tenancy(db: AsyncSession, *, subject: Subject, data: schemas.TenancyIn) -> Tenancy:
     house = await get_house(db, subject=subject, house_id=data.house_id, writing=True)
     person = await get_person(db, subject=subject, person_id=data.person_id)
@@ -459,12 +481,13 @@ async def end_tenancy(db: AsyncSession, *, subject: Subject, tenancy_id: int, da
     return t
 
 
-async def list_tenancies(db: AsyncSession, *, subject: Subject, grid_id: int, on: date | None) -> list[Tenancy]:
+async def list_tenancies(db: AsyncSession, *, subject: Subject, grid_id: int, on: date | None) -> list[dict[str, Any]]:
     await reg_scope.grid(db, subject, grid_id)
-    stmt = select(Tenancy).where(Tenancy.grid_id == grid_id)
+    stmt = _tenancies().where(Tenancy.grid_id == grid_id)
     if on is not None:
         stmt = stmt.where(_on(Tenancy, on))
-    return list((await db.execute(stmt.order_by(Tenancy.start_on.desc(), Tenancy.id.desc()))).scalars())
+    rows = await db.execute(stmt.order_by(Tenancy.start_on.desc(), Tenancy.id.desc()))
+    return [_tenancy_out(t, label, name) for t, label, name in rows]
 
 
 async def list_events(db: AsyncSession, *, subject: Subject, grid_id: int, limit: int = 200) -> list[dict[str, Any]]:

@@ -10758,10 +10758,20 @@ export interface components {
             end_on: string | null;
             /** House Id */
             house_id: number;
+            /**
+             * House Label
+             * @description The house's standard address
+             */
+            house_label: string;
             /** Id */
             id: number;
             /** Person Id */
             person_id: number;
+            /**
+             * Person Name
+             * @description The tenant's name
+             */
+            person_name: string;
             /**
              * Start On
              * Format: date
