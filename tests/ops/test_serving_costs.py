@@ -74,6 +74,7 @@ def test_a_request_on_postgresql_starts_no_parallel_workers(live):
     """The app's PostgreSQL connections run with max_parallel_workers_per_gather = 0: two workers cost ~5 ms to start,
     which made a grid's residents (600 rows of a large table) take 5.9 ms where one process takes 0.95
     (bench/registry_lists.py); the server's own setting (2 by default) stays for everything else."""
+
     async def workers() -> str:
         db = Database(live.settings.database_url)
         try:
