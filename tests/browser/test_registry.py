@@ -72,6 +72,9 @@ def test_a_chief_reveals_registers_and_records_a_move_at_the_desk(world, browser
     tenancy = page.get_by_test_id("tenancy-row")
     expect(tenancy).to_have_count(1)
     expect(tenancy.first).to_contain_text("王五")
+    # The tenancies come a page at a time, counted; one page here, so nothing more to load.
+    expect(page.get_by_test_id("registry-tenancies-count")).to_have_text("显示 1 / 1")
+    expect(page.get_by_test_id("registry-tenancies-more")).to_have_count(0)
     tenancy.first.get_by_test_id("tenancy-end").click()
     expect(tenancy.first).to_contain_text(today().isoformat())
     expect(page.get_by_test_id("tenancy-end")).to_have_count(0)

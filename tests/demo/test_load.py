@@ -242,7 +242,7 @@ def _the_registry_and_preparedness(client: httpx.Client, url: str, main_id: int,
     assert {"head", "spouse", "child"} <= {p["relation"] for p in people}
     assert any(p["special_groups"] for p in people)
     assert all("*" in p["id_number"] and "*" in (p["phone"] or "*") for p in people)
-    tenancies = get(f"/registry/grids/{grid_id}/tenancies", leader)
+    tenancies = get(f"/registry/grids/{grid_id}/tenancies", leader)["items"]
     assert any(t["end_on"] is None for t in tenancies) and any(t["end_on"] for t in tenancies)
     kinds = {e["kind"] for e in get(f"/registry/grids/{grid_id}/events", leader)}
     assert {"moved_in", "moved_out", "tenancy_started", "tenancy_ended", "died", "groups_changed"} <= kinds

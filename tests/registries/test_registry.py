@@ -129,14 +129,14 @@ def test_tenancies_and_special_group_changes_are_events(world, client):
     assert ended.json()["person_name"] == "租客"
     running = client.get(
         f"{API}/grids/{world.ids['G1a']}/tenancies", params={"on": "2026-03-01"}, headers=world.headers("grid_leader")
-    ).json()
+    ).json()["items"]
     assert [(x["id"], x["person_name"], x["house_label"]) for x in running] == [(t.json()["id"], "租客", h["label"])]
     assert (
         client.get(
             f"{API}/grids/{world.ids['G1a']}/tenancies",
             params={"on": "2026-07-01"},
             headers=world.headers("grid_leader"),
-        ).json()
+        ).json()["items"]
         == []
     )
     changed = client.patch(

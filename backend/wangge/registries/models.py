@@ -120,11 +120,16 @@ class Tenancy(Base):
     """A tenancy 租赁: a person renting a house from `start_on` until `end_on` (open while it runs)."""
 
     __tablename__ = "reg_tenancies"
+    __table_args__ = (
+        # A grid's tenancies, newest first, in pages; and those running on a day (open, or ending after it).
+        Index("ix_reg_tenancies_grid_start", "grid_id", "start_on", "id"),
+        Index("ix_reg_tenancies_grid_end", "grid_id", "end_on", "start_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     house_id: Mapped[int] = mapped_column(ForeignKey("reg_houses.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("reg_people.id"), index=True)
-    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"))
     start_on: Mapped[date] = mapped_column(Date)
     end_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

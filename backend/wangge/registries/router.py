@@ -210,10 +210,18 @@ async def renewals(db: SessionDep, subject: RegistryReader, settings: SettingsDe
     return await service.renewals_due(db, subject=subject, settings=settings, grid_id=grid_id)
 
 
-@router.get("/grids/{grid_id}/tenancies", response_model=list[schemas.TenancyOut])
-async def tenancies(db: SessionDep, subject: RegistryReader, grid_id: Id, on: OnDay = None) -> Any:
-    """The grid's tenancies (those running on `on` when it is given), newest first."""
-    return await service.list_tenancies(db, subject=subject, grid_id=grid_id, on=on)
+@router.get("/grids/{grid_id}/tenancies", response_model=schemas.TenancyPage)
+async def tenancies(
+    db: SessionDep,
+    subject: RegistryReader,
+    grid_id: Id,
+    on: OnDay = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="Page size")] = 100,
+    after: Annotated[str | None, Query(max_length=200, description="The `next_after` of the page before")] = None,
+) -> Any:
+    """The grid's tenancies (those running on `on` when it is given), newest first, in keyset pages; `total` counts
+    up to 1,000."""
+    return await service.tenancy_page(db, subject=subject, grid_id=grid_id, on=on, limit=limit, after=after)
 
 
 @router.post("/tenancies", status_code=201, response_model=schemas.TenancyOut)

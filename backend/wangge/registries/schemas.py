@@ -123,6 +123,14 @@ class TenancyOut(Output):
     end_on: date | None
 
 
+class TenancyPage(Output):
+    items: list[TenancyOut]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    next_after: str | None = Field(description="Pass as `after` (with the same `on`) for the next page")
+
+
 class RegistryEventOut(Output):
     id: int
     kind: EventKind

@@ -481,13 +481,55 @@ async def end_tenancy(db: AsyncSession, *, subject: Subject, tenancy_id: int, da
     return t
 
 
-async def list_tenancies(db: AsyncSession, *, subject: Subject, grid_id: int, on: date | None) -> list[dict[str, Any]]:
+TENANCY_SORT = "tenancy"  # the tenancies list's one order (newest start first, then newest id), named in its cursors
+
+
+def tenancy_keys(grid_id: int, on: date | None) -> Subquery:
+    """The ids and start days of the grid's tenancies, all of them or those running on `on`. Running is read as two
+    ranges of `ix_reg_tenancies_grid_end` (the open ones, and those ending after the day), not as `_on`'s OR, which
+    reads every tenancy the grid ever had; the whole list pages down `ix_reg_tenancies_grid_start`."""
+    columns = (Tenancy.id, Tenancy.start_on)
+    if on is None:
+        return select(*columns).where(Tenancy.grid_id == grid_id).subquery("tenancy_keys")
+    started = [Tenancy.grid_id == grid_id, Tenancy.start_on <= on]
+    return union_all(
+        select(*columns).where(*started, Tenancy.end_on.is_(None)),
+        select(*columns).where(*started, Tenancy.end_on > on),
+    ).subquery("tenancy_keys")
+
+
+def tenancy_statement(keys: Subquery, *, cursor: list[Any] | None, limit: int) -> Select[Any]:
+    """A page of `tenancy_keys` past the cursor (and one more, to tell whether another page follows), then their
+    tenancies, addresses and names."""
+    order = [keys.c.start_on, keys.c.id]
+    page = select(keys.c.id)
+    if cursor is not None:
+        page = page.where(tables.after(order, cursor, descending=True))
+    ids = page.order_by(*tables.order(order, descending=True)).limit(limit + 1).subquery("page")
+    return _tenancies().join(ids, ids.c.id == Tenancy.id).order_by(Tenancy.start_on.desc(), Tenancy.id.desc())
+
+
+async def tenancy_page(
+    db: AsyncSession, *, subject: Subject, grid_id: int, on: date | None, limit: int, after: str | None
+) -> dict[str, Any]:
+    """A page of the grid's tenancies, newest first (a page costs the same however far down the list it is and however
+    long the grid's past), with a count that stops at tables.COUNT_CAP."""
     await reg_scope.grid(db, subject, grid_id)
-    stmt = _tenancies().where(Tenancy.grid_id == grid_id)
-    if on is not None:
-        stmt = stmt.where(_on(Tenancy, on))
-    rows = await db.execute(stmt.order_by(Tenancy.start_on.desc(), Tenancy.id.desc()))
-    return [_tenancy_out(t, label, name) for t, label, name in rows]
+    keys = tenancy_keys(grid_id, on)
+    total, exact = await tables.capped_count(db, select(keys.c.id))
+    cursor = tables.decode_cursor(TENANCY_SORT, after, [tables.a_day, tables.an_id]) if after else None
+    rows = (await db.execute(tenancy_statement(keys, cursor=cursor, limit=limit))).all()
+    following = None
+    if len(rows) > limit:
+        last = rows[limit - 1][0]
+        following = tables.encode_cursor(TENANCY_SORT, [last.start_on, last.id])
+    return {
+        "items": [_tenancy_out(t, label, name) for t, label, name in rows[:limit]],
+        "total": total,
+        "total_exact": exact,
+        "limit": limit,
+        "next_after": following,
+    }
 
 
 async def list_events(db: AsyncSession, *, subject: Subject, grid_id: int, limit: int = 200) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ export type PersonIn = components['schemas']['PersonIn']
 export type PersonPatch = components['schemas']['PersonPatch']
 export type MoveIn = components['schemas']['MoveIn']
 export type Tenancy = components['schemas']['TenancyOut']
+export type TenancyPage = components['schemas']['TenancyPage']
 export type RegistryEvent = components['schemas']['RegistryEventOut']
 export type Revealed = components['schemas']['Revealed']
 export type Unit = components['schemas']['UnitOut']
@@ -42,7 +43,9 @@ export async function fetchAllPeople(gridId: number, on?: string): Promise<Perso
 export const fetchEvents = (gridId: number) => api.get<RegistryEvent[]>(`${base(gridId)}/events`)
 export const fetchRenewals = (gridId: number) => api.get<Person[]>(`${base(gridId)}/renewals`)
 export const fetchUnits = (gridId: number) => api.get<Unit[]>(`${base(gridId)}/units`)
-export const fetchTenancies = (gridId: number, on?: string) => api.get<Tenancy[]>(`${base(gridId)}/tenancies`, day(on))
+// The grid's tenancies, newest first, a page at a time (keyset, as the people).
+export const fetchTenancies = (gridId: number, on?: string, after?: string | null, limit = 100) =>
+  api.get<TenancyPage>(`${base(gridId)}/tenancies`, { query: { limit, ...(on ? { on } : {}), ...(after ? { after } : {}) } })
 // The writes field collection sends from the offline outbox take the operation's id as Idempotency-Key.
 const keyed = (key?: string) => (key ? { headers: { 'Idempotency-Key': key } } : {})
 export const addHouse = (gridId: number, body: HouseIn, key?: string) =>

@@ -3393,7 +3393,8 @@ export interface paths {
         };
         /**
          * Tenancies
-         * @description The grid's tenancies (those running on `on` when it is given), newest first.
+         * @description The grid's tenancies (those running on `on` when it is given), newest first, in keyset pages; `total` counts
+         *     up to 1,000.
          */
         get: operations["tenancies_api_v1_registry_grids__grid_id__tenancies_get"];
         put?: never;
@@ -10777,6 +10778,25 @@ export interface components {
              * Format: date
              */
             start_on: string;
+        };
+        /** TenancyPage */
+        TenancyPage: {
+            /** Items */
+            items: components["schemas"]["TenancyOut"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` (with the same `on`) for the next page
+             */
+            next_after: string | null;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
         };
         /** TickIn */
         TickIn: {
@@ -20132,6 +20152,10 @@ export interface operations {
             query?: {
                 /** @description The registry as it was on this day (default: today) */
                 on?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
             };
             header?: never;
             path: {
@@ -20147,7 +20171,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TenancyOut"][];
+                    "application/json": components["schemas"]["TenancyPage"];
                 };
             };
             /** @description The request is not valid */
