@@ -1,6 +1,7 @@
 // Unread notifications of the signed-in user, for the bell, the tab bar's count and the full-screen alerts. The
 // endpoint may not exist on an older backend: then the bell simply stays hidden. Polled by the app shell
-// (startPolling) every half minute and whenever the app comes back to the screen.
+// (startPolling) every half minute and whenever the app comes back to the screen, while a screen that shows them is
+// mounted.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { ApiError } from '@/api/client'
@@ -44,18 +45,36 @@ export const useNotificationsStore = defineStore('notifications', () => {
   }
 
   let timer: ReturnType<typeof setInterval> | null = null
-  /** Refreshes now, every POLL_MS and when the app is shown again, while `signedIn()` holds (once per app). */
-  function startPolling(signedIn: () => boolean) {
-    if (timer) return
-    const poll = () => {
-      if (signedIn()) void refresh()
+  let onShown: (() => void) | null = null
+  let holders = 0
+  /** Refreshes now, every POLL_MS and when the app is shown again, while `signedIn()` holds (once however many ask:
+   * the app shell and the bell both do). Returns the function that lets go; when the last one has, the polling stops
+   * (no timer or listener outlives the screens that wanted it). */
+  function startPolling(signedIn: () => boolean): () => void {
+    holders += 1
+    if (!timer) {
+      const poll = () => {
+        if (signedIn()) void refresh()
+      }
+      poll()
+      timer = setInterval(poll, POLL_MS)
+      if (typeof document !== 'undefined') {
+        onShown = () => {
+          if (document.visibilityState === 'visible') poll()
+        }
+        document.addEventListener('visibilitychange', onShown)
+      }
     }
-    poll()
-    timer = setInterval(poll, POLL_MS)
-    if (typeof document !== 'undefined') {
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'visible') poll()
-      })
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
+      holders -= 1
+      if (holders > 0 || !timer) return
+      clearInterval(timer)
+      timer = null
+      if (onShown) document.removeEventListener('visibilitychange', onShown)
+      onShown = null
     }
   }
 
