@@ -5,13 +5,12 @@ import { beforeEach } from 'vitest'
 import { DEFAULT_LOCALE, loadLocale, loadSection, setLocale } from '@/i18n'
 
 // English and the pages' sections of words are fetched on demand in the app; the tests have them all from the start,
-// so that switching language is as quick in every test file, whichever ran before it in the worker.
-await loadSection('admin')
-await loadSection('station')
-await loadSection('field')
-await loadSection('loop')
-await loadSection('codes')
-await loadSection('resident')
+// so that switching language is as quick in every test file, whichever ran before it in the worker. Every section:
+// one a spec loaded in Chinese only would make the next language switch of any spec fetch its English first, and
+// a spec reading the page right after the switch then still found Chinese (LoginPage.spec, MePage.spec, once each).
+for (const section of ['admin', 'station', 'field', 'loop', 'assessment', 'maplayers', 'resident', 'sweeps', 'codes'] as const) {
+  await loadSection(section)
+}
 await loadLocale('en')
 
 beforeEach(() => {
