@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, exists, false, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -122,16 +122,14 @@ def warning_residents(grid_ids: list[int]) -> Any:
     from wangge.registries.service import today
 
     day = today()
-    living = (
-        select(Residency.person_id, Residency.grid_id)
-        .where(
-            Residency.grid_id.in_(sorted(set(grid_ids)) or [-1]),
-            Residency.start_on <= day,
-            or_(Residency.end_on.is_(None), Residency.end_on > day),
-        )
-        .distinct()
-        .subquery()
-    )
+    # Running today: the open residencies and those ending after today, two ranges of ix_reg_residencies_grid_end
+    # (as registries.service.living), not an OR that reads every residency those grids ever had.
+    started = (Residency.grid_id.in_(sorted(set(grid_ids)) or [-1]), Residency.start_on <= day)
+    running = union_all(
+        select(Residency.person_id, Residency.grid_id).where(*started, Residency.end_on.is_(None)),
+        select(Residency.person_id, Residency.grid_id).where(*started, Residency.end_on > day),
+    ).subquery("running")
+    living = select(running.c.person_id, running.c.grid_id).distinct().subquery("living")
     return (
         select(Person.id, living.c.grid_id, Person.residence, Person.phone_enc)
         .join(living, living.c.person_id == Person.id)

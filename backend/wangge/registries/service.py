@@ -341,9 +341,10 @@ async def people_page(
     await reg_scope.grid(db, subject, grid_id)
     here = living(grid_id, on or today())
     named = [Person.name.contains(q, autoescape=True)] if q else []
-    total, exact = await tables.capped_count(
-        db, select(here.c.id).join(Person, Person.id == here.c.person_id).where(*named)
-    )
+    counted = select(here.c.id)
+    if named:  # only a name search needs the people themselves
+        counted = counted.join(Person, Person.id == here.c.person_id).where(*named)
+    total, exact = await tables.capped_count(db, counted)
     cursor = tables.decode_cursor(PEOPLE_SORT, after, [tables.an_id, tables.an_id]) if after else None
     stmt = people_statement(here, named=named, cursor=cursor, limit=limit)
     rows = (await db.execute(stmt)).all()
