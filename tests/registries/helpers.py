@@ -31,3 +31,23 @@ def person(client, world: World, house_id: int, grid: str = "G1a", who: str = "s
     r = client.post(f"{API}/grids/{world.ids[grid]}/people", json=payload, headers=world.headers(who))
     assert r.status_code == 201, r.text
     return r.json()
+
+
+def walk(client, world: World, what: str, limit: int, **params: Any) -> tuple[list[dict], list[dict]]:
+    """Every page of one of grid G1a's keyset lists (`people`, `tenancies`) as its grid leader reads them: the rows
+    in order, and the pages' envelopes."""
+    url = f"{API}/grids/{world.ids['G1a']}/{what}"
+    seen: list[dict] = []
+    pages: list[dict] = []
+    after = None
+    while True:
+        query = {"limit": limit, **params, **({"after": after} if after else {})}
+        r = client.get(url, params=query, headers=world.headers("grid_leader"))
+        assert r.status_code == 200, r.text
+        page = r.json()
+        pages.append(page)
+        seen += page["items"]
+        after = page["next_after"]
+        if after is None:
+            return seen, pages
+        assert len(pages) < 20, "the walk does not end"

@@ -5,27 +5,12 @@ many there are; a cursor the list did not give is a 422."""
 from __future__ import annotations
 
 from conftest import assert_problem
-from registries.helpers import API, house, person
+from registries.helpers import API, house, person, walk
 from wangge.registries.service import today
 
 
 def _walk(client, world, limit: int, **params) -> tuple[list[dict], list[dict]]:
-    """Every page of the grid's people list: the people in order, and the pages' envelopes."""
-    url = f"{API}/grids/{world.ids['G1a']}/people"
-    seen: list[dict] = []
-    pages: list[dict] = []
-    after = None
-    while True:
-        query = {"limit": limit, **params, **({"after": after} if after else {})}
-        r = client.get(url, params=query, headers=world.headers("grid_leader"))
-        assert r.status_code == 200, r.text
-        page = r.json()
-        pages.append(page)
-        seen += page["items"]
-        after = page["next_after"]
-        if after is None:
-            return seen, pages
-        assert len(pages) < 20, "the walk does not end"
+    return walk(client, world, "people", limit, **params)
 
 
 def test_more_than_a_page_of_people_is_walked_to_the_end_once_each(world, client):

@@ -5,25 +5,11 @@ pages; a count that says how many; a cursor the list did not give is a 422, anot
 from __future__ import annotations
 
 from conftest import assert_problem
-from registries.helpers import API, house, person
+from registries.helpers import API, house, person, walk
 
 
 def _walk(client, world, limit: int, **params) -> tuple[list[dict], list[dict]]:
-    url = f"{API}/grids/{world.ids['G1a']}/tenancies"
-    seen: list[dict] = []
-    pages: list[dict] = []
-    after = None
-    while True:
-        query = {"limit": limit, **params, **({"after": after} if after else {})}
-        r = client.get(url, params=query, headers=world.headers("grid_leader"))
-        assert r.status_code == 200, r.text
-        page = r.json()
-        pages.append(page)
-        seen += page["items"]
-        after = page["next_after"]
-        if after is None:
-            return seen, pages
-        assert len(pages) < 20, "the walk does not end"
+    return walk(client, world, "tenancies", limit, **params)
 
 
 def _tenancies(client, world, starts: list[str], ends: dict[int, str]) -> list[dict]:
