@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "backend"), str(ROOT / "bench")]
 
 import httpx  # noqa: E402
-from report import write_section  # noqa: E402
+from report import explain, write_section  # noqa: E402
 from shapely.geometry import Polygon  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
@@ -251,13 +251,8 @@ def plan(url: str) -> list[str]:
     engine = create_sync_db_engine(url)
     digest = personal.search_hash(settings_for(url), id_number(SMALL // 2))
     stmt = service.by_id_number(admin, digest).order_by(text("reg_people.id")).limit(200)
-    sql = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
     with engine.connect() as conn:
-        if is_sqlite_url(url):
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
-            lines = [f"{'  ' * 0}{r[-1]}" for r in rows]
-        else:
-            lines = [r[0] for r in conn.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql).all()]
+        lines = explain(conn, stmt)
     engine.dispose()
     return lines
 
