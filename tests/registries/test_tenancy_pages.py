@@ -61,6 +61,20 @@ def test_a_past_day_pages_the_open_tenancies_with_those_that_ended_after_it(worl
     assert len(now) == 7
     today, _ = _walk(client, world, limit=2, on="2026-11-30")
     assert {t["id"] for t in today} == {made[i]["id"] for i in (1, 2, 6)}
+    # The houses list names the tenants of that day, each in their house, no one else's.
+    houses = client.get(f"{API}/grids/{world.ids['G1a']}/houses", params={"on": "2026-02-01"},
+                        headers=world.headers("grid_leader")).json()  # fmt: skip
+    tenants = {h["id"]: h["tenant_ids"] for h in houses}
+    assert tenants == {t["house_id"]: ([t["person_id"]] if i in (1, 6, 0, 4) else []) for i, t in enumerate(made)}
+    # A house changed at the desk answers as the list shows it today: its tenant and its residents, no other house's.
+    changed = client.patch(f"{API}/houses/{made[3]['house_id']}", json={"use": "rented"},
+                           headers=world.headers("grid_leader"))  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["tenant_ids"] == []  # its tenancy ended on 2026-01-31
+    assert [r["name"] for r in changed.json()["residents"]] == ["租客3"]
+    changed = client.patch(f"{API}/houses/{made[1]['house_id']}", json={"use": "rented"},
+                           headers=world.headers("grid_leader"))  # fmt: skip
+    assert (changed.json()["tenant_ids"], changed.json()["id"]) == ([made[1]["person_id"]], made[1]["house_id"])
 
 
 def test_a_tenancy_cursor_the_list_did_not_give_is_refused(world, client):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, or_, select, union_all, update
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wangge import tables
@@ -32,16 +32,12 @@ def today() -> date:
     return utcnow().astimezone(SHANGHAI).date()
 
 
-def _on(model: Any, day: date) -> ColumnElement[bool]:
-    """The rows of a dated model (residency, tenancy) running on `day`."""
-    return and_(model.start_on <= day, or_(model.end_on.is_(None), model.end_on > day))
-
-
 def living(grid_id: int, day: date) -> Subquery:
     """The grid's residencies running on `day` (id, person_id, house_id): its open ones (in person order) and those
-    that end after the day, ranges of `ix_reg_residencies_grid_end`. Written as the two, not as `_on`'s OR, so that
-    neither visits the residencies that ended before the day: what a list of who lives in a grid costs follows who
-    lives there, not how many lived there over the years (bench/registry_lists.py)."""
+    that end after the day, ranges of `ix_reg_residencies_grid_end`. Written as the two, not as one OR (started, and
+    not ended or ending after the day), so that neither visits the residencies that ended before the day: what a list
+    of who lives in a grid costs follows who lives there, not how many lived there over the years
+    (bench/registry_lists.py)."""
     cols = (Residency.id, Residency.person_id, Residency.house_id)
     started = (Residency.grid_id == grid_id, Residency.start_on <= day)
     return union_all(
@@ -102,42 +98,49 @@ async def patch_house(db: AsyncSession, *, subject: Subject, house_id: int, data
     return house
 
 
-def houses_statement(grid_id: int) -> Select[Any]:
-    """The grid's active houses by building, unit and room, each with when the registry last recorded a change there:
-    per house the newest of its events, one probe of `ix_reg_events_house_recorded` from its end, so the list costs
-    the same however many events the grid's years have recorded (bench/registry_lists.py)."""
+def houses_statement(grid_id: int, *, house_id: int | None = None) -> Select[Any]:
+    """The grid's active houses (or the one) by building, unit and room, each with when the registry last recorded a
+    change there: per house the newest of its events, one probe of `ix_reg_events_house_recorded` from its end, so the
+    list costs the same however many events the grid's years have recorded (bench/registry_lists.py)."""
     last = (
         select(func.max(RegistryEvent.recorded_at))
         .where(RegistryEvent.house_id == House.id)
         .correlate(House)
         .scalar_subquery()
     )
-    return (
-        select(House, last.label("last_recorded_at"))
-        .where(House.grid_id == grid_id, House.is_active.is_(True))
-        .order_by(House.building_id, House.unit, House.floor, House.room)
-    )
+    stmt = select(House, last.label("last_recorded_at")).where(House.grid_id == grid_id, House.is_active.is_(True))
+    if house_id is not None:
+        stmt = stmt.where(House.id == house_id)
+    return stmt.order_by(House.building_id, House.unit, House.floor, House.room)
 
 
 async def list_houses(db: AsyncSession, *, subject: Subject, grid_id: int, on: date | None) -> list[dict[str, Any]]:
     """The grid's houses by building, unit and room, each with who lived there and who rented it on `on`, and when
     the registry last recorded a change there (`last_recorded_at`: the last visit that changed something)."""
     await reg_scope.grid(db, subject, grid_id)
-    day = on or today()
-    houses = (await db.execute(houses_statement(grid_id))).all()
+    return await _houses_out(db, grid_id=grid_id, day=on or today(), house_id=None)
+
+
+async def house_out(db: AsyncSession, *, subject: Subject, house: House) -> dict[str, Any]:
+    """One house as the list shows it today (after it is added or changed)."""
+    (out,) = await _houses_out(db, grid_id=house.grid_id, day=today(), house_id=house.id)
+    return out
+
+
+async def _houses_out(db: AsyncSession, *, grid_id: int, day: date, house_id: int | None) -> list[dict[str, Any]]:
+    """The grid's houses, or the one, with their residents and tenants on `day`."""
+    houses = (await db.execute(houses_statement(grid_id, house_id=house_id))).all()
     here = living(grid_id, day)
-    residents = (
-        await db.execute(
-            select(here.c.house_id, Person.id, Person.name, Person.relation, Person.residence)
-            .join(Person, Person.id == here.c.person_id)
-            .order_by(Person.id)
-        )
-    ).all()
-    tenants = (
-        await db.execute(
-            select(Tenancy.house_id, Tenancy.person_id).where(Tenancy.grid_id == grid_id, _on(Tenancy, day))
-        )
-    ).all()
+    residents_stmt = select(here.c.house_id, Person.id, Person.name, Person.relation, Person.residence).join(
+        Person, Person.id == here.c.person_id
+    )
+    running = tenancy_keys(grid_id, day, Tenancy.house_id, Tenancy.person_id)
+    tenants_stmt = select(running.c.house_id, running.c.person_id).order_by(running.c.id)
+    if house_id is not None:
+        residents_stmt = residents_stmt.where(here.c.house_id == house_id)
+        tenants_stmt = tenants_stmt.where(running.c.house_id == house_id)
+    residents = (await db.execute(residents_stmt.order_by(Person.id))).all()
+    tenants = (await db.execute(tenants_stmt)).all()
     by_house: dict[int, list[dict[str, Any]]] = {}
     for r in residents:
         by_house.setdefault(r.house_id, []).append(
@@ -162,11 +165,6 @@ async def list_houses(db: AsyncSession, *, subject: Subject, grid_id: int, on: d
         }  # fmt: skip
         for h, last_recorded_at in houses
     ]
-
-
-async def house_out(db: AsyncSession, *, subject: Subject, house: House) -> dict[str, Any]:
-    rows = await list_houses(db, subject=subject, grid_id=house.grid_id, on=None)
-    return next(r for r in rows if r["id"] == house.id)
 
 
 # --- people ----------------------------------------------------------------------------------------------------
@@ -485,11 +483,12 @@ async def end_tenancy(db: AsyncSession, *, subject: Subject, tenancy_id: int, da
 TENANCY_SORT = "tenancy"  # the tenancies list's one order (newest start first, then newest id), named in its cursors
 
 
-def tenancy_keys(grid_id: int, on: date | None) -> Subquery:
-    """The ids and start days of the grid's tenancies, all of them or those running on `on`. Running is read as two
-    ranges of `ix_reg_tenancies_grid_end` (the open ones, and those ending after the day), not as `_on`'s OR, which
-    reads every tenancy the grid ever had; the whole list pages down `ix_reg_tenancies_grid_start`."""
-    columns = (Tenancy.id, Tenancy.start_on)
+def tenancy_keys(grid_id: int, on: date | None, *more: Any) -> Subquery:
+    """The ids and start days (and `more` columns) of the grid's tenancies, all of them or those running on `on`.
+    Running is read as two ranges of `ix_reg_tenancies_grid_end` (the open ones, and those ending after the day), not
+    as one OR, which reads every tenancy the grid ever had; the whole list pages down
+    `ix_reg_tenancies_grid_start`."""
+    columns = (Tenancy.id, Tenancy.start_on, *more)
     if on is None:
         return select(*columns).where(Tenancy.grid_id == grid_id).subquery("tenancy_keys")
     started = [Tenancy.grid_id == grid_id, Tenancy.start_on <= on]
