@@ -292,7 +292,7 @@ def section(results: dict[str, Any]) -> list[str]:
         "process takes 0.95. The tenancies (migration 0025) come in keyset pages: the whole list down",
         "`ix_reg_tenancies_grid_start`, newest first; those running on a day as two ranges of",
         "`ix_reg_tenancies_grid_end` (the open ones, and those ending after the day). Before, the desk's table held",
-        "every tenancy the grid ever had.",
+        "every tenancy the grid ever had; the houses list reads who rents each house by the same two ranges.",
         "",
         "The plans in the old city (the houses list's two queries; the people list's first page; the tenancies'",
         "first pages):",
