@@ -101,6 +101,8 @@ def test_a_chief_reveals_registers_and_records_a_move_at_the_desk(world, browser
     expect(entry).to_have_count(1)
     expect(entry.first).to_contain_text("station_chief的名字")
     expect(entry.first).to_contain_text("查看")
+    expect(admin.get_by_test_id("access-log-count")).to_have_text("显示 1 / 1")
+    expect(admin.get_by_test_id("access-log-older")).to_have_count(0)  # one page: nothing older to load
     admin.context.close()
 
 

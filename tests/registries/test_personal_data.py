@@ -119,3 +119,35 @@ def test_a_changed_key_is_a_clear_503_not_a_500_nor_a_wrong_number(world, client
     finally:
         other.stop()
     assert client.get(f"{API}/people/{p['id']}", headers=world.headers("station_chief")).status_code == 200
+
+
+def test_the_access_log_is_walked_in_keyset_pages_newest_first(world, client):
+    h = house(client, world)
+    people = [person(client, world, h["id"], name=f"查{i}") for i in range(5)]
+    for p in people:  # five reads, each logged
+        r = client.post(f"{API}/people/reveal", json={"person_ids": [p["id"]]}, headers=world.headers("grid_leader"))
+        assert r.status_code == 200, r.text
+    for who in ("administrator", "system_admin"):
+        seen, pages, after = [], [], None
+        while True:
+            params = {"limit": 2, **({"after": after} if after else {})}
+            page = client.get(f"{API}/access-log", params=params, headers=world.headers(who))
+            assert page.status_code == 200, page.text
+            pages.append(page.json())
+            seen += page.json()["items"]
+            after = page.json()["next_after"]
+            if after is None:
+                break
+        assert [len(p["items"]) for p in pages] == [2, 2, 1], who
+        assert all((p["total"], p["total_exact"], p["limit"]) == (5, True, 2) for p in pages)
+        # Newest first, each read once: the last person revealed comes first.
+        assert [e["person_ids"] for e in seen] == [[p["id"]] for p in reversed(people)], who
+    # A read made during the walk does not shift the pages already given (an offset would repeat an entry).
+    first = client.get(f"{API}/access-log", params={"limit": 2}, headers=world.headers("administrator")).json()
+    client.post(f"{API}/people/reveal", json={"person_ids": [people[0]["id"]]}, headers=world.headers("grid_leader"))
+    second = client.get(f"{API}/access-log", params={"limit": 2, "after": first["next_after"]},
+                        headers=world.headers("administrator")).json()  # fmt: skip
+    assert [e["person_ids"] for e in second["items"]] == [[people[2]["id"]], [people[1]["id"]]]
+    for bad in ("nonsense", "WyJhY2Nlc3MiLCJ4IiwxXQ"):  # junk; ["access","x",1]
+        r = client.get(f"{API}/access-log", params={"after": bad}, headers=world.headers("administrator"))
+        assert assert_problem(r, 422)["code"], bad

@@ -160,7 +160,13 @@ class PersonalDataAccess(Base):
     """One unmasked read or export of personal data: who, when, which records (PIPL access log)."""
 
     __tablename__ = "personal_data_access"
-    __table_args__ = (Index("ix_personal_data_access_at", "at"),)
+    __table_args__ = (
+        # The log in keyset pages, newest first: the whole of it (system administrators), and an area's.
+        Index("ix_personal_data_access_at_id", "at", "id"),
+        Index("ix_personal_data_access_district_at", "district_id", "at", "id"),
+        Index("ix_personal_data_access_street_at", "street_id", "at", "id"),
+        Index("ix_personal_data_access_community_at", "community_id", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -20,10 +20,10 @@ from wangge import idempotency
 from wangge.accounts.dependencies import requires
 from wangge.accounts.models import Role as R
 from wangge.accounts.scope import Subject
-from wangge.deps import Limit, Offset, SessionDep, SettingsDep
+from wangge.deps import SessionDep, SettingsDep
 from wangge.imports import TEMPLATE_RESPONSES, xlsx_response
 from wangge.registries import access, schemas, service
-from wangge.schemas_common import Day, Id, Page
+from wangge.schemas_common import Day, Id
 
 router = APIRouter(prefix="/registry", tags=["Registries"])
 
@@ -259,8 +259,13 @@ async def patch_unit(db: SessionDep, subject: RegistryWriter, place_id: Id, data
     return place
 
 
-@router.get("/access-log", response_model=Page[schemas.PersonalDataAccessOut])
-async def access_log(db: SessionDep, subject: Administrator, limit: Limit = 50, offset: Offset = 0) -> Any:
-    """Every unmasked read and export of personal data in your area, newest first (administrators)."""
-    rows, total = await access.access_log(db, subject=subject, limit=limit, offset=offset)
-    return {"items": rows, "total": total, "limit": limit, "offset": offset}
+@router.get("/access-log", response_model=schemas.AccessLogPage)
+async def access_log(
+    db: SessionDep,
+    subject: Administrator,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size")] = 50,
+    after: Annotated[str | None, Query(max_length=200, description="The `next_after` of the page before")] = None,
+) -> Any:
+    """Every unmasked read and export of personal data in your area, newest first, in keyset pages (administrators);
+    `total` counts up to 1,000."""
+    return await access.access_log(db, subject=subject, limit=limit, after=after)

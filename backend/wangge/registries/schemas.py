@@ -164,6 +164,14 @@ class PersonalDataAccessOut(Output):
     grid_id: int | None
 
 
+class AccessLogPage(Output):
+    items: list[PersonalDataAccessOut]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    next_after: str | None = Field(description="Pass as `after` for the next (older) page")
+
+
 class UnitOut(Output):
     id: int
     grid_id: int

@@ -16,7 +16,7 @@ export type TenancyPage = components['schemas']['TenancyPage']
 export type RegistryEvent = components['schemas']['RegistryEventOut']
 export type Revealed = components['schemas']['Revealed']
 export type Unit = components['schemas']['UnitOut']
-export type AccessPage = components['schemas']['Page_PersonalDataAccessOut_']
+export type AccessPage = components['schemas']['AccessLogPage']
 export interface BuildingRef {
   id: number
   name: string
@@ -64,7 +64,9 @@ export const startTenancy = (body: { house_id: number; person_id: number; start_
   api.post<Tenancy>('/registry/tenancies', { json: body })
 export const endTenancy = (id: number, endOn: string) => api.post<Tenancy>(`/registry/tenancies/${id}/end`, { json: { end_on: endOn } })
 export const exportPeople = (gridId: number) => requestBlob(`${base(gridId)}/people.xlsx`)
-export const fetchAccessLog = (offset = 0) => api.get<AccessPage>('/registry/access-log', { query: { limit: 50, offset } })
+// The log newest first, a page at a time (keyset: `after` is the page before's `next_after`).
+export const fetchAccessLog = (after?: string | null) =>
+  api.get<AccessPage>('/registry/access-log', { query: { limit: 50, ...(after ? { after } : {}) } })
 export async function fetchBuildings(gridId: number): Promise<BuildingRef[]> {
   return (await api.get<{ items: BuildingRef[] }>(`/grids/${gridId}/buildings`, { query: { limit: 1000 } })).items
 }

@@ -3263,7 +3263,8 @@ export interface paths {
         };
         /**
          * Access Log
-         * @description Every unmasked read and export of personal data in your area, newest first (administrators).
+         * @description Every unmasked read and export of personal data in your area, newest first, in keyset pages (administrators);
+         *     `total` counts up to 1,000.
          */
         get: operations["access_log_api_v1_registry_access_log_get"];
         put?: never;
@@ -4771,6 +4772,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccessLogPage */
+        AccessLogPage: {
+            /** Items */
+            items: components["schemas"]["PersonalDataAccessOut"][];
+            /** Limit */
+            limit: number;
+            /**
+             * Next After
+             * @description Pass as `after` for the next (older) page
+             */
+            next_after: string | null;
+            /**
+             * Total
+             * @description Counted up to 1,000: `total_exact` is false when more matched
+             */
+            total: number;
+            /** Total Exact */
+            total_exact: boolean;
+        };
         /**
          * ActionIn
          * @description The body of an action: the fields its row in the table needs (the record's `actions[].needs`).
@@ -8412,17 +8432,6 @@ export interface components {
         Page_NotificationOut_: {
             /** Items */
             items: components["schemas"]["NotificationOut"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-            /** Total */
-            total: number;
-        };
-        /** Page[PersonalDataAccessOut] */
-        Page_PersonalDataAccessOut_: {
-            /** Items */
-            items: components["schemas"]["PersonalDataAccessOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -19803,8 +19812,8 @@ export interface operations {
             query?: {
                 /** @description Page size */
                 limit?: number;
-                /** @description Rows to skip */
-                offset?: number;
+                /** @description The `next_after` of the page before */
+                after?: string | null;
             };
             header?: never;
             path?: never;
@@ -19818,7 +19827,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_PersonalDataAccessOut_"];
+                    "application/json": components["schemas"]["AccessLogPage"];
                 };
             };
             /** @description The request is not valid */

@@ -713,6 +713,7 @@ export default {
       count: '{n} people',
       none: 'No access recorded yet',
       older: 'Older entries',
+      shown: 'Showing {shown} of {total}',
     },
     reserve: {
       title: 'Supplies in reserve',

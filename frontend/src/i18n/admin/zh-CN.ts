@@ -713,6 +713,7 @@ export default {
       count: '{n} 人',
       none: '暂无查阅记录',
       older: '更早的记录',
+      shown: '显示 {shown} / {total}',
     },
     reserve: {
       title: '应急物资储备',
