@@ -73,3 +73,16 @@ class Page(Output, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+class KeysetPage(Output, Generic[T]):
+    """A page of a list read in keyset pages (after the last row seen, so a page costs the same however far down it
+    is), with a count that stops at 1,000. A list subclasses it with its row, which names it in the OpenAPI."""
+
+    items: list[T]
+    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
+    total_exact: bool
+    limit: int
+    next_after: str | None = Field(
+        description="Pass as `after`, with the rest of the query the same, for the next page"
+    )

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
-from wangge.schemas_common import Id, Input, Output
+from wangge.schemas_common import Id, Input, KeysetPage, Output
 
 IncidentType = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,29}$")]
 Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -252,12 +252,8 @@ class DrillOut(Output):
     created_at: datetime
 
 
-class IncidentPage(Output):
-    items: list[IncidentOut]
-    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
-    total_exact: bool
-    limit: int
-    next_after: str | None = Field(description="Pass as `after` (with the same filters) for the next page")
+class IncidentPage(KeysetPage[IncidentOut]):
+    pass
 
 
 # --- a report in the district emergency office's form ----------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, Field, StringConstraints, model_validator
 
 from wangge.fieldwork.people_schemas import Ref
-from wangge.schemas_common import Id, Input, Output
+from wangge.schemas_common import Id, Input, KeysetPage, Output
 
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
@@ -331,10 +331,5 @@ class PatrolTableRow(Output):
     finding_count: int
 
 
-class PatrolTablePage(Output):
-    items: list[PatrolTableRow]
-    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
-    total_exact: bool
-    limit: int
+class PatrolTablePage(KeysetPage[PatrolTableRow]):
     sort: str
-    next_after: str | None = Field(description="Pass as `after` (with the same filters and sort) for the next page")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, field_validator
 
 from wangge.fieldwork.models import STAFF_TYPES, TEAM_ROLES
-from wangge.schemas_common import Id, Input, Output
+from wangge.schemas_common import Id, Input, KeysetPage, Output
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9-]{5,20}$")]
@@ -367,10 +367,5 @@ class VisitTableRow(Output):
     created_by: Ref | None
 
 
-class VisitTablePage(Output):
-    items: list[VisitTableRow]
-    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
-    total_exact: bool
-    limit: int
+class VisitTablePage(KeysetPage[VisitTableRow]):
     sort: str
-    next_after: str | None = Field(description="Pass as `after` (with the same filters and sort) for the next page")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from wangge.schemas_common import Id, Input, Output, Page  # noqa: F401 - routers use schemas.Page
+from wangge.schemas_common import Id, Input, KeysetPage, Output, Page  # noqa: F401 - routers use schemas.Page
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9-]{5,20}$")]
@@ -483,13 +483,8 @@ class DeskRow(Output):
     deadlines: Deadlines
 
 
-class DeskPage(Output):
-    items: list[DeskRow]
-    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
-    total_exact: bool
-    limit: int
+class DeskPage(KeysetPage[DeskRow]):
     sort: str
-    next_after: str | None = Field(description="Pass as `after` (with the same filters and sort) for the next page")
 
 
 class HandoffMatter(Output):
@@ -515,12 +510,8 @@ class HandoffRow(Output):
     return_reason: str | None
 
 
-class HandoffPage(Output):
-    items: list[HandoffRow]
-    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
-    total_exact: bool
-    limit: int
-    next_after: str | None = Field(description="Pass as `after` (with the same filters) for the next page")
+class HandoffPage(KeysetPage[HandoffRow]):
+    pass
 
 
 class HotlineImportRow(Output):

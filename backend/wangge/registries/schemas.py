@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from wangge.registries.models import EventKind, HouseUse, Relation, Residence
-from wangge.schemas_common import Day, Id, Input, Output
+from wangge.schemas_common import Day, Id, Input, KeysetPage, Output
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=50)]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9-]{5,20}$")]
@@ -89,12 +89,8 @@ class PersonOut(Output):
     living_here: bool
 
 
-class PersonPage(Output):
-    items: list[PersonOut]
-    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
-    total_exact: bool
-    limit: int
-    next_after: str | None = Field(description="Pass as `after` (with the same `on` and `q`) for the next page")
+class PersonPage(KeysetPage[PersonOut]):
+    pass
 
 
 class MoveIn(Input):
@@ -123,12 +119,8 @@ class TenancyOut(Output):
     end_on: date | None
 
 
-class TenancyPage(Output):
-    items: list[TenancyOut]
-    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
-    total_exact: bool
-    limit: int
-    next_after: str | None = Field(description="Pass as `after` (with the same `on`) for the next page")
+class TenancyPage(KeysetPage[TenancyOut]):
+    pass
 
 
 class RegistryEventOut(Output):
@@ -164,12 +156,8 @@ class PersonalDataAccessOut(Output):
     grid_id: int | None
 
 
-class AccessLogPage(Output):
-    items: list[PersonalDataAccessOut]
-    total: int = Field(description="Counted up to 1,000: `total_exact` is false when more matched")
-    total_exact: bool
-    limit: int
-    next_after: str | None = Field(description="Pass as `after` for the next (older) page")
+class AccessLogPage(KeysetPage[PersonalDataAccessOut]):
+    pass
 
 
 class UnitOut(Output):

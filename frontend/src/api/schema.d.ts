@@ -4780,7 +4780,7 @@ export interface components {
             limit: number;
             /**
              * Next After
-             * @description Pass as `after` for the next (older) page
+             * @description Pass as `after`, with the rest of the query the same, for the next page
              */
             next_after: string | null;
             /**
@@ -6100,7 +6100,7 @@ export interface components {
             limit: number;
             /**
              * Next After
-             * @description Pass as `after` (with the same filters and sort) for the next page
+             * @description Pass as `after`, with the rest of the query the same, for the next page
              */
             next_after: string | null;
             /** Sort */
@@ -6755,7 +6755,7 @@ export interface components {
             limit: number;
             /**
              * Next After
-             * @description Pass as `after` (with the same filters) for the next page
+             * @description Pass as `after`, with the rest of the query the same, for the next page
              */
             next_after: string | null;
             /**
@@ -7381,7 +7381,7 @@ export interface components {
             limit: number;
             /**
              * Next After
-             * @description Pass as `after` (with the same filters) for the next page
+             * @description Pass as `after`, with the rest of the query the same, for the next page
              */
             next_after: string | null;
             /**
@@ -8676,7 +8676,7 @@ export interface components {
             limit: number;
             /**
              * Next After
-             * @description Pass as `after` (with the same filters and sort) for the next page
+             * @description Pass as `after`, with the rest of the query the same, for the next page
              */
             next_after: string | null;
             /** Sort */
@@ -8846,7 +8846,7 @@ export interface components {
             limit: number;
             /**
              * Next After
-             * @description Pass as `after` (with the same `on` and `q`) for the next page
+             * @description Pass as `after`, with the rest of the query the same, for the next page
              */
             next_after: string | null;
             /**
@@ -10796,7 +10796,7 @@ export interface components {
             limit: number;
             /**
              * Next After
-             * @description Pass as `after` (with the same `on`) for the next page
+             * @description Pass as `after`, with the rest of the query the same, for the next page
              */
             next_after: string | null;
             /**
@@ -11261,7 +11261,7 @@ export interface components {
             limit: number;
             /**
              * Next After
-             * @description Pass as `after` (with the same filters and sort) for the next page
+             * @description Pass as `after`, with the rest of the query the same, for the next page
              */
             next_after: string | null;
             /** Sort */
