@@ -302,8 +302,12 @@ def test_ending_a_patrol_shows_its_summary(world, live, browser, app_server):
 
     page.get_by_test_id("patrol-checkin").click()
     page.get_by_test_id("checkin-building").first.click()
+    expect(page.get_by_test_id("patrol-waiting")).to_have_attribute("data-count", "0", timeout=30_000)
     page.get_by_test_id("patrol-quick").click()
-    page.get_by_test_id("quick-category-sanitation").click()
+    expect(page.get_by_test_id("quick-where")).to_contain_text("已定位")
+    sanitation = page.get_by_test_id("quick-category-sanitation")
+    sanitation.click()
+    expect(sanitation).to_have_attribute("aria-checked", "true")
     page.get_by_test_id("quick-send").click()
     expect(page.get_by_test_id("quick-report")).to_be_hidden()
 
